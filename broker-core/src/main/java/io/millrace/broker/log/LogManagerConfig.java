@@ -1,0 +1,28 @@
+package io.millrace.broker.log;
+
+import io.millrace.broker.common.config.BrokerConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Node-wide storage settings (per-topic ones live in {@link LogConfig}).
+ *
+ * @param logDirs                         data directories; new partitions go to the one holding the fewest
+ * @param retentionCheckIntervalMs        how often retention runs
+ * @param recoveryPointCheckpointIntervalMs how often recovery points are checkpointed
+ * @param producerIdExpirationMs          idle time after which an idempotent producer's state is dropped
+ * @param producerIdExpirationCheckIntervalMs how often idle producers are expired
+ */
+public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs,
+                               long recoveryPointCheckpointIntervalMs, long producerIdExpirationMs,
+                               long producerIdExpirationCheckIntervalMs) {
+
+    public static LogManagerConfig from(BrokerConfig broker) {
+        return new LogManagerConfig(
+            broker.logDirs().stream().map(Path::of).toList(),
+            broker.getLong(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
+            broker.getInt(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+            broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
+            broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS));
+    }
+}
