@@ -2,44 +2,446 @@ package io.millrace.broker.log;
 
 import io.millrace.broker.common.Clock;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * API SKELETON — being implemented by the storage work; signatures are the contract.
+ * Owns every {@link PartitionLog} of the node across its log directories, and the storage
+ * threads: the group-commit thread ({@link GroupCommitter}) and the log scheduler
+ * ({@value #SCHEDULER_THREAD}: retention, recovery-point checkpoints, producer expiry,
+ * producer-state snapshot writes, delayed file deletion).
+ *
+ * <p>A log directory holds one directory per partition ({@link LogDirNames}), plus
+ * {@code .trash/} (deleted partitions awaiting removal), {@code .lock}, the recovery-point
+ * checkpoint and, between a clean shutdown and the next start, the clean-shutdown marker (see
+ * {@link Checkpoints}).
+ *
+ * <p>Lifecycle: construct, {@link #startup}, use, {@link #close}. Thread-safe: lookups are
+ * lock-free; creating and deleting partitions is serialized.
  */
 public final class LogManager implements AutoCloseable {
 
+    static final String SCHEDULER_THREAD = "millrace-log-scheduler";
+    static final String TRASH_DIR = ".trash";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+
+    private final LogManagerConfig config;
+    private final Clock clock;
+    private final List<Path> logDirs;
+    private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final Map<Path, FileChannel> dirLocks = new LinkedHashMap<>();
+    private final Object lifecycle = new Object();
+    private final Object checkpointLock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final GroupCommitter committer;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final LogContext ctx;
+    private volatile boolean started;
+
     public LogManager(LogManagerConfig config, Clock clock, FileChannelFactory channels) {
+        this.config = config;
+        this.clock = clock;
+        this.logDirs = config.logDirs().stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+        this.committer = new GroupCommitter(clock);
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, SCHEDULER_THREAD);
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.ctx = new LogContext(clock, channels, committer, scheduler, new FileDeleter(scheduler));
     }
 
+    /**
+     * Discovers and recovers every partition directory of every log directory, then starts the
+     * background threads. A directory whose topic {@code configForTopic} does not know (empty) is
+     * the orphan of an interrupted topic deletion and is moved to the trash.
+     *
+     * @throws IOException if a log directory cannot be used (locked by another process, unreadable)
+     *                     or a partition cannot be read; corrupt data is repaired, not reported
+     */
     public void startup(Function<String, Optional<LogConfig>> configForTopic) throws IOException {
-        throw new UnsupportedOperationException();
+        synchronized (lifecycle) {
+            if (started || closed.get()) {
+                throw new IllegalStateException("LogManager.startup may be called once, before close");
+            }
+            Map<Path, Boolean> cleanDirs = new LinkedHashMap<>();
+            Map<Path, Map<String, Long>> recoveryPoints = new LinkedHashMap<>();
+            for (Path dir : logDirs) {
+                Files.createDirectories(dir);
+                lockDirectory(dir);
+                cleanDirs.put(dir, Checkpoints.hasCleanShutdownMarker(dir));
+                recoveryPoints.put(dir, Checkpoints.readRecoveryPoints(dir));
+                emptyTrash(dir);
+            }
+            recoverAll(configForTopic, cleanDirs, recoveryPoints);
+            for (Path dir : logDirs) {
+                Checkpoints.deleteCleanShutdownMarker(dir);
+                LOG.info("Log directory {} loaded ({} shutdown): {} partitions", dir,
+                    cleanDirs.get(dir) ? "after a clean" : "after an unclean", countIn(dir));
+            }
+            committer.start();
+            schedulePeriodic(this::applyRetentionToAll, config.retentionCheckIntervalMs());
+            schedulePeriodic(this::checkpointRecoveryPoints, config.recoveryPointCheckpointIntervalMs());
+            schedulePeriodic(this::expireProducers, config.producerIdExpirationCheckIntervalMs());
+            started = true;
+        }
+    }
+
+    private void recoverAll(Function<String, Optional<LogConfig>> configForTopic, Map<Path, Boolean> cleanDirs,
+                            Map<Path, Map<String, Long>> recoveryPoints) throws IOException {
+        int threads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "millrace-log-recovery-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<PartitionLog>> opened = new ArrayList<>();
+        try {
+            for (Path dir : logDirs) {
+                for (Path child : listPartitionDirs(dir)) {
+                    String dirName = child.getFileName().toString();
+                    Optional<TopicPartition> tp = LogDirNames.parse(dirName);
+                    if (tp.isEmpty()) {
+                        LOG.warn("Ignoring {} in log directory {}: not a partition directory name", dirName, dir);
+                        continue;
+                    }
+                    Optional<LogConfig> topicConfig = configForTopic.apply(tp.get().topic());
+                    if (topicConfig.isEmpty()) {
+                        Path target = moveToTrash(dir, child);
+                        LOG.warn("Partition directory {} belongs to topic '{}', which no longer exists (a topic deletion"
+                            + " was interrupted); moved it to {} for deletion", child, tp.get().topic(), target);
+                        continue;
+                    }
+                    Long point = recoveryPoints.get(dir).get(dirName);
+                    boolean clean = cleanDirs.get(dir);
+                    opened.add(pool.submit(() -> PartitionLog.open(tp.get().topic(), tp.get().partition(), child,
+                        topicConfig.get(), ctx, clean, point == null ? OptionalLong.empty() : OptionalLong.of(point))));
+                }
+            }
+            IOException failure = null;
+            for (Future<PartitionLog> f : opened) {
+                try {
+                    PartitionLog log = f.get();
+                    PartitionLog other = logs.putIfAbsent(new TopicPartition(log.topic(), log.partition()), log);
+                    if (other != null && failure == null) {
+                        failure = new IOException("Partition " + log.topic() + "-" + log.partition() + " exists in two"
+                            + " log directories, " + other.dir() + " and " + log.dir() + "; remove the stale copy");
+                    }
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof IOException io ? io
+                            : new IOException("Loading a partition failed: " + e.getCause(), e.getCause());
+                    }
+                }
+            }
+            if (failure != null) {
+                for (PartitionLog log : logs.values()) {
+                    log.closeForShutdown(committer.listener());
+                }
+                logs.clear();
+                throw failure;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while loading partitions", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<Path> listPartitionDirs(Path logDir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(logDir)) {
+            for (Path child : children) {
+                if (Files.isDirectory(child) && !child.getFileName().toString().startsWith(".")) {
+                    out.add(child);
+                }
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private void lockDirectory(Path dir) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve(Checkpoints.LOCK_FILE), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException("Log directory " + dir + " is in use by another broker (its " + Checkpoints.LOCK_FILE
+                + " file is locked); stop that broker or configure a different log.dirs");
+        }
+        dirLocks.put(dir, ch);
+    }
+
+    /** Removes what a previous run left in the trash (asynchronously). */
+    private void emptyTrash(Path dir) throws IOException {
+        Path trash = dir.resolve(TRASH_DIR);
+        Files.createDirectories(trash);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(trash)) {
+            for (Path p : leftovers) {
+                scheduler.execute(() -> FileDeleter.deleteTree("deleted partition", p));
+            }
+        }
+    }
+
+    private Path moveToTrash(Path logDir, Path partitionDir) throws IOException {
+        Path trash = logDir.resolve(TRASH_DIR);
+        Files.createDirectories(trash);
+        Path target = trash.resolve(UUID.randomUUID().toString());
+        Files.move(partitionDir, target, StandardCopyOption.ATOMIC_MOVE);
+        Checkpoints.fsyncDirectory(logDir);
+        Checkpoints.fsyncDirectory(trash);
+        return target;
+    }
+
+    private void schedulePeriodic(Runnable task, long intervalMs) {
+        if (intervalMs <= 0) {
+            return;
+        }
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                LOG.error("Periodic storage task failed; it will run again in {} ms", intervalMs, t);
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     public Collection<PartitionLog> logs() {
-        throw new UnsupportedOperationException();
+        return Collections.unmodifiableCollection(logs.values());
     }
 
     public Optional<PartitionLog> log(String topic, int partition) {
-        throw new UnsupportedOperationException();
+        return Optional.ofNullable(logs.get(new TopicPartition(topic, partition)));
     }
 
+    /**
+     * Creates a partition's log in the log directory holding the fewest partitions, or returns
+     * the existing one. The new directory and its parent are fsynced.
+     *
+     * @throws IllegalArgumentException if the name cannot be stored ({@link LogDirNames#dirName})
+     */
     public PartitionLog createLog(String topic, int partition, LogConfig config) throws IOException {
-        throw new UnsupportedOperationException();
+        checkRunning();
+        TopicPartition key = new TopicPartition(topic, partition);
+        PartitionLog existing = logs.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (lifecycle) {
+            checkRunning();
+            existing = logs.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            String dirName = LogDirNames.dirName(topic, partition);
+            Path logDir = emptiestLogDir();
+            PartitionLog log = PartitionLog.create(topic, partition, logDir.resolve(dirName), config, ctx);
+            logs.put(key, log);
+            LOG.info("Created log for {}-{} in {}", topic, partition, log.dir());
+            return log;
+        }
     }
 
+    private Path emptiestLogDir() {
+        Path best = logDirs.get(0);
+        long bestCount = Long.MAX_VALUE;
+        for (Path dir : logDirs) {
+            long count = countIn(dir);
+            if (count < bestCount) {
+                best = dir;
+                bestCount = count;
+            }
+        }
+        return best;
+    }
+
+    private long countIn(Path logDir) {
+        return logs.values().stream().filter(l -> logDir.equals(l.dir().getParent())).count();
+    }
+
+    /**
+     * Removes a partition: out of the map at once, its directory atomically renamed to
+     * {@code <logdir>/.trash/<uuid>} (parent fsynced), its files deleted after the topic's
+     * file.delete.delay.ms so that reads in flight finish. A no-op for an unknown partition.
+     */
     public void deleteLog(String topic, int partition) throws IOException {
-        throw new UnsupportedOperationException();
+        checkRunning();
+        synchronized (lifecycle) {
+            PartitionLog log = logs.remove(new TopicPartition(topic, partition));
+            if (log == null) {
+                return;
+            }
+            Path partitionDir = log.dir();
+            Path logDir = partitionDir.getParent();
+            List<LogSegment> segments = log.markDeleted();
+            Path target = moveToTrash(logDir, partitionDir);
+            long delay = log.config().fileDeleteDelayMs();
+            ctx.deleter().deleteDirectoryLater("deleted partition " + topic + "-" + partition, target, segments, delay);
+            checkpointRecoveryPoints(logDir);
+            LOG.info("Deleted log of {}-{}: moved {} to {}; files are removed in {} ms", topic, partition,
+                partitionDir, target, delay);
+        }
     }
 
+    /** Called on the group-commit thread after every durable-offset advance. */
     public void setDurableListener(DurableListener listener) {
-        throw new UnsupportedOperationException();
+        committer.setListener(listener);
     }
 
+    /**
+     * Clean shutdown: stops the background threads, flushes and fsyncs every partition, writes
+     * producer snapshots, recovery checkpoints and a clean-shutdown marker per log directory
+     * (unless a partition there failed), and releases the directory locks. Idempotent.
+     */
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (lifecycle) {
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.warn("Storage background tasks did not finish within 60 s of shutdown");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            committer.close();
+            if (started) {
+                shutDownLogs();
+            }
+            for (Map.Entry<Path, FileChannel> e : dirLocks.entrySet()) {
+                try {
+                    e.getValue().close();
+                } catch (IOException ex) {
+                    LOG.warn("Could not release the lock of log directory {}", e.getKey(), ex);
+                }
+            }
+            dirLocks.clear();
+        }
+    }
+
+    private void shutDownLogs() {
+        Map<Path, Boolean> clean = new LinkedHashMap<>();
+        for (Path dir : logDirs) {
+            clean.put(dir, true);
+        }
+        for (PartitionLog log : logs.values()) {
+            if (!log.closeForShutdown(committer.listener())) {
+                clean.put(log.dir().getParent(), false);
+            }
+        }
+        ctx.deleter().runPendingNow();
+        for (Path dir : logDirs) {
+            try {
+                checkpointRecoveryPoints(dir);
+                if (clean.get(dir)) {
+                    Checkpoints.writeCleanShutdownMarker(dir);
+                } else {
+                    LOG.warn("Log directory {} was not shut down cleanly (a partition failed); it will be checked fully"
+                        + " at the next startup", dir);
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not write the shutdown state of log directory {} ({}); it will be checked fully at the"
+                    + " next startup", dir, e.toString());
+            }
+        }
+        LOG.info("Storage shut down: {} partitions flushed", logs.size());
+    }
+
+    private void checkRunning() {
+        if (!started || closed.get()) {
+            throw new IllegalStateException("The log manager is not running (startup not called, or closed)");
+        }
+    }
+
+    // ---- periodic tasks (log scheduler thread; package-private for tests) ----
+
+    void applyRetentionToAll() {
+        for (PartitionLog log : logs.values()) {
+            try {
+                log.applyRetention();
+            } catch (RuntimeException e) {
+                LOG.error("Retention failed for {}", log, e);
+            }
+        }
+    }
+
+    void checkpointRecoveryPoints() {
+        for (Path dir : logDirs) {
+            try {
+                checkpointRecoveryPoints(dir);
+            } catch (IOException e) {
+                LOG.warn("Could not write the recovery checkpoint of {} ({}); an unclean restart will scan more data",
+                    dir, e.toString());
+            }
+        }
+    }
+
+    private void checkpointRecoveryPoints(Path logDir) throws IOException {
+        synchronized (checkpointLock) {
+            Map<String, Long> points = new TreeMap<>();
+            for (PartitionLog log : logs.values()) {
+                if (logDir.equals(log.dir().getParent()) && !log.isOffline()) {
+                    points.put(log.dir().getFileName().toString(), log.durableOffset());
+                }
+            }
+            Checkpoints.writeRecoveryPoints(logDir, points);
+        }
+    }
+
+    void expireProducers() {
+        for (PartitionLog log : logs.values()) {
+            int expired = log.expireProducers(config.producerIdExpirationMs());
+            if (expired > 0) {
+                LOG.debug("{}: expired {} idle producer ids", log, expired);
+            }
+        }
+    }
+
+    Clock clock() {
+        return clock;
     }
 }

@@ -1,83 +1,735 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.log.DurabilityTracker.DurablePoint;
+import io.millrace.broker.log.DurabilityTracker.Waiter;
+import io.millrace.broker.log.SegmentRetention.Deletion;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * API SKELETON — being implemented by the storage work; signatures are the contract.
+ * The log of one partition: an ordered set of {@link LogSegment}s in the partition directory
+ * ({@link LogDirNames}), plus its producer state ({@code *.snapshot}, see
+ * {@link ProducerStateSnapshot}) and, after DeleteRecords, its persisted log start offset
+ * ({@link Checkpoints}).
+ *
+ * <p>Offsets: {@code logStartOffset <= durableOffset <= logEndOffset}. Appends get contiguous
+ * offsets from the log end. The durable offset (the high watermark on this single-replica broker)
+ * advances only after the group-commit thread fsynced everything below it; reads never return
+ * bytes at or above it.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. Appends, rolls, retention and
+ * producer-state changes are serialized by one lock, held only for in-memory work and the
+ * positional write (never for an fsync). Reads are lock-free: they use the published durable point
+ * and the concurrent segment map. A removed segment's channel stays open until its delayed
+ * deletion, so a {@link FileSlice} handed out stays readable for file.delete.delay.ms. Durability
+ * callbacks and the durable listener run without any lock held.
+ *
+ * <p>Failure: an I/O error on this partition's files takes it offline (logged once as ERROR);
+ * from then on appends and reads answer KAFKA_STORAGE_ERROR and durability waiters fail with it.
  */
 public final class PartitionLog {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+
+    private final String topic;
+    private final int partition;
+    private final String name;
+    private final LogContext ctx;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Object logStartLock = new Object();
+    private final Object flushLock = new Object();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final ProducerStateTable producers;
+    private final DurabilityTracker durability;
+    private final Path dir;
+    private volatile LogConfig config;
+    private volatile LogSegment active;
+    private volatile long logEndOffset;
+    private volatile long logStartOffset;
+    private volatile boolean offline;
+    private volatile boolean deleted;
+    private volatile boolean closed;
+    private boolean dirNeedsSync;
+
+    private PartitionLog(String topic, int partition, Path dir, LogConfig config, LogContext ctx,
+                         LogRecovery.Result recovered, ProducerStateTable producers) {
+        this.topic = topic;
+        this.partition = partition;
+        this.name = topic + "-" + partition;
+        this.dir = dir;
+        this.config = config;
+        this.ctx = ctx;
+        this.segments = recovered.segments();
+        this.producers = producers;
+        this.active = segments.lastEntry().getValue();
+        this.logEndOffset = recovered.logEndOffset();
+        this.logStartOffset = recovered.logStartOffset();
+        this.durability = new DurabilityTracker(
+            new DurablePoint(logEndOffset, active.baseOffset(), active.size()));
+    }
+
+    /** Recovers and opens an existing partition directory (see {@link LogRecovery}). */
+    static PartitionLog open(String topic, int partition, Path dir, LogConfig config, LogContext ctx,
+                             boolean cleanShutdown, OptionalLong recoveryPoint) throws IOException {
+        String name = topic + "-" + partition;
+        long now = ctx.clock().milliseconds();
+        LogRecovery.Result recovered = LogRecovery.recover(dir, name, config, ctx.channels(), now, cleanShutdown,
+            recoveryPoint);
+        try {
+            ProducerStateTable producers = ProducerStateLoader.load(dir, name, recovered.segments(),
+                recovered.logEndOffset(), now);
+            return new PartitionLog(topic, partition, dir, config, ctx, recovered, producers);
+        } catch (IOException | RuntimeException e) {
+            for (LogSegment s : recovered.segments().values()) {
+                try {
+                    s.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Creates a new, empty partition directory (fsyncing it and its parent) and opens it. */
+    static PartitionLog create(String topic, int partition, Path dir, LogConfig config, LogContext ctx)
+            throws IOException {
+        Files.createDirectories(dir);
+        PartitionLog log = open(topic, partition, dir, config, ctx, false, OptionalLong.empty());
+        Checkpoints.fsyncDirectory(dir);
+        Checkpoints.fsyncDirectory(dir.getParent());
+        return log;
+    }
+
     public String topic() {
-        throw new UnsupportedOperationException();
+        return topic;
     }
 
     public int partition() {
-        throw new UnsupportedOperationException();
+        return partition;
     }
 
     public Path dir() {
-        throw new UnsupportedOperationException();
+        return dir;
     }
 
     public LogConfig config() {
-        throw new UnsupportedOperationException();
+        return config;
     }
 
+    /** Swaps the configuration; it applies from the next append, roll, retention run or flush decision. */
     public void updateConfig(LogConfig config) {
-        throw new UnsupportedOperationException();
+        this.config = Objects.requireNonNull(config, "config");
     }
 
+    /**
+     * Appends one record batch (magic 2), which the log may modify in place.
+     *
+     * <p>Validates the batch ({@link BatchValidator}) and the producer's sequence
+     * ({@link ProducerStateTable}), assigns offsets from the log end, stamps {@code leaderEpoch},
+     * rolls the segment when due and writes the batch. The data is not yet durable: use
+     * {@link #whenDurable} for acks=all. Never throws for bad input; every refusal is an
+     * {@link AppendResult} with an error and an operator-readable message. Thread-safe.
+     */
     public AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin) {
-        throw new UnsupportedOperationException();
+        AppendResult unavailable = unavailable();
+        if (unavailable != null) {
+            return unavailable;
+        }
+        LogConfig cfg = config;
+        long now = ctx.clock().milliseconds();
+        BatchValidator.Outcome outcome = BatchValidator.validate(batch, cfg, origin, now, name, logStartOffset);
+        if (outcome.failure() != null) {
+            return outcome.failure();
+        }
+        ByteBuffer b = outcome.batch();
+        int at = b.position();
+        int size = b.remaining();
+        int lastDelta = BatchHeader.lastOffsetDelta(b, at);
+        long maxTimestamp = BatchHeader.maxTimestamp(b, at);
+        long producerId = BatchHeader.producerId(b, at);
+        boolean idempotent = producerId >= 0
+            && (BatchHeader.attributes(b, at) & BatchHeader.CONTROL_FLAG_MASK) == 0;
+        short epoch = BatchHeader.producerEpoch(b, at);
+        int firstSeq = BatchHeader.baseSequence(b, at);
+        int lastSeq = BatchHeader.lastSequence(firstSeq, lastDelta);
+        AppendResult result;
+        boolean becameDirty = false;
+        IOException failure = null;
+        Path failedFile = null;
+        lock.lock();
+        try {
+            result = unavailable();
+            if (result == null && idempotent && origin == AppendOrigin.CLIENT) {
+                result = producers.check(producerId, epoch, firstSeq, lastSeq, name, logStartOffset,
+                    cfg.timestampType() == TimestampType.LOG_APPEND_TIME);
+            }
+            if (result == null) {
+                long base = logEndOffset;
+                long last = base + lastDelta;
+                BatchHeader.setBaseOffset(b, at, base);
+                BatchHeader.setPartitionLeaderEpoch(b, at, leaderEpoch);
+                LogSegment segment = active;
+                try {
+                    if (segment.shouldRoll(size, last, now, cfg)) {
+                        failedFile = dir;
+                        segment = roll(cfg);
+                    }
+                    failedFile = segment.logFile();
+                    segment.append(b, base, maxTimestamp, now, cfg.indexIntervalBytes());
+                    if (idempotent) {
+                        producers.update(producerId, epoch, firstSeq, lastSeq, base, last, maxTimestamp, now);
+                    }
+                    logEndOffset = last + 1;
+                    becameDirty = durability.markDirty(now);
+                    result = new AppendResult(Errors.NONE, null, base, last, outcome.logAppendTime(), logStartOffset,
+                        false);
+                } catch (IOException e) {
+                    failure = e;
+                    result = AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, "Write to " + name + " failed: " + e,
+                        logStartOffset);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) {
+            goOffline("writing a record batch", failedFile, failure);
+        } else if (becameDirty) {
+            ctx.committer().schedule(this);
+        }
+        return result;
     }
 
+    private AppendResult unavailable() {
+        if (offline) {
+            return AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, name + " is offline after a storage error on "
+                + dir + "; see the broker log", logStartOffset);
+        }
+        if (deleted) {
+            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, name + " has been deleted", logStartOffset);
+        }
+        if (closed) {
+            return AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, name + " is closed: the broker is shutting down",
+                logStartOffset);
+        }
+        return null;
+    }
+
+    /** Starts a new active segment at the log end; the caller holds the lock. */
+    private LogSegment roll(LogConfig cfg) throws IOException {
+        LogSegment old = active;
+        long base = logEndOffset;
+        old.onBecomeInactive();
+        byte[] snapshot = ProducerStateSnapshot.serialize(producers, base);
+        LogSegment next = LogSegment.create(dir, base, cfg, ctx.channels());
+        segments.put(base, next);
+        active = next;
+        dirNeedsSync = true;
+        writeSnapshotLater(base, snapshot);
+        LOG.info("{}: rolled to new segment {} (previous segment {} holds {} bytes)", name,
+            next.logFile().getFileName(), old.logFile().getFileName(), old.size());
+        return next;
+    }
+
+    private void writeSnapshotLater(long offset, byte[] snapshot) {
+        Path d = dir;
+        try {
+            ctx.scheduler().execute(() -> {
+                if (deleted) {
+                    return;
+                }
+                try {
+                    ProducerStateSnapshot.write(d, offset, snapshot);
+                } catch (IOException e) {
+                    LOG.warn("{}: could not write producer-state snapshot at offset {} in {} ({}); a restart will"
+                        + " replay more of the log to rebuild producer state", name, offset, d, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the shutdown snapshot supersedes this one.
+        }
+    }
+
+    /**
+     * Calls {@code callback} once every offset below {@code offsetExclusive} is fsynced (NONE), or
+     * when that can no longer happen (KAFKA_STORAGE_ERROR when the partition went offline,
+     * UNKNOWN_TOPIC_OR_PARTITION when it was deleted). Also asks the group-commit thread to flush
+     * now, ignoring flush.ms. The callback runs on the group-commit thread, or on the calling
+     * thread when the answer is already known.
+     */
     public void whenDurable(long offsetExclusive, DurabilityCallback callback) {
-        throw new UnsupportedOperationException();
+        Errors now = durability.register(offsetExclusive, callback);
+        if (now != null) {
+            complete(callback, now);
+            return;
+        }
+        ctx.committer().schedule(this);
     }
 
+    /**
+     * Reads from the batch holding {@code fetchOffset} up to {@code maxBytes} of one segment,
+     * never past the durable offset. With {@code minOneBatch}, a first batch larger than
+     * {@code maxBytes} is returned whole. Returns OFFSET_OUT_OF_RANGE outside
+     * [logStartOffset, logEndOffset], an empty slice at or past the durable offset, and
+     * KAFKA_STORAGE_ERROR when offline. The slice refers to the segment file (no copy).
+     */
     public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
-        throw new UnsupportedOperationException();
+        DurablePoint durable = durability.point();
+        long start = logStartOffset;
+        long end = logEndOffset;
+        if (offline) {
+            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, emptySlice(), durable.offset(), start, end);
+        }
+        if (fetchOffset < start || fetchOffset > end) {
+            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, emptySlice(), durable.offset(), start, end);
+        }
+        if (fetchOffset >= durable.offset()) {
+            return new LogReadResult(Errors.NONE, emptySlice(), durable.offset(), start, end);
+        }
+        BatchHeader header = BatchHeader.forThread();
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
+        while (entry != null) {
+            LogSegment segment = entry.getValue();
+            long limit = TimestampLookup.durableLimit(segment, durable);
+            if (limit <= 0) {
+                break;
+            }
+            long position;
+            try {
+                position = segment.locate(header, fetchOffset, limit);
+            } catch (IOException e) {
+                if (segment.isDeleted()) {
+                    break;
+                }
+                goOffline("reading", segment.logFile(), e);
+                return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, emptySlice(), durable.offset(), start, end);
+            }
+            if (position >= 0) {
+                long available = limit - position;
+                long size = Math.min(available, Math.max(0, maxBytes));
+                if (minOneBatch && header.sizeInBytes() > size) {
+                    size = Math.min(header.sizeInBytes(), available);
+                }
+                return new LogReadResult(Errors.NONE, new FileSlice(segment.channel(), position, (int) size),
+                    durable.offset(), start, end);
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        // The segment was removed by retention while we looked: the offset is below the log start now.
+        long newStart = logStartOffset;
+        Errors error = fetchOffset < newStart ? Errors.OFFSET_OUT_OF_RANGE : Errors.NONE;
+        return new LogReadResult(error, emptySlice(), durable.offset(), newStart, logEndOffset);
+    }
+
+    private FileSlice emptySlice() {
+        return new FileSlice(active.channel(), 0, 0);
     }
 
     public long logStartOffset() {
-        throw new UnsupportedOperationException();
+        return logStartOffset;
     }
 
     public long logEndOffset() {
-        throw new UnsupportedOperationException();
+        return logEndOffset;
     }
 
+    /** Every offset below this is fsynced and readable: the high watermark. */
     public long durableOffset() {
-        throw new UnsupportedOperationException();
+        return durability.durableOffset();
     }
 
     public long sizeInBytes() {
-        throw new UnsupportedOperationException();
+        long total = 0;
+        for (LogSegment s : segments.values()) {
+            total += s.size();
+        }
+        return total;
     }
 
     public int numberOfSegments() {
-        throw new UnsupportedOperationException();
+        return segments.size();
     }
 
     public boolean isOffline() {
-        throw new UnsupportedOperationException();
+        return offline;
     }
 
+    /**
+     * The first record (not batch) whose timestamp is at least {@code timestamp}, within
+     * [logStartOffset, durableOffset); empty when there is none.
+     *
+     * @throws KafkaStorageException if the partition is offline or reading fails
+     */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
-        throw new UnsupportedOperationException();
+        checkOnline();
+        try {
+            return TimestampLookup.offsetForTimestamp(segments, durability.point(), logStartOffset, timestamp);
+        } catch (IOException e) {
+            throw storageFailure("searching by timestamp", e);
+        }
     }
 
+    /**
+     * The record with the largest timestamp (the earliest such record on ties) within the durable
+     * range; empty when no record has a timestamp.
+     *
+     * @throws KafkaStorageException if the partition is offline or reading fails
+     */
     public Optional<TimestampOffset> maxTimestampOffset() {
-        throw new UnsupportedOperationException();
+        checkOnline();
+        try {
+            return TimestampLookup.maxTimestamp(segments, durability.point(), logStartOffset);
+        } catch (IOException e) {
+            throw storageFailure("searching for the largest timestamp", e);
+        }
     }
 
+    /**
+     * DeleteRecords: moves the log start offset up to {@code offset} (-1 = the high watermark),
+     * persists it (fsynced) before returning, and deletes the segments entirely below it.
+     *
+     * @return the log start offset afterwards
+     * @throws OffsetOutOfRangeException if {@code offset} is beyond the durable offset or negative
+     * @throws KafkaStorageException if the partition is offline or persisting fails
+     */
     public long deleteRecordsBefore(long offset) {
-        throw new UnsupportedOperationException();
+        checkOnline();
+        long highWatermark = durableOffset();
+        long target = offset == -1 ? highWatermark : offset;
+        if (target < 0 || target > highWatermark) {
+            throw new OffsetOutOfRangeException("Cannot delete records of " + name + " before offset " + offset
+                + ": it must lie between 0 and the high watermark " + highWatermark + " (or be -1 for the high"
+                + " watermark)");
+        }
+        synchronized (logStartLock) {
+            if (target <= logStartOffset) {
+                return logStartOffset;
+            }
+            try {
+                Checkpoints.writeLogStartOffset(dir, target);
+            } catch (IOException e) {
+                throw storageFailure("persisting the log start offset", e);
+            }
+            List<Deletion> removed = List.of();
+            IOException failure = null;
+            lock.lock();
+            try {
+                logStartOffset = Math.max(logStartOffset, target);
+                removed = SegmentRetention.selectBelowLogStart(new ArrayList<>(segments.values()), durableOffset(),
+                    logEndOffset, logStartOffset);
+                removeSegments(removed);
+            } catch (IOException e) {
+                failure = e;
+            } finally {
+                lock.unlock();
+            }
+            if (failure != null) {
+                throw storageFailure("deleting segments below the log start offset", failure);
+            }
+            logDeletions(removed);
+            LOG.info("{}: log start offset moved to {} by DeleteRecords", name, logStartOffset);
+            return logStartOffset;
+        }
     }
 
+    /**
+     * Applies time, size and log-start retention now ({@link SegmentRetention}); returns how many
+     * segments were deleted. Called by the log scheduler.
+     */
     public int applyRetention() {
-        throw new UnsupportedOperationException();
+        if (offline || deleted || closed) {
+            return 0;
+        }
+        List<Deletion> removed = List.of();
+        IOException failure = null;
+        try {
+            for (LogSegment s : segments.values()) {
+                s.maxTimestamp(); // loads lazily-read time indexes before taking the lock
+            }
+        } catch (IOException e) {
+            failure = e;
+        }
+        lock.lock();
+        try {
+            if (failure != null) {
+                throw failure;
+            }
+            removed = SegmentRetention.select(new ArrayList<>(segments.values()), config,
+                ctx.clock().milliseconds(), durableOffset(), logEndOffset, logStartOffset);
+            removeSegments(removed);
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) {
+            goOffline("applying retention", dir, failure);
+            return 0;
+        }
+        logDeletions(removed);
+        return removed.size();
+    }
+
+    /** Removes segments from the log (rolling first if all go); the caller holds the lock. */
+    private void removeSegments(List<Deletion> removed) throws IOException {
+        if (removed.isEmpty()) {
+            return;
+        }
+        if (removed.size() == segments.size()) {
+            roll(config);
+        }
+        List<LogSegment> files = new ArrayList<>(removed.size());
+        for (Deletion d : removed) {
+            LogSegment s = d.segment();
+            segments.remove(s.baseOffset());
+            Long next = segments.higherKey(s.baseOffset());
+            logStartOffset = Math.max(logStartOffset, next == null ? logEndOffset : next);
+            s.renameToDeleted();
+            files.add(s);
+        }
+        ctx.deleter().deleteSegmentsLater(name, files, config.fileDeleteDelayMs());
+    }
+
+    private void logDeletions(List<Deletion> removed) {
+        for (Deletion d : removed) {
+            LOG.info("{}: deleted segment {} ({} bytes, offsets from {}): {}; log start offset is now {}", name,
+                d.segment().logFile().getFileName(), d.segment().size(), d.segment().baseOffset(), d.reason(),
+                logStartOffset);
+        }
+    }
+
+    // ---- group commit ----
+
+    DurabilityTracker durability() {
+        return durability;
+    }
+
+    boolean canFlush() {
+        return !offline && !deleted;
+    }
+
+    /**
+     * Makes everything appended so far durable: snapshot under the lock, fsync outside it, then
+     * publish the durable point, complete waiters and tell the listener. One flush at a time.
+     */
+    void flush(DurableListener listener) {
+        synchronized (flushLock) {
+            List<LogSegment> toSync = new ArrayList<>();
+            List<Integer> sizes = new ArrayList<>();
+            List<Boolean> indexes = new ArrayList<>();
+            DurablePoint target;
+            boolean syncDir;
+            long before = durability.durableOffset();
+            lock.lock();
+            try {
+                if (offline || deleted) {
+                    return;
+                }
+                durability.clearDirty();
+                LogSegment act = active;
+                target = new DurablePoint(logEndOffset, act.baseOffset(), act.size());
+                for (LogSegment s : segments.tailMap(durability.point().segmentBase(), true).values()) {
+                    if (s.size() > s.flushedSize() || s.indexesNeedSync()) {
+                        toSync.add(s);
+                        sizes.add(s.size());
+                        indexes.add(s.indexesNeedSync());
+                    }
+                }
+                syncDir = dirNeedsSync;
+                dirNeedsSync = false;
+            } finally {
+                lock.unlock();
+            }
+            Path failedFile = dir;
+            try {
+                for (int i = 0; i < toSync.size(); i++) {
+                    LogSegment s = toSync.get(i);
+                    failedFile = s.logFile();
+                    if (sizes.get(i) > s.flushedSize()) {
+                        s.channel().force(false);
+                    }
+                    if (indexes.get(i)) {
+                        s.syncIndexes();
+                    }
+                }
+                failedFile = dir;
+                if (syncDir) {
+                    Checkpoints.fsyncDirectory(dir);
+                }
+            } catch (IOException e) {
+                if (!deleted) {
+                    goOffline("fsyncing", failedFile, e);
+                }
+                return;
+            }
+            for (int i = 0; i < toSync.size(); i++) {
+                toSync.get(i).markFlushed(sizes.get(i));
+            }
+            completeAll(durability.publish(target), Errors.NONE);
+            if (target.offset() > before) {
+                try {
+                    listener.onDurableOffsetAdvanced(this, target.offset());
+                } catch (RuntimeException e) {
+                    LOG.error("Durable-offset listener failed for {}", name, e);
+                }
+            }
+        }
+    }
+
+    private void completeAll(List<Waiter> waiters, Errors error) {
+        for (Waiter w : waiters) {
+            complete(w.callback(), error);
+        }
+    }
+
+    private void complete(DurabilityCallback callback, Errors error) {
+        try {
+            callback.onComplete(error);
+        } catch (RuntimeException e) {
+            LOG.error("Durability callback for {} threw", name, e);
+        }
+    }
+
+    // ---- failure, lifecycle ----
+
+    private void checkOnline() {
+        if (offline) {
+            throw new KafkaStorageException(name + " is offline after a storage error on " + dir);
+        }
+    }
+
+    private KafkaStorageException storageFailure(String action, IOException e) {
+        goOffline(action, dir, e);
+        return new KafkaStorageException("Storage error on " + name + " while " + action + ": " + e, e);
+    }
+
+    private void goOffline(String action, Path file, Throwable cause) {
+        boolean first;
+        synchronized (durability) {
+            first = !offline;
+            offline = true;
+        }
+        if (first) {
+            LOG.error("{} is now OFFLINE: an I/O error occurred while {} {} ({}). Appends and reads of this"
+                + " partition fail with KAFKA_STORAGE_ERROR until the broker restarts. Check the disk holding {}"
+                + " (kernel log, free space, permissions), then restart the broker; recovery will truncate any"
+                + " damaged tail.", name, action, file, cause.toString(), dir, cause);
+        }
+        completeAll(durability.fail(Errors.KAFKA_STORAGE_ERROR), Errors.KAFKA_STORAGE_ERROR);
+    }
+
+    /** Drops idle producers (log scheduler). */
+    int expireProducers(long expirationMs) {
+        long now = ctx.clock().milliseconds();
+        lock.lock();
+        try {
+            return producers.expire(now, expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Producer ids currently tracked (tests and metrics). */
+    int producerCount() {
+        lock.lock();
+        try {
+            return producers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Clean shutdown of this log: final flush, indexes trimmed and synced, producer-state snapshot
+     * at the log end, channels closed. Returns whether everything reached disk (the log directory
+     * may then be marked as cleanly shut down).
+     */
+    boolean closeForShutdown(DurableListener listener) {
+        flush(listener);
+        boolean clean = !offline;
+        byte[] snapshot = null;
+        long end = logEndOffset;
+        lock.lock();
+        try {
+            closed = true;
+            end = logEndOffset;
+            if (clean) {
+                active.onBecomeInactive();
+                snapshot = ProducerStateSnapshot.serialize(producers, end);
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: could not trim the indexes of {} at shutdown ({}); they will be rebuilt at startup", name,
+                active.logFile(), e.toString());
+            clean = false;
+        } finally {
+            lock.unlock();
+        }
+        if (clean) {
+            try {
+                active.syncIndexes();
+                ProducerStateSnapshot.write(dir, end, snapshot);
+            } catch (IOException e) {
+                LOG.warn("{}: could not write its shutdown state to {} ({}); the next startup will check this"
+                    + " partition fully", name, dir, e.toString());
+                clean = false;
+            }
+        }
+        completeAll(durability.fail(Errors.KAFKA_STORAGE_ERROR), Errors.KAFKA_STORAGE_ERROR);
+        closeChannels();
+        return clean;
+    }
+
+    /**
+     * Marks the log deleted (appends refused, waiters failed) and returns its segments, whose
+     * channels the caller closes after file.delete.delay.ms.
+     */
+    List<LogSegment> markDeleted() {
+        lock.lock();
+        try {
+            deleted = true;
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        completeAll(durability.fail(Errors.UNKNOWN_TOPIC_OR_PARTITION), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        return new ArrayList<>(segments.values());
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    private void closeChannels() {
+        for (LogSegment s : segments.values()) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                LOG.debug("Closing {} failed", s.logFile(), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + name + ", start=" + logStartOffset + ", durable=" + durableOffset() + ", end="
+            + logEndOffset + ", segments=" + segments.size() + (offline ? ", OFFLINE" : "") + ")";
     }
 }

@@ -1,0 +1,17 @@
+package io.millrace.broker.log;
+
+import io.millrace.broker.common.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The node-wide services every {@link PartitionLog} uses, owned by {@link LogManager}.
+ *
+ * @param clock     time for timestamps, rolling, retention and flush.ms
+ * @param channels  opens every segment and index file (fault injection in tests)
+ * @param committer the group-commit thread
+ * @param scheduler the log scheduler thread (snapshot writes, delayed deletions, periodic tasks)
+ * @param deleter   delayed file deletion
+ */
+record LogContext(Clock clock, FileChannelFactory channels, GroupCommitter committer,
+                  ScheduledExecutorService scheduler, FileDeleter deleter) {
+}

@@ -1,0 +1,358 @@
+package io.millrace.broker.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One segment of a partition: a log file plus its sparse offset and time indexes, all named by
+ * the segment's base offset (the offset of its first batch), zero-padded to 20 digits:
+ * <ul>
+ *   <li>{@code 00000000000000000000.log}: record batches (magic 2) back to back, stored
+ *       byte-for-byte as the producer sent them except for the base offset and partition leader
+ *       epoch fields, which the broker assigns (both lie outside the batch CRC). See
+ *       {@link BatchHeader} for the batch layout. No file header.</li>
+ *   <li>{@code 00000000000000000000.index}: see {@link OffsetIndex}.</li>
+ *   <li>{@code 00000000000000000000.timeindex}: see {@link TimeIndex}.</li>
+ * </ul>
+ * A removed segment's files are renamed with a {@code .deleted} suffix and deleted after
+ * file.delete.delay.ms, so reads in flight can finish on the still-open channel.
+ *
+ * <p>Thread-safety: appends, rolls and truncation are done by one thread at a time (the owning
+ * {@link PartitionLog}'s lock holder). Reads are lock-free: they read the volatile {@link #size()}
+ * (or a durable position published by the log) and only touch bytes below it, which never change
+ * once written. The group-commit thread reads and updates {@link #flushedSize()}.
+ */
+final class LogSegment {
+
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String DELETED_SUFFIX = ".deleted";
+
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
+    private final long baseOffset;
+    private final FileChannel channel;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final long rollJitterMs;
+    private volatile Path logFile;
+    private volatile int size;
+    private volatile int flushedSize;
+    private volatile boolean indexesNeedSync;
+    private volatile boolean deleted;
+    private volatile long maxTimestamp = UNKNOWN;
+    private volatile long maxTimestampBatchOffset = -1;
+    private int bytesSinceLastIndexEntry;
+    private long rollingBaseTimeMs = -1;
+
+    private LogSegment(Path dir, long baseOffset, FileChannel channel, FileChannelFactory channels,
+                       long rollJitterMs) throws IOException {
+        this.baseOffset = baseOffset;
+        this.channel = channel;
+        this.logFile = file(dir, baseOffset, LOG_SUFFIX);
+        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX), baseOffset, channels);
+        this.timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset, channels);
+        this.rollJitterMs = rollJitterMs;
+        long length = channel.size();
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException("Segment file " + logFile + " is " + length + " bytes, larger than the 2 GiB a"
+                + " segment may hold; it was not written by this broker");
+        }
+        this.size = (int) length;
+        this.flushedSize = this.size;
+    }
+
+    /** A new, empty, active segment (files created, indexes preallocated). */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, FileChannelFactory channels)
+            throws IOException {
+        FileChannel ch = channels.open(file(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            long jitterBound = Math.min(config.segmentJitterMs(), config.segmentMs());
+            long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound) : 0;
+            LogSegment segment = new LogSegment(dir, baseOffset, ch, channels, jitter);
+            segment.offsetIndex.openForAppend(config.segmentIndexBytes(), true);
+            segment.timeIndex.openForAppend(config.segmentIndexBytes(), true);
+            segment.maxTimestamp = BatchHeader.NO_TIMESTAMP;
+            return segment;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** An existing segment; its indexes are loaded lazily, read-only. */
+    static LogSegment open(Path dir, long baseOffset, FileChannelFactory channels) throws IOException {
+        FileChannel ch = channels.open(file(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        try {
+            return new LogSegment(dir, baseOffset, ch, channels, 0);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    static Path file(Path dir, long baseOffset, String suffix) {
+        return dir.resolve(fileName(baseOffset) + suffix);
+    }
+
+    static String fileName(long baseOffset) {
+        String digits = Long.toString(baseOffset);
+        return "0".repeat(Math.max(0, 20 - digits.length())) + digits;
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    /** Bytes written to the log file (published after each append). */
+    int size() {
+        return size;
+    }
+
+    int flushedSize() {
+        return flushedSize;
+    }
+
+    void markFlushed(int position) {
+        if (position > flushedSize) {
+            flushedSize = position;
+        }
+    }
+
+    boolean indexesNeedSync() {
+        return indexesNeedSync;
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    /** fsyncs both index files (after they were trimmed or rebuilt). */
+    void syncIndexes() throws IOException {
+        offsetIndex.sync();
+        timeIndex.sync();
+        indexesNeedSync = false;
+    }
+
+    /**
+     * Whether the next batch must go to a new segment: this one is non-empty and the batch would
+     * overflow segment.bytes, segment.ms (minus this segment's jitter) has passed since its first
+     * append, an index is full, or the batch's offsets no longer fit a 32-bit relative offset.
+     */
+    boolean shouldRoll(int batchSize, long lastOffset, long nowMs, LogConfig config) {
+        if (size == 0) {
+            return false;
+        }
+        return (long) size + batchSize > config.segmentBytes()
+            || (rollingBaseTimeMs >= 0 && nowMs - rollingBaseTimeMs > config.segmentMs() - rollJitterMs)
+            || offsetIndex.isFull()
+            || timeIndex.isFull()
+            || lastOffset - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /**
+     * Appends one batch (its base offset already stamped) with positional writes, then updates the
+     * indexes and the largest timestamp. The caller holds the partition lock.
+     */
+    void append(ByteBuffer batch, long batchBaseOffset, long batchMaxTimestamp, long nowMs,
+                int indexIntervalBytes) throws IOException {
+        int position = size;
+        int batchSize = batch.remaining();
+        long writeAt = position;
+        while (batch.hasRemaining()) {
+            writeAt += channel.write(batch, writeAt);
+        }
+        if (rollingBaseTimeMs < 0) {
+            rollingBaseTimeMs = nowMs;
+        }
+        onBatch(batchBaseOffset, position, batchSize, batchMaxTimestamp, indexIntervalBytes);
+        size = position + batchSize;
+    }
+
+    /** Index bookkeeping for a batch at {@code position}; shared by append and recovery. */
+    void onBatch(long batchBaseOffset, int position, int batchSize, long batchMaxTimestamp,
+                 int indexIntervalBytes) {
+        if (batchMaxTimestamp > maxTimestamp) {
+            maxTimestampBatchOffset = batchBaseOffset;
+            maxTimestamp = batchMaxTimestamp;
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(batchBaseOffset, position);
+            timeIndex.maybeAppend(maxTimestamp, maxTimestampBatchOffset, false);
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += batchSize;
+    }
+
+    /** The segment stops being active: final time-index entry, indexes trimmed (synced later). */
+    void onBecomeInactive() throws IOException {
+        if (offsetIndex.isWritable() || timeIndex.isWritable()) {
+            timeIndex.maybeAppend(maxTimestamp, maxTimestampBatchOffset, true);
+            offsetIndex.trim();
+            timeIndex.trim();
+            indexesNeedSync = true;
+        }
+    }
+
+    /**
+     * Makes a recovered segment the active one: indexes reopened for appends with room up to
+     * segment.index.bytes.
+     */
+    void makeActive(int maxIndexBytes, long rollingBaseTimeMs) throws IOException {
+        offsetIndex.openForAppend(maxIndexBytes, false);
+        timeIndex.openForAppend(maxIndexBytes, false);
+        int indexed = offsetIndex.entries() == 0 ? 0 : offsetIndex.lastPosition();
+        bytesSinceLastIndexEntry = size - indexed;
+        this.rollingBaseTimeMs = rollingBaseTimeMs;
+        if (maxTimestamp == UNKNOWN) {
+            loadMaxTimestamp();
+        }
+    }
+
+    /** Discards the index files and starts empty writable ones (recovery rebuilds them). */
+    void resetIndexes(int maxIndexBytes) throws IOException {
+        offsetIndex.openForAppend(maxIndexBytes, true);
+        timeIndex.openForAppend(maxIndexBytes, true);
+        bytesSinceLastIndexEntry = 0;
+        maxTimestamp = BatchHeader.NO_TIMESTAMP;
+        maxTimestampBatchOffset = -1;
+    }
+
+    /** Cuts the log file at {@code position} (recovery of a torn or corrupt tail). */
+    void truncateTo(int position) throws IOException {
+        channel.truncate(position);
+        size = position;
+        flushedSize = Math.min(flushedSize, position);
+    }
+
+    /** Largest batch max-timestamp in the segment, or -1 when no batch carries one. */
+    long maxTimestamp() throws IOException {
+        if (maxTimestamp == UNKNOWN) {
+            loadMaxTimestamp();
+        }
+        return maxTimestamp;
+    }
+
+    /** Base offset of the first batch that carries {@link #maxTimestamp()}, or -1. */
+    long maxTimestampBatchOffset() throws IOException {
+        if (maxTimestamp == UNKNOWN) {
+            loadMaxTimestamp();
+        }
+        return maxTimestampBatchOffset;
+    }
+
+    private synchronized void loadMaxTimestamp() throws IOException {
+        if (maxTimestamp != UNKNOWN) {
+            return;
+        }
+        long[] last = timeIndex.lastEntry();
+        if (last == null) {
+            maxTimestampBatchOffset = -1;
+            maxTimestamp = BatchHeader.NO_TIMESTAMP;
+        } else {
+            maxTimestampBatchOffset = last[1];
+            maxTimestamp = last[0];
+        }
+    }
+
+    /** Timestamp retention judges the segment by: its largest timestamp, else the file's mtime. */
+    long retentionTimestamp() throws IOException {
+        long ts = maxTimestamp();
+        if (ts >= 0) {
+            return ts;
+        }
+        try {
+            return Files.getLastModifiedTime(logFile).toMillis();
+        } catch (NoSuchFileException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * File position of the batch whose last offset is the first at or above {@code target},
+     * looking only below {@code limit}; the header is left loaded in {@code header}. -1 when no
+     * such batch lies below the limit.
+     */
+    long locate(BatchHeader header, long target, long limit) throws IOException {
+        long position = offsetIndex.lookup(target);
+        if (position >= limit) {
+            position = 0;
+        }
+        while (header.load(channel, position, limit)) {
+            int batchSize = header.sizeInBytes();
+            if (batchSize < BatchHeader.HEADER_SIZE) {
+                return -1;
+            }
+            if (header.lastOffset() >= target) {
+                return position;
+            }
+            position += batchSize;
+        }
+        return -1;
+    }
+
+    /** Reads {@code size} bytes at {@code position} into a new heap buffer. */
+    ByteBuffer readBytes(long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException("Unexpected end of " + logFile + " at " + (position + buffer.position()));
+            }
+        }
+        return buffer.flip();
+    }
+
+    /** Renames the segment's files to {@code <name>.deleted}; the channel stays open for readers. */
+    void renameToDeleted() throws IOException {
+        deleted = true;
+        Path target = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
+        Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
+        logFile = target;
+        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
+        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+    }
+
+    /** Closes the channel and deletes every file of the segment. */
+    void closeAndDelete() throws IOException {
+        deleted = true;
+        close();
+        Files.deleteIfExists(logFile);
+        offsetIndex.deleteIfExists();
+        timeIndex.deleteIfExists();
+    }
+
+    void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return logFile.getFileName() + "(size=" + size + ")";
+    }
+}

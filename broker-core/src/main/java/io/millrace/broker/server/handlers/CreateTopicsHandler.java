@@ -1,0 +1,143 @@
+package io.millrace.broker.server.handlers;
+
+import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.replication.TopicManager;
+import io.millrace.broker.replication.TopicState;
+import io.millrace.broker.server.ApiHandler;
+import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.Responder;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+
+/**
+ * CreateTopics: validates names, partition counts, the replication factor (a single node
+ * holds one replica), manual assignments (every replica list must be exactly this node) and
+ * configs, then creates the topic durably. {@code validate_only} checks without creating.
+ * From v5 the result carries the new topic's effective configuration. Runs on the admin
+ * executor because creation creates directories and fsyncs.
+ */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
+
+    private final TopicManager topics;
+    private final TopicConfigView configView;
+    private final int nodeId;
+    private final Executor adminExecutor;
+
+    public CreateTopicsHandler(TopicManager topics, BrokerConfig broker, Executor adminExecutor) {
+        this.topics = topics;
+        this.configView = new TopicConfigView(broker);
+        this.nodeId = broker.nodeId();
+        this.adminExecutor = adminExecutor;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.CREATE_TOPICS;
+    }
+
+    @Override
+    public short minVersion() {
+        return 2;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 7;
+    }
+
+    @Override
+    public void handle(RequestContext context, CreateTopicsRequest request, Responder responder) {
+        adminExecutor.execute(() -> responder.respond(create(context.apiVersion(), request.data())));
+    }
+
+    private CreateTopicsResponseData create(short version, CreateTopicsRequestData data) {
+        CreateTopicsResponseData response = new CreateTopicsResponseData();
+        Set<String> seen = new HashSet<>();
+        Set<String> duplicates = new HashSet<>();
+        for (CreatableTopic t : data.topics()) {
+            if (!seen.add(t.name())) {
+                duplicates.add(t.name());
+            }
+        }
+        for (CreatableTopic t : data.topics()) {
+            CreatableTopicResult result = new CreatableTopicResult().setName(t.name())
+                .setNumPartitions(-1).setReplicationFactor((short) -1).setConfigs(null);
+            response.topics().add(result);
+            if (duplicates.contains(t.name())) {
+                result.setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage("Create topics request from client contains a duplicate topic name: " + t.name());
+                continue;
+            }
+            try {
+                TopicState state = createOne(t, data.validateOnly());
+                result.setErrorCode(Errors.NONE.code())
+                    .setTopicId(state.metadata().topicId())
+                    .setNumPartitions(state.metadata().partitionCount())
+                    .setReplicationFactor((short) 1);
+                if (version >= 5) {
+                    result.setConfigs(creatableConfigs(state.metadata().configs()));
+                }
+            } catch (ApiException e) {
+                result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            }
+        }
+        return response;
+    }
+
+    private java.util.List<CreateTopicsResponseData.CreatableTopicConfigs> creatableConfigs(Map<String, String> overrides) {
+        java.util.List<CreateTopicsResponseData.CreatableTopicConfigs> result = new java.util.ArrayList<>();
+        for (TopicConfigView.Entry e : configView.entries(overrides)) {
+            result.add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(e.name()).setValue(e.value())
+                .setReadOnly(false).setConfigSource(e.source().id()).setIsSensitive(false));
+        }
+        return result;
+    }
+
+    private TopicState createOne(CreatableTopic t, boolean validateOnly) {
+        int partitions = t.numPartitions();
+        short replicationFactor = t.replicationFactor();
+        if (!t.assignments().isEmpty()) {
+            if (partitions != -1 || replicationFactor != -1) {
+                throw new InvalidRequestException("Both numPartitions or replicationFactor and replicasAssignments "
+                    + "were set. Both cannot be used at the same time.");
+            }
+            boolean[] present = new boolean[t.assignments().size()];
+            for (CreateTopicsRequestData.CreatableReplicaAssignment a : t.assignments()) {
+                int index = a.partitionIndex();
+                if (index < 0 || index >= present.length || present[index]) {
+                    throw new InvalidReplicaAssignmentException("Partitions in the assignment must be numbered "
+                        + "consecutively from 0 without repeats; got partition " + index);
+                }
+                present[index] = true;
+                if (a.brokerIds().size() != 1 || a.brokerIds().get(0) != nodeId) {
+                    throw new InvalidReplicaAssignmentException("Partition " + index + " is assigned to brokers "
+                        + a.brokerIds() + " but the only broker is " + nodeId);
+                }
+            }
+            partitions = present.length;
+            replicationFactor = 1;
+        }
+        Map<String, String> configs = new LinkedHashMap<>();
+        for (CreateTopicsRequestData.CreatableTopicConfig c : t.configs()) {
+            if (c.value() == null) {
+                throw new InvalidConfigurationException("Null value not supported for topic configs: " + c.name());
+            }
+            configs.put(c.name(), c.value());
+        }
+        return topics.create(t.name(), partitions, replicationFactor, configs, validateOnly);
+    }
+}

@@ -1,0 +1,80 @@
+package io.millrace.broker.server.handlers;
+
+import io.millrace.broker.replication.Partition;
+import io.millrace.broker.replication.TopicManager;
+import io.millrace.broker.server.ApiHandler;
+import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.Responder;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DeleteRecordsRequest;
+
+/**
+ * DeleteRecords: moves each partition's log start offset forward (offset -1 means up to the
+ * high watermark). The new start offset is durable before the answer; whole segments below it
+ * are removed. Runs on the admin executor.
+ */
+public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequest> {
+
+    private final TopicManager topics;
+    private final Executor adminExecutor;
+
+    public DeleteRecordsHandler(TopicManager topics, Executor adminExecutor) {
+        this.topics = topics;
+        this.adminExecutor = adminExecutor;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DELETE_RECORDS;
+    }
+
+    @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 2;
+    }
+
+    @Override
+    public void handle(RequestContext context, DeleteRecordsRequest request, Responder responder) {
+        adminExecutor.execute(() -> responder.respond(delete(request.data())));
+    }
+
+    private DeleteRecordsResponseData delete(DeleteRecordsRequestData data) {
+        DeleteRecordsResponseData response = new DeleteRecordsResponseData();
+        for (DeleteRecordsRequestData.DeleteRecordsTopic topic : data.topics()) {
+            DeleteRecordsResponseData.DeleteRecordsTopicResult tr =
+                new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(topic.name());
+            response.topics().add(tr);
+            for (DeleteRecordsRequestData.DeleteRecordsPartition dp : topic.partitions()) {
+                DeleteRecordsResponseData.DeleteRecordsPartitionResult pr =
+                    new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
+                        .setPartitionIndex(dp.partitionIndex()).setLowWatermark(-1L);
+                tr.partitions().add(pr);
+                Partition p = topics.topic(topic.name()).map(s -> s.partition(dp.partitionIndex())).orElse(null);
+                if (p == null) {
+                    pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    continue;
+                }
+                if (p.isOffline()) {
+                    pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+                    continue;
+                }
+                try {
+                    pr.setLowWatermark(p.deleteRecordsBefore(dp.offset())).setErrorCode(Errors.NONE.code());
+                } catch (ApiException e) {
+                    pr.setErrorCode(Errors.forException(e).code());
+                }
+            }
+        }
+        return response;
+    }
+}

@@ -1,0 +1,218 @@
+package io.millrace.broker.server.handlers;
+
+import io.millrace.broker.log.AppendOrigin;
+import io.millrace.broker.log.AppendResult;
+import io.millrace.broker.replication.Partition;
+import io.millrace.broker.replication.TopicManager;
+import io.millrace.broker.replication.TopicState;
+import io.millrace.broker.server.ApiHandler;
+import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.Responder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produce: appends each partition's batch and answers according to {@code acks}:
+ * <ul>
+ *   <li>{@code acks=0}: no response; a failure closes the connection so the client notices;</li>
+ *   <li>{@code acks=1}: answered once the batch is written to the log;</li>
+ *   <li>{@code acks=all}: answered once the batch is fsynced (group commit), or with
+ *       REQUEST_TIMED_OUT for partitions not durable within the request's timeout.</li>
+ * </ul>
+ * Appends run on the event loop (a page-cache write); durability completions hop back to it.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final TopicManager topics;
+
+    public ProduceHandler(TopicManager topics) {
+        this.topics = topics;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public short minVersion() {
+        return 3;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 13;
+    }
+
+    @Override
+    public void handle(RequestContext context, ProduceRequest request, Responder responder) {
+        ProduceRequestData data = request.data();
+        short acks = data.acks();
+        ProduceResponseData response = new ProduceResponseData();
+        AckTracker tracker = new AckTracker(context, responder, response);
+        boolean byId = context.apiVersion() >= 13;
+        boolean anyError = false;
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            TopicProduceResponse topicResponse = new TopicProduceResponse();
+            Optional<TopicState> state;
+            if (byId) {
+                topicResponse.setTopicId(topicData.topicId());
+                state = topics.topic(topicData.topicId());
+            } else {
+                topicResponse.setName(topicData.name());
+                state = topics.topic(topicData.name());
+            }
+            response.responses().add(topicResponse);
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(partitionData.index())
+                    .setBaseOffset(-1L).setLogAppendTimeMs(-1L).setLogStartOffset(-1L);
+                topicResponse.partitionResponses().add(pr);
+                Errors error;
+                if (acks != -1 && acks != 0 && acks != 1) {
+                    error = fail(pr, Errors.INVALID_REQUIRED_ACKS, "acks must be -1 (all), 0 or 1, not " + acks);
+                } else if (state.isEmpty()) {
+                    error = fail(pr, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                } else {
+                    Partition partition = state.get().partition(partitionData.index());
+                    error = partition == null
+                        ? fail(pr, Errors.UNKNOWN_TOPIC_OR_PARTITION, null)
+                        : append(context, partition, partitionData, acks, pr, tracker);
+                }
+                anyError |= error != Errors.NONE;
+            }
+        }
+        if (acks == 0) {
+            if (anyError) {
+                responder.closeConnection("an acks=0 produce request failed: " + summarize(response));
+            } else {
+                responder.respondNothing();
+            }
+            return;
+        }
+        tracker.sealed(data.timeoutMs());
+    }
+
+    private Errors append(RequestContext context, Partition partition, ProduceRequestData.PartitionProduceData data,
+                          short acks, PartitionProduceResponse pr, AckTracker tracker) {
+        if (!(data.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
+            return fail(pr, Errors.INVALID_RECORD, "the request carries no record batch for " + partition.topicPartition());
+        }
+        if (acks == -1 && partition.config().minInSyncReplicas() > 1) {
+            return fail(pr, Errors.NOT_ENOUGH_REPLICAS, "min.insync.replicas="
+                + partition.config().minInSyncReplicas() + " but " + partition.topicPartition()
+                + " has a single replica on this node");
+        }
+        AppendResult result = partition.append(records.buffer(), AppendOrigin.CLIENT);
+        pr.setLogStartOffset(result.logStartOffset());
+        if (!result.succeeded()) {
+            log.info("Rejected a produce to {} from {}: {} {}", partition.topicPartition(), context.describeClient(),
+                result.error().name(), result.errorMessage() == null ? "" : result.errorMessage());
+            return fail(pr, result.error(), result.errorMessage());
+        }
+        pr.setBaseOffset(result.baseOffset()).setLogAppendTimeMs(result.logAppendTime());
+        if (acks == -1) {
+            tracker.await(partition, result.lastOffset() + 1, pr);
+        }
+        return Errors.NONE;
+    }
+
+    private static Errors fail(PartitionProduceResponse pr, Errors error, String message) {
+        pr.setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1L).setLogAppendTimeMs(-1L);
+        return error;
+    }
+
+    private static String summarize(ProduceResponseData response) {
+        List<String> errors = new ArrayList<>();
+        for (TopicProduceResponse t : response.responses()) {
+            for (PartitionProduceResponse p : t.partitionResponses()) {
+                if (p.errorCode() != Errors.NONE.code()) {
+                    errors.add((t.name() != null ? t.name() : t.topicId().toString()) + "-" + p.index() + ": "
+                        + Errors.forCode(p.errorCode()).name());
+                }
+            }
+        }
+        return String.join(", ", errors);
+    }
+
+    /**
+     * Counts the partitions of one acks=all request still waiting for fsync; answers when none
+     * are left or the request times out. Confined to the connection's event loop.
+     */
+    private static final class AckTracker {
+        private final RequestContext context;
+        private final Responder responder;
+        private final ProduceResponseData response;
+        private final Set<PartitionProduceResponse> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
+        private boolean sealed;
+        private boolean answered;
+        private io.netty.util.concurrent.ScheduledFuture<?> timeout;
+
+        AckTracker(RequestContext context, Responder responder, ProduceResponseData response) {
+            this.context = context;
+            this.responder = responder;
+            this.response = response;
+        }
+
+        void await(Partition partition, long offsetExclusive, PartitionProduceResponse pr) {
+            waiting.add(pr);
+            partition.whenDurable(offsetExclusive, error -> context.execute(() -> {
+                if (answered) {
+                    return;
+                }
+                if (error != Errors.NONE) {
+                    fail(pr, error, "the write to " + partition.topicPartition() + " could not be made durable");
+                }
+                waiting.remove(pr);
+                maybeAnswer();
+            }));
+        }
+
+        void sealed(int timeoutMs) {
+            sealed = true;
+            if (!waiting.isEmpty() && !answered) {
+                timeout = context.schedule(this::timedOut, Math.max(0, timeoutMs));
+            }
+            maybeAnswer();
+        }
+
+        private void timedOut() {
+            if (answered) {
+                return;
+            }
+            for (PartitionProduceResponse pr : waiting) {
+                fail(pr, Errors.REQUEST_TIMED_OUT, "the write was not fsynced within the request timeout; "
+                    + "it may still become durable");
+            }
+            log.warn("Produce from {} timed out waiting for fsync on {} partition(s); is the disk slow?",
+                context.describeClient(), waiting.size());
+            waiting.clear();
+            maybeAnswer();
+        }
+
+        private void maybeAnswer() {
+            if (sealed && waiting.isEmpty() && !answered) {
+                answered = true;
+                if (timeout != null) {
+                    timeout.cancel(false);
+                }
+                responder.respond(response);
+            }
+        }
+    }
+}

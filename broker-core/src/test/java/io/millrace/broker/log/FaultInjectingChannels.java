@@ -1,0 +1,169 @@
+package io.millrace.broker.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link FileChannelFactory} whose segment-log channels ({@code *.log}) count fsyncs and can be
+ * told to block fsyncs until released, or to fail fsyncs or writes.
+ */
+final class FaultInjectingChannels implements FileChannelFactory {
+
+    final AtomicInteger logForces = new AtomicInteger();
+    final AtomicInteger blockedForces = new AtomicInteger();
+    private volatile CountDownLatch forceGate;
+    volatile boolean failForce;
+    volatile boolean failWrite;
+
+    /** From now on every log fsync waits until {@link #releaseForces()}. */
+    void blockForces() {
+        forceGate = new CountDownLatch(1);
+    }
+
+    void releaseForces() {
+        CountDownLatch gate = forceGate;
+        forceGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    @Override
+    public FileChannel open(Path path, OpenOption... options) throws IOException {
+        FileChannel real = FileChannel.open(path, options);
+        return path.getFileName().toString().endsWith(".log") ? new Injected(real) : real;
+    }
+
+    private final class Injected extends FileChannel {
+        private final FileChannel delegate;
+
+        Injected(FileChannel delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            CountDownLatch gate = forceGate;
+            if (gate != null) {
+                blockedForces.incrementAndGet();
+                try {
+                    if (!gate.await(30, TimeUnit.SECONDS)) {
+                        throw new IOException("test gate never released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                } finally {
+                    blockedForces.decrementAndGet();
+                }
+            }
+            if (failForce) {
+                throw new IOException("injected fsync failure");
+            }
+            logForces.incrementAndGet();
+            delegate.force(metaData);
+        }
+
+        private void checkWrite() throws IOException {
+            if (failWrite) {
+                throw new IOException("injected write failure");
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return delegate.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return delegate.read(dsts, offset, length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            checkWrite();
+            return delegate.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            checkWrite();
+            return delegate.write(srcs, offset, length);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return delegate.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            delegate.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return delegate.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            delegate.truncate(size);
+            return this;
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return delegate.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            checkWrite();
+            return delegate.transferFrom(src, position, count);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return delegate.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            checkWrite();
+            return delegate.write(src, position);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return delegate.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return delegate.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return delegate.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            delegate.close();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.millrace.broker.log;
+
+import static io.millrace.broker.log.TestLogs.append;
+import static io.millrace.broker.log.TestLogs.await;
+import static io.millrace.broker.log.TestLogs.awaitDurable;
+import static io.millrace.broker.log.TestLogs.config;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.millrace.broker.common.ManualClock;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroupCommitTest {
+
+    @TempDir
+    Path tmp;
+
+    private final FaultInjectingChannels channels = new FaultInjectingChannels();
+    private TestLogs logs;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        logs = new TestLogs(tmp, 1, new ManualClock(), channels);
+        logs.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        channels.releaseForces();
+        channels.failForce = false;
+        channels.failWrite = false;
+        logs.close();
+    }
+
+    @Test
+    void shouldCompleteWhenDurableOnlyAfterTheFsync() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.FLUSH_MS, "3600000"));
+        channels.blockForces();
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "a"));
+        CompletableFuture<Errors> done = new CompletableFuture<>();
+
+        log.whenDurable(1, done::complete);
+        await("the group-commit thread is inside fsync", () -> channels.blockedForces.get() == 1);
+
+        assertThat(done).isNotDone();
+        assertThat(log.durableOffset()).isZero();
+        channels.releaseForces();
+        assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+        assertThat(log.durableOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNeverReadBeyondTheDurableOffset() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config());
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "durable"));
+        awaitDurable(log);
+        channels.blockForces();
+
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "pending"));
+        await("the second batch is being fsynced", () -> channels.blockedForces.get() == 1);
+
+        assertThat(log.logEndOffset()).isEqualTo(2);
+        assertThat(log.durableOffset()).isEqualTo(1);
+        LogReadResult read = log.read(0, 1 << 20, true);
+        assertThat(TestBatches.valuesOf(read.records())).containsExactly("durable");
+        assertThat(read.highWatermark()).isEqualTo(1);
+        assertThat(log.read(1, 1 << 20, true).records().sizeInBytes()).isZero();
+
+        channels.releaseForces();
+        awaitDurable(log);
+        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true).records())).containsExactly("durable", "pending");
+    }
+
+    @Test
+    void shouldShareOneFsyncAmongWaitersThatArrivedDuringThePreviousOne() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config());
+        channels.blockForces();
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "first"));
+        CompletableFuture<Errors> first = new CompletableFuture<>();
+        log.whenDurable(1, first::complete);
+        await("first fsync in progress", () -> channels.blockedForces.get() == 1);
+        int forcesBefore = channels.logForces.get();
+
+        List<CompletableFuture<Errors>> waiters = new ArrayList<>();
+        List<Thread> producers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            CompletableFuture<Errors> w = new CompletableFuture<>();
+            waiters.add(w);
+            Thread t = new Thread(() -> {
+                AppendResult r = append(log, TestBatches.batch(logs.clock.milliseconds(), "x"));
+                log.whenDurable(r.lastOffset() + 1, w::complete);
+            });
+            producers.add(t);
+            t.start();
+        }
+        for (Thread t : producers) {
+            t.join(10_000);
+        }
+        assertThat(waiters).noneMatch(CompletableFuture::isDone);
+
+        channels.releaseForces();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+        for (CompletableFuture<Errors> w : waiters) {
+            assertThat(w.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+        }
+        // the blocked fsync plus a single one covering all eight later appends
+        assertThat(channels.logForces.get() - forcesBefore).isEqualTo(2);
+        assertThat(log.durableOffset()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldTakeThePartitionOfflineAndFailWaitersWhenFsyncFails() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config());
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "a"));
+        awaitDurable(log);
+        channels.failForce = true;
+
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "b"));
+        CompletableFuture<Errors> done = new CompletableFuture<>();
+        log.whenDurable(2, done::complete);
+
+        assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(log.isOffline()).isTrue();
+        assertThat(log.durableOffset()).isEqualTo(1);
+        assertThat(log.append(TestBatches.batch(logs.clock.milliseconds(), "c"), 0, AppendOrigin.CLIENT).error())
+            .isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(log.read(0, 100, true).error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        CompletableFuture<Errors> late = new CompletableFuture<>();
+        log.whenDurable(2, late::complete);
+        assertThat(late.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThatThrownBy(() -> log.offsetForTimestamp(0)).isInstanceOf(KafkaStorageException.class);
+    }
+
+    @Test
+    void shouldTakeThePartitionOfflineWhenAWriteFails() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config());
+        channels.failWrite = true;
+
+        AppendResult r = log.append(TestBatches.batch(logs.clock.milliseconds(), "a"), 0, AppendOrigin.CLIENT);
+
+        assertThat(r.error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(log.isOffline()).isTrue();
+        PartitionLog other = logs.create("orders", 1, config());
+        channels.failWrite = false;
+        append(other, TestBatches.batch(logs.clock.milliseconds(), "unaffected"));
+    }
+
+    @Test
+    void shouldTellTheListenerAfterEveryDurableAdvance() throws Exception {
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        logs.manager.setDurableListener((log, offset) -> seen.add(offset));
+        PartitionLog log = logs.create("orders", 0, config());
+
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "a", "b"));
+        awaitDurable(log);
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "c"));
+        awaitDurable(log);
+
+        await("listener saw offset 3", () -> seen.contains(3L));
+        assertThat(seen).isSorted().contains(2L, 3L);
+    }
+
+    @Test
+    void shouldFlushOnlyAfterFlushMsWhenNobodyWaits() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.FLUSH_MS, "60000"));
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "a"));
+        int forces = channels.logForces.get();
+
+        logs.clock.advanceMs(59_000);
+        // give the commit thread several chances to (wrongly) flush before the deadline
+        for (int i = 0; i < 5 && log.durableOffset() == 0; i++) {
+            Thread.sleep(30);
+        }
+        assertThat(log.durableOffset()).isZero();
+        assertThat(channels.logForces.get()).isEqualTo(forces);
+
+        logs.clock.advanceMs(1_000);
+        await("flush.ms elapsed and the log was flushed", () -> log.durableOffset() == 1);
+    }
+}

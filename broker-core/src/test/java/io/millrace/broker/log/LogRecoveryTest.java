@@ -1,0 +1,198 @@
+package io.millrace.broker.log;
+
+import static io.millrace.broker.log.TestLogs.append;
+import static io.millrace.broker.log.TestLogs.awaitDurable;
+import static io.millrace.broker.log.TestLogs.config;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogRecoveryTest {
+
+    @TempDir
+    Path tmp;
+
+    private TestLogs logs;
+    private TestLogs crashed;
+
+    @AfterEach
+    void tearDown() {
+        if (crashed != null) {
+            crashed.close();
+        }
+        if (logs != null) {
+            logs.close();
+        }
+    }
+
+    /** Appends {@code n} one-record batches and returns each batch's size. */
+    private List<Integer> fill(PartitionLog log, int n) throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ByteBuffer b = TestBatches.batch(logs.clock.milliseconds(), "value-" + i);
+            sizes.add(b.remaining());
+            append(log, b);
+        }
+        awaitDurable(log);
+        return sizes;
+    }
+
+    private List<String> readAll(PartitionLog log) throws Exception {
+        List<String> out = new ArrayList<>();
+        long next = log.logStartOffset();
+        while (next < log.durableOffset()) {
+            LogReadResult r = log.read(next, 1 << 20, true);
+            assertThat(r.error()).isEqualTo(Errors.NONE);
+            List<Long> offsets = TestBatches.offsetsOf(r.records());
+            out.addAll(TestBatches.valuesOf(r.records()));
+            next = offsets.get(offsets.size() - 1) + 1;
+        }
+        return out;
+    }
+
+    @Test
+    void shouldRecoverATornTailToTheLastCompleteBatch() throws Exception {
+        logs = new TestLogs(tmp.resolve("live"));
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config());
+        fill(log, 10);
+        crashed = logs.crashCopy(tmp.resolve("crash"));
+        Path segment = LogSegment.file(crashed.dirs.get(0).resolve("orders-0"), 0, LogSegment.LOG_SUFFIX);
+        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+            f.setLength(f.length() - 7);
+        }
+
+        crashed.start();
+        PartitionLog recovered = crashed.log("orders", 0);
+
+        assertThat(recovered.logEndOffset()).isEqualTo(9);
+        assertThat(recovered.durableOffset()).isEqualTo(9);
+        assertThat(readAll(recovered)).containsExactlyElementsOf(List.of(TestBatches.values("value-", 9)));
+        AppendResult next = append(recovered, TestBatches.batch(crashed.clock.milliseconds(), "new"));
+        assertThat(next.baseOffset()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldTruncateAtACorruptBatchAndDropLaterSegments() throws Exception {
+        logs = new TestLogs(tmp.resolve("live"));
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
+        List<Integer> sizes = fill(log, 40);
+        assertThat(log.numberOfSegments()).isGreaterThanOrEqualTo(3);
+        List<Path> segmentFiles = TestLogs.files(log.dir(), LogSegment.LOG_SUFFIX);
+        long secondBase = Long.parseLong(segmentFiles.get(1).getFileName().toString().substring(0, 20));
+        crashed = logs.crashCopy(tmp.resolve("crash"));
+        Path dir = crashed.dirs.get(0).resolve("orders-0");
+        // flip one bit inside the third batch of the second segment
+        int position = sizes.get((int) secondBase) + sizes.get((int) secondBase + 1) + 70;
+        Path second = LogSegment.file(dir, secondBase, LogSegment.LOG_SUFFIX);
+        try (RandomAccessFile f = new RandomAccessFile(second.toFile(), "rw")) {
+            f.seek(position);
+            int b = f.read();
+            f.seek(position);
+            f.write(b ^ 0x10);
+        }
+
+        crashed.start();
+        PartitionLog recovered = crashed.log("orders", 0);
+
+        assertThat(recovered.logEndOffset()).isEqualTo(secondBase + 2);
+        assertThat(recovered.numberOfSegments()).isEqualTo(2);
+        assertThat(TestLogs.files(dir, LogSegment.LOG_SUFFIX)).hasSize(2);
+        assertThat(readAll(recovered)).containsExactlyElementsOf(
+            List.of(TestBatches.values("value-", (int) secondBase + 2)));
+    }
+
+    @Test
+    void shouldRebuildAMissingIndexOfAClosedSegment() throws Exception {
+        logs = new TestLogs(tmp);
+        logs.start();
+        PartitionLog log = logs.create("orders", 0,
+            config(LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "100"));
+        fill(log, 60);
+        Path dir = log.dir();
+        logs.manager.close();
+        Path index = LogSegment.file(dir, 0, LogSegment.INDEX_SUFFIX);
+        Path timeIndex = LogSegment.file(dir, 0, LogSegment.TIME_INDEX_SUFFIX);
+        Files.delete(index);
+        Files.delete(timeIndex);
+
+        logs.start();
+        PartitionLog reopened = logs.log("orders", 0);
+
+        assertThat(index).isNotEmptyFile();
+        assertThat(timeIndex).exists();
+        assertThat(reopened.logEndOffset()).isEqualTo(60);
+        for (long offset : new long[] {0, 5, 13, 20}) {
+            assertThat(TestBatches.valuesOf(reopened.read(offset, 1, true).records())).containsExactly("value-" + offset);
+        }
+    }
+
+    @Test
+    void shouldKeepEverythingAcrossACleanRestart() throws Exception {
+        logs = new TestLogs(tmp);
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
+        fill(log, 30);
+        int segments = log.numberOfSegments();
+
+        logs.restart();
+        PartitionLog reopened = logs.log("orders", 0);
+
+        assertThat(reopened.numberOfSegments()).isEqualTo(segments);
+        assertThat(reopened.logEndOffset()).isEqualTo(30);
+        assertThat(reopened.durableOffset()).isEqualTo(30);
+        assertThat(readAll(reopened)).containsExactlyElementsOf(List.of(TestBatches.values("value-", 30)));
+        assertThat(append(reopened, TestBatches.batch(logs.clock.milliseconds(), "more")).baseOffset()).isEqualTo(30);
+    }
+
+    @Test
+    void shouldRecoverAnUncleanCopyWithoutLosingDurableData() throws Exception {
+        logs = new TestLogs(tmp.resolve("live"));
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
+        fill(log, 30);
+        logs.manager.checkpointRecoveryPoints();
+        fill(log, 0);
+        for (int i = 30; i < 45; i++) {
+            append(log, TestBatches.batch(logs.clock.milliseconds(), "value-" + i));
+        }
+        awaitDurable(log);
+        crashed = logs.crashCopy(tmp.resolve("crash"));
+
+        crashed.start();
+        PartitionLog recovered = crashed.log("orders", 0);
+
+        assertThat(recovered.logEndOffset()).isEqualTo(45);
+        assertThat(readAll(recovered)).containsExactlyElementsOf(List.of(TestBatches.values("value-", 45)));
+    }
+
+    @Test
+    void shouldRemoveLeftoverFilesOfInterruptedOperations() throws Exception {
+        logs = new TestLogs(tmp);
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config());
+        fill(log, 3);
+        Path dir = log.dir();
+        logs.manager.close();
+        Files.writeString(dir.resolve("00000000000000000000.log.deleted"), "x");
+        Files.writeString(dir.resolve("log-start-offset.tmp"), "x");
+        Files.writeString(dir.resolve("00000000000000000077.index"), "x");
+
+        logs.start();
+
+        assertThat(dir.resolve("00000000000000000000.log.deleted")).doesNotExist();
+        assertThat(dir.resolve("log-start-offset.tmp")).doesNotExist();
+        assertThat(dir.resolve("00000000000000000077.index")).doesNotExist();
+        assertThat(logs.log("orders", 0).logEndOffset()).isEqualTo(3);
+    }
+}

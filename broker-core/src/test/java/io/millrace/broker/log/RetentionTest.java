@@ -1,0 +1,169 @@
+package io.millrace.broker.log;
+
+import static io.millrace.broker.log.TestLogs.append;
+import static io.millrace.broker.log.TestLogs.await;
+import static io.millrace.broker.log.TestLogs.awaitDurable;
+import static io.millrace.broker.log.TestLogs.config;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetentionTest {
+
+    @TempDir
+    Path tmp;
+
+    private TestLogs logs;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        logs = new TestLogs(tmp);
+        logs.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        logs.close();
+    }
+
+    private void fill(PartitionLog log, int batches) throws Exception {
+        for (int i = 0; i < batches; i++) {
+            append(log, TestBatches.batch(logs.clock.milliseconds(), "value-" + i));
+        }
+        awaitDurable(log);
+    }
+
+    private static boolean noDeletedFilesIn(Path dir) {
+        try {
+            return TestLogs.files(dir, LogSegment.DELETED_SUFFIX).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void shouldDeleteSegmentsOlderThanRetentionMs() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024",
+            LogConfig.RETENTION_MS, "60000"));
+        fill(log, 30);
+        int oldSegments = log.numberOfSegments();
+        logs.clock.advanceMs(120_000);
+        long newBase = log.logEndOffset();
+        fill(log, 1);
+        assertThat(log.numberOfSegments()).isGreaterThanOrEqualTo(oldSegments);
+
+        int deleted = log.applyRetention();
+
+        assertThat(deleted).isGreaterThan(0);
+        assertThat(log.logStartOffset()).isGreaterThan(0).isLessThanOrEqualTo(newBase);
+        assertThat(log.read(0, 100, true).error()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE);
+        assertThat(TestBatches.valuesOf(log.read(newBase, 1 << 20, true).records())).containsExactly("value-0");
+        await("deleted files are removed after file.delete.delay.ms", () -> noDeletedFilesIn(log.dir()));
+        assertThat(LogSegment.file(log.dir(), 0, LogSegment.LOG_SUFFIX)).doesNotExist();
+    }
+
+    @Test
+    void shouldKeepEverythingForeverWithRetentionMsMinusOne() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024",
+            LogConfig.RETENTION_MS, "-1"));
+        fill(log, 30);
+        int segments = log.numberOfSegments();
+        logs.clock.advanceMs(100L * 365 * 24 * TestLogs.HOUR);
+
+        assertThat(log.applyRetention()).isZero();
+        assertThat(log.numberOfSegments()).isEqualTo(segments);
+        assertThat(log.logStartOffset()).isZero();
+    }
+
+    @Test
+    void shouldRollAndDeleteEverythingWhenAllSegmentsExpired() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.RETENTION_MS, "1000"));
+        fill(log, 5);
+        logs.clock.advanceMs(5_000);
+
+        assertThat(log.applyRetention()).isEqualTo(1);
+
+        assertThat(log.numberOfSegments()).isEqualTo(1);
+        assertThat(log.logStartOffset()).isEqualTo(5);
+        assertThat(log.logEndOffset()).isEqualTo(5);
+        assertThat(append(log, TestBatches.batch(logs.clock.milliseconds(), "next")).baseOffset()).isEqualTo(5);
+        awaitDurable(log);
+        assertThat(TestBatches.valuesOf(log.read(5, 1 << 20, true).records())).containsExactly("next");
+    }
+
+    @Test
+    void shouldNotDeleteDataThatIsNotDurableYet() throws Exception {
+        FaultInjectingChannels channels = new FaultInjectingChannels();
+        logs.close();
+        logs = new TestLogs(tmp.resolve("other"), 1, logs.clock, channels);
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.RETENTION_MS, "1000"));
+        channels.blockForces();
+        try {
+            append(log, TestBatches.batch(logs.clock.milliseconds(), "pending"));
+            logs.clock.advanceMs(5_000);
+
+            assertThat(log.applyRetention()).isZero();
+            assertThat(log.logStartOffset()).isZero();
+        } finally {
+            channels.releaseForces();
+        }
+    }
+
+    @Test
+    void shouldDeleteOldestSegmentsBeyondRetentionBytes() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024",
+            LogConfig.RETENTION_BYTES, "2500"));
+        fill(log, 60);
+        long before = log.sizeInBytes();
+        assertThat(before).isGreaterThan(2500);
+
+        int deleted = log.applyRetention();
+
+        assertThat(deleted).isGreaterThan(0);
+        assertThat(log.sizeInBytes()).isLessThanOrEqualTo(2500 + 1024);
+        assertThat(log.sizeInBytes()).isGreaterThanOrEqualTo(2500 - 1024);
+        assertThat(log.logStartOffset()).isGreaterThan(0);
+        assertThat(log.applyRetention()).isZero();
+    }
+
+    @Test
+    void shouldPersistDeleteRecordsAcrossRestartAndDeleteWholeSegmentsBelowIt() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
+        fill(log, 40);
+        int segments = log.numberOfSegments();
+
+        assertThat(log.deleteRecordsBefore(25)).isEqualTo(25);
+
+        assertThat(log.logStartOffset()).isEqualTo(25);
+        assertThat(log.numberOfSegments()).isLessThan(segments);
+        assertThat(log.read(24, 100, true).error()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE);
+        assertThat(TestBatches.offsetsOf(log.read(25, 1, true).records())).containsExactly(25L);
+        assertThat(Files.exists(log.dir().resolve(Checkpoints.LOG_START_OFFSET_FILE))).isTrue();
+
+        PartitionLog reopened = logs.restart().log("orders", 0).orElseThrow();
+        assertThat(reopened.logStartOffset()).isEqualTo(25);
+        assertThat(reopened.read(24, 100, true).error()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE);
+        assertThat(reopened.deleteRecordsBefore(-1)).isEqualTo(40);
+        assertThat(reopened.logStartOffset()).isEqualTo(40);
+    }
+
+    @Test
+    void shouldRefuseToDeleteRecordsBeyondTheHighWatermark() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config());
+        fill(log, 3);
+
+        assertThatThrownBy(() -> log.deleteRecordsBefore(4)).isInstanceOf(OffsetOutOfRangeException.class)
+            .hasMessageContaining("orders-0");
+        assertThat(log.deleteRecordsBefore(1)).isEqualTo(1);
+        assertThat(log.deleteRecordsBefore(0)).isEqualTo(1);
+    }
+}

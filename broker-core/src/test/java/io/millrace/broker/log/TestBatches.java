@@ -1,0 +1,115 @@
+package io.millrace.broker.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/** Builds produce-style record batches with kafka-clients' builder, and decodes what the log returns. */
+final class TestBatches {
+
+    private TestBatches() {
+    }
+
+    /** An uncompressed, non-idempotent CreateTime batch; every record gets {@code timestamp}. */
+    static ByteBuffer batch(long timestamp, String... values) {
+        return build(Compression.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+            RecordBatch.NO_SEQUENCE, false, timestamps(timestamp, values.length), values);
+    }
+
+    static ByteBuffer compressed(Compression compression, long[] timestamps, String... values) {
+        return build(compression, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE,
+            false, timestamps, values);
+    }
+
+    static ByteBuffer idempotent(long producerId, short epoch, int baseSequence, long timestamp, String... values) {
+        return build(Compression.NONE, producerId, epoch, baseSequence, false, timestamps(timestamp, values.length),
+            values);
+    }
+
+    static ByteBuffer transactional(long producerId, short epoch, int baseSequence, long timestamp, String... values) {
+        return build(Compression.NONE, producerId, epoch, baseSequence, true, timestamps(timestamp, values.length),
+            values);
+    }
+
+    static ByteBuffer build(Compression compression, long producerId, short epoch, int baseSequence,
+                            boolean transactional, long[] timestamps, String... values) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + 64 * values.length),
+            RecordBatch.MAGIC_VALUE_V2, compression, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
+            producerId, epoch, baseSequence, transactional, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        for (int i = 0; i < values.length; i++) {
+            builder.appendWithOffset(i, timestamps[i], ("k" + i).getBytes(StandardCharsets.UTF_8),
+                values[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return builder.build().buffer();
+    }
+
+    static long[] timestamps(long ts, int n) {
+        long[] out = new long[n];
+        java.util.Arrays.fill(out, ts);
+        return out;
+    }
+
+    static String[] values(String prefix, int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = prefix + i;
+        }
+        return out;
+    }
+
+    /** A copy of the batch bytes (the log may modify the buffer it is given). */
+    static byte[] bytesOf(ByteBuffer batch) {
+        byte[] out = new byte[batch.remaining()];
+        batch.duplicate().get(out);
+        return out;
+    }
+
+    /** The bytes a slice refers to. */
+    static byte[] bytesOf(FileSlice slice) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(slice.sizeInBytes());
+        while (buffer.hasRemaining()) {
+            if (slice.channel().read(buffer, slice.position() + buffer.position()) < 0) {
+                throw new IOException("short read");
+            }
+        }
+        return buffer.array();
+    }
+
+    /** Whole batches in the slice (a trailing partial batch is ignored, as clients do). */
+    static List<MutableRecordBatch> batchesOf(FileSlice slice) throws IOException {
+        List<MutableRecordBatch> out = new ArrayList<>();
+        for (MutableRecordBatch b : MemoryRecords.readableRecords(ByteBuffer.wrap(bytesOf(slice))).batches()) {
+            out.add(b);
+        }
+        return out;
+    }
+
+    static List<String> valuesOf(FileSlice slice) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (MutableRecordBatch b : batchesOf(slice)) {
+            for (Record r : b) {
+                out.add(StandardCharsets.UTF_8.decode(r.value()).toString());
+            }
+        }
+        return out;
+    }
+
+    static List<Long> offsetsOf(FileSlice slice) throws IOException {
+        List<Long> out = new ArrayList<>();
+        for (MutableRecordBatch b : batchesOf(slice)) {
+            for (Record r : b) {
+                out.add(r.offset());
+            }
+        }
+        return out;
+    }
+}

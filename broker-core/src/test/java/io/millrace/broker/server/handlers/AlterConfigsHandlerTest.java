@@ -1,0 +1,197 @@
+package io.millrace.broker.server.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.AlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AlterConfigsRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AlterConfigsHandlerTest {
+
+    private static final byte TOPIC = ConfigResource.Type.TOPIC.id();
+    private static final byte BROKER = ConfigResource.Type.BROKER.id();
+
+    @TempDir
+    Path dir;
+
+    private AdminHandlerFixture fixture;
+    private AlterConfigsHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AdminHandlerFixture(dir);
+        handler = new AlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    private static AlterConfigsResource resource(byte type, String name, String... keyValues) {
+        AlterConfigsResource r = new AlterConfigsResource().setResourceType(type).setResourceName(name);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            r.configs().add(new AlterableConfig().setName(keyValues[i]).setValue(keyValues[i + 1]));
+        }
+        return r;
+    }
+
+    private AlterConfigsResponseData alter(boolean validateOnly, AlterConfigsResource... resources) {
+        AlterConfigsRequestData data = new AlterConfigsRequestData().setValidateOnly(validateOnly);
+        for (AlterConfigsResource r : resources) {
+            data.resources().add(r);
+        }
+        return fixture.call(handler, new AlterConfigsRequest(data, (short) 2), AlterConfigsResponseData.class);
+    }
+
+    private static AlterConfigsResourceResponse only(AlterConfigsResponseData response) {
+        assertThat(response.responses()).hasSize(1);
+        return response.responses().get(0);
+    }
+
+    @Test
+    void givenConfigsReplaceAllOverridesOfTheTopic() throws Exception {
+        fixture.createTopic("orders", 1, Map.of("retention.ms", "1000", "segment.bytes", "4096"));
+
+        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders", "max.message.bytes", "2000")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(result.errorMessage()).isNull();
+        assertThat(result.resourceName()).isEqualTo("orders");
+        assertThat(result.resourceType()).isEqualTo(TOPIC);
+        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("max.message.bytes", "2000"));
+    }
+
+    @Test
+    void anEmptySetRemovesEveryOverride() throws Exception {
+        fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
+
+        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(fixture.overrides("orders")).isEmpty();
+    }
+
+    @Test
+    void validateOnlyChecksWithoutChanging() throws Exception {
+        fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
+
+        AlterConfigsResourceResponse ok = only(alter(true, resource(TOPIC, "orders", "retention.ms", "2000")));
+        AlterConfigsResourceResponse bad = only(alter(true, resource(TOPIC, "orders", "retention.ms", "soon")));
+
+        assertThat(ok.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(bad.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
+        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
+    }
+
+    @Test
+    void badValueIsInvalidConfigNamingTheKeyAndLeavesOverridesAlone() throws Exception {
+        fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
+
+        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders", "segment.bytes", "12")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
+        assertThat(result.errorMessage()).contains("segment.bytes");
+        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
+    }
+
+    @Test
+    void unknownKeyIsInvalidConfig() throws Exception {
+        fixture.createTopic("orders", 1, Map.of());
+
+        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders", "retention.mss", "1")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
+        assertThat(result.errorMessage()).contains("retention.mss");
+    }
+
+    @Test
+    void nullValueIsInvalidRequest() {
+        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders", "retention.ms", null)));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(result.errorMessage()).contains("retention.ms");
+    }
+
+    @Test
+    void unknownTopicIsUnknownTopicOrPartition() {
+        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "nope", "retention.ms", "1")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        assertThat(result.errorMessage()).contains("nope");
+    }
+
+    @Test
+    void emptyTopicNameIsInvalidRequest() {
+        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "", "retention.ms", "1")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+    }
+
+    @Test
+    void brokerConfigChangesAreRefusedNamingTheKeys() {
+        AlterConfigsResourceResponse result = only(alter(false,
+            resource(BROKER, "0", "log.retention.hours", "1", "num.partitions", "3")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(result.errorMessage()).isEqualTo("Millrace has no dynamic broker configuration; set "
+            + "log.retention.hours, num.partitions in the properties file and restart");
+        assertThat(result.resourceType()).isEqualTo(BROKER);
+    }
+
+    @Test
+    void anotherBrokerIdIsInvalidRequest() {
+        AlterConfigsResourceResponse result = only(alter(false, resource(BROKER, "3", "num.partitions", "3")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(result.errorMessage()).contains("expected 0");
+    }
+
+    @Test
+    void unsupportedResourceTypeIsInvalidRequest() {
+        AlterConfigsResourceResponse result = only(alter(false,
+            resource(ConfigResource.Type.GROUP.id(), "g", "consumer.session.timeout.ms", "45000")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(result.errorMessage()).contains("GROUP");
+    }
+
+    @Test
+    void aResourceNamedTwiceIsInvalidRequestForBoth() {
+        AlterConfigsResponseData response = alter(false,
+            resource(TOPIC, "orders", "retention.ms", "1"), resource(TOPIC, "orders", "retention.ms", "2"));
+
+        assertThat(response.responses()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+            assertThat(r.errorMessage()).contains("at most once");
+        });
+    }
+
+    @Test
+    void workRunsOnTheAdminExecutor() {
+        AdminHandlerFixture.QueuedExecutor executor = new AdminHandlerFixture.QueuedExecutor();
+        AlterConfigsHandler queued = new AlterConfigsHandler(fixture.topics, 0, executor);
+        AlterConfigsRequestData data = new AlterConfigsRequestData();
+        data.resources().add(resource(TOPIC, "nope", "retention.ms", "1"));
+        AlterConfigsRequest request = new AlterConfigsRequest(data, (short) 1);
+        AdminHandlerFixture.CapturingResponder responder = new AdminHandlerFixture.CapturingResponder((short) 1);
+
+        queued.handle(fixture.context(request), request, responder);
+        assertThat(responder.responses).isEmpty();
+        executor.runAll();
+
+        assertThat(((AlterConfigsResponseData) responder.single()).responses().get(0).errorCode())
+            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+}

@@ -1,0 +1,123 @@
+package io.millrace.broker.server.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.millrace.broker.server.ClusterInfo;
+import io.millrace.broker.server.Endpoint;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeClusterRequest;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DescribeClusterHandlerTest {
+
+    private static final Endpoint INTERNAL = new Endpoint("INTERNAL", SecurityProtocol.PLAINTEXT, "0.0.0.0", 9093);
+    private static final Endpoint EXTERNAL_ADVERTISED =
+        new Endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "broker.example.com", 19092);
+
+    @TempDir
+    Path dir;
+
+    private AdminHandlerFixture fixture;
+    private DescribeClusterHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AdminHandlerFixture(dir);
+        ClusterInfo cluster = new ClusterInfo(4, "cluster-abc", "rack-1", Map.of("PLAINTEXT", EXTERNAL_ADVERTISED));
+        handler = new DescribeClusterHandler(cluster);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    private DescribeClusterResponseData describe(short version, DescribeClusterRequestData data, Endpoint listener) {
+        DescribeClusterRequest request = new DescribeClusterRequest.Builder(data).build(version);
+        AdminHandlerFixture.CapturingResponder responder = new AdminHandlerFixture.CapturingResponder(version);
+        handler.handle(fixture.context(request, listener), request, responder);
+        return (DescribeClusterResponseData) responder.single();
+    }
+
+    @Test
+    void reportsThisNodeWithTheAddressAdvertisedOnTheRequestListener() {
+        DescribeClusterResponseData response = describe((short) 2, new DescribeClusterRequestData(),
+            AdminHandlerFixture.LISTENER);
+
+        assertThat(response.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(response.clusterId()).isEqualTo("cluster-abc");
+        assertThat(response.controllerId()).isEqualTo(4);
+        assertThat(response.endpointType()).isEqualTo((byte) 1);
+        assertThat(response.brokers()).hasSize(1);
+        DescribeClusterBroker broker = response.brokers().iterator().next();
+        assertThat(broker.brokerId()).isEqualTo(4);
+        assertThat(broker.host()).isEqualTo("broker.example.com");
+        assertThat(broker.port()).isEqualTo(19092);
+        assertThat(broker.rack()).isEqualTo("rack-1");
+        assertThat(broker.isFenced()).isFalse();
+    }
+
+    @Test
+    void aListenerWithoutAdvertisedAddressReportsItsOwnAddress() {
+        DescribeClusterResponseData response = describe((short) 1, new DescribeClusterRequestData(), INTERNAL);
+
+        DescribeClusterBroker broker = response.brokers().iterator().next();
+        assertThat(broker.host()).isEqualTo("0.0.0.0");
+        assertThat(broker.port()).isEqualTo(9093);
+    }
+
+    @Test
+    void clusterAuthorizedOperationsOnlyWhenAskedFor() {
+        DescribeClusterResponseData without = describe((short) 1, new DescribeClusterRequestData(),
+            AdminHandlerFixture.LISTENER);
+        DescribeClusterResponseData with = describe((short) 1,
+            new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true), AdminHandlerFixture.LISTENER);
+
+        assertThat(without.clusterAuthorizedOperations()).isEqualTo(Integer.MIN_VALUE);
+        assertThat(with.clusterAuthorizedOperations()).isEqualTo(Ops.CLUSTER);
+    }
+
+    @Test
+    void askingForControllersIsMismatchedEndpointType() {
+        DescribeClusterResponseData response = describe((short) 1,
+            new DescribeClusterRequestData().setEndpointType((byte) 2), AdminHandlerFixture.LISTENER);
+
+        assertThat(response.errorCode()).isEqualTo(Errors.MISMATCHED_ENDPOINT_TYPE.code());
+        assertThat(response.errorMessage()).contains("CONTROLLER");
+        assertThat(response.brokers()).isEmpty();
+    }
+
+    @Test
+    void unknownEndpointTypeIsUnsupported() {
+        DescribeClusterResponseData response = describe((short) 1,
+            new DescribeClusterRequestData().setEndpointType((byte) 7), AdminHandlerFixture.LISTENER);
+
+        assertThat(response.errorCode()).isEqualTo(Errors.UNSUPPORTED_ENDPOINT_TYPE.code());
+        assertThat(response.errorMessage()).isEqualTo("Unsupported endpoint type 7");
+    }
+
+    @ParameterizedTest
+    @ValueSource(shorts = {0, 1, 2})
+    void everySupportedVersionEncodes(short version) {
+        DescribeClusterRequestData data = new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true);
+        if (version >= 2) {
+            data.setIncludeFencedBrokers(true);
+        }
+
+        DescribeClusterResponseData response = describe(version, data, AdminHandlerFixture.LISTENER);
+
+        assertThat(response.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(response.brokers()).hasSize(1);
+    }
+}

@@ -1,0 +1,306 @@
+package io.millrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DeletedRecords;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The Java AdminClient's topic, config, offset and cluster operations against the broker. */
+@ExtendWith(BrokerLogOnFailure.class)
+class AdminClientIT {
+
+    private static final int DEFAULT_PARTITIONS = 3;
+    private static BrokerProcess broker;
+    private Admin admin;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = BrokerProcess.builder(AdminClientIT.class.getSimpleName())
+            .override("num.partitions", String.valueOf(DEFAULT_PARTITIONS))
+            .start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            try {
+                broker.stop();
+            } finally {
+                broker.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void openAdmin() {
+        admin = Clients.admin(broker.bootstrap());
+    }
+
+    @AfterEach
+    void closeAdmin() {
+        admin.close();
+    }
+
+    @Test
+    void createsListsDescribesAndDeletesTopicsIncludingStreamQualifiedNames() {
+        String plain = "orders";
+        String qualified = "payments:settled";
+        Clients.await(admin.createTopics(List.of(
+            new NewTopic(plain, 3, (short) 1),
+            new NewTopic(qualified, 2, (short) 1))).all());
+
+        assertThat(Clients.await(admin.listTopics().names())).contains(plain, qualified);
+        Map<String, TopicDescription> described =
+            Clients.await(admin.describeTopics(List.of(plain, qualified)).allTopicNames());
+        assertThat(described.get(plain).partitions()).hasSize(3);
+        assertThat(described.get(qualified).partitions()).hasSize(2);
+        assertThat(described.get(qualified).name()).isEqualTo(qualified);
+        for (TopicDescription description : described.values()) {
+            assertThat(description.isInternal()).isFalse();
+            assertThat(description.topicId()).isNotNull();
+            for (TopicPartitionInfo partition : description.partitions()) {
+                assertThat(partition.leader()).as("leader of " + description.name() + "-" + partition.partition())
+                    .isNotNull();
+                assertThat(partition.leader().port()).isEqualTo(broker.port());
+                assertThat(partition.replicas()).containsExactly(partition.leader());
+                assertThat(partition.isr()).containsExactly(partition.leader());
+            }
+        }
+
+        // A stream-qualified topic takes writes and reads like any other.
+        roundTrip(qualified, 1, "qualified");
+
+        Clients.await(admin.deleteTopics(List.of(plain, qualified)).all());
+        Await.until("deleted topics to disappear from the topic list", Duration.ofSeconds(30),
+            () -> !Clients.await(admin.listTopics().names()).contains(plain));
+        assertThat(Clients.await(admin.listTopics().names())).doesNotContain(plain, qualified);
+        assertThat(Clients.failure(admin.describeTopics(List.of(plain)).allTopicNames()))
+            .isInstanceOf(UnknownTopicOrPartitionException.class);
+    }
+
+    @Test
+    void createTopicWithoutPartitionCountUsesTheBrokerDefault() {
+        Clients.await(admin.createTopics(List.of(
+            new NewTopic("defaulted", java.util.Optional.empty(), java.util.Optional.empty()))).all());
+
+        TopicDescription description = Clients.await(admin.describeTopics(List.of("defaulted")).allTopicNames())
+            .get("defaulted");
+        assertThat(description.partitions()).hasSize(DEFAULT_PARTITIONS);
+    }
+
+    @Test
+    void creatingAnExistingTopicFailsWithTopicAlreadyExists() {
+        Clients.await(admin.createTopics(List.of(new NewTopic("existing", 1, (short) 1))).all());
+
+        assertThat(Clients.failure(admin.createTopics(List.of(new NewTopic("existing", 1, (short) 1))).all()))
+            .isInstanceOf(TopicExistsException.class);
+    }
+
+    @Test
+    void deletingOrDescribingAnUnknownTopicFailsWithUnknownTopic() {
+        assertThat(Clients.failure(admin.deleteTopics(List.of("no-such-topic")).all()))
+            .isInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(Clients.failure(admin.describeTopics(List.of("no-such-topic")).allTopicNames()))
+            .isInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(Clients.failure(admin.describeTopics(List.of("nostream:no-such-topic")).allTopicNames()))
+            .isInstanceOf(UnknownTopicOrPartitionException.class);
+    }
+
+    @Test
+    void createPartitionsGrowsATopicThatThenTakesWritesOnTheNewPartitions() {
+        Clients.await(admin.createTopics(List.of(new NewTopic("growing", 2, (short) 1))).all());
+
+        Clients.await(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(5))).all());
+
+        Await.until("growing to have 5 partitions", Duration.ofSeconds(30), () ->
+            Clients.await(admin.describeTopics(List.of("growing")).allTopicNames()).get("growing")
+                .partitions().size() == 5);
+        roundTrip("growing", 4, "on a new partition");
+        assertThat(Clients.failure(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3))).all()))
+            .isInstanceOf(InvalidPartitionsException.class);
+    }
+
+    @Test
+    void describesAndIncrementallyAltersTopicConfigs() {
+        Clients.await(admin.createTopics(List.of(new NewTopic("configured", 1, (short) 1)
+            .configs(Map.of("retention.ms", "86400000")))).all());
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "configured");
+
+        ConfigEntry created = topicConfig(resource).get("retention.ms");
+        assertThat(created.value()).isEqualTo("86400000");
+        assertThat(created.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        ConfigEntry segmentBytes = topicConfig(resource).get("segment.bytes");
+        assertThat(segmentBytes).as("segment.bytes of a topic that does not set it").isNotNull();
+        assertThat(segmentBytes.isDefault()).isTrue();
+
+        Clients.await(admin.incrementalAlterConfigs(Map.of(resource, List.of(
+            new AlterConfigOp(new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET),
+            new AlterConfigOp(new ConfigEntry("max.message.bytes", "2000000"), AlterConfigOp.OpType.SET)))).all());
+        Config altered = topicConfig(resource);
+        assertThat(altered.get("retention.ms").value()).isEqualTo("3600000");
+        assertThat(altered.get("max.message.bytes").value()).isEqualTo("2000000");
+        assertThat(altered.get("max.message.bytes").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+
+        Clients.await(admin.incrementalAlterConfigs(Map.of(resource, List.of(
+            new AlterConfigOp(new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)))).all());
+        assertThat(topicConfig(resource).get("max.message.bytes").isDefault()).isTrue();
+        assertThat(topicConfig(resource).get("retention.ms").value()).isEqualTo("3600000");
+
+        assertThat(Clients.failure(admin.incrementalAlterConfigs(Map.of(resource, List.of(
+            new AlterConfigOp(new ConfigEntry("retention.ms", "not-a-number"), AlterConfigOp.OpType.SET)))).all()))
+            .isInstanceOf(InvalidConfigurationException.class);
+        assertThat(topicConfig(resource).get("retention.ms").value()).isEqualTo("3600000");
+    }
+
+    @Test
+    void describesTheBrokersConfigIncludingOverrides() {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, brokerId());
+
+        Config config = Clients.await(admin.describeConfigs(List.of(resource)).all()).get(resource);
+
+        assertThat(config.get("num.partitions")).as("num.partitions in the broker config").isNotNull();
+        assertThat(config.get("num.partitions").value()).isEqualTo(String.valueOf(DEFAULT_PARTITIONS));
+    }
+
+    @Test
+    void listsEarliestLatestByTimestampAndMaxTimestampOffsets() {
+        String topic = "offsets";
+        Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long base = System.currentTimeMillis() - 600_000;
+        // Timestamps rise by a second per record, except record 7, which is the newest of all.
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            for (int i = 0; i < 10; i++) {
+                long timestamp = i == 7 ? base + 100_000 : base + i * 1000L;
+                send(producer, new ProducerRecord<>(topic, 0, timestamp, null, GeneratedRecords.utf8("r" + i)));
+            }
+        }
+
+        assertThat(listOffset(tp, OffsetSpec.earliest()).offset()).isZero();
+        assertThat(listOffset(tp, OffsetSpec.latest()).offset()).isEqualTo(10);
+        ListOffsetsResultInfo byTime = listOffset(tp, OffsetSpec.forTimestamp(base + 3500));
+        assertThat(byTime.offset()).as("first offset with timestamp >= base + 3.5 s").isEqualTo(4);
+        assertThat(byTime.timestamp()).isEqualTo(base + 4000);
+        ListOffsetsResultInfo max = listOffset(tp, OffsetSpec.maxTimestamp());
+        assertThat(max.offset()).as("offset of the record with the largest timestamp").isEqualTo(7);
+        assertThat(max.timestamp()).isEqualTo(base + 100_000);
+        assertThat(listOffset(tp, OffsetSpec.forTimestamp(base + 200_000)).offset())
+            .as("offset for a timestamp newer than every record").isEqualTo(-1);
+    }
+
+    @Test
+    void deleteRecordsMovesTheEarliestOffset() {
+        String topic = "trimmed";
+        Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            for (int i = 0; i < 10; i++) {
+                send(producer, new ProducerRecord<>(topic, 0, null, GeneratedRecords.utf8("r" + i)));
+            }
+        }
+
+        DeletedRecords deleted = Clients.await(
+            admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6))).lowWatermarks().get(tp));
+
+        assertThat(deleted.lowWatermark()).isEqualTo(6);
+        assertThat(listOffset(tp, OffsetSpec.earliest()).offset()).isEqualTo(6);
+        assertThat(listOffset(tp, OffsetSpec.latest()).offset()).isEqualTo(10);
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            ConsumerRecord<byte[], byte[]> first = Await.value("a record after the deleted ones",
+                Duration.ofSeconds(30), () -> {
+                    var polled = consumer.poll(Duration.ofMillis(200)).records(tp);
+                    return polled.isEmpty() ? null : polled.get(0);
+                }, r -> r != null);
+            assertThat(first.offset()).isEqualTo(6);
+            assertThat(new String(first.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("r6");
+        }
+    }
+
+    @Test
+    void describeClusterReportsTheSingleNode() {
+        DescribeClusterResult cluster = admin.describeCluster();
+
+        Collection<Node> nodes = Clients.await(cluster.nodes());
+        assertThat(nodes).hasSize(1);
+        Node node = nodes.iterator().next();
+        assertThat(node.host()).isEqualTo(BrokerProcess.HOST);
+        assertThat(node.port()).isEqualTo(broker.port());
+        assertThat(Clients.await(cluster.clusterId())).isNotBlank();
+    }
+
+    private String brokerId() {
+        return String.valueOf(Clients.await(admin.describeCluster().nodes()).iterator().next().id());
+    }
+
+    private Config topicConfig(ConfigResource resource) {
+        return Clients.await(admin.describeConfigs(Set.of(resource)).all()).get(resource);
+    }
+
+    private ListOffsetsResultInfo listOffset(TopicPartition tp, OffsetSpec spec) {
+        return Clients.await(admin.listOffsets(Map.of(tp, spec)).partitionResult(tp));
+    }
+
+    private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+        try {
+            return producer.send(record).get();
+        } catch (Exception e) {
+            throw new AssertionError("Produce to " + record.topic() + " failed", e);
+        }
+    }
+
+    private void roundTrip(String topic, int partition, String text) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        RecordMetadata written;
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            written = send(producer, new ProducerRecord<>(topic, partition, null, GeneratedRecords.utf8(text)));
+        }
+        assertThat(written.partition()).isEqualTo(partition);
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, written.offset());
+            ConsumerRecord<byte[], byte[]> read = Await.value("the record just written to " + tp,
+                Duration.ofSeconds(30), () -> {
+                    var polled = consumer.poll(Duration.ofMillis(200)).records(tp);
+                    return polled.isEmpty() ? null : polled.get(0);
+                }, r -> r != null);
+            assertThat(read.offset()).isEqualTo(written.offset());
+            assertThat(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(text);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.millrace.it;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * kafka-clients with the settings the tests share. Consumers have no group: the tests read with
+ * {@code assign()} and explicit positions.
+ */
+final class Clients {
+
+    /** How long a reader may go without receiving a record before it gives up. */
+    static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+
+    private Clients() {
+    }
+
+    /** A producer with kafka-clients' defaults (idempotent, acks=all) plus {@code overrides}. */
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.putAll(overrides);
+        return new KafkaProducer<>(config);
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return producer(bootstrap, Map.of());
+    }
+
+    /** A consumer without a group, for {@code assign()}. */
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.putAll(overrides);
+        return new KafkaConsumer<>(config);
+    }
+
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return consumer(bootstrap, Map.of());
+    }
+
+    static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    static void createTopic(Admin admin, String name, int partitions, Map<String, String> configs) {
+        NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
+        await(admin.createTopics(List.of(topic)).all());
+    }
+
+    static void createTopic(String bootstrap, String name, int partitions, Map<String, String> configs) {
+        try (Admin admin = admin(bootstrap)) {
+            createTopic(admin, name, partitions, configs);
+        }
+    }
+
+    /**
+     * Reads {@code partitions} from their earliest offsets up to the end offsets they have when
+     * the read starts, handing every record to {@code handler} in offset order per partition.
+     * Fails if no record arrives for {@link #STALL_TIMEOUT} while some are still expected.
+     */
+    static void readToEnd(String bootstrap, List<TopicPartition> partitions,
+                          Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap,
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000))) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long lastProgress = System.nanoTime();
+            while (!reached(consumer, end)) {
+                int n = 0;
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    handler.accept(record);
+                    n++;
+                }
+                if (n > 0) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > STALL_TIMEOUT.toNanos()) {
+                    StringBuilder where = new StringBuilder();
+                    for (TopicPartition tp : partitions) {
+                        where.append(' ').append(tp).append(" at ").append(consumer.position(tp))
+                            .append(" of ").append(end.get(tp));
+                    }
+                    throw new AssertionError("No record for " + STALL_TIMEOUT + " while reading to the end:" + where);
+                }
+            }
+        }
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The result of an admin or producer future, failing the test after a minute. */
+    static <T> T await(org.apache.kafka.common.KafkaFuture<T> future) {
+        try {
+            return future.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("Request failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("No answer within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The exception a failed admin future completes with (its cause), or an assertion error if it succeeds. */
+    static Throwable failure(org.apache.kafka.common.KafkaFuture<?> future) {
+        try {
+            Object value = future.get(60, TimeUnit.SECONDS);
+            throw new AssertionError("Expected the request to fail, but it returned " + value);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("No answer within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.millrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Apache Kafka's own command-line tools, each in a JVM with Kafka's release classpath, work
+ * against the broker unchanged: kafka-topics, the console producer and consumer, get-offsets.
+ */
+@ExtendWith(BrokerLogOnFailure.class)
+class KafkaCliIT {
+
+    private static BrokerProcess broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = BrokerProcess.start(KafkaCliIT.class.getSimpleName());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            try {
+                broker.stop();
+            } finally {
+                broker.close();
+            }
+        }
+    }
+
+    @Test
+    void kafkaTopicsCreatesListsAndDescribesTopics() {
+        ProcessResult created = topics("--create", "--topic", "cli-topics", "--partitions", "3",
+            "--replication-factor", "1");
+        assertThat(created.exitCode()).as(created.describe()).isZero();
+        assertThat(created.stdout()).contains("Created topic cli-topics.");
+
+        ProcessResult qualified = topics("--create", "--topic", "cli-stream:events", "--partitions", "2");
+        assertThat(qualified.exitCode()).as(qualified.describe()).isZero();
+
+        ProcessResult listed = topics("--list");
+        assertThat(listed.exitCode()).as(listed.describe()).isZero();
+        assertThat(listed.stdout().lines()).contains("cli-topics", "cli-stream:events");
+
+        ProcessResult described = topics("--describe", "--topic", "cli-topics");
+        assertThat(described.exitCode()).as(described.describe()).isZero();
+        assertThat(described.stdout()).contains("Topic: cli-topics").contains("PartitionCount: 3")
+            .contains("ReplicationFactor: 1");
+        for (int p = 0; p < 3; p++) {
+            assertThat(described.stdout()).containsPattern("Partition: " + p + "\\s+Leader: \\d+");
+        }
+
+        ProcessResult duplicate = topics("--create", "--topic", "cli-topics", "--partitions", "3");
+        assertThat(duplicate.exitCode()).as(duplicate.describe()).isNotZero();
+        assertThat(duplicate.stdout() + duplicate.stderr()).contains("already exists");
+    }
+
+    @Test
+    void consoleProducerThenConsoleConsumerRoundTripsLines() {
+        String topic = "cli-console";
+        ProcessResult created = topics("--create", "--topic", topic, "--partitions", "1");
+        assertThat(created.exitCode()).as(created.describe()).isZero();
+        List<String> lines = IntStream.range(0, 50).mapToObj(i -> "key-" + i + "\tline " + i + " of the console test")
+            .collect(Collectors.toList());
+
+        ProcessResult produced = KafkaCli.run(KafkaCli.DEFAULT_TIMEOUT, String.join("\n", lines) + "\n",
+            KafkaCli.CONSOLE_PRODUCER, "--bootstrap-server", broker.bootstrap(), "--topic", topic,
+            "--reader-property", "parse.key=true", "--reader-property", "key.separator=\t",
+            "--request-required-acks", "all");
+        assertThat(produced.exitCode()).as(produced.describe()).isZero();
+        assertThat(produced.stderr()).as(produced.describe()).doesNotContain("ERROR");
+
+        ProcessResult consumed = KafkaCli.run(KafkaCli.CONSOLE_CONSUMER, "--bootstrap-server", broker.bootstrap(),
+            "--topic", topic, "--partition", "0", "--offset", "earliest", "--max-messages", String.valueOf(lines.size()),
+            "--timeout-ms", "60000",
+            "--formatter-property", "print.key=true", "--formatter-property", "key.separator=\t");
+        assertThat(consumed.exitCode()).as(consumed.describe()).isZero();
+        assertThat(consumed.stdout().lines().collect(Collectors.toList())).as(consumed.describe())
+            .containsExactlyElementsOf(lines);
+        assertThat(consumed.stderr()).contains("Processed a total of " + lines.size() + " messages");
+    }
+
+    @Test
+    void getOffsetsReportsEarliestAndLatestOffsetsPerPartition() {
+        String topic = "cli-offsets";
+        ProcessResult created = topics("--create", "--topic", topic, "--partitions", "2");
+        assertThat(created.exitCode()).as(created.describe()).isZero();
+        // Keyed lines: the producer's default partitioner hashes keys with murmur2, so where each
+        // line goes is known in advance.
+        long[] expected = new long[2];
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            String key = "k" + i;
+            expected[BuiltInPartitioner.partitionForKey(GeneratedRecords.utf8(key), 2)]++;
+            input.append(key).append(':').append("value ").append(i).append('\n');
+        }
+        ProcessResult produced = KafkaCli.run(KafkaCli.DEFAULT_TIMEOUT, input.toString(), KafkaCli.CONSOLE_PRODUCER,
+            "--bootstrap-server", broker.bootstrap(), "--topic", topic,
+            "--reader-property", "parse.key=true", "--reader-property", "key.separator=:");
+        assertThat(produced.exitCode()).as(produced.describe()).isZero();
+
+        ProcessResult latest = KafkaCli.run(KafkaCli.GET_OFFSET_SHELL, "--bootstrap-server", broker.bootstrap(),
+            "--topic", topic, "--time", "latest");
+        assertThat(latest.exitCode()).as(latest.describe()).isZero();
+        assertThat(latest.stdout().lines().sorted().collect(Collectors.toList())).as(latest.describe())
+            .containsExactly(topic + ":0:" + expected[0], topic + ":1:" + expected[1]);
+
+        ProcessResult earliest = KafkaCli.run(KafkaCli.GET_OFFSET_SHELL, "--bootstrap-server", broker.bootstrap(),
+            "--topic", topic, "--time", "-2");
+        assertThat(earliest.exitCode()).as(earliest.describe()).isZero();
+        assertThat(earliest.stdout().lines().sorted().collect(Collectors.toList())).as(earliest.describe())
+            .containsExactly(topic + ":0:0", topic + ":1:0");
+    }
+
+    private static ProcessResult topics(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = broker.bootstrap();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return KafkaCli.run(KafkaCli.TOPIC_COMMAND, all);
+    }
+}

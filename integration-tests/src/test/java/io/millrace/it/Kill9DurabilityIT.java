@@ -1,0 +1,189 @@
+package io.millrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Nothing acknowledged with acks=all is lost, duplicated or moved when the broker is killed with
+ * SIGKILL in the middle of a load and restarted on the same data directory.
+ *
+ * <p>Several idempotent producers write distinct values to a multi-partition topic and record
+ * every acknowledged (partition, offset, value). At a random point the broker gets SIGKILL and
+ * is restarted; the producers retry across the outage and finish. The whole log is then read
+ * back and checked against the acknowledgements.
+ */
+@ExtendWith(BrokerLogOnFailure.class)
+class Kill9DurabilityIT {
+
+    private static final int PARTITIONS = 4;
+    private static final int PRODUCERS = 3;
+    private static final int RECORDS_PER_PRODUCER = 20_000;
+    private static final String TOPIC = "durable";
+    private static final Pattern VALUE = Pattern.compile("p(\\d+)-(\\d+)-.*");
+    private static final String FILLER = "x".repeat(80);
+
+    private BrokerProcess broker;
+
+    @AfterEach
+    void closeBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @RepeatedTest(value = 5, name = "kill -9 number {currentRepetition} of {totalRepetitions}")
+    void everyAcknowledgedRecordSurvivesKill9ExactlyOnceAtItsOffset(RepetitionInfo repetition) throws Exception {
+        long seed = System.nanoTime() ^ repetition.getCurrentRepetition();
+        Random random = new Random(seed);
+        broker = BrokerProcess.start(Kill9DurabilityIT.class.getSimpleName());
+        Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
+
+        List<Map<Long, String>> acknowledged = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            acknowledged.add(new ConcurrentHashMap<>());
+        }
+        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> failedSends = new ConcurrentLinkedQueue<>();
+        AtomicLong ackCount = new AtomicLong();
+        List<Thread> producers = new ArrayList<>();
+        for (int id = 0; id < PRODUCERS; id++) {
+            int producerId = id;
+            Thread thread = new Thread(() -> produce(producerId, acknowledged, ackCount, violations, failedSends),
+                "producer-" + id);
+            thread.start();
+            producers.add(thread);
+        }
+
+        long total = (long) PRODUCERS * RECORDS_PER_PRODUCER;
+        long killAfter = (long) (total * (0.15 + 0.45 * random.nextDouble()));
+        Await.until(killAfter + " acknowledged records before the kill", Duration.ofMinutes(3),
+            () -> ackCount.get() >= killAfter || producers.stream().noneMatch(Thread::isAlive));
+        assertThat(producers).as("producers still running at the kill (seed " + seed + ")").anyMatch(Thread::isAlive);
+        long ackedBeforeKill = ackCount.get();
+        broker.kill9();
+        broker.restart();
+
+        for (Thread thread : producers) {
+            thread.join(TimeUnit.MINUTES.toMillis(5));
+            assertThat(thread.isAlive()).as(thread.getName() + " finished after the restart").isFalse();
+        }
+        assertThat(violations).as("acknowledgements that contradict each other (seed " + seed + ")").isEmpty();
+
+        Map<String, String> whereInLog = new HashMap<>();
+        long[] nextOffset = new long[PARTITIONS];
+        List<TopicPartition> partitions = IntStream.range(0, PARTITIONS)
+            .mapToObj(p -> new TopicPartition(TOPIC, p)).collect(Collectors.toList());
+        List<String> logProblems = new ArrayList<>();
+        Map<Integer, Map<Long, String>> log = new HashMap<>();
+        Clients.readToEnd(broker.bootstrap(), partitions, record -> {
+            int p = record.partition();
+            String value = record.value() == null ? "null" : new String(record.value(), StandardCharsets.UTF_8);
+            if (record.offset() != nextOffset[p]) {
+                logProblems.add("gap in partition " + p + ": expected offset " + nextOffset[p] + ", read "
+                    + record.offset());
+            }
+            nextOffset[p] = record.offset() + 1;
+            String previous = whereInLog.put(value, p + "@" + record.offset());
+            if (previous != null) {
+                logProblems.add("value " + value + " appears twice: at " + previous + " and " + p + "@" + record.offset());
+            }
+            Matcher m = VALUE.matcher(value);
+            if (!m.matches() || Long.parseLong(m.group(2)) % PARTITIONS != p) {
+                logProblems.add("unexpected value at " + p + "@" + record.offset() + ": " + value);
+            }
+            log.computeIfAbsent(p, k -> new HashMap<>()).put(record.offset(), value);
+        });
+
+        List<String> lost = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (Map.Entry<Long, String> ack : acknowledged.get(p).entrySet()) {
+                String inLog = log.getOrDefault(p, Map.of()).get(ack.getKey());
+                if (!ack.getValue().equals(inLog)) {
+                    lost.add(ack.getValue() + " acknowledged at " + p + "@" + ack.getKey() + " but the log has "
+                        + (inLog == null ? "nothing" : inLog) + " there"
+                        + (whereInLog.containsKey(ack.getValue()) ? " (value found at " + whereInLog.get(ack.getValue())
+                        + ")" : ""));
+                }
+            }
+        }
+        String context = " (seed " + seed + ", killed after " + ackedBeforeKill + " of " + total
+            + " acknowledgements, " + ackCount.get() + " acknowledged in all)";
+        assertThat(firstOf(lost)).as(lost.size() + " acknowledged records missing from their acknowledged offsets"
+            + context).isEmpty();
+        assertThat(firstOf(logProblems)).as(logProblems.size() + " gaps, duplicates and strangers in the log"
+            + context).isEmpty();
+        assertThat(failedSends).as("sends that failed although the producers retry across the outage" + context)
+            .isEmpty();
+        assertThat(ackCount.get()).as("acknowledged records" + context).isEqualTo(total);
+
+        broker.stop();
+    }
+
+    private static List<String> firstOf(List<String> problems) {
+        return problems.subList(0, Math.min(30, problems.size()));
+    }
+
+    private void produce(int id, List<Map<Long, String>> acknowledged, AtomicLong ackCount,
+                         ConcurrentLinkedQueue<String> violations, ConcurrentLinkedQueue<String> failedSends) {
+        Map<String, Object> config = Map.of(
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 240_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 240_000,
+            ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 50,
+            ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500,
+            ProducerConfig.CLIENT_ID_CONFIG, "durability-" + id);
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap(), config)) {
+            for (int seq = 0; seq < RECORDS_PER_PRODUCER; seq++) {
+                String value = String.format("p%d-%08d-%s", id, seq, FILLER);
+                int partition = seq % PARTITIONS;
+                producer.send(new ProducerRecord<>(TOPIC, partition, null, value.getBytes(StandardCharsets.UTF_8)),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            if (failedSends.size() < 20) {
+                                failedSends.add(value.substring(0, value.lastIndexOf('-')) + ": " + error);
+                            }
+                            return;
+                        }
+                        String previous = acknowledged.get(metadata.partition()).putIfAbsent(metadata.offset(), value);
+                        if (previous != null) {
+                            violations.add("offset " + metadata.partition() + "@" + metadata.offset()
+                                + " acknowledged for both " + previous + " and " + value);
+                        }
+                        if (metadata.partition() != partition) {
+                            violations.add(value + " sent to partition " + partition + " acknowledged on "
+                                + metadata.partition());
+                        }
+                        ackCount.incrementAndGet();
+                    });
+            }
+            producer.flush();
+        } catch (RuntimeException e) {
+            failedSends.add("producer " + id + " failed: " + e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.millrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The {@code millrace} launcher at the repository root, run the way a user runs it. */
+@ExtendWith(BrokerLogOnFailure.class)
+class LauncherIT {
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+
+    @Test
+    void startRunsTheBuiltBrokerWithoutRebuildingAndStopsCleanlyOnSigterm() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.builder(LauncherIT.class.getSimpleName())
+                .viaLauncher()
+                .dataDirFromEnvironment()
+                .override("no.such.key", "1")
+                .start()) {
+            String log = broker.log();
+            assertThat(log).as("launcher output for a fresh build").doesNotContain("Building Millrace");
+            assertThat(log).contains("Millrace broker started").contains(broker.bootstrap());
+            assertThat(log.lines().filter(line -> line.contains("no.such.key")))
+                .as("the warning about the unknown key").anyMatch(line -> line.contains("WARN"));
+
+            String topic = "launched";
+            RecordMetadata written;
+            try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+                written = producer.send(new ProducerRecord<>(topic, 0, null, GeneratedRecords.utf8("hello")))
+                    .get(60, TimeUnit.SECONDS);
+            }
+            TopicPartition tp = new TopicPartition(topic, 0);
+            try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
+                consumer.assign(List.of(tp));
+                consumer.seek(tp, written.offset());
+                ConsumerRecord<byte[], byte[]> read = Await.value("the record written through the launched broker",
+                    Duration.ofSeconds(30), () -> {
+                        List<ConsumerRecord<byte[], byte[]>> polled = consumer.poll(Duration.ofMillis(200)).records(tp);
+                        return polled.isEmpty() ? null : polled.get(0);
+                    }, r -> r != null);
+                assertThat(new String(read.value(), StandardCharsets.UTF_8)).isEqualTo("hello");
+            }
+
+            broker.stop();
+            try (Stream<Path> files = Files.list(broker.dataDir())) {
+                assertThat(files.count()).as("entries in the data directory given as MILLRACE_LOG_DIRS").isPositive();
+            }
+        }
+    }
+
+    @Test
+    void startRejectsABadValueWithExitCode2AndAMessageNamingTheKey() throws Exception {
+        Path dataDir = Files.createTempDirectory("millrace-launcher-");
+        ProcessResult result = launcher("start",
+            "--override", "listeners=PLAINTEXT://" + BrokerProcess.HOST + ":" + BrokerProcess.freePort(),
+            "--override", "log.dirs=" + dataDir,
+            "--override", "num.partitions=zero");
+
+        assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
+        assertThat(result.stderr()).as(result.describe()).contains("num.partitions");
+        assertThat(result.stdout() + result.stderr()).as(result.describe())
+            .doesNotContain("Building Millrace").doesNotContain("Millrace broker started");
+    }
+
+    @Test
+    void helpPrintsUsageAndAnUnknownCommandFailsWithUsage() {
+        ProcessResult help = launcher("help");
+        assertThat(help.exitCode()).as(help.describe()).isZero();
+        assertThat(help.stdout()).contains("Usage").contains("start");
+
+        ProcessResult unknown = launcher("no-such-command");
+        assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("no-such-command").contains("Usage");
+    }
+
+    private static ProcessResult launcher(String... args) {
+        Path root = ItEnvironment.repoRoot();
+        List<String> command = new java.util.ArrayList<>();
+        command.add(root.resolve("millrace").toString());
+        command.addAll(List.of(args));
+        return ExternalCommand.run(command, root, Map.of(), null, COMMAND_TIMEOUT);
+    }
+}
