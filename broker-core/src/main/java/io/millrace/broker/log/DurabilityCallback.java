@@ -13,7 +13,8 @@ public interface DurabilityCallback {
 
     /**
      * @param error {@link Errors#NONE} once the data is fsynced, {@link Errors#KAFKA_STORAGE_ERROR}
-     *              if the flush failed and the partition went offline
+     *              if the flush failed and the partition went offline (or the broker shut down
+     *              first), {@link Errors#UNKNOWN_TOPIC_OR_PARTITION} if the partition was deleted
      */
     void onComplete(Errors error);
 }

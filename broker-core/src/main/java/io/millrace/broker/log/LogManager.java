@@ -425,7 +425,7 @@ public final class LogManager implements AutoCloseable {
             Map<String, Long> points = new TreeMap<>();
             for (PartitionLog log : logs.values()) {
                 if (logDir.equals(log.dir().getParent()) && !log.isOffline()) {
-                    points.put(log.dir().getFileName().toString(), log.durableOffset());
+                    points.put(log.dir().getFileName().toString(), log.recoveryPoint());
                 }
             }
             Checkpoints.writeRecoveryPoints(logDir, points);

@@ -7,13 +7,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -55,18 +52,14 @@ public final class PartitionLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Object logStartLock = new Object();
     private final Object flushLock = new Object();
-    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final SegmentList segments;
     private final ProducerStateTable producers;
     private final DurabilityTracker durability;
     private final Path dir;
     private volatile LogConfig config;
-    private volatile LogSegment active;
-    private volatile long logEndOffset;
-    private volatile long logStartOffset;
     private volatile boolean offline;
     private volatile boolean deleted;
     private volatile boolean closed;
-    private boolean dirNeedsSync;
 
     private PartitionLog(String topic, int partition, Path dir, LogConfig config, LogContext ctx,
                          LogRecovery.Result recovered, ProducerStateTable producers) {
@@ -76,13 +69,9 @@ public final class PartitionLog {
         this.dir = dir;
         this.config = config;
         this.ctx = ctx;
-        this.segments = recovered.segments();
+        this.segments = new SegmentList(dir, name, ctx.channels(), recovered);
         this.producers = producers;
-        this.active = segments.lastEntry().getValue();
-        this.logEndOffset = recovered.logEndOffset();
-        this.logStartOffset = recovered.logStartOffset();
-        this.durability = new DurabilityTracker(
-            new DurablePoint(logEndOffset, active.baseOffset(), active.size()));
+        this.durability = new DurabilityTracker(segments.fullyDurable());
     }
 
     /** Recovers and opens an existing partition directory (see {@link LogRecovery}). */
@@ -155,7 +144,7 @@ public final class PartitionLog {
         }
         LogConfig cfg = config;
         long now = ctx.clock().milliseconds();
-        BatchValidator.Outcome outcome = BatchValidator.validate(batch, cfg, origin, now, name, logStartOffset);
+        BatchValidator.Outcome outcome = BatchValidator.validate(batch, cfg, origin, now, name, segments.logStartOffset());
         if (outcome.failure() != null) {
             return outcome.failure();
         }
@@ -178,15 +167,15 @@ public final class PartitionLog {
         try {
             result = unavailable();
             if (result == null && idempotent && origin == AppendOrigin.CLIENT) {
-                result = producers.check(producerId, epoch, firstSeq, lastSeq, name, logStartOffset,
+                result = producers.check(producerId, epoch, firstSeq, lastSeq, name, segments.logStartOffset(),
                     cfg.timestampType() == TimestampType.LOG_APPEND_TIME);
             }
             if (result == null) {
-                long base = logEndOffset;
+                long base = segments.logEndOffset();
                 long last = base + lastDelta;
                 BatchHeader.setBaseOffset(b, at, base);
                 BatchHeader.setPartitionLeaderEpoch(b, at, leaderEpoch);
-                LogSegment segment = active;
+                LogSegment segment = segments.active();
                 try {
                     if (segment.shouldRoll(size, last, now, cfg)) {
                         failedFile = dir;
@@ -197,14 +186,14 @@ public final class PartitionLog {
                     if (idempotent) {
                         producers.update(producerId, epoch, firstSeq, lastSeq, base, last, maxTimestamp, now);
                     }
-                    logEndOffset = last + 1;
+                    segments.setLogEndOffset(last + 1);
                     becameDirty = durability.markDirty(now);
-                    result = new AppendResult(Errors.NONE, null, base, last, outcome.logAppendTime(), logStartOffset,
-                        false);
+                    result = new AppendResult(Errors.NONE, null, base, last, outcome.logAppendTime(),
+                        segments.logStartOffset(), false);
                 } catch (IOException e) {
                     failure = e;
                     result = AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, "Write to " + name + " failed: " + e,
-                        logStartOffset);
+                        segments.logStartOffset());
                 }
             }
         } finally {
@@ -219,33 +208,27 @@ public final class PartitionLog {
     }
 
     private AppendResult unavailable() {
+        long logStart = segments.logStartOffset();
         if (offline) {
             return AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, name + " is offline after a storage error on "
-                + dir + "; see the broker log", logStartOffset);
+                + dir + "; see the broker log", logStart);
         }
         if (deleted) {
-            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, name + " has been deleted", logStartOffset);
+            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, name + " has been deleted", logStart);
         }
         if (closed) {
             return AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, name + " is closed: the broker is shutting down",
-                logStartOffset);
+                logStart);
         }
         return null;
     }
 
-    /** Starts a new active segment at the log end; the caller holds the lock. */
+    /** Rolls to a new segment and snapshots producer state at its base; the caller holds the lock. */
     private LogSegment roll(LogConfig cfg) throws IOException {
-        LogSegment old = active;
-        long base = logEndOffset;
-        old.onBecomeInactive();
+        long base = segments.logEndOffset();
         byte[] snapshot = ProducerStateSnapshot.serialize(producers, base);
-        LogSegment next = LogSegment.create(dir, base, cfg, ctx.channels());
-        segments.put(base, next);
-        active = next;
-        dirNeedsSync = true;
+        LogSegment next = segments.roll(cfg);
         writeSnapshotLater(base, snapshot);
-        LOG.info("{}: rolled to new segment {} (previous segment {} holds {} bytes)", name,
-            next.logFile().getFileName(), old.logFile().getFileName(), old.size());
         return next;
     }
 
@@ -293,62 +276,42 @@ public final class PartitionLog {
      */
     public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
         DurablePoint durable = durability.point();
-        long start = logStartOffset;
-        long end = logEndOffset;
+        long start = segments.logStartOffset();
+        long end = segments.logEndOffset();
         if (offline) {
-            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, emptySlice(), durable.offset(), start, end);
+            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), start, end);
         }
         if (fetchOffset < start || fetchOffset > end) {
-            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, emptySlice(), durable.offset(), start, end);
+            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, segments.emptySlice(), durable.offset(), start, end);
         }
         if (fetchOffset >= durable.offset()) {
-            return new LogReadResult(Errors.NONE, emptySlice(), durable.offset(), start, end);
+            return new LogReadResult(Errors.NONE, segments.emptySlice(), durable.offset(), start, end);
         }
-        BatchHeader header = BatchHeader.forThread();
-        Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
-        while (entry != null) {
-            LogSegment segment = entry.getValue();
-            long limit = TimestampLookup.durableLimit(segment, durable);
-            if (limit <= 0) {
-                break;
-            }
-            long position;
-            try {
-                position = segment.locate(header, fetchOffset, limit);
-            } catch (IOException e) {
-                if (segment.isDeleted()) {
-                    break;
-                }
-                goOffline("reading", segment.logFile(), e);
-                return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, emptySlice(), durable.offset(), start, end);
-            }
-            if (position >= 0) {
-                long available = limit - position;
-                long size = Math.min(available, Math.max(0, maxBytes));
-                if (minOneBatch && header.sizeInBytes() > size) {
-                    size = Math.min(header.sizeInBytes(), available);
-                }
-                return new LogReadResult(Errors.NONE, new FileSlice(segment.channel(), position, (int) size),
-                    durable.offset(), start, end);
-            }
-            entry = segments.higherEntry(entry.getKey());
+        FileSlice slice;
+        try {
+            slice = segments.slice(fetchOffset, maxBytes, minOneBatch, durable);
+        } catch (SegmentList.SegmentReadException e) {
+            goOffline("reading", e.file(), e.getCause());
+            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), start, end);
+        } catch (IOException e) {
+            goOffline("reading", dir, e);
+            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), start, end);
+        }
+        if (slice != null) {
+            return new LogReadResult(Errors.NONE, slice, durable.offset(), start, end);
         }
         // The segment was removed by retention while we looked: the offset is below the log start now.
-        long newStart = logStartOffset;
+        long newStart = segments.logStartOffset();
         Errors error = fetchOffset < newStart ? Errors.OFFSET_OUT_OF_RANGE : Errors.NONE;
-        return new LogReadResult(error, emptySlice(), durable.offset(), newStart, logEndOffset);
-    }
-
-    private FileSlice emptySlice() {
-        return new FileSlice(active.channel(), 0, 0);
+        return new LogReadResult(error, segments.emptySlice(), durable.offset(), newStart, segments.logEndOffset());
     }
 
     public long logStartOffset() {
-        return logStartOffset;
+        return segments.logStartOffset();
     }
 
     public long logEndOffset() {
-        return logEndOffset;
+        return segments.logEndOffset();
     }
 
     /** Every offset below this is fsynced and readable: the high watermark. */
@@ -356,16 +319,17 @@ public final class PartitionLog {
         return durability.durableOffset();
     }
 
+    /** What the recovery-point checkpoint records for this log (see {@link Checkpoints}). */
+    long recoveryPoint() {
+        return segments.recoveryPoint(durability.point());
+    }
+
     public long sizeInBytes() {
-        long total = 0;
-        for (LogSegment s : segments.values()) {
-            total += s.size();
-        }
-        return total;
+        return segments.sizeInBytes();
     }
 
     public int numberOfSegments() {
-        return segments.size();
+        return segments.count();
     }
 
     public boolean isOffline() {
@@ -381,7 +345,8 @@ public final class PartitionLog {
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
         checkOnline();
         try {
-            return TimestampLookup.offsetForTimestamp(segments, durability.point(), logStartOffset, timestamp);
+            return TimestampLookup.offsetForTimestamp(segments.map(), durability.point(), segments.logStartOffset(),
+                timestamp);
         } catch (IOException e) {
             throw storageFailure("searching by timestamp", e);
         }
@@ -396,7 +361,7 @@ public final class PartitionLog {
     public Optional<TimestampOffset> maxTimestampOffset() {
         checkOnline();
         try {
-            return TimestampLookup.maxTimestamp(segments, durability.point(), logStartOffset);
+            return TimestampLookup.maxTimestamp(segments.map(), durability.point(), segments.logStartOffset());
         } catch (IOException e) {
             throw storageFailure("searching for the largest timestamp", e);
         }
@@ -420,8 +385,8 @@ public final class PartitionLog {
                 + " watermark)");
         }
         synchronized (logStartLock) {
-            if (target <= logStartOffset) {
-                return logStartOffset;
+            if (target <= segments.logStartOffset()) {
+                return segments.logStartOffset();
             }
             try {
                 Checkpoints.writeLogStartOffset(dir, target);
@@ -432,9 +397,9 @@ public final class PartitionLog {
             IOException failure = null;
             lock.lock();
             try {
-                logStartOffset = Math.max(logStartOffset, target);
-                removed = SegmentRetention.selectBelowLogStart(new ArrayList<>(segments.values()), durableOffset(),
-                    logEndOffset, logStartOffset);
+                segments.advanceLogStart(target);
+                removed = SegmentRetention.selectBelowLogStart(segments.all(), durableOffset(),
+                    segments.logEndOffset(), segments.logStartOffset());
                 removeSegments(removed);
             } catch (IOException e) {
                 failure = e;
@@ -445,8 +410,8 @@ public final class PartitionLog {
                 throw storageFailure("deleting segments below the log start offset", failure);
             }
             logDeletions(removed);
-            LOG.info("{}: log start offset moved to {} by DeleteRecords", name, logStartOffset);
-            return logStartOffset;
+            LOG.info("{}: log start offset moved to {} by DeleteRecords", name, segments.logStartOffset());
+            return segments.logStartOffset();
         }
     }
 
@@ -461,7 +426,7 @@ public final class PartitionLog {
         List<Deletion> removed = List.of();
         IOException failure = null;
         try {
-            for (LogSegment s : segments.values()) {
+            for (LogSegment s : segments.all()) {
                 s.maxTimestamp(); // loads lazily-read time indexes before taking the lock
             }
         } catch (IOException e) {
@@ -472,8 +437,8 @@ public final class PartitionLog {
             if (failure != null) {
                 throw failure;
             }
-            removed = SegmentRetention.select(new ArrayList<>(segments.values()), config,
-                ctx.clock().milliseconds(), durableOffset(), logEndOffset, logStartOffset);
+            removed = SegmentRetention.select(segments.all(), config, ctx.clock().milliseconds(), durableOffset(),
+                segments.logEndOffset(), segments.logStartOffset());
             removeSegments(removed);
         } catch (IOException e) {
             failure = e;
@@ -488,31 +453,22 @@ public final class PartitionLog {
         return removed.size();
     }
 
-    /** Removes segments from the log (rolling first if all go); the caller holds the lock. */
+    /** Removes segments (rolling first if all go) and schedules their files' deletion; under the lock. */
     private void removeSegments(List<Deletion> removed) throws IOException {
-        if (removed.isEmpty()) {
-            return;
-        }
-        if (removed.size() == segments.size()) {
+        if (removed.size() == segments.count()) {
             roll(config);
         }
-        List<LogSegment> files = new ArrayList<>(removed.size());
-        for (Deletion d : removed) {
-            LogSegment s = d.segment();
-            segments.remove(s.baseOffset());
-            Long next = segments.higherKey(s.baseOffset());
-            logStartOffset = Math.max(logStartOffset, next == null ? logEndOffset : next);
-            s.renameToDeleted();
-            files.add(s);
+        List<LogSegment> files = segments.remove(removed, config);
+        if (!files.isEmpty()) {
+            ctx.deleter().deleteSegmentsLater(name, files, config.fileDeleteDelayMs());
         }
-        ctx.deleter().deleteSegmentsLater(name, files, config.fileDeleteDelayMs());
     }
 
     private void logDeletions(List<Deletion> removed) {
         for (Deletion d : removed) {
             LOG.info("{}: deleted segment {} ({} bytes, offsets from {}): {}; log start offset is now {}", name,
                 d.segment().logFile().getFileName(), d.segment().size(), d.segment().baseOffset(), d.reason(),
-                logStartOffset);
+                segments.logStartOffset());
         }
     }
 
@@ -532,11 +488,7 @@ public final class PartitionLog {
      */
     void flush(DurableListener listener) {
         synchronized (flushLock) {
-            List<LogSegment> toSync = new ArrayList<>();
-            List<Integer> sizes = new ArrayList<>();
-            List<Boolean> indexes = new ArrayList<>();
-            DurablePoint target;
-            boolean syncDir;
+            SegmentList.FlushPlan plan;
             long before = durability.durableOffset();
             lock.lock();
             try {
@@ -544,49 +496,23 @@ public final class PartitionLog {
                     return;
                 }
                 durability.clearDirty();
-                LogSegment act = active;
-                target = new DurablePoint(logEndOffset, act.baseOffset(), act.size());
-                for (LogSegment s : segments.tailMap(durability.point().segmentBase(), true).values()) {
-                    if (s.size() > s.flushedSize() || s.indexesNeedSync()) {
-                        toSync.add(s);
-                        sizes.add(s.size());
-                        indexes.add(s.indexesNeedSync());
-                    }
-                }
-                syncDir = dirNeedsSync;
-                dirNeedsSync = false;
+                plan = segments.planFlush(durability.point().segmentBase());
             } finally {
                 lock.unlock();
             }
-            Path failedFile = dir;
             try {
-                for (int i = 0; i < toSync.size(); i++) {
-                    LogSegment s = toSync.get(i);
-                    failedFile = s.logFile();
-                    if (sizes.get(i) > s.flushedSize()) {
-                        s.channel().force(false);
-                    }
-                    if (indexes.get(i)) {
-                        s.syncIndexes();
-                    }
-                }
-                failedFile = dir;
-                if (syncDir) {
-                    Checkpoints.fsyncDirectory(dir);
-                }
-            } catch (IOException e) {
+                plan.execute();
+            } catch (SegmentList.FlushException e) {
                 if (!deleted) {
-                    goOffline("fsyncing", failedFile, e);
+                    goOffline("fsyncing", e.file(), e.io());
                 }
                 return;
             }
-            for (int i = 0; i < toSync.size(); i++) {
-                toSync.get(i).markFlushed(sizes.get(i));
-            }
-            completeAll(durability.publish(target), Errors.NONE);
-            if (target.offset() > before) {
+            plan.markFlushed();
+            completeAll(durability.publish(plan.target()), Errors.NONE);
+            if (plan.target().offset() > before) {
                 try {
-                    listener.onDurableOffsetAdvanced(this, target.offset());
+                    listener.onDurableOffsetAdvanced(this, plan.target().offset());
                 } catch (RuntimeException e) {
                     LOG.error("Durable-offset listener failed for {}", name, e);
                 }
@@ -666,11 +592,12 @@ public final class PartitionLog {
         flush(listener);
         boolean clean = !offline;
         byte[] snapshot = null;
-        long end = logEndOffset;
+        long end = segments.logEndOffset();
+        LogSegment active = segments.active();
         lock.lock();
         try {
             closed = true;
-            end = logEndOffset;
+            end = segments.logEndOffset();
             if (clean) {
                 active.onBecomeInactive();
                 snapshot = ProducerStateSnapshot.serialize(producers, end);
@@ -693,7 +620,7 @@ public final class PartitionLog {
             }
         }
         completeAll(durability.fail(Errors.KAFKA_STORAGE_ERROR), Errors.KAFKA_STORAGE_ERROR);
-        closeChannels();
+        segments.closeAll();
         return clean;
     }
 
@@ -710,26 +637,16 @@ public final class PartitionLog {
             lock.unlock();
         }
         completeAll(durability.fail(Errors.UNKNOWN_TOPIC_OR_PARTITION), Errors.UNKNOWN_TOPIC_OR_PARTITION);
-        return new ArrayList<>(segments.values());
+        return segments.all();
     }
 
     boolean isDeleted() {
         return deleted;
     }
 
-    private void closeChannels() {
-        for (LogSegment s : segments.values()) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                LOG.debug("Closing {} failed", s.logFile(), e);
-            }
-        }
-    }
-
     @Override
     public String toString() {
-        return "PartitionLog(" + name + ", start=" + logStartOffset + ", durable=" + durableOffset() + ", end="
-            + logEndOffset + ", segments=" + segments.size() + (offline ? ", OFFLINE" : "") + ")";
+        return "PartitionLog(" + name + ", start=" + logStartOffset() + ", durable=" + durableOffset() + ", end="
+            + logEndOffset() + ", segments=" + segments.count() + (offline ? ", OFFLINE" : "") + ")";
     }
 }

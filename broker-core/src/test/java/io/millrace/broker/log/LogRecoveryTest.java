@@ -177,6 +177,73 @@ class LogRecoveryTest {
     }
 
     @Test
+    void shouldScanOnlyFromTheSegmentHoldingTheRecoveryPointAfterACrash() throws Exception {
+        logs = new TestLogs(tmp.resolve("live"));
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
+        List<Integer> sizes = fill(log, 40);
+        logs.manager.checkpointRecoveryPoints();
+        long recoveryPoint = Checkpoints.readRecoveryPoints(logs.dirs.get(0)).get("orders-0");
+        assertThat(recoveryPoint).isEqualTo(40);
+        List<Path> segmentFiles = TestLogs.files(log.dir(), LogSegment.LOG_SUFFIX);
+        long lastBase = Long.parseLong(segmentFiles.get(segmentFiles.size() - 1).getFileName().toString()
+            .substring(0, 20));
+        crashed = logs.crashCopy(tmp.resolve("crash"));
+        Path dir = crashed.dirs.get(0).resolve("orders-0");
+        // damage the middle of the first segment (trusted: below the recovery point's segment) and the
+        // last batch of the last segment (scanned)
+        flipByte(LogSegment.file(dir, 0, LogSegment.LOG_SUFFIX), sizes.get(0) + 70);
+        Path last = LogSegment.file(dir, lastBase, LogSegment.LOG_SUFFIX);
+        flipByte(last, Files.size(last) - 3);
+
+        crashed.start();
+        PartitionLog recovered = crashed.log("orders", 0);
+
+        assertThat(recovered.logEndOffset()).isEqualTo(39);
+        assertThat(recovered.numberOfSegments()).isEqualTo(segmentFiles.size());
+    }
+
+    @Test
+    void shouldStartDespiteGarbageInEveryFileItReads() throws Exception {
+        logs = new TestLogs(tmp);
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
+        fill(log, 30);
+        Path dir = log.dir();
+        logs.manager.close();
+        java.util.Random random = new java.util.Random(42);
+        byte[] junk = new byte[3000];
+        random.nextBytes(junk);
+        List<Path> segmentFiles = TestLogs.files(dir, LogSegment.LOG_SUFFIX);
+        Files.write(segmentFiles.get(segmentFiles.size() - 1), junk, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(TestLogs.files(dir, LogSegment.INDEX_SUFFIX).get(0), junk);
+        Files.write(TestLogs.files(dir, LogSegment.TIME_INDEX_SUFFIX).get(0), new byte[] {1, 2, 3});
+        Files.write(dir.resolve("00000000000000000030.snapshot"), junk);
+        Files.write(dir.resolve(Checkpoints.LOG_START_OFFSET_FILE), junk);
+        Files.write(logs.dirs.get(0).resolve(Checkpoints.RECOVERY_POINT_FILE), junk);
+        Files.write(dir.resolve("00000000000000999999.log"), junk);
+        Files.delete(logs.dirs.get(0).resolve(Checkpoints.CLEAN_SHUTDOWN_FILE));
+
+        logs.start();
+        PartitionLog recovered = logs.log("orders", 0);
+
+        assertThat(recovered.logEndOffset()).isEqualTo(30);
+        assertThat(recovered.logStartOffset()).isZero();
+        assertThat(readAll(recovered)).containsExactlyElementsOf(List.of(TestBatches.values("value-", 30)));
+        assertThat(dir.resolve("00000000000000999999.log")).doesNotExist();
+        assertThat(append(recovered, TestBatches.batch(logs.clock.milliseconds(), "after")).baseOffset()).isEqualTo(30);
+    }
+
+    private static void flipByte(Path file, long position) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(position);
+            int b = f.read();
+            f.seek(position);
+            f.write(b ^ 0x01);
+        }
+    }
+
+    @Test
     void shouldRemoveLeftoverFilesOfInterruptedOperations() throws Exception {
         logs = new TestLogs(tmp);
         logs.start();

@@ -6,9 +6,13 @@ import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.common.config.BrokerConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,17 +94,32 @@ final class TestLogs implements AutoCloseable {
         return copy;
     }
 
+    /** Copies a live directory tree; files that vanish meanwhile (renamed tmp files) are skipped. */
     private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals(Checkpoints.LOCK_FILE)) {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(d).toString()));
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+                if (!p.getFileName().toString().equals(Checkpoints.LOCK_FILE)) {
+                    try {
+                        Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.REPLACE_EXISTING);
+                    } catch (NoSuchFileException e) {
+                        // renamed or deleted while copying: not part of the crash image
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     @Override

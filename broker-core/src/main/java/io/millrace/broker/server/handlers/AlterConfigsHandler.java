@@ -70,7 +70,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     @Override
     public void handle(RequestContext context, AlterConfigsRequest request, Responder responder) {
         AlterConfigsRequestData data = request.data();
-        adminExecutor.execute(() -> responder.respond(alter(data)));
+        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> alter(data));
     }
 
     private AlterConfigsResponseData alter(AlterConfigsRequestData data) {

@@ -49,7 +49,7 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
 
     @Override
     public void handle(RequestContext context, CreatePartitionsRequest request, Responder responder) {
-        adminExecutor.execute(() -> responder.respond(grow(request.data())));
+        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> grow(request.data()));
     }
 
     private CreatePartitionsResponseData grow(CreatePartitionsRequestData data) {

@@ -61,7 +61,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
 
     @Override
     public void handle(RequestContext context, CreateTopicsRequest request, Responder responder) {
-        adminExecutor.execute(() -> responder.respond(create(context.apiVersion(), request.data())));
+        BlockingWork.respondOn(adminExecutor, context, request, responder,
+            () -> create(context.apiVersion(), request.data()));
     }
 
     private CreateTopicsResponseData create(short version, CreateTopicsRequestData data) {

@@ -45,7 +45,7 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
 
     @Override
     public void handle(RequestContext context, DeleteRecordsRequest request, Responder responder) {
-        adminExecutor.execute(() -> responder.respond(delete(request.data())));
+        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> delete(request.data()));
     }
 
     private DeleteRecordsResponseData delete(DeleteRecordsRequestData data) {

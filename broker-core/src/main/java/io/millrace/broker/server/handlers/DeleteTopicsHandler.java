@@ -49,7 +49,8 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
 
     @Override
     public void handle(RequestContext context, DeleteTopicsRequest request, Responder responder) {
-        adminExecutor.execute(() -> responder.respond(delete(context.apiVersion(), request.data())));
+        BlockingWork.respondOn(adminExecutor, context, request, responder,
+            () -> delete(context.apiVersion(), request.data()));
     }
 
     private DeleteTopicsResponseData delete(short version, DeleteTopicsRequestData data) {

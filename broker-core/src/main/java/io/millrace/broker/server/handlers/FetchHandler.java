@@ -19,6 +19,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fetch for consumers, with long polling: when less than {@code min_bytes} is available the
@@ -35,6 +37,8 @@ import org.apache.kafka.common.requests.FetchRequest;
  * FETCH_SESSION_ID_NOT_FOUND.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
 
     private final TopicManager topics;
 
@@ -127,7 +131,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 return;
             }
             Read read = read();
-            boolean timedOut = !first && timer == null;
+            boolean timedOut = !first && timer == null && data.maxWaitMs() > 0;
             if (read.bytes >= data.minBytes() || read.errors || data.maxWaitMs() <= 0 || timedOut
                 || items.isEmpty()) {
                 finish(read.response);
@@ -145,7 +149,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             for (int i = 0; i < items.size(); i++) {
                 Partition p = items.get(i).partition;
                 if (p != null && p.highWatermark() != seenHighWatermarks[i]) {
-                    context.eventLoop().execute(() -> attempt(false));
+                    context.eventLoop().execute(this::retry);
                     return;
                 }
             }
@@ -154,7 +158,19 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         private void expire() {
             timer = null;
             if (!done) {
-                finish(read().response);
+                retry();
+            }
+        }
+
+        /** Re-reads after a wake-up or the timeout; a failure still answers the client. */
+        private void retry() {
+            try {
+                attempt(false);
+            } catch (RuntimeException e) {
+                if (!done) {
+                    log.error("Fetch from {} failed: {}", context.describeClient(), e.toString(), e);
+                    finish(new FetchResponseData().setErrorCode(Errors.forException(e).code()));
+                }
             }
         }
 
@@ -170,7 +186,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         @Override
         public void onHighWatermarkAdvanced() {
             if (!done) {
-                context.execute(() -> attempt(false));
+                context.execute(this::retry);
             }
         }
 

@@ -76,7 +76,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     @Override
     public void handle(RequestContext context, IncrementalAlterConfigsRequest request, Responder responder) {
         IncrementalAlterConfigsRequestData data = request.data();
-        adminExecutor.execute(() -> responder.respond(alter(data)));
+        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> alter(data));
     }
 
     private IncrementalAlterConfigsResponseData alter(IncrementalAlterConfigsRequestData data) {

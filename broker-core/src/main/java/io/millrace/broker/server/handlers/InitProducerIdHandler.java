@@ -56,13 +56,12 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
             responder.respond(response.setErrorCode(Errors.INVALID_REQUEST.code()));
             return;
         }
-        adminExecutor.execute(() -> {
+        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> {
             try {
                 long id = producerIds.nextProducerId();
-                responder.respond(response.setErrorCode(Errors.NONE.code()).setProducerId(id)
-                    .setProducerEpoch((short) 0));
+                return response.setErrorCode(Errors.NONE.code()).setProducerId(id).setProducerEpoch((short) 0);
             } catch (ApiException e) {
-                responder.respond(response.setErrorCode(Errors.forException(e).code()));
+                return response.setErrorCode(Errors.forException(e).code());
             }
         });
     }

@@ -75,7 +75,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             }
         }
         if (needsCreation) {
-            adminExecutor.execute(() -> responder.respond(build(context, data, true)));
+            BlockingWork.respondOn(adminExecutor, context, request, responder, () -> build(context, data, true));
         } else {
             responder.respond(build(context, data, false));
         }

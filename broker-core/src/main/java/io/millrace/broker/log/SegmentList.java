@@ -1,0 +1,286 @@
+package io.millrace.broker.log;
+
+import io.millrace.broker.log.DurabilityTracker.DurablePoint;
+import io.millrace.broker.log.SegmentRetention.Deletion;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segments of one partition, the active (last) one, and the offsets they span: the local
+ * log that {@link PartitionLog} builds on (Kafka's {@code LocalLog}).
+ *
+ * <p>Thread-safety: mutations (roll, removal, log end/start changes, flush planning) are made by
+ * the holder of the partition lock. The segment map is concurrent and the offsets and active
+ * segment are volatile, so readers use them without the lock.
+ */
+final class SegmentList {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentList.class);
+
+    private final Path dir;
+    private final String name;
+    private final FileChannelFactory channels;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private volatile LogSegment active;
+    private volatile long logEndOffset;
+    private volatile long logStartOffset;
+    private boolean dirNeedsSync;
+
+    SegmentList(Path dir, String name, FileChannelFactory channels, LogRecovery.Result recovered) {
+        this.dir = dir;
+        this.name = name;
+        this.channels = channels;
+        this.segments = recovered.segments();
+        this.active = segments.lastEntry().getValue();
+        this.logEndOffset = recovered.logEndOffset();
+        this.logStartOffset = recovered.logStartOffset();
+    }
+
+    NavigableMap<Long, LogSegment> map() {
+        return segments;
+    }
+
+    List<LogSegment> all() {
+        return new ArrayList<>(segments.values());
+    }
+
+    LogSegment active() {
+        return active;
+    }
+
+    long logEndOffset() {
+        return logEndOffset;
+    }
+
+    void setLogEndOffset(long offset) {
+        logEndOffset = offset;
+    }
+
+    long logStartOffset() {
+        return logStartOffset;
+    }
+
+    void advanceLogStart(long offset) {
+        if (offset > logStartOffset) {
+            logStartOffset = offset;
+        }
+    }
+
+    int count() {
+        return segments.size();
+    }
+
+    long sizeInBytes() {
+        long total = 0;
+        for (LogSegment s : segments.values()) {
+            total += s.size();
+        }
+        return total;
+    }
+
+    /** The durable point right after recovery, when everything present is durable. */
+    DurablePoint fullyDurable() {
+        return new DurablePoint(logEndOffset, active.baseOffset(), active.size());
+    }
+
+    /** Starts a new active segment at the log end (the old one's indexes are trimmed). */
+    LogSegment roll(LogConfig config) throws IOException {
+        LogSegment old = active;
+        long base = logEndOffset;
+        old.onBecomeInactive();
+        LogSegment next = LogSegment.create(dir, base, config, channels);
+        segments.put(base, next);
+        active = next;
+        dirNeedsSync = true;
+        LOG.info("{}: rolled to new segment {} (previous segment {} holds {} bytes)", name,
+            next.logFile().getFileName(), old.logFile().getFileName(), old.size());
+        return next;
+    }
+
+    /**
+     * Removes segments (rolling first when all of them go, so an active segment remains),
+     * moves the log start offset past them and renames their files to {@code .deleted}. Returns
+     * the removed segments, whose files the caller deletes later.
+     */
+    List<LogSegment> remove(List<Deletion> deletions, LogConfig config) throws IOException {
+        if (deletions.isEmpty()) {
+            return List.of();
+        }
+        if (deletions.size() == segments.size()) {
+            roll(config);
+        }
+        List<LogSegment> removed = new ArrayList<>(deletions.size());
+        for (Deletion d : deletions) {
+            LogSegment s = d.segment();
+            segments.remove(s.baseOffset());
+            Long next = segments.higherKey(s.baseOffset());
+            advanceLogStart(next == null ? logEndOffset : next);
+            s.renameToDeleted();
+            removed.add(s);
+        }
+        return removed;
+    }
+
+    /**
+     * The slice of one segment holding {@code fetchOffset}, within the durable data described by
+     * {@code durable}; null when no durable batch at or after the offset is found (e.g. the segment
+     * was just removed by retention).
+     */
+    FileSlice slice(long fetchOffset, int maxBytes, boolean minOneBatch, DurablePoint durable) throws IOException {
+        BatchHeader header = BatchHeader.forThread();
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
+        while (entry != null) {
+            LogSegment segment = entry.getValue();
+            long limit = TimestampLookup.durableLimit(segment, durable);
+            if (limit <= 0) {
+                return null;
+            }
+            long position;
+            try {
+                position = segment.locate(header, fetchOffset, limit);
+            } catch (IOException e) {
+                if (segment.isDeleted()) {
+                    return null;
+                }
+                throw new SegmentReadException(segment, e);
+            }
+            if (position >= 0) {
+                long available = limit - position;
+                long size = Math.min(available, Math.max(0, maxBytes));
+                if (minOneBatch && header.sizeInBytes() > size) {
+                    size = Math.min(header.sizeInBytes(), available);
+                }
+                return new FileSlice(segment.channel(), position, (int) size);
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return null;
+    }
+
+    /** A slice of nothing (still tied to a live channel, for code that inspects it). */
+    FileSlice emptySlice() {
+        return new FileSlice(active.channel(), 0, 0);
+    }
+
+    /**
+     * Captures what the next flush must make durable: the log end and the bytes written so far in
+     * every segment from {@code fromSegmentBase} on, pending index syncs and directory sync.
+     * Called under the partition lock; the returned plan runs without it.
+     */
+    FlushPlan planFlush(long fromSegmentBase) {
+        LogSegment act = active;
+        DurablePoint target = new DurablePoint(logEndOffset, act.baseOffset(), act.size());
+        List<LogSegment> toSync = new ArrayList<>();
+        List<int[]> sizes = new ArrayList<>();
+        for (LogSegment s : segments.tailMap(fromSegmentBase, true).values()) {
+            if (s.size() > s.flushedSize() || s.indexesNeedSync()) {
+                toSync.add(s);
+                sizes.add(new int[] {s.size(), s.indexesNeedSync() ? 1 : 0});
+            }
+        }
+        boolean syncDir = dirNeedsSync;
+        dirNeedsSync = false;
+        return new FlushPlan(dir, target, toSync, sizes, syncDir);
+    }
+
+    /**
+     * The offset below which a restart after a crash may trust this log without scanning: the
+     * durable offset, lowered to the base of any segment whose trimmed indexes are not yet fsynced.
+     */
+    long recoveryPoint(DurablePoint durable) {
+        for (LogSegment s : segments.tailMap(durable.segmentBase(), true).values()) {
+            if (s.indexesNeedSync()) {
+                return Math.min(durable.offset(), s.baseOffset());
+            }
+        }
+        return durable.offset();
+    }
+
+    void closeAll() {
+        for (LogSegment s : segments.values()) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                LOG.debug("Closing {} failed", s.logFile(), e);
+            }
+        }
+    }
+
+    /** An I/O failure reading a live segment; carries the file for the operator's log. */
+    static final class SegmentReadException extends IOException {
+        private final transient LogSegment segment;
+
+        SegmentReadException(LogSegment segment, IOException cause) {
+            super(cause.toString(), cause);
+            this.segment = segment;
+        }
+
+        Path file() {
+            return segment.logFile();
+        }
+    }
+
+    /** The fsyncs one flush performs, captured under the lock and executed outside it. */
+    record FlushPlan(Path dir, DurablePoint target, List<LogSegment> segments, List<int[]> sizes, boolean syncDir) {
+
+        /**
+         * fsyncs the captured data, indexes and directory.
+         *
+         * @throws FlushException naming the file that failed
+         */
+        void execute() throws FlushException {
+            for (int i = 0; i < segments.size(); i++) {
+                LogSegment s = segments.get(i);
+                try {
+                    if (sizes.get(i)[0] > s.flushedSize()) {
+                        s.channel().force(false);
+                    }
+                    if (sizes.get(i)[1] == 1) {
+                        s.syncIndexes();
+                    }
+                } catch (IOException e) {
+                    throw new FlushException(s.logFile(), e);
+                }
+            }
+            if (syncDir) {
+                try {
+                    Checkpoints.fsyncDirectory(dir);
+                } catch (IOException e) {
+                    throw new FlushException(dir, e);
+                }
+            }
+        }
+
+        /** Records the captured sizes as flushed, after {@link #execute()} succeeded. */
+        void markFlushed() {
+            for (int i = 0; i < segments.size(); i++) {
+                segments.get(i).markFlushed(sizes.get(i)[0]);
+            }
+        }
+    }
+
+    /** An fsync failure and the file it concerned. */
+    static final class FlushException extends Exception {
+        private final transient Path file;
+
+        FlushException(Path file, IOException cause) {
+            super(cause.toString(), cause);
+            this.file = file;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        IOException io() {
+            return (IOException) getCause();
+        }
+    }
+}
