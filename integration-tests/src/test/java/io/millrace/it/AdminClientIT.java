@@ -29,6 +29,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -56,13 +60,7 @@ class AdminClientIT {
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            try {
-                broker.stop();
-            } finally {
-                broker.close();
-            }
-        }
+        BrokerProcess.stopAndClose(broker);
     }
 
     @BeforeEach
@@ -184,6 +182,83 @@ class AdminClientIT {
             new AlterConfigOp(new ConfigEntry("retention.ms", "not-a-number"), AlterConfigOp.OpType.SET)))).all()))
             .isInstanceOf(InvalidConfigurationException.class);
         assertThat(topicConfig(resource).get("retention.ms").value()).isEqualTo("3600000");
+    }
+
+    @Test
+    void legacyAlterConfigsReplacesTheWholeSetOfTopicOverrides() throws Exception {
+        Clients.await(admin.createTopics(List.of(new NewTopic("replaced", 1, (short) 1)
+            .configs(Map.of("max.message.bytes", "2000000")))).all());
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "replaced");
+
+        // AlterConfigs (key 33), which the 4.x AdminClient no longer sends: the request's configs
+        // become the topic's only overrides, and everything else returns to its default.
+        AlterConfigsRequestData request = new AlterConfigsRequestData()
+            .setResources(new AlterConfigsRequestData.AlterConfigsResourceCollection(List.of(
+                new AlterConfigsRequestData.AlterConfigsResource()
+                    .setResourceType(ConfigResource.Type.TOPIC.id())
+                    .setResourceName("replaced")
+                    .setConfigs(new AlterConfigsRequestData.AlterableConfigCollection(List.of(
+                        new AlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("123456"))
+                        .iterator()))).iterator()));
+        try (RawKafkaConnection connection = RawKafkaConnection.open(BrokerProcess.HOST, broker.port(),
+                Duration.ofSeconds(30))) {
+            short version = RawKafkaConnection.newestCommonVersion(connection.apiVersions(), ApiKeys.ALTER_CONFIGS);
+            assertThat(version).as("AlterConfigs version supported by both sides").isNotNegative();
+            AlterConfigsResponseData response = (AlterConfigsResponseData) connection.send(request, version);
+            assertThat(response.responses()).hasSize(1);
+            assertThat(Errors.forCode(response.responses().get(0).errorCode()))
+                .as(response.responses().get(0).errorMessage()).isEqualTo(Errors.NONE);
+        }
+
+        Config config = topicConfig(resource);
+        assertThat(config.get("retention.ms").value()).isEqualTo("123456");
+        assertThat(config.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        assertThat(config.get("max.message.bytes").isDefault()).as("max.message.bytes after AlterConfigs without it")
+            .isTrue();
+    }
+
+    @Test
+    void producingToAnUnknownTopicCreatesItWithTheDefaultPartitionCount() {
+        String topic = "auto-created";
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            send(producer, new ProducerRecord<>(topic, GeneratedRecords.utf8("first")));
+        }
+
+        TopicDescription description = Clients.await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+        assertThat(description.partitions()).hasSize(DEFAULT_PARTITIONS);
+    }
+
+    @Test
+    void aDeletedTopicCreatedAgainStartsEmpty() {
+        String topic = "reborn";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        roundTrip(topic, 0, "first life");
+        roundTrip(topic, 0, "still first life");
+        String firstId = Clients.await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
+            .topicId().toString();
+
+        Clients.await(admin.deleteTopics(List.of(topic)).all());
+        Await.until(topic + " to be gone", Duration.ofSeconds(30),
+            () -> !Clients.await(admin.listTopics().names()).contains(topic));
+        Await.until(topic + " to be created again", Duration.ofSeconds(30), () -> {
+            try {
+                Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+                return true;
+            } catch (AssertionError e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+
+        assertThat(Clients.await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).topicId())
+            .as("topic id of the new topic").doesNotHaveToString(firstId);
+        assertThat(listOffset(tp, OffsetSpec.earliest()).offset()).isZero();
+        assertThat(listOffset(tp, OffsetSpec.latest()).offset()).as("latest offset of the new topic").isZero();
+        roundTrip(topic, 0, "second life");
+        assertThat(listOffset(tp, OffsetSpec.latest()).offset()).isEqualTo(1);
     }
 
     @Test

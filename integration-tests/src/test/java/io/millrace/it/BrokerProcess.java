@@ -134,6 +134,21 @@ final class BrokerProcess implements AutoCloseable {
         assertThat(exitCode).as("exit code of the broker after SIGTERM\n" + logTail(60)).isZero();
     }
 
+    /**
+     * For {@code @AfterAll}: stops a running broker cleanly (asserting a clean exit), then deletes
+     * its data. Does nothing for a broker that never started.
+     */
+    static void stopAndClose(BrokerProcess broker) {
+        if (broker == null) {
+            return;
+        }
+        try {
+            broker.stop();
+        } finally {
+            broker.close();
+        }
+    }
+
     /** Kills the broker if it still runs and deletes its data; for cleanup after a test. */
     @Override
     public void close() {

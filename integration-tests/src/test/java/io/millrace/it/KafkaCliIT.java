@@ -28,13 +28,7 @@ class KafkaCliIT {
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            try {
-                broker.stop();
-            } finally {
-                broker.close();
-            }
-        }
+        BrokerProcess.stopAndClose(broker);
     }
 
     @Test

@@ -23,13 +23,7 @@ class KcatIT {
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            try {
-                broker.stop();
-            } finally {
-                broker.close();
-            }
-        }
+        BrokerProcess.stopAndClose(broker);
     }
 
     @Test

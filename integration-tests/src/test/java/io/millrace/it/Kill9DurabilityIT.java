@@ -12,11 +12,15 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,8 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Several idempotent producers write distinct values to a multi-partition topic and record
  * every acknowledged (partition, offset, value). At a random point the broker gets SIGKILL and
- * is restarted; the producers retry across the outage and finish. The whole log is then read
- * back and checked against the acknowledgements.
+ * is restarted; the producers retry across the outage and finish. A consumer tails the topic all
+ * along. The whole log is then read back and checked against the acknowledgements and against
+ * what the consumer was shown (consumers only ever see fsynced data).
  */
 @ExtendWith(BrokerLogOnFailure.class)
 class Kill9DurabilityIT {
@@ -59,7 +64,10 @@ class Kill9DurabilityIT {
         long seed = System.nanoTime() ^ repetition.getCurrentRepetition();
         Random random = new Random(seed);
         broker = BrokerProcess.start(Kill9DurabilityIT.class.getSimpleName());
-        Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
+        // Every other run rolls segments every few hundred records, so the kill may land mid-roll.
+        boolean smallSegments = repetition.getCurrentRepetition() % 2 == 1;
+        Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS,
+            smallSegments ? Map.of("segment.bytes", "16384") : Map.of());
 
         List<Map<Long, String>> acknowledged = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
@@ -77,6 +85,15 @@ class Kill9DurabilityIT {
             producers.add(thread);
         }
 
+        // A consumer tails the topic throughout; whatever it was shown must also survive the kill.
+        List<Map<Long, String>> seen = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            seen.add(new ConcurrentHashMap<>());
+        }
+        AtomicBoolean stopTailing = new AtomicBoolean();
+        Thread tail = new Thread(() -> tail(seen, stopTailing, violations), "tailing-consumer");
+        tail.start();
+
         long total = (long) PRODUCERS * RECORDS_PER_PRODUCER;
         long killAfter = (long) (total * (0.15 + 0.45 * random.nextDouble()));
         Await.until(killAfter + " acknowledged records before the kill", Duration.ofMinutes(3),
@@ -90,6 +107,8 @@ class Kill9DurabilityIT {
             thread.join(TimeUnit.MINUTES.toMillis(5));
             assertThat(thread.isAlive()).as(thread.getName() + " finished after the restart").isFalse();
         }
+        stopTailing.set(true);
+        tail.join(TimeUnit.MINUTES.toMillis(1));
         assertThat(violations).as("acknowledgements that contradict each other (seed " + seed + ")").isEmpty();
 
         Map<String, String> whereInLog = new HashMap<>();
@@ -129,9 +148,23 @@ class Kill9DurabilityIT {
                 }
             }
         }
-        String context = " (seed " + seed + ", killed after " + ackedBeforeKill + " of " + total
+        List<String> unseen = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (Map.Entry<Long, String> shown : seen.get(p).entrySet()) {
+                String inLog = log.getOrDefault(p, Map.of()).get(shown.getKey());
+                if (!shown.getValue().equals(inLog)) {
+                    unseen.add(shown.getValue() + " was read at " + p + "@" + shown.getKey() + " but the log has "
+                        + (inLog == null ? "nothing" : inLog) + " there");
+                }
+            }
+        }
+        String context = " (seed " + seed + (smallSegments ? ", 16 KiB segments" : "") + ", killed after " + ackedBeforeKill + " of " + total
             + " acknowledgements, " + ackCount.get() + " acknowledged in all)";
         assertThat(firstOf(lost)).as(lost.size() + " acknowledged records missing from their acknowledged offsets"
+            + context).isEmpty();
+        assertThat(seen.stream().mapToInt(Map::size).sum()).as("records the tailing consumer read" + context)
+            .isPositive();
+        assertThat(firstOf(unseen)).as(unseen.size() + " records a consumer read that are no longer in the log"
             + context).isEmpty();
         assertThat(firstOf(logProblems)).as(logProblems.size() + " gaps, duplicates and strangers in the log"
             + context).isEmpty();
@@ -144,6 +177,29 @@ class Kill9DurabilityIT {
 
     private static List<String> firstOf(List<String> problems) {
         return problems.subList(0, Math.min(30, problems.size()));
+    }
+
+    /** Reads the topic from the beginning until told to stop, remembering what it was shown. */
+    private void tail(List<Map<Long, String>> seen, AtomicBoolean stop, ConcurrentLinkedQueue<String> violations) {
+        List<TopicPartition> partitions = IntStream.range(0, PARTITIONS)
+            .mapToObj(p -> new TopicPartition(TOPIC, p)).collect(Collectors.toList());
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
+                Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "durability-tail"))) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!stop.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    String value = new String(record.value(), StandardCharsets.UTF_8);
+                    String previous = seen.get(record.partition()).putIfAbsent(record.offset(), value);
+                    if (previous != null && !previous.equals(value)) {
+                        violations.add("a consumer read " + previous + " and later " + value + " at "
+                            + record.partition() + "@" + record.offset());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            violations.add("the tailing consumer failed: " + e);
+        }
     }
 
     private void produce(int id, List<Map<Long, String>> acknowledged, AtomicLong ackCount,

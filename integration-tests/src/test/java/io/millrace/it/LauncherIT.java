@@ -65,7 +65,8 @@ class LauncherIT {
 
     @Test
     void startRejectsABadValueWithExitCode2AndAMessageNamingTheKey() throws Exception {
-        Path dataDir = Files.createTempDirectory("millrace-launcher-");
+        Path dataDir = Files.createDirectories(ItEnvironment.brokerLogs().resolveSibling("broker-data"))
+            .resolve("LauncherIT-bad-value");
         ProcessResult result = launcher("start",
             "--override", "listeners=PLAINTEXT://" + BrokerProcess.HOST + ":" + BrokerProcess.freePort(),
             "--override", "log.dirs=" + dataDir,

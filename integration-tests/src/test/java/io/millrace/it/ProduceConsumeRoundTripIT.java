@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -48,13 +52,7 @@ class ProduceConsumeRoundTripIT {
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            try {
-                broker.stop();
-            } finally {
-                broker.close();
-            }
-        }
+        BrokerProcess.stopAndClose(broker);
     }
 
     @Test
@@ -134,6 +132,92 @@ class ProduceConsumeRoundTripIT {
                 .anyMatch(batch -> batch.lastOffset() > batch.baseOffset());
             assertThat(batches.stream().mapToLong(b -> b.lastOffset() - b.baseOffset() + 1).sum())
                 .as("records in the batches of partition " + p).isEqualTo(records.countInPartition(total, p));
+        }
+    }
+
+    @ParameterizedTest(name = "acks={0}")
+    @ValueSource(strings = {"0", "1"})
+    void recordsProducedWithoutWaitingForFsyncRoundTripByteExact(String acks) {
+        String topic = "acks-" + acks;
+        int partitions = 2;
+        long total = 20_000;
+        Clients.createTopic(broker.bootstrap(), topic, partitions, Map.of());
+        GeneratedRecords records = new GeneratedRecords(SEED + 31 * acks.hashCode(), partitions,
+            System.currentTimeMillis() - 3_600_000L);
+
+        produce(records, topic, total, Map.of(ProducerConfig.ACKS_CONFIG, acks,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1));
+
+        // acks=0 gets no answer at all: wait until the broker has made every record visible.
+        List<TopicPartition> tps = topicPartitions(topic, partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
+            Await.until("all " + total + " records to become readable", Duration.ofSeconds(60), () ->
+                consumer.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum() >= total);
+        }
+        long[] next = new long[partitions];
+        List<String> mismatches = new ArrayList<>();
+        Clients.readToEnd(broker.bootstrap(), tps, received -> {
+            int p = received.partition();
+            if (received.offset() != next[p] && mismatches.size() < 20) {
+                mismatches.add("partition " + p + ": expected offset " + next[p] + " but read " + received.offset());
+            }
+            String diff = records.difference(received, records.indexAt(p, received.offset()));
+            if (diff != null && mismatches.size() < 20) {
+                mismatches.add(diff);
+            }
+            next[p] = received.offset() + 1;
+        });
+        assertThat(mismatches).as("records that differ from what was produced").isEmpty();
+        for (int p = 0; p < partitions; p++) {
+            assertThat(next[p]).as("records read from partition " + p).isEqualTo(records.countInPartition(total, p));
+        }
+    }
+
+    @Test
+    void aBatchLargerThanTheTopicsMaxMessageBytesIsRejected() throws Exception {
+        String topic = "small-messages";
+        Clients.createTopic(broker.bootstrap(), topic, 1, Map.of("max.message.bytes", "2000"));
+
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> tooLarge =
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[10_000]));
+            java.util.concurrent.ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, tooLarge::get);
+            assertThat(failure.getCause()).isInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
+
+            // The partition still takes batches within the limit.
+            assertThat(producer.send(new ProducerRecord<>(topic, 0, null, new byte[100])).get().offset()).isZero();
+        }
+    }
+
+    @Test
+    void consumerWaitingInALongPollReceivesRecordsWrittenMeanwhile() throws Exception {
+        String topic = "long-poll";
+        Clients.createTopic(broker.bootstrap(), topic, 1, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        // The broker may hold each fetch for up to two minutes; a record written meanwhile must end it.
+        KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
+            Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 120_000,
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 180_000));
+        try {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            assertThat(consumer.poll(Duration.ofMillis(500)).isEmpty()).as("records in a new topic").isTrue();
+
+            try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+                producer.send(new ProducerRecord<>(topic, 0, null, GeneratedRecords.utf8("awaited"))).get();
+            }
+
+            ConsumerRecord<byte[], byte[]> read = Await.value("the record written during the long poll",
+                Duration.ofSeconds(30), () -> {
+                    List<ConsumerRecord<byte[], byte[]>> polled = consumer.poll(Duration.ofMillis(500)).records(tp);
+                    return polled.isEmpty() ? null : polled.get(0);
+                }, r -> r != null);
+            assertThat(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("awaited");
+        } finally {
+            // Do not wait for the next fetch, which the broker holds for up to fetch.max.wait.ms.
+            consumer.close(Duration.ZERO);
         }
     }
 

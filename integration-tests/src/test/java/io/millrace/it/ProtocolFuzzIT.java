@@ -56,7 +56,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ProtocolFuzzIT {
 
     private static final int MAX_REQUEST_BYTES = 1024 * 1024;
-    private static final Duration PHASE = Duration.ofSeconds(8);
+    private static final Duration PHASE = Duration.ofSeconds(15);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
     private static final long SEED = Long.getLong("millrace.fuzz.seed", System.nanoTime());
     private static final AtomicInteger ROUND_TRIPS = new AtomicInteger();
@@ -75,13 +75,7 @@ class ProtocolFuzzIT {
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            try {
-                broker.stop();
-            } finally {
-                broker.close();
-            }
-        }
+        BrokerProcess.stopAndClose(broker);
     }
 
     @AfterEach
@@ -114,7 +108,7 @@ class ProtocolFuzzIT {
         long deadline = deadline(PHASE);
         while (System.nanoTime() - deadline < 0) {
             byte[] garbage = randomBytes(1 + random.nextInt(4096));
-            if (random.nextBoolean()) {
+            if (garbage.length >= 4 && random.nextBoolean()) {
                 // a plausible size prefix, so the garbage reaches the request parser
                 ByteBuffer.wrap(garbage).putInt(0, garbage.length - 4);
             }
@@ -175,12 +169,58 @@ class ProtocolFuzzIT {
 
     @Test
     void survivesValidHeadersWithGarbageBodiesForEveryApiKeyAndVersion() throws Exception {
+        byte[] followUp = frameOf(RawKafkaConnection.serialize(new ApiVersionsRequestData(), (short) 0, 999_999));
+        long deadline = deadline(Duration.ofSeconds(20));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        AtomicInteger sent = new AtomicInteger();
+        int rounds = 0;
+        try {
+            // Every key and version at least once, then more rounds with fresh garbage while time is left.
+            do {
+                rounds++;
+                List<Future<?>> done = new ArrayList<>();
+                for (byte[] frame : garbageBodiedRequests()) {
+                    done.add(pool.submit(() -> {
+                        sent.incrementAndGet();
+                        // The garbage request, then a valid one: whatever the broker makes of the first,
+                        // it may answer or close the connection, but must not fall over.
+                        try (Socket socket = connect(Duration.ofSeconds(1))) {
+                            OutputStream out = socket.getOutputStream();
+                            out.write(frame);
+                            out.write(followUp);
+                            out.flush();
+                            socket.getInputStream().read(new byte[4096]);
+                        } catch (IOException e) {
+                            // closed, reset or no answer within the timeout: all acceptable
+                        }
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(5, TimeUnit.MINUTES);
+                }
+            } while (System.nanoTime() - deadline < 0);
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println("ProtocolFuzzIT: sent " + sent.get() + " garbage-bodied requests in " + rounds + " rounds");
+    }
+
+    /** For every API key and version (and one past the newest), requests with a valid header and a garbage body. */
+    private List<byte[]> garbageBodiedRequests() {
         List<byte[]> frames = new ArrayList<>();
         for (ApiKeys api : ApiKeys.values()) {
+            if (!api.hasValidVersion()) {
+                // an API this kafka-clients no longer speaks (e.g. LeaderAndIsr): both header layouts
+                for (short headerVersion = 1; headerVersion <= 2; headerVersion++) {
+                    frames.add(frame(api.id, (short) 0, headerVersion, randomBytes(1 + random.nextInt(64))));
+                }
+                continue;
+            }
             for (short version = api.oldestVersion(); version <= api.latestVersion() + 1; version++) {
-                frames.add(frame(api.id, version, headerVersion(api, version), randomBytes(0)));
-                frames.add(frame(api.id, version, headerVersion(api, version), randomBytes(1 + random.nextInt(64))));
-                frames.add(frame(api.id, version, headerVersion(api, version), randomBytes(64 + random.nextInt(512))));
+                short headerVersion = headerVersion(api, version);
+                frames.add(frame(api.id, version, headerVersion, randomBytes(0)));
+                frames.add(frame(api.id, version, headerVersion, randomBytes(1 + random.nextInt(64))));
+                frames.add(frame(api.id, version, headerVersion, randomBytes(64 + random.nextInt(512))));
             }
         }
         for (short unknown : new short[] {-1, 999, Short.MAX_VALUE, Short.MIN_VALUE}) {
@@ -188,41 +228,7 @@ class ProtocolFuzzIT {
             frames.add(frame(unknown, (short) 0, (short) 2, randomBytes(16)));
         }
         java.util.Collections.shuffle(frames, random);
-        byte[] followUp = frameOf(RawKafkaConnection.serialize(new ApiVersionsRequestData(), (short) 0, 999_999));
-
-        long deadline = deadline(Duration.ofSeconds(20));
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        AtomicInteger sent = new AtomicInteger();
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (byte[] frame : frames) {
-                done.add(pool.submit(() -> {
-                    if (System.nanoTime() - deadline > 0) {
-                        return;
-                    }
-                    sent.incrementAndGet();
-                    // The garbage request, then a valid one: whatever the broker makes of the first,
-                    // it must either answer on or close the connection, not fall over.
-                    try (Socket socket = connect(Duration.ofSeconds(1))) {
-                        OutputStream out = socket.getOutputStream();
-                        out.write(frame);
-                        out.write(followUp);
-                        out.flush();
-                        socket.getInputStream().read(new byte[4096]);
-                    } catch (IOException e) {
-                        // closed, reset or no answer within the timeout: all acceptable
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(5, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        System.out.println("ProtocolFuzzIT: sent " + sent.get() + " of " + frames.size()
-            + " garbage-bodied requests");
-        assertThat(sent.get()).as("garbage-bodied requests sent").isPositive();
+        return frames;
     }
 
     @Test

@@ -49,13 +49,7 @@ class RetentionIT {
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            try {
-                broker.stop();
-            } finally {
-                broker.close();
-            }
-        }
+        BrokerProcess.stopAndClose(broker);
     }
 
     @BeforeEach

@@ -109,8 +109,10 @@ public final class LogManager implements AutoCloseable {
             recoverAll(configForTopic, cleanDirs, recoveryPoints);
             for (Path dir : logDirs) {
                 Checkpoints.deleteCleanShutdownMarker(dir);
-                LOG.info("Log directory {} loaded ({} shutdown): {} partitions", dir,
-                    cleanDirs.get(dir) ? "after a clean" : "after an unclean", countIn(dir));
+                long partitions = countIn(dir);
+                String how = cleanDirs.get(dir) ? "after a clean shutdown"
+                    : partitions == 0 ? "no partitions yet" : "after an unclean shutdown; tails were verified";
+                LOG.info("Log directory {} loaded ({}): {} partitions", dir, how, partitions);
             }
             committer.start();
             schedulePeriodic(this::applyRetentionToAll, config.retentionCheckIntervalMs());

@@ -17,13 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link FileChannelFactory} whose segment-log channels ({@code *.log}) count fsyncs and can be
  * told to block fsyncs until released, or to fail fsyncs or writes.
  */
-final class FaultInjectingChannels implements FileChannelFactory {
+public final class FaultInjectingChannels implements FileChannelFactory {
 
     final AtomicInteger logForces = new AtomicInteger();
     final AtomicInteger blockedForces = new AtomicInteger();
     private volatile CountDownLatch forceGate;
     volatile boolean failForce;
     volatile boolean failWrite;
+
+    /** Makes every later write to a segment log fail (true) or succeed again (false). */
+    public void failWrites(boolean fail) {
+        failWrite = fail;
+    }
 
     /** From now on every log fsync waits until {@link #releaseForces()}. */
     void blockForces() {

@@ -41,7 +41,6 @@ public final class BrokerConfig {
     public static final String SOCKET_LISTEN_BACKLOG_SIZE = "socket.listen.backlog.size";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String CONNECTION_MAX_INFLIGHT_REQUESTS = "connection.max.inflight.requests";
-    public static final String QUEUED_MAX_REQUEST_BYTES = "queued.max.request.bytes";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
     public static final String NUM_PARTITIONS = "num.partitions";
@@ -230,10 +229,9 @@ public final class BrokerConfig {
             .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, 600000L, atLeast(0), MEDIUM,
                 "Connections idle for this long are closed.")
             .define(CONNECTION_MAX_INFLIGHT_REQUESTS, Type.INT, 100, atLeast(1), LOW,
-                "Requests one connection may have in progress before the broker stops reading from it "
-                    + "(bounds memory per connection).")
-            .define(QUEUED_MAX_REQUEST_BYTES, Type.LONG, -1L, atLeast(-1), LOW,
-                "Bytes of request frames all connections together may hold in progress before reading pauses; -1 means unlimited.")
+                "Requests one connection may have in progress before the broker stops reading from it. Reading "
+                    + "also pauses while a connection's requests in progress hold socket.request.max.bytes, so memory "
+                    + "per connection stays bounded.")
             // --- topics
             .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, HIGH,
                 "Create a topic with default settings when a client produces to or asks metadata for a topic that does not exist.")

@@ -1,8 +1,8 @@
 package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.replication.TopicManager;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * file and restart), even for keys Kafka could change at runtime. There is no
  * {@code AlterConfigPolicy}.
  */
-public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest> {
+public final class AlterConfigsHandler extends VersionedHandler<AlterConfigsRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(AlterConfigsHandler.class);
 
@@ -47,24 +47,10 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     private final Executor adminExecutor;
 
     public AlterConfigsHandler(TopicManager topics, int nodeId, Executor adminExecutor) {
+        super(ApiKeys.ALTER_CONFIGS, 0, 2);
         this.topics = topics;
         this.nodeId = nodeId;
         this.adminExecutor = adminExecutor;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.ALTER_CONFIGS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.Collection;
 import java.util.Comparator;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * higher versions are answered by the connection at v0 with UNSUPPORTED_VERSION (KIP-511).
  * No feature flags are advertised, so clients use their pre-feature protocol paths.
  */
-public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> {
+public final class ApiVersionsHandler extends VersionedHandler<ApiVersionsRequest> {
 
     /** KIP-511: what a client may call itself. */
     private static final Pattern SOFTWARE = Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9\\-.]*[a-zA-Z0-9])?");
@@ -27,23 +28,9 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> 
     private final String clusterId;
 
     public ApiVersionsHandler(Supplier<Collection<ApiHandler<?>>> handlers, String clusterId) {
+        super(ApiKeys.API_VERSIONS, 0, 5);
         this.handlers = handlers;
         this.clusterId = clusterId;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.API_VERSIONS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
     }
 
     @Override

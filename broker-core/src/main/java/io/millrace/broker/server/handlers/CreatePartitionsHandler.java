@@ -1,8 +1,8 @@
 package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.replication.TopicManager;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.HashSet;
 import java.util.Set;
@@ -20,31 +20,17 @@ import org.apache.kafka.common.requests.CreatePartitionsRequest;
  * CreatePartitions: grows a topic to a new total count (never shrinks). Manual assignments
  * must place every new partition on this node. Runs on the admin executor.
  */
-public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequest> {
+public final class CreatePartitionsHandler extends VersionedHandler<CreatePartitionsRequest> {
 
     private final TopicManager topics;
     private final int nodeId;
     private final Executor adminExecutor;
 
     public CreatePartitionsHandler(TopicManager topics, int nodeId, Executor adminExecutor) {
+        super(ApiKeys.CREATE_PARTITIONS, 0, 3);
         this.topics = topics;
         this.nodeId = nodeId;
         this.adminExecutor = adminExecutor;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.CREATE_PARTITIONS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 3;
     }
 
     @Override

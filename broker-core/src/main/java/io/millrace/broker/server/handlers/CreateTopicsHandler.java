@@ -3,8 +3,8 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +30,7 @@ import org.apache.kafka.common.requests.CreateTopicsRequest;
  * From v5 the result carries the new topic's effective configuration. Runs on the admin
  * executor because creation creates directories and fsyncs.
  */
-public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
+public final class CreateTopicsHandler extends VersionedHandler<CreateTopicsRequest> {
 
     private final TopicManager topics;
     private final TopicConfigView configView;
@@ -38,25 +38,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     private final Executor adminExecutor;
 
     public CreateTopicsHandler(TopicManager topics, BrokerConfig broker, Executor adminExecutor) {
+        super(ApiKeys.CREATE_TOPICS, 2, 7);
         this.topics = topics;
         this.configView = new TopicConfigView(broker);
         this.nodeId = broker.nodeId();
         this.adminExecutor = adminExecutor;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.CREATE_TOPICS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 2;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 7;
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.ApiException;
@@ -18,29 +18,15 @@ import org.apache.kafka.common.requests.DeleteRecordsRequest;
  * high watermark). The new start offset is durable before the answer; whole segments below it
  * are removed. Runs on the admin executor.
  */
-public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequest> {
+public final class DeleteRecordsHandler extends VersionedHandler<DeleteRecordsRequest> {
 
     private final TopicManager topics;
     private final Executor adminExecutor;
 
     public DeleteRecordsHandler(TopicManager topics, Executor adminExecutor) {
+        super(ApiKeys.DELETE_RECORDS, 0, 2);
         this.topics = topics;
         this.adminExecutor = adminExecutor;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DELETE_RECORDS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
     }
 
     @Override

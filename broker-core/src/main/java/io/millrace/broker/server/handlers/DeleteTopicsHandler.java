@@ -2,8 +2,8 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,29 +22,15 @@ import org.apache.kafka.common.requests.DeleteTopicsRequest;
  * DeleteTopics by name, or (v6) by topic id. The topic disappears at once; its files are
  * moved aside and removed after {@code file.delete.delay.ms}. Runs on the admin executor.
  */
-public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest> {
+public final class DeleteTopicsHandler extends VersionedHandler<DeleteTopicsRequest> {
 
     private final TopicManager topics;
     private final Executor adminExecutor;
 
     public DeleteTopicsHandler(TopicManager topics, Executor adminExecutor) {
+        super(ApiKeys.DELETE_TOPICS, 1, 6);
         this.topics = topics;
         this.adminExecutor = adminExecutor;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DELETE_TOPICS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 6;
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.millrace.broker.server.handlers;
 
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import org.apache.kafka.clients.admin.EndpointType;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
@@ -22,27 +22,13 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
  * UNSUPPORTED_ENDPOINT_TYPE. Authorized operations are everything on the cluster, there being
  * no authorizer.
  */
-public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequest> {
+public final class DescribeClusterHandler extends VersionedHandler<DescribeClusterRequest> {
 
     private final ClusterInfo cluster;
 
     public DescribeClusterHandler(ClusterInfo cluster) {
+        super(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
         this.cluster = cluster;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_CLUSTER;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
     }
 
     @Override

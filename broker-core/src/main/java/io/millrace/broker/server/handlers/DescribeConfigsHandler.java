@@ -4,8 +4,8 @@ import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
@@ -54,29 +54,15 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
  * when the {@code .ms} form is set. An unsupported resource type fails only that resource
  * rather than the whole request. Nothing here touches the disk, so it runs on the event loop.
  */
-public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
+public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfigsRequest> {
 
     private final TopicManager topics;
     private final BrokerConfig broker;
 
     public DescribeConfigsHandler(TopicManager topics, BrokerConfig broker) {
+        super(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
         this.topics = topics;
         this.broker = broker;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_CONFIGS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 4;
     }
 
     @Override

@@ -3,9 +3,9 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
  * {@code max.request.partition.size.limit} default); everything is in memory, so it runs on
  * the event loop.
  */
-public final class DescribeTopicPartitionsHandler implements ApiHandler<DescribeTopicPartitionsRequest> {
+public final class DescribeTopicPartitionsHandler extends VersionedHandler<DescribeTopicPartitionsRequest> {
 
     /** Most partitions one response lists, whatever the client asks for. */
     static final int MAX_PARTITIONS_PER_RESPONSE = 2000;
@@ -47,23 +47,9 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler<Describe
     private final ClusterInfo cluster;
 
     public DescribeTopicPartitionsHandler(TopicManager topics, ClusterInfo cluster) {
+        super(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0);
         this.topics = topics;
         this.cluster = cluster;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.DESCRIBE_TOPIC_PARTITIONS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 0;
     }
 
     @Override

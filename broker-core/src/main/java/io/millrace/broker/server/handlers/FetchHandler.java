@@ -5,8 +5,8 @@ import io.millrace.broker.replication.HighWatermarkWatcher;
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,29 +36,15 @@ import org.slf4j.LoggerFactory;
  * clients to keep sending full fetch requests; a request naming a session gets
  * FETCH_SESSION_ID_NOT_FOUND.
  */
-public final class FetchHandler implements ApiHandler<FetchRequest> {
+public final class FetchHandler extends VersionedHandler<FetchRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
 
     private final TopicManager topics;
 
     public FetchHandler(TopicManager topics) {
+        super(ApiKeys.FETCH, 4, 18);
         this.topics = topics;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.FETCH;
-    }
-
-    @Override
-    public short minVersion() {
-        return 4;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 18;
     }
 
     @Override

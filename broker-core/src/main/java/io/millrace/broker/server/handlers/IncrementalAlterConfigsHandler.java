@@ -3,8 +3,8 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * GROUP resources are not supported. APPEND/SUBTRACT trim whitespace around list elements.
  * A request that changes nothing does not rewrite the topic's metadata.
  */
-public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequest> {
+public final class IncrementalAlterConfigsHandler extends VersionedHandler<IncrementalAlterConfigsRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(IncrementalAlterConfigsHandler.class);
 
@@ -53,24 +53,10 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     private final Executor adminExecutor;
 
     public IncrementalAlterConfigsHandler(TopicManager topics, int nodeId, Executor adminExecutor) {
+        super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
         this.topics = topics;
         this.nodeId = nodeId;
         this.adminExecutor = adminExecutor;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.INCREMENTAL_ALTER_CONFIGS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 1;
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.ApiException;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * runs on the admin executor. Transactional ids are refused until transactions are
  * supported; clients never get that far because FindCoordinator is not advertised.
  */
-public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequest> {
+public final class InitProducerIdHandler extends VersionedHandler<InitProducerIdRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(InitProducerIdHandler.class);
 
@@ -27,23 +27,9 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     private final Executor adminExecutor;
 
     public InitProducerIdHandler(ProducerIdManager producerIds, Executor adminExecutor) {
+        super(ApiKeys.INIT_PRODUCER_ID, 0, 6);
         this.producerIds = producerIds;
         this.adminExecutor = adminExecutor;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.INIT_PRODUCER_ID;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 6;
     }
 
     @Override

@@ -4,8 +4,8 @@ import io.millrace.broker.log.TimestampOffset;
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.Optional;
 import org.apache.kafka.common.errors.ApiException;
@@ -24,27 +24,13 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
  * transactions), max timestamp, and the first offset whose timestamp is at or after a given
  * time. The tiered-storage queries answer "unknown" (-1), as Kafka does without remote storage.
  */
-public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
+public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsRequest> {
 
     private final TopicManager topics;
 
     public ListOffsetsHandler(TopicManager topics) {
+        super(ApiKeys.LIST_OFFSETS, 1, 11);
         this.topics = topics;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.LIST_OFFSETS;
-    }
-
-    @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 11;
     }
 
     @Override

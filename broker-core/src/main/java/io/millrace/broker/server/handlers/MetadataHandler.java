@@ -3,10 +3,10 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Missing topics are created when the client allows it and {@code auto.create.topics.enable}
  * is on; creation touches the disk, so such requests are finished on the admin executor.
  */
-public final class MetadataHandler implements ApiHandler<MetadataRequest> {
+public final class MetadataHandler extends VersionedHandler<MetadataRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(MetadataHandler.class);
 
@@ -40,25 +40,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     private final Executor adminExecutor;
 
     public MetadataHandler(TopicManager topics, ClusterInfo cluster, boolean autoCreate, Executor adminExecutor) {
+        super(ApiKeys.METADATA, 0, 13);
         this.topics = topics;
         this.cluster = cluster;
         this.autoCreate = autoCreate;
         this.adminExecutor = adminExecutor;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.METADATA;
-    }
-
-    @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 13;
     }
 
     @Override

@@ -5,8 +5,8 @@ import io.millrace.broker.log.AppendResult;
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,29 +35,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Appends run on the event loop (a page-cache write); durability completions hop back to it.
  */
-public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
     private final TopicManager topics;
 
     public ProduceHandler(TopicManager topics) {
+        super(ApiKeys.PRODUCE, 3, 13);
         this.topics = topics;
-    }
-
-    @Override
-    public ApiKeys apiKey() {
-        return ApiKeys.PRODUCE;
-    }
-
-    @Override
-    public short minVersion() {
-        return 3;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 13;
     }
 
     @Override

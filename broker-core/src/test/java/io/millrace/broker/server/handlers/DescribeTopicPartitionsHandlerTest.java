@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.millrace.broker.log.AppendOrigin;
+import io.millrace.broker.log.FaultInjectingChannels;
 import io.millrace.broker.log.AppendResult;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
@@ -190,15 +191,15 @@ class DescribeTopicPartitionsHandlerTest {
     @Test
     void aPartitionWhoseStorageFailedHasNoLeaderAndReportsStorageError() throws Exception {
         fixture.close();
-        FailingWritesChannels channels = new FailingWritesChannels();
+        FaultInjectingChannels channels = new FaultInjectingChannels();
         fixture = new AdminHandlerFixture(dir.resolve("faulty"), Map.of(), channels);
         handler = new DescribeTopicPartitionsHandler(fixture.topics,
             new ClusterInfo(NODE, "cluster-abc", null, Map.of()));
         TopicState state = fixture.createTopic("orders", 2, Map.of());
-        channels.failWrites = true;
+        channels.failWrites(true);
         AppendResult append = state.partition(1).append(
             MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes(StandardCharsets.UTF_8))).buffer(), AppendOrigin.CLIENT);
-        channels.failWrites = false;
+        channels.failWrites(false);
         assertThat(append.error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
 
         DescribeTopicPartitionsResponseTopic topic = describe(2000, null, 0, "orders").topics().iterator().next();

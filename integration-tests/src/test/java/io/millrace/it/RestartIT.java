@@ -1,0 +1,92 @@
+package io.millrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A clean shutdown (SIGTERM) and restart on the same data directory keeps every record and offset. */
+@ExtendWith(BrokerLogOnFailure.class)
+class RestartIT {
+
+    private BrokerProcess broker;
+
+    @AfterEach
+    void closeBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void cleanRestartKeepsEveryRecordAndAnIdempotentProducerCarriesOn() {
+        broker = BrokerProcess.start(RestartIT.class.getSimpleName());
+        String topic = "restarted";
+        int partitions = 3;
+        long half = 30_000;
+        Clients.createTopic(broker.bootstrap(), topic, partitions, Map.of("segment.bytes", "65536"));
+        GeneratedRecords records = new GeneratedRecords(0x5EED, partitions, System.currentTimeMillis() - 60_000);
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicReference<Exception> firstError = new AtomicReference<>();
+
+        // One producer (one producer id, one sequence per partition) on both sides of the restart:
+        // the broker must remember its sequence numbers across the restart.
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            send(producer, records, topic, 0, half, acknowledged, firstError);
+            producer.flush();
+            assertThat(firstError.get()).as("send failure before the restart").isNull();
+
+            broker.stop();
+            broker.restart();
+
+            send(producer, records, topic, half, 2 * half, acknowledged, firstError);
+            producer.flush();
+        }
+        assertThat(firstError.get()).as("send failure after the restart").isNull();
+        assertThat(acknowledged.get()).isEqualTo(2 * half);
+
+        long[] next = new long[partitions];
+        List<String> mismatches = new ArrayList<>();
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            tps.add(new TopicPartition(topic, p));
+        }
+        Clients.readToEnd(broker.bootstrap(), tps, received -> {
+            int p = received.partition();
+            if (received.offset() != next[p] && mismatches.size() < 20) {
+                mismatches.add("partition " + p + ": expected offset " + next[p] + " but read " + received.offset());
+            }
+            String diff = records.difference(received, records.indexAt(p, received.offset()));
+            if (diff != null && mismatches.size() < 20) {
+                mismatches.add(diff);
+            }
+            next[p] = received.offset() + 1;
+        });
+        assertThat(mismatches).as("records that differ from what was produced").isEmpty();
+        for (int p = 0; p < partitions; p++) {
+            assertThat(next[p]).as("records in partition " + p).isEqualTo(records.countInPartition(2 * half, p));
+        }
+        broker.stop();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, GeneratedRecords records, String topic,
+                             long from, long to, AtomicLong acknowledged, AtomicReference<Exception> firstError) {
+        for (long i = from; i < to; i++) {
+            producer.send(records.record(topic, i), (metadata, error) -> {
+                if (error == null) {
+                    acknowledged.incrementAndGet();
+                } else {
+                    firstError.compareAndSet(null, error);
+                }
+            });
+        }
+    }
+}
