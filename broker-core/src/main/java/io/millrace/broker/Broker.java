@@ -2,7 +2,9 @@ package io.millrace.broker;
 
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.common.config.ConfigLoader;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
+import io.millrace.broker.extension.BrokerExtensions;
 import io.millrace.broker.log.FileChannelFactory;
 import io.millrace.broker.log.LogManager;
 import io.millrace.broker.log.LogManagerConfig;
@@ -30,6 +32,7 @@ import io.millrace.broker.server.network.SocketServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +56,7 @@ public final class Broker implements AutoCloseable {
     private final SocketServer server;
     private final ClusterInfo cluster;
     private final List<Endpoint> endpoints;
+    private volatile AutoCloseable extensions = () -> { };
 
     private Broker(BrokerConfig config, LogManager logs, ExecutorService adminExecutor,
                    SocketServer server, ClusterInfo cluster, List<Endpoint> endpoints) {
@@ -62,6 +66,35 @@ public final class Broker implements AutoCloseable {
         this.server = server;
         this.cluster = cluster;
         this.endpoints = endpoints;
+    }
+
+    /**
+     * Starts a broker, then the given extensions against its first listener; when an extension
+     * fails to start, the broker is closed again and the failure rethrown.
+     *
+     * @param extensionSettings raw values of the extensions' keys ({@link ConfigLoader.Result#extensionSettings()})
+     */
+    public static Broker start(BrokerConfig config, Clock clock, BrokerExtensions extensions,
+                               Map<String, String> extensionSettings) throws Exception {
+        Broker broker = start(config, clock);
+        try {
+            broker.extensions = extensions.startAll(extensionSettings, bootstrapAddress(broker.endpoints.get(0)));
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    /** {@code host:port} a client on this machine reaches the listener at (wildcard binds become loopback). */
+    static String bootstrapAddress(Endpoint endpoint) {
+        String host = endpoint.host();
+        if (host.isEmpty() || host.equals("0.0.0.0")) {
+            host = "127.0.0.1";
+        } else if (host.equals("::")) {
+            host = "::1";
+        }
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + endpoint.port();
     }
 
     /**
@@ -152,6 +185,11 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         log.info("Millrace broker shutting down");
+        try {
+            extensions.close();
+        } catch (Exception e) {
+            log.warn("Broker extensions did not stop cleanly: {}", e.toString(), e);
+        }
         server.close();
         adminExecutor.shutdown();
         try {

@@ -2,6 +2,7 @@ package io.millrace.broker;
 
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.config.ConfigLoader;
+import io.millrace.broker.extension.BrokerExtensions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,9 +70,10 @@ public final class Main {
                 }
             }
         }
+        BrokerExtensions extensions = BrokerExtensions.discover();
         ConfigLoader.Result loaded;
         try {
-            loaded = ConfigLoader.load(configFile, System.getenv(), overrides);
+            loaded = ConfigLoader.load(configFile, System.getenv(), overrides, extensions.configKeys());
         } catch (ConfigException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             return 2;
@@ -79,7 +81,7 @@ public final class Main {
         loaded.warnings().forEach(log::warn);
         Broker broker;
         try {
-            broker = Broker.start(loaded.config(), Clock.system());
+            broker = Broker.start(loaded.config(), Clock.system(), extensions, loaded.extensionSettings());
         } catch (ConfigException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             return 2;

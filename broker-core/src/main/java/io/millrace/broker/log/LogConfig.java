@@ -227,8 +227,9 @@ public final class LogConfig {
 
     private static ConfigDef define() {
         return new ConfigDef()
-            .define(CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete"), MEDIUM,
-                "'delete' discards segments past retention. (Compaction is not available in this version.)")
+            .define(CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete", "compact"), MEDIUM,
+                "'delete' discards segments past retention; 'compact' is accepted (and marks internal topics such as "
+                    + "_schemas) but no log cleaner runs in this version, so such topics keep every record.")
             .define(COMPRESSION_TYPE, Type.STRING, "producer",
                 ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), MEDIUM,
                 "Compression of stored batches; 'producer' keeps the producer's batches byte for byte.")

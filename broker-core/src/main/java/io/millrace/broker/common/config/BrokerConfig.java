@@ -289,8 +289,8 @@ public final class BrokerConfig {
                 "With CreateTime, how far in the past a record's timestamp may be.")
             .define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, Type.LONG, 3600000L, atLeast(0), MEDIUM,
                 "With CreateTime, how far in the future a record's timestamp may be.")
-            .define(LOG_CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete"), MEDIUM,
-                "Default cleanup policy of topics.")
+            .define(LOG_CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete", "compact"), MEDIUM,
+                "Default cleanup policy of topics ('compact' is accepted; no log cleaner runs in this version).")
             .define(COMPRESSION_TYPE, Type.STRING, "producer",
                 ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), HIGH,
                 "Compression of stored batches; 'producer' stores batches exactly as the producer compressed them.")

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -30,8 +31,11 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** The parsed configuration and what was ignored while building it. */
-    public record Result(BrokerConfig config, List<String> warnings) {
+    /**
+     * The parsed configuration, the raw values of keys that belong to broker extensions, and what
+     * was ignored while building it.
+     */
+    public record Result(BrokerConfig config, List<String> warnings, Map<String, String> extensionSettings) {
     }
 
     /**
@@ -41,6 +45,15 @@ public final class ConfigLoader {
      * @throws ConfigException when a file cannot be read, an override is malformed or a value is invalid
      */
     public static Result load(Path configFile, Map<String, String> environment, List<String> overrides) {
+        return load(configFile, environment, overrides, Set.of());
+    }
+
+    /**
+     * As {@link #load(Path, Map, List)}, also accepting {@code extensionKeys} (the keys of broker
+     * extensions): their values are returned unparsed in {@link Result#extensionSettings()}.
+     */
+    public static Result load(Path configFile, Map<String, String> environment, List<String> overrides,
+                              Set<String> extensionKeys) {
         Map<String, String> merged = new LinkedHashMap<>();
         Map<String, String> origin = new LinkedHashMap<>();
         if (configFile != null) {
@@ -72,15 +85,18 @@ public final class ConfigLoader {
         }
         List<String> warnings = new ArrayList<>();
         Map<String, String> known = new LinkedHashMap<>();
+        Map<String, String> extension = new LinkedHashMap<>();
         merged.forEach((key, value) -> {
             if (BrokerConfig.isKnownKey(key)) {
                 known.put(key, value);
+            } else if (extensionKeys.contains(key)) {
+                extension.put(key, value);
             } else {
                 warnings.add("Unknown configuration key '" + key + "' (from " + origin.get(key)
                     + ") is ignored; check its spelling against the README's configuration table");
             }
         });
-        return new Result(BrokerConfig.parse(known), warnings);
+        return new Result(BrokerConfig.parse(known), warnings, extension);
     }
 
     /** {@code MILLRACE_LOG_RETENTION_MS} becomes {@code log.retention.ms}. */

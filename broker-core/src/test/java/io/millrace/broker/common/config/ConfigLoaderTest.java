@@ -40,6 +40,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void extensionKeysAreAcceptedAndHandedBackUnparsed() {
+        ConfigLoader.Result result = ConfigLoader.load(null, Map.of("MILLRACE_SCHEMA_REGISTRY_LISTENERS", ""),
+            List.of("num.partitions=2"), java.util.Set.of("schema.registry.listeners"));
+        assertThat(result.warnings()).isEmpty();
+        assertThat(result.extensionSettings()).containsExactlyEntriesOf(Map.of("schema.registry.listeners", ""));
+        assertThat(result.config().explicitValues()).doesNotContainKey("schema.registry.listeners");
+    }
+
+    @Test
     void unknownKeysAreReportedNotFatal() {
         ConfigLoader.Result result = ConfigLoader.load(null, Map.of("MILLRACE_HEAP_OPTS", "-Xmx1g"),
             List.of("log.retention.hourz=1"));
