@@ -46,6 +46,7 @@ final class BrokerProcess implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Map<String, String> environment;
     private final boolean dataDirFromEnvironment;
+    private final boolean withSchemaModule;
     private final int port;
     private final Path dataDir;
     private Process process;
@@ -57,6 +58,7 @@ final class BrokerProcess implements AutoCloseable {
         this.overrides = new LinkedHashMap<>(builder.overrides);
         this.environment = new LinkedHashMap<>(builder.environment);
         this.dataDirFromEnvironment = builder.dataDirFromEnvironment;
+        this.withSchemaModule = builder.withSchemaModule;
         this.port = port;
         this.dataDir = dataDir;
     }
@@ -173,7 +175,13 @@ final class BrokerProcess implements AutoCloseable {
             command.add(ItEnvironment.javaExecutable());
             command.add("-Xmx1g");
             command.add("-cp");
-            command.add(brokerJar(target) + java.io.File.pathSeparator + target.resolve("lib") + "/*");
+            String classpath = brokerJar(target) + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+            if (withSchemaModule) {
+                Path schema = ItEnvironment.schemaTarget();
+                classpath += java.io.File.pathSeparator + moduleJar(schema, "schema-")
+                    + java.io.File.pathSeparator + schema.resolve("lib") + "/*";
+            }
+            command.add(classpath);
             command.add("io.millrace.broker.Main");
         }
         command.add("start");
@@ -249,19 +257,23 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     private static Path brokerJar(Path target) {
+        return moduleJar(target, "broker-core-");
+    }
+
+    private static Path moduleJar(Path target, String prefix) {
         try (Stream<Path> files = Files.list(target)) {
             return files
                 .filter(p -> {
                     String f = p.getFileName().toString();
-                    return f.startsWith("broker-core-") && f.endsWith(".jar") && !f.endsWith("-sources.jar")
+                    return f.startsWith(prefix) && f.endsWith(".jar") && !f.endsWith("-sources.jar")
                         && !f.endsWith("-tests.jar") && !f.endsWith("-javadoc.jar");
                 })
                 .max(Comparator.comparing(p -> p.toFile().lastModified()))
-                .orElseThrow(() -> new AssertionError("No broker jar in " + target
-                    + "; build it with: mvn -B -pl broker-core -am package -DskipTests"));
+                .orElseThrow(() -> new AssertionError("No " + prefix + "*.jar in " + target
+                    + "; build it with: mvn -B -pl broker-core,schema -am package -DskipTests"));
         } catch (IOException e) {
-            throw new AssertionError("No broker build in " + target
-                + "; build it with: mvn -B -pl broker-core -am package -DskipTests", e);
+            throw new AssertionError("No build in " + target
+                + "; build it with: mvn -B -pl broker-core,schema -am package -DskipTests", e);
         }
     }
 
@@ -316,6 +328,7 @@ final class BrokerProcess implements AutoCloseable {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean viaLauncher;
         private boolean dataDirFromEnvironment;
+        private boolean withSchemaModule;
 
         private Builder(String name) {
             this.name = name;
@@ -335,6 +348,16 @@ final class BrokerProcess implements AutoCloseable {
         /** Start through the repository's {@code ./millrace start} instead of {@code java -cp}. */
         Builder viaLauncher() {
             this.viaLauncher = true;
+            return this;
+        }
+
+        /**
+         * Put the schema module on the classpath (as {@code ./millrace start} does), so the broker
+         * runs the schema registry extension on {@code registryPort}.
+         */
+        Builder withSchemaRegistry(int registryPort) {
+            this.withSchemaModule = true;
+            overrides.put("schema.registry.listeners", "http://" + HOST + ":" + registryPort);
             return this;
         }
 

@@ -24,6 +24,11 @@ final class ItEnvironment {
         return path("millrace.broker.target", repoRoot().resolve("broker-core/target"));
     }
 
+    /** {@code schema/target}: the schema module's jar and its {@code lib/}. */
+    static Path schemaTarget() {
+        return path("millrace.schema.target", repoRoot().resolve("schema/target"));
+    }
+
     /** The file holding the classpath of Apache Kafka's tools, written by the apache-kafka module. */
     static Path kafkaClasspathFile() {
         return path("millrace.kafka.classpath.file", repoRoot().resolve("apache-kafka/target/classpath.txt"));

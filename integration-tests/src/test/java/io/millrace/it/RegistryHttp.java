@@ -1,0 +1,131 @@
+package io.millrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Plain HTTP calls to a schema registry, as a REST client (curl, a non-Java serializer) makes
+ * them: the tests see exactly the status, headers and JSON the server sends.
+ */
+final class RegistryHttp {
+
+    static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    RegistryHttp(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    /** An answer: status, Content-Type and body (parsed as JSON when it is JSON). */
+    record Answer(int status, String contentType, String text) {
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(text);
+            } catch (IOException e) {
+                throw new AssertionError("Not JSON (status " + status + "): " + text, e);
+            }
+        }
+
+        int errorCode() {
+            return json().path("error_code").asInt(-1);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + text;
+        }
+    }
+
+    Answer get(String path) {
+        return send("GET", path, null, MEDIA_TYPE);
+    }
+
+    Answer delete(String path) {
+        return send("DELETE", path, null, MEDIA_TYPE);
+    }
+
+    Answer post(String path, Object body) {
+        return send("POST", path, body instanceof String s ? s : write(body), MEDIA_TYPE);
+    }
+
+    Answer put(String path, Object body) {
+        return send("PUT", path, body instanceof String s ? s : write(body), MEDIA_TYPE);
+    }
+
+    Answer send(String method, String path, String body, String contentType) {
+        return sendBytes(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            contentType);
+    }
+
+    Answer sendBytes(String method, String path, byte[] body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null && contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** {@code {"schema": schema}} */
+    static ObjectNode schemaBody(String schema) {
+        return JSON.createObjectNode().put("schema", schema);
+    }
+
+    /** {@code {"schema": schema, "references": [{name, subject, version}]}} */
+    static ObjectNode schemaBody(String schema, String refName, String refSubject, int refVersion) {
+        ObjectNode body = schemaBody(schema);
+        ArrayNode refs = body.putArray("references");
+        refs.addObject().put("name", refName).put("subject", refSubject).put("version", refVersion);
+        return body;
+    }
+
+    /** A record schema with the given name and fields, e.g. {@code "a":"string"}. */
+    static String record(String name, String... fields) {
+        StringBuilder sb = new StringBuilder("{\"type\":\"record\",\"name\":\"" + name + "\",\"fields\":[");
+        for (int i = 0; i < fields.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(fields[i]);
+        }
+        return sb.append("]}").toString();
+    }
+
+    /** Registers and returns the id, failing the test on any other answer. */
+    int register(String subject, String schema) {
+        Answer a = post("/subjects/" + subject + "/versions", schemaBody(schema));
+        if (a.status() != 200) {
+            throw new AssertionError("register under " + subject + ": " + a);
+        }
+        return a.json().get("id").asInt();
+    }
+
+    private static String write(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

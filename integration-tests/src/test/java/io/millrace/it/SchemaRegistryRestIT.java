@@ -1,0 +1,391 @@
+package io.millrace.it;
+
+import static io.millrace.it.RegistryHttp.record;
+import static io.millrace.it.RegistryHttp.schemaBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.millrace.it.RegistryHttp.Answer;
+import io.millrace.schema.server.RegistryConfig;
+import io.millrace.schema.server.RegistryServer;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The REST contract of the schema registry, endpoint by endpoint: Confluent's success shapes,
+ * media type and error codes. The registry runs in this JVM against a real broker process; each
+ * test uses its own subjects (tests that change global settings restore them).
+ */
+@ExtendWith(BrokerLogOnFailure.class)
+class SchemaRegistryRestIT {
+
+    private static final String V1 = record("User", "{\"name\":\"name\",\"type\":\"string\"}");
+    private static final String V2 = record("User", "{\"name\":\"name\",\"type\":\"string\"}",
+        "{\"name\":\"age\",\"type\":\"int\",\"default\":0}");
+    private static final String INCOMPATIBLE = record("User", "{\"name\":\"name\",\"type\":\"int\"}");
+
+    static BrokerProcess broker;
+    static RegistryServer registry;
+    static RegistryHttp http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = BrokerProcess.start(SchemaRegistryRestIT.class.getSimpleName());
+        registry = RegistryServer.start(new RegistryConfig(Map.of(RegistryConfig.LISTENERS, "http://127.0.0.1:0",
+            RegistryConfig.MAX_REQUEST_BYTES, "65536")), broker.bootstrap());
+        http = new RegistryHttp(registry.uris().get(0).toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+        BrokerProcess.stopAndClose(broker);
+    }
+
+    @Test
+    void registerReturnsAnIdAndTheSameSchemaAgainReturnsTheSameId() {
+        Answer first = http.post("/subjects/reg-a/versions", schemaBody(V1));
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(first.contentType()).startsWith(RegistryHttp.MEDIA_TYPE);
+        assertThat(first.json().fieldNames()).toIterable().containsExactly("id");
+        int id = first.json().get("id").asInt();
+        // whitespace differs, the parsed schema does not
+        Answer again = http.post("/subjects/reg-a/versions", schemaBody(V1.replace(",", " , ")));
+        assertThat(again.json().get("id").asInt()).isEqualTo(id);
+        // the same schema under another subject shares the id
+        assertThat(http.register("reg-a-other", V1)).isEqualTo(id);
+        assertThat(http.get("/subjects/reg-a/versions").json()).hasSize(1);
+    }
+
+    @Test
+    void plainJsonIsAcceptedAndOtherMediaTypesAreRefusedWith415() {
+        Answer plain = http.send("POST", "/subjects/media/versions", schemaBody(V1).toString(), "application/json");
+        assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
+        Answer xml = http.send("POST", "/subjects/media/versions", "<schema/>", "application/xml");
+        assertThat(xml.status()).isEqualTo(415);
+        assertThat(xml.errorCode()).isEqualTo(415);
+    }
+
+    @Test
+    void subjectsAreListedWithPrefixAndDeletedFilters() {
+        http.register("list-one", V1);
+        http.register("list-two", V1);
+        http.register("other-list", V1);
+        assertThat(http.get("/subjects?subjectPrefix=list-").json()).extracting(JsonNode::asText)
+            .containsExactly("list-one", "list-two");
+        http.delete("/subjects/list-two");
+        assertThat(http.get("/subjects?subjectPrefix=list-").json()).extracting(JsonNode::asText)
+            .containsExactly("list-one");
+        assertThat(http.get("/subjects?subjectPrefix=list-&deleted=true").json()).extracting(JsonNode::asText)
+            .containsExactly("list-one", "list-two");
+        assertThat(http.get("/subjects").json()).extracting(JsonNode::asText).contains("other-list", "list-one");
+    }
+
+    @Test
+    void versionsAreReadByNumberOrLatestWithTheirRawSchema() {
+        int id1 = http.register("ver", V1);
+        int id2 = http.register("ver", V2);
+        assertThat(http.get("/subjects/ver/versions").json()).extracting(JsonNode::asInt).containsExactly(1, 2);
+        JsonNode latest = http.get("/subjects/ver/versions/latest").json();
+        assertThat(latest.get("subject").asText()).isEqualTo("ver");
+        assertThat(latest.get("version").asInt()).isEqualTo(2);
+        assertThat(latest.get("id").asInt()).isEqualTo(id2);
+        assertThat(latest.get("schema").asText()).contains("\"age\"");
+        assertThat(latest.has("schemaType")).as("AVRO is implied, as Confluent omits it").isFalse();
+        assertThat(http.get("/subjects/ver/versions/1").json().get("id").asInt()).isEqualTo(id1);
+        assertThat(http.get("/subjects/ver/versions/-1").json().get("version").asInt()).isEqualTo(2);
+        Answer raw = http.get("/subjects/ver/versions/1/schema");
+        assertThat(raw.json().get("name").asText()).isEqualTo("User");
+
+        assertThat(http.get("/subjects/ver/versions/9").errorCode()).isEqualTo(40402);
+        assertThat(http.get("/subjects/ver/versions/9").status()).isEqualTo(404);
+        assertThat(http.get("/subjects/no-such/versions/1").errorCode()).isEqualTo(40401);
+        assertThat(http.get("/subjects/no-such/versions").errorCode()).isEqualTo(40401);
+        for (String bad : new String[] {"0", "-2", "abc", "2147483648"}) {
+            Answer a = http.get("/subjects/ver/versions/" + bad);
+            assertThat(a.status()).as(bad).isEqualTo(422);
+            assertThat(a.errorCode()).as(bad).isEqualTo(42202);
+        }
+    }
+
+    @Test
+    void lookupFindsARegisteredSchemaUnderItsSubject() {
+        int id = http.register("lookup", V1);
+        JsonNode found = http.post("/subjects/lookup", schemaBody(V1)).json();
+        assertThat(found.get("subject").asText()).isEqualTo("lookup");
+        assertThat(found.get("version").asInt()).isEqualTo(1);
+        assertThat(found.get("id").asInt()).isEqualTo(id);
+        assertThat(found.get("schema").asText()).isEqualTo(http.get("/schemas/ids/" + id).json().get("schema").asText());
+        assertThat(http.post("/subjects/lookup", schemaBody(V2)).errorCode()).isEqualTo(40403);
+        assertThat(http.post("/subjects/lookup-none", schemaBody(V1)).errorCode()).isEqualTo(40401);
+    }
+
+    @Test
+    void versionsAreSoftThenPermanentlyDeleted() {
+        http.register("delv", V1);
+        http.register("delv", V2);
+        assertThat(http.delete("/subjects/delv/versions/2?permanent=true").errorCode()).isEqualTo(40407);
+        Answer soft = http.delete("/subjects/delv/versions/2");
+        assertThat(soft.status()).isEqualTo(200);
+        assertThat(soft.json().asInt()).isEqualTo(2);
+        assertThat(http.get("/subjects/delv/versions/2").errorCode()).isEqualTo(40402);
+        assertThat(http.get("/subjects/delv/versions/2?deleted=true").json().get("version").asInt()).isEqualTo(2);
+        assertThat(http.get("/subjects/delv/versions").json()).extracting(JsonNode::asInt).containsExactly(1);
+        assertThat(http.get("/subjects/delv/versions?deleted=true").json()).extracting(JsonNode::asInt)
+            .containsExactly(1, 2);
+        assertThat(http.get("/subjects/delv/versions/latest").json().get("version").asInt()).isEqualTo(1);
+        assertThat(http.delete("/subjects/delv/versions/2").errorCode()).isEqualTo(40406);
+        assertThat(http.delete("/subjects/delv/versions/2?permanent=true").json().asInt()).isEqualTo(2);
+        assertThat(http.get("/subjects/delv/versions/2?deleted=true").errorCode()).isEqualTo(40402);
+        assertThat(http.delete("/subjects/delv/versions/7").errorCode()).isEqualTo(40402);
+        assertThat(http.delete("/subjects/delv-none/versions/1").errorCode()).isEqualTo(40401);
+        // a permanently deleted version number is free again; soft-deleted ones are not
+        http.register("delv", V2);
+        assertThat(http.get("/subjects/delv/versions").json()).extracting(JsonNode::asInt).containsExactly(1, 2);
+    }
+
+    @Test
+    void subjectsAreSoftThenPermanentlyDeleted() {
+        int id = http.register("dels", V1);
+        http.register("dels", V2);
+        assertThat(http.delete("/subjects/dels?permanent=true").errorCode()).isEqualTo(40405);
+        Answer soft = http.delete("/subjects/dels");
+        assertThat(soft.json()).extracting(JsonNode::asInt).containsExactly(1, 2);
+        assertThat(http.delete("/subjects/dels").errorCode()).isEqualTo(40404);
+        assertThat(http.get("/subjects/dels/versions").errorCode()).isEqualTo(40401);
+        assertThat(http.get("/schemas/ids/" + id).status()).as("soft-deleted versions keep their id").isEqualTo(200);
+        assertThat(http.delete("/subjects/dels?permanent=true").json()).extracting(JsonNode::asInt)
+            .containsExactly(1, 2);
+        assertThat(http.get("/subjects?deleted=true").json()).extracting(JsonNode::asText).doesNotContain("dels");
+        assertThat(http.delete("/subjects/dels").errorCode()).isEqualTo(40401);
+    }
+
+    @Test
+    void referencesResolveAcrossSubjectsAndProtectTheReferencedVersion() {
+        String money = "{\"type\":\"record\",\"name\":\"Money\",\"namespace\":\"acme\",\"fields\":["
+            + "{\"name\":\"cents\",\"type\":\"long\"}]}";
+        http.register("ref-money", money);
+        String order = "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"acme\",\"fields\":["
+            + "{\"name\":\"total\",\"type\":\"acme.Money\"}]}";
+        Answer unresolved = http.post("/subjects/ref-order/versions", schemaBody(order));
+        assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
+        Answer missingRef = http.post("/subjects/ref-order/versions",
+            RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 5));
+        assertThat(missingRef.errorCode()).isEqualTo(42201);
+        Answer registered = http.post("/subjects/ref-order/versions",
+            RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 1));
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        int orderId = registered.json().get("id").asInt();
+
+        JsonNode version = http.get("/subjects/ref-order/versions/1").json();
+        assertThat(version.get("references").get(0).get("subject").asText()).isEqualTo("ref-money");
+        assertThat(version.get("schema").asText()).doesNotContain("cents").contains("acme.Money");
+        assertThat(http.get("/schemas/ids/" + orderId).json().get("references")).hasSize(1);
+        assertThat(http.get("/subjects/ref-money/versions/1/referencedby").json()).extracting(JsonNode::asInt)
+            .containsExactly(orderId);
+        Answer protectedVersion = http.delete("/subjects/ref-money/versions/1");
+        assertThat(protectedVersion.status()).isEqualTo(422);
+        assertThat(protectedVersion.errorCode()).isEqualTo(42206);
+        assertThat(http.delete("/subjects/ref-money").errorCode()).isEqualTo(42206);
+    }
+
+    @Test
+    void schemasAreReadById() {
+        int id = http.register("byid-a", V1);
+        http.register("byid-b", V1);
+        JsonNode schema = http.get("/schemas/ids/" + id).json();
+        assertThat(schema.fieldNames()).toIterable().containsExactly("schema");
+        assertThat(http.get("/schemas/ids/" + id + "/schema").json().get("name").asText()).isEqualTo("User");
+        assertThat(http.get("/schemas/ids/" + id + "/subjects").json()).extracting(JsonNode::asText)
+            .contains("byid-a", "byid-b");
+        JsonNode versions = http.get("/schemas/ids/" + id + "/versions").json();
+        assertThat(versions).anySatisfy(v -> {
+            assertThat(v.get("subject").asText()).isEqualTo("byid-a");
+            assertThat(v.get("version").asInt()).isEqualTo(1);
+        });
+        for (String path : new String[] {"/schemas/ids/999999", "/schemas/ids/999999/schema",
+            "/schemas/ids/999999/subjects", "/schemas/ids/999999/versions", "/schemas/ids/abc"}) {
+            Answer a = http.get(path);
+            assertThat(a.status()).as(path).isEqualTo(404);
+            assertThat(a.errorCode()).as(path).isEqualTo(40403);
+        }
+        assertThat(http.get("/schemas/types").json()).extracting(JsonNode::asText).containsExactly("AVRO");
+        JsonNode listed = http.get("/schemas?subjectPrefix=byid-").json();
+        assertThat(listed).extracting(n -> n.get("subject").asText()).containsExactly("byid-a", "byid-b");
+        assertThat(listed.get(0).get("id").asInt()).isEqualTo(id);
+    }
+
+    @Test
+    void compatibilityIsConfiguredGloballyAndPerSubject() {
+        assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        Answer set = http.put("/config/cfg", RegistryHttp.JSON.createObjectNode().put("compatibility", "full"));
+        assertThat(set.json().get("compatibility").asText()).isEqualTo("FULL");
+        assertThat(http.get("/config/cfg").json().get("compatibilityLevel").asText()).isEqualTo("FULL");
+        Answer unset = http.get("/config/cfg-unset");
+        assertThat(unset.status()).isEqualTo(404);
+        assertThat(unset.errorCode()).isEqualTo(40408);
+        assertThat(http.get("/config/cfg-unset?defaultToGlobal=true").json().get("compatibilityLevel").asText())
+            .isEqualTo("BACKWARD");
+        Answer bad = http.put("/config/cfg", RegistryHttp.JSON.createObjectNode().put("compatibility", "SIDEWAYS"));
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.errorCode()).isEqualTo(42203);
+        assertThat(http.put("/config", "{}").errorCode()).isEqualTo(42203);
+        assertThat(http.delete("/config/cfg").json().get("compatibilityLevel").asText()).isEqualTo("FULL");
+        assertThat(http.get("/config/cfg").errorCode()).isEqualTo(40408);
+        assertThat(http.delete("/config/cfg").errorCode()).isEqualTo(40408);
+
+        try {
+            assertThat(http.put("/config", RegistryHttp.JSON.createObjectNode().put("compatibility", "NONE"))
+                .json().get("compatibility").asText()).isEqualTo("NONE");
+            assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("NONE");
+        } finally {
+            assertThat(http.delete("/config").json().get("compatibilityLevel").asText()).isEqualTo("NONE");
+        }
+        assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+    }
+
+    @Test
+    void incompatibleSchemasAreRejectedWith409AndCheckedByTheCompatibilityEndpoints() {
+        http.register("compat", V1);
+        Answer rejected = http.post("/subjects/compat/versions", schemaBody(INCOMPATIBLE));
+        assertThat(rejected.status()).isEqualTo(409);
+        assertThat(rejected.errorCode()).isEqualTo(40901);
+        assertThat(rejected.json().get("message").asText()).contains("incompatible").contains("compat");
+
+        Answer ok = http.post("/compatibility/subjects/compat/versions/latest", schemaBody(V2));
+        assertThat(ok.json().get("is_compatible").asBoolean()).isTrue();
+        assertThat(ok.json().has("messages")).isFalse();
+        Answer no = http.post("/compatibility/subjects/compat/versions/1?verbose=true", schemaBody(INCOMPATIBLE));
+        assertThat(no.json().get("is_compatible").asBoolean()).isFalse();
+        assertThat(no.json().get("messages")).isNotEmpty();
+        assertThat(no.json().get("messages").toString()).contains("TYPE_MISMATCH");
+        Answer all = http.post("/compatibility/subjects/compat/versions?verbose=true", schemaBody(INCOMPATIBLE));
+        assertThat(all.json().get("is_compatible").asBoolean()).isFalse();
+        assertThat(http.post("/compatibility/subjects/compat-none/versions", schemaBody(V1)).json()
+            .get("is_compatible").asBoolean()).isTrue();
+        assertThat(http.post("/compatibility/subjects/compat-none/versions/latest", schemaBody(V1)).errorCode())
+            .isEqualTo(40401);
+        assertThat(http.post("/compatibility/subjects/compat/versions/5", schemaBody(V1)).errorCode())
+            .isEqualTo(40402);
+        assertThat(http.post("/compatibility/subjects/compat/versions/zero", schemaBody(V1)).errorCode())
+            .isEqualTo(42202);
+        assertThat(http.post("/compatibility/subjects/compat/versions", schemaBody("{bad")).errorCode())
+            .isEqualTo(42201);
+    }
+
+    @Test
+    void modesGuardWritesAndImportTakesExplicitIds() {
+        assertThat(http.get("/mode").json().get("mode").asText()).isEqualTo("READWRITE");
+        assertThat(http.get("/mode/mode-ro").errorCode()).isEqualTo(40409);
+        assertThat(http.get("/mode/mode-ro?defaultToGlobal=true").json().get("mode").asText()).isEqualTo("READWRITE");
+        http.register("mode-ro", V1);
+        assertThat(http.put("/mode/mode-ro", RegistryHttp.JSON.createObjectNode().put("mode", "READONLY")).json()
+            .get("mode").asText()).isEqualTo("READONLY");
+        Answer refused = http.post("/subjects/mode-ro/versions", schemaBody(V2));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.errorCode()).isEqualTo(42205);
+        assertThat(http.delete("/subjects/mode-ro").errorCode()).isEqualTo(42205);
+        assertThat(http.put("/mode/mode-ro", RegistryHttp.JSON.createObjectNode().put("mode", "WRITEONLY"))
+            .errorCode()).isEqualTo(42204);
+        assertThat(http.delete("/mode/mode-ro").json().get("mode").asText()).isEqualTo("READONLY");
+        assertThat(http.register("mode-ro", V2)).isPositive();
+
+        // explicit ids need IMPORT mode
+        Answer noImport = http.post("/subjects/mode-imp/versions", schemaBody(V1).put("id", 5000));
+        assertThat(noImport.errorCode()).isEqualTo(42205);
+        assertThat(http.put("/mode/mode-ro", RegistryHttp.JSON.createObjectNode().put("mode", "IMPORT")).errorCode())
+            .as("IMPORT on a subject that has schemas needs force").isEqualTo(42205);
+        http.put("/mode/mode-imp", RegistryHttp.JSON.createObjectNode().put("mode", "IMPORT"));
+        String imported = record("Imported", "{\"name\":\"x\",\"type\":\"long\"}");
+        Answer withId = http.post("/subjects/mode-imp/versions", schemaBody(imported).put("id", 5000)
+            .put("version", 3));
+        assertThat(withId.json().get("id").asInt()).as(withId.toString()).isEqualTo(5000);
+        assertThat(http.get("/subjects/mode-imp/versions/3").json().get("id").asInt()).isEqualTo(5000);
+        assertThat(http.post("/subjects/mode-imp/versions", schemaBody(imported).put("id", 5001)).errorCode())
+            .isEqualTo(42207);
+        assertThat(http.post("/subjects/mode-imp/versions", schemaBody(V2).put("id", 5000)).errorCode())
+            .as("an id bound to another schema").isEqualTo(42205);
+        http.delete("/mode/mode-imp");
+        // ids continue above imported ones
+        assertThat(http.register("mode-after-import", record("After", "{\"name\":\"y\",\"type\":\"int\"}")))
+            .isGreaterThan(5000);
+    }
+
+    @Test
+    void readOnlyOverrideRefusesEveryWriteUntilLifted() {
+        try {
+            assertThat(http.put("/mode", RegistryHttp.JSON.createObjectNode().put("mode", "READONLY_OVERRIDE"))
+                .json().get("mode").asText()).isEqualTo("READONLY_OVERRIDE");
+            assertThat(http.post("/subjects/ro-all/versions", schemaBody(V1)).errorCode()).isEqualTo(42205);
+        } finally {
+            http.put("/mode", RegistryHttp.JSON.createObjectNode().put("mode", "READWRITE"));
+        }
+        assertThat(http.register("ro-all", V1)).isPositive();
+    }
+
+    @Test
+    void normalizeMakesDifferentlyQualifiedSchemasOne() {
+        String qualified = "{\"type\":\"record\",\"name\":\"Pt\",\"namespace\":\"geo\",\"fields\":["
+            + "{\"name\":\"x\",\"type\":\"int\"}]}";
+        String fullName = "{\"type\":\"record\",\"name\":\"geo.Pt\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}";
+        int a = http.post("/subjects/norm/versions?normalize=true", schemaBody(qualified)).json().get("id").asInt();
+        int b = http.post("/subjects/norm/versions?normalize=true", schemaBody(fullName)).json().get("id").asInt();
+        assertThat(b).isEqualTo(a);
+        assertThat(http.get("/subjects/norm/versions").json()).hasSize(1);
+    }
+
+    @Test
+    void malformedRequestsGet4xxWithAnErrorCode() {
+        Answer notJson = http.post("/subjects/bad/versions", "{\"schema\": ");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.errorCode()).isEqualTo(400);
+        assertThat(http.post("/subjects/bad/versions", "[1,2]").status()).isEqualTo(422);
+        assertThat(http.post("/subjects/bad/versions", "{\"schema\": 5}").errorCode()).isEqualTo(42201);
+        assertThat(http.post("/subjects/bad/versions", "{}").errorCode()).isEqualTo(42201);
+        assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}").errorCode())
+            .isEqualTo(42201);
+        assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"x\",\"bogus\":1}").status()).isEqualTo(422);
+        Answer json = http.post("/subjects/bad/versions", schemaBody("{\"type\":\"object\"}").put("schemaType",
+            "JSON"));
+        assertThat(json.errorCode()).isEqualTo(42201);
+        assertThat(json.json().get("message").asText()).contains("JSON").contains("AVRO");
+        assertThat(http.post("/subjects/bad/versions", schemaBody("syntax = \"proto3\";").put("schemaType",
+            "PROTOBUF")).errorCode()).isEqualTo(42201);
+        assertThat(http.post("/subjects/%01ctl/versions", schemaBody(V1)).errorCode()).isEqualTo(42208);
+        Answer unknown = http.get("/nowhere/at/all");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.errorCode()).isEqualTo(404);
+        assertThat(http.send("PATCH", "/subjects", "{}", RegistryHttp.MEDIA_TYPE).status()).isIn(400, 405);
+        assertThat(http.put("/subjects/bad/versions", schemaBody(V1)).errorCode()).isEqualTo(405);
+        Answer tooLarge = http.post("/subjects/bad/versions", schemaBody(record("Big",
+            "{\"name\":\"f\",\"type\":\"string\",\"doc\":\"" + "x".repeat(70_000) + "\"}")));
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.errorCode()).isEqualTo(42209);
+    }
+
+    @Test
+    void randomBodiesNeverCauseA5xx() {
+        Random random = new Random(20240611L);
+        String[] paths = {"/subjects/fuzz/versions", "/subjects/fuzz", "/compatibility/subjects/fuzz/versions",
+            "/config/fuzz", "/mode/fuzz"};
+        for (int i = 0; i < 150; i++) {
+            byte[] body = new byte[random.nextInt(200)];
+            random.nextBytes(body);
+            if (i % 3 == 0) {
+                body = ("{\"schema\":\"" + new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .replace("\\", "").replace("\"", "") + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            String path = paths[i % paths.length];
+            String method = path.startsWith("/config") || path.startsWith("/mode") ? "PUT" : "POST";
+            Answer a = http.sendBytes(method, path, body, RegistryHttp.MEDIA_TYPE);
+            assertThat(a.status()).as(method + " " + path + " -> " + a).isBetween(400, 499);
+            assertThat(a.errorCode()).as(a.toString()).isPositive();
+        }
+    }
+}
