@@ -211,6 +211,16 @@ final class BrokerProcess implements AutoCloseable {
             throw new UncheckedIOException("Cannot start the broker: " + command, e);
         }
         awaitReady();
+        if (withSchemaModule) {
+            // the registry extension starts once the Kafka listener serves
+            Await.until("the schema registry inside " + name + " to listen (" + logFile + ")", STARTUP_TIMEOUT,
+                () -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("The broker exited during startup\n" + logTail(60));
+                    }
+                    return log().contains("Schema registry listening on");
+                });
+        }
     }
 
     private void awaitReady() {

@@ -27,16 +27,24 @@ class LauncherIT {
 
     @Test
     void startRunsTheBuiltBrokerWithoutRebuildingAndStopsCleanlyOnSigterm() throws Exception {
+        int registryPort = BrokerProcess.freePort();
         try (BrokerProcess broker = BrokerProcess.builder(LauncherIT.class.getSimpleName())
                 .viaLauncher()
                 .dataDirFromEnvironment()
                 .override("no.such.key", "1")
+                .override("schema.registry.listeners", "http://" + BrokerProcess.HOST + ":" + registryPort)
                 .start()) {
             String log = broker.log();
             assertThat(log).as("launcher output for a fresh build").doesNotContain("Building Millrace");
             assertThat(log).contains("Millrace broker started").contains(broker.bootstrap());
             assertThat(log.lines().filter(line -> line.contains("no.such.key")))
                 .as("the warning about the unknown key").anyMatch(line -> line.contains("WARN"));
+            assertThat(log).as("schema.registry.* keys belong to the registry extension")
+                .doesNotContain("Unknown configuration key 'schema.registry.listeners'");
+            RegistryHttp.Answer subjects = new RegistryHttp("http://" + BrokerProcess.HOST + ":" + registryPort)
+                .get("/subjects");
+            assertThat(subjects.status()).as("the registry started by ./millrace start").isEqualTo(200);
+            assertThat(subjects.text()).isEqualTo("[]");
 
             String topic = "launched";
             RecordMetadata written;
@@ -87,6 +95,13 @@ class LauncherIT {
         ProcessResult unknown = launcher("no-such-command");
         assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(2);
         assertThat(unknown.stderr()).contains("no-such-command").contains("Usage");
+    }
+
+    @Test
+    void registryWithoutBootstrapFailsWithUsage() {
+        ProcessResult result = launcher("registry");
+        assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--bootstrap").contains("Usage");
     }
 
     private static ProcessResult launcher(String... args) {

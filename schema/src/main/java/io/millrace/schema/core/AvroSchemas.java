@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
+import org.apache.avro.AvroRuntimeException;
 
 /**
  * Parses Avro schemas the way the registry stores them: references first (depth first, each
@@ -67,7 +67,7 @@ public final class AvroSchemas {
             Schema schema = parser.parse(text);
             String canonical = schema.toString(new ArrayList<>(referenced.values()), false);
             return new ParsedAvroSchema(schema, canonical, refs);
-        } catch (SchemaParseException | IllegalArgumentException | NullPointerException e) {
+        } catch (AvroRuntimeException | IllegalArgumentException | NullPointerException e) {
             throw RegistryErrors.invalidSchema("Invalid schema " + abbreviate(text) + ": " + e.getMessage());
         }
     }

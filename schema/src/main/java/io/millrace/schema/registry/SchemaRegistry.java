@@ -271,7 +271,8 @@ public final class SchemaRegistry {
             if (settings.mode(view, subject).readOnly()) {
                 throw RegistryErrors.notPermitted("Subject " + subject + " is in read-only mode");
             }
-            RegisteredSchema target = Versions.find(all, version, permanent)
+            // "latest" means the latest live version; a number may name a soft-deleted one (40406)
+            RegisteredSchema target = Versions.find(all, version, permanent || version != Versions.LATEST)
                 .orElseThrow(() -> RegistryErrors.versionNotFound(versionText));
             if (permanent && !target.deleted()) {
                 throw RegistryErrors.versionNotSoftDeleted(subject, target.version());

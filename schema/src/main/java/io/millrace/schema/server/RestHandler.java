@@ -69,11 +69,11 @@ final class RestHandler extends Handler.Abstract {
     private Reply dispatch(Request request) {
         String method = request.getMethod();
         List<String> segments = segments(request.getHttpURI().getPath());
-        byte[] body = new byte[0];
         if (method.equals("POST") || method.equals("PUT")) {
             checkContentType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
-            body = readBody(request);
         }
+        // Read (bounded) whatever body came, whatever the method, so the connection stays reusable.
+        byte[] body = readBody(request);
         Map<String, String> query = new LinkedHashMap<>();
         Fields fields = Request.extractQueryParameters(request);
         fields.forEach(f -> query.put(f.getName(), f.getValue()));
