@@ -41,8 +41,10 @@ class LauncherIT {
                 .as("the warning about the unknown key").anyMatch(line -> line.contains("WARN"));
             assertThat(log).as("schema.registry.* keys belong to the registry extension")
                 .doesNotContain("Unknown configuration key 'schema.registry.listeners'");
-            RegistryHttp.Answer subjects = new RegistryHttp("http://" + BrokerProcess.HOST + ":" + registryPort)
-                .get("/subjects");
+            RegistryHttp registry = new RegistryHttp("http://" + BrokerProcess.HOST + ":" + registryPort);
+            // the registry extension starts right after the Kafka listener serves
+            RegistryHttp.Answer subjects = Await.value("the registry started by ./millrace start",
+                Duration.ofSeconds(60), () -> registry.get("/subjects"), a -> a != null);
             assertThat(subjects.status()).as("the registry started by ./millrace start").isEqualTo(200);
             assertThat(subjects.text()).isEqualTo("[]");
 
