@@ -1,6 +1,5 @@
 package io.millrace.schema.core;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -47,13 +46,6 @@ public enum CompatibilityLevel {
 
     /** Case-insensitive; empty for anything that is not a level name. */
     public static Optional<CompatibilityLevel> parse(String name) {
-        if (name == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(valueOf(name.trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Names.parse(CompatibilityLevel.class, name);
     }
 }

@@ -1,6 +1,5 @@
 package io.millrace.schema.core;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -15,14 +14,7 @@ public enum Mode {
     IMPORT;
 
     public static Optional<Mode> parse(String name) {
-        if (name == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(valueOf(name.trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Names.parse(Mode.class, name);
     }
 
     public boolean readOnly() {
