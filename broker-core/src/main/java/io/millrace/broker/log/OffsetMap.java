@@ -100,45 +100,35 @@ final class OffsetMap {
      * @return false, changing nothing, when the key is new and the map is full
      */
     boolean put(ByteBuffer key, long offset) {
-        hash(key);
-        long h = longAt(digest, 0);
-        long l = longAt(digest, 8);
-        int i = (int) Long.remainderUnsigned(h, slots);
-        while (offsets[i] != 0) {
-            if (high[i] == h && low[i] == l) {
-                offsets[i] = offset + 1;
-                updateLatestOffset(offset);
-                return true;
+        int i = slotOf(key);
+        if (offsets[i] == 0) {
+            if (size >= limit) {
+                return false;
             }
-            i = i + 1 == slots ? 0 : i + 1;
+            high[i] = longAt(digest, 0);
+            low[i] = longAt(digest, 8);
+            size++;
         }
-        if (size >= limit) {
-            return false;
-        }
-        high[i] = h;
-        low[i] = l;
         offsets[i] = offset + 1;
-        size++;
         updateLatestOffset(offset);
         return true;
     }
 
     /** The latest offset recorded for {@code key}, or -1 when it is not in the map. */
     long get(ByteBuffer key) {
-        if (size == 0) {
-            return -1;
-        }
+        return size == 0 ? -1 : offsets[slotOf(key)] - 1;
+    }
+
+    /** The slot holding {@code key}, or the free slot where it would go; leaves its digest in {@link #digest}. */
+    private int slotOf(ByteBuffer key) {
         hash(key);
         long h = longAt(digest, 0);
         long l = longAt(digest, 8);
         int i = (int) Long.remainderUnsigned(h, slots);
-        while (offsets[i] != 0) {
-            if (high[i] == h && low[i] == l) {
-                return offsets[i] - 1;
-            }
+        while (offsets[i] != 0 && (high[i] != h || low[i] != l)) {
             i = i + 1 == slots ? 0 : i + 1;
         }
-        return -1;
+        return i;
     }
 
     /** The last offset the map accounts for: every keyed record up to it is mapped. */

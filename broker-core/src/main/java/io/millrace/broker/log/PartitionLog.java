@@ -34,10 +34,14 @@ import org.slf4j.LoggerFactory;
  * advances only after the group-commit thread fsynced everything below it; reads never return
  * bytes at or above it.
  *
- * <p>Thread-safety: all methods may be called from any thread. Appends, rolls, retention and
- * producer-state changes are serialized by one lock, held only for in-memory work and the
- * positional write (never for an fsync). Reads are lock-free: they use the published durable point
- * and the concurrent segment map. A removed segment's channel stays open until its delayed
+ * <p>Offsets never change, but compaction ({@link LogCleaner}, for cleanup.policy=compact) removes
+ * records from non-active segments below the durable offset, leaving gaps: a read at an offset
+ * that is gone returns the next batch.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. Appends, rolls, retention, the
+ * cleaner's segment swaps and producer-state changes are serialized by one lock, held only for
+ * in-memory work, renames and the positional write (never for an fsync). Reads are lock-free: they
+ * use the published durable point and the copy-on-write segment map. A removed segment's channel stays open until its delayed
  * deletion, so a {@link FileSlice} handed out stays readable for file.delete.delay.ms. Durability
  * callbacks and the durable listener run without any lock held.
  *

@@ -70,6 +70,14 @@ final class CompactionFixture implements AutoCloseable {
         return r;
     }
 
+    /** k=v0 and k=v1 (offsets 0, 1) in the first segment, then other=x (offset 2) in the next, active one. */
+    void putOverwrittenKey(PartitionLog log) throws Exception {
+        put(log, "k", "v0");
+        put(log, "k", "v1");
+        roll();
+        put(log, "other", "x");
+    }
+
     /** The next append starts a new segment (the clock passes segment.ms first). */
     void roll() {
         rollNext = true;

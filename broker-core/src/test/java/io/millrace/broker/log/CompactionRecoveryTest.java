@@ -93,10 +93,7 @@ class CompactionRecoveryTest {
     @Test
     void recoveryKeepsTheOldSegmentsWhenTheSwapFileNeverGotItsName() throws Exception {
         PartitionLog log = f.create("state", compacted());
-        f.put(log, "k", "v0");
-        f.put(log, "k", "v1");
-        f.roll();
-        f.put(log, "tail", "t");
+        f.putOverwrittenKey(log);
         List<Entry> before = withoutCodec(readAll(log));
         // The cleaned segment was half renamed: its indexes are .swap, its log file still .cleaned.
         Path dir = log.dir();
@@ -110,6 +107,51 @@ class CompactionRecoveryTest {
 
         assertThat(withoutCodec(readAll(recovered))).containsExactlyElementsOf(before);
         assertThat(leftovers(recovered.dir())).isEmpty();
+    }
+
+    @Test
+    void aSwapSegmentEndingBeforeItsGroupDidLeavesTheOldTailSegmentsInPlace() throws Exception {
+        PartitionLog log = f.create("state", compacted(LogConfig.SEGMENT_BYTES, "1024"));
+        f.put(log, "k0", "a0", "k1", "a1");
+        f.roll();
+        f.put(log, "k1", "b1", "k2", "b2");
+        f.roll();
+        // Large enough that the cleaner groups the first two segments without this one.
+        String big = "c".repeat(400);
+        f.put(log, "k1", big);
+        f.put(log, "k2", big);
+        f.roll();
+        f.put(log, "tail", "t");
+        List<Entry> before = withoutCodec(readAll(log));
+        List<TestLogs> firstSwap = new ArrayList<>();
+        f.cleaner.setSwapObserver(step -> {
+            if (step == SwapObserver.Step.SWAP_RENAMED && firstSwap.isEmpty()) {
+                try {
+                    firstSwap.add(f.logs.crashCopy(tmp.resolve("crash")));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        assertThat(f.clean()).isTrue();
+        List<Entry> after = withoutCodec(readAll(log));
+        TestLogs copy = firstSwap.get(0);
+        crashes.add(copy);
+
+        copy.start();
+        PartitionLog recovered = copy.log("state", 0);
+
+        // The first group's cleaned segment holds only k0=a0 (offset 0); the second segment, all of
+        // whose records were compacted away, survives the crash whole: a consistent superset.
+        List<Entry> read = withoutCodec(readAll(recovered));
+        assertThat(before).containsAll(read);
+        assertThat(read).containsAll(after).extracting(Entry::value).contains("b1", "b2").doesNotContain("a1");
+        assertThat(CompactionFixture.latest(read)).isEqualTo(CompactionFixture.latest(after));
+        assertThat(leftovers(recovered.dir())).isEmpty();
+
+        LogCleaner cleaner = copy.manager.cleaner();
+        assertThat(cleaner.cleanOnce(cleaner.newCleaner(0))).isTrue();
+        assertThat(withoutCodec(readAll(recovered))).containsExactlyElementsOf(after);
     }
 
     private static List<Path> leftovers(Path dir) throws Exception {

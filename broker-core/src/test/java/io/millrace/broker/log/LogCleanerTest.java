@@ -157,15 +157,28 @@ class LogCleanerTest {
     @Test
     void neverCompactsRecordsThatAreNotYetDurable() throws Exception {
         PartitionLog log = f.create("state", compacted(LogConfig.FLUSH_MS, "3600000"));
-        log.append(TestBatches.keyed(f.logs.clock.milliseconds(), "k", "v0"), 0, AppendOrigin.CLIENT);
-        log.append(TestBatches.keyed(f.logs.clock.milliseconds(), "k", "v1"), 0, AppendOrigin.CLIENT);
-        f.logs.clock.advanceMs(CompactionFixture.SEGMENT_MS + 1);
-        log.append(TestBatches.keyed(f.logs.clock.milliseconds(), "k", "v2"), 0, AppendOrigin.CLIENT);
-        assertThat(log.numberOfSegments()).isEqualTo(2);
+        appendWithoutWaiting(log, "v0");
+        appendWithoutWaiting(log, "v1");
+        rollWithoutWaiting(log);
         assertThat(log.durableOffset()).isZero();
 
         assertThat(f.clean()).as("nothing is below the high watermark").isFalse();
 
+        assertCompactedOnceDurable(log);
+    }
+
+    private void appendWithoutWaiting(PartitionLog log, String value) {
+        log.append(TestBatches.keyed(f.logs.clock.milliseconds(), "k", value), 0, AppendOrigin.CLIENT);
+    }
+
+    /** Appends k=v2 in a new segment, not waiting until it is durable (flush.ms is long). */
+    private void rollWithoutWaiting(PartitionLog log) {
+        f.logs.clock.advanceMs(CompactionFixture.SEGMENT_MS + 1);
+        appendWithoutWaiting(log, "v2");
+        assertThat(log.numberOfSegments()).isEqualTo(2);
+    }
+
+    private void assertCompactedOnceDurable(PartitionLog log) throws Exception {
         TestLogs.awaitDurable(log);
         assertThat(f.clean()).isTrue();
         assertThat(readAll(log)).extracting(Entry::value).containsExactly("v1", "v2");
@@ -176,26 +189,19 @@ class LogCleanerTest {
         PartitionLog log = f.create("state", compacted(LogConfig.FLUSH_MS, "3600000"));
         f.put(log, "k", "v0");
         f.put(log, "k", "v1");
-        f.logs.clock.advanceMs(CompactionFixture.SEGMENT_MS + 1);
-        log.append(TestBatches.keyed(f.logs.clock.milliseconds(), "k", "v2"), 0, AppendOrigin.CLIENT);
-        assertThat(log.numberOfSegments()).isEqualTo(2);
+        rollWithoutWaiting(log);
         assertThat(log.durableOffset()).as("everything of the first segment is durable").isEqualTo(2);
 
         assertThat(f.clean()).as("readers still bound that segment by a byte position").isFalse();
         assertThat(readAll(log)).extracting(Entry::value).containsExactly("v0", "v1");
 
-        TestLogs.awaitDurable(log);
-        assertThat(f.clean()).isTrue();
-        assertThat(readAll(log)).extracting(Entry::value).containsExactly("v1", "v2");
+        assertCompactedOnceDurable(log);
     }
 
     @Test
     void respectsMinCompactionLag() throws Exception {
         PartitionLog log = f.create("state", compacted(LogConfig.MIN_COMPACTION_LAG_MS, "600000"));
-        f.put(log, "k", "v0");
-        f.put(log, "k", "v1");
-        f.roll();
-        f.put(log, "other", "x");
+        f.putOverwrittenKey(log);
 
         assertThat(f.clean()).as("records younger than min.compaction.lag.ms").isFalse();
         assertThat(readAll(log)).hasSize(3);
@@ -208,10 +214,7 @@ class LogCleanerTest {
     @Test
     void waitsForMinCleanableDirtyRatioUnlessMaxCompactionLagPassed() throws Exception {
         PartitionLog log = f.create("state", compacted());
-        f.put(log, "k", "v0");
-        f.put(log, "k", "v1");
-        f.roll();
-        f.put(log, "other", "x");
+        f.putOverwrittenKey(log);
         assertThat(f.clean()).isTrue();
         log.updateConfig(compacted(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "0.99",
             LogConfig.MAX_COMPACTION_LAG_MS, "600000"));
@@ -342,10 +345,7 @@ class LogCleanerTest {
     @Test
     void restartResumesFromTheCleanerCheckpoint() throws Exception {
         PartitionLog log = f.create("state", compacted());
-        f.put(log, "k", "v0");
-        f.put(log, "k", "v1");
-        f.roll();
-        f.put(log, "other", "x");
+        f.putOverwrittenKey(log);
         assertThat(f.clean()).isTrue();
         long firstDirty = f.logs.manager.cleaner().firstDirtyOffset(log);
         assertThat(firstDirty).isEqualTo(2);
@@ -402,10 +402,7 @@ class LogCleanerTest {
     void aPassIsAbandonedWhenRetentionRemovesASegmentMeanwhile() throws Exception {
         PartitionLog log = f.create("state", compacted(LogConfig.CLEANUP_POLICY, "compact,delete",
             LogConfig.RETENTION_MS, "60000"));
-        f.put(log, "k", "v0");
-        f.put(log, "k", "v1");
-        f.roll();
-        f.put(log, "other", "x");
+        f.putOverwrittenKey(log);
         f.cleaner.setSwapObserver(step -> {
             if (step == SwapObserver.Step.CLEANED_WRITTEN) {
                 // The first segment (written at t0) expires, the active one (t0 + segment.ms) not yet.
