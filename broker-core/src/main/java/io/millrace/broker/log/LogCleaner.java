@@ -207,12 +207,15 @@ final class LogCleaner implements AutoCloseable {
 
     /** Drops a deleted log's state and its checkpoint entry. */
     void forget(PartitionLog log) {
+        boolean checkpointed;
         synchronized (this) {
-            firstDirty.remove(log);
+            checkpointed = firstDirty.remove(log) != null;
             deleteHorizons.remove(log);
             failed.remove(log);
         }
-        writeCheckpoint(log.dir().getParent());
+        if (checkpointed) {
+            writeCheckpoint(log.dir().getParent());
+        }
     }
 
     private void writeCheckpoint(Path logDir) {

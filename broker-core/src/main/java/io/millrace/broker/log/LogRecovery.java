@@ -126,7 +126,7 @@ final class LogRecovery {
 
     /** Deletes leftovers and returns the base offsets of the segments present. */
     private TreeSet<Long> cleanDirectory() throws IOException {
-        if (SwapRecovery.completeSwaps(dir, tp)) {
+        if (SwapRecovery.completeSwaps(dir, tp, channels)) {
             dirChanged = true;
         }
         TreeSet<Long> logs = new TreeSet<>();

@@ -41,7 +41,7 @@ final class SwapRecovery {
     }
 
     /** Completes every interrupted swap in {@code dir}; returns whether the directory changed. */
-    static boolean completeSwaps(Path dir, String tp) throws IOException {
+    static boolean completeSwaps(Path dir, String tp, FileChannelFactory channels) throws IOException {
         List<Path> swaps = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + LOG_SWAP)) {
             files.forEach(swaps::add);
@@ -53,7 +53,7 @@ final class SwapRecovery {
             if (base < 0) {
                 continue;
             }
-            long end = Math.max(base, nextOffset(swap));
+            long end = Math.max(base, nextOffset(swap, channels));
             int deleted = deleteReplaced(dir, base, end);
             Checkpoints.fsyncDirectory(dir);
             for (String suffix : SEGMENT_SUFFIXES) {
@@ -70,9 +70,9 @@ final class SwapRecovery {
     }
 
     /** Offset after the last batch of a segment file (its base offset parsed by the caller when empty). */
-    private static long nextOffset(Path file) throws IOException {
+    private static long nextOffset(Path file, FileChannelFactory channels) throws IOException {
         long next = -1;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = channels.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             BatchHeader header = BatchHeader.forThread();
             long position = 0;
