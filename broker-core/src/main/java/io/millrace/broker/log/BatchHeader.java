@@ -62,6 +62,8 @@ final class BatchHeader {
     static final int TIMESTAMP_TYPE_MASK = 0x08;
     static final int TRANSACTIONAL_FLAG_MASK = 0x10;
     static final int CONTROL_FLAG_MASK = 0x20;
+    /** Set by the log cleaner: baseTimestamp then holds the delete horizon (see {@link CompactionFilter}). */
+    static final int DELETE_HORIZON_FLAG_MASK = 0x40;
     static final long NO_TIMESTAMP = -1L;
     static final long NO_PRODUCER_ID = -1L;
 

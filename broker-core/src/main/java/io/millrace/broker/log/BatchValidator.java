@@ -7,10 +7,14 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.ByteUtils;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * Checks one produced record batch before it is stored, and applies the topic's
@@ -18,7 +22,10 @@ import org.apache.kafka.common.record.internal.Record;
  *
  * <p>Checks, in order (the first failure is returned, nothing is thrown): exactly one whole batch,
  * magic 2, size within max.message.bytes, CRC-32C, offset/record-count consistency and batch kind
- * for the origin, then CreateTime bounds. Then, when compression.type names a codec the batch does
+ * for the origin, then CreateTime bounds, then (compacted topics only) that every record has a key,
+ * the one check that walks the records (the framing of an uncompressed batch in place; a
+ * compressed one is decompressed without copying keys and values). Then, when
+ * compression.type names a codec the batch does
  * not use, the batch is decompressed and rebuilt in that codec (the only time records are
  * touched); under LogAppendTime the batch's max timestamp is set to the broker's clock and the
  * CRC recomputed in place. Everything else works on the 61-byte header only.
@@ -81,8 +88,14 @@ final class BatchValidator {
                 return ts;
             }
         }
-        Optional<Compression> target = config.targetCompression();
         boolean control = (attributes & BatchHeader.CONTROL_FLAG_MASK) != 0;
+        if (config.compact() && !control) {
+            Outcome keys = checkKeys(batch, tp, logStartOffset);
+            if (keys != null) {
+                return keys;
+            }
+        }
+        Optional<Compression> target = config.targetCompression();
         if (target.isPresent() && !control
                 && target.get().type().id != (attributes & BatchHeader.COMPRESSION_CODEC_MASK)) {
             return recompress(batch, target.get(), logAppendTime, nowMs, config, tp, logStartOffset);
@@ -158,6 +171,72 @@ final class BatchValidator {
                 + config.timestampAfterMaxMs() + " ms after the broker's time " + nowMs;
         }
         return null;
+    }
+
+    /**
+     * A compacted topic keeps the latest record per key, so a record without a key has no place in
+     * it. An uncompressed batch is checked by walking the record framing in place; a compressed one
+     * is decompressed (keys and values are not copied).
+     */
+    private static Outcome checkKeys(ByteBuffer batch, String tp, long logStart) {
+        int at = batch.position();
+        int keyless;
+        try {
+            keyless = (BatchHeader.attributes(batch, at) & BatchHeader.COMPRESSION_CODEC_MASK) == 0
+                ? firstKeylessRecord(batch, at, batch.remaining()) : firstKeylessCompressedRecord(batch);
+        } catch (RuntimeException e) {
+            return Outcome.fail(Errors.CORRUPT_MESSAGE, "Record batch for " + tp + " could not be read to check its"
+                + " keys: " + e, logStart);
+        }
+        if (keyless < 0) {
+            return null;
+        }
+        return Outcome.fail(Errors.INVALID_RECORD, "Compacted topic cannot accept message without key in topic"
+            + " partition " + tp + " (record at offset delta " + keyless + "); give every record a key, or use a topic"
+            + " with " + LogConfig.CLEANUP_POLICY + "=" + LogConfig.POLICY_DELETE, logStart);
+    }
+
+    /**
+     * Offset delta of the first record without key in an uncompressed batch, or -1. Reads each
+     * record's length, attributes, timestamp delta, offset delta and key length varints only.
+     *
+     * @throws RuntimeException (BufferUnderflowException, IllegalArgumentException) when the records are malformed
+     */
+    private static int firstKeylessRecord(ByteBuffer batch, int at, int size) {
+        ByteBuffer b = batch.duplicate();
+        int end = at + size;
+        b.limit(end).position(at + BatchHeader.HEADER_SIZE);
+        int count = BatchHeader.recordCount(batch, at);
+        for (int i = 0; i < count; i++) {
+            int length = ByteUtils.readVarint(b);
+            int start = b.position();
+            if (length < 0 || length > end - start) {
+                throw new IllegalArgumentException("record " + i + " declares " + length + " bytes, beyond the batch");
+            }
+            b.get();
+            ByteUtils.readVarlong(b);
+            int offsetDelta = ByteUtils.readVarint(b);
+            if (ByteUtils.readVarint(b) < 0) {
+                return offsetDelta;
+            }
+            b.position(start + length);
+        }
+        return -1;
+    }
+
+    private static int firstKeylessCompressedRecord(ByteBuffer batch) {
+        MutableRecordBatch source = MemoryRecords.readableRecords(batch.slice()).batches().iterator().next();
+        BufferSupplier buffers = BufferSupplier.NO_CACHING;
+        try (CloseableIterator<Record> records = source instanceof DefaultRecordBatch v2
+                ? v2.skipKeyValueIterator(buffers) : source.streamingIterator(buffers)) {
+            while (records.hasNext()) {
+                Record r = records.next();
+                if (!r.hasKey()) {
+                    return (int) (r.offset() - source.baseOffset());
+                }
+            }
+        }
+        return -1;
     }
 
     private static Outcome tooLarge(String tp, int size, LogConfig config, long logStart) {

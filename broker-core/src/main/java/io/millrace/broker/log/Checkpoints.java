@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 final class Checkpoints {
 
     static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
+    static final String CLEANER_OFFSET_FILE = "cleaner-offset-checkpoint";
     static final String CLEAN_SHUTDOWN_FILE = ".millrace-clean-shutdown";
     static final String LOCK_FILE = ".lock";
     static final String LOG_START_OFFSET_FILE = "log-start-offset";
@@ -77,12 +78,7 @@ final class Checkpoints {
     }
 
     static void writeRecoveryPoints(Path logDir, Map<String, Long> pointsByDirName) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        sb.append("0\n").append(pointsByDirName.size()).append('\n');
-        for (Map.Entry<String, Long> e : pointsByDirName.entrySet()) {
-            sb.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
-        }
-        writeAtomically(logDir.resolve(RECOVERY_POINT_FILE), sb.toString().getBytes(StandardCharsets.UTF_8));
+        writeOffsets(logDir.resolve(RECOVERY_POINT_FILE), pointsByDirName);
     }
 
     /**
@@ -90,7 +86,34 @@ final class Checkpoints {
      * missing or unreadable (every partition is then fully recovered).
      */
     static Map<String, Long> readRecoveryPoints(Path logDir) {
-        Path file = logDir.resolve(RECOVERY_POINT_FILE);
+        return readOffsets(logDir.resolve(RECOVERY_POINT_FILE), "every partition in " + logDir + " will be fully"
+            + " scanned and checked on startup, which takes longer but loses nothing");
+    }
+
+    static void writeCleanerOffsets(Path logDir, Map<String, Long> offsetsByDirName) throws IOException {
+        writeOffsets(logDir.resolve(CLEANER_OFFSET_FILE), offsetsByDirName);
+    }
+
+    /**
+     * The first dirty offset of each compacted partition of a log directory, by partition directory
+     * name; empty when the file is missing or unreadable (compaction then starts over from each log's
+     * start, which costs time but loses nothing).
+     */
+    static Map<String, Long> readCleanerOffsets(Path logDir) {
+        return readOffsets(logDir.resolve(CLEANER_OFFSET_FILE), "compacted partitions in " + logDir + " will be"
+            + " cleaned from their start again, which takes longer but loses nothing");
+    }
+
+    private static void writeOffsets(Path file, Map<String, Long> offsetsByDirName) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("0\n").append(offsetsByDirName.size()).append('\n');
+        for (Map.Entry<String, Long> e : offsetsByDirName.entrySet()) {
+            sb.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+        }
+        writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, Long> readOffsets(Path file, String consequence) {
         Map<String, Long> points = new LinkedHashMap<>();
         String[] lines;
         try {
@@ -98,8 +121,7 @@ final class Checkpoints {
         } catch (NoSuchFileException e) {
             return points;
         } catch (IOException e) {
-            LOG.warn("Cannot read recovery checkpoint {} ({}); every partition in {} will be fully scanned and"
-                + " checked on startup, which takes longer but loses nothing", file, e.toString(), logDir);
+            LOG.warn("Cannot read checkpoint {} ({}); {}", file, e.toString(), consequence);
             return points;
         }
         try {
@@ -119,8 +141,7 @@ final class Checkpoints {
             }
             return points;
         } catch (RuntimeException e) {
-            LOG.warn("Recovery checkpoint {} is corrupt ({}); every partition in {} will be fully scanned and"
-                + " checked on startup, which takes longer but loses nothing", file, e.getMessage(), logDir);
+            LOG.warn("Checkpoint {} is corrupt ({}); {}", file, e.getMessage(), consequence);
             return new LinkedHashMap<>();
         }
     }

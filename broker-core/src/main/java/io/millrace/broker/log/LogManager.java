@@ -36,14 +36,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns every {@link PartitionLog} of the node across its log directories, and the storage
- * threads: the group-commit thread ({@link GroupCommitter}) and the log scheduler
+ * threads: the group-commit thread ({@link GroupCommitter}), the log scheduler
  * ({@value #SCHEDULER_THREAD}: retention, recovery-point checkpoints, producer expiry,
- * producer-state snapshot writes, delayed file deletion).
+ * producer-state snapshot writes, delayed file deletion) and the log cleaner threads
+ * ({@link LogCleaner}: compaction).
  *
  * <p>A log directory holds one directory per partition ({@link LogDirNames}), plus
- * {@code .trash/} (deleted partitions awaiting removal), {@code .lock}, the recovery-point
- * checkpoint and, between a clean shutdown and the next start, the clean-shutdown marker (see
- * {@link Checkpoints}).
+ * {@code .trash/} (deleted partitions awaiting removal), {@code .lock}, the recovery-point and
+ * cleaner checkpoints and, between a clean shutdown and the next start, the clean-shutdown marker
+ * (see {@link Checkpoints}).
  *
  * <p>Lifecycle: construct, {@link #startup}, use, {@link #close}. Thread-safe: lookups are
  * lock-free; creating and deleting partitions is serialized.
@@ -66,6 +67,7 @@ public final class LogManager implements AutoCloseable {
     private final GroupCommitter committer;
     private final ScheduledThreadPoolExecutor scheduler;
     private final LogContext ctx;
+    private final LogCleaner cleaner;
     private volatile boolean started;
 
     public LogManager(LogManagerConfig config, Clock clock, FileChannelFactory channels) {
@@ -82,6 +84,7 @@ public final class LogManager implements AutoCloseable {
         this.scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.ctx = new LogContext(clock, channels, committer, scheduler, new FileDeleter(scheduler));
+        this.cleaner = new LogCleaner(config.cleaner(), clock, channels, logs::values);
     }
 
     /**
@@ -115,6 +118,7 @@ public final class LogManager implements AutoCloseable {
                 LOG.info("Log directory {} loaded ({}): {} partitions", dir, how, partitions);
             }
             committer.start();
+            cleaner.startup(logDirs, logs.values());
             schedulePeriodic(this::applyRetentionToAll, config.retentionCheckIntervalMs());
             schedulePeriodic(this::checkpointRecoveryPoints, config.recoveryPointCheckpointIntervalMs());
             schedulePeriodic(this::expireProducers, config.producerIdExpirationCheckIntervalMs());
@@ -317,6 +321,7 @@ public final class LogManager implements AutoCloseable {
             Path partitionDir = log.dir();
             Path logDir = partitionDir.getParent();
             List<LogSegment> segments = log.markDeleted();
+            cleaner.forget(log);
             Path target = moveToTrash(logDir, partitionDir);
             long delay = log.config().fileDeleteDelayMs();
             ctx.deleter().deleteDirectoryLater("deleted partition " + topic + "-" + partition, target, segments, delay);
@@ -342,6 +347,7 @@ public final class LogManager implements AutoCloseable {
             return;
         }
         synchronized (lifecycle) {
+            cleaner.close();
             scheduler.shutdown();
             try {
                 if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
@@ -445,5 +451,9 @@ public final class LogManager implements AutoCloseable {
 
     Clock clock() {
         return clock;
+    }
+
+    LogCleaner cleaner() {
+        return cleaner;
     }
 }

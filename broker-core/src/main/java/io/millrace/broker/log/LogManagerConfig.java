@@ -12,10 +12,18 @@ import java.util.List;
  * @param recoveryPointCheckpointIntervalMs how often recovery points are checkpointed
  * @param producerIdExpirationMs          idle time after which an idempotent producer's state is dropped
  * @param producerIdExpirationCheckIntervalMs how often idle producers are expired
+ * @param cleaner                         the log cleaner (compaction)
  */
 public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs,
                                long recoveryPointCheckpointIntervalMs, long producerIdExpirationMs,
-                               long producerIdExpirationCheckIntervalMs) {
+                               long producerIdExpirationCheckIntervalMs, CleanerConfig cleaner) {
+
+    /** With the default cleaner settings. */
+    public LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
+                            long producerIdExpirationMs, long producerIdExpirationCheckIntervalMs) {
+        this(logDirs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, producerIdExpirationMs,
+            producerIdExpirationCheckIntervalMs, CleanerConfig.defaults());
+    }
 
     public static LogManagerConfig from(BrokerConfig broker) {
         return new LogManagerConfig(
@@ -23,6 +31,7 @@ public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs
             broker.getLong(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
             broker.getInt(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
             broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
-            broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS));
+            broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
+            CleanerConfig.from(broker));
     }
 }

@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
  * Brings a partition directory to a consistent state at startup and loads its segments.
  *
  * <ol>
- *   <li>Deletes leftovers of interrupted operations: {@code *.deleted}, {@code *.cleaned},
+ *   <li>Completes a cleaned segment's interrupted swap ({@link SwapRecovery}), then deletes
+ *       leftovers of interrupted operations: {@code *.deleted}, {@code *.cleaned}, {@code *.swap},
  *       {@code *.tmp} files and index files whose log file is gone.</li>
  *   <li>After an unclean shutdown, every segment from the one holding the partition's recovery
  *       point (all segments when there is none) is scanned batch by batch: length within the
- *       file, magic 2, base offset contiguous with the previous batch, CRC-32C. Its indexes are
+ *       file, magic 2, base offset above the previous batch's last offset (compaction leaves gaps,
+ *       so offsets need not be contiguous), CRC-32C. Its indexes are
  *       rebuilt on the way. At the first bad or torn batch the segment is truncated there and
  *       every later segment deleted (logged as a WARN with the byte counts). Earlier segments are
  *       trusted.</li>
@@ -124,13 +126,16 @@ final class LogRecovery {
 
     /** Deletes leftovers and returns the base offsets of the segments present. */
     private TreeSet<Long> cleanDirectory() throws IOException {
+        if (SwapRecovery.completeSwaps(dir, tp, channels)) {
+            dirChanged = true;
+        }
         TreeSet<Long> logs = new TreeSet<>();
         List<Path> indexFiles = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".cleaned")
-                        || name.endsWith(Checkpoints.TMP_SUFFIX)) {
+                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(LogSegment.CLEANED_SUFFIX)
+                        || name.endsWith(LogSegment.SWAP_SUFFIX) || name.endsWith(Checkpoints.TMP_SUFFIX)) {
                     LOG.info("{}: removing {} left behind by an interrupted operation", tp, f);
                     Files.deleteIfExists(f);
                     dirChanged = true;
@@ -157,15 +162,8 @@ final class LogRecovery {
     }
 
     private static OptionalLong parseBase(String name, String suffix) {
-        String digits = name.substring(0, name.length() - suffix.length());
-        if (digits.length() != 20 || !digits.chars().allMatch(Character::isDigit)) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(digits));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        long base = LogSegment.parseBaseOffset(name.substring(0, name.length() - suffix.length()));
+        return base < 0 ? OptionalLong.empty() : OptionalLong.of(base);
     }
 
     /** Scans or trusts each segment; returns the log end offset. Leaves the last segment active. */
@@ -197,9 +195,10 @@ final class LogRecovery {
             if (scan != null) {
                 logEnd = scan.nextOffset();
                 firstMaxTimestamp = scan.firstMaxTimestamp();
-                boolean gap = !last && scan.problem() == null && scan.nextOffset() != list.get(i + 1).baseOffset();
-                if (scan.problem() != null || gap) {
-                    dropLaterSegments(segments, list.subList(i + 1, list.size()), gap ? "segment "
+                // A gap before the next segment is normal after compaction; an overlap is not.
+                boolean overlap = !last && scan.problem() == null && scan.nextOffset() > list.get(i + 1).baseOffset();
+                if (scan.problem() != null || overlap) {
+                    dropLaterSegments(segments, list.subList(i + 1, list.size()), overlap ? "segment "
                         + segment.logFile().getFileName() + " ends at offset " + scan.nextOffset()
                         + " but the next segment starts at " + list.get(i + 1).baseOffset() : scan.problem());
                     last = true;
@@ -258,8 +257,9 @@ final class LogRecovery {
             if (position == 0) {
                 firstMaxTs = maxTs;
             }
-            segment.onBatch(expected, (int) position, size, maxTs, config.indexIntervalBytes());
-            expected += chunk.getInt(at + BatchHeader.LAST_OFFSET_DELTA_OFFSET) + 1L;
+            long base = chunk.getLong(at + BatchHeader.BASE_OFFSET_OFFSET);
+            segment.onBatch(base, (int) position, size, maxTs, config.indexIntervalBytes());
+            expected = base + chunk.getInt(at + BatchHeader.LAST_OFFSET_DELTA_OFFSET) + 1L;
             position += size;
         }
         toSync.add(segment);
@@ -297,8 +297,8 @@ final class LogRecovery {
         }
         long base = chunk.getLong(at + BatchHeader.BASE_OFFSET_OFFSET);
         int lastDelta = chunk.getInt(at + BatchHeader.LAST_OFFSET_DELTA_OFFSET);
-        if (base != expected) {
-            return "batch has base offset " + base + " where " + expected + " was expected";
+        if (base < expected) {
+            return "batch has base offset " + base + " where at least " + expected + " was expected";
         }
         if (lastDelta < 0 || base + lastDelta - segmentBase > Integer.MAX_VALUE) {
             return "last offset delta " + lastDelta + " is impossible";
@@ -375,7 +375,7 @@ final class LogRecovery {
         while (position < fileSize) {
             if (!header.load(ch, position, fileSize) || header.sizeInBytes() < BatchHeader.HEADER_SIZE
                     || header.magic() != BatchHeader.MAGIC_V2
-                    || (expected >= 0 && header.baseOffset() != expected)) {
+                    || (expected >= 0 && header.baseOffset() < expected)) {
                 return -1;
             }
             lastBase = header.baseOffset();

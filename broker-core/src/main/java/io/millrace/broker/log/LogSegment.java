@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,7 +23,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code 00000000000000000000.timeindex}: see {@link TimeIndex}.</li>
  * </ul>
  * A removed segment's files are renamed with a {@code .deleted} suffix and deleted after
- * file.delete.delay.ms, so reads in flight can finish on the still-open channel.
+ * file.delete.delay.ms, so reads in flight can finish on the still-open channel. A segment written
+ * by the {@link Cleaner} starts with the suffix {@code .cleaned} on all three files, becomes
+ * {@code .swap} once complete and fsynced, and loses the suffix when it has replaced the segments
+ * it was cleaned from ({@link PartitionLog#replaceSegments}); {@link SwapRecovery} finishes or
+ * discards that sequence after a crash. Offsets within a cleaned segment may have gaps.
  *
  * <p>Thread-safety: appends, rolls and truncation are done by one thread at a time (the owning
  * {@link PartitionLog}'s lock holder). Reads are lock-free: they read the volatile {@link #size()}
@@ -35,6 +40,8 @@ final class LogSegment {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
+    static final String CLEANED_SUFFIX = ".cleaned";
+    static final String SWAP_SUFFIX = ".swap";
 
     private static final long UNKNOWN = Long.MIN_VALUE;
 
@@ -50,16 +57,17 @@ final class LogSegment {
     private volatile boolean deleted;
     private volatile long maxTimestamp = UNKNOWN;
     private volatile long maxTimestampBatchOffset = -1;
+    private volatile long firstBatchMaxTimestamp = UNKNOWN;
     private int bytesSinceLastIndexEntry;
     private long rollingBaseTimeMs = -1;
 
-    private LogSegment(Path dir, long baseOffset, FileChannel channel, FileChannelFactory channels,
+    private LogSegment(Path dir, long baseOffset, String suffix, FileChannel channel, FileChannelFactory channels,
                        long rollJitterMs) throws IOException {
         this.baseOffset = baseOffset;
         this.channel = channel;
-        this.logFile = file(dir, baseOffset, LOG_SUFFIX);
-        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX), baseOffset, channels);
-        this.timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX), baseOffset, channels);
+        this.logFile = file(dir, baseOffset, LOG_SUFFIX + suffix);
+        this.offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX + suffix), baseOffset, channels);
+        this.timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX + suffix), baseOffset, channels);
         this.rollJitterMs = rollJitterMs;
         long length = channel.size();
         if (length > Integer.MAX_VALUE) {
@@ -73,12 +81,23 @@ final class LogSegment {
     /** A new, empty, active segment (files created, indexes preallocated). */
     static LogSegment create(Path dir, long baseOffset, LogConfig config, FileChannelFactory channels)
             throws IOException {
-        FileChannel ch = channels.open(file(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.CREATE_NEW,
+        return create(dir, baseOffset, "", config, channels);
+    }
+
+    /** A new, empty segment for the cleaner's output, its files named with {@value #CLEANED_SUFFIX}. */
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, FileChannelFactory channels)
+            throws IOException {
+        return create(dir, baseOffset, CLEANED_SUFFIX, config, channels);
+    }
+
+    private static LogSegment create(Path dir, long baseOffset, String suffix, LogConfig config,
+                                     FileChannelFactory channels) throws IOException {
+        FileChannel ch = channels.open(file(dir, baseOffset, LOG_SUFFIX + suffix), StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long jitterBound = Math.min(config.segmentJitterMs(), config.segmentMs());
             long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound) : 0;
-            LogSegment segment = new LogSegment(dir, baseOffset, ch, channels, jitter);
+            LogSegment segment = new LogSegment(dir, baseOffset, suffix, ch, channels, jitter);
             segment.offsetIndex.openForAppend(config.segmentIndexBytes(), true);
             segment.timeIndex.openForAppend(config.segmentIndexBytes(), true);
             segment.maxTimestamp = BatchHeader.NO_TIMESTAMP;
@@ -94,7 +113,7 @@ final class LogSegment {
         FileChannel ch = channels.open(file(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.READ,
             StandardOpenOption.WRITE);
         try {
-            return new LogSegment(dir, baseOffset, ch, channels, 0);
+            return new LogSegment(dir, baseOffset, "", ch, channels, 0);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -103,6 +122,18 @@ final class LogSegment {
 
     static Path file(Path dir, long baseOffset, String suffix) {
         return dir.resolve(fileName(baseOffset) + suffix);
+    }
+
+    /** The base offset a 20-digit file name prefix denotes, or -1 when it is not one. */
+    static long parseBaseOffset(String digits) {
+        if (digits.length() != 20 || !digits.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     static String fileName(long baseOffset) {
@@ -195,6 +226,28 @@ final class LogSegment {
         size = position + batchSize;
     }
 
+    /**
+     * Appends whole batches (the cleaner's output, offsets already final) with positional writes
+     * and indexes them. Only for a segment no reader or appender can see yet.
+     */
+    void appendBatches(ByteBuffer batches, int indexIntervalBytes) throws IOException {
+        int position = size;
+        int at = batches.position();
+        int end = batches.limit();
+        long writeAt = position;
+        while (batches.hasRemaining()) {
+            writeAt += channel.write(batches, writeAt);
+        }
+        while (at + BatchHeader.HEADER_SIZE <= end) {
+            int batchSize = BatchHeader.length(batches, at) + BatchHeader.LOG_OVERHEAD;
+            onBatch(BatchHeader.baseOffset(batches, at), position, batchSize, BatchHeader.maxTimestamp(batches, at),
+                indexIntervalBytes);
+            position += batchSize;
+            at += batchSize;
+        }
+        size = position;
+    }
+
     /** Index bookkeeping for a batch at {@code position}; shared by append and recovery. */
     void onBatch(long batchBaseOffset, int position, int batchSize, long batchMaxTimestamp,
                  int indexIntervalBytes) {
@@ -281,6 +334,28 @@ final class LogSegment {
         }
     }
 
+    /** Max timestamp of the segment's first batch (-1 when empty or untimed); cached once known. */
+    long firstBatchMaxTimestamp() throws IOException {
+        long cached = firstBatchMaxTimestamp;
+        if (cached != UNKNOWN) {
+            return cached;
+        }
+        BatchHeader header = BatchHeader.forThread();
+        if (!header.load(channel, 0, size)) {
+            return BatchHeader.NO_TIMESTAMP;
+        }
+        firstBatchMaxTimestamp = header.maxTimestamp();
+        return firstBatchMaxTimestamp;
+    }
+
+    long lastModifiedMs() throws IOException {
+        return Files.getLastModifiedTime(logFile).toMillis();
+    }
+
+    void setLastModifiedMs(long ms) throws IOException {
+        Files.setLastModifiedTime(logFile, FileTime.fromMillis(ms));
+    }
+
     /** Timestamp retention judges the segment by: its largest timestamp, else the file's mtime. */
     long retentionTimestamp() throws IOException {
         long ts = maxTimestamp();
@@ -326,6 +401,26 @@ final class LogSegment {
             }
         }
         return buffer.flip();
+    }
+
+    /**
+     * Renames the segment's files from suffix {@code from} to {@code to} (e.g. {@code .cleaned} to
+     * {@code .swap}), the index files first so that the log file's name marks the step reached.
+     */
+    void changeSuffix(String from, String to) throws IOException {
+        offsetIndex.renameTo(withSuffix(offsetIndex.file(), from, to));
+        timeIndex.renameTo(withSuffix(timeIndex.file(), from, to));
+        Path target = withSuffix(logFile, from, to);
+        Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
+        logFile = target;
+    }
+
+    private static Path withSuffix(Path file, String from, String to) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(from)) {
+            throw new IllegalStateException(file + " does not end with " + from);
+        }
+        return file.resolveSibling(name.substring(0, name.length() - from.length()) + to);
     }
 
     /** Renames the segment's files to {@code <name>.deleted}; the channel stays open for readers. */

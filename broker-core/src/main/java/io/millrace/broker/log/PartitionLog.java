@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -31,10 +34,14 @@ import org.slf4j.LoggerFactory;
  * advances only after the group-commit thread fsynced everything below it; reads never return
  * bytes at or above it.
  *
- * <p>Thread-safety: all methods may be called from any thread. Appends, rolls, retention and
- * producer-state changes are serialized by one lock, held only for in-memory work and the
- * positional write (never for an fsync). Reads are lock-free: they use the published durable point
- * and the concurrent segment map. A removed segment's channel stays open until its delayed
+ * <p>Offsets never change, but compaction ({@link LogCleaner}, for cleanup.policy=compact) removes
+ * records from non-active segments below the durable offset, leaving gaps: a read at an offset
+ * that is gone returns the next batch.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. Appends, rolls, retention, the
+ * cleaner's segment swaps and producer-state changes are serialized by one lock, held only for
+ * in-memory work, renames and the positional write (never for an fsync). Reads are lock-free: they
+ * use the published durable point and the copy-on-write segment map. A removed segment's channel stays open until its delayed
  * deletion, so a {@link FileSlice} handed out stays readable for file.delete.delay.ms. Durability
  * callbacks and the durable listener run without any lock held.
  *
@@ -451,6 +458,87 @@ public final class PartitionLog {
         }
         logDeletions(removed);
         return removed.size();
+    }
+
+    // ---- compaction (called by the cleaner thread) ----
+
+    /** The current segments, an immutable snapshot (the last one is the active segment). */
+    NavigableMap<Long, LogSegment> segmentMap() {
+        return segments.map();
+    }
+
+    LogSegment activeSegment() {
+        return segments.active();
+    }
+
+    /** Whether background work (cleaning) may still touch this log. */
+    boolean isUsable() {
+        return !offline && !deleted && !closed;
+    }
+
+    /** For every tracked producer, the last offset of its newest batch (the cleaner keeps that batch). */
+    Map<Long, Long> lastOffsetsOfProducers() {
+        lock.lock();
+        try {
+            Map<Long, Long> out = new HashMap<>();
+            producers.entries().forEach((id, e) -> {
+                if (e.count > 0) {
+                    out.put(id, e.lastOffset[e.newest()]);
+                }
+            });
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Swaps a cleaned segment in for the consecutive, non-active segments it was cleaned from.
+     * {@code cleaned} is complete and fsynced, its files named {@code .swap}. Under the lock, and
+     * for renames only: checks that every old segment is still there, publishes the new segment set
+     * (readers see the old set or the new one, never a mix) and renames the old files to
+     * {@code .deleted}. Then the directory is fsynced outside the lock, and under the lock again the
+     * {@code .swap} suffix is dropped (fsynced once more). The old files are deleted after
+     * file.delete.delay.ms so reads in flight finish. A crash between any two steps is repaired at
+     * startup by {@link SwapRecovery}.
+     *
+     * @return false, changing nothing, when the log is no longer usable or retention removed one of
+     *         the old segments meanwhile (the caller discards {@code cleaned})
+     * @throws IOException when a rename or fsync fails; the partition is then offline
+     */
+    boolean replaceSegments(List<LogSegment> group, LogSegment cleaned, SwapObserver observer) throws IOException {
+        Path failedFile = dir;
+        try {
+            lock.lock();
+            try {
+                if (!isUsable() || !segments.containsAll(group)) {
+                    return false;
+                }
+                segments.replace(group, cleaned);
+            } finally {
+                lock.unlock();
+            }
+            Checkpoints.fsyncDirectory(dir);
+            observer.reached(SwapObserver.Step.OLD_SEGMENTS_DELETED);
+            lock.lock();
+            try {
+                if (!cleaned.isDeleted()) {
+                    failedFile = cleaned.logFile();
+                    cleaned.changeSuffix(LogSegment.SWAP_SUFFIX, "");
+                }
+            } finally {
+                lock.unlock();
+            }
+            Checkpoints.fsyncDirectory(dir);
+        } catch (IOException e) {
+            if (!deleted) {
+                goOffline("swapping in the cleaned segment " + cleaned.logFile().getFileName(), failedFile, e);
+            }
+            throw e;
+        }
+        ctx.deleter().deleteSegmentsLater(name, group, config.fileDeleteDelayMs());
+        observer.reached(SwapObserver.Step.DONE);
+        return true;
     }
 
     /** Removes segments (rolling first if all go) and schedules their files' deletion; under the lock. */

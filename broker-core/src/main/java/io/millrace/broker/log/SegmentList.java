@@ -5,10 +5,11 @@ import io.millrace.broker.log.SegmentRetention.Deletion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +17,12 @@ import org.slf4j.LoggerFactory;
  * The segments of one partition, the active (last) one, and the offsets they span: the local
  * log that {@link PartitionLog} builds on (Kafka's {@code LocalLog}).
  *
- * <p>Thread-safety: mutations (roll, removal, log end/start changes, flush planning) are made by
- * the holder of the partition lock. The segment map is concurrent and the offsets and active
- * segment are volatile, so readers use them without the lock.
+ * <p>Thread-safety: mutations (roll, removal, replacement by cleaned segments, log end/start
+ * changes, flush planning) are made by the holder of the partition lock. The segment map is
+ * copy-on-write: every mutation publishes a new immutable map through a volatile field, so a
+ * reader works on one consistent set of segments (before or after a change, never a mix), without
+ * the lock. The offsets and active segment are volatile too. Segments change rarely (roll,
+ * retention, cleaning), so copying the map is cheap.
  */
 final class SegmentList {
 
@@ -27,7 +31,7 @@ final class SegmentList {
     private final Path dir;
     private final String name;
     private final FileChannelFactory channels;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private volatile NavigableMap<Long, LogSegment> segments;
     private volatile LogSegment active;
     private volatile long logEndOffset;
     private volatile long logStartOffset;
@@ -37,14 +41,23 @@ final class SegmentList {
         this.dir = dir;
         this.name = name;
         this.channels = channels;
-        this.segments = recovered.segments();
+        this.segments = Collections.unmodifiableNavigableMap(new TreeMap<>(recovered.segments()));
         this.active = segments.lastEntry().getValue();
         this.logEndOffset = recovered.logEndOffset();
         this.logStartOffset = recovered.logStartOffset();
     }
 
+    /** The current segments: an immutable snapshot. */
     NavigableMap<Long, LogSegment> map() {
         return segments;
+    }
+
+    private TreeMap<Long, LogSegment> copy() {
+        return new TreeMap<>(segments);
+    }
+
+    private void publish(TreeMap<Long, LogSegment> next) {
+        segments = Collections.unmodifiableNavigableMap(next);
     }
 
     List<LogSegment> all() {
@@ -96,7 +109,9 @@ final class SegmentList {
         long base = logEndOffset;
         old.onBecomeInactive();
         LogSegment next = LogSegment.create(dir, base, config, channels);
-        segments.put(base, next);
+        TreeMap<Long, LogSegment> updated = copy();
+        updated.put(base, next);
+        publish(updated);
         active = next;
         dirNeedsSync = true;
         LOG.info("{}: rolled to new segment {} (previous segment {} holds {} bytes)", name,
@@ -117,15 +132,51 @@ final class SegmentList {
             roll(config);
         }
         List<LogSegment> removed = new ArrayList<>(deletions.size());
+        TreeMap<Long, LogSegment> updated = copy();
         for (Deletion d : deletions) {
-            LogSegment s = d.segment();
-            segments.remove(s.baseOffset());
-            Long next = segments.higherKey(s.baseOffset());
+            updated.remove(d.segment().baseOffset());
+            Long next = updated.higherKey(d.segment().baseOffset());
             advanceLogStart(next == null ? logEndOffset : next);
+            removed.add(d.segment());
+        }
+        publish(updated);
+        for (LogSegment s : removed) {
             s.renameToDeleted();
-            removed.add(s);
         }
         return removed;
+    }
+
+    /**
+     * Whether every one of {@code group} is still part of the log (retention may have removed
+     * some since the cleaner read them).
+     */
+    boolean containsAll(List<LogSegment> group) {
+        NavigableMap<Long, LogSegment> current = segments;
+        for (LogSegment s : group) {
+            if (current.get(s.baseOffset()) != s) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Replaces {@code group} (consecutive segments, still present) by {@code cleaned}, which takes
+     * the first one's base offset, in one published step, then renames the old segments' files to
+     * {@code .deleted}. Readers see the old or the new set, never a mix. Returns the old segments,
+     * whose files the caller deletes later.
+     */
+    List<LogSegment> replace(List<LogSegment> group, LogSegment cleaned) throws IOException {
+        TreeMap<Long, LogSegment> updated = copy();
+        for (LogSegment s : group) {
+            updated.remove(s.baseOffset());
+        }
+        updated.put(cleaned.baseOffset(), cleaned);
+        publish(updated);
+        for (LogSegment s : group) {
+            s.renameToDeleted();
+        }
+        return group;
     }
 
     /**
@@ -135,16 +186,18 @@ final class SegmentList {
      */
     FileSlice slice(long fetchOffset, int maxBytes, boolean minOneBatch, DurablePoint durable) throws IOException {
         BatchHeader header = BatchHeader.forThread();
-        Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
+        NavigableMap<Long, LogSegment> snapshot = segments;
+        Map.Entry<Long, LogSegment> entry = snapshot.floorEntry(fetchOffset);
         while (entry != null) {
             LogSegment segment = entry.getValue();
-            long limit = TimestampLookup.durableLimit(segment, durable);
-            if (limit <= 0) {
+            if (TimestampLookup.beyondDurable(segment, durable)) {
                 return null;
             }
+            long limit = TimestampLookup.durableLimit(segment, durable);
             long position;
             try {
-                position = segment.locate(header, fetchOffset, limit);
+                // An empty segment (compaction removed all its records) has nothing: look further.
+                position = limit <= 0 ? -1 : segment.locate(header, fetchOffset, limit);
             } catch (IOException e) {
                 if (segment.isDeleted()) {
                     return null;
@@ -159,7 +212,8 @@ final class SegmentList {
                 }
                 return new FileSlice(segment.channel(), position, (int) size);
             }
-            entry = segments.higherEntry(entry.getKey());
+            // Nothing at or after the offset here (the tail was compacted away): the next segment.
+            entry = snapshot.higherEntry(entry.getKey());
         }
         return null;
     }

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides which of a partition's oldest segments retention removes, as Kafka does:
+ * Decides which of a partition's oldest segments retention removes, as Kafka does (the time and
+ * size rules only when cleanup.policy includes "delete"; a purely compacted log keeps its
+ * segments and is shrunk by the {@link LogCleaner} instead):
  * <ol>
  *   <li>time: the segment's largest timestamp (its file's mtime when no batch has one) is more
  *       than retention.ms old (-1 = keep forever);</li>
@@ -35,7 +37,7 @@ final class SegmentRetention {
                                  long logEndOffset, long logStartOffset) throws IOException {
         List<Deletion> out = new ArrayList<>();
         int i = 0;
-        long retentionMs = config.retentionMs();
+        long retentionMs = config.delete() ? config.retentionMs() : -1;
         if (retentionMs >= 0) {
             for (; i < segments.size() && deletable(segments, i, durableOffset, logEndOffset); i++) {
                 long ts = segments.get(i).retentionTimestamp();
@@ -46,7 +48,7 @@ final class SegmentRetention {
                     + " exceeded: newest record time " + Instant.ofEpochMilli(ts) + " is " + (nowMs - ts) + " ms old"));
             }
         }
-        long retentionBytes = config.retentionBytes();
+        long retentionBytes = config.delete() ? config.retentionBytes() : -1;
         if (retentionBytes >= 0) {
             long total = 0;
             for (LogSegment s : segments) {

@@ -28,9 +28,12 @@ final class TimestampLookup {
     static Optional<TimestampOffset> offsetForTimestamp(NavigableMap<Long, LogSegment> segments, DurablePoint durable,
                                                         long logStart, long target) throws IOException {
         for (LogSegment segment : fromLogStart(segments, logStart).values()) {
+            if (beyondDurable(segment, durable)) {
+                break;
+            }
             long limit = durableLimit(segment, durable);
             if (limit <= 0) {
-                break;
+                continue;
             }
             if (segment.maxTimestamp() < target) {
                 continue;
@@ -61,9 +64,12 @@ final class TimestampLookup {
         long bestTs = BatchHeader.NO_TIMESTAMP;
         long bestBatch = -1;
         for (LogSegment segment : fromLogStart(segments, logStart).values()) {
+            if (beyondDurable(segment, durable)) {
+                break;
+            }
             long limit = durableLimit(segment, durable);
             if (limit <= 0) {
-                break;
+                continue;
             }
             long segmentMax = segment.maxTimestamp();
             long batchOffset = segment.maxTimestampBatchOffset();
@@ -96,6 +102,11 @@ final class TimestampLookup {
     private static NavigableMap<Long, LogSegment> fromLogStart(NavigableMap<Long, LogSegment> segments, long logStart) {
         Long first = segments.floorKey(logStart);
         return first == null ? segments : segments.tailMap(first, true);
+    }
+
+    /** Whether the segment starts after the one holding the durable point (none of it is readable). */
+    static boolean beyondDurable(LogSegment segment, DurablePoint durable) {
+        return segment.baseOffset() > durable.segmentBase();
     }
 
     /** Durable bytes of a segment given the published durable point. */

@@ -121,4 +121,42 @@ class BatchValidationTest {
         ByteBuffer txn = TestBatches.transactional(5L, (short) 0, 0, logs.clock.milliseconds(), "t");
         assertThat(log.append(txn, 0, AppendOrigin.COORDINATOR).error()).isEqualTo(Errors.NONE);
     }
+
+    @Test
+    void aCompactedTopicRefusesRecordsWithoutKey() throws Exception {
+        PartitionLog compacted = logs.create("state", 0, config(LogConfig.CLEANUP_POLICY, "compact"));
+        long now = logs.clock.milliseconds();
+
+        AppendResult keyless = compacted.append(TestBatches.keyed(now, "k", "v", null, "no key"), 0,
+            AppendOrigin.CLIENT);
+        AppendResult compressed = compacted.append(TestBatches.keyed(org.apache.kafka.common.compress.Compression
+            .lz4().build(), -1L, (short) -1, -1, now, "k", "v", null, "no key"), 0, AppendOrigin.CLIENT);
+        AppendResult keyed = compacted.append(TestBatches.keyed(now, "k", "v", "", "empty key is a key"), 0,
+            AppendOrigin.CLIENT);
+        AppendResult elsewhere = log.append(TestBatches.keyed(now, null, "fine"), 0, AppendOrigin.CLIENT);
+
+        assertThat(keyless.error()).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(keyless.errorMessage()).contains("Compacted topic cannot accept message without key")
+            .contains("state-0");
+        assertThat(compressed.error()).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(keyed.error()).isEqualTo(Errors.NONE);
+        assertThat(keyed.baseOffset()).as("nothing of the refused batches was written").isZero();
+        assertThat(elsewhere.error()).as("a topic with cleanup.policy=delete takes keyless records")
+            .isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aCompactedTopicRefusesABatchWhoseRecordsDoNotMatchItsHeader() throws Exception {
+        PartitionLog compacted = logs.create("state", 0, config(LogConfig.CLEANUP_POLICY, "compact"));
+        ByteBuffer batch = TestBatches.keyed(logs.clock.milliseconds(), "k", "v");
+        batch.putInt(BatchHeader.RECORDS_COUNT_OFFSET, 2);
+        batch.putInt(BatchHeader.LAST_OFFSET_DELTA_OFFSET, 1);
+        BatchHeader.rewriteCrc(batch, 0, batch.remaining());
+
+        AppendResult r = compacted.append(batch, 0, AppendOrigin.CLIENT);
+
+        assertThat(r.error()).isEqualTo(Errors.CORRUPT_MESSAGE);
+        assertThat(r.errorMessage()).contains("state-0");
+        assertThat(compacted.logEndOffset()).isZero();
+    }
 }

@@ -52,6 +52,48 @@ final class TestBatches {
         return builder.build().buffer();
     }
 
+    /**
+     * A batch of keyed records from {@code keyValues} (key, value, key, value, ...; a null key is a
+     * record without key, a null value a tombstone), every record with {@code timestamp}.
+     */
+    static ByteBuffer keyed(Compression compression, long producerId, short epoch, int baseSequence, long timestamp,
+                            String... keyValues) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + 64 * keyValues.length),
+            RecordBatch.MAGIC_VALUE_V2, compression, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
+            producerId, epoch, baseSequence, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            builder.appendWithOffset(i / 2, timestamp, utf8(keyValues[i]), utf8(keyValues[i + 1]));
+        }
+        return builder.build().buffer();
+    }
+
+    static ByteBuffer keyed(long timestamp, String... keyValues) {
+        return keyed(Compression.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+            RecordBatch.NO_SEQUENCE, timestamp, keyValues);
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One record as read back: offset, key and value (null for a tombstone), and its batch's codec. */
+    record Entry(long offset, String key, String value, String codec) {
+    }
+
+    static List<Entry> entriesOf(FileSlice slice) throws IOException {
+        List<Entry> out = new ArrayList<>();
+        for (MutableRecordBatch b : batchesOf(slice)) {
+            for (Record r : b) {
+                out.add(new Entry(r.offset(), string(r.key()), string(r.value()), b.compressionType().name));
+            }
+        }
+        return out;
+    }
+
+    private static String string(ByteBuffer b) {
+        return b == null ? null : StandardCharsets.UTF_8.decode(b).toString();
+    }
+
     static long[] timestamps(long ts, int n) {
         long[] out = new long[n];
         java.util.Arrays.fill(out, ts);

@@ -38,6 +38,8 @@ final class TestLogs implements AutoCloseable {
     final ManualClock clock;
     final FileChannelFactory channels;
     final Map<String, LogConfig> topics = new HashMap<>();
+    /** The cleaner threads' settings; the default runs them with Kafka's 15 s backoff. */
+    CleanerConfig cleaner = CleanerConfig.defaults();
     LogManager manager;
 
     TestLogs(Path root, int logDirs, ManualClock clock, FileChannelFactory channels) {
@@ -64,7 +66,7 @@ final class TestLogs implements AutoCloseable {
     }
 
     LogManager start() throws IOException {
-        manager = new LogManager(new LogManagerConfig(dirs, HOUR, HOUR, HOUR, HOUR), clock, channels);
+        manager = new LogManager(new LogManagerConfig(dirs, HOUR, HOUR, HOUR, HOUR, cleaner), clock, channels);
         manager.startup(topic -> Optional.ofNullable(topics.get(topic)));
         return manager;
     }
@@ -88,6 +90,7 @@ final class TestLogs implements AutoCloseable {
     TestLogs crashCopy(Path newRoot) throws IOException {
         TestLogs copy = new TestLogs(newRoot, dirs.size(), clock, FileChannelFactory.DEFAULT);
         copy.topics.putAll(topics);
+        copy.cleaner = cleaner;
         for (int i = 0; i < dirs.size(); i++) {
             copyTree(dirs.get(i), copy.dirs.get(i));
         }

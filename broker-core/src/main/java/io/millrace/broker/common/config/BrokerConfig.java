@@ -64,6 +64,15 @@ public final class BrokerConfig {
     public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
     public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_SIZE = "log.cleaner.io.buffer.size";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
     public static final String COMPRESSION_TYPE = "compression.type";
     public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
     public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
@@ -290,7 +299,33 @@ public final class BrokerConfig {
             .define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, Type.LONG, 3600000L, atLeast(0), MEDIUM,
                 "With CreateTime, how far in the future a record's timestamp may be.")
             .define(LOG_CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete", "compact"), MEDIUM,
-                "Default cleanup policy of topics ('compact' is accepted; no log cleaner runs in this version).")
+                "Default cleanup policy of topics: 'delete' (retention), 'compact' (keep the latest record per key) or"
+                    + " 'compact,delete'.")
+            // --- log cleaner (compaction)
+            .define(LOG_CLEANER_ENABLE, Type.BOOLEAN, true, MEDIUM,
+                "Run the log cleaner, which compacts topics with cleanup.policy=compact. Without it compacted topics"
+                    + " (and the internal __consumer_offsets and _schemas topics) grow without bound.")
+            .define(LOG_CLEANER_THREADS, Type.INT, 1, atLeast(1), MEDIUM,
+                "Cleaner threads (millrace-log-cleaner-N); each compacts one partition at a time.")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 134217728L, atLeast(1024), MEDIUM,
+                "Memory, shared by all cleaner threads, for the key-to-offset map of one cleaning pass (24 bytes per"
+                    + " distinct key). A pass whose dirty records have more keys than fit compacts what fits and"
+                    + " continues in the next pass. Allocated as needed, never more than this.")
+            .define(LOG_CLEANER_IO_BUFFER_SIZE, Type.INT, 524288, atLeast(0), LOW,
+                "Read plus write buffer memory, shared by all cleaner threads; a thread's buffers grow temporarily"
+                    + " to hold a batch larger than its share.")
+            .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, 15000L, atLeast(0), MEDIUM,
+                "How long a cleaner thread sleeps when no partition needs cleaning.")
+            .define(LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, 86400000L, atLeast(0), MEDIUM,
+                "Default delete.retention.ms of topics: how long a tombstone stays readable after the cleaner first"
+                    + " processed it.")
+            .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, 0L, atLeast(0), MEDIUM,
+                "Default min.compaction.lag.ms of topics: the shortest time a record stays uncompacted.")
+            .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, atLeast(1), MEDIUM,
+                "Default max.compaction.lag.ms of topics: the longest a record may stay uncompacted.")
+            .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, 0.5, between(0, 1), MEDIUM,
+                "Default min.cleanable.dirty.ratio of topics: the share of not-yet-compacted bytes above which a"
+                    + " compacted log is cleaned.")
             .define(COMPRESSION_TYPE, Type.STRING, "producer",
                 ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), HIGH,
                 "Compression of stored batches; 'producer' stores batches exactly as the producer compressed them.")
