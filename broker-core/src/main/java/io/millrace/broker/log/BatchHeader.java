@@ -185,6 +185,10 @@ final class BatchHeader {
         return (attributes() & CONTROL_FLAG_MASK) != 0;
     }
 
+    boolean isTransactional() {
+        return (attributes() & TRANSACTIONAL_FLAG_MASK) != 0;
+    }
+
     // ---- static accessors over a buffer holding a batch at index {@code at} ----
 
     static long baseOffset(ByteBuffer b, int at) {

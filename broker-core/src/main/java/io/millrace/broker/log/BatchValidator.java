@@ -30,8 +30,9 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * touched); under LogAppendTime the batch's max timestamp is set to the broker's clock and the
  * CRC recomputed in place. Everything else works on the 61-byte header only.
  *
- * <p>Transactions are not supported yet: transactional batches from clients are refused here,
- * and that check is where transactional validation will go. Stateless and thread-safe.
+ * <p>Only the coordinator may write control batches (transaction markers, exactly one record);
+ * whether a transactional batch fits the producer's transaction is decided against the producer
+ * state ({@link ProducerStateTable}). Stateless and thread-safe.
  */
 final class BatchValidator {
 
@@ -123,15 +124,14 @@ final class BatchValidator {
                 + " records but last offset delta " + lastOffsetDelta + "; expected at least one record and a delta"
                 + " of count - 1", logStart);
         }
-        if (origin == AppendOrigin.CLIENT) {
-            if ((attributes & BatchHeader.CONTROL_FLAG_MASK) != 0) {
-                return Outcome.fail(Errors.INVALID_RECORD, "Clients may not write control batches (to " + tp + ")",
-                    logStart);
-            }
-            if ((attributes & BatchHeader.TRANSACTIONAL_FLAG_MASK) != 0) {
-                return Outcome.fail(Errors.INVALID_TXN_STATE, "Transactional batch for " + tp
-                    + " refused: this broker does not support transactions yet", logStart);
-            }
+        boolean control = (attributes & BatchHeader.CONTROL_FLAG_MASK) != 0;
+        if (control && origin == AppendOrigin.CLIENT) {
+            return Outcome.fail(Errors.INVALID_RECORD, "Clients may not write control batches (to " + tp + ")",
+                logStart);
+        }
+        if (control && count != 1) {
+            return Outcome.fail(Errors.INVALID_RECORD, "Control batch for " + tp + " has " + count
+                + " records; a transaction marker holds exactly one", logStart);
         }
         long producerId = BatchHeader.producerId(batch, at);
         if (producerId >= 0 && (BatchHeader.producerEpoch(batch, at) < 0 || BatchHeader.baseSequence(batch, at) < 0)

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * One cleaner thread's worker: compacts one log per {@link #clean} call (Kafka's Cleaner).
  *
  * <ol>
- *   <li>Offset map: the keys of the cleanable dirty section {@code [firstDirty, firstUncleanable)}
+ *   <li>Offset map: the keys of the cleanable dirty section (records of aborted transactions
+ *       excepted, {@link CleanedTxns}) {@code [firstDirty, firstUncleanable)}
  *       are mapped to their latest offsets ({@link OffsetMap}, sized from the batch headers' record
  *       counts, bounded by this thread's share of log.cleaner.dedupe.buffer.size). If the map fills
  *       up, mapping stops there and the pass cleans only up to that offset; the next pass continues.</li>
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  *       do not shrink forever. The active segment is never part of a group.</li>
  *   <li>Each group is filtered ({@link CompactionFilter}) into one new {@code .cleaned} segment,
  *       read and written through two I/O buffers, fsynced with its indexes, renamed {@code .swap}
- *       and swapped in by {@link PartitionLog#replaceSegments}. Offsets never change.</li>
+ *       and swapped in by {@link PartitionLog#replaceSegments}. Offsets never change. Aborted
+ *       transactions' data goes, and their markers once nothing of them is left; the cleaned
+ *       segment's aborted-transaction index holds the entries of the abort markers it keeps
+ *       while their data is still being removed.</li>
  * </ol>
  * The pass stops early ({@link AbortedException}) when the broker shuts down, the log is deleted
  * or goes offline, or retention removed a segment of the group meanwhile.
@@ -104,10 +108,12 @@ final class Cleaner {
         long endOffset = buildOffsetMap(log, segments, cleanable.firstDirtyOffset(), roundEnd);
         stats.mapKeys = map.size();
         stats.mapUtilization = map.utilization();
-        Map<Long, Long> producers = log.lastOffsetsOfProducers();
+        Map<Long, CompactionFilter.ProducerTail> producers = log.producerTails();
+        CleanedTxns txns = new CleanedTxns();
         for (List<LogSegment> group : group(segments, endOffset, roundEnd, config)) {
-            CompactionFilter filter = new CompactionFilter(now, config.deleteRetentionMs(), map, producers, roundEnd);
-            cleanGroup(log, group, filter, config, stats);
+            CompactionFilter filter = new CompactionFilter(now, config.deleteRetentionMs(), map, producers, txns,
+                roundEnd);
+            cleanGroup(log, group, filter, txns, config, stats);
         }
         stats.endOffset = endOffset;
         stats.finish(clock.nanoseconds());
@@ -134,8 +140,10 @@ final class Cleaner {
         }
         map.reset(records);
         map.updateLatestOffset(start - 1);
+        CleanedTxns txns = new CleanedTxns();
+        txns.addAborted(log.abortedTransactions(start, end));
         for (int i = 0; i < dirty.size(); i++) {
-            if (mapSegment(log, dirty.get(i), start, ends.get(i))) {
+            if (mapSegment(log, dirty.get(i), start, ends.get(i), txns)) {
                 LOG.debug("{}: offset map full after {} keys at offset {}", log, map.size(), map.latestOffset());
                 break;
             }
@@ -158,8 +166,11 @@ final class Cleaner {
         return count;
     }
 
-    /** Adds the segment's keys at or after {@code start}; true when the map filled up. */
-    private boolean mapSegment(PartitionLog log, LogSegment segment, long start, long segmentEnd)
+    /**
+     * Adds the segment's keys at or after {@code start}, except those of aborted transactions (they
+     * must not hide the committed value of their key); true when the map filled up.
+     */
+    private boolean mapSegment(PartitionLog log, LogSegment segment, long start, long segmentEnd, CleanedTxns txns)
             throws IOException, AbortedException {
         long position = segment.offsetIndex().lookup(start);
         long limit = segment.size();
@@ -168,7 +179,14 @@ final class Cleaner {
             MemoryRecords records = read(segment, position, limit);
             int consumed = 0;
             for (MutableRecordBatch batch : records.batches()) {
-                if (batch.lastOffset() >= start && !batch.isControlBatch()) {
+                boolean mapped = batch.lastOffset() >= start;
+                if (mapped && batch.isControlBatch()) {
+                    txns.onControlBatch(batch);
+                    mapped = false;
+                } else if (mapped && txns.onDataBatch(batch)) {
+                    mapped = false; // aborted
+                }
+                if (mapped) {
                     try (CloseableIterator<Record> it = batch.streamingIterator(decompression)) {
                         while (it.hasNext()) {
                             Record r = it.next();
@@ -238,12 +256,16 @@ final class Cleaner {
 
     // ---- rewriting ----
 
-    private void cleanGroup(PartitionLog log, List<LogSegment> group, CompactionFilter filter, LogConfig config,
-                            CleanerStats stats) throws IOException, AbortedException {
+    private void cleanGroup(PartitionLog log, List<LogSegment> group, CompactionFilter filter, CleanedTxns txns,
+                            LogConfig config, CleanerStats stats) throws IOException, AbortedException {
         LogSegment cleaned = LogSegment.createCleaned(log.dir(), group.get(0).baseOffset(), config, channels);
         boolean handedOver = false;
+        txns.writeKeptEntriesTo(cleaned.txnIndex());
         try {
+            NavigableMap<Long, LogSegment> all = log.segmentMap();
             for (LogSegment source : group) {
+                Long next = all.higherKey(source.baseOffset());
+                txns.addAborted(log.abortedTransactions(source.baseOffset(), next != null ? next : log.logEndOffset()));
                 cleanInto(log, source, cleaned, filter, config, stats);
             }
             cleaned.onBecomeInactive();
@@ -283,8 +305,12 @@ final class Cleaner {
             checkNotStopping(log);
             MemoryRecords records = read(source, position, limit);
             writeBuffer.clear();
-            MemoryRecords.FilterResult result = records.filterTo(filter, writeBuffer, decompression,
-                Records.SOFT_MAX_ARRAY_LENGTH);
+            MemoryRecords.FilterResult result;
+            try {
+                result = records.filterTo(filter, writeBuffer, decompression, Records.SOFT_MAX_ARRAY_LENGTH);
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause(); // writing the cleaned segment's aborted-transaction index failed
+            }
             stats.add(result);
             ByteBuffer out = result.outputBuffer();
             out.flip();

@@ -28,33 +28,48 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * deltas). Later passes drop the tombstone once that time has passed. Consumers therefore see a
  * deletion for at least delete.retention.ms after the cleaner first processed it.
  *
+ * <p>Transactions ({@link CleanedTxns}): every record of an aborted transaction is dropped. A
+ * transaction marker is kept whole until {@link CleanedTxns} says it may go (no data of its
+ * transaction left); the first pass that finds so stamps its batch with a delete horizon, as for
+ * tombstones, and the marker goes once that has passed, so consumers that read past the data
+ * still see the marker for delete.retention.ms.
+ *
  * <p>Batches whose records are all dropped disappear, except that an empty batch (header only) is
  * kept for: the newest batch of every producer the log's producer state tracks (its sequence
- * numbers and epoch are what a restart rebuilds idempotence from); the batch ending exactly at the
- * end of the cleaning round (so the offset where cleaning stopped stays visible to consumers); and
- * control batches, which are kept whole. Transactions are not supported yet: when they are,
- * transaction markers and aborted data get their rules in {@link #checkBatchRetention} (Kafka's
- * CleanedTransactionMetadata).
+ * numbers and epoch are what a restart rebuilds idempotence from; a producer known only from a
+ * marker keeps its newest marker); and the batch ending exactly at the end of the cleaning round
+ * (so the offset where cleaning stopped stays visible to consumers).
  *
- * <p>One instance per cleaned segment group; not thread-safe.
+ * <p>One instance per cleaned segment group (the {@link CleanedTxns} spans the pass); not thread-safe.
  */
 final class CompactionFilter extends MemoryRecords.RecordFilter {
 
+    /**
+     * A tracked producer's newest data batch (its last offset, -1 when only a marker is known) and
+     * epoch, which the cleaner keeps.
+     */
+    record ProducerTail(long lastDataOffset, short epoch) {
+    }
+
     private final OffsetMap map;
-    private final Map<Long, Long> lastOffsetOfProducer;
+    private final Map<Long, ProducerTail> producerTails;
+    private final CleanedTxns txns;
     private final long roundEnd;
+    private boolean discardRecords;
     private long tombstonesRemoved;
     private long keylessRemoved;
 
     /**
-     * @param lastOffsetOfProducer the last offset of each tracked producer's newest batch
-     * @param roundEnd             the offset where this cleaning round ends (first uncleanable offset)
+     * @param producerTails the newest batch of each tracked producer
+     * @param txns          the pass's transaction walk
+     * @param roundEnd      the offset where this cleaning round ends (first uncleanable offset)
      */
-    CompactionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, Map<Long, Long> lastOffsetOfProducer,
-                     long roundEnd) {
+    CompactionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, Map<Long, ProducerTail> producerTails,
+                     CleanedTxns txns, long roundEnd) {
         super(nowMs, deleteRetentionMs);
         this.map = map;
-        this.lastOffsetOfProducer = lastOffsetOfProducer;
+        this.producerTails = producerTails;
+        this.txns = txns;
         this.roundEnd = roundEnd;
     }
 
@@ -68,14 +83,35 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
 
     @Override
     protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
-        boolean producersLastBatch = batch.hasProducerId()
-            && Long.valueOf(batch.lastOffset()).equals(lastOffsetOfProducer.get(batch.producerId()));
-        boolean keepEmpty = batch.isControlBatch() || producersLastBatch || batch.nextOffset() == roundEnd;
-        return new BatchRetentionResult(keepEmpty ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY, false);
+        boolean control = batch.isControlBatch();
+        boolean mayGo = control ? txns.onControlBatch(batch) : txns.onDataBatch(batch);
+        OptionalLong horizon = batch.deleteHorizonMs();
+        discardRecords = control ? mayGo && horizon.isPresent() && horizon.getAsLong() <= currentTime : mayGo;
+        BatchRetention retention;
+        if (isProducersNewest(batch) || batch.nextOffset() == roundEnd) {
+            retention = BatchRetention.RETAIN_EMPTY;
+        } else if (discardRecords) {
+            retention = BatchRetention.DELETE;
+        } else {
+            retention = BatchRetention.DELETE_EMPTY;
+        }
+        return new BatchRetentionResult(retention, mayGo && control);
+    }
+
+    private boolean isProducersNewest(RecordBatch batch) {
+        ProducerTail tail = batch.hasProducerId() ? producerTails.get(batch.producerId()) : null;
+        if (tail == null) {
+            return false;
+        }
+        return tail.lastDataOffset() >= 0 ? batch.lastOffset() == tail.lastDataOffset()
+            : batch.isControlBatch() && batch.producerEpoch() == tail.epoch();
     }
 
     @Override
     protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+        if (discardRecords) {
+            return false;
+        }
         if (batch.isControlBatch() || record.offset() > map.latestOffset()) {
             return true;
         }

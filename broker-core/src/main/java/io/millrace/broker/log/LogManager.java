@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -431,12 +432,16 @@ public final class LogManager implements AutoCloseable {
     private void checkpointRecoveryPoints(Path logDir) throws IOException {
         synchronized (checkpointLock) {
             Map<String, Long> points = new TreeMap<>();
+            Map<PartitionLog, Long> written = new HashMap<>();
             for (PartitionLog log : logs.values()) {
                 if (logDir.equals(log.dir().getParent()) && !log.isOffline()) {
-                    points.put(log.dir().getFileName().toString(), log.recoveryPoint());
+                    long point = log.recoveryPoint();
+                    points.put(log.dir().getFileName().toString(), point);
+                    written.put(log, point);
                 }
             }
             Checkpoints.writeRecoveryPoints(logDir, points);
+            written.forEach(PartitionLog::recoveryPointCheckpointed);
         }
     }
 

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *       cheaply (headers from its last index entry to the end, CRC of the last batch); any doubt
  *       means a full scan of that segment.</li>
  *   <li>Trusted segments whose index files are missing or fail a sanity check get them rebuilt.</li>
+ *   <li>Aborted-transaction indexes ({@link TxnIndex}) of scanned segments, and damaged ones of
+ *       trusted segments, are discarded; {@link Result#txnIndexRebuildFrom()} tells
+ *       {@link ProducerStateLoader} where to rebuild them from.</li>
  *   <li>Whatever was scanned or truncated is fsynced, so all data present is durable afterwards.</li>
  * </ol>
  * Corrupt data never makes recovery fail; only I/O errors do. Runs once per partition before the
@@ -46,8 +49,13 @@ final class LogRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
     private static final int READ_CHUNK = 1 << 20;
 
-    /** The loaded segments (last one active), log end and log start offsets. */
-    record Result(ConcurrentSkipListMap<Long, LogSegment> segments, long logEndOffset, long logStartOffset) {
+    /**
+     * The loaded segments (last one active), log end and log start offsets, and the base offset of
+     * the first segment whose aborted-transaction index was discarded and must be rebuilt from the
+     * log ({@link Long#MAX_VALUE} when none was).
+     */
+    record Result(ConcurrentSkipListMap<Long, LogSegment> segments, long logEndOffset, long logStartOffset,
+                  long txnIndexRebuildFrom) {
     }
 
     /** What a scan of one segment found. */
@@ -61,6 +69,7 @@ final class LogRecovery {
     private final long nowMs;
     private final Set<LogSegment> toSync = new HashSet<>();
     private boolean dirChanged;
+    private long txnIndexRebuildFrom = Long.MAX_VALUE;
     private ByteBuffer chunk;
     private long chunkStart;
     private int chunkLength;
@@ -91,7 +100,7 @@ final class LogRecovery {
                 segments.put(start, LogSegment.create(dir, start, config, channels));
                 dirChanged = true;
                 finish(segments);
-                return new Result(segments, start, start);
+                return new Result(segments, start, start, Long.MAX_VALUE);
             }
             long firstToScan = cleanShutdown ? Long.MAX_VALUE
                 : recoveryPoint.isPresent() && segments.floorKey(recoveryPoint.getAsLong()) != null
@@ -111,7 +120,7 @@ final class LogRecovery {
                 logEnd = logStart;
             }
             finish(segments);
-            return new Result(segments, logEnd, logStart);
+            return new Result(segments, logEnd, logStart, txnIndexRebuildFrom);
         } catch (IOException | RuntimeException e) {
             for (LogSegment s : segments.values()) {
                 try {
@@ -144,7 +153,8 @@ final class LogRecovery {
                     if (base.isPresent()) {
                         logs.add(base.getAsLong());
                     }
-                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
+                        || name.endsWith(LogSegment.TXN_INDEX_SUFFIX)) {
                     indexFiles.add(f);
                 }
             }
@@ -178,18 +188,25 @@ final class LogRecovery {
             Scan scan = null;
             if (segment.baseOffset() >= firstToScan) {
                 scan = scanAndRepair(segment, true);
-            } else if (!indexesLookSane(segment)) {
-                LOG.info("{}: rebuilding the indexes of {} (missing or inconsistent)", tp, segment.logFile());
-                scan = scanAndRepair(segment, false);
-            } else if (last) {
-                long end = checkTail(segment);
-                if (end < 0) {
-                    LOG.warn("{}: the tail of {} does not check out although the broker shut down cleanly;"
-                        + " scanning the whole segment", tp, segment.logFile());
-                    scan = scanAndRepair(segment, true);
-                } else {
-                    logEnd = end;
-                    firstMaxTimestamp = firstBatchMaxTimestamp(segment);
+            } else {
+                if (!segment.txnIndex().isIntact()) {
+                    LOG.warn("{}: the aborted-transaction index {} is damaged; rebuilding it from the log", tp,
+                        segment.txnIndex().file());
+                    rebuildTxnIndex(segment);
+                }
+                if (!indexesLookSane(segment)) {
+                    LOG.info("{}: rebuilding the indexes of {} (missing or inconsistent)", tp, segment.logFile());
+                    scan = scanAndRepair(segment, false);
+                } else if (last) {
+                    long end = checkTail(segment);
+                    if (end < 0) {
+                        LOG.warn("{}: the tail of {} does not check out although the broker shut down cleanly;"
+                            + " scanning the whole segment", tp, segment.logFile());
+                        scan = scanAndRepair(segment, true);
+                    } else {
+                        logEnd = end;
+                        firstMaxTimestamp = firstBatchMaxTimestamp(segment);
+                    }
                 }
             }
             if (scan != null) {
@@ -216,6 +233,13 @@ final class LogRecovery {
         return logEnd;
     }
 
+    /** Discards the segment's aborted-transaction index; {@link ProducerStateLoader} rebuilds it. */
+    private void rebuildTxnIndex(LogSegment segment) throws IOException {
+        segment.resetTxnIndex();
+        txnIndexRebuildFrom = Math.min(txnIndexRebuildFrom, segment.baseOffset());
+        dirChanged = true;
+    }
+
     private boolean indexesLookSane(LogSegment segment) throws IOException {
         return Files.exists(segment.offsetIndex().file()) && Files.exists(segment.timeIndex().file())
             && segment.offsetIndex().looksValid(segment.size()) && segment.timeIndex().looksValid();
@@ -239,6 +263,10 @@ final class LogRecovery {
      */
     private Scan scanAndRepair(LogSegment segment, boolean checkCrc) throws IOException {
         segment.resetIndexes(config.segmentIndexBytes());
+        if (checkCrc) {
+            // The segment's content may change (truncation): its aborted transactions are re-derived.
+            rebuildTxnIndex(segment);
+        }
         FileChannel ch = segment.channel();
         long fileSize = ch.size();
         chunkLength = 0;

@@ -21,10 +21,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *       {@link BatchHeader} for the batch layout. No file header.</li>
  *   <li>{@code 00000000000000000000.index}: see {@link OffsetIndex}.</li>
  *   <li>{@code 00000000000000000000.timeindex}: see {@link TimeIndex}.</li>
+ *   <li>{@code 00000000000000000000.txnindex}: aborted transactions whose markers lie in the
+ *       segment, see {@link TxnIndex}; only present once there is one.</li>
  * </ul>
  * A removed segment's files are renamed with a {@code .deleted} suffix and deleted after
  * file.delete.delay.ms, so reads in flight can finish on the still-open channel. A segment written
- * by the {@link Cleaner} starts with the suffix {@code .cleaned} on all three files, becomes
+ * by the {@link Cleaner} starts with the suffix {@code .cleaned} on all its files, becomes
  * {@code .swap} once complete and fsynced, and loses the suffix when it has replaced the segments
  * it was cleaned from ({@link PartitionLog#replaceSegments}); {@link SwapRecovery} finishes or
  * discards that sequence after a crash. Offsets within a cleaned segment may have gaps.
@@ -39,6 +41,7 @@ final class LogSegment {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String TXN_INDEX_SUFFIX = ".txnindex";
     static final String DELETED_SUFFIX = ".deleted";
     static final String CLEANED_SUFFIX = ".cleaned";
     static final String SWAP_SUFFIX = ".swap";
@@ -49,6 +52,7 @@ final class LogSegment {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TxnIndex txnIndex;
     private final long rollJitterMs;
     private volatile Path logFile;
     private volatile int size;
@@ -68,6 +72,7 @@ final class LogSegment {
         this.logFile = file(dir, baseOffset, LOG_SUFFIX + suffix);
         this.offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX + suffix), baseOffset, channels);
         this.timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX + suffix), baseOffset, channels);
+        this.txnIndex = new TxnIndex(file(dir, baseOffset, TXN_INDEX_SUFFIX + suffix), channels);
         this.rollJitterMs = rollJitterMs;
         long length = channel.size();
         if (length > Integer.MAX_VALUE) {
@@ -161,6 +166,10 @@ final class LogSegment {
         return timeIndex;
     }
 
+    TxnIndex txnIndex() {
+        return txnIndex;
+    }
+
     /** Bytes written to the log file (published after each append). */
     int size() {
         return size;
@@ -184,10 +193,11 @@ final class LogSegment {
         return deleted;
     }
 
-    /** fsyncs both index files (after they were trimmed or rebuilt). */
+    /** fsyncs the index files (after they were trimmed or rebuilt) and the aborted-transaction index. */
     void syncIndexes() throws IOException {
         offsetIndex.sync();
         timeIndex.sync();
+        txnIndex.sync();
         indexesNeedSync = false;
     }
 
@@ -295,6 +305,11 @@ final class LogSegment {
         bytesSinceLastIndexEntry = 0;
         maxTimestamp = BatchHeader.NO_TIMESTAMP;
         maxTimestampBatchOffset = -1;
+    }
+
+    /** Starts the segment's aborted-transaction index afresh (recovery rebuilds it from the log). */
+    void resetTxnIndex() throws IOException {
+        txnIndex.reset();
     }
 
     /** Cuts the log file at {@code position} (recovery of a torn or corrupt tail). */
@@ -410,6 +425,7 @@ final class LogSegment {
     void changeSuffix(String from, String to) throws IOException {
         offsetIndex.renameTo(withSuffix(offsetIndex.file(), from, to));
         timeIndex.renameTo(withSuffix(timeIndex.file(), from, to));
+        txnIndex.renameTo(withSuffix(txnIndex.file(), from, to));
         Path target = withSuffix(logFile, from, to);
         Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
         logFile = target;
@@ -431,6 +447,7 @@ final class LogSegment {
         logFile = target;
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+        txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX));
     }
 
     /** Closes the channel and deletes every file of the segment. */
@@ -440,10 +457,12 @@ final class LogSegment {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
     }
 
     void close() throws IOException {
         channel.close();
+        txnIndex.close();
     }
 
     @Override

@@ -12,8 +12,9 @@ import java.util.NavigableMap;
  * once, and a dirty section after it. The cleanable part of the dirty section ends at
  * {@code firstUncleanableOffset}, the base offset of the first segment the cleaner may not touch:
  * the active segment, a segment not entirely below the durable offset (the high watermark:
- * compaction never acts on data a crash could still lose), or a segment whose newest record is
- * younger than min.compaction.lag.ms.
+ * compaction never acts on data a crash could still lose) or below the last stable offset (data of
+ * open transactions is not decided yet), or a segment whose newest record is younger than
+ * min.compaction.lag.ms.
  *
  * @param cleanBytes        bytes of the segments entirely in the clean section
  * @param cleanableBytes    bytes of the segments overlapping the cleanable part of the dirty section
@@ -33,6 +34,7 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
         NavigableMap<Long, LogSegment> segments = log.segmentMap();
         long logStart = log.logStartOffset();
         DurabilityTracker.DurablePoint durable = log.durability().point();
+        long lastStable = log.lastStableOffset();
         long firstDirty = checkpoint == null || checkpoint < logStart || checkpoint > log.logEndOffset()
             ? logStart : checkpoint;
         long bound = segments.lastKey();
@@ -47,7 +49,9 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
             LogSegment segment = e.getValue();
             // Readers bound the durable point's segment by a byte position: it must keep its file.
             boolean notDurable = next > durable.offset() || segment.baseOffset() >= durable.segmentBase();
-            if (notDurable || (minLag > 0 && segment.maxTimestamp() > nowMs - minLag)) {
+            // Open transactions are undecided: their data (and read_committed's bound) must stay as is.
+            boolean unstable = next > lastStable;
+            if (notDurable || unstable || (minLag > 0 && segment.maxTimestamp() > nowMs - minLag)) {
                 bound = Math.min(bound, segment.baseOffset());
             }
             long firstBatch = segment.firstBatchMaxTimestamp();

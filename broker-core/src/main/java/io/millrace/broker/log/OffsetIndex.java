@@ -53,6 +53,27 @@ final class OffsetIndex extends SparseIndex {
         return n < 0 ? 0 : b.getInt(n * ENTRY_SIZE + 4);
     }
 
+    /**
+     * Base offset of the first indexed batch at or after file position {@code position}, or -1 when
+     * no indexed batch lies there (an upper bound for the offsets of the bytes before it).
+     */
+    long offsetAtOrAfterPosition(int position) throws IOException {
+        ByteBuffer b = buffer();
+        int lo = 0;
+        int hi = entries() - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (b.getInt(mid * ENTRY_SIZE + 4) >= position) {
+                found = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found < 0 ? -1 : baseOffset + b.getInt(found * ENTRY_SIZE);
+    }
+
     /** Position of the last entry, or 0 when empty. */
     int lastPosition() throws IOException {
         ByteBuffer b = buffer();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,12 +65,16 @@ public final class PartitionLog {
     private final DurabilityTracker durability;
     private final Path dir;
     private volatile LogConfig config;
+    /** The producers' first unstable offset ({@link ProducerStateTable#firstUnstableOffset()}), published. */
+    private volatile long firstUnstableOffset;
+    /** The recovery point last written to the checkpoint file (-1: unknown); snapshots at or below it may go. */
+    private volatile long checkpointedRecoveryPoint;
     private volatile boolean offline;
     private volatile boolean deleted;
     private volatile boolean closed;
 
     private PartitionLog(String topic, int partition, Path dir, LogConfig config, LogContext ctx,
-                         LogRecovery.Result recovered, ProducerStateTable producers) {
+                         LogRecovery.Result recovered, ProducerStateTable producers, long recoveryPoint) {
         this.topic = topic;
         this.partition = partition;
         this.name = topic + "-" + partition;
@@ -79,6 +84,8 @@ public final class PartitionLog {
         this.segments = new SegmentList(dir, name, ctx.channels(), recovered);
         this.producers = producers;
         this.durability = new DurabilityTracker(segments.fullyDurable());
+        this.firstUnstableOffset = producers.firstUnstableOffset();
+        this.checkpointedRecoveryPoint = recoveryPoint;
     }
 
     /** Recovers and opens an existing partition directory (see {@link LogRecovery}). */
@@ -90,8 +97,15 @@ public final class PartitionLog {
             recoveryPoint);
         try {
             ProducerStateTable producers = ProducerStateLoader.load(dir, name, recovered.segments(),
-                recovered.logEndOffset(), now);
-            return new PartitionLog(topic, partition, dir, config, ctx, recovered, producers);
+                recovered.logEndOffset(), now, recovered.txnIndexRebuildFrom());
+            if (recovered.txnIndexRebuildFrom() != Long.MAX_VALUE) {
+                for (LogSegment s : recovered.segments().values()) {
+                    s.txnIndex().sync();
+                }
+                Checkpoints.fsyncDirectory(dir);
+            }
+            return new PartitionLog(topic, partition, dir, config, ctx, recovered, producers,
+                recoveryPoint.orElse(-1L));
         } catch (IOException | RuntimeException e) {
             for (LogSegment s : recovered.segments().values()) {
                 try {
@@ -135,16 +149,25 @@ public final class PartitionLog {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    /** Appends one record batch without a transaction-verification guard; see {@link #append(ByteBuffer, int, AppendOrigin, VerificationGuard)}. */
+    public AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin) {
+        return append(batch, leaderEpoch, origin, VerificationGuard.NONE);
+    }
+
     /**
      * Appends one record batch (magic 2), which the log may modify in place.
      *
-     * <p>Validates the batch ({@link BatchValidator}) and the producer's sequence
-     * ({@link ProducerStateTable}), assigns offsets from the log end, stamps {@code leaderEpoch},
-     * rolls the segment when due and writes the batch. The data is not yet durable: use
-     * {@link #whenDurable} for acks=all. Never throws for bad input; every refusal is an
-     * {@link AppendResult} with an error and an operator-readable message. Thread-safe.
+     * <p>Validates the batch ({@link BatchValidator}) and, for a client's batch with a producer id,
+     * the producer's sequence and transaction state ({@link ProducerStateTable}; a transactional
+     * batch that starts a transaction needs {@code guard} from {@link #startTxnVerification}). A
+     * control batch from the coordinator must be a transaction marker: it closes the producer's
+     * transaction, and an abort adds the transaction to the segment's {@link TxnIndex}. Assigns
+     * offsets from the log end, stamps {@code leaderEpoch}, rolls the segment when due and writes
+     * the batch. The data is not yet durable: use {@link #whenDurable} for acks=all. Never throws
+     * for bad input; every refusal is an {@link AppendResult} with an error and an
+     * operator-readable message. Thread-safe.
      */
-    public AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin) {
+    public AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin, VerificationGuard guard) {
         AppendResult unavailable = unavailable();
         if (unavailable != null) {
             return unavailable;
@@ -161,8 +184,15 @@ public final class PartitionLog {
         int lastDelta = BatchHeader.lastOffsetDelta(b, at);
         long maxTimestamp = BatchHeader.maxTimestamp(b, at);
         long producerId = BatchHeader.producerId(b, at);
-        boolean idempotent = producerId >= 0
-            && (BatchHeader.attributes(b, at) & BatchHeader.CONTROL_FLAG_MASK) == 0;
+        int attributes = BatchHeader.attributes(b, at);
+        boolean control = (attributes & BatchHeader.CONTROL_FLAG_MASK) != 0;
+        boolean transactional = (attributes & BatchHeader.TRANSACTIONAL_FLAG_MASK) != 0;
+        TxnMarker marker = control ? TxnMarker.parse(b, at, size) : null;
+        if (control && (marker == null || producerId < 0)) {
+            return AppendResult.failed(Errors.INVALID_RECORD, "Control batch for " + name + " is not a transaction"
+                + " marker of a producer", segments.logStartOffset());
+        }
+        boolean producerBatch = producerId >= 0 && !control;
         short epoch = BatchHeader.producerEpoch(b, at);
         int firstSeq = BatchHeader.baseSequence(b, at);
         int lastSeq = BatchHeader.lastSequence(firstSeq, lastDelta);
@@ -173,9 +203,12 @@ public final class PartitionLog {
         lock.lock();
         try {
             result = unavailable();
-            if (result == null && idempotent && origin == AppendOrigin.CLIENT) {
-                result = producers.check(producerId, epoch, firstSeq, lastSeq, name, segments.logStartOffset(),
-                    cfg.timestampType() == TimestampType.LOG_APPEND_TIME);
+            if (result == null && marker != null) {
+                result = producers.checkMarker(producerId, epoch, marker.coordinatorEpoch(), name,
+                    segments.logStartOffset());
+            } else if (result == null && producerBatch && origin == AppendOrigin.CLIENT) {
+                result = producers.check(producerId, epoch, firstSeq, lastSeq, transactional, guard, name,
+                    segments.logStartOffset(), cfg.timestampType() == TimestampType.LOG_APPEND_TIME);
             }
             if (result == null) {
                 long base = segments.logEndOffset();
@@ -190,8 +223,13 @@ public final class PartitionLog {
                     }
                     failedFile = segment.logFile();
                     segment.append(b, base, maxTimestamp, now, cfg.indexIntervalBytes());
-                    if (idempotent) {
-                        producers.update(producerId, epoch, firstSeq, lastSeq, base, last, maxTimestamp, now);
+                    if (marker != null) {
+                        failedFile = segment.txnIndex().file();
+                        completeTxn(segment, producerId, epoch, marker, base, maxTimestamp, now);
+                    } else if (producerBatch) {
+                        producers.update(producerId, epoch, firstSeq, lastSeq, base, last, maxTimestamp, now,
+                            transactional);
+                        firstUnstableOffset = producers.firstUnstableOffset();
                     }
                     segments.setLogEndOffset(last + 1);
                     becameDirty = durability.markDirty(now);
@@ -212,6 +250,32 @@ public final class PartitionLog {
             ctx.committer().schedule(this);
         }
         return result;
+    }
+
+    /** Applies a marker just written to {@code segment}; the caller holds the lock. */
+    private void completeTxn(LogSegment segment, long producerId, short epoch, TxnMarker marker, long offset,
+                             long timestamp, long now) throws IOException {
+        AbortedTxn aborted = producers.completeTxn(producerId, epoch, marker.coordinatorEpoch(), marker.commit(),
+            offset, timestamp, now);
+        if (aborted != null && segment.txnIndex().append(aborted)) {
+            segments.markDirectoryChanged();
+        }
+        firstUnstableOffset = producers.firstUnstableOffset();
+    }
+
+    /**
+     * Starts KIP-890 verification of a transactional batch of {@code producerId}: returns the guard
+     * to append it with once the coordinator confirmed the partition is in the producer's
+     * transaction, or {@link VerificationGuard#DISABLED} when the producer's transaction is already
+     * open here (no verification needed).
+     */
+    public VerificationGuard startTxnVerification(long producerId) {
+        lock.lock();
+        try {
+            return producers.startVerification(producerId);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private AppendResult unavailable() {
@@ -247,7 +311,7 @@ public final class PartitionLog {
                     return;
                 }
                 try {
-                    ProducerStateSnapshot.write(d, offset, snapshot);
+                    ProducerStateSnapshot.write(d, offset, snapshot, checkpointedRecoveryPoint);
                 } catch (IOException e) {
                     LOG.warn("{}: could not write producer-state snapshot at offset {} in {} ({}); a restart will"
                         + " replay more of the log to rebuild producer state", name, offset, d, e.toString());
@@ -274,43 +338,108 @@ public final class PartitionLog {
         ctx.committer().schedule(this);
     }
 
+    /** Reads as a read_uncommitted consumer; see {@link #read(long, int, boolean, boolean)}. */
+    public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
+        return read(fetchOffset, maxBytes, minOneBatch, false);
+    }
+
     /**
      * Reads from the batch holding {@code fetchOffset} up to {@code maxBytes} of one segment,
-     * never past the durable offset. With {@code minOneBatch}, a first batch larger than
+     * never past the durable offset, and with {@code readCommitted} never past the last stable
+     * offset; a read_committed read also returns the aborted transactions overlapping the returned
+     * bytes (consumers drop their records). With {@code minOneBatch}, a first batch larger than
      * {@code maxBytes} is returned whole. Returns OFFSET_OUT_OF_RANGE outside
-     * [logStartOffset, logEndOffset], an empty slice at or past the durable offset, and
+     * [logStartOffset, logEndOffset], an empty slice at or past the bound, and
      * KAFKA_STORAGE_ERROR when offline. The slice refers to the segment file (no copy).
      */
-    public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
+    public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
         DurablePoint durable = durability.point();
         long start = segments.logStartOffset();
         long end = segments.logEndOffset();
+        long lso = lastStableOffset(durable.offset(), start);
+        List<AbortedTxn> none = readCommitted ? List.of() : null;
         if (offline) {
-            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), start, end);
+            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start,
+                end, none);
         }
         if (fetchOffset < start || fetchOffset > end) {
-            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, segments.emptySlice(), durable.offset(), start, end);
+            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, segments.emptySlice(), durable.offset(), lso, start,
+                end, none);
         }
-        if (fetchOffset >= durable.offset()) {
-            return new LogReadResult(Errors.NONE, segments.emptySlice(), durable.offset(), start, end);
+        long bound = readCommitted ? lso : durable.offset();
+        if (fetchOffset >= bound) {
+            return new LogReadResult(Errors.NONE, segments.emptySlice(), durable.offset(), lso, start, end, none);
         }
-        FileSlice slice;
+        SegmentList.Slice slice;
+        List<AbortedTxn> aborted = none;
         try {
-            slice = segments.slice(fetchOffset, maxBytes, minOneBatch, durable);
+            DurablePoint limit = readCommitted ? segments.boundAt(lso, durable) : durable;
+            slice = segments.slice(fetchOffset, maxBytes, minOneBatch, limit);
+            if (slice != null && readCommitted) {
+                aborted = segments.abortedTransactions(fetchOffset, Math.min(lso, segments.upperBoundOf(slice)));
+            }
         } catch (SegmentList.SegmentReadException e) {
             goOffline("reading", e.file(), e.getCause());
-            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), start, end);
+            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start,
+                end, none);
         } catch (IOException e) {
             goOffline("reading", dir, e);
-            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), start, end);
+            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start,
+                end, none);
         }
         if (slice != null) {
-            return new LogReadResult(Errors.NONE, slice, durable.offset(), start, end);
+            return new LogReadResult(Errors.NONE, slice.records(), durable.offset(), lso, start, end, aborted);
         }
         // The segment was removed by retention while we looked: the offset is below the log start now.
         long newStart = segments.logStartOffset();
         Errors error = fetchOffset < newStart ? Errors.OFFSET_OUT_OF_RANGE : Errors.NONE;
-        return new LogReadResult(error, segments.emptySlice(), durable.offset(), newStart, segments.logEndOffset());
+        return new LogReadResult(error, segments.emptySlice(), durable.offset(), lso, newStart,
+            segments.logEndOffset(), none);
+    }
+
+    /**
+     * The last stable offset: read_committed consumers see offsets below it. The first offset of
+     * the oldest transaction that is open (or whose marker is not durable yet), at most the high
+     * watermark, at least the log start offset.
+     */
+    public long lastStableOffset() {
+        return lastStableOffset(durability.durableOffset(), segments.logStartOffset());
+    }
+
+    private long lastStableOffset(long highWatermark, long logStart) {
+        return Math.max(logStart, Math.min(firstUnstableOffset, highWatermark));
+    }
+
+    /**
+     * The aborted transactions overlapping {@code [from, upperBound)} (the cleaner drops their data).
+     *
+     * @throws KafkaStorageException if the partition is offline or an index cannot be read
+     */
+    List<AbortedTxn> abortedTransactions(long from, long upperBound) {
+        checkOnline();
+        try {
+            return segments.abortedTransactions(from, upperBound);
+        } catch (IOException e) {
+            throw storageFailure("reading aborted-transaction indexes", e);
+        }
+    }
+
+    /** The producers this partition tracks, as DescribeProducers reports them. */
+    public List<ProducerView> activeProducers() {
+        lock.lock();
+        try {
+            List<ProducerView> out = new ArrayList<>(producers.size());
+            producers.entries().forEach((id, e) -> out.add(new ProducerView(id, e.epoch, e.lastSequence(),
+                e.lastTimestamp, e.coordinatorEpoch, e.currentTxnFirstOffset)));
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The checkpoint file now records {@code recoveryPoint} for this log (older snapshots may go). */
+    void recoveryPointCheckpointed(long recoveryPoint) {
+        checkpointedRecoveryPoint = recoveryPoint;
     }
 
     public long logStartOffset() {
@@ -476,16 +605,16 @@ public final class PartitionLog {
         return !offline && !deleted && !closed;
     }
 
-    /** For every tracked producer, the last offset of its newest batch (the cleaner keeps that batch). */
-    Map<Long, Long> lastOffsetsOfProducers() {
+    /**
+     * For every tracked producer, the last offset of its newest data batch (-1 when only a marker is
+     * known) and its epoch: the cleaner keeps that batch, or the marker of that epoch.
+     */
+    Map<Long, CompactionFilter.ProducerTail> producerTails() {
         lock.lock();
         try {
-            Map<Long, Long> out = new HashMap<>();
-            producers.entries().forEach((id, e) -> {
-                if (e.count > 0) {
-                    out.put(id, e.lastOffset[e.newest()]);
-                }
-            });
+            Map<Long, CompactionFilter.ProducerTail> out = new HashMap<>();
+            producers.entries().forEach((id, e) -> out.put(id,
+                new CompactionFilter.ProducerTail(e.count > 0 ? e.lastOffset[e.newest()] : -1L, e.epoch)));
             return out;
         } finally {
             lock.unlock();
@@ -597,7 +726,15 @@ public final class PartitionLog {
                 return;
             }
             plan.markFlushed();
-            completeAll(durability.publish(plan.target()), Errors.NONE);
+            List<Waiter> done = durability.publish(plan.target());
+            lock.lock();
+            try {
+                producers.onDurable(plan.target().offset());
+                firstUnstableOffset = producers.firstUnstableOffset();
+            } finally {
+                lock.unlock();
+            }
+            completeAll(done, Errors.NONE);
             if (plan.target().offset() > before) {
                 try {
                     listener.onDurableOffsetAdvanced(this, plan.target().offset());
@@ -700,7 +837,7 @@ public final class PartitionLog {
         if (clean) {
             try {
                 active.syncIndexes();
-                ProducerStateSnapshot.write(dir, end, snapshot);
+                ProducerStateSnapshot.write(dir, end, snapshot, checkpointedRecoveryPoint);
             } catch (IOException e) {
                 LOG.warn("{}: could not write its shutdown state to {} ({}); the next startup will check this"
                     + " partition fully", name, dir, e.toString());

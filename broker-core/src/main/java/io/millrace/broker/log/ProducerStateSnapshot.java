@@ -20,12 +20,15 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * int32  magic 0x4D505331 ("MPS1")
- * int16  version (1)
+ * int16  version (2; version 1 lacks the three transaction fields and is still read)
  * int32  CRC-32C of every byte after this field
  * int64  snapshot offset (must match the file name)
  * int32  producer count
  * per producer:
- *   int64 producerId, int16 epoch, int64 lastUpdateMs (broker clock), int8 batch count (0..5),
+ *   int64 producerId, int16 epoch, int64 lastUpdateMs (broker clock),
+ *   int32 coordinatorEpoch of its last marker (-1: none), int64 first offset of its open transaction
+ *   (-1: none), int64 lastTimestamp (max timestamp of its last batch, or its last marker's time),
+ *   int8 batch count (0..5),
  *   per batch, oldest first: int32 firstSeq, int32 lastSeq, int64 firstOffset, int64 lastOffset,
  *                            int64 maxTimestamp
  * </pre>
@@ -35,14 +38,15 @@ import java.util.zip.CRC32C;
 final class ProducerStateSnapshot {
 
     static final String SUFFIX = ".snapshot";
-    /** Snapshots kept per partition; older ones are deleted when a new one is written. */
+    /** Newest snapshots always kept per partition. */
     static final int RETAINED = 3;
 
     private static final int MAGIC = 0x4D505331;
-    private static final short VERSION = 1;
+    private static final short VERSION = 2;
+    private static final short VERSION_WITHOUT_TXN = 1;
     private static final int HEADER_SIZE = 4 + 2 + 4 + 8 + 4;
     private static final int CRC_POSITION = 6;
-    private static final int ENTRY_FIXED_SIZE = 8 + 2 + 8 + 1;
+    private static final int ENTRY_FIXED_SIZE = 8 + 2 + 8 + 4 + 8 + 8 + 1;
     private static final int BATCH_SIZE = 4 + 4 + 8 + 8 + 8;
 
     private ProducerStateSnapshot() {
@@ -62,7 +66,8 @@ final class ProducerStateSnapshot {
         b.putInt(MAGIC).putShort(VERSION).putInt(0).putLong(offset).putInt(table.size());
         for (Map.Entry<Long, ProducerStateTable.Entry> me : table.entries().entrySet()) {
             ProducerStateTable.Entry e = me.getValue();
-            b.putLong(me.getKey()).putShort(e.epoch).putLong(e.lastUpdateMs).put((byte) e.count);
+            b.putLong(me.getKey()).putShort(e.epoch).putLong(e.lastUpdateMs).putInt(e.coordinatorEpoch)
+                .putLong(e.currentTxnFirstOffset).putLong(e.lastTimestamp).put((byte) e.count);
             for (int i = 0; i < e.count; i++) {
                 int s = e.slot(i);
                 b.putInt(e.firstSeq[s]).putInt(e.lastSeq[s]).putLong(e.firstOffset[s]).putLong(e.lastOffset[s])
@@ -75,11 +80,28 @@ final class ProducerStateSnapshot {
         return b.array();
     }
 
-    /** Writes a snapshot durably and prunes older ones beyond {@link #RETAINED}. */
-    static void write(Path dir, long offset, byte[] content) throws IOException {
+    /**
+     * Writes a snapshot durably, then prunes older ones: the newest {@link #RETAINED} stay, and so
+     * do every snapshot from the newest one at or below {@code recoveryPoint} on, because recovery
+     * after a crash rebuilds the aborted-transaction indexes of the segments from the recovery point
+     * by replaying from such a snapshot ({@link ProducerStateLoader}).
+     *
+     * @param recoveryPoint the partition's last checkpointed recovery point; -1 when unknown (keeps all)
+     */
+    static void write(Path dir, long offset, byte[] content, long recoveryPoint) throws IOException {
         Checkpoints.writeAtomically(file(dir, offset), content);
+        if (recoveryPoint < 0) {
+            return;
+        }
         List<Long> offsets = list(dir);
-        for (int i = 0; i < offsets.size() - RETAINED; i++) {
+        int newestAtOrBelow = -1;
+        for (int i = 0; i < offsets.size(); i++) {
+            if (offsets.get(i) <= recoveryPoint) {
+                newestAtOrBelow = i;
+            }
+        }
+        int keepFrom = Math.min(Math.max(newestAtOrBelow, 0), Math.max(0, offsets.size() - RETAINED));
+        for (int i = 0; i < keepFrom; i++) {
             Files.deleteIfExists(file(dir, offsets.get(i)));
         }
     }
@@ -96,7 +118,7 @@ final class ProducerStateSnapshot {
                 throw new IllegalArgumentException("not a producer-state snapshot (bad magic)");
             }
             short version = b.getShort();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_TXN) {
                 throw new IllegalArgumentException("unsupported snapshot version " + version);
             }
             int storedCrc = b.getInt();
@@ -114,12 +136,20 @@ final class ProducerStateSnapshot {
                 long producerId = b.getLong();
                 ProducerStateTable.Entry e = new ProducerStateTable.Entry(b.getShort());
                 e.lastUpdateMs = b.getLong();
+                if (version == VERSION) {
+                    e.coordinatorEpoch = b.getInt();
+                    e.currentTxnFirstOffset = b.getLong();
+                    e.lastTimestamp = b.getLong();
+                }
                 int batches = b.get();
                 if (batches < 0 || batches > ProducerStateTable.CACHED_BATCHES) {
                     throw new IllegalArgumentException("producer " + producerId + " has " + batches + " batches");
                 }
                 for (int j = 0; j < batches; j++) {
                     e.add(b.getInt(), b.getInt(), b.getLong(), b.getLong(), b.getLong());
+                }
+                if (version == VERSION_WITHOUT_TXN && batches > 0) {
+                    e.lastTimestamp = e.maxTimestamp[e.newest()];
                 }
                 table.put(producerId, e);
             }

@@ -179,12 +179,16 @@ final class SegmentList {
         return group;
     }
 
+    /** Bytes of one segment to send, and the segment they come from. */
+    record Slice(LogSegment segment, FileSlice records) {
+    }
+
     /**
-     * The slice of one segment holding {@code fetchOffset}, within the durable data described by
-     * {@code durable}; null when no durable batch at or after the offset is found (e.g. the segment
-     * was just removed by retention).
+     * The slice of one segment holding {@code fetchOffset}, within the data below {@code durable}
+     * (the durable point, or a bound below it such as the last stable offset); null when no such
+     * batch at or after the offset is found (e.g. the segment was just removed by retention).
      */
-    FileSlice slice(long fetchOffset, int maxBytes, boolean minOneBatch, DurablePoint durable) throws IOException {
+    Slice slice(long fetchOffset, int maxBytes, boolean minOneBatch, DurablePoint durable) throws IOException {
         BatchHeader header = BatchHeader.forThread();
         NavigableMap<Long, LogSegment> snapshot = segments;
         Map.Entry<Long, LogSegment> entry = snapshot.floorEntry(fetchOffset);
@@ -210,12 +214,68 @@ final class SegmentList {
                 if (minOneBatch && header.sizeInBytes() > size) {
                     size = Math.min(header.sizeInBytes(), available);
                 }
-                return new FileSlice(segment.channel(), position, (int) size);
+                return new Slice(segment, new FileSlice(segment.channel(), position, (int) size));
             }
             // Nothing at or after the offset here (the tail was compacted away): the next segment.
             entry = snapshot.higherEntry(entry.getKey());
         }
         return null;
+    }
+
+    /**
+     * The read bound at {@code offset}, below the durable point: the position of the batch starting
+     * there (the first batch of a transaction, for the last stable offset).
+     */
+    DurablePoint boundAt(long offset, DurablePoint durable) throws IOException {
+        if (offset >= durable.offset()) {
+            return durable;
+        }
+        NavigableMap<Long, LogSegment> snapshot = segments;
+        Map.Entry<Long, LogSegment> entry = snapshot.floorEntry(offset);
+        if (entry == null) {
+            return new DurablePoint(offset, snapshot.firstKey(), 0);
+        }
+        LogSegment segment = entry.getValue();
+        long limit = TimestampLookup.durableLimit(segment, durable);
+        long position = limit <= 0 ? -1 : segment.locate(BatchHeader.forThread(), offset, limit);
+        return new DurablePoint(offset, segment.baseOffset(), (int) (position < 0 ? Math.max(0, limit) : position));
+    }
+
+    /**
+     * The aborted transactions overlapping {@code [from, upperBound)}, from the indexes of the
+     * segment holding {@code from} onwards (a transaction's entry sits with its marker, which may
+     * lie in a later segment than its data).
+     */
+    List<AbortedTxn> abortedTransactions(long from, long upperBound) throws IOException {
+        List<AbortedTxn> out = new ArrayList<>();
+        NavigableMap<Long, LogSegment> snapshot = segments;
+        Long start = snapshot.floorKey(from);
+        for (LogSegment s : (start == null ? snapshot : snapshot.tailMap(start, true)).values()) {
+            if (s.txnIndex().collect(from, upperBound, out)) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An offset at or above every offset in the slice (and below the next batch's end): the first
+     * indexed batch after it, else the next segment's base, else the log end.
+     */
+    long upperBoundOf(Slice slice) throws IOException {
+        LogSegment segment = slice.segment();
+        long upper = segment.offsetIndex().offsetAtOrAfterPosition(
+            (int) (slice.records().position() + slice.records().sizeInBytes()));
+        if (upper >= 0) {
+            return upper;
+        }
+        Long next = segments.higherKey(segment.baseOffset());
+        return next != null ? next : logEndOffset;
+    }
+
+    /** The next flush also fsyncs the directory (a file was created in it). */
+    void markDirectoryChanged() {
+        dirNeedsSync = true;
     }
 
     /** A slice of nothing (still tied to a live channel, for code that inspects it). */
@@ -234,9 +294,10 @@ final class SegmentList {
         List<LogSegment> toSync = new ArrayList<>();
         List<int[]> sizes = new ArrayList<>();
         for (LogSegment s : segments.tailMap(fromSegmentBase, true).values()) {
-            if (s.size() > s.flushedSize() || s.indexesNeedSync()) {
+            boolean txnIndex = s.txnIndex().needsSync();
+            if (s.size() > s.flushedSize() || s.indexesNeedSync() || txnIndex) {
                 toSync.add(s);
-                sizes.add(new int[] {s.size(), s.indexesNeedSync() ? 1 : 0});
+                sizes.add(new int[] {s.size(), s.indexesNeedSync() ? 1 : 0, txnIndex ? 1 : 0});
             }
         }
         boolean syncDir = dirNeedsSync;
@@ -298,6 +359,8 @@ final class SegmentList {
                     }
                     if (sizes.get(i)[1] == 1) {
                         s.syncIndexes();
+                    } else if (sizes.get(i)[2] == 1) {
+                        s.txnIndex().sync();
                     }
                 } catch (IOException e) {
                     throw new FlushException(s.logFile(), e);

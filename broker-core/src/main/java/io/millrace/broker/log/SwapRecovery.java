@@ -35,7 +35,7 @@ final class SwapRecovery {
     private static final String LOG_SWAP = LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX;
     /** A segment's files, the log file last (its name marks how far a rename sequence got). */
     private static final List<String> SEGMENT_SUFFIXES = List.of(LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX,
-        LogSegment.LOG_SUFFIX);
+        LogSegment.TXN_INDEX_SUFFIX, LogSegment.LOG_SUFFIX);
 
     private SwapRecovery() {
     }

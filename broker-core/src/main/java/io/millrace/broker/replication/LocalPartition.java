@@ -6,8 +6,11 @@ import io.millrace.broker.log.DurabilityCallback;
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.log.LogReadResult;
 import io.millrace.broker.log.PartitionLog;
+import io.millrace.broker.log.ProducerView;
+import io.millrace.broker.log.VerificationGuard;
 import io.millrace.broker.log.TimestampOffset;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,6 +72,20 @@ public final class LocalPartition implements Partition {
     }
 
     @Override
+    public AppendResult append(ByteBuffer batch, AppendOrigin origin, VerificationGuard guard) {
+        if (deleted) {
+            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                "Partition " + topicPartition + " was deleted", -1L);
+        }
+        return log.append(batch, leaderEpoch, origin, guard);
+    }
+
+    @Override
+    public VerificationGuard startTxnVerification(long producerId) {
+        return log.startTxnVerification(producerId);
+    }
+
+    @Override
     public void whenDurable(long offsetExclusive, DurabilityCallback callback) {
         log.whenDurable(offsetExclusive, callback);
     }
@@ -76,6 +93,21 @@ public final class LocalPartition implements Partition {
     @Override
     public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
         return log.read(fetchOffset, maxBytes, minOneBatch);
+    }
+
+    @Override
+    public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
+        return log.read(fetchOffset, maxBytes, minOneBatch, readCommitted);
+    }
+
+    @Override
+    public long lastStableOffset() {
+        return log.lastStableOffset();
+    }
+
+    @Override
+    public List<ProducerView> activeProducers() {
+        return log.activeProducers();
     }
 
     @Override

@@ -96,9 +96,10 @@ class BatchValidationTest {
     }
 
     @Test
-    void shouldRejectTransactionalAndControlBatchesFromClients() {
+    void shouldRejectUnverifiedTransactionalAndAllControlBatchesFromClients() {
         ByteBuffer txn = TestBatches.transactional(5L, (short) 0, 0, logs.clock.milliseconds(), "t");
-        assertThat(appendClient(txn).error()).isEqualTo(Errors.INVALID_TXN_STATE);
+        assertThat(appendClient(txn).error()).as("a transaction the coordinator did not confirm")
+            .isEqualTo(Errors.INVALID_TXN_STATE);
 
         ByteBuffer control = valid();
         short attributes = control.getShort(BatchHeader.ATTRIBUTES_OFFSET);

@@ -218,7 +218,7 @@ class ProducerStateTest {
         ProducerStateTable.Entry e = loaded.get(9L);
         assertThat(e.count).isEqualTo(ProducerStateTable.CACHED_BATCHES);
         assertThat(e.lastSeq[e.newest()]).isEqualTo(13);
-        assertThat(loaded.check(9L, (short) 3, 4, 5, "t-0", 0, false).duplicate()).isTrue();
+        assertThat(loaded.check(9L, (short) 3, 4, 5, false, VerificationGuard.NONE, "t-0", 0, false).duplicate()).isTrue();
 
         bytes[bytes.length - 3] ^= 1;
         org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -67,6 +69,25 @@ final class TestBatches {
         return builder.build().buffer();
     }
 
+    /** A transactional batch of keyed records (key, value, ...). */
+    static ByteBuffer transactionalKeyed(long producerId, short epoch, int baseSequence, long timestamp,
+                                         String... keyValues) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + 64 * keyValues.length),
+            RecordBatch.MAGIC_VALUE_V2, Compression.NONE, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
+            producerId, epoch, baseSequence, true, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            builder.appendWithOffset(i / 2, timestamp, utf8(keyValues[i]), utf8(keyValues[i + 1]));
+        }
+        return builder.build().buffer();
+    }
+
+    /** A transaction marker (control batch) as the coordinator writes it. */
+    static ByteBuffer marker(long producerId, short epoch, int coordinatorEpoch, boolean commit, long timestamp) {
+        return MemoryRecords.withEndTransactionMarker(0L, timestamp, RecordBatch.NO_PARTITION_LEADER_EPOCH,
+            producerId, epoch, new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+                coordinatorEpoch)).buffer();
+    }
+
     static ByteBuffer keyed(long timestamp, String... keyValues) {
         return keyed(Compression.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
             RecordBatch.NO_SEQUENCE, timestamp, keyValues);
@@ -80,9 +101,13 @@ final class TestBatches {
     record Entry(long offset, String key, String value, String codec) {
     }
 
+    /** The data records of a slice (control batches, i.e. transaction markers, are skipped as consumers do). */
     static List<Entry> entriesOf(FileSlice slice) throws IOException {
         List<Entry> out = new ArrayList<>();
         for (MutableRecordBatch b : batchesOf(slice)) {
+            if (b.isControlBatch()) {
+                continue;
+            }
             for (Record r : b) {
                 out.add(new Entry(r.offset(), string(r.key()), string(r.value()), b.compressionType().name));
             }

@@ -1,5 +1,6 @@
 package io.millrace.broker.server.handlers;
 
+import io.millrace.broker.log.AbortedTxn;
 import io.millrace.broker.log.LogReadResult;
 import io.millrace.broker.replication.HighWatermarkWatcher;
 import io.millrace.broker.replication.Partition;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * partition gets at most its {@code partition_max_bytes} and the response at most
  * {@code max_bytes}, except that the first partition with data always returns at least one
  * whole batch so consumers make progress.
+ *
+ * <p>read_committed fetches stop at the last stable offset and carry the aborted transactions
+ * overlapping the returned records (with their first offsets), so consumers drop those records;
+ * transaction markers are control batches, which consumers skip. read_uncommitted fetches see
+ * everything up to the high watermark.
  *
  * <p>Fetch sessions (KIP-227) are declined: every response carries session id 0, which tells
  * clients to keep sending full fetch requests; a request naming a session gets
@@ -213,12 +219,19 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
                     continue;
                 }
                 int limit = Math.min(Math.max(item.request.partitionMaxBytes(), 0), remaining);
-                LogReadResult result = p.read(item.request.fetchOffset(), limit, minOneBatch);
+                LogReadResult result = p.read(item.request.fetchOffset(), limit, minOneBatch,
+                    isolation == IsolationLevel.READ_COMMITTED);
                 seenHighWatermarks[i] = result.highWatermark();
                 pd.setErrorCode(result.error().code())
                     .setHighWatermark(result.highWatermark())
-                    .setLastStableOffset(result.highWatermark())
+                    .setLastStableOffset(result.lastStableOffset())
                     .setLogStartOffset(result.logStartOffset());
+                if (result.abortedTransactions() != null) {
+                    for (AbortedTxn txn : result.abortedTransactions()) {
+                        pd.abortedTransactions().add(new FetchResponseData.AbortedTransaction()
+                            .setProducerId(txn.producerId()).setFirstOffset(txn.firstOffset()));
+                    }
+                }
                 if (result.error() != Errors.NONE) {
                     errors = true;
                     continue;

@@ -8,6 +8,7 @@ import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.util.Optional;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -20,9 +21,8 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 
 /**
  * ListOffsets: earliest (and earliest-local, the same here: there is no tiered storage),
- * latest (the high watermark, which is also the last stable offset while there are no
- * transactions), max timestamp, and the first offset whose timestamp is at or after a given
- * time. The tiered-storage queries answer "unknown" (-1), as Kafka does without remote storage.
+ * latest (the high watermark, or for read_committed the last stable offset), max timestamp, and
+ * the first offset whose timestamp is at or after a given time. The tiered-storage queries answer "unknown" (-1), as Kafka does without remote storage.
  */
 public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsRequest> {
 
@@ -55,7 +55,7 @@ public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsReques
                     pr.setErrorCode(lp.currentLeaderEpoch() > p.leaderEpoch()
                         ? Errors.UNKNOWN_LEADER_EPOCH.code() : Errors.FENCED_LEADER_EPOCH.code());
                 } else {
-                    lookup(p, lp.timestamp(), pr);
+                    lookup(p, lp.timestamp(), data.isolationLevel() == IsolationLevel.READ_COMMITTED.id(), pr);
                     if (context.apiVersion() < 4) {
                         pr.setLeaderEpoch(-1);
                     }
@@ -65,30 +65,34 @@ public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsReques
         responder.respond(response);
     }
 
-    private static void lookup(Partition p, long timestamp, ListOffsetsPartitionResponse pr) {
+    private static void lookup(Partition p, long timestamp, boolean readCommitted, ListOffsetsPartitionResponse pr) {
         try {
             pr.setErrorCode(Errors.NONE.code());
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
                 || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 pr.setOffset(p.logStartOffset()).setLeaderEpoch(p.leaderEpoch());
             } else if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-                pr.setOffset(p.highWatermark()).setLeaderEpoch(p.leaderEpoch());
+                pr.setOffset(readCommitted ? p.lastStableOffset() : p.highWatermark()).setLeaderEpoch(p.leaderEpoch());
             } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
-                found(p, p.maxTimestampOffset(), pr);
+                found(p, p.maxTimestampOffset(), readCommitted, pr);
             } else if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP
                 || timestamp == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
                 pr.setOffset(-1L);
             } else if (timestamp < 0) {
                 pr.setErrorCode(Errors.INVALID_REQUEST.code());
             } else {
-                found(p, p.offsetForTimestamp(timestamp), pr);
+                found(p, p.offsetForTimestamp(timestamp), readCommitted, pr);
             }
         } catch (ApiException e) {
             pr.setErrorCode(Errors.forException(e).code());
         }
     }
 
-    private static void found(Partition p, Optional<TimestampOffset> result, ListOffsetsPartitionResponse pr) {
-        result.ifPresent(to -> pr.setTimestamp(to.timestamp()).setOffset(to.offset()).setLeaderEpoch(p.leaderEpoch()));
+    /** A read_committed client is not told about offsets at or above the last stable offset. */
+    private static void found(Partition p, Optional<TimestampOffset> result, boolean readCommitted,
+                              ListOffsetsPartitionResponse pr) {
+        long bound = readCommitted ? p.lastStableOffset() : Long.MAX_VALUE;
+        result.filter(to -> to.offset() < bound)
+            .ifPresent(to -> pr.setTimestamp(to.timestamp()).setOffset(to.offset()).setLeaderEpoch(p.leaderEpoch()));
     }
 }
