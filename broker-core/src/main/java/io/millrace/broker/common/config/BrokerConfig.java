@@ -81,6 +81,16 @@ public final class BrokerConfig {
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    // --- transaction coordinator
+    public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
+    public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS =
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS =
+        "transaction.remove.expired.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_PARTITION_VERIFICATION_ENABLE = "transaction.partition.verification.enable";
 
     /** Every key the broker understands. */
     public static final ConfigDef DEFINITION = define();
@@ -344,7 +354,28 @@ public final class BrokerConfig {
             .define(PRODUCER_ID_EXPIRATION_MS, Type.INT, 86400000, atLeast(1), LOW,
                 "How long the broker remembers an idle idempotent producer's sequence numbers.")
             .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.INT, 600000, atLeast(1), LOW,
-                "How often idle producers are expired.");
+                "How often idle producers are expired.")
+            // --- transaction coordinator
+            .define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, Type.INT, 50, atLeast(1), HIGH,
+                "Partitions of the internal __transaction_state topic when the broker creates it. A transactional id"
+                    + " lives on partition abs(transactionalId.hashCode()) % partitions, so this cannot change once"
+                    + " the topic exists.")
+            .define(TRANSACTION_STATE_LOG_SEGMENT_BYTES, Type.INT, 104857600, atLeast(1024), MEDIUM,
+                "Segment size of __transaction_state, kept small so compaction and loading stay fast.")
+            .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, 900000, atLeast(1), HIGH,
+                "The largest transaction.timeout.ms a transactional producer may ask for; a larger one gets"
+                    + " INVALID_TRANSACTION_TIMEOUT. Exactly-once sinks that keep transactions open across"
+                    + " checkpoints (Flink) need this above their transaction timeout.")
+            .define(TRANSACTIONAL_ID_EXPIRATION_MS, Type.INT, 604800000, atLeast(1), MEDIUM,
+                "How long a transactional id without an open transaction is remembered after its last use.")
+            .define(TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS, Type.INT, 10000, atLeast(1), LOW,
+                "How often transactions open longer than their producer's transaction.timeout.ms are aborted.")
+            .define(TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS, Type.INT, 3600000, atLeast(1), LOW,
+                "How often expired transactional ids are removed.")
+            .define(TRANSACTION_PARTITION_VERIFICATION_ENABLE, Type.BOOLEAN, true, LOW,
+                "Check with the transaction coordinator that a partition was added to a producer's transaction"
+                    + " before accepting the transaction's first batch there (KIP-890), so a late write cannot open"
+                    + " a transaction nobody will finish.");
     }
 
     /** Keys that only the launcher script reads; never reported as unknown. */
