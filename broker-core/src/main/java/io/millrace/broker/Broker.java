@@ -3,20 +3,34 @@ package io.millrace.broker;
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.common.config.ConfigLoader;
+import io.millrace.broker.coordinator.txn.PartitionMarkerWriter;
+import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
+import io.millrace.broker.coordinator.txn.ThreadTxnExecutor;
+import io.millrace.broker.coordinator.txn.TransactionCoordinator;
+import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
 import io.millrace.broker.extension.BrokerExtensions;
 import io.millrace.broker.log.FileChannelFactory;
 import io.millrace.broker.log.LogManager;
+import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.log.LogManagerConfig;
 import io.millrace.broker.replication.MetadataStore;
 import io.millrace.broker.replication.TopicManager;
+import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiRegistry;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
+import io.millrace.broker.server.handlers.AddPartitionsToTxnHandler;
 import io.millrace.broker.server.handlers.AlterConfigsHandler;
 import io.millrace.broker.server.handlers.ApiVersionsHandler;
 import io.millrace.broker.server.handlers.DescribeClusterHandler;
 import io.millrace.broker.server.handlers.DescribeConfigsHandler;
+import io.millrace.broker.server.handlers.DescribeProducersHandler;
+import io.millrace.broker.server.handlers.DescribeTransactionsHandler;
+import io.millrace.broker.server.handlers.EndTxnHandler;
+import io.millrace.broker.server.handlers.ListTransactionsHandler;
+import io.millrace.broker.server.handlers.TxnVerifier;
+import io.millrace.broker.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.broker.server.handlers.DescribeTopicPartitionsHandler;
 import io.millrace.broker.server.handlers.IncrementalAlterConfigsHandler;
 import io.millrace.broker.server.handlers.CreatePartitionsHandler;
@@ -53,19 +67,57 @@ public final class Broker implements AutoCloseable {
     private final BrokerConfig config;
     private final LogManager logs;
     private final ExecutorService adminExecutor;
+    private final TxnServices transactions;
     private final SocketServer server;
     private final ClusterInfo cluster;
     private final List<Endpoint> endpoints;
     private volatile AutoCloseable extensions = () -> { };
 
-    private Broker(BrokerConfig config, LogManager logs, ExecutorService adminExecutor,
+    private Broker(BrokerConfig config, LogManager logs, ExecutorService adminExecutor, TxnServices transactions,
                    SocketServer server, ClusterInfo cluster, List<Endpoint> endpoints) {
         this.config = config;
         this.logs = logs;
         this.adminExecutor = adminExecutor;
+        this.transactions = transactions;
         this.server = server;
         this.cluster = cluster;
         this.endpoints = endpoints;
+    }
+
+    /** The transaction coordinator, the marker writer and the threads they run on. */
+    private record TxnServices(TransactionCoordinator coordinator, PartitionMarkerWriter markers, boolean verification,
+                               ThreadTxnExecutor loop, ExecutorService loader) implements AutoCloseable {
+
+        static TxnServices start(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds, Clock clock) {
+            TxnCoordinatorConfig txnConfig = TxnCoordinatorConfig.from(config);
+            TopicState stateTopic = topics.topic(TransactionCoordinator.TOPIC).orElseGet(() -> topics.create(
+                TransactionCoordinator.TOPIC, txnConfig.statePartitions(), (short) -1, Map.of(
+                    LogConfig.CLEANUP_POLICY, "compact",
+                    LogConfig.SEGMENT_BYTES, String.valueOf(txnConfig.stateSegmentBytes()),
+                    // Compaction, not time, bounds this topic: the state of live transactional ids never ages out.
+                    LogConfig.RETENTION_MS, "-1"), false));
+            ThreadTxnExecutor loop = new ThreadTxnExecutor();
+            ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "millrace-txn-loader");
+                t.setDaemon(true);
+                return t;
+            });
+            PartitionMarkerWriter markers = new PartitionMarkerWriter(topics, loop, clock);
+            TransactionCoordinator coordinator = new TransactionCoordinator(txnConfig, clock, loop,
+                new PartitionTxnStateLog(stateTopic.partitions(), loop, clock), markers, producerIds::nextProducerId);
+            coordinator.startup(loader);
+            return new TxnServices(coordinator, markers, txnConfig.partitionVerification(), loop, loader);
+        }
+
+        TxnVerifier verifier() {
+            return verification ? coordinator::verifyPartition : TxnVerifier.DISABLED;
+        }
+
+        @Override
+        public void close() {
+            loader.shutdownNow();
+            loop.close();
+        }
     }
 
     /**
@@ -109,6 +161,7 @@ public final class Broker implements AutoCloseable {
         List<Path> logDirs = config.logDirs().stream().map(p -> Path.of(p).toAbsolutePath()).toList();
         LogManager logs = null;
         ExecutorService admin = null;
+        TxnServices transactions = null;
         SocketServer server = null;
         try {
             MetadataStore store = MetadataStore.locate(logDirs);
@@ -117,6 +170,8 @@ public final class Broker implements AutoCloseable {
             TopicManager topics = new TopicManager(config, store, logs);
             topics.startup();
             ProducerIdManager producerIds = new ProducerIdManager(store.producerIdFile());
+            transactions = TxnServices.start(config, topics, producerIds, clock);
+            TxnServices txn = transactions;
             admin = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "millrace-admin");
                 t.setDaemon(true);
@@ -129,9 +184,9 @@ public final class Broker implements AutoCloseable {
                 ClusterInfo info = new ClusterInfo(config.nodeId(), clusterId,
                     config.getString(BrokerConfig.BROKER_RACK), Endpoint.advertised(config, boundEndpoints));
                 cluster.set(info);
-                return handlers(config, topics, producerIds, info, adminExecutor);
+                return handlers(config, topics, producerIds, info, adminExecutor, txn);
             });
-            Broker broker = new Broker(config, logs, admin, server, cluster.get(), bound);
+            Broker broker = new Broker(config, logs, admin, transactions, server, cluster.get(), bound);
             log.info("Millrace broker started: node {}, cluster {}, listening on {}, data in {}", config.nodeId(),
                 clusterId, bound.stream().map(Endpoint::uri).toList(), logDirs);
             return broker;
@@ -142,6 +197,9 @@ public final class Broker implements AutoCloseable {
             if (admin != null) {
                 admin.shutdownNow();
             }
+            if (transactions != null) {
+                transactions.close();
+            }
             if (logs != null) {
                 logs.close();
             }
@@ -150,15 +208,21 @@ public final class Broker implements AutoCloseable {
     }
 
     static ApiRegistry handlers(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds,
-                                ClusterInfo cluster, ExecutorService admin) {
+                                ClusterInfo cluster, ExecutorService admin, TxnServices txn) {
         AtomicReference<ApiRegistry> self = new AtomicReference<>();
         ApiRegistry registry = ApiRegistry.builder()
             .add(new ApiVersionsHandler(() -> self.get().handlers(), cluster.clusterId()))
             .add(new MetadataHandler(topics, cluster, config.getBoolean(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), admin))
-            .add(new ProduceHandler(topics))
+            .add(new ProduceHandler(topics, txn.verifier()))
             .add(new FetchHandler(topics))
             .add(new ListOffsetsHandler(topics))
-            .add(new InitProducerIdHandler(producerIds, admin))
+            .add(new InitProducerIdHandler(producerIds, txn.coordinator(), admin))
+            .add(new AddPartitionsToTxnHandler(topics, txn.coordinator()))
+            .add(new EndTxnHandler(txn.coordinator()))
+            .add(new WriteTxnMarkersHandler(txn.markers()))
+            .add(new DescribeProducersHandler(topics))
+            .add(new DescribeTransactionsHandler(txn.coordinator()))
+            .add(new ListTransactionsHandler(txn.coordinator()))
             .add(new CreateTopicsHandler(topics, config, admin))
             .add(new DeleteTopicsHandler(topics, admin))
             .add(new CreatePartitionsHandler(topics, config.nodeId(), admin))
@@ -191,6 +255,7 @@ public final class Broker implements AutoCloseable {
             log.warn("Broker extensions did not stop cleanly: {}", e.toString(), e);
         }
         server.close();
+        transactions.close();
         adminExecutor.shutdown();
         try {
             if (!adminExecutor.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -2,12 +2,14 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.log.AppendOrigin;
 import io.millrace.broker.log.AppendResult;
+import io.millrace.broker.log.VerificationGuard;
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -21,6 +23,7 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +37,25 @@ import org.slf4j.LoggerFactory;
  *       REQUEST_TIMED_OUT for partitions not durable within the request's timeout.</li>
  * </ul>
  * Appends run on the event loop (a page-cache write); durability completions hop back to it.
+ *
+ * <p>Transactional batches (transactions V1: the partition must have been added with
+ * AddPartitionsToTxn): the first batch of a producer's transaction on a partition is appended only
+ * after the transaction coordinator confirmed the partition is part of the transaction
+ * ({@link TxnVerifier}, KIP-890); the batch is copied while it waits, since the request's buffers
+ * are released when the handler returns. Later batches of the open transaction go straight in.
  */
 public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
     private final TopicManager topics;
+    private final TxnVerifier verifier;
 
-    public ProduceHandler(TopicManager topics) {
+    /** @param verifier the transaction coordinator's verification, or {@link TxnVerifier#DISABLED} */
+    public ProduceHandler(TopicManager topics, TxnVerifier verifier) {
         super(ApiKeys.PRODUCE, 3, 13);
         this.topics = topics;
+        this.verifier = verifier;
     }
 
     @Override
@@ -78,7 +90,7 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                     Partition partition = state.get().partition(partitionData.index());
                     error = partition == null
                         ? fail(pr, Errors.UNKNOWN_TOPIC_OR_PARTITION, null)
-                        : append(context, partition, partitionData, acks, pr, tracker);
+                        : append(context, partition, data.transactionalId(), partitionData, acks, pr, tracker);
                 }
                 anyError |= error != Errors.NONE;
             }
@@ -94,8 +106,9 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         tracker.sealed(data.timeoutMs());
     }
 
-    private Errors append(RequestContext context, Partition partition, ProduceRequestData.PartitionProduceData data,
-                          short acks, PartitionProduceResponse pr, AckTracker tracker) {
+    private Errors append(RequestContext context, Partition partition, String transactionalId,
+                          ProduceRequestData.PartitionProduceData data, short acks, PartitionProduceResponse pr,
+                          AckTracker tracker) {
         if (!(data.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
             return fail(pr, Errors.INVALID_RECORD, "the request carries no record batch for " + partition.topicPartition());
         }
@@ -104,7 +117,58 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                 + partition.config().minInSyncReplicas() + " but " + partition.topicPartition()
                 + " has a single replica on this node");
         }
-        AppendResult result = partition.append(records.buffer(), AppendOrigin.CLIENT);
+        VerificationGuard guard = VerificationGuard.NONE;
+        RecordBatch first = records.batches().iterator().next();
+        if (first.isTransactional() && acks != 0) {
+            guard = verifier == TxnVerifier.DISABLED ? VerificationGuard.DISABLED
+                : partition.startTxnVerification(first.producerId());
+            if (guard != VerificationGuard.DISABLED) {
+                verifyThenAppend(context, partition, transactionalId, first, copy(records.buffer()), guard, acks, pr,
+                    tracker);
+                return Errors.NONE;
+            }
+        }
+        return appendNow(context, partition, records.buffer(), guard, acks, pr, tracker);
+    }
+
+    /** Appends once the coordinator confirmed the partition is part of the producer's transaction. */
+    private void verifyThenAppend(RequestContext context, Partition partition, String transactionalId,
+                                  RecordBatch first, ByteBuffer batch, VerificationGuard guard, short acks,
+                                  PartitionProduceResponse pr, AckTracker tracker) {
+        tracker.hold(pr);
+        if (transactionalId == null) {
+            tracker.release(pr, Errors.INVALID_TXN_STATE, "a transactional batch for " + partition.topicPartition()
+                + " in a produce request without transactional id");
+            return;
+        }
+        verifier.verify(transactionalId, first.producerId(), first.producerEpoch(), partition.topicPartition(),
+            error -> context.execute(() -> {
+                if (tracker.isAnswered()) {
+                    return;
+                }
+                if (error != Errors.NONE) {
+                    log.info("Refused a transactional produce to {} from {} (transactional id '{}', producer {}, epoch"
+                        + " {}): the transaction coordinator answered {}", partition.topicPartition(),
+                        context.describeClient(), transactionalId, first.producerId(), first.producerEpoch(),
+                        error.name());
+                    tracker.release(pr, TxnVerifier.produceError(error, context.apiVersion()), "the partition is not"
+                        + " part of the producer's open transaction (" + error.name() + ")");
+                    return;
+                }
+                Errors appended = appendNow(context, partition, batch, guard, acks, pr, tracker);
+                tracker.release(pr, appended, null);
+            }));
+    }
+
+    private static ByteBuffer copy(ByteBuffer source) {
+        ByteBuffer copy = ByteBuffer.allocate(source.remaining());
+        copy.put(source.duplicate());
+        return copy.flip();
+    }
+
+    private Errors appendNow(RequestContext context, Partition partition, ByteBuffer batch, VerificationGuard guard,
+                             short acks, PartitionProduceResponse pr, AckTracker tracker) {
+        AppendResult result = partition.append(batch, AppendOrigin.CLIENT, guard);
         pr.setLogStartOffset(result.logStartOffset());
         if (!result.succeeded()) {
             log.info("Rejected a produce to {} from {}: {} {}", partition.topicPartition(), context.describeClient(),
@@ -145,6 +209,8 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         private final Responder responder;
         private final ProduceResponseData response;
         private final Set<PartitionProduceResponse> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Set<PartitionProduceResponse> durabilityPending =
+            Collections.newSetFromMap(new IdentityHashMap<>());
         private boolean sealed;
         private boolean answered;
         private io.netty.util.concurrent.ScheduledFuture<?> timeout;
@@ -155,7 +221,36 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
             this.response = response;
         }
 
+        /** The partition's answer waits (for the transaction coordinator). */
+        void hold(PartitionProduceResponse pr) {
+            waiting.add(pr);
+        }
+
+        /**
+         * The partition's wait is over: with an error (already recorded in {@code pr} when
+         * {@code message} is null) or, for a successful append, unless it now waits for durability.
+         */
+        void release(PartitionProduceResponse pr, Errors error, String message) {
+            if (answered) {
+                return;
+            }
+            if (error != Errors.NONE) {
+                if (message != null) {
+                    fail(pr, error, message);
+                }
+                waiting.remove(pr);
+            } else if (!durabilityPending.contains(pr)) {
+                waiting.remove(pr);
+            }
+            maybeAnswer();
+        }
+
+        boolean isAnswered() {
+            return answered;
+        }
+
         void await(Partition partition, long offsetExclusive, PartitionProduceResponse pr) {
+            durabilityPending.add(pr);
             waiting.add(pr);
             partition.whenDurable(offsetExclusive, error -> context.execute(() -> {
                 if (answered) {
@@ -164,6 +259,7 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                 if (error != Errors.NONE) {
                     fail(pr, error, "the write to " + partition.topicPartition() + " could not be made durable");
                 }
+                durabilityPending.remove(pr);
                 waiting.remove(pr);
                 maybeAnswer();
             }));

@@ -73,7 +73,7 @@ class CoreHandlersEveryVersionTest {
 
     @Test
     void produceAtEveryVersionAppendsAndAnswers() {
-        ProduceHandler handler = new ProduceHandler(fixture.topics);
+        ProduceHandler handler = new ProduceHandler(fixture.topics, TxnVerifier.DISABLED);
         for (short v = handler.minVersion(); v <= handler.maxVersion(); v++) {
             ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData();
             if (v >= 13) {
@@ -150,8 +150,9 @@ class CoreHandlersEveryVersionTest {
 
     @Test
     void initProducerIdAtEveryVersion() throws Exception {
+        // Without a transactional id the transaction coordinator is not involved.
         InitProducerIdHandler handler = new InitProducerIdHandler(
-            new ProducerIdManager(dir.resolve("producer-ids")), AdminHandlerFixture.INLINE);
+            new ProducerIdManager(dir.resolve("producer-ids")), null, AdminHandlerFixture.INLINE);
         for (short v = handler.minVersion(); v <= handler.maxVersion(); v++) {
             AbstractResponse response = roundTrip(handler, ApiKeys.INIT_PRODUCER_ID,
                 new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60000), v);
