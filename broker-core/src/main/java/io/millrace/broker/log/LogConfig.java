@@ -227,8 +227,8 @@ public final class LogConfig {
 
     private static ConfigDef define() {
         return new ConfigDef()
-            .define(CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete"), MEDIUM,
-                "'delete' discards segments past retention. (Compaction is not available in this version.)")
+            .define(CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete", "compact"), MEDIUM,
+                "'delete' discards segments past retention; 'compact' keeps the latest record per key.")
             .define(COMPRESSION_TYPE, Type.STRING, "producer",
                 ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), MEDIUM,
                 "Compression of stored batches; 'producer' keeps the producer's batches byte for byte.")

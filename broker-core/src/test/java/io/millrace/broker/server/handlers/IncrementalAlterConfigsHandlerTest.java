@@ -104,10 +104,10 @@ class IncrementalAlterConfigsHandlerTest {
         fixture.createTopic("orders", 1, Map.of());
 
         AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "orders"), "cleanup.policy", OpType.APPEND, "compact"));
+            op(resource(TOPIC, "orders"), "cleanup.policy", OpType.APPEND, "shred"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
-        assertThat(result.errorMessage()).contains("compact");
+        assertThat(result.errorMessage()).contains("shred");
         assertThat(fixture.overrides("orders")).isEmpty();
     }
 
