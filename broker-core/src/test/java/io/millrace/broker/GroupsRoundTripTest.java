@@ -75,7 +75,11 @@ class GroupsRoundTripTest {
         try (KafkaConsumer<String, String> consumer = consumer(protocol)) {
             consumer.subscribe(List.of("orders"));
             pollUntil(consumer, first, 20);
-            consumer.commitSync();
+            Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(
+                new TopicPartition("orders", 0), new OffsetAndMetadata(10, "m0"),
+                new TopicPartition("orders", 1), new OffsetAndMetadata(10, "m1"));
+            consumer.commitSync(offsets);
+            assertThat(consumer.committed(offsets.keySet())).isEqualTo(offsets);
         }
         produce(20, 30);
         List<String> second = new ArrayList<>();
