@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Apache Kafka's {@code kafka-consumer-groups} tool (ConsumerGroupCommand of the pinned release,
  * in its own JVM) manages groups on the broker: list, describe with lag, reset offsets of an
- * inactive group, delete.
+ * inactive group, delete offsets of a partition, delete the group.
  */
 @ExtendWith(BrokerLogOnFailure.class)
 class ConsumerGroupsCliIT {
@@ -90,6 +91,15 @@ class ConsumerGroupsCliIT {
             .containsPattern(GROUP + "\\s+" + TOPIC + "\\s+1\\s+0");
         assertThat(describe()).extracting(Row::currentOffset, Row::lag)
             .containsOnly(tuple("0", "10"));
+
+        ProcessResult offsetDeleted = groups("--delete-offsets", "--group", GROUP, "--topic", TOPIC + ":1");
+        assertThat(offsetDeleted.exitCode()).as(offsetDeleted.describe()).isZero();
+        assertThat(offsetDeleted.stdout()).as(offsetDeleted.describe())
+            .containsPattern(TOPIC + "\\s+1\\s+Successful");
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            assertThat(Clients.await(admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata()))
+                .containsOnlyKeys(new TopicPartition(TOPIC, 0));
+        }
 
         ProcessResult deleted = groups("--delete", "--group", GROUP);
         assertThat(deleted.exitCode()).as(deleted.describe()).isZero();

@@ -125,7 +125,7 @@ final class ClassicGroupManager {
             return;
         }
         ClassicMember member = group.member(memberId);
-        String reason = JoinReasons.of(request);
+        String reason = joinReason(request);
         switch (group.state()) {
             case PREPARING_REBALANCE -> updateMemberAndRebalance(request, protocols, group, member,
                 "member " + memberId + " rejoined (" + reason + ")", future);
@@ -166,7 +166,7 @@ final class ClassicGroupManager {
         // A new member cannot heartbeat while its JoinGroup is parked; bound how long it may stay parked.
         rebalance.rescheduleHeartbeat(group, member, ctx.config.newMemberJoinTimeoutMs());
         rebalance.maybePrepareRebalanceOrCompleteJoin(group, "new member " + member + " joined ("
-            + JoinReasons.of(request) + ")");
+            + joinReason(request) + ")");
     }
 
     private void updateMemberAndRebalance(JoinGroupRequestData request, List<ClassicMember.Protocol> protocols,
@@ -472,12 +472,7 @@ final class ClassicGroupManager {
     }
 
     /** The reason a client gave for joining (v8+), for log lines. */
-    private static final class JoinReasons {
-        private JoinReasons() {
-        }
-
-        static String of(JoinGroupRequestData request) {
-            return request.reason() == null || request.reason().isEmpty() ? "no reason given" : request.reason();
-        }
+    private static String joinReason(JoinGroupRequestData request) {
+        return request.reason() == null || request.reason().isEmpty() ? "no reason given" : request.reason();
     }
 }

@@ -30,36 +30,11 @@ final class Timers {
         }, delayMs);
     }
 
-    /** Schedules only when nothing is scheduled under {@code key}. */
-    void scheduleIfAbsent(String key, long delayMs, Runnable task) {
-        if (!timers.containsKey(key)) {
-            schedule(key, delayMs, task);
-        }
-    }
-
     void cancel(String key) {
         Entry entry = timers.remove(key);
         if (entry != null && entry.handle != null) {
             entry.handle.cancel();
         }
-    }
-
-    /** Cancels every timer whose name starts with {@code prefix}. */
-    void cancelAll(String prefix) {
-        timers.keySet().removeIf(key -> {
-            if (key.startsWith(prefix)) {
-                Entry e = timers.get(key);
-                if (e.handle != null) {
-                    e.handle.cancel();
-                }
-                return true;
-            }
-            return false;
-        });
-    }
-
-    boolean isScheduled(String key) {
-        return timers.containsKey(key);
     }
 
     private static final class Entry {
