@@ -262,6 +262,24 @@ class ClassicGroupTest {
     }
 
     @Test
+    void adminCanRemoveAStaticMemberByItsInstanceIdAlone() {
+        CompletableFuture<JoinGroupResponseData> a = h.join(CoordinatorHarness.joinRequest("g", "", "instance-a",
+            SESSION, REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION);
+        h.executor.runAll();
+        JoinGroupResponseData joined = done(a);
+        h.await(h.sync("g", joined.memberId(), joined.generationId(), Map.of()));
+
+        LeaveGroupResponseData removed = h.await(h.coordinator.leaveGroup("g", List.of(
+            new MemberIdentity().setMemberId("").setGroupInstanceId("instance-a"),
+            new MemberIdentity().setMemberId("").setGroupInstanceId("instance-unknown"))));
+
+        assertThat(removed.members()).extracting(m -> Errors.forCode(m.errorCode()))
+            .containsExactly(Errors.NONE, Errors.UNKNOWN_MEMBER_ID);
+        assertThat(h.heartbeat("g", joined.memberId(), "instance-a", joined.generationId()))
+            .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
+
+    @Test
     void lastMemberLeavingEmptiesTheGroupAndStoresIt() {
         CompletableFuture<JoinGroupResponseData> a = h.joinNew("g", SESSION, REBALANCE);
         JoinGroupResponseData joined = done(a);

@@ -187,6 +187,23 @@ class ConsumerGroupHeartbeatTest {
     }
 
     @Test
+    void subscriptionChangeBumpsTheGroupEpochAndMovesTheAssignment() {
+        Uuid other = h.topics.create("u", 2).id();
+        ConsumerGroupHeartbeatResponseData a = join("g", "a", List.of("t"));
+
+        ConsumerGroupHeartbeatResponseData changed = h.await(h.coordinator.consumerGroupHeartbeat(client(),
+            new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("a").setMemberEpoch(a.memberEpoch())
+                .setSubscribedTopicNames(List.of("u")).setTopicPartitions(owned(partitions(a)))));
+        assertThat(changed.memberEpoch()).as("must first revoke t").isEqualTo(a.memberEpoch());
+        assertThat(changed.assignment().topicPartitions()).isEmpty();
+
+        ConsumerGroupHeartbeatResponseData moved = heartbeat("g", "a", a.memberEpoch(), List.of());
+        assertThat(moved.memberEpoch()).isGreaterThan(a.memberEpoch());
+        assertThat(moved.assignment().topicPartitions()).singleElement()
+            .satisfies(tp -> assertThat(tp.topicId()).isEqualTo(other));
+    }
+
+    @Test
     void rangeAssignorCanBeChosenByTheMembers() {
         ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(client(),
             joinRequest("g", "a", List.of("t")).setServerAssignor("range")));

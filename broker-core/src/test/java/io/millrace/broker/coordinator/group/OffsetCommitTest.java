@@ -139,6 +139,25 @@ class OffsetCommitTest {
     }
 
     @Test
+    void requestsWhileAPartitionLoadsAreAskedToRetry() {
+        h.commit("g", "", -1, V8, "t", Map.of(0, 10L), null);
+        List<Runnable> loads = new java.util.ArrayList<>();
+        GroupCoordinator loading = new GroupCoordinator(h.config, h.clock, h.executor, h.log, h.topics);
+        loading.startup(loads::add);
+
+        var early = h.await(loading.fetchOffsets(List.of(new org.apache.kafka.common.message.OffsetFetchRequestData
+            .OffsetFetchRequestGroup().setGroupId("g").setTopics(null)), false)).get(0);
+        assertThat(Errors.forCode(early.errorCode())).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        assertThat(Errors.forCode(h.await(loading.listGroups(List.of(), List.of())).errorCode()))
+            .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+
+        loads.forEach(Runnable::run);
+        var loaded = h.await(loading.fetchOffsets(List.of(new org.apache.kafka.common.message.OffsetFetchRequestData
+            .OffsetFetchRequestGroup().setGroupId("g").setTopics(null)), false)).get(0);
+        assertThat(loaded.topics().get(0).partitions().get(0).committedOffset()).isEqualTo(10L);
+    }
+
+    @Test
     void committedOffsetsAndMetadataSurviveARestart() {
         h.commit("g", "", -1, V8, "t", Map.of(0, 10L, 1, 20L), "meta");
 
