@@ -131,11 +131,7 @@ class ConsumerGroupsCliIT {
     }
 
     private static ProcessResult groups(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--bootstrap-server";
-        all[1] = broker.bootstrap();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return KafkaCli.run(KafkaCli.CONSUMER_GROUP_COMMAND, all);
+        return KafkaCli.runAgainst(broker.bootstrap(), KafkaCli.CONSUMER_GROUP_COMMAND, args);
     }
 
     private static void produce() throws Exception {

@@ -31,6 +31,15 @@ final class KafkaCli {
         return run(DEFAULT_TIMEOUT, null, mainClass, args);
     }
 
+    /** Runs a tool with {@code --bootstrap-server bootstrap} before {@code args}. */
+    static ProcessResult runAgainst(String bootstrap, String mainClass, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = bootstrap;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return run(mainClass, all);
+    }
+
     /** @param stdin written to the tool's standard input, then closed; null for none */
     static ProcessResult run(Duration timeout, String stdin, String mainClass, String... args) {
         List<String> command = new ArrayList<>();

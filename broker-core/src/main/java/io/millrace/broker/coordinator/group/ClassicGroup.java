@@ -37,10 +37,8 @@ import org.apache.kafka.common.protocol.Errors;
  * <p>A group that only ever received offset commits from non-members is a classic group with no
  * protocol type (a "simple" group). Confined to the coordinator thread.
  */
-final class ClassicGroup implements Group {
+final class ClassicGroup extends AbstractGroup {
 
-    private final String groupId;
-    private final int partition;
     private ClassicGroupState state;
     private ClassicGroupState previousState = DEAD;
     private long stateTimestampMs;
@@ -58,8 +56,7 @@ final class ClassicGroup implements Group {
     private Set<String> subscribedTopics;
 
     ClassicGroup(String groupId, int partition, long nowMs) {
-        this.groupId = groupId;
-        this.partition = partition;
+        super(groupId, partition);
         this.state = EMPTY;
         this.stateTimestampMs = nowMs;
     }
@@ -92,18 +89,8 @@ final class ClassicGroup implements Group {
                 m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), protocolName == null ? null : m.metadata(protocolName),
                 assignment));
         }
-        return new ClassicGroupMetadata(groupId, new ClassicGroupSnapshot(protocolType == null ? "" : protocolType,
+        return new ClassicGroupMetadata(groupId(), new ClassicGroupSnapshot(protocolType == null ? "" : protocolType,
             generation, protocolName, leaderId, stateTimestampMs, ms));
-    }
-
-    @Override
-    public String groupId() {
-        return groupId;
-    }
-
-    @Override
-    public int partition() {
-        return partition;
     }
 
     @Override
@@ -135,7 +122,7 @@ final class ClassicGroup implements Group {
 
     void transitionTo(ClassicGroupState next, long nowMs) {
         if (!next.canFollow(state)) {
-            throw new IllegalStateException("Group " + groupId + " cannot move from " + state + " to " + next);
+            throw new IllegalStateException("Group " + groupId() + " cannot move from " + state + " to " + next);
         }
         previousState = state;
         state = next;
@@ -277,7 +264,7 @@ final class ClassicGroup implements Group {
     ClassicMember replaceStaticMember(String instanceId, String oldMemberId, String newMemberId) {
         ClassicMember old = members.remove(oldMemberId);
         if (old == null) {
-            throw new IllegalStateException("no member " + oldMemberId + " to replace in group " + groupId);
+            throw new IllegalStateException("no member " + oldMemberId + " to replace in group " + groupId());
         }
         if (old.isAwaitingJoin()) {
             awaitingJoin--;
@@ -409,6 +396,19 @@ final class ClassicGroup implements Group {
         return out;
     }
 
+    /** A successful JoinGroup response for the current generation; the leader gets the member list. */
+    JoinGroupResponseData joinResponse(String memberId, boolean withMembers) {
+        return new JoinGroupResponseData()
+            .setMembers(withMembers ? membersForLeader() : new ArrayList<>())
+            .setMemberId(memberId)
+            .setGenerationId(generation)
+            .setProtocolName(protocolName)
+            .setProtocolType(protocolType)
+            .setLeader(leaderId)
+            .setSkipAssignment(false)
+            .setErrorCode(Errors.NONE.code());
+    }
+
     /** Answers the member's parked JoinGroup, if any. */
     void completeJoin(ClassicMember member, JoinGroupResponseData response) {
         if (member.isAwaitingJoin()) {
@@ -448,15 +448,15 @@ final class ClassicGroup implements Group {
             String current = staticMembers.get(instanceId);
             if (current == null) {
                 throw Errors.UNKNOWN_MEMBER_ID.exception("Instance id " + instanceId + " is not a member of group "
-                    + groupId);
+                    + groupId());
             }
             if (!current.equals(memberId)) {
                 throw Errors.FENCED_INSTANCE_ID.exception("Member " + memberId + " with instance id " + instanceId
-                    + " was replaced by member " + current + " in group " + groupId);
+                    + " was replaced by member " + current + " in group " + groupId());
             }
         }
         if (!members.containsKey(memberId)) {
-            throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId);
+            throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId());
         }
     }
 
@@ -472,10 +472,10 @@ final class ClassicGroup implements Group {
             validateMember(memberId, instanceId);
             if (generationId != generation) {
                 throw Errors.ILLEGAL_GENERATION.exception("Generation " + generationId + " is not the current "
-                    + "generation " + generation + " of group " + groupId);
+                    + "generation " + generation + " of group " + groupId());
             }
         } else if (state != EMPTY) {
-            throw Errors.UNKNOWN_MEMBER_ID.exception("Group " + groupId + " has active members; only they may "
+            throw Errors.UNKNOWN_MEMBER_ID.exception("Group " + groupId() + " has active members; only they may "
                 + "commit offsets");
         }
         if (state == COMPLETING_REBALANCE) {
@@ -486,14 +486,14 @@ final class ClassicGroup implements Group {
     @Override
     public void validateOffsetFetch(String memberId, int memberEpoch) {
         if (state == DEAD) {
-            throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId + " is dead");
+            throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId() + " is dead");
         }
     }
 
     @Override
     public void validateOffsetDelete() {
         if (state == DEAD) {
-            throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId + " is dead");
+            throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId() + " is dead");
         }
         if (state != EMPTY && !usesConsumerProtocol()) {
             throw Errors.NON_EMPTY_GROUP.exception();
@@ -503,10 +503,10 @@ final class ClassicGroup implements Group {
     @Override
     public void validateDelete() {
         if (state == DEAD) {
-            throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId + " is dead");
+            throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId() + " is dead");
         }
         if (state != EMPTY) {
-            throw Errors.NON_EMPTY_GROUP.exception("Group " + groupId + " still has " + members.size()
+            throw Errors.NON_EMPTY_GROUP.exception("Group " + groupId() + " still has " + members.size()
                 + " member(s); stop them first");
         }
     }
@@ -536,7 +536,7 @@ final class ClassicGroup implements Group {
 
     @Override
     public void addTombstones(List<GroupRecord> records) {
-        records.add(new ClassicGroupMetadata(groupId, null));
+        records.add(new ClassicGroupMetadata(groupId(), null));
     }
 
     /** Topics the members subscribe to, from their consumer-protocol metadata; null when unknown. */

@@ -132,7 +132,7 @@ final class ClassicGroupManager {
             case COMPLETING_REBALANCE -> {
                 if (member.matches(protocols)) {
                     // The member lost our JoinGroup response: send it again.
-                    future.complete(currentGeneration(group, memberId, group.isLeader(memberId)));
+                    future.complete(group.joinResponse(memberId, group.isLeader(memberId)));
                 } else {
                     updateMemberAndRebalance(request, protocols, group, member,
                         "member " + memberId + " changed its metadata (" + reason + ")", future);
@@ -145,7 +145,7 @@ final class ClassicGroupManager {
                         (group.isLeader(memberId) ? "leader " : "member ") + memberId + " rejoined (" + reason + ")",
                         future);
                 } else {
-                    future.complete(currentGeneration(group, memberId, false));
+                    future.complete(group.joinResponse(memberId, false));
                 }
             }
             default -> future.complete(ClassicGroup.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
@@ -212,9 +212,9 @@ final class ClassicGroupManager {
                     boolean leader = group.isLeader(newMemberId);
                     JoinGroupResponseData response;
                     if (client.apiVersion() >= 9) {
-                        response = currentGeneration(group, newMemberId, leader).setSkipAssignment(leader);
+                        response = group.joinResponse(newMemberId, leader).setSkipAssignment(leader);
                     } else {
-                        response = currentGeneration(group, newMemberId, false).setLeader(oldLeader);
+                        response = group.joinResponse(newMemberId, false).setLeader(oldLeader);
                     }
                     group.completeJoin(member, response);
                 });
@@ -445,18 +445,6 @@ final class ClassicGroupManager {
 
     private ClassicGroup existing(String groupId) {
         return ctx.store.get(groupId) instanceof ClassicGroup c ? c : null;
-    }
-
-    private static JoinGroupResponseData currentGeneration(ClassicGroup group, String memberId, boolean withMembers) {
-        return new JoinGroupResponseData()
-            .setMembers(withMembers ? group.membersForLeader() : new ArrayList<>())
-            .setMemberId(memberId)
-            .setGenerationId(group.generation())
-            .setProtocolName(group.protocolName())
-            .setProtocolType(group.rawProtocolType())
-            .setLeader(group.leaderId())
-            .setSkipAssignment(false)
-            .setErrorCode(Errors.NONE.code());
     }
 
     private static SyncGroupResponseData syncError(Errors error) {

@@ -8,7 +8,6 @@ import static io.millrace.broker.coordinator.group.ClassicGroupState.STABLE;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -135,16 +134,7 @@ final class ClassicRebalance {
         log.info("Group {} completed its join phase: generation {} with {} member(s), protocol {}, leader {}",
             group.groupId(), group.generation(), group.size(), group.protocolName(), group.leaderId());
         for (ClassicMember m : new ArrayList<>(group.members())) {
-            JoinGroupResponseData response = new JoinGroupResponseData()
-                .setMembers(group.isLeader(m.memberId()) ? group.membersForLeader() : new ArrayList<>())
-                .setMemberId(m.memberId())
-                .setGenerationId(group.generation())
-                .setProtocolName(group.protocolName())
-                .setProtocolType(group.rawProtocolType())
-                .setLeader(group.leaderId())
-                .setSkipAssignment(false)
-                .setErrorCode(Errors.NONE.code());
-            group.completeJoin(m, response);
+            group.completeJoin(m, group.joinResponse(m.memberId(), group.isLeader(m.memberId())));
             rescheduleHeartbeat(group, m, m.sessionTimeoutMs());
             m.setNew(false);
             group.pendingSync().add(m.memberId());

@@ -31,7 +31,7 @@ import org.apache.kafka.common.protocol.Errors;
  * match, internal topics excluded) and cached until the topics change. Confined to the
  * coordinator thread.
  */
-final class ConsumerGroup implements Group {
+final class ConsumerGroup extends AbstractGroup {
 
     /** Names of the states as ConsumerGroupDescribe and ListGroups report them. */
     static final String EMPTY = "Empty";
@@ -39,8 +39,6 @@ final class ConsumerGroup implements Group {
     static final String RECONCILING = "Reconciling";
     static final String STABLE = "Stable";
 
-    private final String groupId;
-    private final int partition;
     private final TopicsView topics;
     private int groupEpoch;
     private long metadataHash;
@@ -53,8 +51,7 @@ final class ConsumerGroup implements Group {
     private long resolvedVersion = -1;
 
     ConsumerGroup(String groupId, int partition, TopicsView topics) {
-        this.groupId = groupId;
-        this.partition = partition;
+        super(groupId, partition);
         this.topics = topics;
     }
 
@@ -134,16 +131,6 @@ final class ConsumerGroup implements Group {
     }
 
     // ---- state
-
-    @Override
-    public String groupId() {
-        return groupId;
-    }
-
-    @Override
-    public int partition() {
-        return partition;
-    }
 
     @Override
     public Type type() {
@@ -302,7 +289,7 @@ final class ConsumerGroup implements Group {
         }
         ConsumerMember member = members.get(memberId);
         if (member == null) {
-            throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId);
+            throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId());
         }
         if (apiVersion < 9) {
             throw Errors.UNSUPPORTED_VERSION.exception("OffsetCommit version 9 or above must be used by members "
@@ -318,14 +305,14 @@ final class ConsumerGroup implements Group {
         }
         ConsumerMember member = memberId == null ? null : members.get(memberId);
         if (member == null) {
-            throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId);
+            throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId());
         }
         checkEpoch(memberEpoch, member);
     }
 
     private void checkEpoch(int received, ConsumerMember member) {
         if (received != member.memberEpoch()) {
-            throw Errors.STALE_MEMBER_EPOCH.exception("Member " + member.memberId() + " of group " + groupId
+            throw Errors.STALE_MEMBER_EPOCH.exception("Member " + member.memberId() + " of group " + groupId()
                 + " is at epoch " + member.memberEpoch() + ", not " + received);
         }
     }
@@ -338,7 +325,7 @@ final class ConsumerGroup implements Group {
     @Override
     public void validateDelete() {
         if (!members.isEmpty()) {
-            throw Errors.NON_EMPTY_GROUP.exception("Group " + groupId + " still has " + members.size()
+            throw Errors.NON_EMPTY_GROUP.exception("Group " + groupId() + " still has " + members.size()
                 + " member(s); stop them first");
         }
     }
@@ -363,15 +350,15 @@ final class ConsumerGroup implements Group {
         for (ConsumerMember m : members.values()) {
             addMemberTombstones(records, m.memberId());
         }
-        records.add(new ConsumerTargetAssignmentEpoch(groupId, null));
-        records.add(new ConsumerGroupMetadata(groupId, null));
+        records.add(new ConsumerTargetAssignmentEpoch(groupId(), null));
+        records.add(new ConsumerGroupMetadata(groupId(), null));
     }
 
     /** The records that remove one member, in the order replay needs them. */
     void addMemberTombstones(List<GroupRecord> records, String memberId) {
-        records.add(new ConsumerCurrentAssignment(groupId, memberId, null));
-        records.add(new ConsumerTargetAssignment(groupId, memberId, null));
-        records.add(new ConsumerMemberSubscription(groupId, memberId, null));
+        records.add(new ConsumerCurrentAssignment(groupId(), memberId, null));
+        records.add(new ConsumerTargetAssignment(groupId(), memberId, null));
+        records.add(new ConsumerMemberSubscription(groupId(), memberId, null));
     }
 
     static MemberSubscription emptySubscription() {

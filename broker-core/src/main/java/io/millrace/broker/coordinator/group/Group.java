@@ -8,7 +8,7 @@ import org.apache.kafka.common.errors.ApiException;
  * fetching and deleting its offsets and for deleting the group, and when its offsets expire.
  * Implementations are confined to the coordinator thread.
  */
-sealed interface Group permits ClassicGroup, ConsumerGroup {
+sealed interface Group permits AbstractGroup {
 
     /** The group type names of ListGroups v5 and DescribeGroups. */
     enum Type {

@@ -12,65 +12,42 @@ sealed interface GroupRecord {
 
     String groupId();
 
+    /** The value, or null for a tombstone. */
+    Object value();
+
     /** True when the record deletes what its key names. */
-    boolean isTombstone();
+    default boolean isTombstone() {
+        return value() == null;
+    }
 
     /** A committed offset of (group, topic, partition). */
     record OffsetCommit(String groupId, String topic, int partition, OffsetAndMetadata value) implements GroupRecord {
-        @Override
-        public boolean isTombstone() {
-            return value == null;
-        }
     }
 
     /** The state of a classic group as of its last completed rebalance (Kafka's GroupMetadata). */
     record ClassicGroupMetadata(String groupId, ClassicGroupSnapshot value) implements GroupRecord {
-        @Override
-        public boolean isTombstone() {
-            return value == null;
-        }
     }
 
     /** A consumer-protocol group's epoch and the hash of its subscribed topics' metadata. */
     record ConsumerGroupMetadata(String groupId, GroupEpoch value) implements GroupRecord {
-        @Override
-        public boolean isTombstone() {
-            return value == null;
-        }
     }
 
     /** A consumer-protocol member's subscription and client details. */
     record ConsumerMemberSubscription(String groupId, String memberId, MemberSubscription value)
         implements GroupRecord {
-        @Override
-        public boolean isTombstone() {
-            return value == null;
-        }
     }
 
     /** A consumer-protocol member's target assignment. */
     record ConsumerTargetAssignment(String groupId, String memberId, Assignment value) implements GroupRecord {
-        @Override
-        public boolean isTombstone() {
-            return value == null;
-        }
     }
 
     /** The group epoch the target assignment was computed for. */
     record ConsumerTargetAssignmentEpoch(String groupId, Integer value) implements GroupRecord {
-        @Override
-        public boolean isTombstone() {
-            return value == null;
-        }
     }
 
     /** A consumer-protocol member's epochs, reconciliation state and current assignment. */
     record ConsumerCurrentAssignment(String groupId, String memberId, MemberAssignmentState value)
         implements GroupRecord {
-        @Override
-        public boolean isTombstone() {
-            return value == null;
-        }
     }
 
     /** Persisted classic group state. */
