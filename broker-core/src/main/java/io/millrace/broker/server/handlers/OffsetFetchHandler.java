@@ -4,7 +4,12 @@ import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.VersionedHandler;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 
@@ -26,7 +31,17 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
     @Override
     public void handle(RequestContext context, OffsetFetchRequest request, Responder responder) {
         short version = context.apiVersion();
-        GroupReplies.answer(groups.fetchOffsets(request.groups(), OffsetFetchRequest.useTopicIds(version)), context,
-            request, responder, r -> new OffsetFetchResponse.Builder(r).build(version).data());
+        List<OffsetFetchRequestGroup> requested = request.groups();
+        GroupReplies.answer(groups.fetchOffsets(requested, OffsetFetchRequest.useTopicIds(version)), context,
+            request, responder, fetched -> {
+                List<OffsetFetchResponseGroup> answer = new ArrayList<>(fetched.size());
+                for (int i = 0; i < fetched.size(); i++) {
+                    OffsetFetchResponseGroup g = fetched.get(i);
+                    // A group-level error is reported per partition before v2; groupError builds that form.
+                    answer.add(g.errorCode() == Errors.NONE.code() ? g
+                        : OffsetFetchResponse.groupError(requested.get(i), Errors.forCode(g.errorCode()), version));
+                }
+                return new OffsetFetchResponse.Builder(answer).build(version).data();
+            });
     }
 }
