@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * and then creates or removes logs; startup repairs whatever a crash left half done.
  * Failures surface as Kafka {@link org.apache.kafka.common.errors.ApiException}s with
  * messages meant for the person who sent the request.
+ *
+ * <p>Internal topics the broker itself writes ({@code __consumer_offsets}) are created with
+ * {@link #createInternalTopic} and can then be neither deleted nor grown by clients.
+ * {@link TopicChangeListener}s hear about every creation, growth and deletion.
  */
 public final class TopicManager {
 

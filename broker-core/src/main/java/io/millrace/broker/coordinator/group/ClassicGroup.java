@@ -3,7 +3,6 @@ package io.millrace.broker.coordinator.group;
 import static io.millrace.broker.coordinator.group.ClassicGroupState.COMPLETING_REBALANCE;
 import static io.millrace.broker.coordinator.group.ClassicGroupState.DEAD;
 import static io.millrace.broker.coordinator.group.ClassicGroupState.EMPTY;
-import static io.millrace.broker.coordinator.group.ClassicGroupState.PREPARING_REBALANCE;
 import static io.millrace.broker.coordinator.group.ClassicGroupState.STABLE;
 
 import io.millrace.broker.coordinator.group.GroupRecord.ClassicGroupMetadata;
