@@ -3,6 +3,11 @@ package io.millrace.broker;
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.common.config.ConfigLoader;
+import io.millrace.broker.coordinator.group.GroupCoordinator;
+import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
+import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
+import io.millrace.broker.coordinator.group.ThreadCoordinatorExecutor;
+import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
 import io.millrace.broker.extension.BrokerExtensions;
 import io.millrace.broker.log.FileChannelFactory;
@@ -10,11 +15,26 @@ import io.millrace.broker.log.LogManager;
 import io.millrace.broker.log.LogManagerConfig;
 import io.millrace.broker.replication.MetadataStore;
 import io.millrace.broker.replication.TopicManager;
+import io.millrace.broker.replication.TopicState;
+import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.server.ApiRegistry;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import io.millrace.broker.server.handlers.AlterConfigsHandler;
 import io.millrace.broker.server.handlers.ApiVersionsHandler;
+import io.millrace.broker.server.handlers.ConsumerGroupDescribeHandler;
+import io.millrace.broker.server.handlers.ConsumerGroupHeartbeatHandler;
+import io.millrace.broker.server.handlers.DeleteGroupsHandler;
+import io.millrace.broker.server.handlers.DescribeGroupsHandler;
+import io.millrace.broker.server.handlers.FindCoordinatorHandler;
+import io.millrace.broker.server.handlers.HeartbeatHandler;
+import io.millrace.broker.server.handlers.JoinGroupHandler;
+import io.millrace.broker.server.handlers.LeaveGroupHandler;
+import io.millrace.broker.server.handlers.ListGroupsHandler;
+import io.millrace.broker.server.handlers.OffsetCommitHandler;
+import io.millrace.broker.server.handlers.OffsetDeleteHandler;
+import io.millrace.broker.server.handlers.OffsetFetchHandler;
+import io.millrace.broker.server.handlers.SyncGroupHandler;
 import io.millrace.broker.server.handlers.DescribeClusterHandler;
 import io.millrace.broker.server.handlers.DescribeConfigsHandler;
 import io.millrace.broker.server.handlers.DescribeTopicPartitionsHandler;
@@ -50,22 +70,60 @@ public final class Broker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
+    /** The internal topic holding committed offsets and group state. */
+    public static final String OFFSETS_TOPIC = "__consumer_offsets";
+
     private final BrokerConfig config;
     private final LogManager logs;
     private final ExecutorService adminExecutor;
+    private final GroupServices groups;
     private final SocketServer server;
     private final ClusterInfo cluster;
     private final List<Endpoint> endpoints;
     private volatile AutoCloseable extensions = () -> { };
 
-    private Broker(BrokerConfig config, LogManager logs, ExecutorService adminExecutor,
+    private Broker(BrokerConfig config, LogManager logs, ExecutorService adminExecutor, GroupServices groups,
                    SocketServer server, ClusterInfo cluster, List<Endpoint> endpoints) {
         this.config = config;
         this.logs = logs;
         this.adminExecutor = adminExecutor;
+        this.groups = groups;
         this.server = server;
         this.cluster = cluster;
         this.endpoints = endpoints;
+    }
+
+    /** The group coordinator and the threads it runs on. */
+    private record GroupServices(GroupCoordinator coordinator, ThreadCoordinatorExecutor loop,
+                                 ExecutorService loader) implements AutoCloseable {
+
+        static GroupServices start(BrokerConfig config, TopicManager topics, Clock clock) {
+            GroupCoordinatorConfig groupConfig = GroupCoordinatorConfig.from(config);
+            TopicState offsetsTopic = topics.createInternalTopic(OFFSETS_TOPIC, groupConfig.offsetsTopicPartitions(),
+                Map.of(LogConfig.CLEANUP_POLICY, "compact",
+                    LogConfig.SEGMENT_BYTES, String.valueOf(groupConfig.offsetsTopicSegmentBytes()),
+                    // Compaction, not time, bounds this topic: committed offsets of live groups never age out.
+                    LogConfig.RETENTION_MS, "-1"));
+            ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor();
+            ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "millrace-group-loader");
+                t.setDaemon(true);
+                return t;
+            });
+            TopicManagerView view = new TopicManagerView(topics);
+            GroupCoordinator coordinator = new GroupCoordinator(groupConfig, clock, loop,
+                new PartitionOffsetsLog(offsetsTopic.partitions(), loop), view);
+            view.attach(coordinator);
+            topics.addListener(view);
+            coordinator.startup(loader);
+            return new GroupServices(coordinator, loop, loader);
+        }
+
+        @Override
+        public void close() {
+            loader.shutdownNow();
+            loop.close();
+        }
     }
 
     /**
@@ -109,6 +167,7 @@ public final class Broker implements AutoCloseable {
         List<Path> logDirs = config.logDirs().stream().map(p -> Path.of(p).toAbsolutePath()).toList();
         LogManager logs = null;
         ExecutorService admin = null;
+        GroupServices groups = null;
         SocketServer server = null;
         try {
             MetadataStore store = MetadataStore.locate(logDirs);
@@ -117,6 +176,8 @@ public final class Broker implements AutoCloseable {
             TopicManager topics = new TopicManager(config, store, logs);
             topics.startup();
             ProducerIdManager producerIds = new ProducerIdManager(store.producerIdFile());
+            groups = GroupServices.start(config, topics, clock);
+            GroupCoordinator groupCoordinator = groups.coordinator();
             admin = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "millrace-admin");
                 t.setDaemon(true);
@@ -129,9 +190,9 @@ public final class Broker implements AutoCloseable {
                 ClusterInfo info = new ClusterInfo(config.nodeId(), clusterId,
                     config.getString(BrokerConfig.BROKER_RACK), Endpoint.advertised(config, boundEndpoints));
                 cluster.set(info);
-                return handlers(config, topics, producerIds, info, adminExecutor);
+                return handlers(config, topics, producerIds, info, adminExecutor, groupCoordinator);
             });
-            Broker broker = new Broker(config, logs, admin, server, cluster.get(), bound);
+            Broker broker = new Broker(config, logs, admin, groups, server, cluster.get(), bound);
             log.info("Millrace broker started: node {}, cluster {}, listening on {}, data in {}", config.nodeId(),
                 clusterId, bound.stream().map(Endpoint::uri).toList(), logDirs);
             return broker;
@@ -142,6 +203,9 @@ public final class Broker implements AutoCloseable {
             if (admin != null) {
                 admin.shutdownNow();
             }
+            if (groups != null) {
+                groups.close();
+            }
             if (logs != null) {
                 logs.close();
             }
@@ -150,9 +214,9 @@ public final class Broker implements AutoCloseable {
     }
 
     static ApiRegistry handlers(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds,
-                                ClusterInfo cluster, ExecutorService admin) {
+                                ClusterInfo cluster, ExecutorService admin, GroupCoordinator groups) {
         AtomicReference<ApiRegistry> self = new AtomicReference<>();
-        ApiRegistry registry = ApiRegistry.builder()
+        ApiRegistry.Builder builder = ApiRegistry.builder()
             .add(new ApiVersionsHandler(() -> self.get().handlers(), cluster.clusterId()))
             .add(new MetadataHandler(topics, cluster, config.getBoolean(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), admin))
             .add(new ProduceHandler(topics))
@@ -168,7 +232,21 @@ public final class Broker implements AutoCloseable {
             .add(new IncrementalAlterConfigsHandler(topics, config.nodeId(), admin))
             .add(new DescribeClusterHandler(cluster))
             .add(new DescribeTopicPartitionsHandler(topics, cluster))
-            .build();
+            .add(new FindCoordinatorHandler(cluster))
+            .add(new JoinGroupHandler(groups))
+            .add(new SyncGroupHandler(groups))
+            .add(new HeartbeatHandler(groups))
+            .add(new LeaveGroupHandler(groups))
+            .add(new OffsetCommitHandler(groups))
+            .add(new OffsetFetchHandler(groups))
+            .add(new OffsetDeleteHandler(groups))
+            .add(new ListGroupsHandler(groups))
+            .add(new DescribeGroupsHandler(groups))
+            .add(new DeleteGroupsHandler(groups));
+        if (groups.config().consumerProtocolEnabled()) {
+            builder.add(new ConsumerGroupHeartbeatHandler(groups)).add(new ConsumerGroupDescribeHandler(groups));
+        }
+        ApiRegistry registry = builder.build();
         self.set(registry);
         return registry;
     }
@@ -191,6 +269,7 @@ public final class Broker implements AutoCloseable {
             log.warn("Broker extensions did not stop cleanly: {}", e.toString(), e);
         }
         server.close();
+        groups.close();
         adminExecutor.shutdown();
         try {
             if (!adminExecutor.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * InitProducerId for idempotent producers: every call gets a fresh producer id with epoch 0
  * (as Kafka does without a transactional id). Reserving ids may touch the disk, so the work
  * runs on the admin executor. Transactional ids are refused until transactions are
- * supported; clients never get that far because FindCoordinator is not advertised.
+ * supported; clients rarely get that far, since FindCoordinator for a transaction coordinator
+ * answers COORDINATOR_NOT_AVAILABLE.
  */
 public final class InitProducerIdHandler extends VersionedHandler<InitProducerIdRequest> {
 
