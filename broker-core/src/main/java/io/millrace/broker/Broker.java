@@ -3,33 +3,45 @@ package io.millrace.broker;
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.common.config.ConfigLoader;
-import io.millrace.broker.coordinator.txn.PartitionMarkerWriter;
-import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
+import io.millrace.broker.coordinator.group.GroupCoordinator;
+import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
+import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
+import io.millrace.broker.coordinator.group.ThreadCoordinatorExecutor;
+import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
-import io.millrace.broker.coordinator.txn.ThreadTxnExecutor;
-import io.millrace.broker.coordinator.txn.TransactionCoordinator;
-import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
 import io.millrace.broker.extension.BrokerExtensions;
 import io.millrace.broker.log.FileChannelFactory;
 import io.millrace.broker.log.LogManager;
-import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.log.LogManagerConfig;
 import io.millrace.broker.replication.MetadataStore;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
+import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.server.ApiRegistry;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import io.millrace.broker.server.handlers.AddPartitionsToTxnHandler;
 import io.millrace.broker.server.handlers.AlterConfigsHandler;
 import io.millrace.broker.server.handlers.ApiVersionsHandler;
+import io.millrace.broker.server.handlers.ConsumerGroupDescribeHandler;
+import io.millrace.broker.server.handlers.ConsumerGroupHeartbeatHandler;
+import io.millrace.broker.server.handlers.DeleteGroupsHandler;
+import io.millrace.broker.server.handlers.DescribeGroupsHandler;
+import io.millrace.broker.server.handlers.FindCoordinatorHandler;
+import io.millrace.broker.server.handlers.HeartbeatHandler;
+import io.millrace.broker.server.handlers.JoinGroupHandler;
+import io.millrace.broker.server.handlers.LeaveGroupHandler;
+import io.millrace.broker.server.handlers.ListGroupsHandler;
+import io.millrace.broker.server.handlers.OffsetCommitHandler;
+import io.millrace.broker.server.handlers.OffsetDeleteHandler;
+import io.millrace.broker.server.handlers.OffsetFetchHandler;
+import io.millrace.broker.server.handlers.SyncGroupHandler;
 import io.millrace.broker.server.handlers.DescribeClusterHandler;
 import io.millrace.broker.server.handlers.DescribeConfigsHandler;
 import io.millrace.broker.server.handlers.DescribeProducersHandler;
 import io.millrace.broker.server.handlers.DescribeTransactionsHandler;
 import io.millrace.broker.server.handlers.EndTxnHandler;
 import io.millrace.broker.server.handlers.ListTransactionsHandler;
-import io.millrace.broker.server.handlers.TxnVerifier;
 import io.millrace.broker.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.broker.server.handlers.DescribeTopicPartitionsHandler;
 import io.millrace.broker.server.handlers.IncrementalAlterConfigsHandler;
@@ -64,53 +76,55 @@ public final class Broker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
+    /** The internal topic holding committed offsets and group state. */
+    public static final String OFFSETS_TOPIC = "__consumer_offsets";
+
     private final BrokerConfig config;
     private final LogManager logs;
     private final ExecutorService adminExecutor;
+    private final GroupServices groups;
     private final TxnServices transactions;
     private final SocketServer server;
     private final ClusterInfo cluster;
     private final List<Endpoint> endpoints;
     private volatile AutoCloseable extensions = () -> { };
 
-    private Broker(BrokerConfig config, LogManager logs, ExecutorService adminExecutor, TxnServices transactions,
-                   SocketServer server, ClusterInfo cluster, List<Endpoint> endpoints) {
+    private Broker(BrokerConfig config, LogManager logs, ExecutorService adminExecutor, GroupServices groups,
+                   TxnServices transactions, SocketServer server, ClusterInfo cluster, List<Endpoint> endpoints) {
         this.config = config;
         this.logs = logs;
         this.adminExecutor = adminExecutor;
+        this.groups = groups;
         this.transactions = transactions;
         this.server = server;
         this.cluster = cluster;
         this.endpoints = endpoints;
     }
 
-    /** The transaction coordinator, the marker writer and the threads they run on. */
-    private record TxnServices(TransactionCoordinator coordinator, PartitionMarkerWriter markers, boolean verification,
-                               ThreadTxnExecutor loop, ExecutorService loader) implements AutoCloseable {
+    /** The group coordinator and the threads it runs on. */
+    private record GroupServices(GroupCoordinator coordinator, ThreadCoordinatorExecutor loop,
+                                 ExecutorService loader) implements AutoCloseable {
 
-        static TxnServices start(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds, Clock clock) {
-            TxnCoordinatorConfig txnConfig = TxnCoordinatorConfig.from(config);
-            TopicState stateTopic = topics.topic(TransactionCoordinator.TOPIC).orElseGet(() -> topics.create(
-                TransactionCoordinator.TOPIC, txnConfig.statePartitions(), (short) -1, Map.of(
-                    LogConfig.CLEANUP_POLICY, "compact",
-                    LogConfig.SEGMENT_BYTES, String.valueOf(txnConfig.stateSegmentBytes()),
-                    // Compaction, not time, bounds this topic: the state of live transactional ids never ages out.
-                    LogConfig.RETENTION_MS, "-1"), false));
-            ThreadTxnExecutor loop = new ThreadTxnExecutor();
+        static GroupServices start(BrokerConfig config, TopicManager topics, Clock clock) {
+            GroupCoordinatorConfig groupConfig = GroupCoordinatorConfig.from(config);
+            TopicState offsetsTopic = topics.createInternalTopic(OFFSETS_TOPIC, groupConfig.offsetsTopicPartitions(),
+                Map.of(LogConfig.CLEANUP_POLICY, "compact",
+                    LogConfig.SEGMENT_BYTES, String.valueOf(groupConfig.offsetsTopicSegmentBytes()),
+                    // Compaction, not time, bounds this topic: committed offsets of live groups never age out.
+                    LogConfig.RETENTION_MS, "-1"));
+            ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor();
             ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "millrace-txn-loader");
+                Thread t = new Thread(r, "millrace-group-loader");
                 t.setDaemon(true);
                 return t;
             });
-            PartitionMarkerWriter markers = new PartitionMarkerWriter(topics, loop, clock);
-            TransactionCoordinator coordinator = new TransactionCoordinator(txnConfig, clock, loop,
-                new PartitionTxnStateLog(stateTopic.partitions(), loop, clock), markers, producerIds::nextProducerId);
+            TopicManagerView view = new TopicManagerView(topics);
+            GroupCoordinator coordinator = new GroupCoordinator(groupConfig, clock, loop,
+                new PartitionOffsetsLog(offsetsTopic.partitions(), loop), view);
+            view.attach(coordinator);
+            topics.addListener(view);
             coordinator.startup(loader);
-            return new TxnServices(coordinator, markers, txnConfig.partitionVerification(), loop, loader);
-        }
-
-        TxnVerifier verifier() {
-            return verification ? coordinator::verifyPartition : TxnVerifier.DISABLED;
+            return new GroupServices(coordinator, loop, loader);
         }
 
         @Override
@@ -161,6 +175,7 @@ public final class Broker implements AutoCloseable {
         List<Path> logDirs = config.logDirs().stream().map(p -> Path.of(p).toAbsolutePath()).toList();
         LogManager logs = null;
         ExecutorService admin = null;
+        GroupServices groups = null;
         TxnServices transactions = null;
         SocketServer server = null;
         try {
@@ -170,6 +185,8 @@ public final class Broker implements AutoCloseable {
             TopicManager topics = new TopicManager(config, store, logs);
             topics.startup();
             ProducerIdManager producerIds = new ProducerIdManager(store.producerIdFile());
+            groups = GroupServices.start(config, topics, clock);
+            GroupCoordinator groupCoordinator = groups.coordinator();
             transactions = TxnServices.start(config, topics, producerIds, clock);
             TxnServices txn = transactions;
             admin = Executors.newSingleThreadExecutor(r -> {
@@ -184,9 +201,9 @@ public final class Broker implements AutoCloseable {
                 ClusterInfo info = new ClusterInfo(config.nodeId(), clusterId,
                     config.getString(BrokerConfig.BROKER_RACK), Endpoint.advertised(config, boundEndpoints));
                 cluster.set(info);
-                return handlers(config, topics, producerIds, info, adminExecutor, txn);
+                return handlers(config, topics, producerIds, info, adminExecutor, groupCoordinator, txn);
             });
-            Broker broker = new Broker(config, logs, admin, transactions, server, cluster.get(), bound);
+            Broker broker = new Broker(config, logs, admin, groups, transactions, server, cluster.get(), bound);
             log.info("Millrace broker started: node {}, cluster {}, listening on {}, data in {}", config.nodeId(),
                 clusterId, bound.stream().map(Endpoint::uri).toList(), logDirs);
             return broker;
@@ -196,6 +213,9 @@ public final class Broker implements AutoCloseable {
             }
             if (admin != null) {
                 admin.shutdownNow();
+            }
+            if (groups != null) {
+                groups.close();
             }
             if (transactions != null) {
                 transactions.close();
@@ -208,9 +228,9 @@ public final class Broker implements AutoCloseable {
     }
 
     static ApiRegistry handlers(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds,
-                                ClusterInfo cluster, ExecutorService admin, TxnServices txn) {
+                                ClusterInfo cluster, ExecutorService admin, GroupCoordinator groups, TxnServices txn) {
         AtomicReference<ApiRegistry> self = new AtomicReference<>();
-        ApiRegistry registry = ApiRegistry.builder()
+        ApiRegistry.Builder builder = ApiRegistry.builder()
             .add(new ApiVersionsHandler(() -> self.get().handlers(), cluster.clusterId()))
             .add(new MetadataHandler(topics, cluster, config.getBoolean(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), admin))
             .add(new ProduceHandler(topics, txn.verifier()))
@@ -232,7 +252,21 @@ public final class Broker implements AutoCloseable {
             .add(new IncrementalAlterConfigsHandler(topics, config.nodeId(), admin))
             .add(new DescribeClusterHandler(cluster))
             .add(new DescribeTopicPartitionsHandler(topics, cluster))
-            .build();
+            .add(new FindCoordinatorHandler(cluster))
+            .add(new JoinGroupHandler(groups))
+            .add(new SyncGroupHandler(groups))
+            .add(new HeartbeatHandler(groups))
+            .add(new LeaveGroupHandler(groups))
+            .add(new OffsetCommitHandler(groups))
+            .add(new OffsetFetchHandler(groups))
+            .add(new OffsetDeleteHandler(groups))
+            .add(new ListGroupsHandler(groups))
+            .add(new DescribeGroupsHandler(groups))
+            .add(new DeleteGroupsHandler(groups));
+        if (groups.config().consumerProtocolEnabled()) {
+            builder.add(new ConsumerGroupHeartbeatHandler(groups)).add(new ConsumerGroupDescribeHandler(groups));
+        }
+        ApiRegistry registry = builder.build();
         self.set(registry);
         return registry;
     }
@@ -256,6 +290,7 @@ public final class Broker implements AutoCloseable {
         }
         server.close();
         transactions.close();
+        groups.close();
         adminExecutor.shutdown();
         try {
             if (!adminExecutor.awaitTermination(30, TimeUnit.SECONDS)) {

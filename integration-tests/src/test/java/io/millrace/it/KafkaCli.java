@@ -20,6 +20,7 @@ final class KafkaCli {
     static final String CONSOLE_PRODUCER = "org.apache.kafka.tools.ConsoleProducer";
     static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
     static final String GET_OFFSET_SHELL = "org.apache.kafka.tools.GetOffsetShell";
+    static final String CONSUMER_GROUP_COMMAND = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 
@@ -28,6 +29,15 @@ final class KafkaCli {
 
     static ProcessResult run(String mainClass, String... args) {
         return run(DEFAULT_TIMEOUT, null, mainClass, args);
+    }
+
+    /** Runs a tool with {@code --bootstrap-server bootstrap} before {@code args}. */
+    static ProcessResult runAgainst(String bootstrap, String mainClass, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--bootstrap-server";
+        all[1] = bootstrap;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return run(mainClass, all);
     }
 
     /** @param stdin written to the tool's standard input, then closed; null for none */

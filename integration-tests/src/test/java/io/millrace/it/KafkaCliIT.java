@@ -116,10 +116,6 @@ class KafkaCliIT {
     }
 
     private static ProcessResult topics(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--bootstrap-server";
-        all[1] = broker.bootstrap();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return KafkaCli.run(KafkaCli.TOPIC_COMMAND, all);
+        return KafkaCli.runAgainst(broker.bootstrap(), KafkaCli.TOPIC_COMMAND, args);
     }
 }

@@ -12,7 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -35,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * and then creates or removes logs; startup repairs whatever a crash left half done.
  * Failures surface as Kafka {@link org.apache.kafka.common.errors.ApiException}s with
  * messages meant for the person who sent the request.
+ *
+ * <p>Internal topics the broker itself writes ({@code __consumer_offsets}) are created with
+ * {@link #createInternalTopic} and can then be neither deleted nor grown by clients.
+ * {@link TopicChangeListener}s hear about every creation, growth and deletion.
  */
 public final class TopicManager {
 
@@ -49,6 +55,8 @@ public final class TopicManager {
     private final ConcurrentHashMap<String, TopicState> byName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Uuid, TopicState> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<PartitionLog, LocalPartition> byLog = new ConcurrentHashMap<>();
+    private final Set<String> brokerOwned = ConcurrentHashMap.newKeySet();
+    private final List<TopicChangeListener> listeners = new CopyOnWriteArrayList<>();
 
     public TopicManager(BrokerConfig config, MetadataStore store, LogManager logs) {
         this.config = config;
@@ -94,6 +102,37 @@ public final class TopicManager {
     /** The broker-level defaults of every topic config key. */
     public Map<String, Object> topicDefaults() {
         return topicDefaults;
+    }
+
+    /** Registers a listener for topic creation, growth and deletion. */
+    public void addListener(TopicChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Creates an internal topic the broker itself owns (such as {@code __consumer_offsets}) unless
+     * it exists, and marks it broker-owned: clients may then neither produce to it, delete it nor
+     * change its partition count. An existing topic keeps its partition count and configuration.
+     */
+    public synchronized TopicState createInternalTopic(String name, int partitions, Map<String, String> configs) {
+        if (!TopicName.isInternal(name)) {
+            throw new IllegalArgumentException(name + " is not an internal topic name");
+        }
+        brokerOwned.add(name);
+        TopicState existing = byName.get(name);
+        if (existing != null) {
+            if (existing.metadata().partitionCount() != partitions) {
+                log.info("Internal topic '{}' exists with {} partitions (configured: {}); keeping {}", name,
+                    existing.metadata().partitionCount(), partitions, existing.metadata().partitionCount());
+            }
+            return existing;
+        }
+        return create(name, partitions, (short) -1, configs, false);
+    }
+
+    /** Whether the topic is internal to the broker (written only by the broker itself). */
+    public boolean isBrokerOwned(String name) {
+        return brokerOwned.contains(name);
     }
 
     /** Validates overrides and returns the effective configuration, or throws InvalidConfigurationException. */
@@ -150,6 +189,7 @@ public final class TopicManager {
         TopicState state = install(metadata, logConfig);
         log.info("Created topic '{}' (id {}) with {} partitions{}", name, metadata.topicId(), count,
             configs.isEmpty() ? "" : " and configs " + configs);
+        listeners.forEach(l -> l.topicCreated(metadata));
         return state;
     }
 
@@ -179,6 +219,10 @@ public final class TopicManager {
         if (state == null) {
             throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
         }
+        if (brokerOwned.contains(name)) {
+            throw new InvalidTopicException("Topic '" + name + "' is an internal topic of the broker and cannot be "
+                + "deleted.");
+        }
         try {
             store.deleteTopic(state.metadata().topicId());
         } catch (IOException e) {
@@ -198,6 +242,7 @@ public final class TopicManager {
             }
         }
         log.info("Deleted topic '{}' (id {})", name, state.metadata().topicId());
+        listeners.forEach(l -> l.topicDeleted(state.metadata()));
     }
 
     public synchronized TopicState addPartitions(String name, int totalCount, boolean validateOnly) {
@@ -206,6 +251,10 @@ public final class TopicManager {
             throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
         }
         int current = state.metadata().partitionCount();
+        if (brokerOwned.contains(name)) {
+            throw new InvalidPartitionsException("Topic '" + name + "' is an internal topic of the broker; its "
+                + "partition count cannot change (groups are mapped to its partitions by hash).");
+        }
         if (totalCount == current) {
             throw new InvalidPartitionsException("Topic already has " + current + " partitions.");
         }
@@ -224,6 +273,7 @@ public final class TopicManager {
         }
         TopicState updated = install(grown, logConfig(grown.configs()));
         log.info("Topic '{}' grew from {} to {} partitions", name, current, totalCount);
+        listeners.forEach(l -> l.partitionsAdded(grown));
         return updated;
     }
 

@@ -81,6 +81,22 @@ public final class BrokerConfig {
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    // --- group coordinator (consumer groups and committed offsets)
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_MS = "offsets.retention.ms";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String GROUP_COORDINATOR_REBALANCE_PROTOCOLS = "group.coordinator.rebalance.protocols";
+    public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
     // --- transaction coordinator
     public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
     public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
@@ -139,6 +155,26 @@ public final class BrokerConfig {
         }
         if (getList(LISTENERS).isEmpty()) {
             throw new ConfigException(LISTENERS, "", "at least one listener is required");
+        }
+        if (getInt(GROUP_MIN_SESSION_TIMEOUT_MS) > getInt(GROUP_MAX_SESSION_TIMEOUT_MS)) {
+            throw new ConfigException(GROUP_MIN_SESSION_TIMEOUT_MS, values.get(GROUP_MIN_SESSION_TIMEOUT_MS),
+                "must not be larger than " + GROUP_MAX_SESSION_TIMEOUT_MS + "=" + values.get(GROUP_MAX_SESSION_TIMEOUT_MS));
+        }
+        if (getInt(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS) >= getInt(GROUP_CONSUMER_SESSION_TIMEOUT_MS)) {
+            throw new ConfigException(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS,
+                values.get(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS), "must be smaller than "
+                    + GROUP_CONSUMER_SESSION_TIMEOUT_MS + "=" + values.get(GROUP_CONSUMER_SESSION_TIMEOUT_MS));
+        }
+        if (!getList(GROUP_COORDINATOR_REBALANCE_PROTOCOLS).contains("classic")) {
+            throw new ConfigException(GROUP_COORDINATOR_REBALANCE_PROTOCOLS,
+                values.get(GROUP_COORDINATOR_REBALANCE_PROTOCOLS), "must include 'classic'");
+        }
+        Long offsetsRetentionMs = (Long) values.get(OFFSETS_RETENTION_MS);
+        if (offsetsRetentionMs != null && offsetsRetentionMs < 1) {
+            throw new ConfigException(OFFSETS_RETENTION_MS, offsetsRetentionMs, "must be at least 1");
+        }
+        if (getList(GROUP_CONSUMER_ASSIGNORS).isEmpty()) {
+            throw new ConfigException(GROUP_CONSUMER_ASSIGNORS, "", "at least one assignor is required");
         }
     }
 
@@ -355,6 +391,41 @@ public final class BrokerConfig {
                 "How long the broker remembers an idle idempotent producer's sequence numbers.")
             .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.INT, 600000, atLeast(1), LOW,
                 "How often idle producers are expired.")
+            // --- group coordinator
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, Type.INT, 50, atLeast(1), HIGH,
+                "Partitions of the internal __consumer_offsets topic when the broker creates it. A group lives on "
+                    + "partition abs(groupId.hashCode()) % partitions, so this cannot change once the topic exists.")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, 104857600, atLeast(1024), MEDIUM,
+                "Segment size of __consumer_offsets, kept small so compaction and loading stay fast.")
+            .define(OFFSETS_RETENTION_MINUTES, Type.INT, 10080, atLeast(1), HIGH,
+                "How long the committed offsets of a group are kept after it became empty (or, for offsets of topics "
+                    + "the group no longer consumes, after the commit).")
+            .define(OFFSETS_RETENTION_MS, Type.LONG, null, LOW,
+                "As offsets.retention.minutes, in milliseconds; overrides it when set (a Millrace addition).")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 600000L, atLeast(1), MEDIUM,
+                "How often expired offsets and empty groups without offsets are removed.")
+            .define(OFFSET_METADATA_MAX_BYTES, Type.INT, 4096, atLeast(0), LOW,
+                "Largest metadata string kept with a committed offset; longer ones get OFFSET_METADATA_TOO_LARGE.")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, 3000, atLeast(0), MEDIUM,
+                "How long the first rebalance of an empty classic group waits for more members to join.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, 6000, atLeast(1), MEDIUM,
+                "Smallest session timeout a classic group member may ask for.")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1800000, atLeast(1), MEDIUM,
+                "Largest session timeout a classic group member may ask for.")
+            .define(GROUP_MAX_SIZE, Type.INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
+                "Largest number of members of a classic group.")
+            .define(GROUP_COORDINATOR_REBALANCE_PROTOCOLS, Type.LIST, "classic,consumer",
+                ConfigDef.ValidList.in("classic", "consumer"), MEDIUM,
+                "Group protocols served: 'classic' (JoinGroup/SyncGroup) and 'consumer' (KIP-848, "
+                    + "ConsumerGroupHeartbeat). Without 'consumer' the ConsumerGroup APIs are not advertised.")
+            .define(GROUP_CONSUMER_SESSION_TIMEOUT_MS, Type.INT, 45000, atLeast(1), MEDIUM,
+                "Session timeout of members of consumer-protocol (KIP-848) groups.")
+            .define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Type.INT, 5000, atLeast(1), MEDIUM,
+                "Heartbeat interval the coordinator gives members of consumer-protocol groups.")
+            .define(GROUP_CONSUMER_MAX_SIZE, Type.INT, Integer.MAX_VALUE, atLeast(1), MEDIUM,
+                "Largest number of members of a consumer-protocol group.")
+            .define(GROUP_CONSUMER_ASSIGNORS, Type.LIST, "uniform,range", ConfigDef.ValidList.in("uniform", "range"),
+                MEDIUM, "Server-side assignors of consumer-protocol groups; the first is the default.")
             // --- transaction coordinator
             .define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, Type.INT, 50, atLeast(1), HIGH,
                 "Partitions of the internal __transaction_state topic when the broker creates it. A transactional id"

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *       REQUEST_TIMED_OUT for partitions not durable within the request's timeout.</li>
  * </ul>
  * Appends run on the event loop (a page-cache write); durability completions hop back to it.
+ * Topics the broker owns ({@code __consumer_offsets}, {@code __transaction_state}) refuse client
+ * batches with INVALID_TOPIC_EXCEPTION.
  *
  * <p>Transactional batches (transactions V1: the partition must have been added with
  * AddPartitionsToTxn): the first batch of a producer's transaction on a partition is appended only
@@ -86,6 +88,9 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                     error = fail(pr, Errors.INVALID_REQUIRED_ACKS, "acks must be -1 (all), 0 or 1, not " + acks);
                 } else if (state.isEmpty()) {
                     error = fail(pr, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                } else if (topics.isBrokerOwned(state.get().name())) {
+                    error = fail(pr, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic "
+                        + state.get().name());
                 } else {
                     Partition partition = state.get().partition(partitionData.index());
                     error = partition == null

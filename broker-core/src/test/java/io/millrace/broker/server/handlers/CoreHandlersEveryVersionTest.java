@@ -6,14 +6,6 @@ import io.millrace.broker.coordinator.txn.ProducerIdManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.Responder;
-import io.millrace.broker.server.network.ResponseEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.FileRegion;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,16 +24,13 @@ import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchResponse;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -231,9 +220,7 @@ class CoreHandlersEveryVersionTest {
      * encodes + re-parses the response the way a client receives it. */
     private <R extends AbstractRequest> AbstractResponse roundTrip(ApiHandler<R> handler, ApiKeys key,
                                                                   ApiMessage data, short version) {
-        ByteBuffer wire = MessageUtil.toByteBufferAccessor(data, version).buffer();
-        @SuppressWarnings("unchecked")
-        R request = (R) AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(wire)).request;
+        R request = WireRoundTrip.request(key, data, version);
         List<ApiMessage> answers = new ArrayList<>();
         handler.handle(fixture.context(request), request, new Responder() {
             @Override
@@ -257,36 +244,7 @@ class CoreHandlersEveryVersionTest {
             }
         });
         assertThat(answers).as("%s v%d answered once", key, version).hasSize(1);
-        RequestHeader header = new RequestHeader(key, version, "test", 42);
-        List<Object> pieces = ResponseEncoder.encode(UnpooledByteBufAllocator.DEFAULT, 42,
-            header.toResponseHeader().headerVersion(), answers.get(0), version);
-        ByteBuffer bytes = ByteBuffer.wrap(concat(pieces));
-        assertThat(bytes.getInt()).as("size prefix").isEqualTo(bytes.remaining());
-        return AbstractResponse.parseResponse(bytes, header);
-    }
-
-    private static byte[] concat(List<Object> pieces) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        WritableByteChannel sink = Channels.newChannel(out);
-        try {
-            for (Object piece : pieces) {
-                if (piece instanceof ByteBuf buf) {
-                    byte[] b = new byte[buf.readableBytes()];
-                    buf.readBytes(b);
-                    out.write(b);
-                    buf.release();
-                } else {
-                    FileRegion region = (FileRegion) piece;
-                    while (region.transferred() < region.count()) {
-                        region.transferTo(sink, region.transferred());
-                    }
-                    region.release();
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return WireRoundTrip.response(key, answers.get(0), version);
     }
 
     /** The single partition of a fetch response. */

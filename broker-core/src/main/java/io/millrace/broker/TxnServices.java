@@ -1,0 +1,56 @@
+package io.millrace.broker;
+
+import io.millrace.broker.common.Clock;
+import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.coordinator.txn.PartitionMarkerWriter;
+import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
+import io.millrace.broker.coordinator.txn.ProducerIdManager;
+import io.millrace.broker.coordinator.txn.ThreadTxnExecutor;
+import io.millrace.broker.coordinator.txn.TransactionCoordinator;
+import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
+import io.millrace.broker.log.LogConfig;
+import io.millrace.broker.replication.TopicManager;
+import io.millrace.broker.replication.TopicState;
+import io.millrace.broker.server.handlers.TxnVerifier;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The transaction coordinator of a running broker, the marker writer and the threads they run on:
+ * creates the internal topic {@value TransactionCoordinator#TOPIC} when missing, then replays it on
+ * the {@code millrace-txn-loader} thread while the coordinator thread starts.
+ */
+record TxnServices(TransactionCoordinator coordinator, PartitionMarkerWriter markers, boolean verification,
+                   ThreadTxnExecutor loop, ExecutorService loader) implements AutoCloseable {
+
+    static TxnServices start(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds, Clock clock) {
+        TxnCoordinatorConfig txnConfig = TxnCoordinatorConfig.from(config);
+        TopicState stateTopic = topics.createInternalTopic(TransactionCoordinator.TOPIC, txnConfig.statePartitions(),
+            Map.of(LogConfig.CLEANUP_POLICY, "compact",
+                LogConfig.SEGMENT_BYTES, String.valueOf(txnConfig.stateSegmentBytes()),
+                // Compaction, not time, bounds this topic: the state of live transactional ids never ages out.
+                LogConfig.RETENTION_MS, "-1"));
+        ThreadTxnExecutor loop = new ThreadTxnExecutor();
+        ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "millrace-txn-loader");
+            t.setDaemon(true);
+            return t;
+        });
+        PartitionMarkerWriter markers = new PartitionMarkerWriter(topics, loop, clock);
+        TransactionCoordinator coordinator = new TransactionCoordinator(txnConfig, clock, loop,
+            new PartitionTxnStateLog(stateTopic.partitions(), loop, clock), markers, producerIds::nextProducerId);
+        coordinator.startup(loader);
+        return new TxnServices(coordinator, markers, txnConfig.partitionVerification(), loop, loader);
+    }
+
+    TxnVerifier verifier() {
+        return verification ? coordinator::verifyPartition : TxnVerifier.DISABLED;
+    }
+
+    @Override
+    public void close() {
+        loader.shutdownNow();
+        loop.close();
+    }
+}

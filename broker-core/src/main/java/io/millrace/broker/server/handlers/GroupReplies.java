@@ -1,0 +1,60 @@
+package io.millrace.broker.server.handlers;
+
+import io.millrace.broker.coordinator.group.ClientInfo;
+import io.millrace.broker.server.RequestContext;
+import io.millrace.broker.server.Responder;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared by the group handlers: turns the group coordinator's future into exactly one response
+ * (the API's error response if the coordinator failed unexpectedly), and describes the client the
+ * way group APIs report it.
+ */
+final class GroupReplies {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupReplies.class);
+
+    /** Authorized operations on a group without an authorizer (DescribeGroups, ConsumerGroupDescribe). */
+    static final int GROUP_OPS = Utils.to32BitField(Set.of(AclOperation.READ.code(), AclOperation.DESCRIBE.code(),
+        AclOperation.DELETE.code()));
+
+    private GroupReplies() {
+    }
+
+    static <T> void answer(CompletableFuture<T> future, RequestContext context, AbstractRequest request,
+                           Responder responder, Function<T, ApiMessage> toResponse) {
+        future.whenComplete((value, error) -> {
+            ApiMessage response = null;
+            Throwable failure = error;
+            if (failure == null) {
+                try {
+                    response = toResponse.apply(value);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                log.error("{} from {} failed unexpectedly: {}", context.apiKey().name, context.describeClient(),
+                    failure.toString(), failure);
+                response = request.getErrorResponse(0, failure).data();
+            }
+            responder.respond(response);
+        });
+    }
+
+    /** Client id, host (as "/address", Kafka's form) and API version. */
+    static ClientInfo client(RequestContext context) {
+        String host = context.clientAddress() instanceof InetSocketAddress a && a.getAddress() != null
+            ? a.getAddress().toString() : String.valueOf(context.clientAddress());
+        return new ClientInfo(context.clientId() == null ? "" : context.clientId(), host, context.apiVersion());
+    }
+}
