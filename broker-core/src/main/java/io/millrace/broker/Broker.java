@@ -20,6 +20,7 @@ import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.server.ApiRegistry;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
+import io.millrace.broker.server.handlers.AddOffsetsToTxnHandler;
 import io.millrace.broker.server.handlers.AddPartitionsToTxnHandler;
 import io.millrace.broker.server.handlers.AlterConfigsHandler;
 import io.millrace.broker.server.handlers.ApiVersionsHandler;
@@ -42,6 +43,7 @@ import io.millrace.broker.server.handlers.DescribeProducersHandler;
 import io.millrace.broker.server.handlers.DescribeTransactionsHandler;
 import io.millrace.broker.server.handlers.EndTxnHandler;
 import io.millrace.broker.server.handlers.ListTransactionsHandler;
+import io.millrace.broker.server.handlers.TxnOffsetCommitHandler;
 import io.millrace.broker.server.handlers.WriteTxnMarkersHandler;
 import io.millrace.broker.server.handlers.DescribeTopicPartitionsHandler;
 import io.millrace.broker.server.handlers.IncrementalAlterConfigsHandler;
@@ -189,6 +191,12 @@ public final class Broker implements AutoCloseable {
             GroupCoordinator groupCoordinator = groups.coordinator();
             transactions = TxnServices.start(config, topics, producerIds, clock);
             TxnServices txn = transactions;
+            // Markers in __consumer_offsets decide the offsets transactions committed there.
+            txn.markers().setListener((tp, producerId, commit) -> {
+                if (tp.topic().equals(OFFSETS_TOPIC)) {
+                    groupCoordinator.onTransactionCompleted(tp.partition(), producerId, commit);
+                }
+            });
             admin = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "millrace-admin");
                 t.setDaemon(true);
@@ -243,6 +251,8 @@ public final class Broker implements AutoCloseable {
             .add(new DescribeProducersHandler(topics))
             .add(new DescribeTransactionsHandler(txn.coordinator()))
             .add(new ListTransactionsHandler(txn.coordinator()))
+            .add(new AddOffsetsToTxnHandler(txn.coordinator(), groups, OFFSETS_TOPIC))
+            .add(new TxnOffsetCommitHandler(groups, topics, OFFSETS_TOPIC, txn.verifier()))
             .add(new CreateTopicsHandler(topics, config, admin))
             .add(new DeleteTopicsHandler(topics, admin))
             .add(new CreatePartitionsHandler(topics, config.nodeId(), admin))

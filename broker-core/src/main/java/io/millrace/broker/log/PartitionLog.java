@@ -149,9 +149,13 @@ public final class PartitionLog {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** Appends one record batch without a transaction-verification guard; see {@link #append(ByteBuffer, int, AppendOrigin, VerificationGuard)}. */
+    /**
+     * Appends one record batch without a transaction-verification guard (a coordinator's writes
+     * need none); see {@link #append(ByteBuffer, int, AppendOrigin, VerificationGuard)}.
+     */
     public AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin) {
-        return append(batch, leaderEpoch, origin, VerificationGuard.NONE);
+        return append(batch, leaderEpoch, origin,
+            origin == AppendOrigin.COORDINATOR ? VerificationGuard.DISABLED : VerificationGuard.NONE);
     }
 
     /**
@@ -159,7 +163,9 @@ public final class PartitionLog {
      *
      * <p>Validates the batch ({@link BatchValidator}) and, for a client's batch with a producer id,
      * the producer's sequence and transaction state ({@link ProducerStateTable}; a transactional
-     * batch that starts a transaction needs {@code guard} from {@link #startTxnVerification}). A
+     * batch that starts a transaction needs {@code guard} from {@link #startTxnVerification}); a
+     * coordinator's batch with a producer id (offsets committed in a transaction) is checked for its
+     * epoch and, unless the guard is {@link VerificationGuard#DISABLED}, the same guard. A
      * control batch from the coordinator must be a transaction marker: it closes the producer's
      * transaction, and an abort adds the transaction to the segment's {@link TxnIndex}. Assigns
      * offsets from the log end, stamps {@code leaderEpoch}, rolls the segment when due and writes
@@ -209,6 +215,9 @@ public final class PartitionLog {
             } else if (result == null && producerBatch && origin == AppendOrigin.CLIENT) {
                 result = producers.check(producerId, epoch, firstSeq, lastSeq, transactional, guard, name,
                     segments.logStartOffset(), cfg.timestampType() == TimestampType.LOG_APPEND_TIME);
+            } else if (result == null && producerBatch) {
+                result = producers.checkCoordinatorWrite(producerId, epoch, transactional, guard, name,
+                    segments.logStartOffset());
             }
             if (result == null) {
                 long base = segments.logEndOffset();

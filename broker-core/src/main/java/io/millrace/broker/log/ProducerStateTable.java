@@ -79,8 +79,7 @@ final class ProducerStateTable {
             return sequence;
         }
         boolean open = entry != null && entry.currentTxnFirstOffset != NO_TXN;
-        if (transactional && !open && guard != VerificationGuard.DISABLED
-                && (guard == VerificationGuard.NONE || guards.get(producerId) != guard)) {
+        if (opensUnverified(entry, producerId, transactional, guard)) {
             return AppendResult.failed(Errors.INVALID_TXN_STATE, "Transactional batch from producer " + producerId
                 + " (epoch " + epoch + ") would start a transaction on " + topicPartition + " that the transaction"
                 + " coordinator has not confirmed: the partition was not added to the transaction"
@@ -92,6 +91,34 @@ final class ProducerStateTable {
                 + entry.currentTxnFirstOffset + " is open", logStartOffset);
         }
         return null;
+    }
+
+    /**
+     * Checks a coordinator's data batch with a producer id (offsets committed within a transaction):
+     * no sequence rules, but a fenced epoch is refused, and so is a transactional batch that would
+     * open a transaction without the verification guard (unless {@code guard} is DISABLED).
+     */
+    AppendResult checkCoordinatorWrite(long producerId, short epoch, boolean transactional, VerificationGuard guard,
+                                       String topicPartition, long logStartOffset) {
+        Entry entry = producers.get(producerId);
+        if (entry != null && epoch < entry.epoch) {
+            return AppendResult.failed(Errors.INVALID_PRODUCER_EPOCH, "Producer " + producerId + " wrote to "
+                + topicPartition + " with epoch " + epoch + ", older than its current epoch " + entry.epoch
+                + " (fenced)", logStartOffset);
+        }
+        if (opensUnverified(entry, producerId, transactional, guard)) {
+            return AppendResult.failed(Errors.INVALID_TXN_STATE, "Transactional write of producer " + producerId
+                + " to " + topicPartition + " is not confirmed by the transaction coordinator, or its transaction"
+                + " ended meanwhile", logStartOffset);
+        }
+        return null;
+    }
+
+    /** Whether a transactional batch would open a transaction without the coordinator's confirmation. */
+    private boolean opensUnverified(Entry entry, long producerId, boolean transactional, VerificationGuard guard) {
+        boolean open = entry != null && entry.currentTxnFirstOffset != NO_TXN;
+        return transactional && !open && guard != VerificationGuard.DISABLED
+            && (guard == VerificationGuard.NONE || guards.get(producerId) != guard);
     }
 
     /** The idempotence rules; null when the sequence is acceptable. */

@@ -460,7 +460,8 @@ final class ClassicGroup extends AbstractGroup {
     }
 
     @Override
-    public void validateOffsetCommit(String memberId, String instanceId, int generationId, short apiVersion) {
+    public void validateOffsetCommit(String memberId, String instanceId, int generationId, short apiVersion,
+                                     boolean transactional) {
         if (state == DEAD) {
             throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
         }
@@ -473,11 +474,11 @@ final class ClassicGroup extends AbstractGroup {
                 throw Errors.ILLEGAL_GENERATION.exception("Generation " + generationId + " is not the current "
                     + "generation " + generation + " of group " + groupId());
             }
-        } else if (state != EMPTY) {
+        } else if (state != EMPTY && !transactional) {
             throw Errors.UNKNOWN_MEMBER_ID.exception("Group " + groupId() + " has active members; only they may "
                 + "commit offsets");
         }
-        if (state == COMPLETING_REBALANCE) {
+        if (state == COMPLETING_REBALANCE && !transactional) {
             throw Errors.REBALANCE_IN_PROGRESS.exception();
         }
     }

@@ -283,7 +283,8 @@ final class ConsumerGroup extends AbstractGroup {
     // ---- Group
 
     @Override
-    public void validateOffsetCommit(String memberId, String instanceId, int memberEpoch, short apiVersion) {
+    public void validateOffsetCommit(String memberId, String instanceId, int memberEpoch, short apiVersion,
+                                     boolean transactional) {
         if (memberEpoch < 0 && members.isEmpty()) {
             return; // a commit from outside the group while nobody consumes
         }
@@ -291,7 +292,7 @@ final class ConsumerGroup extends AbstractGroup {
         if (member == null) {
             throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId());
         }
-        if (apiVersion < 9) {
+        if (apiVersion < 9 && !transactional) {
             throw Errors.UNSUPPORTED_VERSION.exception("OffsetCommit version 9 or above must be used by members "
                 + "of consumer-protocol groups");
         }

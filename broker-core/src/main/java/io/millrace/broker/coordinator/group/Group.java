@@ -42,7 +42,19 @@ sealed interface Group permits AbstractGroup {
      *
      * @throws ApiException with the error the commit must fail with
      */
-    void validateOffsetCommit(String memberId, String instanceId, int generationOrEpoch, short apiVersion);
+    default void validateOffsetCommit(String memberId, String instanceId, int generationOrEpoch, short apiVersion) {
+        validateOffsetCommit(memberId, instanceId, generationOrEpoch, apiVersion, false);
+    }
+
+    /**
+     * Checks an OffsetCommit, or with {@code transactional} a TxnOffsetCommit (KIP-447: a producer
+     * commits offsets with its consumer's group metadata, and a zombie whose member id or generation
+     * is no longer current is refused; a commit without member id is allowed, as old clients send).
+     *
+     * @throws ApiException with the error the commit must fail with
+     */
+    void validateOffsetCommit(String memberId, String instanceId, int generationOrEpoch, short apiVersion,
+                              boolean transactional);
 
     /** Checks an OffsetFetch; {@code memberEpoch} is -1 and {@code memberId} null for non-members. */
     void validateOffsetFetch(String memberId, int memberEpoch);

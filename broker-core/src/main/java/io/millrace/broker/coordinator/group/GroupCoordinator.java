@@ -1,6 +1,7 @@
 package io.millrace.broker.coordinator.group;
 
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.log.VerificationGuard;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +32,8 @@ import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequest
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +64,7 @@ public final class GroupCoordinator {
     private final ClassicGroupManager classic;
     private final ConsumerGroupManager consumer;
     private final OffsetManager offsets;
+    private final TxnOffsetCommitter txnOffsets;
     private final GroupAdmin admin;
     private final PartitionState[] states;
     private Executor loader;
@@ -73,10 +77,22 @@ public final class GroupCoordinator {
         this.executor = executor;
         this.offsetsLog = offsetsLog;
         this.store = new GroupStore(offsetsLog.partitionCount(), topics);
-        this.ctx = new CoordinatorContext(config, clock, new Timers(executor), store, this::write, topics);
+        this.ctx = new CoordinatorContext(config, clock, new Timers(executor), store, new RecordWriter() {
+            @Override
+            public void write(int partition, List<GroupRecord> records, Consumer<Errors> done) {
+                GroupCoordinator.this.write(partition, records, done);
+            }
+
+            @Override
+            public void writeTransactional(int partition, List<GroupRecord> records, long producerId,
+                                           short producerEpoch, VerificationGuard guard, Consumer<Errors> done) {
+                GroupCoordinator.this.writeTransactional(partition, records, producerId, producerEpoch, guard, done);
+            }
+        }, topics);
         this.classic = new ClassicGroupManager(ctx);
         this.consumer = new ConsumerGroupManager(ctx);
         this.offsets = new OffsetManager(ctx);
+        this.txnOffsets = new TxnOffsetCommitter(ctx, offsets);
         this.admin = new GroupAdmin(ctx);
         this.states = new PartitionState[offsetsLog.partitionCount()];
         java.util.Arrays.fill(states, PartitionState.LOADING);
@@ -105,10 +121,37 @@ public final class GroupCoordinator {
         scheduleExpiry();
     }
 
+    /** What a replay found, applied on the coordinator thread in log order. */
+    private sealed interface Replayed {
+        record Plain(GroupRecord record) implements Replayed {
+        }
+
+        record Transactional(long producerId, GroupRecord record) implements Replayed {
+        }
+
+        record Marker(long producerId, boolean commit) implements Replayed {
+        }
+    }
+
     private void load(int partition) {
-        List<GroupRecord> records = new ArrayList<>();
+        List<Replayed> records = new ArrayList<>();
         try {
-            offsetsLog.replay(partition, records::add);
+            offsetsLog.replay(partition, new OffsetsLog.ReplaySink() {
+                @Override
+                public void record(GroupRecord record) {
+                    records.add(new Replayed.Plain(record));
+                }
+
+                @Override
+                public void transactionalRecord(long producerId, GroupRecord record) {
+                    records.add(new Replayed.Transactional(producerId, record));
+                }
+
+                @Override
+                public void marker(long producerId, boolean commit) {
+                    records.add(new Replayed.Marker(producerId, commit));
+                }
+            });
         } catch (java.io.IOException | RuntimeException e) {
             log.error("Could not load __consumer_offsets partition {}: {}. Its groups answer COORDINATOR_NOT_AVAILABLE "
                 + "until the broker restarts; check the disk and the broker log above.", partition, e.toString(), e);
@@ -117,8 +160,14 @@ public final class GroupCoordinator {
         }
         executor.execute(() -> {
             long now = clock.milliseconds();
-            for (GroupRecord r : records) {
-                store.replay(r, now);
+            for (Replayed r : records) {
+                if (r instanceof Replayed.Plain plain) {
+                    store.replay(plain.record(), now);
+                } else if (r instanceof Replayed.Transactional t && t.record() instanceof GroupRecord.OffsetCommit c) {
+                    store.replayTransactional(t.producerId(), c);
+                } else if (r instanceof Replayed.Marker m) {
+                    store.completeTransaction(partition, m.producerId(), m.commit(), now);
+                }
             }
             states[partition] = PartitionState.LOADED;
             int groups = 0;
@@ -189,6 +238,18 @@ public final class GroupCoordinator {
             }
             done.accept(error);
         });
+    }
+
+    private void writeTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
+                                    VerificationGuard guard, Consumer<Errors> done) {
+        offsetsLog.appendTransactional(partition, records, producerId, producerEpoch, guard, clock.milliseconds(),
+            error -> {
+                // A refusal by the producer state wrote nothing; any other failure may have left the log unsure.
+                if (error != Errors.NONE && error != Errors.INVALID_PRODUCER_EPOCH && error != Errors.INVALID_TXN_STATE) {
+                    reload(partition, error);
+                }
+                done.accept(error);
+            });
     }
 
     /** After a failed write: forget the partition's groups and read them back from what the log holds. */
@@ -285,9 +346,49 @@ public final class GroupCoordinator {
             f -> offsets.commit(client, request, f));
     }
 
+    /**
+     * TxnOffsetCommit: offsets committed within the producer's transaction, pending until its marker
+     * lands in the group's partition ({@link #onTransactionCompleted}).
+     *
+     * @param guard the verification guard of the group's {@code __consumer_offsets} partition (the
+     *              transaction coordinator confirmed it is part of the transaction)
+     */
+    public CompletableFuture<TxnOffsetCommitResponseData> commitTransactionalOffsets(
+            ClientInfo client, TxnOffsetCommitRequestData request, VerificationGuard guard) {
+        return submit(request.groupId(), true, e -> OffsetResponses.txnCommitError(request, e),
+            f -> txnOffsets.commit(client, request, guard, f));
+    }
+
+    /**
+     * A transaction marker of {@code producerId} is durable in {@code __consumer_offsets} partition
+     * {@code partition}: the offsets its transaction committed there take effect (commit) or are
+     * dropped (abort).
+     */
+    public void onTransactionCompleted(int partition, long producerId, boolean commit) {
+        executor.execute(() -> {
+            if (states[partition] != PartitionState.LOADED) {
+                return; // the load replays the marker
+            }
+            int count = store.completeTransaction(partition, producerId, commit, clock.milliseconds());
+            if (count > 0) {
+                log.debug("{} {} offset(s) of producer {}'s transaction on __consumer_offsets partition {}",
+                    commit ? "Committed" : "Dropped", count, producerId, partition);
+            }
+        });
+    }
+
     /** OffsetFetch for several groups (one per group of the request); topics by id when {@code byId}. */
     public CompletableFuture<List<OffsetFetchResponseGroup>> fetchOffsets(List<OffsetFetchRequestGroup> groups,
                                                                           boolean byId) {
+        return fetchOffsets(groups, byId, false);
+    }
+
+    /**
+     * OffsetFetch; with {@code requireStable} (KIP-447) partitions with offsets of an undecided
+     * transaction answer UNSTABLE_OFFSET_COMMIT.
+     */
+    public CompletableFuture<List<OffsetFetchResponseGroup>> fetchOffsets(List<OffsetFetchRequestGroup> groups,
+                                                                          boolean byId, boolean requireStable) {
         CompletableFuture<List<OffsetFetchResponseGroup>> future = new CompletableFuture<>();
         onLoop(future, () -> {
             List<OffsetFetchResponseGroup> out = new ArrayList<>();
@@ -297,7 +398,7 @@ public final class GroupCoordinator {
                 if (e != Errors.NONE) {
                     out.add(new OffsetFetchResponseGroup().setGroupId(g.groupId()).setErrorCode(e.code()));
                 } else {
-                    out.add(offsets.fetch(g, byId));
+                    out.add(offsets.fetch(g, byId, requireStable));
                     partitions.add(store.partitionFor(g.groupId()));
                 }
             }

@@ -24,6 +24,7 @@ import org.apache.kafka.common.utils.Utils;
 final class GroupStore {
 
     final OffsetStore offsets = new OffsetStore();
+    final PendingTxnOffsets pendingTxnOffsets = new PendingTxnOffsets();
     private final Map<String, Group> groups = new HashMap<>();
     private final int partitions;
     private final TopicsView topics;
@@ -61,6 +62,7 @@ final class GroupStore {
     /** Groups and offsets of one partition are forgotten (before reloading it). */
     void unload(int partition) {
         groups.values().removeIf(g -> g.partition() == partition);
+        pendingTxnOffsets.unload(groupId -> partitionFor(groupId) == partition);
         for (String group : new ArrayList<>(offsets.groups())) {
             if (partitionFor(group) == partition) {
                 offsets.removeGroup(group);
@@ -77,6 +79,23 @@ final class GroupStore {
         ConsumerGroup created = new ConsumerGroup(groupId, partitionFor(groupId), topics);
         groups.put(groupId, created);
         return created;
+    }
+
+    /** An offset commit written within a transaction of {@code producerId}: pending until the marker. */
+    void replayTransactional(long producerId, OffsetCommit record) {
+        pendingTxnOffsets.add(producerId, record);
+    }
+
+    /**
+     * The producer's transaction marker landed in {@code partition}: its pending offsets of the
+     * partition's groups become committed offsets (commit) or are dropped (abort). Returns how many.
+     */
+    int completeTransaction(int partition, long producerId, boolean commit, long nowMs) {
+        List<OffsetCommit> done = pendingTxnOffsets.complete(producerId, groupId -> partitionFor(groupId) == partition);
+        if (commit) {
+            done.forEach(r -> replay(r, nowMs));
+        }
+        return done.size();
     }
 
     /** Applies one record. */

@@ -49,7 +49,8 @@ final class OffsetManager {
 
     void commit(ClientInfo client, OffsetCommitRequestData request, CompletableFuture<OffsetCommitResponseData> future) {
         boolean byId = client.apiVersion() >= 10;
-        Errors groupError = validateCommit(request, client.apiVersion());
+        Errors groupError = validateCommit(request.groupId(), request.memberId(), request.groupInstanceId(),
+            request.generationIdOrMemberEpoch(), client.apiVersion(), false);
         long now = ctx.now();
         long expire = request.retentionTimeMs() == -1 ? -1 : now + request.retentionTimeMs();
         OffsetCommitResponseData response = new OffsetCommitResponseData();
@@ -64,7 +65,7 @@ final class OffsetManager {
                 rt.partitions().add(rp);
                 Errors error = groupError;
                 if (error == Errors.NONE) {
-                    error = checkPartition(topic, byId, p);
+                    error = checkPartition(topic, byId, p.partitionIndex(), p.committedMetadata());
                 }
                 if (error != Errors.NONE) {
                     rp.setErrorCode(error.code());
@@ -87,41 +88,47 @@ final class OffsetManager {
         });
     }
 
-    private Errors validateCommit(OffsetCommitRequestData request, short version) {
-        Group group = ctx.store.get(request.groupId());
+    /**
+     * Checks a commit against its group (creating a "simple" group for a commit from outside an
+     * unknown group); NONE when it may go ahead.
+     */
+    Errors validateCommit(String groupId, String memberId, String instanceId, int generation, short version,
+                          boolean transactional) {
+        Group group = ctx.store.get(groupId);
         try {
             if (group == null) {
-                if (request.generationIdOrMemberEpoch() >= 0) {
-                    return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+                if (generation >= 0) {
+                    return version >= 9 && !transactional ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
                 }
-                ctx.store.put(new ClassicGroup(request.groupId(), ctx.store.partitionFor(request.groupId()),
-                    ctx.now()));
+                ctx.store.put(new ClassicGroup(groupId, ctx.store.partitionFor(groupId), ctx.now()));
                 return Errors.NONE;
             }
-            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(),
-                request.generationIdOrMemberEpoch(), version);
+            group.validateOffsetCommit(memberId, instanceId, generation, version, transactional);
             return Errors.NONE;
         } catch (ApiException e) {
             return Errors.forException(e);
         }
     }
 
-    private Errors checkPartition(TopicsView.Topic topic, boolean byId, OffsetCommitRequestPartition p) {
+    Errors checkPartition(TopicsView.Topic topic, boolean byId, int partition, String metadata) {
         if (topic == null) {
             return byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
-        if (p.partitionIndex() < 0 || p.partitionIndex() >= topic.partitions()) {
+        if (partition < 0 || partition >= topic.partitions()) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
         }
-        String metadata = p.committedMetadata();
         if (metadata != null && metadata.length() > ctx.config.offsetMetadataMaxBytes()) {
             return Errors.OFFSET_METADATA_TOO_LARGE;
         }
         return Errors.NONE;
     }
 
-    /** The committed offsets of one group; unknown partitions get offset -1. */
-    OffsetFetchResponseGroup fetch(OffsetFetchRequestGroup request, boolean byId) {
+    /**
+     * The committed offsets of one group; unknown partitions get offset -1. With {@code requireStable}
+     * a partition with an offset committed in a transaction still open gets UNSTABLE_OFFSET_COMMIT
+     * (the client retries until the transaction ended).
+     */
+    OffsetFetchResponseGroup fetch(OffsetFetchRequestGroup request, boolean byId, boolean requireStable) {
         OffsetFetchResponseGroup response = new OffsetFetchResponseGroup().setGroupId(request.groupId());
         Group group = ctx.store.get(request.groupId());
         boolean nothingCommitted = group == null;
@@ -150,7 +157,7 @@ final class OffsetManager {
                     response.topics().add(created);
                     return created;
                 });
-                rt.partitions().add(partition(tp.partition(), o));
+                rt.partitions().add(stable(request.groupId(), tp, partition(tp.partition(), o), requireStable));
             });
             return response;
         }
@@ -163,11 +170,21 @@ final class OffsetManager {
                 if (name == null) {
                     rt.partitions().add(partition(p, null).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
                 } else {
-                    rt.partitions().add(partition(p, offsets.get(new TopicPartition(name, p))));
+                    TopicPartition tp = new TopicPartition(name, p);
+                    rt.partitions().add(stable(request.groupId(), tp, partition(p, offsets.get(tp)), requireStable));
                 }
             }
         }
         return response;
+    }
+
+    private OffsetFetchResponsePartitions stable(String groupId, TopicPartition tp, OffsetFetchResponsePartitions p,
+                                                 boolean requireStable) {
+        if (requireStable && ctx.store.pendingTxnOffsets.isPending(groupId, tp)) {
+            return p.setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code()).setCommittedOffset(-1)
+                .setCommittedLeaderEpoch(-1).setMetadata("");
+        }
+        return p;
     }
 
     private static OffsetFetchResponsePartitions partition(int partition, OffsetAndMetadata o) {

@@ -1,9 +1,9 @@
 package io.millrace.broker.coordinator.group;
 
 import io.millrace.broker.log.AppendOrigin;
+import io.millrace.broker.coordinator.PartitionRecords;
 import io.millrace.broker.log.AppendResult;
-import io.millrace.broker.log.FileSlice;
-import io.millrace.broker.log.LogReadResult;
+import io.millrace.broker.log.VerificationGuard;
 import io.millrace.broker.replication.Partition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -24,14 +24,15 @@ import org.slf4j.LoggerFactory;
  * {@code __consumer_offsets} over the broker's own partitions: records become uncompressed
  * RecordBatch v2 batches (key and value from {@link GroupRecordSerde}, no producer id) appended
  * with {@link AppendOrigin#COORDINATOR}; records that do not fit one batch of the topic's
- * {@code max.message.bytes} are split over several. Durability comes from the partition's
+ * {@code max.message.bytes} are split over several; offsets committed within a transaction are one
+ * transactional batch of the producer, which the transaction's marker commits or aborts (replay
+ * reports both). Durability comes from the partition's
  * group commit. Appends happen on the coordinator thread only, so each partition's writes are
  * ordered; completions hop back to that thread through the executor.
  */
 public final class PartitionOffsetsLog implements OffsetsLog {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionOffsetsLog.class);
-    private static final int READ_CHUNK_BYTES = 1 << 20;
 
     private final List<? extends Partition> partitions;
     private final CoordinatorExecutor executor;
@@ -50,12 +51,26 @@ public final class PartitionOffsetsLog implements OffsetsLog {
 
     @Override
     public void append(int partition, List<GroupRecord> records, long timestampMs, Consumer<Errors> done) {
+        write(partition, batches(records, timestampMs, partitions.get(partition).config().maxMessageBytes()),
+            VerificationGuard.DISABLED, records.size(), done);
+    }
+
+    @Override
+    public void appendTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
+                                    VerificationGuard guard, long timestampMs, Consumer<Errors> done) {
+        // One batch, however large: a transaction's offsets of one group are all-or-nothing.
+        write(partition, batches(records, timestampMs, Integer.MAX_VALUE, producerId, producerEpoch), guard,
+            records.size(), done);
+    }
+
+    private void write(int partition, List<ByteBuffer> batches, VerificationGuard guard, int count,
+                       Consumer<Errors> done) {
         Partition p = partitions.get(partition);
         long lastOffset = -1;
-        for (ByteBuffer batch : batches(records, timestampMs, p.config().maxMessageBytes())) {
-            AppendResult result = p.append(batch, AppendOrigin.COORDINATOR);
+        for (ByteBuffer batch : batches) {
+            AppendResult result = p.append(batch, AppendOrigin.COORDINATOR, guard);
             if (!result.succeeded()) {
-                log.error("Could not append {} group record(s) to {}: {} {}", records.size(), p.topicPartition(),
+                log.error("Could not append {} group record(s) to {}: {} {}", count, p.topicPartition(),
                     result.error().name(), result.errorMessage() == null ? "" : result.errorMessage());
                 executor.execute(() -> done.accept(result.error()));
                 return;
@@ -78,6 +93,13 @@ public final class PartitionOffsetsLog implements OffsetsLog {
 
     /** Packs records into as few batches as fit {@code maxBatchBytes} (one record per batch at least). */
     static List<ByteBuffer> batches(List<GroupRecord> records, long timestampMs, int maxBatchBytes) {
+        return batches(records, timestampMs, maxBatchBytes, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
+    }
+
+    /** As {@link #batches(List, long, int)}; with a producer id the batches are transactional. */
+    static List<ByteBuffer> batches(List<GroupRecord> records, long timestampMs, int maxBatchBytes, long producerId,
+                                    short producerEpoch) {
+        boolean transactional = producerId != RecordBatch.NO_PRODUCER_ID;
         List<ByteBuffer> out = new ArrayList<>();
         MemoryRecordsBuilder builder = null;
         for (GroupRecord r : records) {
@@ -91,7 +113,7 @@ public final class PartitionOffsetsLog implements OffsetsLog {
                 int size = Math.max(maxBatchBytes, 256);
                 builder = new MemoryRecordsBuilder(ByteBuffer.allocate(Math.min(size, 64 * 1024)),
                     RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE, TimestampType.CREATE_TIME, 0L, timestampMs,
-                    RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, false,
+                    producerId, producerEpoch, transactional ? 0 : RecordBatch.NO_SEQUENCE, transactional, false,
                     RecordBatch.NO_PARTITION_LEADER_EPOCH, size);
             }
             builder.append(timestampMs, key, value);
@@ -103,52 +125,28 @@ public final class PartitionOffsetsLog implements OffsetsLog {
     }
 
     @Override
-    public void replay(int partition, Consumer<GroupRecord> sink) throws IOException {
+    public void replay(int partition, ReplaySink sink) throws IOException {
         Partition p = partitions.get(partition);
-        long offset = p.logStartOffset();
-        long end = p.highWatermark();
-        while (offset < end) {
-            LogReadResult read = p.read(offset, READ_CHUNK_BYTES, true);
-            if (read.error() != Errors.NONE) {
-                throw new IOException("reading " + p.topicPartition() + " at offset " + offset + " failed: "
-                    + read.error().name());
-            }
-            FileSlice slice = read.records();
-            if (slice.sizeInBytes() == 0) {
-                break;
-            }
-            ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
-            long position = slice.position();
-            while (bytes.hasRemaining()) {
-                int n = slice.channel().read(bytes, position + bytes.position());
-                if (n < 0) {
-                    throw new IOException("unexpected end of " + p.topicPartition() + " at offset " + offset);
+        PartitionRecords.replay(p, (batch, record) -> {
+            if (batch.isControlBatch()) {
+                ControlRecordType type = ControlRecordType.parse(record.key());
+                if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                    sink.marker(batch.producerId(), type == ControlRecordType.COMMIT);
                 }
+                return;
             }
-            bytes.flip();
-            long next = offset;
-            for (RecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
-                next = batch.nextOffset();
-                if (batch.isControlBatch()) {
-                    continue;
-                }
-                for (Record record : batch) {
-                    if (record.offset() < offset || !record.hasKey()) {
-                        continue;
-                    }
-                    GroupRecord decoded = GroupRecordSerde.decode(record.key(), record.value());
-                    if (decoded == null) {
-                        log.warn("Skipping a record of unknown type at {} offset {} (written by a newer broker?)",
-                            p.topicPartition(), record.offset());
-                    } else {
-                        sink.accept(decoded);
-                    }
-                }
+            if (!record.hasKey()) {
+                return;
             }
-            if (next == offset) {
-                throw new IOException("no complete record batch at " + p.topicPartition() + " offset " + offset);
+            GroupRecord decoded = GroupRecordSerde.decode(record.key(), record.value());
+            if (decoded == null) {
+                log.warn("Skipping a record of unknown type at {} offset {} (written by a newer broker?)",
+                    p.topicPartition(), record.offset());
+            } else if (batch.isTransactional()) {
+                sink.transactionalRecord(batch.producerId(), decoded);
+            } else {
+                sink.record(decoded);
             }
-            offset = next;
-        }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.millrace.broker.coordinator.group;
 
+import io.millrace.broker.log.VerificationGuard;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.common.protocol.Errors;
@@ -13,4 +14,8 @@ import org.apache.kafka.common.protocol.Errors;
 interface RecordWriter {
 
     void write(int partition, List<GroupRecord> records, Consumer<Errors> done);
+
+    /** Writes offset commits within the producer's transaction ({@link OffsetsLog#appendTransactional}). */
+    void writeTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
+                            VerificationGuard guard, Consumer<Errors> done);
 }

@@ -15,13 +15,12 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator (v0-6, batched keys from v4): this node coordinates every group. Transaction
- * coordinators are not available yet (COORDINATOR_NOT_AVAILABLE with a message saying so), and
- * share groups are not supported (INVALID_REQUEST).
+ * FindCoordinator (v0-6, batched keys from v4): this node coordinates every group and every
+ * transactional id (an empty transactional id is INVALID_REQUEST, as in Kafka). Share groups are not
+ * supported (INVALID_REQUEST).
  */
 public final class FindCoordinatorHandler extends VersionedHandler<FindCoordinatorRequest> {
 
-    static final String NO_TRANSACTIONS = "transactions are not supported by this Millrace version yet";
     static final String NO_SHARE_GROUPS = "share groups are not supported by this Millrace version";
 
     private final ClusterInfo cluster;
@@ -54,12 +53,13 @@ public final class FindCoordinatorHandler extends VersionedHandler<FindCoordinat
         Coordinator c = new Coordinator().setKey(key);
         Errors error;
         String message;
-        if (keyType == CoordinatorType.GROUP.id()) {
+        boolean transaction = keyType == CoordinatorType.TRANSACTION.id();
+        if (keyType == CoordinatorType.GROUP.id() || (transaction && key != null && !key.isEmpty())) {
             return c.setErrorCode(Errors.NONE.code()).setNodeId(cluster.nodeId()).setHost(self.host())
                 .setPort(self.port());
-        } else if (keyType == CoordinatorType.TRANSACTION.id()) {
-            error = Errors.COORDINATOR_NOT_AVAILABLE;
-            message = NO_TRANSACTIONS;
+        } else if (transaction) {
+            error = Errors.INVALID_REQUEST;
+            message = "the transactional id is empty";
         } else if (keyType == CoordinatorType.SHARE.id()) {
             error = Errors.INVALID_REQUEST;
             message = NO_SHARE_GROUPS;

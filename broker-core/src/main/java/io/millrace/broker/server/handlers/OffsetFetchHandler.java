@@ -16,8 +16,9 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
 /**
  * OffsetFetch (v1-10): one group before v8, several from v8, topics by id from v10, members of
  * consumer-protocol groups checked from v9. Partitions without a committed offset get -1. Only
- * durable commits are returned. There are no transactions yet, so {@code RequireStable} never
- * finds a pending commit.
+ * durable commits are returned. With {@code RequireStable} (v7+, KIP-447) a partition whose offset
+ * was committed in a transaction that is still open answers UNSTABLE_OFFSET_COMMIT, which the
+ * consumer retries.
  */
 public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchRequest> {
 
@@ -32,7 +33,8 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
     public void handle(RequestContext context, OffsetFetchRequest request, Responder responder) {
         short version = context.apiVersion();
         List<OffsetFetchRequestGroup> requested = request.groups();
-        GroupReplies.answer(groups.fetchOffsets(requested, OffsetFetchRequest.useTopicIds(version)), context,
+        GroupReplies.answer(groups.fetchOffsets(requested, OffsetFetchRequest.useTopicIds(version),
+                version >= 7 && request.data().requireStable()), context,
             request, responder, fetched -> {
                 List<OffsetFetchResponseGroup> answer = new ArrayList<>(fetched.size());
                 for (int i = 0; i < fetched.size(); i++) {

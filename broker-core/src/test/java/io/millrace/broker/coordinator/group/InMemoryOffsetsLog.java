@@ -1,5 +1,6 @@
 package io.millrace.broker.coordinator.group;
 
+import io.millrace.broker.log.VerificationGuard;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,18 @@ import org.apache.kafka.common.protocol.Errors;
  */
 final class InMemoryOffsetsLog implements OffsetsLog {
 
-    /** One stored record: its encoded key and value (null for a tombstone). */
-    record Entry(byte[] key, byte[] value) {
+    /**
+     * One stored record: its encoded key and value (null for a tombstone) and the producer of the
+     * transaction that wrote it (-1: none); or, with a null key, a transaction marker of that producer.
+     */
+    record Entry(byte[] key, byte[] value, long producerId, boolean commit) {
+        Entry(byte[] key, byte[] value) {
+            this(key, value, -1L, false);
+        }
+
+        boolean isMarker() {
+            return key == null;
+        }
     }
 
     private final int partitions;
@@ -56,14 +67,24 @@ final class InMemoryOffsetsLog implements OffsetsLog {
         now.forEach(Runnable::run);
     }
 
-    /** Every record of a partition, decoded. */
+    /** Every record of a partition, decoded (markers left out). */
     List<GroupRecord> records(int partition) {
         List<GroupRecord> out = new ArrayList<>();
         for (Entry e : entries.get(partition)) {
-            out.add(GroupRecordSerde.decode(ByteBuffer.wrap(e.key()), e.value() == null ? null
-                : ByteBuffer.wrap(e.value())));
+            if (!e.isMarker()) {
+                out.add(decode(e));
+            }
         }
         return out;
+    }
+
+    private static GroupRecord decode(Entry e) {
+        return GroupRecordSerde.decode(ByteBuffer.wrap(e.key()), e.value() == null ? null : ByteBuffer.wrap(e.value()));
+    }
+
+    /** A transaction marker of {@code producerId} lands in the partition. */
+    void marker(int partition, long producerId, boolean commit) {
+        entries.get(partition).add(new Entry(null, null, producerId, commit));
     }
 
     int size(int partition) {
@@ -90,6 +111,22 @@ final class InMemoryOffsetsLog implements OffsetsLog {
     }
 
     @Override
+    public void appendTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
+                                    VerificationGuard guard, long timestampMs, Consumer<Errors> done) {
+        if (nextFailure != null) {
+            Errors error = nextFailure;
+            nextFailure = null;
+            executor.execute(() -> done.accept(error));
+            return;
+        }
+        for (GroupRecord r : records) {
+            entries.get(partition).add(new Entry(GroupRecordSerde.key(r), GroupRecordSerde.value(r), producerId,
+                false));
+        }
+        completeWhenDurable(() -> done.accept(Errors.NONE));
+    }
+
+    @Override
     public void afterDurable(int partition, Consumer<Errors> done) {
         completeWhenDurable(() -> done.accept(Errors.NONE));
     }
@@ -103,7 +140,15 @@ final class InMemoryOffsetsLog implements OffsetsLog {
     }
 
     @Override
-    public void replay(int partition, Consumer<GroupRecord> sink) {
-        records(partition).forEach(sink);
+    public void replay(int partition, ReplaySink sink) {
+        for (Entry e : entries.get(partition)) {
+            if (e.isMarker()) {
+                sink.marker(e.producerId(), e.commit());
+            } else if (e.producerId() >= 0) {
+                sink.transactionalRecord(e.producerId(), decode(e));
+            } else {
+                sink.record(decode(e));
+            }
+        }
     }
 }
