@@ -21,6 +21,7 @@ final class KafkaCli {
     static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
     static final String GET_OFFSET_SHELL = "org.apache.kafka.tools.GetOffsetShell";
     static final String CONSUMER_GROUP_COMMAND = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
+    static final String TRANSACTIONS_COMMAND = "org.apache.kafka.tools.TransactionsCommand";
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 

@@ -64,7 +64,7 @@ final class ProducerStateLoader {
         }
         int rebuilt = replay(segments, table, replayFrom, logEnd, nowMs, rebuildFrom);
         table.onDurable(logEnd); // recovery made everything present durable
-        if (rebuildFrom != Long.MAX_VALUE) {
+        if (rebuilt > 0) {
             LOG.info("{}: rebuilt the aborted-transaction indexes from offset {} ({} aborted transactions)", tp,
                 rebuildFrom, rebuilt);
         }

@@ -1,0 +1,116 @@
+package io.millrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Flink's exactly-once recovery: a writer process opens a transaction, records its producer id and
+ * epoch and is killed with SIGKILL; a new process commits the transaction by that (producer id,
+ * epoch) without InitProducerId, also after a kill -9 and restart of the broker in between. The
+ * records then become visible to read_committed exactly once. The transaction timeout is long, as
+ * Flink sets it, and the broker checks for timed-out transactions every second: it must not abort
+ * the transaction early.
+ */
+@ExtendWith(BrokerLogOnFailure.class)
+class ResumeTransactionIT {
+
+    private static final int RECORDS = 25;
+    private static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private BrokerProcess broker;
+    private final List<TestJvm> jvms = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        jvms.forEach(TestJvm::close);
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @ParameterizedTest(name = "broker restarted before the commit: {0}")
+    @ValueSource(booleans = {false, true})
+    void aNewProcessCommitsTheTransactionOfAKilledWriterByItsProducerIdAndEpoch(boolean restartBroker) {
+        broker = BrokerProcess.builder(ResumeTransactionIT.class.getSimpleName())
+            .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
+            .start();
+        String topic = "resume-" + restartBroker;
+        String txnId = "flink-sink-" + restartBroker;
+        Clients.createTopic(broker.bootstrap(), topic, 1, Map.of());
+
+        List<String> writerOut = new CopyOnWriteArrayList<>();
+        TestJvm writer = TestJvm.start("writer", OpenTransactionMain.class,
+            List.of(broker.bootstrap(), txnId, topic, String.valueOf(RECORDS), TRANSACTION_TIMEOUT_MS), writerOut::add);
+        jvms.add(writer);
+        String open = Await.value("the writer's transaction is open", Duration.ofSeconds(90),
+            () -> writerOut.stream().filter(l -> l.startsWith("OPEN ")).findFirst().orElse(null),
+            line -> line != null || !writer.isAlive());
+        assertThat(open).as(writer.stderrTail()).isNotNull();
+        String[] fields = open.split(" ");
+        writer.kill9();
+
+        if (restartBroker) {
+            broker.kill9();
+            broker.restart();
+        }
+        assertThat(committed(topic)).as("nothing is visible before the commit").isEmpty();
+        assertThat(describe(txnId).state()).as("the transaction waits for its owner; no early abort")
+            .isEqualTo(TransactionState.ONGOING);
+
+        List<String> resumeOut = new CopyOnWriteArrayList<>();
+        TestJvm resumer = TestJvm.start("resumer", ResumeTransactionMain.class,
+            List.of(broker.bootstrap(), txnId, fields[1], fields[2]), resumeOut::add);
+        jvms.add(resumer);
+        Await.until("the resumed transaction is committed", Duration.ofSeconds(90),
+            () -> resumeOut.contains("COMMITTED") || resumeOut.stream().anyMatch(l -> l.startsWith("FAILED"))
+                || !resumer.isAlive());
+        assertThat(resumeOut).as(resumer.stderrTail()).contains("COMMITTED");
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+            expected.add("resumed-" + i);
+        }
+        assertThat(committed(topic)).containsExactlyElementsOf(expected);
+        assertThat(describe(txnId).state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
+    }
+
+    private TransactionDescription describe(String txnId) {
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            return Clients.await(admin.describeTransactions(List.of(txnId)).description(txnId));
+        }
+    }
+
+    /** What read_committed sees of the topic, read up to its last stable offset. */
+    private List<String> committed(String topic) {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            Await.until("read_committed reads to " + end, Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
+                return consumer.position(tp) >= end;
+            });
+        }
+        return out;
+    }
+}
