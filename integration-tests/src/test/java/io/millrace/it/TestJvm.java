@@ -75,6 +75,11 @@ final class TestJvm implements AutoCloseable {
         waitFor(Duration.ofSeconds(30));
     }
 
+    /** Sends SIGKILL without waiting (safe from the stdout listener, so the kill lands right after a line). */
+    void kill9Now() {
+        process.destroyForcibly();
+    }
+
     /** Asks the process to stop (SIGTERM) and waits for it. */
     void stop() {
         process.destroy();
