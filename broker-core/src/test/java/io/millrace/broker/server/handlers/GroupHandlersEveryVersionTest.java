@@ -298,42 +298,7 @@ class GroupHandlersEveryVersionTest {
 
     private AbstractResponse roundTrip(ApiHandler<? extends AbstractRequest> handler, ApiKeys key, ApiMessage data,
                                        short version) {
-        return roundTripTyped(handler, key, data, version);
-    }
-
-    @SuppressWarnings("unchecked")
-    private <R extends AbstractRequest> AbstractResponse roundTripTyped(ApiHandler<?> handler, ApiKeys key,
-                                                                       ApiMessage data, short version) {
-        R request = WireRoundTrip.request(key, data, version);
-        CompletableFuture<ApiMessage> answer = new CompletableFuture<>();
-        ((ApiHandler<R>) handler).handle(fixture.context(request), request, new Responder() {
-            @Override
-            public void respond(ApiMessage response) {
-                if (!answer.complete(response)) {
-                    throw new AssertionError("answered twice");
-                }
-            }
-
-            @Override
-            public void respond(ApiMessage response, short v) {
-                respond(response);
-            }
-
-            @Override
-            public void respondNothing() {
-                answer.completeExceptionally(new AssertionError("no response"));
-            }
-
-            @Override
-            public void closeConnection(String reason) {
-                answer.completeExceptionally(new AssertionError(reason));
-            }
-        });
-        try {
-            return WireRoundTrip.response(key, answer.get(30, TimeUnit.SECONDS), version);
-        } catch (Exception e) {
-            throw new AssertionError(key + " v" + version + " was not answered: " + e, e);
-        }
+        return WireRoundTrip.call(fixture, handler, key, data, version);
     }
 
     private static ClusterInfo cluster() {

@@ -2,6 +2,8 @@ package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.broker.server.ApiHandler;
+import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.network.ResponseEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -13,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -45,6 +49,45 @@ final class WireRoundTrip {
         ByteBuffer bytes = ByteBuffer.wrap(concat(pieces));
         assertThat(bytes.getInt()).as("size prefix").isEqualTo(bytes.remaining());
         return AbstractResponse.parseResponse(bytes, header);
+    }
+
+    /**
+     * Sends {@code data} at {@code version} through the wire format to {@code handler} and returns the
+     * response as a client reads it, waiting (bounded) for handlers that answer from another thread.
+     */
+    @SuppressWarnings("unchecked")
+    static <R extends AbstractRequest> AbstractResponse call(AdminHandlerFixture fixture, ApiHandler<?> handler,
+                                                            ApiKeys key, ApiMessage data, short version) {
+        R request = request(key, data, version);
+        CompletableFuture<ApiMessage> answer = new CompletableFuture<>();
+        ((ApiHandler<R>) handler).handle(fixture.context(request), request, new Responder() {
+            @Override
+            public void respond(ApiMessage response) {
+                if (!answer.complete(response)) {
+                    throw new AssertionError("answered twice");
+                }
+            }
+
+            @Override
+            public void respond(ApiMessage response, short v) {
+                respond(response);
+            }
+
+            @Override
+            public void respondNothing() {
+                answer.completeExceptionally(new AssertionError("no response"));
+            }
+
+            @Override
+            public void closeConnection(String reason) {
+                answer.completeExceptionally(new AssertionError(reason));
+            }
+        });
+        try {
+            return response(key, answer.get(30, TimeUnit.SECONDS), version);
+        } catch (Exception e) {
+            throw new AssertionError(key + " v" + version + " was not answered: " + e, e);
+        }
     }
 
     private static byte[] concat(List<Object> pieces) {
