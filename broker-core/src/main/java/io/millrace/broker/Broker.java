@@ -6,7 +6,7 @@ import io.millrace.broker.common.config.ConfigLoader;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
 import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
-import io.millrace.broker.coordinator.group.ThreadCoordinatorExecutor;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
 import io.millrace.broker.extension.BrokerExtensions;
@@ -114,7 +114,7 @@ public final class Broker implements AutoCloseable {
                     LogConfig.SEGMENT_BYTES, String.valueOf(groupConfig.offsetsTopicSegmentBytes()),
                     // Compaction, not time, bounds this topic: committed offsets of live groups never age out.
                     LogConfig.RETENTION_MS, "-1"));
-            ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor();
+            ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
             ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "millrace-group-loader");
                 t.setDaemon(true);

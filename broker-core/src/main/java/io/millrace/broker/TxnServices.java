@@ -5,7 +5,7 @@ import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.coordinator.txn.PartitionMarkerWriter;
 import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
-import io.millrace.broker.coordinator.txn.ThreadTxnExecutor;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.txn.TransactionCoordinator;
 import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
 import io.millrace.broker.log.LogConfig;
@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
  * the {@code millrace-txn-loader} thread while the coordinator thread starts.
  */
 record TxnServices(TransactionCoordinator coordinator, PartitionMarkerWriter markers, boolean verification,
-                   ThreadTxnExecutor loop, ExecutorService loader) implements AutoCloseable {
+                   ThreadCoordinatorExecutor loop, ExecutorService loader) implements AutoCloseable {
 
     static TxnServices start(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds, Clock clock) {
         TxnCoordinatorConfig txnConfig = TxnCoordinatorConfig.from(config);
@@ -31,7 +31,7 @@ record TxnServices(TransactionCoordinator coordinator, PartitionMarkerWriter mar
                 LogConfig.SEGMENT_BYTES, String.valueOf(txnConfig.stateSegmentBytes()),
                 // Compaction, not time, bounds this topic: the state of live transactional ids never ages out.
                 LogConfig.RETENTION_MS, "-1"));
-        ThreadTxnExecutor loop = new ThreadTxnExecutor();
+        ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor("millrace-txn-coordinator");
         ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "millrace-txn-loader");
             t.setDaemon(true);

@@ -46,7 +46,9 @@ class CompactionConcurrencyTest {
 
     @Test
     void readersSeeAConsistentLogWhileTheCleanerThreadCompactsIt() throws Exception {
-        PartitionLog log = logs.create("state", 0, compacted(LogConfig.SEGMENT_BYTES, "1024"));
+        // Replaced segments stay open for reads in flight for file.delete.delay.ms (0 elsewhere in tests).
+        PartitionLog log = logs.create("state", 0,
+            compacted(LogConfig.SEGMENT_BYTES, "1024", LogConfig.FILE_DELETE_DELAY_MS, "10000"));
         Map<String, Integer> lastWritten = new ConcurrentHashMap<>();
         List<String> problems = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -93,7 +95,8 @@ class CompactionConcurrencyTest {
         }
 
         // Roll so everything written is cleanable, then wait for the cleaner to catch up.
-        log.updateConfig(compacted(LogConfig.SEGMENT_BYTES, "1024", LogConfig.SEGMENT_MS, "1"));
+        log.updateConfig(compacted(LogConfig.SEGMENT_BYTES, "1024", LogConfig.SEGMENT_MS, "1",
+            LogConfig.FILE_DELETE_DELAY_MS, "10000"));
         logs.clock.advanceMs(2);
         TestLogs.append(log, TestBatches.keyed(logs.clock.milliseconds(), "end", "end"));
         TestLogs.awaitDurable(log);

@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.group;
 
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import io.millrace.broker.log.AppendOrigin;
 import io.millrace.broker.coordinator.PartitionRecords;
 import io.millrace.broker.log.AppendResult;

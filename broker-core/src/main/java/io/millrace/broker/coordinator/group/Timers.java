@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.group;
 
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import java.util.HashMap;
 import java.util.Map;
 

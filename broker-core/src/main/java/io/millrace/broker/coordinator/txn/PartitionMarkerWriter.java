@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.log.AppendOrigin;
 import io.millrace.broker.log.AppendResult;
@@ -29,11 +31,11 @@ public final class PartitionMarkerWriter implements TxnMarkerWriter {
     }
 
     private final TopicManager topics;
-    private final TxnExecutor executor;
+    private final CoordinatorExecutor executor;
     private final Clock clock;
     private volatile Listener listener = (tp, producerId, commit) -> { };
 
-    public PartitionMarkerWriter(TopicManager topics, TxnExecutor executor, Clock clock) {
+    public PartitionMarkerWriter(TopicManager topics, CoordinatorExecutor executor, Clock clock) {
         this.topics = topics;
         this.executor = executor;
         this.clock = clock;

@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.coordinator.PartitionRecords;
 import io.millrace.broker.log.AppendOrigin;
@@ -26,10 +28,10 @@ public final class PartitionTxnStateLog implements TxnStateLog {
     private static final Logger log = LoggerFactory.getLogger(PartitionTxnStateLog.class);
 
     private final List<? extends Partition> partitions;
-    private final TxnExecutor executor;
+    private final CoordinatorExecutor executor;
     private final Clock clock;
 
-    public PartitionTxnStateLog(List<? extends Partition> partitions, TxnExecutor executor, Clock clock) {
+    public PartitionTxnStateLog(List<? extends Partition> partitions, CoordinatorExecutor executor, Clock clock) {
         this.partitions = List.copyOf(partitions);
         this.executor = executor;
         this.clock = clock;

@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import io.millrace.broker.common.Clock;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *       transactions found decided but unfinished get their markers written again.</li>
  * </ul>
  *
- * <p>Threading: every public method hands its work to the {@link TxnExecutor} (one coordinator
+ * <p>Threading: every public method hands its work to the {@link CoordinatorExecutor} (one coordinator
  * thread); callbacks run there and must only hand results off.
  */
 public final class TransactionCoordinator {
@@ -72,7 +74,7 @@ public final class TransactionCoordinator {
 
     private final TxnCoordinatorConfig config;
     private final Clock clock;
-    private final TxnExecutor executor;
+    private final CoordinatorExecutor executor;
     private final TxnStore store;
     private final TxnCompletion completion;
     private final LongSupplier producerIds;
@@ -81,7 +83,7 @@ public final class TransactionCoordinator {
     /**
      * @param producerIds hands out new producer ids (may touch the disk; called on the coordinator thread)
      */
-    public TransactionCoordinator(TxnCoordinatorConfig config, Clock clock, TxnExecutor executor,
+    public TransactionCoordinator(TxnCoordinatorConfig config, Clock clock, CoordinatorExecutor executor,
                                   TxnStateLog stateLog, TxnMarkerWriter markers, LongSupplier producerIds) {
         this.config = config;
         this.clock = clock;

@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import io.millrace.broker.common.Clock;
 import java.util.HashSet;
 import java.util.Set;
@@ -28,11 +30,11 @@ final class TxnCompletion {
 
     private final TxnStore store;
     private final TxnMarkerWriter writer;
-    private final TxnExecutor executor;
+    private final CoordinatorExecutor executor;
     private final Clock clock;
     private final long retryBackoffMs;
 
-    TxnCompletion(TxnStore store, TxnMarkerWriter writer, TxnExecutor executor, Clock clock, long retryBackoffMs) {
+    TxnCompletion(TxnStore store, TxnMarkerWriter writer, CoordinatorExecutor executor, Clock clock, long retryBackoffMs) {
         this.store = store;
         this.writer = writer;
         this.executor = executor;

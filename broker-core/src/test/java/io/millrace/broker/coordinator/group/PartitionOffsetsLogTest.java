@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.group;
 
+import io.millrace.broker.coordinator.ManualCoordinatorExecutor;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.common.ManualClock;

@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,7 @@ import org.apache.kafka.common.protocol.Errors;
 final class InMemoryTxnStateLog implements TxnStateLog {
 
     private final List<List<Map.Entry<String, TxnRecord>>> partitions = new ArrayList<>();
-    private TxnExecutor executor;
+    private CoordinatorExecutor executor;
     Errors failing = Errors.NONE;
 
     InMemoryTxnStateLog(int partitions) {
@@ -21,7 +23,7 @@ final class InMemoryTxnStateLog implements TxnStateLog {
     }
 
     /** Completions run on this executor (a restarted coordinator gets a new one). */
-    void useExecutor(TxnExecutor executor) {
+    void useExecutor(CoordinatorExecutor executor) {
         this.executor = executor;
     }
 

@@ -1,5 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,11 +16,11 @@ final class RecordingMarkerWriter implements TxnMarkerWriter {
     record Marker(TopicPartition partition, long producerId, short epoch, boolean commit) {
     }
 
-    private TxnExecutor executor;
+    private CoordinatorExecutor executor;
     final List<Marker> written = new ArrayList<>();
     final Map<TopicPartition, Errors> failing = new HashMap<>();
 
-    void useExecutor(TxnExecutor executor) {
+    void useExecutor(CoordinatorExecutor executor) {
         this.executor = executor;
     }
 

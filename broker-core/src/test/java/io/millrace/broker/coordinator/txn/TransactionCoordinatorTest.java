@@ -1,5 +1,9 @@
 package io.millrace.broker.coordinator.txn;
 
+import io.millrace.broker.coordinator.ManualCoordinatorExecutor;
+
+import io.millrace.broker.coordinator.CoordinatorExecutor;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.common.ManualClock;
@@ -33,7 +37,7 @@ class TransactionCoordinatorTest {
     private final InMemoryTxnStateLog stateLog = new InMemoryTxnStateLog(5);
     private final RecordingMarkerWriter markers = new RecordingMarkerWriter();
     private final AtomicLong nextProducerId = new AtomicLong(1000);
-    private ManualTxnExecutor executor;
+    private ManualCoordinatorExecutor executor;
     private TransactionCoordinator coordinator;
 
     @BeforeEach
@@ -43,7 +47,7 @@ class TransactionCoordinatorTest {
 
     /** A coordinator (re)started over the same state log, loaded. */
     private void startCoordinator() {
-        executor = new ManualTxnExecutor(clock);
+        executor = new ManualCoordinatorExecutor(clock);
         stateLog.useExecutor(executor);
         markers.useExecutor(executor);
         coordinator = new TransactionCoordinator(new TxnCoordinatorConfig(5, 1 << 20, MAX_TIMEOUT, EXPIRATION,
@@ -287,7 +291,7 @@ class TransactionCoordinatorTest {
 
     @Test
     void requestsWaitForTheStateToLoad() {
-        executor = new ManualTxnExecutor(clock);
+        executor = new ManualCoordinatorExecutor(clock);
         stateLog.useExecutor(executor);
         coordinator = new TransactionCoordinator(new TxnCoordinatorConfig(5, 1 << 20, MAX_TIMEOUT, EXPIRATION,
             ABORT_INTERVAL, 3_600_000, 1000, true), clock, executor, stateLog, markers, nextProducerId::getAndIncrement);

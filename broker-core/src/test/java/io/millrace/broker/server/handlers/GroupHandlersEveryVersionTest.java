@@ -6,7 +6,7 @@ import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
 import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
-import io.millrace.broker.coordinator.group.ThreadCoordinatorExecutor;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
@@ -79,7 +79,7 @@ class GroupHandlersEveryVersionTest {
         topic = fixture.createTopic("orders", 2, Map.of());
         TopicState offsets = fixture.topics.createInternalTopic("__consumer_offsets", 2,
             Map.of("cleanup.policy", "compact"));
-        loop = new ThreadCoordinatorExecutor();
+        loop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
         TopicManagerView view = new TopicManagerView(fixture.topics);
         groups = new GroupCoordinator(GroupCoordinatorConfig.from(fixture.broker), new ManualClock(), loop,
             new PartitionOffsetsLog(offsets.partitions(), loop), view);

@@ -6,11 +6,11 @@ import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
 import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
-import io.millrace.broker.coordinator.group.ThreadCoordinatorExecutor;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.coordinator.txn.PartitionMarkerWriter;
 import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
-import io.millrace.broker.coordinator.txn.ThreadTxnExecutor;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.txn.TransactionCoordinator;
 import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
 import io.millrace.broker.replication.TopicState;
@@ -71,7 +71,7 @@ class TxnHandlersEveryVersionTest {
 
     private AdminHandlerFixture fixture;
     private ThreadCoordinatorExecutor groupLoop;
-    private ThreadTxnExecutor txnLoop;
+    private ThreadCoordinatorExecutor txnLoop;
     private GroupCoordinator groups;
     private TransactionCoordinator transactions;
     private PartitionMarkerWriter markers;
@@ -86,12 +86,12 @@ class TxnHandlersEveryVersionTest {
         TopicState state = fixture.topics.createInternalTopic(TransactionCoordinator.TOPIC, 2,
             Map.of("cleanup.policy", "compact"));
         ManualClock clock = new ManualClock();
-        groupLoop = new ThreadCoordinatorExecutor();
+        groupLoop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
         TopicManagerView view = new TopicManagerView(fixture.topics);
         groups = new GroupCoordinator(GroupCoordinatorConfig.from(fixture.broker), clock, groupLoop,
             new PartitionOffsetsLog(offsets.partitions(), groupLoop), view);
         groups.startup(Runnable::run);
-        txnLoop = new ThreadTxnExecutor();
+        txnLoop = new ThreadCoordinatorExecutor("millrace-txn-coordinator");
         markers = new PartitionMarkerWriter(fixture.topics, txnLoop, clock);
         markers.setListener((tp, producerId, commit) -> {
             if (tp.topic().equals(OFFSETS_TOPIC)) {

@@ -1,25 +1,27 @@
-package io.millrace.broker.coordinator.txn;
+package io.millrace.broker.coordinator;
 
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transaction coordinator's thread, {@code millrace-txn-coordinator}. A task that throws is
- * logged and does not stop the thread. Tasks submitted after {@link #close()} are dropped (the
- * broker is shutting down and its connections are closed already).
+ * A coordinator's event loop: a single daemon thread (named by the coordinator, e.g.
+ * {@code millrace-group-coordinator}, {@code millrace-txn-coordinator}). A task
+ * that throws is logged and does not stop the loop. Tasks submitted after {@link #close()} are
+ * dropped (the broker is shutting down and its connections are closed already).
  */
-public final class ThreadTxnExecutor implements TxnExecutor, AutoCloseable {
+public final class ThreadCoordinatorExecutor implements CoordinatorExecutor, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ThreadTxnExecutor.class);
+    private static final Logger log = LoggerFactory.getLogger(ThreadCoordinatorExecutor.class);
 
     private final ScheduledThreadPoolExecutor executor;
 
-    public ThreadTxnExecutor() {
+    public ThreadCoordinatorExecutor(String threadName) {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "millrace-txn-coordinator");
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
@@ -32,16 +34,18 @@ public final class ThreadTxnExecutor implements TxnExecutor, AutoCloseable {
         try {
             executor.execute(() -> runGuarded(task));
         } catch (RejectedExecutionException e) {
-            log.debug("Transaction coordinator task dropped during shutdown");
+            log.debug("Coordinator task dropped during shutdown");
         }
     }
 
     @Override
-    public void schedule(Runnable task, long delayMs) {
+    public Cancellable schedule(Runnable task, long delayMs) {
         try {
-            executor.schedule(() -> runGuarded(task), Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> f = executor.schedule(() -> runGuarded(task), Math.max(0, delayMs),
+                TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
         } catch (RejectedExecutionException e) {
-            log.debug("Delayed transaction coordinator task dropped during shutdown");
+            return () -> { };
         }
     }
 
@@ -49,11 +53,11 @@ public final class ThreadTxnExecutor implements TxnExecutor, AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException | Error e) {
-            log.error("Transaction coordinator task failed: {}", e.toString(), e);
+            log.error("Coordinator task failed: {}", e.toString(), e);
         }
     }
 
-    /** Stops the thread, letting the task in progress finish (up to 10 s). */
+    /** Stops the loop, letting the task in progress finish (up to 10 s). */
     @Override
     public void close() {
         executor.shutdown();

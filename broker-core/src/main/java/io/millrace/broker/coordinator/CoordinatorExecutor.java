@@ -1,8 +1,8 @@
-package io.millrace.broker.coordinator.group;
+package io.millrace.broker.coordinator;
 
 /**
- * Where the group coordinator's work runs: one thread at a time, tasks in submission order,
- * plus delayed tasks for session and rebalance timeouts. Every piece of group state is only
+ * Where a coordinator's work runs (the group coordinator's, the transaction coordinator's): one thread at a time, tasks in submission order,
+ * plus delayed tasks for session and rebalance timeouts. Every piece of coordinator state is only
  * touched from tasks of this executor (single writer), so the state needs no locks.
  *
  * <p>Production uses {@link ThreadCoordinatorExecutor}; unit tests use a manual implementation

@@ -1,4 +1,4 @@
-package io.millrace.broker.coordinator.group;
+package io.millrace.broker.coordinator;
 
 import io.millrace.broker.common.ManualClock;
 import java.util.ArrayDeque;
@@ -11,7 +11,7 @@ import java.util.PriorityQueue;
  * tasks when {@link #advance(long)} moves the {@link ManualClock} past their deadline (in deadline
  * order, running the tasks they submit after each).
  */
-final class ManualCoordinatorExecutor implements CoordinatorExecutor {
+public final class ManualCoordinatorExecutor implements CoordinatorExecutor {
 
     private final ManualClock clock;
     private final Deque<Runnable> tasks = new ArrayDeque<>();
@@ -19,7 +19,7 @@ final class ManualCoordinatorExecutor implements CoordinatorExecutor {
         Comparator.comparingLong((Delayed d) -> d.deadlineMs).thenComparingLong(d -> d.seq));
     private long seq;
 
-    ManualCoordinatorExecutor(ManualClock clock) {
+    public ManualCoordinatorExecutor(ManualClock clock) {
         this.clock = clock;
     }
 
@@ -40,7 +40,7 @@ final class ManualCoordinatorExecutor implements CoordinatorExecutor {
     }
 
     /** Runs queued tasks and delayed tasks already due (and what they queue) until none is left. */
-    void runAll() {
+    public void runAll() {
         while (true) {
             Runnable next;
             synchronized (this) {
@@ -57,7 +57,7 @@ final class ManualCoordinatorExecutor implements CoordinatorExecutor {
     }
 
     /** Moves time forward by {@code ms}, firing due delayed tasks in order. */
-    void advance(long ms) {
+    public void advance(long ms) {
         runAll();
         long target = clock.milliseconds() + ms;
         while (true) {
