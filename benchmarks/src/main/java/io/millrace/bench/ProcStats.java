@@ -1,0 +1,84 @@
+package io.millrace.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Resource use of a broker process read from Linux's {@code /proc/<pid>}: CPU time from
+ * {@code stat} (user + system, in clock ticks) and peak resident set size from {@code status}
+ * ({@code VmHWM}). The peak is reset per workload by writing {@code 5} to {@code clear_refs}, so
+ * each workload reports its own peak rather than the process's lifetime peak.
+ *
+ * <p>Stateless and thread-safe. On a system without {@code /proc} every figure is reported as
+ * unavailable ({@code -1}) instead of failing the run.
+ */
+final class ProcStats {
+
+    /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every mainstream Linux ABI. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private ProcStats() {
+    }
+
+    /** User plus system CPU time of the process in nanoseconds, or -1 when unavailable. */
+    static long cpuNanos(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        if (stat == null) {
+            return -1;
+        }
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+        int close = stat.lastIndexOf(')');
+        String[] fields = stat.substring(close + 2).trim().split("\\s+");
+        // fields[0] is field 3 (state); utime is field 14, stime field 15.
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** Peak resident set size since the last {@link #resetPeakRss} (or the start), in bytes; -1 when unavailable. */
+    static long peakRssBytes(long pid) {
+        return bytes(statusKilobytes(pid, "VmHWM:"));
+    }
+
+    /** Current resident set size in bytes; -1 when unavailable. */
+    static long rssBytes(long pid) {
+        return bytes(statusKilobytes(pid, "VmRSS:"));
+    }
+
+    /** Resets the process's peak RSS to its current RSS; returns false when the kernel refused. */
+    static boolean resetPeakRss(long pid) {
+        try {
+            Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static long bytes(long kilobytes) {
+        return kilobytes < 0 ? -1 : kilobytes * 1024;
+    }
+
+    private static long statusKilobytes(long pid, String field) {
+        String status = read(Path.of("/proc", Long.toString(pid), "status"));
+        if (status == null) {
+            return -1;
+        }
+        for (String line : status.split("\n")) {
+            if (line.startsWith(field)) {
+                String[] parts = line.substring(field.length()).trim().split("\\s+");
+                return Long.parseLong(parts[0]);
+            }
+        }
+        return -1;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
