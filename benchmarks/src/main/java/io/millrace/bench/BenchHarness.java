@@ -40,6 +40,7 @@ final class BenchHarness {
     private final PrintStream progress;
     private final List<Measurement> measurements = new ArrayList<>();
     private final Map<Integer, Double> fixedRates = new java.util.TreeMap<>();
+    private final List<BenchResult.ThreadCpu> threadCpu = new ArrayList<>();
     private JfrControl jfr;
 
     BenchHarness(BenchSettings settings, BenchEnvironment env, PrintStream progress) {
@@ -52,7 +53,7 @@ final class BenchHarness {
         Instant started = Instant.now();
         Files.createDirectories(settings.workDir().resolve("logs"));
         if (settings.profile()) {
-            jfr = new JfrControl(env, settings.outDir().resolve(settings.name() + "-profile"));
+            jfr = new JfrControl(env, settings.workDir().resolve("jfr-" + settings.name()));
         }
         for (int round = 1; round <= settings.rounds(); round++) {
             for (BrokerSetup setup : settings.brokers()) {
@@ -60,7 +61,7 @@ final class BenchHarness {
             }
         }
         return new BenchResult(settings, started, Instant.now(), List.copyOf(measurements), Map.copyOf(fixedRates),
-            jfr == null ? List.of() : jfr.recordings());
+            jfr == null ? List.of() : jfr.recordings(), List.copyOf(threadCpu));
     }
 
     private void session(BrokerSetup setup, int round) throws IOException, InterruptedException {
@@ -74,14 +75,15 @@ final class BenchHarness {
                 BenchClients.createTopic(admin, TOPIC_ACKS_1, settings.partitions());
                 BenchClients.createTopic(admin, TOPIC_ACKS_ALL, settings.partitions());
                 BenchClients.createTopic(admin, TOPIC_LATENCY_1, 1);
-                BenchClients.createTopic(admin, TOPIC_LATENCY_RATE, 1);
+                BenchClients.createTopic(admin, TOPIC_LATENCY_RATE, settings.partitions());
             }
             ThroughputWorkloads.produce(bootstrap, TOPIC_WARMUP, "1", settings.producers(), settings.recordSize(),
                 settings.warmup());
             for (Workload w : Workload.values()) {
                 Measurement m = measure(broker, round, w);
                 measurements.add(m);
-                progress.printf("  %-45s %s%n", w.title(), summary(m));
+                progress.printf("  %-45s %s  (cores used by the harness: %s, by other processes: %s)%n",
+                    w.title(), summary(m), Stats.format(m.harnessCpuCores()), Stats.format(m.otherCpuCores()));
             }
         } finally {
             Path log = dir.resolve("broker.log");
@@ -100,7 +102,12 @@ final class BenchHarness {
             jfr.start(pid, w.id() + "-r" + round);
         }
         ProcStats.resetPeakRss(pid);
+        long self = ProcessHandle.current().pid();
+        long machineBefore = ProcStats.machineBusyNanos();
+        long selfBefore = ProcStats.cpuNanos(self);
+        long wallBefore = System.nanoTime();
         long cpuBefore = ProcStats.cpuNanos(pid);
+        Map<String, long[]> threadsBefore = settings.profile() ? ProcStats.threadCpuNanos(pid) : Map.of();
         Map<Figure, Double> figures = new EnumMap<>(Figure.class);
         org.HdrHistogram.Histogram histogram = null;
         double megabytes;
@@ -122,8 +129,8 @@ final class BenchHarness {
                 LatencyWorkloads.Latency l = w == Workload.LATENCY_ONE_IN_FLIGHT
                     ? LatencyWorkloads.oneInFlight(bootstrap, TOPIC_LATENCY_1, settings.recordSize(),
                         settings.latencyDuration())
-                    : LatencyWorkloads.fixedRate(bootstrap, TOPIC_LATENCY_RATE, settings.recordSize(),
-                        settings.latencyDuration(), fixedRate(round));
+                    : LatencyWorkloads.fixedRate(bootstrap, TOPIC_LATENCY_RATE, settings.producers(),
+                        settings.recordSize(), settings.latencyDuration(), fixedRate(round));
                 histogram = l.histogram();
                 figures.put(Figure.P50_MS, histogram.getValueAtPercentile(50) / 1000.0);
                 figures.put(Figure.P99_MS, histogram.getValueAtPercentile(99) / 1000.0);
@@ -134,7 +141,17 @@ final class BenchHarness {
             }
         }
         long cpuAfter = ProcStats.cpuNanos(pid);
+        long selfAfter = ProcStats.cpuNanos(self);
+        long machineAfter = ProcStats.machineBusyNanos();
+        long wall = System.nanoTime() - wallBefore;
         long peak = ProcStats.peakRssBytes(pid);
+        if (settings.profile()) {
+            threadCpu.add(new BenchResult.ThreadCpu(broker.setup(), round, w,
+                BenchResult.ThreadCpu.delta(threadsBefore, ProcStats.threadCpuNanos(pid)), wall));
+        }
+        double otherCores = machineBefore < 0 || selfBefore < 0 || cpuBefore < 0 ? Double.NaN
+            : Math.max(0, (machineAfter - machineBefore) - (selfAfter - selfBefore) - (cpuAfter - cpuBefore))
+                / (double) wall;
         if (profiled) {
             jfr.stop(pid, w.id() + "-r" + round);
         }
@@ -152,12 +169,16 @@ final class BenchHarness {
             throw new IllegalStateException(broker.setup().label() + " exited during " + w.title() + "; see "
                 + broker.logFile());
         }
-        return new Measurement(broker.setup(), round, w, figures, histogram);
+        double harnessCores = selfBefore < 0 ? Double.NaN : (selfAfter - selfBefore) / (double) wall;
+        return new Measurement(broker.setup(), round, w, figures, histogram, otherCores, harnessCores);
     }
 
     /** Half the reference broker's median acks=all throughput so far, in records per second. */
     private double fixedRate(int round) {
         double rate = fixedRates.computeIfAbsent(round, r -> {
+            if (settings.fixedRate() > 0) {
+                return settings.fixedRate();
+            }
             List<Double> throughputs = measurements.stream()
                 .filter(m -> m.setup() == settings.reference() && m.workload() == Workload.PRODUCE_ACKS_ALL)
                 .map(m -> m.figures().get(Figure.RECORDS_PER_S))

@@ -28,6 +28,8 @@ public final class BenchMain {
           --partitions N       partitions of the throughput topics (default 4)
           --brokers LIST       comma-separated, in session order; the first sets the fixed latency rate
                                (default kafka,millrace,kafka-fsync)
+          --rate N             records/s of the fixed-rate latency workload (default: half the
+                               first broker's median acks=all throughput)
           --jvm-opts "FLAGS"   heap and GC flags of every broker JVM
                                (default -Xms1g -Xmx1g -XX:+UseG1GC and Kafka's other G1 flags)
           --out DIR            report directory (default benchmarks/results)
@@ -89,9 +91,8 @@ public final class BenchMain {
                     .map(BrokerSetup::fromId).distinct().toList());
                 case "--jvm-opts" -> s = s.withJvmFlags(Arrays.asList(value.trim().split("\\s+")));
                 case "--out" -> s = s.withOutput(Path.of(value).toAbsolutePath(), s.name());
-                case "--work" -> s = new BenchSettings(s.mode(), s.rounds(), s.warmup(), s.produceDuration(),
-                    s.latencyDuration(), s.producers(), s.consumers(), s.partitions(), s.recordSize(), s.brokers(),
-                    s.jvmFlags(), s.outDir(), s.name(), Path.of(value).toAbsolutePath(), s.profile());
+                case "--work" -> s = s.withWorkDir(Path.of(value).toAbsolutePath());
+                case "--rate" -> s = s.withFixedRate(positive(option, value));
                 case "--name" -> name = value;
                 default -> throw new IllegalArgumentException("unknown option: " + option);
             }
@@ -116,8 +117,10 @@ public final class BenchMain {
         Files.writeString(md, markdown, StandardCharsets.UTF_8);
         Path json = s.outDir().resolve(s.name() + ".json");
         Files.writeString(json, JsonReport.render(r), StandardCharsets.UTF_8);
-        if (!r.profiles().isEmpty()) {
-            StringBuilder profile = new StringBuilder("# JFR profile of Millrace, per workload\n\n");
+        if (s.profile()) {
+            StringBuilder profile = new StringBuilder("# Profile, per workload\n\n");
+            profile.append(ThreadCpuReport.render(r));
+            profile.append("## JFR recordings of Millrace\n\n");
             for (Path recording : r.profiles()) {
                 profile.append(JfrSummary.summarise(recording));
             }

@@ -12,16 +12,49 @@ import org.HdrHistogram.Histogram;
  *
  * @param fixedRates  the fixed latency rate (records/s) used in each round
  * @param profiles    JFR recordings written (profile mode only)
+ * @param threadCpu   per-thread CPU of the broker during each workload (profile mode only)
  */
 record BenchResult(BenchSettings settings, Instant started, Instant finished, List<Measurement> measurements,
-                   Map<Integer, Double> fixedRates, List<Path> profiles) {
+                   Map<Integer, Double> fixedRates, List<Path> profiles, List<ThreadCpu> threadCpu) {
+
+    /**
+     * CPU time per broker thread name (digits folded) during one workload.
+     *
+     * @param cpu        thread name to {user, system} nanoseconds
+     * @param wallNanos  length of the workload
+     */
+    record ThreadCpu(BrokerSetup setup, int round, Workload workload, Map<String, long[]> cpu, long wallNanos) {
+
+        static Map<String, long[]> delta(Map<String, long[]> before, Map<String, long[]> after) {
+            Map<String, long[]> out = new java.util.TreeMap<>();
+            after.forEach((name, a) -> {
+                long[] b = before.getOrDefault(name, new long[2]);
+                out.put(name, new long[] {Math.max(0, a[0] - b[0]), Math.max(0, a[1] - b[1])});
+            });
+            return out;
+        }
+    }
 
     /** The values of one figure of one workload on one broker, one per round. */
     List<Double> runs(Workload w, Figure f, BrokerSetup setup) {
+        return perRound(w, setup, m -> m.figures().getOrDefault(f, Double.NaN));
+    }
+
+    /** Cores used by other processes during each round's run of a workload on a broker. */
+    List<Double> otherCpuCores(Workload w, BrokerSetup setup) {
+        return perRound(w, setup, Measurement::otherCpuCores);
+    }
+
+    /** Cores used by the harness (the clients) during each round's run of a workload on a broker. */
+    List<Double> harnessCpuCores(Workload w, BrokerSetup setup) {
+        return perRound(w, setup, Measurement::harnessCpuCores);
+    }
+
+    private List<Double> perRound(Workload w, BrokerSetup setup, java.util.function.ToDoubleFunction<Measurement> f) {
         List<Double> out = new ArrayList<>();
         for (Measurement m : measurements) {
             if (m.workload() == w && m.setup() == setup) {
-                out.add(m.figures().get(f));
+                out.add(f.applyAsDouble(m));
             }
         }
         return out;

@@ -35,12 +35,16 @@ final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path logFile;
+    /** Kills the broker if the harness JVM exits first (Ctrl-C), so no broker outlives a run. */
+    private final Thread killOnExit;
 
     private BrokerProcess(BrokerSetup setup, Process process, int port, Path logFile) {
         this.setup = setup;
         this.process = process;
         this.port = port;
         this.logFile = logFile;
+        this.killOnExit = new Thread(process::destroyForcibly, "kill-" + setup.id());
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /**
@@ -211,6 +215,11 @@ final class BrokerProcess implements AutoCloseable {
     /** Stops the broker with SIGTERM (SIGKILL if it has not exited within a minute). */
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook kills the broker
+        }
         if (!process.isAlive()) {
             return;
         }

@@ -72,9 +72,10 @@ public final class JfrSummary {
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
-                long t = e.getStartTime().toEpochMilli();
+                // End times: an event is written when it ends, so they all fall inside the recording.
+                long t = e.getEndTime().toEpochMilli();
                 first = Math.min(first, t);
-                last = Math.max(last, e.getEndTime().toEpochMilli());
+                last = Math.max(last, t);
                 switch (e.getEventType().getName()) {
                     case "jdk.ExecutionSample" -> {
                         List<RecordedFrame> frames = frames(e.getStackTrace());

@@ -90,6 +90,16 @@ final class JsonReport {
             figures.add(fig);
         }
         m.put("figures", figures);
+        Map<String, Object> noise = new LinkedHashMap<>();
+        for (BrokerSetup b : r.settings().brokers()) {
+            noise.put(b.id(), r.otherCpuCores(w, b));
+        }
+        m.put("other_processes_cpu_cores", noise);
+        Map<String, Object> harness = new LinkedHashMap<>();
+        for (BrokerSetup b : r.settings().brokers()) {
+            harness.put(b.id(), r.harnessCpuCores(w, b));
+        }
+        m.put("harness_cpu_cores", harness);
         if (w.isLatency()) {
             Map<String, Object> percentiles = new LinkedHashMap<>();
             for (BrokerSetup b : r.settings().brokers()) {

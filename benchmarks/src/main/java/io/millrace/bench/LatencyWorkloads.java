@@ -20,17 +20,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * End-to-end latency, produce to consume, on a one-partition topic: the producer (acks=all)
- * stamps each record with a {@link System#nanoTime()} and the consumer, in the same JVM, records
+ * End-to-end latency, produce to consume: producers (acks=all) stamp each record with a {@link System#nanoTime()} and the consumer, in the same JVM, records
  * now minus the stamp in an HdrHistogram (microseconds). Two shapes:
  * <ul>
  *   <li>one record in flight: send, wait until it is consumed, send the next (linger.ms=0, as
  *       the default 5 ms linger would only add a constant wait to every record);</li>
  *   <li>fixed rate: records are due at a fixed interval and stamped with the time they were
  *       <em>due</em>, not the time they were sent, so a stalled broker (or client) shows up as
- *       latency instead of silently lowering the rate (no coordinated omission). The producer
- *       keeps kafka-clients' defaults (linger.ms=5, batch.size=16 KB), the settings with which
- *       the maximum rate was measured; at these rates a batch fills before the linger ends.</li>
+ *       latency instead of silently lowering the rate (no coordinated omission). The load has
+ *       the shape with which the maximum rate was measured: as many producers, as many
+ *       partitions, kafka-clients' defaults (linger.ms=5, batch.size=16 KB).</li>
  * </ul>
  * The first part of each run (a fifth, at most two seconds) warms up and is not recorded.
  */
@@ -96,56 +95,53 @@ final class LatencyWorkloads {
     }
 
     /**
-     * Sends {@code ratePerSecond} records per second for {@code duration} from one thread while a
-     * second thread consumes them; waits until every sent record has been consumed.
+     * {@code producers} producers together send {@code ratePerSecond} records per second for
+     * {@code duration} to a topic of {@code partitions} partitions, each producer from its own
+     * thread at an equal share of the rate, interleaved; one consumer reads every partition and
+     * records the latencies. Returns once every sent record has been consumed.
      */
-    static Latency fixedRate(String bootstrap, String topic, int recordSize, Duration duration, double ratePerSecond)
-            throws InterruptedException {
+    static Latency fixedRate(String bootstrap, String topic, int producers, int recordSize, Duration duration,
+                             double ratePerSecond) throws InterruptedException {
         Histogram histogram = newHistogram();
-        TopicPartition tp = new TopicPartition(topic, 0);
-        long intervalNanos = Math.max(1, Math.round(1e9 / ratePerSecond));
+        long intervalNanos = Math.max(1, Math.round(1e9 * producers / ratePerSecond));
         AtomicLong sent = new AtomicLong();
-        AtomicLong sendingDone = new AtomicLong(-1);
+        java.util.concurrent.CountDownLatch sendersDone = new java.util.concurrent.CountDownLatch(producers);
         AtomicReference<Exception> failure = new AtomicReference<>();
-        ExecutorService pool = Executors.newFixedThreadPool(2, ThroughputWorkloads.daemon("bench-latency"));
-        try (KafkaProducer<byte[], byte[]> producer = BenchClients.producer(bootstrap, "bench-latency-producer",
-                Map.of(ProducerConfig.ACKS_CONFIG, "all"));
-             KafkaConsumer<byte[], byte[]> consumer = BenchClients.consumer(bootstrap, "bench-latency-consumer")) {
-            consumer.assign(List.of(tp));
-            consumer.seekToEnd(List.of(tp));
-            consumer.position(tp);
-            producer.partitionsFor(topic);
+        List<KafkaProducer<byte[], byte[]>> clients = new java.util.ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(producers, ThroughputWorkloads.daemon("bench-latency"));
+        try (KafkaConsumer<byte[], byte[]> consumer = BenchClients.consumer(bootstrap, "bench-latency-consumer")) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            for (int i = 0; i < producers; i++) {
+                KafkaProducer<byte[], byte[]> p = BenchClients.producer(bootstrap, "bench-latency-producer-" + i,
+                    Map.of(ProducerConfig.ACKS_CONFIG, "all"));
+                p.partitionsFor(topic);
+                clients.add(p);
+            }
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
             long recordFrom = start + warmupNanos(duration);
             long end = start + duration.toNanos();
-            Future<?> sender = pool.submit(() -> {
-                byte[] value = new byte[Math.max(Long.BYTES, recordSize)];
-                ByteBuffer stampView = ByteBuffer.wrap(value);
-                long i = 0;
-                for (long due = start; due - end < 0; due = start + i * intervalNanos) {
-                    long now = System.nanoTime();
-                    if (due - now > 0) {
-                        LockSupport.parkNanos(Math.min(due - now, SEND_TICK_NANOS));
-                        continue;
+            for (int k = 0; k < producers; k++) {
+                KafkaProducer<byte[], byte[]> producer = clients.get(k);
+                long first = start + k * intervalNanos / producers;
+                pool.submit(() -> {
+                    try {
+                        pace(producer, topic, recordSize, first, end, intervalNanos, sent, failure);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        sendersDone.countDown();
                     }
-                    // Send everything that is due now, each stamped with the time it was due.
-                    stampView.putLong(0, due);
-                    producer.send(new ProducerRecord<>(topic, 0, null, value), (m, e) -> {
-                        if (e != null) {
-                            failure.compareAndSet(null, e);
-                        }
-                    });
-                    sent.incrementAndGet();
-                    i++;
-                }
-                sendingDone.set(System.nanoTime());
-                return null;
-            });
+                });
+            }
             long received = 0;
             long recorded = 0;
             long lastRecordedAt = recordFrom;
             long lastProgress = System.nanoTime();
-            while (sendingDone.get() < 0 || received < sent.get()) {
+            while (sendersDone.getCount() > 0 || received < sent.get()) {
                 if (failure.get() != null) {
                     throw new IllegalStateException("A produce to " + topic + " failed: " + failure.get(), failure.get());
                 }
@@ -169,11 +165,40 @@ final class LatencyWorkloads {
                         + " nothing for " + RECEIVE_TIMEOUT);
                 }
             }
-            ThroughputWorkloads.get(sender);
             double seconds = Math.max(1e-9, (lastRecordedAt - recordFrom) / 1e9);
             return new Latency(histogram, recorded, recorded / seconds);
         } finally {
             pool.shutdownNow();
+            for (KafkaProducer<byte[], byte[]> p : clients) {
+                p.close(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    /**
+     * Sends one record every {@code intervalNanos} from {@code first} until {@code end}, each
+     * stamped with the time it was due; records that fell due while the thread was parked or
+     * blocked are sent at once, still with their due times.
+     */
+    private static void pace(KafkaProducer<byte[], byte[]> producer, String topic, int recordSize, long first,
+                             long end, long intervalNanos, AtomicLong sent, AtomicReference<Exception> failure) {
+        byte[] value = new byte[Math.max(Long.BYTES, recordSize)];
+        ByteBuffer stampView = ByteBuffer.wrap(value);
+        long i = 0;
+        for (long due = first; due - end < 0 && failure.get() == null; due = first + i * intervalNanos) {
+            long now = System.nanoTime();
+            if (due - now > 0) {
+                LockSupport.parkNanos(Math.min(due - now, SEND_TICK_NANOS));
+                continue;
+            }
+            stampView.putLong(0, due);
+            producer.send(new ProducerRecord<>(topic, value), (m, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            sent.incrementAndGet();
+            i++;
         }
     }
 

@@ -32,13 +32,20 @@ final class MarkdownReport {
             .append(" each on a ").append(s.partitions()).append("-partition topic; consume reads the acks=all topic")
             .append(" back from the start with ").append(s.consumers()).append(" consumers. A ")
             .append(seconds(s.warmup())).append(" unmeasured produce warms each broker up.\n");
-        md.append("- Latency: one-partition topic, ").append(seconds(s.latencyDuration()))
-            .append(" per run (the first fifth, at most 2 s, unrecorded). Fixed rate: half the median acks=all")
-            .append(" throughput of ").append(s.reference().label()).append(", the same for every broker: ")
+        md.append("- Latency: produce (acks=all) to consume, ").append(seconds(s.latencyDuration()))
+            .append(" per run, the first fifth (at most 2 s) unrecorded. One in flight: one producer (linger.ms=0),")
+            .append(" one-partition topic. Fixed rate: ").append(s.producers()).append(" producers sharing the rate")
+            .append(" on a ").append(s.partitions()).append("-partition topic, one consumer; records are stamped")
+            .append(" with the time they were due (no coordinated omission). The rate, the same for every broker: ")
+            .append(s.fixedRate() > 0 ? "set by --rate" : "half the median acks=all throughput of "
+                + s.reference().label()).append(": ")
             .append(String.join(", ", r.fixedRates().entrySet().stream()
                 .map(e -> "round " + e.getKey() + " " + Stats.format(e.getValue()) + " records/s").toList()))
             .append(".\n");
-        md.append("- CPU and RSS are the broker process's, from /proc, per workload.\n\n");
+        md.append("- CPU and RSS are the broker process's, from /proc, per workload. Under each table: how many")
+            .append(" cores the harness (the clients) and other processes (neither broker nor harness, from")
+            .append(" /proc/stat) used meanwhile; with the harness near the core count the clients are the limit,")
+            .append(" and figures taken while other processes kept a core busy were disturbed.\n\n");
         if (r.hasMillrace() && !r.kafkaSetups().isEmpty()) {
             targets(md, r);
         }
@@ -100,7 +107,13 @@ final class MarkdownReport {
             }
             md.append('\n');
         }
-        md.append('\n');
+        md.append("\nCores used meanwhile (medians) by the harness: ");
+        md.append(String.join(", ", brokers.stream()
+            .map(b -> b.label() + " " + Stats.format(Stats.median(r.harnessCpuCores(w, b)))).toList()));
+        md.append("; by other processes: ");
+        md.append(String.join(", ", brokers.stream()
+            .map(b -> b.label() + " " + Stats.format(Stats.median(r.otherCpuCores(w, b)))).toList()));
+        md.append(".\n\n");
     }
 
     private static String seconds(Duration d) {

@@ -36,6 +36,53 @@ final class ProcStats {
         return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
     }
 
+    /**
+     * CPU time the whole machine spent busy (every state but idle and iowait, summed over cores)
+     * since boot, in nanoseconds, from the first line of {@code /proc/stat}; -1 when unavailable.
+     */
+    static long machineBusyNanos() {
+        String stat = read(Path.of("/proc/stat"));
+        if (stat == null || !stat.startsWith("cpu ")) {
+            return -1;
+        }
+        String[] f = stat.substring(4, stat.indexOf('\n')).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 0; i < Math.min(f.length, 8); i++) {
+            if (i != 3 && i != 4) { // idle, iowait
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return busy * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /**
+     * User and system CPU time in nanoseconds of every thread of the process, summed by thread
+     * name with digits folded ("millrace-network-1-2" and "-1-3" both count as
+     * "millrace-network-N-N"); empty when unavailable.
+     */
+    static java.util.Map<String, long[]> threadCpuNanos(long pid) {
+        java.util.Map<String, long[]> out = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
+                String stat = read(task.resolve("stat"));
+                if (stat == null) {
+                    continue;
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close).replaceAll("\\d+", "N");
+                String[] fields = stat.substring(close + 2).trim().split("\\s+");
+                long[] acc = out.computeIfAbsent(name, k -> new long[2]);
+                acc[0] += Long.parseLong(fields[11]) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+                acc[1] += Long.parseLong(fields[12]) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+            }
+        } catch (IOException | RuntimeException e) {
+            return java.util.Map.of();
+        }
+        return out;
+    }
+
     /** Peak resident set size since the last {@link #resetPeakRss} (or the start), in bytes; -1 when unavailable. */
     static long peakRssBytes(long pid) {
         return bytes(statusKilobytes(pid, "VmHWM:"));
