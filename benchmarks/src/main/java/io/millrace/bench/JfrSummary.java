@@ -72,11 +72,15 @@ public final class JfrSummary {
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
-                // End times: an event is written when it ends, so they all fall inside the recording.
-                long t = e.getEndTime().toEpochMilli();
-                first = Math.min(first, t);
-                last = Math.max(last, t);
-                switch (e.getEventType().getName()) {
+                String type = e.getEventType().getName();
+                // The recording's span, from the samplers only: they fire every few milliseconds
+                // while it runs, whereas other events may carry times from before it started.
+                if (type.equals("jdk.ExecutionSample") || type.equals("jdk.NativeMethodSample")) {
+                    long t = e.getEndTime().toEpochMilli();
+                    first = Math.min(first, t);
+                    last = Math.max(last, t);
+                }
+                switch (type) {
                     case "jdk.ExecutionSample" -> {
                         List<RecordedFrame> frames = frames(e.getStackTrace());
                         if (frames.isEmpty()) {
@@ -101,9 +105,13 @@ public final class JfrSummary {
                         }
                     }
                     case "jdk.ObjectAllocationSample" -> {
+                        List<RecordedFrame> frames = frames(e.getStackTrace());
+                        if (frames.stream().anyMatch(f -> method(f).startsWith("jdk.jfr."))) {
+                            continue; // the recorder's own allocations
+                        }
                         long weight = e.getLong("weight");
                         allocClass.add(e.getClass("objectClass").getName(), weight);
-                        allocSite.add(applicationFrame(frames(e.getStackTrace())), weight);
+                        allocSite.add(applicationFrame(frames), weight);
                     }
                     case "jdk.JavaMonitorEnter" -> monitors.add(e.getClass("monitorClass").getName() + " at "
                         + applicationFrame(frames(e.getStackTrace())), e.getDuration().toNanos());
@@ -159,7 +167,7 @@ public final class JfrSummary {
         section(md, "Hot methods (self, top frame)", self, "samples", true);
         section(md, "Millrace methods (inclusive: on the stack)", inclusive, "samples", true);
         section(md, "Native frames by thread (where threads wait or do I/O)", nativeTop, "samples", true);
-        section(md, "Allocation by class (sampled weight)", allocClass, "bytes", true);
+        section(md, "Allocation by class (sampled weight, the recorder's own excluded)", allocClass, "bytes", true);
         section(md, "Allocation by site (first non-JDK frame)", allocSite, "bytes", true);
         md.append(String.format(Locale.ROOT, "Allocation rate (sampled estimate): %.0f MB/s.%n%n",
             allocClass.total() / 1e6 / seconds));
