@@ -1,5 +1,6 @@
 package io.millrace.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ record BenchEnvironment(Path brokerTarget, Path kafkaClasspathFile, Path kafkaLo
                 .max(Comparator.comparing(p -> p.toFile().lastModified()))
                 .orElseThrow(() -> new IllegalStateException("No broker jar in " + brokerTarget
                     + "; build it with: mvn -B -pl broker-core -am package -DskipTests"));
-            return jar + java.io.File.pathSeparator + brokerTarget.resolve("lib") + "/*";
+            return jar + File.pathSeparator + brokerTarget.resolve("lib") + "/*";
         } catch (IOException e) {
             throw new IllegalStateException("No broker build in " + brokerTarget
                 + "; build it with: mvn -B -pl broker-core -am package -DskipTests", e);

@@ -5,12 +5,14 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -39,7 +41,7 @@ final class BenchHarness {
     private final BenchEnvironment env;
     private final PrintStream progress;
     private final List<Measurement> measurements = new ArrayList<>();
-    private final Map<Integer, Double> fixedRates = new java.util.TreeMap<>();
+    private final Map<Integer, Double> fixedRates = new TreeMap<>();
     private final List<BenchResult.ThreadCpu> threadCpu = new ArrayList<>();
     private JfrControl jfr;
 
@@ -89,7 +91,7 @@ final class BenchHarness {
             Path log = dir.resolve("broker.log");
             if (Files.exists(log)) {
                 Files.copy(log, settings.workDir().resolve("logs").resolve("r" + round + "-" + setup.id() + ".log"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    StandardCopyOption.REPLACE_EXISTING);
             }
             deleteRecursively(dir);
         }

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +22,7 @@ public final class BenchMain {
     static final String USAGE = """
         Usage: millrace bench [options]
 
-          --quick              one short round (about a minute): proves the harness works
+          --quick              one short round (about two minutes): proves the harness works
           --rounds N           rounds (default: 3 in full mode, 1 in quick mode)
           --seconds S          length of each produce and latency workload (default 15; quick 2)
           --producers N        producer clients of the throughput workloads (default 4)
@@ -98,8 +100,8 @@ public final class BenchMain {
             }
         }
         if (name == null) {
-            name = s.mode() + "-" + java.time.LocalDateTime.now().format(
-                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            name = s.mode() + "-" + LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         }
         s = s.withOutput(s.outDir(), name);
         Files.createDirectories(s.outDir());

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -26,7 +28,7 @@ record BenchResult(BenchSettings settings, Instant started, Instant finished, Li
     record ThreadCpu(BrokerSetup setup, int round, Workload workload, Map<String, long[]> cpu, long wallNanos) {
 
         static Map<String, long[]> delta(Map<String, long[]> before, Map<String, long[]> after) {
-            Map<String, long[]> out = new java.util.TreeMap<>();
+            Map<String, long[]> out = new TreeMap<>();
             after.forEach((name, a) -> {
                 long[] b = before.getOrDefault(name, new long[2]);
                 out.put(name, new long[] {Math.max(0, a[0] - b[0]), Math.max(0, a[1] - b[1])});
@@ -50,7 +52,7 @@ record BenchResult(BenchSettings settings, Instant started, Instant finished, Li
         return perRound(w, setup, Measurement::harnessCpuCores);
     }
 
-    private List<Double> perRound(Workload w, BrokerSetup setup, java.util.function.ToDoubleFunction<Measurement> f) {
+    private List<Double> perRound(Workload w, BrokerSetup setup, ToDoubleFunction<Measurement> f) {
         List<Double> out = new ArrayList<>();
         for (Measurement m : measurements) {
             if (m.workload() == w && m.setup() == setup) {

@@ -40,13 +40,13 @@ record BenchSettings(String mode, int rounds, Duration warmup, Duration produceD
     static final List<BrokerSetup> DEFAULT_BROKERS = List.of(BrokerSetup.KAFKA, BrokerSetup.MILLRACE,
         BrokerSetup.KAFKA_FSYNC);
 
-    /** About a minute: one round of short workloads, to prove the harness works. */
+    /** About two minutes: one round of short workloads, to prove the harness works. */
     static BenchSettings quick(Path outDir, Path workDir) {
         return new BenchSettings("quick", 1, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), 4, 4,
             4, 1024, DEFAULT_BROKERS, DEFAULT_JVM_FLAGS, outDir, "quick", workDir, false, 0);
     }
 
-    /** The figures to publish: three rounds of 15-second workloads (about 15 minutes). */
+    /** The figures to publish: three rounds of 15-second workloads (about 20 minutes). */
     static BenchSettings full(Path outDir, Path workDir) {
         return new BenchSettings("full", 3, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(15), 4,
             4, 4, 1024, DEFAULT_BROKERS, DEFAULT_JVM_FLAGS, outDir, "full", workDir, false, 0);

@@ -2,16 +2,23 @@ package io.millrace.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -73,7 +80,7 @@ final class BrokerProcess implements AutoCloseable {
                 "-cp", env.kafkaClasspath(), "kafka.Kafka", properties.toString()));
         }
         Files.writeString(logFile, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Process process = new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
@@ -141,9 +148,9 @@ final class BrokerProcess implements AutoCloseable {
     /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as StorageTool random-uuid). */
     private static String randomClusterId() {
         UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+        ByteBuffer b = ByteBuffer.allocate(16);
         b.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -167,7 +174,7 @@ final class BrokerProcess implements AutoCloseable {
                     if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
                         return;
                     }
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     last = e;
                 }
                 Thread.sleep(100);
@@ -178,8 +185,8 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     private boolean accepts() {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(HOST, port), 1000);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), 1000);
             return true;
         } catch (IOException e) {
             return false;
@@ -214,7 +221,7 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Stops the broker with SIGTERM (SIGKILL if it has not exited within a minute). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException e) {
@@ -224,9 +231,14 @@ final class BrokerProcess implements AutoCloseable {
             return;
         }
         process.destroy();
-        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 

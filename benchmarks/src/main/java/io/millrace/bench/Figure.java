@@ -1,6 +1,7 @@
 package io.millrace.bench;
 
 import java.util.List;
+import java.util.Locale;
 
 /** One measured quantity, its unit and which direction is better. */
 enum Figure {
@@ -43,6 +44,6 @@ enum Figure {
 
     /** JSON key. */
     String key() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -113,7 +113,9 @@ final class LatencyChart {
 
         // series
         g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        int legendY = top + 18;
+        // Legend in the lower right: distributions rise to the right, so that corner stays empty.
+        int legendX = right - 190;
+        int legendY = bottom - 12 - 18 * (brokers.size() - 1);
         for (int i = 0; i < brokers.size(); i++) {
             List<double[]> points = series.get(i);
             g.setColor(color(brokers.get(i)));
@@ -130,9 +132,9 @@ final class LatencyChart {
                 }
             }
             g.draw(path);
-            g.drawLine(left + 12, legendY - 4, left + 36, legendY - 4);
+            g.drawLine(legendX, legendY - 4, legendX + 24, legendY - 4);
             g.setColor(Color.BLACK);
-            g.drawString(brokers.get(i).label() + (points.isEmpty() ? " (no data)" : ""), left + 42, legendY);
+            g.drawString(brokers.get(i).label() + (points.isEmpty() ? " (no data)" : ""), legendX + 30, legendY);
             legendY += 18;
         }
     }

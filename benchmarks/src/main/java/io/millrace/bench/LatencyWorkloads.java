@@ -2,11 +2,12 @@ package io.millrace.bench;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -105,9 +106,9 @@ final class LatencyWorkloads {
         Histogram histogram = newHistogram();
         long intervalNanos = Math.max(1, Math.round(1e9 * producers / ratePerSecond));
         AtomicLong sent = new AtomicLong();
-        java.util.concurrent.CountDownLatch sendersDone = new java.util.concurrent.CountDownLatch(producers);
+        CountDownLatch sendersDone = new CountDownLatch(producers);
         AtomicReference<Exception> failure = new AtomicReference<>();
-        List<KafkaProducer<byte[], byte[]>> clients = new java.util.ArrayList<>();
+        List<KafkaProducer<byte[], byte[]>> clients = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(producers, ThroughputWorkloads.daemon("bench-latency"));
         try (KafkaConsumer<byte[], byte[]> consumer = BenchClients.consumer(bootstrap, "bench-latency-consumer")) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

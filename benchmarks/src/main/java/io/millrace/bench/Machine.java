@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /** What the run ran on: cores, memory, CPU model, OS and JDK, for the reports. */
 final class Machine {
@@ -32,7 +33,7 @@ final class Machine {
     static String kafkaClientsVersion() {
         try (var in = org.apache.kafka.clients.producer.KafkaProducer.class
                 .getResourceAsStream("/kafka/kafka-version.properties")) {
-            java.util.Properties p = new java.util.Properties();
+            Properties p = new Properties();
             if (in != null) {
                 p.load(in);
             }

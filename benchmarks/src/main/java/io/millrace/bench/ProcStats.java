@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Resource use of a broker process read from Linux's {@code /proc/<pid>}: CPU time from
@@ -60,10 +63,10 @@ final class ProcStats {
      * name with digits folded ("millrace-network-1-2" and "-1-3" both count as
      * "millrace-network-N-N"); empty when unavailable.
      */
-    static java.util.Map<String, long[]> threadCpuNanos(long pid) {
-        java.util.Map<String, long[]> out = new java.util.TreeMap<>();
+    static Map<String, long[]> threadCpuNanos(long pid) {
+        Map<String, long[]> out = new TreeMap<>();
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
-        try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+        try (Stream<Path> threads = Files.list(tasks)) {
             for (Path task : threads.toList()) {
                 String stat = read(task.resolve("stat"));
                 if (stat == null) {
@@ -78,7 +81,7 @@ final class ProcStats {
                 acc[1] += Long.parseLong(fields[12]) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
             }
         } catch (IOException | RuntimeException e) {
-            return java.util.Map.of();
+            return Map.of();
         }
         return out;
     }

@@ -11,9 +11,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -72,11 +76,9 @@ final class ThroughputWorkloads {
                     throw new IllegalStateException("Topic " + topic + " has no partitions");
                 }
             }
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Long>> ends = new ArrayList<>();
+            List<Runnable> tasks = new ArrayList<>();
             for (KafkaProducer<byte[], byte[]> p : clients) {
-                ends.add(pool.submit(() -> {
-                    go.await();
+                tasks.add(() -> {
                     long deadline = System.nanoTime() + duration.toNanos();
                     while (System.nanoTime() - deadline < 0 && failure.get() == null) {
                         p.send(new ProducerRecord<>(topic, value), (metadata, e) -> {
@@ -88,21 +90,15 @@ final class ThroughputWorkloads {
                         });
                     }
                     p.flush();
-                    return System.nanoTime();
-                }));
+                });
             }
-            long start = System.nanoTime();
-            go.countDown();
-            long end = start;
-            for (Future<Long> f : ends) {
-                end = Math.max(end, get(f));
-            }
+            long elapsed = runTogether(pool, tasks);
             if (failure.get() != null) {
                 throw new IllegalStateException("A produce to " + topic + " (acks=" + acks + ") failed: "
                     + failure.get(), failure.get());
             }
             long records = acked.sum();
-            return new Throughput(records, records * recordSize, end - start);
+            return new Throughput(records, records * recordSize, elapsed);
         } finally {
             pool.shutdownNow();
             for (KafkaProducer<byte[], byte[]> p : clients) {
@@ -143,30 +139,43 @@ final class ThroughputWorkloads {
                 c.seekToBeginning(shares.get(i).keySet());
                 clients.add(c);
             }
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Long>> ends = new ArrayList<>();
+            List<Runnable> tasks = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 KafkaConsumer<byte[], byte[]> c = clients.get(i);
                 Map<TopicPartition, Long> share = shares.get(i);
-                ends.add(pool.submit(() -> {
-                    go.await();
-                    readToEnd(c, share, records, bytes);
-                    return System.nanoTime();
-                }));
+                tasks.add(() -> readToEnd(c, share, records, bytes));
             }
-            long start = System.nanoTime();
-            go.countDown();
-            long end = start;
-            for (Future<Long> f : ends) {
-                end = Math.max(end, get(f));
-            }
-            return new Throughput(records.sum(), bytes.sum(), end - start);
+            long elapsed = runTogether(pool, tasks);
+            return new Throughput(records.sum(), bytes.sum(), elapsed);
         } finally {
             pool.shutdownNow();
             for (KafkaConsumer<byte[], byte[]> c : clients) {
-                c.close(Duration.ofSeconds(10));
+                c.close(CloseOptions.timeout(Duration.ofSeconds(10)));
             }
         }
+    }
+
+    /**
+     * Starts every task at the same moment on {@code pool} and waits for all; returns the time
+     * from the start to the last task's end. A task's exception is rethrown.
+     */
+    private static long runTogether(ExecutorService pool, List<Runnable> tasks) throws InterruptedException {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Long>> ends = new ArrayList<>();
+        for (Runnable task : tasks) {
+            ends.add(pool.submit(() -> {
+                go.await();
+                task.run();
+                return System.nanoTime();
+            }));
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        long end = start;
+        for (Future<Long> f : ends) {
+            end = Math.max(end, get(f));
+        }
+        return end - start;
     }
 
     private static void readToEnd(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> ends, LongAdder records,
@@ -211,13 +220,13 @@ final class ThroughputWorkloads {
                 throw r;
             }
             throw new IllegalStateException(cause.toString(), cause);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("A workload thread did not finish within 10 minutes", e);
         }
     }
 
-    static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);

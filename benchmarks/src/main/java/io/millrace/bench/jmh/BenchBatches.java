@@ -33,6 +33,13 @@ final class BenchBatches {
         return builder.build().buffer();
     }
 
+    /** A private, writable copy of {@code template} (append stamps the base offset into the batch it is given). */
+    static ByteBuffer copy(ByteBuffer template) {
+        ByteBuffer b = ByteBuffer.allocate(template.remaining());
+        b.put(template.duplicate()).flip();
+        return b;
+    }
+
     static void deleteRecursively(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;

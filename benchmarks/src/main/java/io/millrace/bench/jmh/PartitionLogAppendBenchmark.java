@@ -75,9 +75,7 @@ public class PartitionLogAppendBenchmark {
 
     /** A private copy: append stamps the base offset into the batch, and threads must not share one. */
     private ByteBuffer copy() {
-        ByteBuffer b = ByteBuffer.allocate(template.remaining());
-        b.put(template.duplicate()).flip();
-        return b;
+        return BenchBatches.copy(template);
     }
 
     private static AppendResult checked(AppendResult r) {

@@ -56,9 +56,7 @@ public class PartitionLogReadBenchmark {
         ByteBuffer template = BenchBatches.batch(RECORDS_PER_BATCH, 1024);
         batchBytes = template.remaining();
         for (int i = 0; i < BATCHES; i++) {
-            ByteBuffer b = ByteBuffer.allocate(template.remaining());
-            b.put(template.duplicate()).flip();
-            if (log.append(b, 0, AppendOrigin.CLIENT).error() != Errors.NONE) {
+            if (log.append(BenchBatches.copy(template), 0, AppendOrigin.CLIENT).error() != Errors.NONE) {
                 throw new IllegalStateException("setup append failed");
             }
         }
