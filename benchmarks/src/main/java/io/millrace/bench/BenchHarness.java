@@ -84,8 +84,9 @@ final class BenchHarness {
             for (Workload w : Workload.values()) {
                 Measurement m = measure(broker, round, w);
                 measurements.add(m);
-                progress.printf("  %-45s %s  (cores used by the harness: %s, by other processes: %s)%n",
-                    w.title(), summary(m), Stats.format(m.harnessCpuCores()), Stats.format(m.otherCpuCores()));
+                progress.printf("  %-45s %s  (cores used by the harness %s, the kernel %s, other processes %s)%n",
+                    w.title(), summary(m), Stats.format(m.harnessCpuCores()), Stats.format(m.kernelCpuCores()),
+                    Stats.format(m.otherCpuCores()));
             }
         } finally {
             Path log = dir.resolve("broker.log");
@@ -105,7 +106,7 @@ final class BenchHarness {
         }
         ProcStats.resetPeakRss(pid);
         long self = ProcessHandle.current().pid();
-        long machineBefore = ProcStats.machineBusyNanos();
+        ProcStats.MachineCpu machineBefore = ProcStats.machineCpu();
         long selfBefore = ProcStats.cpuNanos(self);
         long wallBefore = System.nanoTime();
         long cpuBefore = ProcStats.cpuNanos(pid);
@@ -144,18 +145,22 @@ final class BenchHarness {
         }
         long cpuAfter = ProcStats.cpuNanos(pid);
         long selfAfter = ProcStats.cpuNanos(self);
-        long machineAfter = ProcStats.machineBusyNanos();
+        ProcStats.MachineCpu machineAfter = ProcStats.machineCpu();
         long wall = System.nanoTime() - wallBefore;
         long peak = ProcStats.peakRssBytes(pid);
         if (settings.profile()) {
             threadCpu.add(new BenchResult.ThreadCpu(broker.setup(), round, w,
                 BenchResult.ThreadCpu.delta(threadsBefore, ProcStats.threadCpuNanos(pid)), wall));
         }
-        double otherCores = machineBefore < 0 || selfBefore < 0 || cpuBefore < 0 ? Double.NaN
-            : Math.max(0, (machineAfter - machineBefore) - (selfAfter - selfBefore) - (cpuAfter - cpuBefore))
+        double otherCores = Double.NaN;
+        double kernelCores = Double.NaN;
+        if (machineBefore != null && machineAfter != null && selfBefore >= 0 && cpuBefore >= 0) {
+            long kernelThreads = machineAfter.kernelThreadNanos() - machineBefore.kernelThreadNanos();
+            long tasks = machineAfter.taskNanos() - machineBefore.taskNanos();
+            long others = Math.max(0, tasks - (selfAfter - selfBefore) - (cpuAfter - cpuBefore) - kernelThreads);
+            otherCores = (others + machineAfter.stealNanos() - machineBefore.stealNanos()) / (double) wall;
+            kernelCores = (kernelThreads + machineAfter.interruptNanos() - machineBefore.interruptNanos())
                 / (double) wall;
-        if (profiled) {
-            jfr.stop(pid, w.id() + "-r" + round);
         }
         if (cpuBefore >= 0 && cpuAfter >= 0) {
             double cpuSeconds = (cpuAfter - cpuBefore) / 1e9;
@@ -172,7 +177,7 @@ final class BenchHarness {
                 + broker.logFile());
         }
         double harnessCores = selfBefore < 0 ? Double.NaN : (selfAfter - selfBefore) / (double) wall;
-        return new Measurement(broker.setup(), round, w, figures, histogram, otherCores, harnessCores);
+        return new Measurement(broker.setup(), round, w, figures, histogram, otherCores, kernelCores, harnessCores);
     }
 
     /** Half the reference broker's median acks=all throughput so far, in records per second. */

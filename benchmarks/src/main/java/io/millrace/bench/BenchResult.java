@@ -47,6 +47,11 @@ record BenchResult(BenchSettings settings, Instant started, Instant finished, Li
         return perRound(w, setup, Measurement::otherCpuCores);
     }
 
+    /** Cores used by kernel threads and interrupt handling during each round's run of a workload on a broker. */
+    List<Double> kernelCpuCores(Workload w, BrokerSetup setup) {
+        return perRound(w, setup, Measurement::kernelCpuCores);
+    }
+
     /** Cores used by the harness (the clients) during each round's run of a workload on a broker. */
     List<Double> harnessCpuCores(Workload w, BrokerSetup setup) {
         return perRound(w, setup, Measurement::harnessCpuCores);

@@ -100,6 +100,11 @@ final class JsonReport {
             harness.put(b.id(), r.harnessCpuCores(w, b));
         }
         m.put("harness_cpu_cores", harness);
+        Map<String, Object> kernel = new LinkedHashMap<>();
+        for (BrokerSetup b : r.settings().brokers()) {
+            kernel.put(b.id(), r.kernelCpuCores(w, b));
+        }
+        m.put("kernel_cpu_cores", kernel);
         if (w.isLatency()) {
             Map<String, Object> percentiles = new LinkedHashMap<>();
             for (BrokerSetup b : r.settings().brokers()) {

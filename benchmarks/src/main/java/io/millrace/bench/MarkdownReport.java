@@ -43,9 +43,10 @@ final class MarkdownReport {
                 .map(e -> "round " + e.getKey() + " " + Stats.format(e.getValue()) + " records/s").toList()))
             .append(".\n");
         md.append("- CPU and RSS are the broker process's, from /proc, per workload. Under each table: how many")
-            .append(" cores the harness (the clients) and other processes (neither broker nor harness, from")
-            .append(" /proc/stat) used meanwhile; with the harness near the core count the clients are the limit,")
-            .append(" and figures taken while other processes kept a core busy were disturbed.\n\n");
+            .append(" cores were used meanwhile by the harness (the clients); by the kernel (kernel threads, irq and")
+            .append(" softirq: block I/O, journaling, loopback networking, largely on behalf of broker and harness);")
+            .append(" and by other processes plus hypervisor steal (the noise: figures taken while it was well above")
+            .append(" 0 were disturbed).\n\n");
         if (r.hasMillrace() && !r.kafkaSetups().isEmpty()) {
             targets(md, r);
         }
@@ -110,6 +111,9 @@ final class MarkdownReport {
         md.append("\nCores used meanwhile (medians) by the harness: ");
         md.append(String.join(", ", brokers.stream()
             .map(b -> b.label() + " " + Stats.format(Stats.median(r.harnessCpuCores(w, b)))).toList()));
+        md.append("; by the kernel: ");
+        md.append(String.join(", ", brokers.stream()
+            .map(b -> b.label() + " " + Stats.format(Stats.median(r.kernelCpuCores(w, b)))).toList()));
         md.append("; by other processes: ");
         md.append(String.join(", ", brokers.stream()
             .map(b -> b.label() + " " + Stats.format(Stats.median(r.otherCpuCores(w, b)))).toList()));

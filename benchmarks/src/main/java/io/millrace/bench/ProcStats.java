@@ -40,22 +40,47 @@ final class ProcStats {
     }
 
     /**
-     * CPU time the whole machine spent busy (every state but idle and iowait, summed over cores)
-     * since boot, in nanoseconds, from the first line of {@code /proc/stat}; -1 when unavailable.
+     * Where the machine's CPU time went since boot, in nanoseconds: user, nice and system time of
+     * all tasks; irq and softirq time (attributed to no task: interrupts, loopback network
+     * processing); time stolen by the hypervisor; and, inside the task time, what kernel threads
+     * (children of kthreadd: block I/O, journaling, ksoftirqd) used.
      */
-    static long machineBusyNanos() {
+    record MachineCpu(long taskNanos, long interruptNanos, long stealNanos, long kernelThreadNanos) {
+    }
+
+    /** A {@link MachineCpu} snapshot from {@code /proc/stat} and {@code /proc/<pid>/stat}; null when unavailable. */
+    static MachineCpu machineCpu() {
         String stat = read(Path.of("/proc/stat"));
         if (stat == null || !stat.startsWith("cpu ")) {
-            return -1;
+            return null;
         }
+        // user nice system idle iowait irq softirq steal
         String[] f = stat.substring(4, stat.indexOf('\n')).trim().split("\\s+");
-        long busy = 0;
-        for (int i = 0; i < Math.min(f.length, 8); i++) {
-            if (i != 3 && i != 4) { // idle, iowait
-                busy += Long.parseLong(f[i]);
+        long tick = 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+        long tasks = (Long.parseLong(f[0]) + Long.parseLong(f[1]) + Long.parseLong(f[2])) * tick;
+        long interrupts = (Long.parseLong(f[5]) + Long.parseLong(f[6])) * tick;
+        long steal = f.length > 7 ? Long.parseLong(f[7]) * tick : 0;
+        long kernelThreads = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.toList()) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                String ps = read(proc.resolve("stat"));
+                if (ps == null) {
+                    continue;
+                }
+                String[] fields = ps.substring(ps.lastIndexOf(')') + 2).trim().split("\\s+");
+                // fields[1] is the parent pid (field 4); kernel threads are kthreadd (2) and its children.
+                if (name.equals("2") || fields[1].equals("2")) {
+                    kernelThreads += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * tick;
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
-        return busy * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        return new MachineCpu(tasks, interrupts, steal, kernelThreads);
     }
 
     /**

@@ -36,6 +36,18 @@ class ProcStatsTest {
     }
 
     @Test
+    void machineCpuSplitsTaskInterruptStealAndKernelThreadTime() {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+        ProcStats.MachineCpu cpu = ProcStats.machineCpu();
+
+        assertThat(cpu).isNotNull();
+        assertThat(cpu.taskNanos()).isPositive();
+        assertThat(cpu.interruptNanos()).isNotNegative();
+        assertThat(cpu.stealNanos()).isNotNegative();
+        assertThat(cpu.kernelThreadNanos()).isNotNegative().isLessThanOrEqualTo(cpu.taskNanos());
+    }
+
+    @Test
     void aProcessThatDoesNotExistReportsUnavailableFigures() {
         long noSuchPid = Long.MAX_VALUE;
 
