@@ -58,6 +58,12 @@ class BenchHarnessIT {
                 }
                 assertThat(figure.path("ratio").path("millrace/kafka").isNumber()).isTrue();
             }
+            for (String resource : List.of("harness_cpu_cores", "kernel_cpu_cores", "other_processes_cpu_cores")) {
+                for (BrokerSetup b : BenchSettings.DEFAULT_BROKERS) {
+                    assertThat(workload.path(resource).path(b.id()).path(0).isNumber())
+                        .as("%s of %s in %s", resource, b.id(), workload.path("id").asText()).isTrue();
+                }
+            }
             if (workload.path("id").asText().startsWith("latency")) {
                 for (BrokerSetup b : BenchSettings.DEFAULT_BROKERS) {
                     assertThat(workload.path("merged_latency_ms").path(b.id()).path("count").asLong())
