@@ -31,6 +31,7 @@ final class DurabilityTracker {
     }
 
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final AtomicBoolean flushing = new AtomicBoolean();
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>(Comparator.comparingLong(Waiter::offset));
     private volatile DurablePoint point;
     private volatile long dirtySinceMs = -1;
@@ -87,6 +88,19 @@ final class DurabilityTracker {
     /** Ask for a flush regardless of flush.ms. */
     void requestFlush() {
         flushRequested = true;
+    }
+
+    /** Claims the right to flush; false while another flush of this partition is running. */
+    boolean startFlushing() {
+        return flushing.compareAndSet(false, true);
+    }
+
+    void endFlushing() {
+        flushing.set(false);
+    }
+
+    boolean isFlushing() {
+        return flushing.get();
     }
 
     /** Claims the partition's place in the commit queue; false if it is already queued. */

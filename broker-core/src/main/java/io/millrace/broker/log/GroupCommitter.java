@@ -4,28 +4,38 @@ import io.millrace.broker.common.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group-commit thread ({@value #THREAD_NAME}): makes appended data durable.
+ * The group-commit stage: makes appended data durable.
  *
- * <p>A partition enqueues itself when its first unflushed append arrives. The thread flushes a
- * queued partition when an acks=all producer waits on it ({@link PartitionLog#whenDurable}) or
- * when its flush.ms has passed since it became dirty (0 = at once). A flush snapshots the log end
- * under the partition lock, fsyncs outside it, then publishes the new durable offset, so appends
- * that arrive during an fsync are all covered by the next one: one fsync serves every producer
- * that waited meanwhile (BookKeeper-style group commit). Flushes run one partition at a time.
+ * <p>A partition enqueues itself when its first unflushed append arrives. The scheduling thread
+ * ({@value #THREAD_NAME}) starts a flush of a queued partition when an acks=all producer waits on
+ * it ({@link PartitionLog#whenDurable}) or when its flush.ms has passed since it became dirty
+ * (0 = at once). A flush snapshots the log end under the partition lock, fsyncs outside it, then
+ * publishes the new durable offset, so appends that arrive during an fsync are all covered by the
+ * next one: one fsync serves every producer that waited meanwhile (BookKeeper-style group commit).
  *
- * <p>Thread-safety: {@link #schedule} and {@link #wake} may be called from any thread; everything
- * else runs on the commit thread. The thread never dies from an exception in a partition or a
- * callback.
+ * <p>Flushes run on a pool of {@code log.flush.threads} threads ({@value #FLUSHER_PREFIX}N): a
+ * partition is flushed by one thread at a time, different partitions concurrently, so the file
+ * system can merge their journal commits and a request spanning several partitions waits for
+ * about one fsync instead of their sum.
+ *
+ * <p>Thread-safety: {@link #schedule} and {@link #wake} may be called from any thread; the queue
+ * of partitions is owned by the scheduling thread. Neither thread dies from an exception in a
+ * partition or a callback.
  */
 final class GroupCommitter implements AutoCloseable {
 
     static final String THREAD_NAME = "millrace-group-commit";
+    static final String FLUSHER_PREFIX = "millrace-flush-";
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
     /**
@@ -37,13 +47,20 @@ final class GroupCommitter implements AutoCloseable {
     private final Clock clock;
     private final ConcurrentLinkedQueue<PartitionLog> incoming = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    private final ExecutorService flushers;
     private volatile DurableListener listener = (log, offset) -> { };
     private volatile boolean running = true;
 
-    GroupCommitter(Clock clock) {
+    GroupCommitter(Clock clock, int flushThreads) {
         this.clock = clock;
         this.thread = new Thread(this::run, THREAD_NAME);
         this.thread.setDaemon(true);
+        AtomicInteger ids = new AtomicInteger();
+        this.flushers = Executors.newFixedThreadPool(Math.max(1, flushThreads), r -> {
+            Thread t = new Thread(r, FLUSHER_PREFIX + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     void start() {
@@ -94,16 +111,14 @@ final class GroupCommitter implements AutoCloseable {
         for (int i = 0; i < pending.size(); ) {
             PartitionLog log = pending.get(i);
             DurabilityTracker d = log.durability();
-            if (d.isDirty() && log.canFlush()) {
+            if (d.isDirty() && log.canFlush() && !d.isFlushing()) {
                 long due = d.flushDueAtMs(log.config().flushMs());
-                if (due <= now) {
-                    log.flush(listener);
-                    now = clock.milliseconds();
-                    due = d.flushDueAtMs(log.config().flushMs());
+                if (due <= now && startFlush(log, d)) {
+                    due = Long.MAX_VALUE;
                 }
                 nextDue = Math.min(nextDue, due);
             }
-            if ((!d.isDirty() || !log.canFlush()) && d.releaseQueued()) {
+            if ((!d.isDirty() || !log.canFlush()) && !d.isFlushing() && d.releaseQueued()) {
                 pending.remove(i);
                 continue;
             }
@@ -115,13 +130,44 @@ final class GroupCommitter implements AutoCloseable {
         return nextDue <= now ? 0 : Math.min(MAX_PARK_MS, nextDue - now);
     }
 
-    /** Stops the thread (data not yet flushed is flushed by the caller, e.g. clean shutdown). */
+    /** Hands the partition to a flush thread; false when the pool refused it (shutting down). */
+    private boolean startFlush(PartitionLog log, DurabilityTracker d) {
+        if (!d.startFlushing()) {
+            return false;
+        }
+        try {
+            flushers.execute(() -> {
+                try {
+                    log.flush(listener);
+                } catch (Throwable t) {
+                    LOG.error("Unexpected error flushing {}", log, t);
+                } finally {
+                    d.endFlushing();
+                    wake();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            d.endFlushing();
+            return false;
+        }
+    }
+
+    /** Stops the threads (data not yet flushed is flushed by the caller, e.g. clean shutdown). */
     @Override
     public void close() {
         running = false;
         wake();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flushers.shutdown();
+        try {
+            if (!flushers.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Flush threads did not stop within 30 s (an fsync may be hanging on a failing disk)");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -75,7 +75,7 @@ public final class LogManager implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.logDirs = config.logDirs().stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
-        this.committer = new GroupCommitter(clock);
+        this.committer = new GroupCommitter(clock, config.flushThreads());
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, SCHEDULER_THREAD);
             t.setDaemon(true);

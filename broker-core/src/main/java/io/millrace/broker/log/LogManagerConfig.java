@@ -12,17 +12,29 @@ import java.util.List;
  * @param recoveryPointCheckpointIntervalMs how often recovery points are checkpointed
  * @param producerIdExpirationMs          idle time after which an idempotent producer's state is dropped
  * @param producerIdExpirationCheckIntervalMs how often idle producers are expired
+ * @param flushThreads                    fsyncs of different partitions that may run at once
  * @param cleaner                         the log cleaner (compaction)
  */
 public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs,
                                long recoveryPointCheckpointIntervalMs, long producerIdExpirationMs,
-                               long producerIdExpirationCheckIntervalMs, CleanerConfig cleaner) {
+                               long producerIdExpirationCheckIntervalMs, CleanerConfig cleaner, int flushThreads) {
 
-    /** With the default cleaner settings. */
+    /** Concurrent fsyncs unless configured: enough for the file system to merge journal commits. */
+    public static final int DEFAULT_FLUSH_THREADS = 4;
+
+    /** With the default cleaner settings and flush threads. */
     public LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
                             long producerIdExpirationMs, long producerIdExpirationCheckIntervalMs) {
         this(logDirs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, producerIdExpirationMs,
             producerIdExpirationCheckIntervalMs, CleanerConfig.defaults());
+    }
+
+    /** With the default number of flush threads. */
+    public LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
+                            long producerIdExpirationMs, long producerIdExpirationCheckIntervalMs,
+                            CleanerConfig cleaner) {
+        this(logDirs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, producerIdExpirationMs,
+            producerIdExpirationCheckIntervalMs, cleaner, DEFAULT_FLUSH_THREADS);
     }
 
     public static LogManagerConfig from(BrokerConfig broker) {
@@ -32,6 +44,7 @@ public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs
             broker.getInt(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
             broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
             broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
-            CleanerConfig.from(broker));
+            CleanerConfig.from(broker),
+            broker.getInt(BrokerConfig.LOG_FLUSH_THREADS));
     }
 }

@@ -61,6 +61,27 @@ class GroupCommitTest {
     }
 
     @Test
+    void fsyncsOfDifferentPartitionsRunConcurrently() throws Exception {
+        PartitionLog first = logs.create("orders", 0, config(LogConfig.FLUSH_MS, "3600000"));
+        PartitionLog second = logs.create("orders", 1, config(LogConfig.FLUSH_MS, "3600000"));
+        channels.blockForces();
+        append(first, TestBatches.batch(logs.clock.milliseconds(), "a"));
+        append(second, TestBatches.batch(logs.clock.milliseconds(), "b"));
+        CompletableFuture<Errors> firstDone = new CompletableFuture<>();
+        CompletableFuture<Errors> secondDone = new CompletableFuture<>();
+
+        first.whenDurable(1, firstDone::complete);
+        second.whenDurable(1, secondDone::complete);
+
+        await("both partitions are inside fsync at the same time", () -> channels.blockedForces.get() == 2);
+        assertThat(firstDone).isNotDone();
+        assertThat(secondDone).isNotDone();
+        channels.releaseForces();
+        assertThat(firstDone.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+        assertThat(secondDone.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+    }
+
+    @Test
     void shouldNeverReadBeyondTheDurableOffset() throws Exception {
         PartitionLog log = logs.create("orders", 0, config());
         append(log, TestBatches.batch(logs.clock.milliseconds(), "durable"));

@@ -59,6 +59,7 @@ public final class BrokerConfig {
     public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
     public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_FLUSH_THREADS = "log.flush.threads";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
     public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
@@ -335,6 +336,9 @@ public final class BrokerConfig {
             .define(LOG_FLUSH_INTERVAL_MS, Type.LONG, 0L, atLeast(0), HIGH,
                 "Longest time data written by acks=0/1 producers may wait before the group-commit thread fsyncs it. "
                     + "acks=all writes are always fsynced before they are acknowledged. Consumers only see fsynced data.")
+            .define(LOG_FLUSH_THREADS, Type.INT, 4, atLeast(1), MEDIUM,
+                "Threads of the group-commit stage: fsyncs of different partitions run concurrently, so the file "
+                    + "system merges their journal commits and one slow partition does not delay the others.")
             .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.INT, 60000, atLeast(0), LOW,
                 "How often the recovery point (last fsynced offset) of each partition is checkpointed.")
             .define(LOG_MESSAGE_TIMESTAMP_TYPE, Type.STRING, "CreateTime",

@@ -106,7 +106,9 @@ public final class SocketServer implements AutoCloseable {
                         ch.config().setReceiveBufferSize(receiveBuffer);
                     }
                     if (idleMs > 0) {
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
+                        // Reader idleness only: every write of the Kafka protocol answers a read, and
+                        // watching writes would turn each response's void promise into a real one.
+                        ch.pipeline().addLast(new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
                     }
                     ch.pipeline().addLast(new FrameDecoder(maxFrame));
                     ch.pipeline().addLast(new KafkaConnection(registry, endpoint, maxInFlight, maxFrame));
