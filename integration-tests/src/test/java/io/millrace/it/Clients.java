@@ -84,8 +84,15 @@ final class Clients {
      */
     static void readToEnd(String bootstrap, List<TopicPartition> partitions,
                           Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap,
-                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000))) {
+        readToEnd(bootstrap, partitions, Map.of(), handler);
+    }
+
+    /** {@link #readToEnd(String, List, Consumer)} with consumer settings, e.g. the isolation level. */
+    static void readToEnd(String bootstrap, List<TopicPartition> partitions, Map<String, Object> overrides,
+                          Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        Map<String, Object> config = new HashMap<>(overrides);
+        config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, config)) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

@@ -437,7 +437,7 @@ public final class BrokerConfig {
                     + " the topic exists.")
             .define(TRANSACTION_STATE_LOG_SEGMENT_BYTES, Type.INT, 104857600, atLeast(1024), MEDIUM,
                 "Segment size of __transaction_state, kept small so compaction and loading stay fast.")
-            .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, 900000, atLeast(1), HIGH,
+            .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, 3600000, atLeast(1), HIGH,
                 "The largest transaction.timeout.ms a transactional producer may ask for; a larger one gets"
                     + " INVALID_TRANSACTION_TIMEOUT. Exactly-once sinks that keep transactions open across"
                     + " checkpoints (Flink) need this above their transaction timeout.")
