@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,7 +12,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,18 +97,10 @@ class ResumeTransactionIT {
 
     /** What read_committed sees of the topic, read up to its last stable offset. */
     private List<String> committed(String topic) {
-        TopicPartition tp = new TopicPartition(topic, 0);
-        List<String> out = Collections.synchronizedList(new ArrayList<>());
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            Await.until("read_committed reads to " + end, Duration.ofSeconds(60), () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
-                return consumer.position(tp) >= end;
-            });
-        }
+        List<String> out = new ArrayList<>();
+        Clients.readToEnd(broker.bootstrap(), List.of(new TopicPartition(topic, 0)),
+            Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+            r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
         return out;
     }
 }

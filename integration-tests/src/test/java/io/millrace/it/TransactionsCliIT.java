@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,17 +89,9 @@ class TransactionsCliIT {
 
     private static List<String> committedRecords() {
         List<String> out = new ArrayList<>();
-        TopicPartition tp = new TopicPartition(TOPIC, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            Await.until("read_committed reads to " + end, Duration.ofSeconds(60), () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
-                return consumer.position(tp) >= end;
-            });
-        }
+        Clients.readToEnd(broker.bootstrap(), List.of(new TopicPartition(TOPIC, 0)),
+            Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+            r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
         return out;
     }
 
