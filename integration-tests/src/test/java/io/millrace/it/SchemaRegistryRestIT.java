@@ -5,6 +5,7 @@ import static io.millrace.it.RegistryHttp.schemaBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.millrace.it.RegistryHttp.Answer;
 import io.millrace.schema.server.RegistryConfig;
 import io.millrace.schema.server.RegistryServer;
@@ -216,7 +217,7 @@ class SchemaRegistryRestIT {
             assertThat(a.status()).as(path).isEqualTo(404);
             assertThat(a.errorCode()).as(path).isEqualTo(40403);
         }
-        assertThat(http.get("/schemas/types").json()).extracting(JsonNode::asText).containsExactly("AVRO");
+        assertThat(http.get("/schemas/types").json()).extracting(JsonNode::asText).containsExactly("AVRO", "JSON");
         JsonNode listed = http.get("/schemas?subjectPrefix=byid-").json();
         assertThat(listed).extracting(n -> n.get("subject").asText()).containsExactly("byid-a", "byid-b");
         assertThat(listed.get(0).get("id").asInt()).isEqualTo(id);
@@ -278,6 +279,112 @@ class SchemaRegistryRestIT {
             .isEqualTo(42202);
         assertThat(http.post("/compatibility/subjects/compat/versions", schemaBody("{bad")).errorCode())
             .isEqualTo(42201);
+    }
+
+    private static ObjectNode typed(String type, String schema) {
+        return schemaBody(schema).put("schemaType", type);
+    }
+
+    private static String jsonObject(String properties, String extra) {
+        return "{\"type\":\"object\",\"properties\":{" + properties + "},\"additionalProperties\":false" + extra
+            + "}";
+    }
+
+    @Test
+    void jsonSchemasAreRegisteredLookedUpAndServedWithTheirType() {
+        String schema = jsonObject("\"id\":{\"type\":\"integer\"}", "");
+        Answer first = http.post("/subjects/json-a/versions", typed("JSON", schema));
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        int id = first.json().get("id").asInt();
+        assertThat(http.post("/subjects/json-a/versions", typed("json", schema.replace(",", " ,\n"))).json()
+            .get("id").asInt()).as("whitespace and the type's case do not matter").isEqualTo(id);
+        assertThat(http.post("/subjects/json-a-other/versions", typed("JSON", schema)).json().get("id").asInt())
+            .isEqualTo(id);
+
+        JsonNode version = http.get("/subjects/json-a/versions/latest").json();
+        assertThat(version.get("schemaType").asText()).isEqualTo("JSON");
+        assertThat(version.get("schema").asText()).isEqualTo(schema);
+        JsonNode byId = http.get("/schemas/ids/" + id).json();
+        assertThat(byId.get("schemaType").asText()).isEqualTo("JSON");
+        assertThat(http.get("/schemas/ids/" + id + "/schema").json().get("type").asText()).isEqualTo("object");
+        assertThat(http.get("/schemas?subjectPrefix=json-a").json()).allSatisfy(v ->
+            assertThat(v.get("schemaType").asText()).isEqualTo("JSON"));
+
+        JsonNode found = http.post("/subjects/json-a", typed("JSON", schema)).json();
+        assertThat(found.get("id").asInt()).isEqualTo(id);
+        assertThat(found.get("schemaType").asText()).isEqualTo("JSON");
+        assertThat(http.post("/subjects/json-a", typed("JSON", jsonObject("\"id\":{\"type\":\"number\"}", "")))
+            .errorCode()).isEqualTo(40403);
+    }
+
+    @Test
+    void jsonCompatibilityFollowsTheSubjectsLevel() {
+        String v1 = jsonObject("\"id\":{\"type\":\"integer\"}", "");
+        String widened = jsonObject("\"id\":{\"type\":\"number\"}", "");
+        String added = jsonObject("\"id\":{\"type\":\"integer\"},\"note\":{\"type\":\"string\"}", "");
+        String changed = jsonObject("\"id\":{\"type\":\"string\"}", "");
+        http.post("/subjects/json-compat/versions", typed("JSON", v1));
+
+        Answer no = http.post("/compatibility/subjects/json-compat/versions/latest?verbose=true",
+            typed("JSON", changed));
+        assertThat(no.json().get("is_compatible").asBoolean()).isFalse();
+        assertThat(no.json().get("messages").toString()).contains("TYPE_CHANGED").contains("#/properties/id")
+            .contains("BACKWARD");
+        Answer rejected = http.post("/subjects/json-compat/versions", typed("JSON", changed));
+        assertThat(rejected.status()).isEqualTo(409);
+        assertThat(rejected.errorCode()).isEqualTo(40901);
+        assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", widened)).json()
+            .get("is_compatible").asBoolean()).as("integer widens to number").isTrue();
+
+        http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "FORWARD"));
+        Answer forward = http.post("/compatibility/subjects/json-compat/versions?verbose=true",
+            typed("JSON", widened));
+        assertThat(forward.json().get("is_compatible").asBoolean()).as(forward.toString()).isFalse();
+        assertThat(forward.json().get("messages").toString()).contains("TYPE_NARROWED");
+        http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL"));
+        assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", added)).json()
+            .get("is_compatible").asBoolean()).as("closed model: old readers reject the new property").isFalse();
+        http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "BACKWARD"));
+        Answer registered = http.post("/subjects/json-compat/versions", typed("JSON", added));
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        assertThat(http.get("/subjects/json-compat/versions").json()).hasSize(2);
+
+        Answer avro = http.post("/subjects/json-compat/versions", schemaBody(V1));
+        assertThat(avro.status()).as("another type under BACKWARD").isEqualTo(409);
+        assertThat(avro.json().get("message").asText()).contains("different schema type");
+    }
+
+    @Test
+    void jsonReferencesResolveAcrossSubjects() {
+        String address = jsonObject("\"zip\":{\"type\":\"string\"}", ",\"required\":[\"zip\"]");
+        http.post("/subjects/json-address/versions", typed("JSON", address));
+        String customer = "{\"type\":\"object\",\"properties\":{\"home\":{\"$ref\":\"address.json\"}}}";
+        Answer unresolved = http.post("/subjects/json-customer/versions", typed("JSON", customer));
+        assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
+        assertThat(unresolved.json().get("message").asText()).contains("address.json");
+        Answer registered = http.post("/subjects/json-customer/versions",
+            RegistryHttp.schemaBody(customer, "address.json", "json-address", 1).put("schemaType", "JSON"));
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        int id = registered.json().get("id").asInt();
+        assertThat(http.get("/schemas/ids/" + id).json().get("references").get(0).get("subject").asText())
+            .isEqualTo("json-address");
+        assertThat(http.get("/subjects/json-address/versions/1/referencedby").json()).extracting(JsonNode::asInt)
+            .containsExactly(id);
+        assertThat(http.post("/subjects/json-customer",
+            RegistryHttp.schemaBody(customer, "address.json", "json-address", 1).put("schemaType", "JSON")).json()
+            .get("id").asInt()).isEqualTo(id);
+    }
+
+    @Test
+    void jsonNormalizationMakesReorderedSchemasOne() {
+        String one = "{\"type\":\"object\",\"required\":[\"b\",\"a\"],\"properties\":{\"a\":{\"type\":"
+            + "\"string\"},\"b\":{\"type\":\"integer\"}}}";
+        String two = "{\"properties\":{\"b\":{\"type\":\"integer\"},\"a\":{\"type\":\"string\"}},"
+            + "\"required\":[\"a\",\"b\"],\"type\":\"object\"}";
+        int a = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", one)).json().get("id").asInt();
+        int b = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", two)).json().get("id").asInt();
+        assertThat(b).isEqualTo(a);
+        assertThat(http.get("/subjects/json-norm/versions").json()).hasSize(1);
     }
 
     @Test
@@ -352,10 +459,16 @@ class SchemaRegistryRestIT {
         assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}").errorCode())
             .isEqualTo(42201);
         assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"x\",\"bogus\":1}").status()).isEqualTo(422);
-        Answer json = http.post("/subjects/bad/versions", schemaBody("{\"type\":\"object\"}").put("schemaType",
+        Answer xml = http.post("/subjects/bad/versions", schemaBody("<a/>").put("schemaType", "XML"));
+        assertThat(xml.errorCode()).isEqualTo(42201);
+        assertThat(xml.json().get("message").asText()).contains("XML").contains("AVRO").contains("JSON");
+        Answer json = http.post("/subjects/bad/versions", schemaBody("{\"type\":\"objekt\"}").put("schemaType",
             "JSON"));
+        assertThat(json.status()).isEqualTo(422);
         assertThat(json.errorCode()).isEqualTo(42201);
-        assertThat(json.json().get("message").asText()).contains("JSON").contains("AVRO");
+        assertThat(json.json().get("message").asText()).contains("Invalid JSON schema").contains("/type");
+        assertThat(http.post("/subjects/bad/versions", schemaBody("{\"type\":").put("schemaType", "JSON"))
+            .errorCode()).isEqualTo(42201);
         assertThat(http.post("/subjects/bad/versions", schemaBody("syntax = \"proto3\";").put("schemaType",
             "PROTOBUF")).errorCode()).isEqualTo(42201);
         assertThat(http.post("/subjects/__GLOBAL/versions", schemaBody(V1)).errorCode()).isEqualTo(42208);

@@ -4,6 +4,7 @@ import io.millrace.schema.core.AvroSchemaProvider;
 import io.millrace.schema.core.AvroSchemas;
 import io.millrace.schema.core.RegistryErrors;
 import io.millrace.schema.core.SchemaProvider;
+import io.millrace.schema.json.JsonSchemaProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +16,8 @@ import java.util.Map;
  */
 public final class SchemaTypes {
 
-    private static final SchemaTypes STANDARD = new SchemaTypes(List.of(new AvroSchemaProvider()));
+    private static final SchemaTypes STANDARD = new SchemaTypes(List.of(new AvroSchemaProvider(),
+        new JsonSchemaProvider()));
 
     private final Map<String, SchemaProvider> providers = new LinkedHashMap<>();
 
