@@ -217,7 +217,8 @@ class SchemaRegistryRestIT {
             assertThat(a.status()).as(path).isEqualTo(404);
             assertThat(a.errorCode()).as(path).isEqualTo(40403);
         }
-        assertThat(http.get("/schemas/types").json()).extracting(JsonNode::asText).containsExactly("AVRO", "JSON");
+        assertThat(http.get("/schemas/types").json()).extracting(JsonNode::asText).containsExactly("AVRO", "JSON",
+            "PROTOBUF");
         JsonNode listed = http.get("/schemas?subjectPrefix=byid-").json();
         assertThat(listed).extracting(n -> n.get("subject").asText()).containsExactly("byid-a", "byid-b");
         assertThat(listed.get(0).get("id").asInt()).isEqualTo(id);
@@ -388,6 +389,65 @@ class SchemaRegistryRestIT {
     }
 
     @Test
+    void protobufSchemasAreRegisteredWithImportsLookedUpAndChecked() {
+        String money = "syntax = \"proto3\";\npackage acme.money;\nmessage Money {\n  int64 cents = 1;\n}\n";
+        Answer moneyId = http.post("/subjects/proto-money/versions", typed("PROTOBUF", money));
+        assertThat(moneyId.status()).as(moneyId.toString()).isEqualTo(200);
+        String invoice = "syntax = \"proto3\";\npackage acme.billing;\nimport \"money.proto\";\n"
+            + "import \"google/protobuf/timestamp.proto\";\nmessage Invoice {\n  acme.money.Money total = 1;\n"
+            + "  google.protobuf.Timestamp issued = 2;\n}\n";
+        Answer unresolved = http.post("/subjects/proto-invoice/versions", typed("PROTOBUF", invoice));
+        assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
+        assertThat(unresolved.json().get("message").asText()).contains("money.proto");
+        ObjectNode withRef = RegistryHttp.schemaBody(invoice, "money.proto", "proto-money", 1)
+            .put("schemaType", "PROTOBUF");
+        Answer registered = http.post("/subjects/proto-invoice/versions", withRef);
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        int id = registered.json().get("id").asInt();
+        assertThat(http.post("/subjects/proto-invoice/versions", withRef.deepCopy().put("schema",
+            invoice.replace("\n  ", "\n    "))).json().get("id").asInt()).as("layout does not matter").isEqualTo(id);
+
+        JsonNode version = http.get("/subjects/proto-invoice/versions/1").json();
+        assertThat(version.get("schemaType").asText()).isEqualTo("PROTOBUF");
+        assertThat(version.get("references").get(0).get("name").asText()).isEqualTo("money.proto");
+        assertThat(http.get("/schemas/ids/" + id).json().get("schemaType").asText()).isEqualTo("PROTOBUF");
+        assertThat(http.get("/schemas/ids/" + id + "/schema").text()).contains("message Invoice");
+        assertThat(http.post("/subjects/proto-invoice", withRef).json().get("id").asInt()).isEqualTo(id);
+        assertThat(http.get("/subjects/proto-money/versions/1/referencedby").json()).extracting(JsonNode::asInt)
+            .containsExactly(id);
+
+        String changed = invoice.replace("acme.money.Money total = 1;", "string total = 1;");
+        Answer check = http.post("/compatibility/subjects/proto-invoice/versions/latest?verbose=true",
+            RegistryHttp.schemaBody(changed, "money.proto", "proto-money", 1).put("schemaType", "PROTOBUF"));
+        assertThat(check.json().get("is_compatible").asBoolean()).isFalse();
+        assertThat(check.json().get("messages").toString()).contains("FIELD_KIND_CHANGED").contains("#/Invoice/1");
+        String added = invoice.replace("  google.protobuf.Timestamp issued = 2;\n",
+            "  google.protobuf.Timestamp issued = 2;\n  string note = 3;\n");
+        http.put("/config/proto-invoice", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL_TRANSITIVE"));
+        Answer second = http.post("/subjects/proto-invoice/versions",
+            RegistryHttp.schemaBody(added, "money.proto", "proto-money", 1).put("schemaType", "PROTOBUF"));
+        assertThat(second.status()).as(second.toString()).isEqualTo(200);
+        Answer rejected = http.post("/subjects/proto-invoice/versions",
+            RegistryHttp.schemaBody(changed, "money.proto", "proto-money", 1).put("schemaType", "PROTOBUF"));
+        assertThat(rejected.status()).isEqualTo(409);
+        assertThat(rejected.errorCode()).isEqualTo(40901);
+    }
+
+    @Test
+    void protobufNormalizationMakesReorderedFilesOne() {
+        String one = "syntax = \"proto3\"; package n; message A { string s = 2; int32 x = 1; B b = 3; } "
+            + "message B {}";
+        String two = "syntax = \"proto3\"; package n; message A { int32 x = 1; string s = 2; .n.B b = 3; } "
+            + "message B {}";
+        int a = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", one)).json().get("id")
+            .asInt();
+        int b = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", two)).json().get("id")
+            .asInt();
+        assertThat(b).isEqualTo(a);
+        assertThat(http.get("/subjects/proto-norm/versions").json()).hasSize(1);
+    }
+
+    @Test
     void modesGuardWritesAndImportTakesExplicitIds() {
         assertThat(http.get("/mode").json().get("mode").asText()).isEqualTo("READWRITE");
         assertThat(http.get("/mode/mode-ro").errorCode()).isEqualTo(40409);
@@ -461,7 +521,8 @@ class SchemaRegistryRestIT {
         assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"x\",\"bogus\":1}").status()).isEqualTo(422);
         Answer xml = http.post("/subjects/bad/versions", schemaBody("<a/>").put("schemaType", "XML"));
         assertThat(xml.errorCode()).isEqualTo(42201);
-        assertThat(xml.json().get("message").asText()).contains("XML").contains("AVRO").contains("JSON");
+        assertThat(xml.json().get("message").asText()).contains("XML").contains("AVRO").contains("JSON")
+            .contains("PROTOBUF");
         Answer json = http.post("/subjects/bad/versions", schemaBody("{\"type\":\"objekt\"}").put("schemaType",
             "JSON"));
         assertThat(json.status()).isEqualTo(422);
@@ -469,8 +530,13 @@ class SchemaRegistryRestIT {
         assertThat(json.json().get("message").asText()).contains("Invalid JSON schema").contains("/type");
         assertThat(http.post("/subjects/bad/versions", schemaBody("{\"type\":").put("schemaType", "JSON"))
             .errorCode()).isEqualTo(42201);
-        assertThat(http.post("/subjects/bad/versions", schemaBody("syntax = \"proto3\";").put("schemaType",
-            "PROTOBUF")).errorCode()).isEqualTo(42201);
+        Answer proto = http.post("/subjects/bad/versions", schemaBody("syntax = \"proto3\"; message A { int32 x = 1; "
+            + "string y = 1; }").put("schemaType", "PROTOBUF"));
+        assertThat(proto.status()).isEqualTo(422);
+        assertThat(proto.errorCode()).isEqualTo(42201);
+        assertThat(proto.json().get("message").asText()).contains("Invalid Protobuf schema").contains("tag 1");
+        assertThat(http.post("/subjects/bad/versions", schemaBody("message {").put("schemaType", "PROTOBUF"))
+            .errorCode()).isEqualTo(42201);
         assertThat(http.post("/subjects/__GLOBAL/versions", schemaBody(V1)).errorCode()).isEqualTo(42208);
         assertThat(http.put("/config/__EMPTY", "{\"compatibility\":\"FULL\"}").errorCode()).isEqualTo(42208);
         Answer control = http.post("/subjects/%01ctl/versions", schemaBody(V1));

@@ -3,6 +3,7 @@ package io.millrace.schema.json;
 import static io.millrace.schema.json.JsonChange.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.millrace.schema.core.DiffContext;
 import io.millrace.schema.json.JsonSchemaDocs.Located;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ final class JsonArrayDiff {
     private JsonArrayDiff() {
     }
 
-    static void compare(JsonDiffContext ctx, JsonSchemaDiff.Pair p) {
+    static void compare(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         JsonNode o = p.originalNode();
         JsonNode u = p.updateNode();
         Items oItems = Items.of(o);
@@ -75,7 +76,7 @@ final class JsonArrayDiff {
         return node == null ? null : new Located(node, side.at().doc());
     }
 
-    private static void compareTuples(JsonDiffContext ctx, JsonSchemaDiff.Pair p, Items o, Items u) {
+    private static void compareTuples(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, Items o, Items u) {
         int common = Math.min(o.tuple().size(), u.tuple().size());
         for (int i = 0; i < Math.max(o.tuple().size(), u.tuple().size()); i++) {
             ctx.enter("items");
@@ -92,11 +93,11 @@ final class JsonArrayDiff {
         }
     }
 
-    private static void removed(JsonDiffContext ctx, JsonSchemaDiff.Pair p, JsonNode item, Items u) {
+    private static void removed(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, JsonNode item, Items u) {
         if (u.open()) {
             ctx.add(ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL);
         } else if (u.additionalSchema() != null) {
-            JsonDiffContext trial = ctx.sub();
+            DiffContext<JsonChange> trial = ctx.sub();
             p.compare(trial, located(item, p.original()), located(u.additionalSchema(), p.update()));
             ctx.addAll(trial);
             ctx.add(trial.compatible() ? ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -107,12 +108,12 @@ final class JsonArrayDiff {
         }
     }
 
-    private static void added(JsonDiffContext ctx, JsonSchemaDiff.Pair p, Items o, JsonNode item) {
+    private static void added(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, Items o, JsonNode item) {
         if (o.open()) {
             boolean empty = (item.isBoolean() && item.asBoolean()) || (item.isObject() && item.isEmpty());
             ctx.add(empty ? ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL : ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
         } else if (o.additionalSchema() != null) {
-            JsonDiffContext trial = ctx.sub();
+            DiffContext<JsonChange> trial = ctx.sub();
             p.compare(trial, located(o.additionalSchema(), p.original()), located(item, p.update()));
             ctx.addAll(trial);
             ctx.add(trial.compatible() ? ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -122,7 +123,7 @@ final class JsonArrayDiff {
         }
     }
 
-    private static void compareAdditional(JsonDiffContext ctx, JsonSchemaDiff.Pair p, Items o, Items u) {
+    private static void compareAdditional(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, Items o, Items u) {
         if (o.tuple().isEmpty() && u.tuple().isEmpty()) {
             return;
         }

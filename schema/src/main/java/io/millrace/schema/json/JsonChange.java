@@ -1,11 +1,13 @@
 package io.millrace.schema.json;
 
+import io.millrace.schema.core.DiffContext;
+
 /**
  * The kinds of difference between two JSON schemas, named as Confluent names them, each marked
  * compatible or not for the BACKWARD direction: the update (new) schema must accept every
  * document the original (old) one accepted. Widening is compatible, narrowing is not.
  */
-enum JsonChange {
+enum JsonChange implements DiffContext.Change {
     TYPE_CHANGED(false, Message.TYPE_CHANGED),
     TYPE_EXTENDED(true, null),
     TYPE_NARROWED(false, Message.TYPE_CHANGED),
@@ -159,7 +161,8 @@ enum JsonChange {
         this.message = message;
     }
 
-    boolean compatible() {
+    @Override
+    public boolean compatible() {
         return compatible;
     }
 

@@ -3,6 +3,7 @@ package io.millrace.schema.json;
 import static io.millrace.schema.json.JsonChange.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.millrace.schema.core.DiffContext;
 import io.millrace.schema.json.JsonSchemaDocs.Located;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,7 @@ final class JsonCombinedDiff {
     private JsonCombinedDiff() {
     }
 
-    static void compare(JsonDiffContext ctx, JsonSchemaDiff.Pair p) {
+    static void compare(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         JsonShape original = p.original();
         JsonShape update = p.update();
         JsonChange criterion = criterionChange(original, update);
@@ -41,12 +42,12 @@ final class JsonCombinedDiff {
             ctx.add(product ? PRODUCT_TYPE_NARROWED : SUM_TYPE_NARROWED);
         }
         // compatible[i][j]: the differences when original branch i is replaced by update branch j
-        List<List<JsonDiffContext>> compatible = new ArrayList<>();
+        List<List<DiffContext<JsonChange>>> compatible = new ArrayList<>();
         for (int i = 0; i < oSubs.size(); i++) {
             ctx.enter(original.criterion() + "/" + i);
-            List<JsonDiffContext> row = new ArrayList<>();
+            List<DiffContext<JsonChange>> row = new ArrayList<>();
             for (Located uSub : uSubs) {
-                JsonDiffContext trial = ctx.sub();
+                DiffContext<JsonChange> trial = ctx.sub();
                 p.compare(trial, oSubs.get(i), uSub);
                 row.add(trial.compatible() ? trial : null);
             }
@@ -94,7 +95,7 @@ final class JsonCombinedDiff {
      *
      * @return for each update column, the matched original row or -1
      */
-    private static int[] maximumMatching(List<List<JsonDiffContext>> edges, int columns) {
+    private static int[] maximumMatching(List<List<DiffContext<JsonChange>>> edges, int columns) {
         int[] matchOfColumn = new int[columns];
         Arrays.fill(matchOfColumn, -1);
         for (int row = 0; row < edges.size(); row++) {
@@ -103,7 +104,8 @@ final class JsonCombinedDiff {
         return matchOfColumn;
     }
 
-    private static boolean augment(int row, List<List<JsonDiffContext>> edges, int[] matchOfColumn, boolean[] seen) {
+    private static boolean augment(int row, List<List<DiffContext<JsonChange>>> edges, int[] matchOfColumn,
+                                   boolean[] seen) {
         for (int col = 0; col < matchOfColumn.length; col++) {
             if (edges.get(row).get(col) == null || seen[col]) {
                 continue;

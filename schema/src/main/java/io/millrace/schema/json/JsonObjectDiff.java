@@ -3,6 +3,7 @@ package io.millrace.schema.json;
 import static io.millrace.schema.json.JsonChange.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.millrace.schema.core.DiffContext;
 import io.millrace.schema.json.JsonSchemaDocs.Located;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -29,7 +30,7 @@ final class JsonObjectDiff {
     private JsonObjectDiff() {
     }
 
-    static void compare(JsonDiffContext ctx, JsonSchemaDiff.Pair p) {
+    static void compare(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         JsonNode o = p.originalNode();
         JsonNode u = p.updateNode();
         compareRequired(ctx, o, u);
@@ -42,7 +43,7 @@ final class JsonObjectDiff {
             MIN_PROPERTIES_INCREASED, MIN_PROPERTIES_DECREASED);
     }
 
-    private static void compareRequired(JsonDiffContext ctx, JsonNode o, JsonNode u) {
+    private static void compareRequired(DiffContext<JsonChange> ctx, JsonNode o, JsonNode u) {
         Set<String> oRequired = strings(o.get("required"));
         Set<String> uRequired = strings(u.get("required"));
         ctx.enter("required");
@@ -62,7 +63,7 @@ final class JsonObjectDiff {
         ctx.leave();
     }
 
-    private static void compareProperties(JsonDiffContext ctx, JsonSchemaDiff.Pair p) {
+    private static void compareProperties(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         JsonNode o = p.originalNode();
         JsonNode u = p.updateNode();
         Set<String> all = new TreeSet<>(names(o.get("properties")));
@@ -84,7 +85,7 @@ final class JsonObjectDiff {
         ctx.leave();
     }
 
-    private static void removed(JsonDiffContext ctx, JsonSchemaDiff.Pair p, String name, JsonNode oProp) {
+    private static void removed(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, String name, JsonNode oProp) {
         JsonNode u = p.updateNode();
         if (open(u)) {
             ctx.add(PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL);
@@ -92,7 +93,7 @@ final class JsonObjectDiff {
         }
         JsonNode partial = partialSchema(u, name);
         if (partial != null) {
-            JsonDiffContext trial = ctx.sub();
+            DiffContext<JsonChange> trial = ctx.sub();
             p.compare(trial, new Located(oProp, p.original().at().doc()), new Located(partial, p.update().at().doc()));
             ctx.addAll(trial);
             ctx.add(trial.compatible() ? PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -103,7 +104,7 @@ final class JsonObjectDiff {
         }
     }
 
-    private static void added(JsonDiffContext ctx, JsonSchemaDiff.Pair p, String name, JsonNode uProp) {
+    private static void added(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, String name, JsonNode uProp) {
         JsonNode o = p.originalNode();
         if (open(o)) {
             boolean empty = (uProp.isBoolean() && uProp.asBoolean()) || (uProp.isObject() && uProp.isEmpty());
@@ -113,7 +114,7 @@ final class JsonObjectDiff {
         }
         JsonNode partial = partialSchema(o, name);
         if (partial != null) {
-            JsonDiffContext trial = ctx.sub();
+            DiffContext<JsonChange> trial = ctx.sub();
             p.compare(trial, new Located(partial, p.original().at().doc()), new Located(uProp, p.update().at().doc()));
             ctx.addAll(trial);
             ctx.add(trial.compatible() ? PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -127,7 +128,7 @@ final class JsonObjectDiff {
         }
     }
 
-    private static void compareDependencies(JsonDiffContext ctx, JsonSchemaDiff.Pair p) {
+    private static void compareDependencies(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         ctx.enter("dependencies");
         JsonNode o = p.originalNode();
         JsonNode u = p.updateNode();
@@ -182,7 +183,7 @@ final class JsonObjectDiff {
         return out;
     }
 
-    private static void compareAdditionalProperties(JsonDiffContext ctx, JsonSchemaDiff.Pair p) {
+    private static void compareAdditionalProperties(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         JsonNode o = p.originalNode().get("additionalProperties");
         JsonNode u = p.updateNode().get("additionalProperties");
         ctx.enter("additionalProperties");

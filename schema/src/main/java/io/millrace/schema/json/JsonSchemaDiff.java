@@ -3,6 +3,7 @@ package io.millrace.schema.json;
 import static io.millrace.schema.json.JsonChange.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.millrace.schema.core.DiffContext;
 import io.millrace.schema.json.JsonSchemaDocs.Located;
 import io.millrace.schema.json.JsonShape.Kind;
 import java.math.BigDecimal;
@@ -26,13 +27,13 @@ final class JsonSchemaDiff {
     }
 
     /** Every difference from {@code original} to {@code update}, compatible ones included. */
-    static List<JsonDiffContext.Difference> compare(JsonSchemaDocs original, JsonSchemaDocs update) {
-        JsonDiffContext ctx = new JsonDiffContext();
+    static List<DiffContext.Difference<JsonChange>> compare(JsonSchemaDocs original, JsonSchemaDocs update) {
+        DiffContext<JsonChange> ctx = new DiffContext<>();
         compare(ctx, original, original.root(), update, update.root());
         return ctx.differences();
     }
 
-    static void compare(JsonDiffContext ctx, JsonSchemaDocs originalDocs, Located original,
+    static void compare(DiffContext<JsonChange> ctx, JsonSchemaDocs originalDocs, Located original,
                         JsonSchemaDocs updateDocs, Located update) {
         if (original == null && update == null) {
             return;
@@ -55,20 +56,34 @@ final class JsonSchemaDiff {
             }
             return;
         }
-        if (!ctx.begin(o.node(), u.node())) {
+        NodePair pair = new NodePair(o.node(), u.node());
+        if (!ctx.begin(pair)) {
             return;
         }
         try {
             compareShapes(ctx, new Pair(originalDocs, JsonShape.classify(o), updateDocs, JsonShape.classify(u)));
         } finally {
-            ctx.end(o.node(), u.node());
+            ctx.end(pair);
+        }
+    }
+
+    /** Two nodes by identity: structurally equal nodes elsewhere in a document are other schemas. */
+    private record NodePair(JsonNode original, JsonNode update) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NodePair p && p.original == original && p.update == update;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(original) + System.identityHashCode(update);
         }
     }
 
     /** The two sides of one comparison, with their documents for following references. */
     record Pair(JsonSchemaDocs originalDocs, JsonShape original, JsonSchemaDocs updateDocs, JsonShape update) {
 
-        void compare(JsonDiffContext ctx, Located originalSub, Located updateSub) {
+        void compare(DiffContext<JsonChange> ctx, Located originalSub, Located updateSub) {
             JsonSchemaDiff.compare(ctx, originalDocs, originalSub, updateDocs, updateSub);
         }
 
@@ -81,14 +96,14 @@ final class JsonSchemaDiff {
         }
     }
 
-    private static void compareShapes(JsonDiffContext ctx, Pair p) {
+    private static void compareShapes(DiffContext<JsonChange> ctx, Pair p) {
         JsonShape original = p.original();
         JsonShape update = p.update();
         if (original.kind() != Kind.COMBINED && update.kind() == Kind.COMBINED) {
             if (update.subs().size() == 1 || !update.criterion().equals("allOf")) {
                 // a schema that became one branch of a union (or a singleton combination) may still match
                 for (Located sub : update.subs()) {
-                    JsonDiffContext trial = ctx.sub();
+                    DiffContext<JsonChange> trial = ctx.sub();
                     p.compare(trial, original.at(), sub);
                     if (trial.compatible()) {
                         ctx.addAll(trial);
@@ -101,7 +116,7 @@ final class JsonSchemaDiff {
             }
         } else if (original.kind() == Kind.COMBINED && update.kind() != Kind.COMBINED
             && original.subs().size() == 1) {
-            JsonDiffContext trial = ctx.sub();
+            DiffContext<JsonChange> trial = ctx.sub();
             p.compare(trial, original.subs().get(0), update.at());
             if (trial.compatible()) {
                 ctx.addAll(trial);
@@ -133,7 +148,7 @@ final class JsonSchemaDiff {
         }
     }
 
-    private static void compareString(JsonDiffContext ctx, JsonNode original, JsonNode update) {
+    private static void compareString(DiffContext<JsonChange> ctx, JsonNode original, JsonNode update) {
         compareLimit(ctx, "maxLength", original, update, MAX_LENGTH_ADDED, MAX_LENGTH_REMOVED,
             MAX_LENGTH_INCREASED, MAX_LENGTH_DECREASED);
         compareLimit(ctx, "minLength", original, update, MIN_LENGTH_ADDED, MIN_LENGTH_REMOVED,
@@ -149,7 +164,7 @@ final class JsonSchemaDiff {
         }
     }
 
-    private static void compareNumber(JsonDiffContext ctx, JsonShape original, JsonShape update) {
+    private static void compareNumber(DiffContext<JsonChange> ctx, JsonShape original, JsonShape update) {
         JsonNode o = original.at().node();
         JsonNode u = update.at().node();
         compareNumeric(ctx, "maximum", bound(o, "maximum", false), bound(u, "maximum", false),
@@ -201,13 +216,14 @@ final class JsonSchemaDiff {
         return node != null && node.isNumber() ? node.decimalValue() : null;
     }
 
-    static void compareLimit(JsonDiffContext ctx, String keyword, JsonNode original, JsonNode update,
+    static void compareLimit(DiffContext<JsonChange> ctx, String keyword, JsonNode original, JsonNode update,
                              JsonChange added, JsonChange removed, JsonChange increased, JsonChange decreased) {
         compareNumeric(ctx, keyword, decimal(original.get(keyword)), decimal(update.get(keyword)), added, removed,
             increased, decreased);
     }
 
-    private static void compareNumeric(JsonDiffContext ctx, String keyword, BigDecimal original, BigDecimal update,
+    private static void compareNumeric(DiffContext<JsonChange> ctx, String keyword, BigDecimal original,
+                                       BigDecimal update,
                                        JsonChange added, JsonChange removed, JsonChange increased,
                                        JsonChange decreased) {
         if (original == null && update != null) {
@@ -219,7 +235,7 @@ final class JsonSchemaDiff {
         }
     }
 
-    private static void compareEnum(JsonDiffContext ctx, JsonNode original, JsonNode update) {
+    private static void compareEnum(DiffContext<JsonChange> ctx, JsonNode original, JsonNode update) {
         Set<JsonNode> o = new HashSet<>();
         original.forEach(o::add);
         Set<JsonNode> u = new HashSet<>();
@@ -237,9 +253,9 @@ final class JsonSchemaDiff {
     }
 
     /** {@code not}: the update's excluded schema must fit inside the original's (the roles reverse). */
-    private static void compareNot(JsonDiffContext ctx, Pair p) {
+    private static void compareNot(DiffContext<JsonChange> ctx, Pair p) {
         ctx.enter("not");
-        JsonDiffContext trial = ctx.sub();
+        DiffContext<JsonChange> trial = ctx.sub();
         compare(trial, p.updateDocs(), p.update().subs().get(0), p.originalDocs(), p.original().subs().get(0));
         ctx.add(trial.compatible() ? NOT_TYPE_NARROWED : NOT_TYPE_EXTENDED);
         ctx.leave();

@@ -1,9 +1,9 @@
 package io.millrace.schema.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.millrace.schema.core.DiffContext;
 import io.millrace.schema.core.ParsedSchema;
 import io.millrace.schema.core.SchemaReference;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +44,7 @@ final class ParsedJsonSchema implements ParsedSchema {
         return references;
     }
 
-    /** Keys sorted at every level, and the set-valued keywords ({@code required}, {@code type}, {@code enum}) sorted. */
+    /** Keys sorted at every level; the set-valued keywords ({@code required}, {@code type}, {@code enum}) too. */
     @Override
     public ParsedJsonSchema normalize() {
         JsonNode normalized = JsonNormalizer.normalize(root);
@@ -57,12 +57,7 @@ final class ParsedJsonSchema implements ParsedSchema {
 
     @Override
     public List<String> backwardProblems(ParsedSchema original, Roles roles) {
-        List<String> problems = new ArrayList<>();
-        for (JsonDiffContext.Difference d : JsonSchemaDiff.compare(((ParsedJsonSchema) original).docs(), docs)) {
-            if (!d.change().compatible()) {
-                problems.add(d.change().describe(d.path(), roles.update(), roles.original()));
-            }
-        }
-        return problems;
+        return DiffContext.incompatible(JsonSchemaDiff.compare(((ParsedJsonSchema) original).docs(), docs),
+            (change, path) -> change.describe(path, roles.update(), roles.original()));
     }
 }

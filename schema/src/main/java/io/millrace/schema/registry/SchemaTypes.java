@@ -5,6 +5,7 @@ import io.millrace.schema.core.AvroSchemas;
 import io.millrace.schema.core.RegistryErrors;
 import io.millrace.schema.core.SchemaProvider;
 import io.millrace.schema.json.JsonSchemaProvider;
+import io.millrace.schema.protobuf.ProtobufSchemaProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,7 @@ import java.util.Map;
 public final class SchemaTypes {
 
     private static final SchemaTypes STANDARD = new SchemaTypes(List.of(new AvroSchemaProvider(),
-        new JsonSchemaProvider()));
+        new JsonSchemaProvider(), new ProtobufSchemaProvider()));
 
     private final Map<String, SchemaProvider> providers = new LinkedHashMap<>();
 

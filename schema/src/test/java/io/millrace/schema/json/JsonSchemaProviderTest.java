@@ -141,7 +141,7 @@ class JsonSchemaProviderTest {
             + "\"additionalProperties\":false}";
         Random random = new Random(42);
         String alphabet = "{}[]\":,#/$0-9aetrsnulf ";
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 250; i++) {
             StringBuilder text = new StringBuilder(valid);
             for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
                 int at = random.nextInt(text.length());

@@ -1,0 +1,149 @@
+package io.millrace.schema.protobuf;
+
+import com.squareup.wire.schema.CoreLoader;
+import com.squareup.wire.schema.ErrorCollector;
+import com.squareup.wire.schema.Linker;
+import com.squareup.wire.schema.Loader;
+import com.squareup.wire.schema.Location;
+import com.squareup.wire.schema.ProtoFile;
+import com.squareup.wire.schema.Schema;
+import com.squareup.wire.schema.SchemaException;
+import com.squareup.wire.schema.internal.parser.ProtoFileElement;
+import com.squareup.wire.schema.internal.parser.ProtoParser;
+import io.millrace.schema.core.ParsedSchema;
+import io.millrace.schema.core.ReferenceResolver;
+import io.millrace.schema.core.RegisteredSchema;
+import io.millrace.schema.core.RegistryErrors;
+import io.millrace.schema.core.SchemaProvider;
+import io.millrace.schema.core.SchemaReference;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The PROTOBUF type: {@code .proto} text (proto2 or proto3) parsed by Square Wire's parser and
+ * linked by Wire's linker, which resolves every type name, checks field numbers and names,
+ * reserved ranges and options. An {@code import} names a reference (its {@code name} is the
+ * imported path, e.g. {@code {"name":"money.proto","subject":"money","version":1}}); the
+ * well-known types ({@code google/protobuf/timestamp.proto}, ...) and
+ * {@code google/protobuf/descriptor.proto} need no reference. Compatibility is
+ * {@link ProtobufDiff}'s. Stateless, thread-safe.
+ */
+public final class ProtobufSchemaProvider implements SchemaProvider {
+
+    public static final String PROTOBUF = "PROTOBUF";
+    /** The path the schema being registered has while linking; imports never name it. */
+    static final String ROOT_PATH = "millrace-registered-schema.proto";
+    private static final int MAX_REFERENCE_DEPTH = 32;
+
+    @Override
+    public String schemaType() {
+        return PROTOBUF;
+    }
+
+    @Override
+    public ParsedSchema parse(String text, List<SchemaReference> references, ReferenceResolver resolver) {
+        if (text == null || text.isBlank()) {
+            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: the schema text is empty");
+        }
+        List<SchemaReference> refs = references == null ? List.of() : references;
+        Map<String, ProtoFileElement> imported = new LinkedHashMap<>();
+        for (SchemaReference reference : refs) {
+            load(reference, resolver, imported, 0);
+        }
+        ProtoFileElement root = parseText(ROOT_PATH, text, "Invalid Protobuf schema");
+        checkImports(ROOT_PATH, root, imported);
+        imported.forEach((path, element) -> checkImports(path, element, imported));
+        return new ParsedProtobufSchema(root, link(root, imported), refs, imported);
+    }
+
+    /** Links the root file with its imports: the error is Wire's, naming file, line and problem. */
+    static Schema link(ProtoFileElement root, Map<String, ProtoFileElement> imported) {
+        Loader loader = new ImportLoader(imported);
+        try {
+            Linker linker = new Linker(loader, new ErrorCollector(), false, true);
+            return linker.link(List.of(ProtoFile.Companion.get(root)));
+        } catch (SchemaException e) {
+            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: " + e);
+        }
+    }
+
+    private static void load(SchemaReference reference, ReferenceResolver resolver,
+                             Map<String, ProtoFileElement> loaded, int depth) {
+        if (loaded.containsKey(reference.name())) {
+            return;
+        }
+        if (depth > MAX_REFERENCE_DEPTH) {
+            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: references nest deeper than "
+                + MAX_REFERENCE_DEPTH + " levels");
+        }
+        RegisteredSchema target = resolver.resolve(reference);
+        if (target == null) {
+            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: reference '" + reference.name()
+                + "' to subject '" + reference.subject() + "' version " + reference.version() + " does not exist");
+        }
+        if (!PROTOBUF.equals(target.schemaType())) {
+            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: reference '" + reference.name() + "' names "
+                + "subject '" + reference.subject() + "' version " + reference.version() + ", a "
+                + target.schemaType() + " schema; a Protobuf schema can import Protobuf schemas only");
+        }
+        loaded.put(reference.name(), parseText(reference.name(), target.schema(), "Invalid Protobuf schema: "
+            + "referenced subject '" + reference.subject() + "' version " + reference.version()));
+        for (SchemaReference nested : target.references()) {
+            load(nested, resolver, loaded, depth + 1);
+        }
+    }
+
+    static ProtoFileElement parseText(String path, String text, String problem) {
+        try {
+            return ProtoParser.Companion.parse(Location.get(path), text);
+        } catch (RuntimeException e) {
+            throw RegistryErrors.invalidSchema(problem + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkImports(String path, ProtoFileElement file, Map<String, ProtoFileElement> imported) {
+        List<String> all = new ArrayList<>(file.getImports());
+        all.addAll(file.getPublicImports());
+        all.addAll(file.getWeakImports());
+        for (String name : all) {
+            if (!imported.containsKey(name) && !ImportLoader.builtIn(name)) {
+                throw RegistryErrors.invalidSchema("Invalid Protobuf schema: " + (path.equals(ROOT_PATH) ? "it"
+                    : path) + " imports \"" + name + "\", which is neither a reference (add {\"name\":\"" + name
+                    + "\",\"subject\":...,\"version\":...}) nor a well-known type");
+            }
+        }
+    }
+
+    /** Serves imports from the references, and Wire's bundled google/protobuf files. */
+    private record ImportLoader(Map<String, ProtoFileElement> imported) implements Loader {
+
+        static boolean builtIn(String path) {
+            if (!path.startsWith("google/protobuf/")) {
+                return false;
+            }
+            try {
+                return CoreLoader.INSTANCE.load(path) != null;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public ProtoFile load(String path) {
+            ProtoFileElement element = imported.get(path);
+            if (element != null) {
+                return ProtoFile.Companion.get(element);
+            }
+            return CoreLoader.INSTANCE.load(path);
+        }
+
+        @Override
+        public Loader withErrors(ErrorCollector errors) {
+            return this;
+        }
+    }
+}

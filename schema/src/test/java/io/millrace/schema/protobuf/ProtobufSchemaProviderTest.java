@@ -1,0 +1,166 @@
+package io.millrace.schema.protobuf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.millrace.schema.core.ParsedSchema;
+import io.millrace.schema.core.RegisteredSchema;
+import io.millrace.schema.core.RegistryException;
+import io.millrace.schema.core.SchemaReference;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ProtobufSchemaProviderTest {
+
+    private static final String ORDER = """
+        syntax = "proto3";
+        package acme.orders;
+
+        import "google/protobuf/timestamp.proto";
+
+        // An order as the shop writes it.
+        message Order {
+          int64 id = 1;
+          repeated Line lines = 2;
+          google.protobuf.Timestamp placed = 3;
+          map<string, string> tags = 4;
+          oneof payment {
+            string card = 5;
+            string voucher = 6;
+          }
+          message Line {
+            string sku = 1;
+            uint32 quantity = 2;
+          }
+        }
+
+        enum Status {
+          STATUS_UNKNOWN = 0;
+          STATUS_OPEN = 1;
+        }
+        """;
+
+    private final ProtobufSchemaProvider provider = new ProtobufSchemaProvider();
+
+    private ParsedSchema parse(String text) {
+        return provider.parse(text, List.of(), r -> null);
+    }
+
+    private static void assertInvalid(Runnable parse, String... mentions) {
+        assertThatThrownBy(parse::run).isInstanceOfSatisfying(RegistryException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(42201);
+            assertThat(e.httpStatus()).isEqualTo(422);
+            for (String mention : mentions) {
+                assertThat(e.getMessage()).contains(mention);
+            }
+        });
+    }
+
+    @Test
+    void proto3WithNestedTypesMapsOneofsAndWellKnownTypesParses() {
+        ParsedSchema parsed = parse(ORDER);
+        assertThat(parsed.schemaType()).isEqualTo("PROTOBUF");
+        assertThat(parsed.canonical()).startsWith("syntax = \"proto3\";").contains("package acme.orders;")
+            .contains("message Order").contains("oneof payment").doesNotContain("formatted by Wire");
+        assertThat(parse(ORDER.replace("\n\n", "\n").replace("  ", "    ")).canonical())
+            .as("layout does not matter").isEqualTo(parsed.canonical());
+    }
+
+    @Test
+    void proto2WithRequiredFieldsAndDefaultsParses() {
+        ParsedSchema parsed = parse("""
+            syntax = "proto2";
+            message Legacy {
+              required string name = 1;
+              optional int32 count = 2 [default = 7];
+              repeated bytes blobs = 3;
+            }
+            """);
+        assertThat(parsed.canonical()).contains("required string name = 1;").contains("default = 7");
+    }
+
+    @Test
+    void malformedAndInvalidSchemasAre42201WithTheReason() {
+        assertInvalid(() -> parse(" "), "empty");
+        assertInvalid(() -> parse("syntax = \"proto3\"; message A { int32 x = 1 "), "Invalid Protobuf schema");
+        assertInvalid(() -> parse("message A { strin x = 1; }"), "strin");
+        assertInvalid(() -> parse("syntax = \"proto3\"; message A { int32 x = 1; int32 y = 1; }"), "1");
+        assertInvalid(() -> parse("syntax = \"proto3\"; message A { int32 x = 1; string x = 2; }"), "x");
+        assertInvalid(() -> parse("syntax = \"proto3\"; message A { reserved 2; int32 x = 2; }"), "reserved");
+        assertInvalid(() -> parse("syntax = \"proto3\"; message A { required int32 x = 1; }"), "required");
+        assertInvalid(() -> parse("syntax = \"proto3\"; import \"money.proto\"; message A { Money m = 1; }"),
+            "money.proto", "reference");
+        assertInvalid(() -> parse("syntax = \"proto9\";"), "proto9");
+    }
+
+    @Test
+    void importsResolveToReferencedSubjects() {
+        RegisteredSchema money = new RegisteredSchema("money", 1, 3, "PROTOBUF",
+            "syntax = \"proto3\"; package acme.money; message Money { int64 cents = 1; string currency = 2; }",
+            List.of(), false);
+        String invoice = "syntax = \"proto3\"; package acme.billing; import \"money.proto\";"
+            + " message Invoice { acme.money.Money total = 1; }";
+        List<SchemaReference> refs = List.of(new SchemaReference("money.proto", "money", 1));
+        ParsedSchema parsed = provider.parse(invoice, refs, r -> Map.of("money", money).get(r.subject()));
+        assertThat(parsed.references()).isEqualTo(refs);
+        assertThat(parsed.canonical()).contains("import \"money.proto\";").doesNotContain("cents");
+        assertInvalid(() -> provider.parse(invoice, List.of(new SchemaReference("money.proto", "money", 9)),
+            r -> null), "does not exist");
+        RegisteredSchema json = new RegisteredSchema("j", 1, 4, "JSON", "{}", List.of(), false);
+        assertInvalid(() -> provider.parse(invoice, refs, r -> json), "JSON");
+        assertInvalid(() -> provider.parse(invoice.replace("Money total", "Cash total"), refs, r -> money), "Cash");
+    }
+
+    @Test
+    void normalizationQualifiesTypesAndSortsFieldsAndOptions() {
+        String one = """
+            syntax = "proto3";
+            package p;
+            option java_package = "com.p";
+            option java_multiple_files = true;
+            message A { B b = 2; int32 x = 1 [deprecated = true, json_name = "xx"]; }
+            message B { string s = 1; }
+            """;
+        String two = """
+            syntax = "proto3";
+            package p;
+            option java_multiple_files = true;
+            option java_package = "com.p";
+            message A { int32 x = 1 [json_name = "xx", deprecated = true]; .p.B b = 2; }
+            message B { string s = 1; }
+            """;
+        assertThat(parse(one).canonical()).isNotEqualTo(parse(two).canonical());
+        ParsedSchema normalized = parse(one).normalize();
+        assertThat(normalized.canonical()).isEqualTo(parse(two).normalize().canonical()).contains(".p.B b = 2;");
+        assertThat(parse(normalized.canonical()).canonical()).as("the normalized text parses to itself")
+            .isEqualTo(normalized.canonical());
+    }
+
+    @Test
+    void randomlyDamagedSchemasAreEitherValidOr42201() {
+        Random random = new Random(7);
+        String alphabet = "{};=\" 0123456789abcdefgmnoprstuvwxyz.<>,[]";
+        ParsedSchema original = parse(ORDER);
+        for (int i = 0; i < 200; i++) {
+            StringBuilder text = new StringBuilder(ORDER);
+            for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+                int at = random.nextInt(text.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> text.deleteCharAt(at);
+                    case 1 -> text.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> text.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            try {
+                ParsedSchema parsed = parse(text.toString());
+                parsed.backwardProblems(original, ParsedSchema.Roles.backward(1));
+                original.backwardProblems(parsed, ParsedSchema.Roles.forward(1));
+                parsed.normalize();
+            } catch (RegistryException e) {
+                assertThat(e.errorCode()).as(text.toString()).isEqualTo(42201);
+            }
+        }
+    }
+}
