@@ -2,6 +2,7 @@ package io.millrace.it;
 
 import static io.millrace.it.RegistryHttp.record;
 import static io.millrace.it.RegistryHttp.schemaBody;
+import static io.millrace.it.RegistryHttp.typed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -282,10 +283,6 @@ class SchemaRegistryRestIT {
             .isEqualTo(42201);
     }
 
-    private static ObjectNode typed(String type, String schema) {
-        return schemaBody(schema).put("schemaType", type);
-    }
-
     private static String jsonObject(String properties, String extra) {
         return "{\"type\":\"object\",\"properties\":{" + properties + "},\"additionalProperties\":false" + extra
             + "}";
@@ -364,7 +361,7 @@ class SchemaRegistryRestIT {
         assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
         assertThat(unresolved.json().get("message").asText()).contains("address.json");
         Answer registered = http.post("/subjects/json-customer/versions",
-            RegistryHttp.schemaBody(customer, "address.json", "json-address", 1).put("schemaType", "JSON"));
+            typed("JSON", customer, "address.json", "json-address", 1));
         assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
         int id = registered.json().get("id").asInt();
         assertThat(http.get("/schemas/ids/" + id).json().get("references").get(0).get("subject").asText())
@@ -372,7 +369,7 @@ class SchemaRegistryRestIT {
         assertThat(http.get("/subjects/json-address/versions/1/referencedby").json()).extracting(JsonNode::asInt)
             .containsExactly(id);
         assertThat(http.post("/subjects/json-customer",
-            RegistryHttp.schemaBody(customer, "address.json", "json-address", 1).put("schemaType", "JSON")).json()
+            typed("JSON", customer, "address.json", "json-address", 1)).json()
             .get("id").asInt()).isEqualTo(id);
     }
 
@@ -399,8 +396,7 @@ class SchemaRegistryRestIT {
         Answer unresolved = http.post("/subjects/proto-invoice/versions", typed("PROTOBUF", invoice));
         assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
         assertThat(unresolved.json().get("message").asText()).contains("money.proto");
-        ObjectNode withRef = RegistryHttp.schemaBody(invoice, "money.proto", "proto-money", 1)
-            .put("schemaType", "PROTOBUF");
+        ObjectNode withRef = typed("PROTOBUF", invoice, "money.proto", "proto-money", 1);
         Answer registered = http.post("/subjects/proto-invoice/versions", withRef);
         assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
         int id = registered.json().get("id").asInt();
@@ -418,17 +414,17 @@ class SchemaRegistryRestIT {
 
         String changed = invoice.replace("acme.money.Money total = 1;", "string total = 1;");
         Answer check = http.post("/compatibility/subjects/proto-invoice/versions/latest?verbose=true",
-            RegistryHttp.schemaBody(changed, "money.proto", "proto-money", 1).put("schemaType", "PROTOBUF"));
+            typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
         assertThat(check.json().get("is_compatible").asBoolean()).isFalse();
         assertThat(check.json().get("messages").toString()).contains("FIELD_KIND_CHANGED").contains("#/Invoice/1");
         String added = invoice.replace("  google.protobuf.Timestamp issued = 2;\n",
             "  google.protobuf.Timestamp issued = 2;\n  string note = 3;\n");
         http.put("/config/proto-invoice", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL_TRANSITIVE"));
         Answer second = http.post("/subjects/proto-invoice/versions",
-            RegistryHttp.schemaBody(added, "money.proto", "proto-money", 1).put("schemaType", "PROTOBUF"));
+            typed("PROTOBUF", added, "money.proto", "proto-money", 1));
         assertThat(second.status()).as(second.toString()).isEqualTo(200);
         Answer rejected = http.post("/subjects/proto-invoice/versions",
-            RegistryHttp.schemaBody(changed, "money.proto", "proto-money", 1).put("schemaType", "PROTOBUF"));
+            typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
         assertThat(rejected.status()).isEqualTo(409);
         assertThat(rejected.errorCode()).isEqualTo(40901);
     }

@@ -45,6 +45,11 @@ public final class DiffContext<C extends DiffContext.Change> {
         return new DiffContext<>(new ArrayDeque<>(path), inProgress);
     }
 
+    /** Like {@link #sub()}, but at {@code #/segments...} (a referenced type reports from its own root). */
+    public DiffContext<C> subAt(List<String> segments) {
+        return new DiffContext<>(new ArrayDeque<>(segments), inProgress);
+    }
+
     public void enter(String segment) {
         path.addLast(segment);
     }

@@ -244,8 +244,8 @@ final class ProtobufDiff {
             || !(sides.update().getType(u) instanceof MessageType um)) {
             return;  // the root file's own messages are compared by name where they are declared
         }
-        DiffContext<ProtobufChange> trial = ctx.sub();
-        trial.enter(om.getType().getSimpleName());
+        // Confluent reports what changed inside the other file from that type's own path (#/Outer/Inner/1)
+        DiffContext<ProtobufChange> trial = ctx.subAt(List.of(oLocal.split("\\.")));
         compareMessage(trial, sides, om, um);
         ctx.addAll(trial);
         if (!trial.compatible()) {

@@ -7,7 +7,6 @@ import com.squareup.wire.schema.Loader;
 import com.squareup.wire.schema.Location;
 import com.squareup.wire.schema.ProtoFile;
 import com.squareup.wire.schema.Schema;
-import com.squareup.wire.schema.SchemaException;
 import com.squareup.wire.schema.internal.parser.ProtoFileElement;
 import com.squareup.wire.schema.internal.parser.ProtoParser;
 import io.millrace.schema.core.ParsedSchema;
@@ -64,11 +63,15 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
         try {
             Linker linker = new Linker(loader, new ErrorCollector(), false, true);
             return linker.link(List.of(ProtoFile.Companion.get(root)));
-        } catch (SchemaException e) {
-            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: " + e);
+        } catch (RuntimeException e) {  // SchemaException, or the linker's IllegalArgument/IllegalState checks
+            throw invalid("Invalid Protobuf schema", e);
         }
+    }
+
+    /** Wire's message names the file, line and column: the schema being registered is called "schema". */
+    private static RuntimeException invalid(String problem, RuntimeException cause) {
+        String detail = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        return RegistryErrors.invalidSchema(problem + ": " + detail.replace(ROOT_PATH, "schema"));
     }
 
     private static void load(SchemaReference reference, ReferenceResolver resolver,
@@ -101,7 +104,7 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
         try {
             return ProtoParser.Companion.parse(Location.get(path), text);
         } catch (RuntimeException e) {
-            throw RegistryErrors.invalidSchema(problem + ": " + e.getMessage());
+            throw invalid(problem, e);
         }
     }
 

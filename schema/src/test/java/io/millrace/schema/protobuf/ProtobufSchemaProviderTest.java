@@ -52,6 +52,7 @@ class ProtobufSchemaProviderTest {
         assertThatThrownBy(parse::run).isInstanceOfSatisfying(RegistryException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(42201);
             assertThat(e.httpStatus()).isEqualTo(422);
+            assertThat(e.getMessage()).as("no internal file name").doesNotContain(ProtobufSchemaProvider.ROOT_PATH);
             for (String mention : mentions) {
                 assertThat(e.getMessage()).contains(mention);
             }
@@ -93,6 +94,11 @@ class ProtobufSchemaProviderTest {
         assertInvalid(() -> parse("syntax = \"proto3\"; import \"money.proto\"; message A { Money m = 1; }"),
             "money.proto", "reference");
         assertInvalid(() -> parse("syntax = \"proto9\";"), "proto9");
+        assertInvalid(() -> parse("syntax = \"proto3\";\nmessage A { int32 x = 1 }"), "Syntax error in schema:2:26");
+        assertInvalid(() -> parse("syntax = \"proto3\"; enum E { E1 = 1; }"), "zero value");
+        assertInvalid(() -> parse("syntax = \"proto3\"; message A { int32 x = 1 [default = 3]; }"), "default");
+        assertInvalid(() -> parse("syntax = \"proto3\"; message A { int32 x = 19000; }"), "19000");
+        assertInvalid(() -> parse("syntax = \"proto3\"; message A { map<float, string> m = 1; }"), "map key");
     }
 
     @Test
