@@ -13,28 +13,9 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
  * ({@code {errorType:.., description:.., additionalInfo:..}} per problem, then the old version,
  * the old schema and the level: see {@link CompatibilityChecker}). Stateless, thread-safe.
  */
-public final class AvroCompatibility {
-
-    /** One earlier version to check against. */
-    public record Previous(int version, Schema schema, String text) {
-    }
+final class AvroCompatibility {
 
     private AvroCompatibility() {
-    }
-
-    /**
-     * @param previous earlier non-deleted versions, oldest first; non-transitive levels use only the last
-     * @return the problems found, empty when compatible
-     */
-    public static List<String> check(CompatibilityLevel level, Schema candidate, List<Previous> previous) {
-        List<CompatibilityChecker.Previous> olds = previous.stream()
-            .map(p -> new CompatibilityChecker.Previous(p.version(), parsed(p.schema()), p.text()))
-            .toList();
-        return CompatibilityChecker.check(level, parsed(candidate), olds);
-    }
-
-    private static ParsedAvroSchema parsed(Schema schema) {
-        return new ParsedAvroSchema(schema, schema.toString(), List.of());
     }
 
     /** Problems of {@code reader} reading data written with {@code writer}, described for {@code roles}. */

@@ -18,9 +18,25 @@ import java.util.Set;
  */
 public final class DiffContext<C extends DiffContext.Change> {
 
-    /** A kind of change, compatible or not. */
+    /** A kind of change (an enum constant named as Confluent names it), compatible or not. */
     public interface Change {
+
+        String name();
+
         boolean compatible();
+
+        /**
+         * The description of an incompatible change, with {@code {path}}, {@code {update}} and
+         * {@code {original}} standing for the path and the names of the two schemas.
+         */
+        String template();
+
+        /** Confluent's verbose form: {@code {errorType:"..", description:".."}}. */
+        default String describe(String path, ParsedSchema.Roles roles) {
+            String text = template().replace("{path}", path).replace("{update}", roles.update())
+                .replace("{original}", roles.original());
+            return "{errorType:\"" + name() + "\", description:\"" + text + "\"}";
+        }
     }
 
     /** One difference at a path. */
@@ -92,21 +108,15 @@ public final class DiffContext<C extends DiffContext.Change> {
         inProgress.remove(pair);
     }
 
-    /** The incompatible differences, in Confluent's verbose form. */
-    public static <C extends Change> List<String> incompatible(List<Difference<C>> differences,
-                                                               Describer<C> describer) {
+    /** The incompatible differences, in Confluent's verbose form, for the schemas {@code roles} names. */
+    public static List<String> incompatible(List<? extends Difference<? extends Change>> differences,
+                                            ParsedSchema.Roles roles) {
         List<String> out = new ArrayList<>();
-        for (Difference<C> d : differences) {
+        for (Difference<? extends Change> d : differences) {
             if (!d.change().compatible()) {
-                out.add(describer.describe(d.change(), d.path()));
+                out.add(d.change().describe(d.path(), roles));
             }
         }
         return out;
-    }
-
-    /** Renders one difference. */
-    @FunctionalInterface
-    public interface Describer<C> {
-        String describe(C change, String path);
     }
 }

@@ -166,10 +166,8 @@ enum JsonChange implements DiffContext.Change {
         return compatible;
     }
 
-    /** Confluent's verbose form: {@code {errorType:"..", description:".."}}. */
-    String describe(String path, String update, String original) {
-        String text = message.template.replace("{path}", path).replace("{update}", update)
-            .replace("{original}", original);
-        return "{errorType:\"" + name() + "\", description:\"" + text + "\"}";
+    @Override
+    public String template() {
+        return message == null ? name() : message.template;
     }
 }

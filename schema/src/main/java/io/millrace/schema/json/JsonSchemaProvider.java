@@ -50,7 +50,7 @@ public final class JsonSchemaProvider implements SchemaProvider {
             load(reference, resolver, referenced, 0);
         }
         JsonSchemaValidation.validate(root, referenced);
-        return new ParsedJsonSchema(root, JsonNormalizer.compact(root), refs, referenced);
+        return ParsedJsonSchema.of(root, refs, referenced);
     }
 
     private static void load(SchemaReference reference, ReferenceResolver resolver, Map<String, JsonNode> loaded,

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.millrace.schema.core.DiffContext;
 import io.millrace.schema.core.ParsedSchema;
 import io.millrace.schema.core.SchemaReference;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,22 +13,18 @@ import java.util.Map;
  * A JSON schema parsed, validated against its draft's meta-schema and with its references
  * resolved. The canonical text is the document in compact JSON, keys in the order written.
  * Immutable, thread-safe.
+ *
+ * @param root the document
+ * @param referenced the referenced documents by the URI the schema's {@code $ref}s use
+ * @param docs the documents indexed for comparison
  */
-final class ParsedJsonSchema implements ParsedSchema {
+record ParsedJsonSchema(JsonNode root, String canonical, List<SchemaReference> references,
+                        Map<String, JsonNode> referenced, JsonSchemaDocs docs) implements ParsedSchema {
 
-    private final JsonNode root;
-    private final String canonical;
-    private final List<SchemaReference> references;
-    private final Map<String, JsonNode> referenced;
-    private final JsonSchemaDocs docs;
-
-    ParsedJsonSchema(JsonNode root, String canonical, List<SchemaReference> references,
-                     Map<String, JsonNode> referenced) {
-        this.root = root;
-        this.canonical = canonical;
-        this.references = List.copyOf(references);
-        this.referenced = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(referenced));
-        this.docs = new JsonSchemaDocs(root, this.referenced);
+    static ParsedJsonSchema of(JsonNode root, List<SchemaReference> references, Map<String, JsonNode> referenced) {
+        Map<String, JsonNode> refs = Collections.unmodifiableMap(new LinkedHashMap<>(referenced));
+        return new ParsedJsonSchema(root, JsonNormalizer.compact(root), List.copyOf(references), refs,
+            new JsonSchemaDocs(root, refs));
     }
 
     @Override
@@ -34,30 +32,14 @@ final class ParsedJsonSchema implements ParsedSchema {
         return JsonSchemaProvider.JSON;
     }
 
-    @Override
-    public String canonical() {
-        return canonical;
-    }
-
-    @Override
-    public List<SchemaReference> references() {
-        return references;
-    }
-
     /** Keys sorted at every level; the set-valued keywords ({@code required}, {@code type}, {@code enum}) too. */
     @Override
     public ParsedJsonSchema normalize() {
-        JsonNode normalized = JsonNormalizer.normalize(root);
-        return new ParsedJsonSchema(normalized, JsonNormalizer.compact(normalized), references, referenced);
-    }
-
-    JsonSchemaDocs docs() {
-        return docs;
+        return of(JsonNormalizer.normalize(root), references, referenced);
     }
 
     @Override
     public List<String> backwardProblems(ParsedSchema original, Roles roles) {
-        return DiffContext.incompatible(JsonSchemaDiff.compare(((ParsedJsonSchema) original).docs(), docs),
-            (change, path) -> change.describe(path, roles.update(), roles.original()));
+        return DiffContext.incompatible(JsonSchemaDiff.compare(((ParsedJsonSchema) original).docs(), docs), roles);
     }
 }

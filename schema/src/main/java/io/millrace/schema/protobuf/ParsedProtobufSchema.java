@@ -14,22 +14,23 @@ import java.util.Map;
  * A {@code .proto} file parsed and linked with its imports. The canonical text is Wire's
  * rendering of the parsed file (comments and layout dropped, declarations in the order written),
  * so equal files written differently share an id. Immutable, thread-safe.
+ *
+ * @param element the file as parsed
+ * @param linked the file linked with its imports and the well-known types (every type name resolved)
+ * @param imported the referenced files by import path
  */
-final class ParsedProtobufSchema implements ParsedSchema {
+record ParsedProtobufSchema(ProtoFileElement element, Schema linked, String canonical,
+                            List<SchemaReference> references, Map<String, ProtoFileElement> imported)
+    implements ParsedSchema {
 
-    private final ProtoFileElement element;
-    private final Schema linked;
-    private final List<SchemaReference> references;
-    private final Map<String, ProtoFileElement> imported;
-    private final String canonical;
+    ParsedProtobufSchema {
+        references = List.copyOf(references);
+        imported = Collections.unmodifiableMap(new LinkedHashMap<>(imported));
+    }
 
-    ParsedProtobufSchema(ProtoFileElement element, Schema linked, List<SchemaReference> references,
-                         Map<String, ProtoFileElement> imported) {
-        this.element = element;
-        this.linked = linked;
-        this.references = List.copyOf(references);
-        this.imported = Collections.unmodifiableMap(new LinkedHashMap<>(imported));
-        this.canonical = render(element);
+    static ParsedProtobufSchema of(ProtoFileElement element, Schema linked, List<SchemaReference> references,
+                                   Map<String, ProtoFileElement> imported) {
+        return new ParsedProtobufSchema(element, linked, render(element), references, imported);
     }
 
     /** Wire's rendering without its header comments (which name the file). */
@@ -44,36 +45,21 @@ final class ParsedProtobufSchema implements ParsedSchema {
         return out.toString().stripTrailing() + "\n";
     }
 
-    Schema linked() {
-        return linked;
-    }
-
     @Override
     public String schemaType() {
         return ProtobufSchemaProvider.PROTOBUF;
-    }
-
-    @Override
-    public String canonical() {
-        return canonical;
-    }
-
-    @Override
-    public List<SchemaReference> references() {
-        return references;
     }
 
     /** See {@link ProtobufNormalizer}. */
     @Override
     public ParsedProtobufSchema normalize() {
         ProtoFileElement normalized = ProtobufNormalizer.normalize(element, linked);
-        return new ParsedProtobufSchema(normalized, ProtobufSchemaProvider.link(normalized, imported), references,
-            imported);
+        return of(normalized, ProtobufSchemaProvider.link(normalized, imported), references, imported);
     }
 
     @Override
     public List<String> backwardProblems(ParsedSchema original, Roles roles) {
         return DiffContext.incompatible(ProtobufDiff.compare(((ParsedProtobufSchema) original).linked(), linked),
-            (change, path) -> change.describe(path, roles.update(), roles.original()));
+            roles);
     }
 }

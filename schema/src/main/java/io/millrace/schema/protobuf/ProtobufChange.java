@@ -57,9 +57,8 @@ enum ProtobufChange implements DiffContext.Change {
         return compatible;
     }
 
-    /** Confluent's verbose form: {@code {errorType:"..", description:".."}}. */
-    String describe(String path, String update, String original) {
-        String text = template.replace("{path}", path).replace("{update}", update).replace("{original}", original);
-        return "{errorType:\"" + name() + "\", description:\"" + text + "\"}";
+    @Override
+    public String template() {
+        return template == null ? name() : template;
     }
 }

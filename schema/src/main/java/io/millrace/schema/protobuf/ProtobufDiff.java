@@ -239,7 +239,8 @@ final class ProtobufDiff {
         }
         String oFile = fileOf(sides.original(), o);
         String uFile = fileOf(sides.update(), u);
-        boolean local = ProtobufSchemaProvider.ROOT_PATH.equals(oFile) && ProtobufSchemaProvider.ROOT_PATH.equals(uFile);
+        String root = ProtobufSchemaProvider.ROOT_PATH;
+        boolean local = root.equals(oFile) && root.equals(uFile);
         if (local || !(sides.original().getType(o) instanceof MessageType om)
             || !(sides.update().getType(u) instanceof MessageType um)) {
             return;  // the root file's own messages are compared by name where they are declared

@@ -54,7 +54,7 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
         ProtoFileElement root = parseText(ROOT_PATH, text, "Invalid Protobuf schema");
         checkImports(ROOT_PATH, root, imported);
         imported.forEach((path, element) -> checkImports(path, element, imported));
-        return new ParsedProtobufSchema(root, link(root, imported), refs, imported);
+        return ParsedProtobufSchema.of(root, link(root, imported), refs, imported);
     }
 
     /** Links the root file with its imports: the error is Wire's, naming file, line and problem. */

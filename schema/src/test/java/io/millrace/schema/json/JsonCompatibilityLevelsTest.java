@@ -1,9 +1,9 @@
 package io.millrace.schema.json;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.millrace.schema.core.LevelTable.add;
 
-import io.millrace.schema.core.CompatibilityChecker;
 import io.millrace.schema.core.CompatibilityLevel;
+import io.millrace.schema.core.LevelTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -67,31 +67,10 @@ class JsonCompatibilityLevelsTest {
         return cases.stream();
     }
 
-    /** Expected outcomes in the order NONE, BACKWARD, BACKWARD_T, FORWARD, FORWARD_T, FULL, FULL_T. */
-    private static void add(List<Arguments> cases, List<String> history, String candidate, boolean... expected) {
-        CompatibilityLevel[] levels = {CompatibilityLevel.NONE, CompatibilityLevel.BACKWARD,
-            CompatibilityLevel.BACKWARD_TRANSITIVE, CompatibilityLevel.FORWARD, CompatibilityLevel.FORWARD_TRANSITIVE,
-            CompatibilityLevel.FULL, CompatibilityLevel.FULL_TRANSITIVE};
-        for (int i = 0; i < levels.length; i++) {
-            cases.add(Arguments.of(levels[i], history, candidate, expected[i]));
-        }
-    }
-
     @ParameterizedTest(name = "{0}: {1} -> {2} compatible={3}")
     @MethodSource("evolutions")
     void eachLevelAcceptsAndRejectsTheRightEvolutions(CompatibilityLevel level, List<String> history,
                                                      String candidate, boolean compatible) {
-        List<CompatibilityChecker.Previous> previous = new ArrayList<>();
-        for (int i = 0; i < history.size(); i++) {
-            previous.add(new CompatibilityChecker.Previous(i + 1, PROVIDER.parse(history.get(i), List.of(), r -> null),
-                history.get(i)));
-        }
-        List<String> problems = CompatibilityChecker.check(level, PROVIDER.parse(candidate, List.of(), r -> null),
-            previous);
-        assertThat(problems.isEmpty()).as("problems: %s", problems).isEqualTo(compatible);
-        if (!compatible) {
-            assertThat(problems).anyMatch(m -> m.startsWith("{errorType:\""))
-                .contains("{compatibility: '" + level + "'}");
-        }
+        LevelTable.check(PROVIDER, level, history, candidate, compatible);
     }
 }

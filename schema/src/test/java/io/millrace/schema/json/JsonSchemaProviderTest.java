@@ -1,18 +1,17 @@
 package io.millrace.schema.json;
 
+import static io.millrace.schema.core.SchemaAssertions.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.millrace.schema.core.ParsedSchema;
 import io.millrace.schema.core.RegisteredSchema;
-import io.millrace.schema.core.RegistryException;
+import io.millrace.schema.core.SchemaAssertions;
 import io.millrace.schema.core.SchemaReference;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -22,16 +21,6 @@ class JsonSchemaProviderTest {
 
     private ParsedSchema parse(String text) {
         return provider.parse(text, List.of(), r -> null);
-    }
-
-    private static void assertInvalid(Runnable parse, String... mentions) {
-        assertThatThrownBy(parse::run).isInstanceOfSatisfying(RegistryException.class, e -> {
-            assertThat(e.errorCode()).isEqualTo(42201);
-            assertThat(e.httpStatus()).isEqualTo(422);
-            for (String mention : mentions) {
-                assertThat(e.getMessage()).contains(mention);
-            }
-        });
     }
 
     @Test
@@ -139,27 +128,6 @@ class JsonSchemaProviderTest {
             + "\"properties\":{\"a\":{\"type\":\"string\",\"maxLength\":3},\"b\":{\"$ref\":\"#/definitions/n\"}},"
             + "\"definitions\":{\"n\":{\"type\":[\"number\",\"null\"],\"minimum\":0}},\"required\":[\"a\"],"
             + "\"additionalProperties\":false}";
-        Random random = new Random(42);
-        String alphabet = "{}[]\":,#/$0-9aetrsnulf ";
-        for (int i = 0; i < 250; i++) {
-            StringBuilder text = new StringBuilder(valid);
-            for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
-                int at = random.nextInt(text.length());
-                switch (random.nextInt(3)) {
-                    case 0 -> text.deleteCharAt(at);
-                    case 1 -> text.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                    default -> text.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                }
-            }
-            try {
-                ParsedSchema parsed = parse(text.toString());
-                ParsedSchema original = parse(valid);
-                parsed.backwardProblems(original, ParsedSchema.Roles.backward(1));
-                original.backwardProblems(parsed, ParsedSchema.Roles.forward(1));
-                parsed.normalize();
-            } catch (RegistryException e) {
-                assertThat(e.errorCode()).as(text.toString()).isEqualTo(42201);
-            }
-        }
+        SchemaAssertions.eachIsValidOr42201(provider, valid, "{}[]\":,#/$0-9aetrsnulf ", 42, 250);
     }
 }

@@ -1,9 +1,9 @@
 package io.millrace.schema.protobuf;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.millrace.schema.core.LevelTable.add;
 
-import io.millrace.schema.core.CompatibilityChecker;
 import io.millrace.schema.core.CompatibilityLevel;
+import io.millrace.schema.core.LevelTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,8 +28,16 @@ class ProtobufCompatibilityLevelsTest {
         List<Arguments> cases = new ArrayList<>();
         String v1 = proto3("message Item { string sku = 1; int32 count = 2; }");
         // a new field: old readers skip it, new readers default it
-        add(cases, List.of(v1), proto3("message Item { string sku = 1; int32 count = 2; string note = 3; }"),
+        add(cases, List.of(v1),
+            proto3("message Item { string sku = 1; int32 count = 2; string note = 3; }"),
             true, true, true, true, true, true, true);
+        // an enum constant added: readers keep unknown numbers
+        add(cases, List.of(proto3("enum Size { S = 0; }")), proto3("enum Size { S = 0; M = 1; }"),
+            true, true, true, true, true, true, true);
+        // a oneof member removed: new readers lose a case old writers set; old readers know every new case
+        String oneOf = "message Pay { oneof by { string card = 1; string cash = 2; } }";
+        add(cases, List.of(proto3(oneOf)), proto3(oneOf.replace(" string cash = 2;", "")),
+            true, false, false, true, true, false, false);
         // int32 to int64 share the varint encoding
         add(cases, List.of(v1), proto3("message Item { string sku = 1; int64 count = 2; }"),
             true, true, true, true, true, true, true);
@@ -49,31 +57,10 @@ class ProtobufCompatibilityLevelsTest {
         return cases.stream();
     }
 
-    /** Expected outcomes in the order NONE, BACKWARD, BACKWARD_T, FORWARD, FORWARD_T, FULL, FULL_T. */
-    private static void add(List<Arguments> cases, List<String> history, String candidate, boolean... expected) {
-        CompatibilityLevel[] levels = {CompatibilityLevel.NONE, CompatibilityLevel.BACKWARD,
-            CompatibilityLevel.BACKWARD_TRANSITIVE, CompatibilityLevel.FORWARD, CompatibilityLevel.FORWARD_TRANSITIVE,
-            CompatibilityLevel.FULL, CompatibilityLevel.FULL_TRANSITIVE};
-        for (int i = 0; i < levels.length; i++) {
-            cases.add(Arguments.of(levels[i], history, candidate, expected[i]));
-        }
-    }
-
     @ParameterizedTest(name = "{0}: {1} -> {2} compatible={3}")
     @MethodSource("evolutions")
     void eachLevelAcceptsAndRejectsTheRightEvolutions(CompatibilityLevel level, List<String> history,
                                                      String candidate, boolean compatible) {
-        List<CompatibilityChecker.Previous> previous = new ArrayList<>();
-        for (int i = 0; i < history.size(); i++) {
-            previous.add(new CompatibilityChecker.Previous(i + 1, PROVIDER.parse(history.get(i), List.of(), r -> null),
-                history.get(i)));
-        }
-        List<String> problems = CompatibilityChecker.check(level, PROVIDER.parse(candidate, List.of(), r -> null),
-            previous);
-        assertThat(problems.isEmpty()).as("problems: %s", problems).isEqualTo(compatible);
-        if (!compatible) {
-            assertThat(problems).anyMatch(m -> m.startsWith("{errorType:\""))
-                .contains("{compatibility: '" + level + "'}");
-        }
+        LevelTable.check(PROVIDER, level, history, candidate, compatible);
     }
 }
