@@ -121,27 +121,20 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
         }
     }
 
-    /** Serves imports from the references, and Wire's bundled google/protobuf files. */
+    /** Serves imports from the references, and the bundled google/protobuf files. */
     private record ImportLoader(Map<String, ProtoFileElement> imported) implements Loader {
 
         static boolean builtIn(String path) {
-            if (!path.startsWith("google/protobuf/")) {
-                return false;
-            }
-            try {
-                return CoreLoader.INSTANCE.load(path) != null;
-            } catch (RuntimeException e) {
-                return false;
-            }
+            return WellKnownProtos.get(path).isPresent();
         }
 
         @Override
         public ProtoFile load(String path) {
             ProtoFileElement element = imported.get(path);
-            if (element != null) {
-                return ProtoFile.Companion.get(element);
+            if (element == null) {
+                element = WellKnownProtos.get(path).orElse(null);
             }
-            return CoreLoader.INSTANCE.load(path);
+            return element != null ? ProtoFile.Companion.get(element) : CoreLoader.INSTANCE.load(path);
         }
 
         @Override

@@ -63,6 +63,26 @@ class ProtobufSchemaProviderTest {
     }
 
     @Test
+    void customOptionsDeclaredOnDescriptorProtoAndEveryBundledWellKnownTypeResolve() {
+        ParsedSchema parsed = parse("""
+            syntax = "proto3";
+            import "google/protobuf/descriptor.proto";
+            extend google.protobuf.FieldOptions { string label = 50000; }
+            message A { string s = 1 [(label) = "sku"]; }
+            """);
+        assertThat(parsed.canonical()).contains("(label) = \"sku\"");
+        for (String type : new String[] {"any:Any", "duration:Duration", "empty:Empty", "field_mask:FieldMask",
+            "struct:Struct", "timestamp:Timestamp", "wrappers:StringValue"}) {
+            String[] fileAndType = type.split(":");
+            assertThat(parse("syntax = \"proto3\"; import \"google/protobuf/" + fileAndType[0] + ".proto\"; "
+                + "message A { google.protobuf." + fileAndType[1] + " v = 1; }").canonical())
+                .contains("google.protobuf." + fileAndType[1]);
+        }
+        assertInvalid(() -> parse("syntax = \"proto3\"; import \"google/protobuf/../../x.proto\"; message A {}"),
+            "neither a reference");
+    }
+
+    @Test
     void proto2WithRequiredFieldsAndDefaultsParses() {
         ParsedSchema parsed = parse("""
             syntax = "proto2";
