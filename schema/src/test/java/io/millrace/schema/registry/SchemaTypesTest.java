@@ -13,6 +13,13 @@ class SchemaTypesTest {
         assertThat(SchemaTypes.standard().provider(null).schemaType()).isEqualTo("AVRO");
         assertThat(SchemaTypes.standard().provider("").schemaType()).isEqualTo("AVRO");
         assertThat(SchemaTypes.standard().provider("avro").schemaType()).isEqualTo("AVRO");
+        assertThat(SchemaTypes.standard().provider("protobuf").schemaType()).isEqualTo("PROTOBUF");
+        assertThat(SchemaTypes.standard().provider("Json").schemaType()).isEqualTo("JSON");
+    }
+
+    @Test
+    void theTypesAreListedAvroFirst() {
+        assertThat(SchemaTypes.standard().names()).containsExactly("AVRO", "JSON", "PROTOBUF");
     }
 
     @Test
@@ -22,6 +29,7 @@ class SchemaTypesTest {
                 assertThat(e.errorCode()).isEqualTo(42201);
                 assertThat(e.httpStatus()).isEqualTo(422);
             })
-            .hasMessageContaining("XML").hasMessageContaining("AVRO");
+            .hasMessageContaining("XML").hasMessageContaining("AVRO").hasMessageContaining("JSON")
+            .hasMessageContaining("PROTOBUF");
     }
 }
