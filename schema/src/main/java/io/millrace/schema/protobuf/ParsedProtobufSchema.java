@@ -4,6 +4,7 @@ import com.squareup.wire.schema.Schema;
 import com.squareup.wire.schema.internal.parser.ProtoFileElement;
 import io.millrace.schema.core.DiffContext;
 import io.millrace.schema.core.ParsedSchema;
+import io.millrace.schema.core.RegistryErrors;
 import io.millrace.schema.core.SchemaReference;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -59,7 +60,13 @@ record ParsedProtobufSchema(ProtoFileElement element, Schema linked, String cano
 
     @Override
     public List<String> backwardProblems(ParsedSchema original, Roles roles) {
-        return DiffContext.incompatible(ProtobufDiff.compare(((ParsedProtobufSchema) original).linked(), linked),
-            roles);
+        try {
+            return DiffContext.incompatible(ProtobufDiff.compare(((ParsedProtobufSchema) original).linked(), linked),
+                roles);
+        } catch (StackOverflowError e) {
+            // imported message types are compared through their fields, one stack level per hop
+            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: its imported message types reference "
+                + "each other through more levels than a compatibility check can follow");
+        }
     }
 }

@@ -35,6 +35,8 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
     /** The path the schema being registered has while linking; imports never name it. */
     static final String ROOT_PATH = "millrace-registered-schema.proto";
     private static final int MAX_REFERENCE_DEPTH = 32;
+    /** Nested blocks accepted in one file (protoc's own parser stops at 100 too). */
+    private static final int MAX_NESTING = 100;
 
     @Override
     public String schemaType() {
@@ -79,6 +81,10 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
         if (loaded.containsKey(reference.name())) {
             return;
         }
+        if (reference.name().equals(ROOT_PATH)) {
+            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: the reference name '" + ROOT_PATH
+                + "' is reserved by the registry; import the file under another name");
+        }
         if (depth > MAX_REFERENCE_DEPTH) {
             throw RegistryErrors.invalidSchema("Invalid Protobuf schema: references nest deeper than "
                 + MAX_REFERENCE_DEPTH + " levels");
@@ -101,11 +107,43 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
     }
 
     static ProtoFileElement parseText(String path, String text, String problem) {
+        int depth = nesting(text);
+        if (depth > MAX_NESTING) {
+            throw RegistryErrors.invalidSchema(problem + ": blocks nest " + depth + " levels deep; at most "
+                + MAX_NESTING + " are accepted");
+        }
         try {
             return ProtoParser.Companion.parse(Location.get(path), text);
         } catch (RuntimeException e) {
             throw invalid(problem, e);
         }
+    }
+
+    /**
+     * The deepest nesting of {@code {}} and {@code []} outside strings and comments. Wire's parser
+     * recurses per level, so a hostile file must be refused before it exhausts the stack.
+     */
+    static int nesting(String text) {
+        int depth = 0;
+        int max = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\'') {
+                for (i++; i < text.length() && text.charAt(i) != c; i++) {
+                    i += text.charAt(i) == '\\' ? 1 : 0;
+                }
+            } else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/') {
+                i = text.indexOf('\n', i) < 0 ? text.length() : text.indexOf('\n', i);
+            } else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
+                int end = text.indexOf("*/", i + 2);
+                i = end < 0 ? text.length() : end + 1;
+            } else if (c == '{' || c == '[') {
+                max = Math.max(max, ++depth);
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return max;
     }
 
     private static void checkImports(String path, ProtoFileElement file, Map<String, ProtoFileElement> imported) {

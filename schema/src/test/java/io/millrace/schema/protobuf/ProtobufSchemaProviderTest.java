@@ -1,13 +1,16 @@
 package io.millrace.schema.protobuf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.millrace.schema.core.ParsedSchema;
 import io.millrace.schema.core.RegisteredSchema;
 import io.millrace.schema.core.SchemaAssertions;
+import io.millrace.schema.core.RegistryException;
 import io.millrace.schema.core.SchemaReference;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ProtobufSchemaProviderTest {
@@ -115,6 +118,46 @@ class ProtobufSchemaProviderTest {
     }
 
     @Test
+    void deeplyNestedFilesAre42201NotAStackOverflow() {
+        String deep = "syntax = \"proto3\"; " + "message M { ".repeat(5000) + "}".repeat(5000);
+        assertInvalid(() -> parse(deep), "nest 5000 levels", "100");
+        String withStrings = "syntax = \"proto3\"; // {{{{\n/* [[[[ */ message A { string s = 1 "
+            + "[json_name = \"{{\"]; }";
+        assertThat(ProtobufSchemaProvider.nesting(withStrings)).as("strings and comments do not count").isEqualTo(2);
+        assertThat(parse("syntax = \"proto3\"; " + "message M { ".repeat(50) + "}".repeat(50)).canonical())
+            .contains("message M");
+    }
+
+    @Test
+    void aChainOfImportedTypesTooLongToFollowIs42201NotAStackOverflow() throws Exception {
+        StringBuilder chain = new StringBuilder("syntax = \"proto3\"; package c;");
+        for (int i = 0; i < 3000; i++) {
+            chain.append(" message M").append(i).append(" { M").append(i + 1).append(" next = 1; }");
+        }
+        chain.append(" message M3000 { int32 end = 1; }");
+        RegisteredSchema file = new RegisteredSchema("chain", 1, 1, "PROTOBUF", chain.toString(), List.of(), false);
+        String user = "syntax = \"proto3\"; import \"chain.proto\"; message U { c.M0 head = 1; }";
+        List<SchemaReference> refs = List.of(new SchemaReference("chain.proto", "chain", 1));
+        ParsedSchema one = provider.parse(user, refs, r -> file);
+        ParsedSchema two = provider.parse(user, refs, r -> file);
+        // a small stack (a request thread's is larger, a longer chain would do the same) makes the overflow certain
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread check = new Thread(null, () -> {
+            try {
+                two.backwardProblems(one, ParsedSchema.Roles.backward(1));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "small-stack-check", 256 * 1024);
+        check.start();
+        check.join();
+        assertThat(thrown.get()).isInstanceOfSatisfying(RegistryException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(42201);
+            assertThat(e.getMessage()).contains("more levels than a compatibility check can follow");
+        });
+    }
+
+    @Test
     void importsResolveToReferencedSubjects() {
         RegisteredSchema money = new RegisteredSchema("money", 1, 3, "PROTOBUF",
             "syntax = \"proto3\"; package acme.money; message Money { int64 cents = 1; string currency = 2; }",
@@ -130,6 +173,8 @@ class ProtobufSchemaProviderTest {
         RegisteredSchema json = new RegisteredSchema("j", 1, 4, "JSON", "{}", List.of(), false);
         assertInvalid(() -> provider.parse(invoice, refs, r -> json), "JSON");
         assertInvalid(() -> provider.parse(invoice.replace("Money total", "Cash total"), refs, r -> money), "Cash");
+        assertThatThrownBy(() -> provider.parse(invoice, List.of(new SchemaReference(ProtobufSchemaProvider.ROOT_PATH,
+            "money", 1)), r -> money)).hasMessageContaining("reserved by the registry");
     }
 
     @Test
