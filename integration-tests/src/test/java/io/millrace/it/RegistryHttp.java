@@ -103,6 +103,16 @@ final class RegistryHttp {
         return body;
     }
 
+    /** {@code {"schema": schema, "schemaType": type}} */
+    static ObjectNode typed(String type, String schema) {
+        return schemaBody(schema).put("schemaType", type);
+    }
+
+    /** {@code {"schema": schema, "schemaType": type, "references": [{name, subject, version}]}} */
+    static ObjectNode typed(String type, String schema, String refName, String refSubject, int refVersion) {
+        return schemaBody(schema, refName, refSubject, refVersion).put("schemaType", type);
+    }
+
     /** A record schema with the given name and fields, e.g. {@code "a":"string"}. */
     static String record(String name, String... fields) {
         StringBuilder sb = new StringBuilder("{\"type\":\"record\",\"name\":\"" + name + "\",\"fields\":[");

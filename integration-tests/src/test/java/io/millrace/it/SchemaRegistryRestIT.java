@@ -2,9 +2,11 @@ package io.millrace.it;
 
 import static io.millrace.it.RegistryHttp.record;
 import static io.millrace.it.RegistryHttp.schemaBody;
+import static io.millrace.it.RegistryHttp.typed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.millrace.it.RegistryHttp.Answer;
 import io.millrace.schema.server.RegistryConfig;
 import io.millrace.schema.server.RegistryServer;
@@ -216,7 +218,8 @@ class SchemaRegistryRestIT {
             assertThat(a.status()).as(path).isEqualTo(404);
             assertThat(a.errorCode()).as(path).isEqualTo(40403);
         }
-        assertThat(http.get("/schemas/types").json()).extracting(JsonNode::asText).containsExactly("AVRO");
+        assertThat(http.get("/schemas/types").json()).extracting(JsonNode::asText).containsExactly("AVRO", "JSON",
+            "PROTOBUF");
         JsonNode listed = http.get("/schemas?subjectPrefix=byid-").json();
         assertThat(listed).extracting(n -> n.get("subject").asText()).containsExactly("byid-a", "byid-b");
         assertThat(listed.get(0).get("id").asInt()).isEqualTo(id);
@@ -278,6 +281,166 @@ class SchemaRegistryRestIT {
             .isEqualTo(42202);
         assertThat(http.post("/compatibility/subjects/compat/versions", schemaBody("{bad")).errorCode())
             .isEqualTo(42201);
+    }
+
+    private static String jsonObject(String properties, String extra) {
+        return "{\"type\":\"object\",\"properties\":{" + properties + "},\"additionalProperties\":false" + extra
+            + "}";
+    }
+
+    @Test
+    void jsonSchemasAreRegisteredLookedUpAndServedWithTheirType() {
+        String schema = jsonObject("\"id\":{\"type\":\"integer\"}", "");
+        Answer first = http.post("/subjects/json-a/versions", typed("JSON", schema));
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        int id = first.json().get("id").asInt();
+        assertThat(http.post("/subjects/json-a/versions", typed("json", schema.replace(",", " ,\n"))).json()
+            .get("id").asInt()).as("whitespace and the type's case do not matter").isEqualTo(id);
+        assertThat(http.post("/subjects/json-a-other/versions", typed("JSON", schema)).json().get("id").asInt())
+            .isEqualTo(id);
+
+        JsonNode version = http.get("/subjects/json-a/versions/latest").json();
+        assertThat(version.get("schemaType").asText()).isEqualTo("JSON");
+        assertThat(version.get("schema").asText()).isEqualTo(schema);
+        JsonNode byId = http.get("/schemas/ids/" + id).json();
+        assertThat(byId.get("schemaType").asText()).isEqualTo("JSON");
+        assertThat(http.get("/schemas/ids/" + id + "/schema").json().get("type").asText()).isEqualTo("object");
+        assertThat(http.get("/schemas?subjectPrefix=json-a").json()).allSatisfy(v ->
+            assertThat(v.get("schemaType").asText()).isEqualTo("JSON"));
+
+        JsonNode found = http.post("/subjects/json-a", typed("JSON", schema)).json();
+        assertThat(found.get("id").asInt()).isEqualTo(id);
+        assertThat(found.get("schemaType").asText()).isEqualTo("JSON");
+        assertThat(http.post("/subjects/json-a", typed("JSON", jsonObject("\"id\":{\"type\":\"number\"}", "")))
+            .errorCode()).isEqualTo(40403);
+    }
+
+    @Test
+    void jsonCompatibilityFollowsTheSubjectsLevel() {
+        String v1 = jsonObject("\"id\":{\"type\":\"integer\"}", "");
+        String widened = jsonObject("\"id\":{\"type\":\"number\"}", "");
+        String added = jsonObject("\"id\":{\"type\":\"integer\"},\"note\":{\"type\":\"string\"}", "");
+        String changed = jsonObject("\"id\":{\"type\":\"string\"}", "");
+        http.post("/subjects/json-compat/versions", typed("JSON", v1));
+
+        Answer no = http.post("/compatibility/subjects/json-compat/versions/latest?verbose=true",
+            typed("JSON", changed));
+        assertThat(no.json().get("is_compatible").asBoolean()).isFalse();
+        assertThat(no.json().get("messages").toString()).contains("TYPE_CHANGED").contains("#/properties/id")
+            .contains("BACKWARD");
+        Answer rejected = http.post("/subjects/json-compat/versions", typed("JSON", changed));
+        assertThat(rejected.status()).isEqualTo(409);
+        assertThat(rejected.errorCode()).isEqualTo(40901);
+        assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", widened)).json()
+            .get("is_compatible").asBoolean()).as("integer widens to number").isTrue();
+
+        http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "FORWARD"));
+        Answer forward = http.post("/compatibility/subjects/json-compat/versions?verbose=true",
+            typed("JSON", widened));
+        assertThat(forward.json().get("is_compatible").asBoolean()).as(forward.toString()).isFalse();
+        assertThat(forward.json().get("messages").toString()).contains("TYPE_NARROWED");
+        http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL"));
+        assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", added)).json()
+            .get("is_compatible").asBoolean()).as("closed model: old readers reject the new property").isFalse();
+        http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "BACKWARD"));
+        Answer registered = http.post("/subjects/json-compat/versions", typed("JSON", added));
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        assertThat(http.get("/subjects/json-compat/versions").json()).hasSize(2);
+
+        Answer avro = http.post("/subjects/json-compat/versions", schemaBody(V1));
+        assertThat(avro.status()).as("another type under BACKWARD").isEqualTo(409);
+        assertThat(avro.json().get("message").asText()).contains("different schema type");
+    }
+
+    @Test
+    void jsonReferencesResolveAcrossSubjects() {
+        String address = jsonObject("\"zip\":{\"type\":\"string\"}", ",\"required\":[\"zip\"]");
+        http.post("/subjects/json-address/versions", typed("JSON", address));
+        String customer = "{\"type\":\"object\",\"properties\":{\"home\":{\"$ref\":\"address.json\"}}}";
+        Answer unresolved = http.post("/subjects/json-customer/versions", typed("JSON", customer));
+        assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
+        assertThat(unresolved.json().get("message").asText()).contains("address.json");
+        Answer registered = http.post("/subjects/json-customer/versions",
+            typed("JSON", customer, "address.json", "json-address", 1));
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        int id = registered.json().get("id").asInt();
+        assertThat(http.get("/schemas/ids/" + id).json().get("references").get(0).get("subject").asText())
+            .isEqualTo("json-address");
+        assertThat(http.get("/subjects/json-address/versions/1/referencedby").json()).extracting(JsonNode::asInt)
+            .containsExactly(id);
+        assertThat(http.post("/subjects/json-customer",
+            typed("JSON", customer, "address.json", "json-address", 1)).json()
+            .get("id").asInt()).isEqualTo(id);
+    }
+
+    @Test
+    void jsonNormalizationMakesReorderedSchemasOne() {
+        String one = "{\"type\":\"object\",\"required\":[\"b\",\"a\"],\"properties\":{\"a\":{\"type\":"
+            + "\"string\"},\"b\":{\"type\":\"integer\"}}}";
+        String two = "{\"properties\":{\"b\":{\"type\":\"integer\"},\"a\":{\"type\":\"string\"}},"
+            + "\"required\":[\"a\",\"b\"],\"type\":\"object\"}";
+        int a = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", one)).json().get("id").asInt();
+        int b = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", two)).json().get("id").asInt();
+        assertThat(b).isEqualTo(a);
+        assertThat(http.get("/subjects/json-norm/versions").json()).hasSize(1);
+    }
+
+    @Test
+    void protobufSchemasAreRegisteredWithImportsLookedUpAndChecked() {
+        String money = "syntax = \"proto3\";\npackage acme.money;\nmessage Money {\n  int64 cents = 1;\n}\n";
+        Answer moneyId = http.post("/subjects/proto-money/versions", typed("PROTOBUF", money));
+        assertThat(moneyId.status()).as(moneyId.toString()).isEqualTo(200);
+        String invoice = "syntax = \"proto3\";\npackage acme.billing;\nimport \"money.proto\";\n"
+            + "import \"google/protobuf/timestamp.proto\";\nmessage Invoice {\n  acme.money.Money total = 1;\n"
+            + "  google.protobuf.Timestamp issued = 2;\n}\n";
+        Answer unresolved = http.post("/subjects/proto-invoice/versions", typed("PROTOBUF", invoice));
+        assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
+        assertThat(unresolved.json().get("message").asText()).contains("money.proto");
+        ObjectNode withRef = typed("PROTOBUF", invoice, "money.proto", "proto-money", 1);
+        Answer registered = http.post("/subjects/proto-invoice/versions", withRef);
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        int id = registered.json().get("id").asInt();
+        assertThat(http.post("/subjects/proto-invoice/versions", withRef.deepCopy().put("schema",
+            invoice.replace("\n  ", "\n    "))).json().get("id").asInt()).as("layout does not matter").isEqualTo(id);
+
+        JsonNode version = http.get("/subjects/proto-invoice/versions/1").json();
+        assertThat(version.get("schemaType").asText()).isEqualTo("PROTOBUF");
+        assertThat(version.get("references").get(0).get("name").asText()).isEqualTo("money.proto");
+        assertThat(http.get("/schemas/ids/" + id).json().get("schemaType").asText()).isEqualTo("PROTOBUF");
+        assertThat(http.get("/schemas/ids/" + id + "/schema").text()).contains("message Invoice");
+        assertThat(http.post("/subjects/proto-invoice", withRef).json().get("id").asInt()).isEqualTo(id);
+        assertThat(http.get("/subjects/proto-money/versions/1/referencedby").json()).extracting(JsonNode::asInt)
+            .containsExactly(id);
+
+        String changed = invoice.replace("acme.money.Money total = 1;", "string total = 1;");
+        Answer check = http.post("/compatibility/subjects/proto-invoice/versions/latest?verbose=true",
+            typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
+        assertThat(check.json().get("is_compatible").asBoolean()).isFalse();
+        assertThat(check.json().get("messages").toString()).contains("FIELD_KIND_CHANGED").contains("#/Invoice/1");
+        String added = invoice.replace("  google.protobuf.Timestamp issued = 2;\n",
+            "  google.protobuf.Timestamp issued = 2;\n  string note = 3;\n");
+        http.put("/config/proto-invoice", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL_TRANSITIVE"));
+        Answer second = http.post("/subjects/proto-invoice/versions",
+            typed("PROTOBUF", added, "money.proto", "proto-money", 1));
+        assertThat(second.status()).as(second.toString()).isEqualTo(200);
+        Answer rejected = http.post("/subjects/proto-invoice/versions",
+            typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
+        assertThat(rejected.status()).isEqualTo(409);
+        assertThat(rejected.errorCode()).isEqualTo(40901);
+    }
+
+    @Test
+    void protobufNormalizationMakesReorderedFilesOne() {
+        String one = "syntax = \"proto3\"; package n; message A { string s = 2; int32 x = 1; B b = 3; } "
+            + "message B {}";
+        String two = "syntax = \"proto3\"; package n; message A { int32 x = 1; string s = 2; .n.B b = 3; } "
+            + "message B {}";
+        int a = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", one)).json().get("id")
+            .asInt();
+        int b = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", two)).json().get("id")
+            .asInt();
+        assertThat(b).isEqualTo(a);
+        assertThat(http.get("/subjects/proto-norm/versions").json()).hasSize(1);
     }
 
     @Test
@@ -352,12 +515,24 @@ class SchemaRegistryRestIT {
         assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}").errorCode())
             .isEqualTo(42201);
         assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"x\",\"bogus\":1}").status()).isEqualTo(422);
-        Answer json = http.post("/subjects/bad/versions", schemaBody("{\"type\":\"object\"}").put("schemaType",
+        Answer xml = http.post("/subjects/bad/versions", schemaBody("<a/>").put("schemaType", "XML"));
+        assertThat(xml.errorCode()).isEqualTo(42201);
+        assertThat(xml.json().get("message").asText()).contains("XML").contains("AVRO").contains("JSON")
+            .contains("PROTOBUF");
+        Answer json = http.post("/subjects/bad/versions", schemaBody("{\"type\":\"objekt\"}").put("schemaType",
             "JSON"));
+        assertThat(json.status()).isEqualTo(422);
         assertThat(json.errorCode()).isEqualTo(42201);
-        assertThat(json.json().get("message").asText()).contains("JSON").contains("AVRO");
-        assertThat(http.post("/subjects/bad/versions", schemaBody("syntax = \"proto3\";").put("schemaType",
-            "PROTOBUF")).errorCode()).isEqualTo(42201);
+        assertThat(json.json().get("message").asText()).contains("Invalid JSON schema").contains("/type");
+        assertThat(http.post("/subjects/bad/versions", schemaBody("{\"type\":").put("schemaType", "JSON"))
+            .errorCode()).isEqualTo(42201);
+        Answer proto = http.post("/subjects/bad/versions", schemaBody("syntax = \"proto3\"; message A { int32 x = 1; "
+            + "string y = 1; }").put("schemaType", "PROTOBUF"));
+        assertThat(proto.status()).isEqualTo(422);
+        assertThat(proto.errorCode()).isEqualTo(42201);
+        assertThat(proto.json().get("message").asText()).contains("Invalid Protobuf schema").contains("tag 1");
+        assertThat(http.post("/subjects/bad/versions", schemaBody("message {").put("schemaType", "PROTOBUF"))
+            .errorCode()).isEqualTo(42201);
         assertThat(http.post("/subjects/__GLOBAL/versions", schemaBody(V1)).errorCode()).isEqualTo(42208);
         assertThat(http.put("/config/__EMPTY", "{\"compatibility\":\"FULL\"}").errorCode()).isEqualTo(42208);
         Answer control = http.post("/subjects/%01ctl/versions", schemaBody(V1));

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
@@ -28,26 +27,7 @@ public final class AvroSchemas {
         "bytes", "string");
     private static final Set<String> NAMED = Set.of("record", "error", "enum", "fixed");
 
-    /** Looks up a referenced version (the registry's state, or the client's cache). */
-    @FunctionalInterface
-    public interface ReferenceResolver {
-        /** @return the referenced version's schema text and its own references, or null if it does not exist */
-        RegisteredSchema resolve(SchemaReference reference);
-    }
-
     private AvroSchemas() {
-    }
-
-    /**
-     * The schema type of a request: {@code null} or empty means AVRO. JSON Schema and Protobuf are
-     * refused with 42201, naming what is supported.
-     */
-    public static String checkType(String schemaType) {
-        if (schemaType == null || schemaType.isEmpty() || schemaType.toUpperCase(Locale.ROOT).equals(AVRO)) {
-            return AVRO;
-        }
-        throw RegistryErrors.invalidSchema("Schema type " + schemaType + " is not supported by this registry; "
-            + "only AVRO schemas can be registered (JSON Schema and PROTOBUF are not implemented)");
     }
 
     /**
@@ -85,6 +65,11 @@ public final class AvroSchemas {
         if (target == null) {
             throw RegistryErrors.invalidSchema("Invalid schema: reference '" + reference.name() + "' to subject '"
                 + reference.subject() + "' version " + reference.version() + " does not exist");
+        }
+        if (!AVRO.equals(target.schemaType())) {
+            throw RegistryErrors.invalidSchema("Invalid schema: reference '" + reference.name() + "' names subject '"
+                + reference.subject() + "' version " + reference.version() + ", a " + target.schemaType()
+                + " schema; an AVRO schema can reference AVRO schemas only");
         }
         for (SchemaReference nested : target.references()) {
             loadReference(parser, nested, resolver, loaded, depth + 1);

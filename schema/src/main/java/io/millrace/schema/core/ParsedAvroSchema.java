@@ -11,5 +11,22 @@ import org.apache.avro.Schema;
  *                  referenced named types written by name instead of inlined
  * @param references the references as given
  */
-public record ParsedAvroSchema(Schema schema, String canonical, List<SchemaReference> references) {
+public record ParsedAvroSchema(Schema schema, String canonical, List<SchemaReference> references)
+    implements ParsedSchema {
+
+    @Override
+    public String schemaType() {
+        return AvroSchemas.AVRO;
+    }
+
+    @Override
+    public ParsedAvroSchema normalize() {
+        return new ParsedAvroSchema(schema, AvroSchemas.normalize(canonical), references);
+    }
+
+    /** Avro's reader/writer check with this schema reading data written with {@code original}. */
+    @Override
+    public List<String> backwardProblems(ParsedSchema original, Roles roles) {
+        return AvroCompatibility.readProblems(schema, ((ParsedAvroSchema) original).schema(), roles);
+    }
 }

@@ -2,7 +2,7 @@ package io.millrace.schema.registry;
 
 import io.millrace.schema.core.CompatibilityLevel;
 import io.millrace.schema.core.Mode;
-import io.millrace.schema.core.ParsedAvroSchema;
+import io.millrace.schema.core.ParsedSchema;
 import io.millrace.schema.core.RegisteredSchema;
 import io.millrace.schema.core.RegistryErrors;
 import io.millrace.schema.core.SchemaIdentity;
@@ -72,8 +72,8 @@ public final class SchemaRegistry {
             if (all.isEmpty() || (!deleted && Versions.live(all).isEmpty())) {
                 throw RegistryErrors.subjectNotFound(subject);
             }
-            ParsedAvroSchema parsed = SchemaParsing.parse(view, request, normalize);
-            SchemaIdentity wanted = new SchemaIdentity("AVRO", parsed.canonical(), parsed.references());
+            ParsedSchema parsed = SchemaParsing.parse(view, request, normalize);
+            SchemaIdentity wanted = new SchemaIdentity(parsed.schemaType(), parsed.canonical(), parsed.references());
             for (int i = all.size() - 1; i >= 0; i--) {
                 RegisteredSchema s = all.get(i);
                 if ((deleted || !s.deleted()) && s.identity().equals(wanted)) {
@@ -133,7 +133,7 @@ public final class SchemaRegistry {
             if (version != null && live.isEmpty()) {
                 throw RegistryErrors.subjectNotFound(subject);
             }
-            ParsedAvroSchema parsed = SchemaParsing.parse(view, request, normalize);
+            ParsedSchema parsed = SchemaParsing.parse(view, request, normalize);
             CompatibilityLevel level = settings.compatibility(view, subject);
             List<RegisteredSchema> against = version == null ? live
                 : List.of(Versions.find(live, version, false)
@@ -163,8 +163,8 @@ public final class SchemaRegistry {
             throw RegistryErrors.notPermitted("Subject " + subject + " is not in import mode; an explicit id "
                 + "needs mode IMPORT");
         }
-        ParsedAvroSchema parsed = SchemaParsing.parse(view, request, normalize);
-        SchemaIdentity identity = new SchemaIdentity("AVRO", parsed.canonical(), parsed.references());
+        ParsedSchema parsed = SchemaParsing.parse(view, request, normalize);
+        SchemaIdentity identity = new SchemaIdentity(parsed.schemaType(), parsed.canonical(), parsed.references());
         List<RegisteredSchema> all = view.versions(subject);
         List<RegisteredSchema> live = Versions.live(all);
         for (int i = live.size() - 1; i >= 0; i--) {
@@ -203,7 +203,7 @@ public final class SchemaRegistry {
         } else {
             version = highest + 1;
         }
-        RegisteredSchema record = new RegisteredSchema(subject, version, id, "AVRO", parsed.canonical(),
+        RegisteredSchema record = new RegisteredSchema(subject, version, id, parsed.schemaType(), parsed.canonical(),
             parsed.references(), false);
         return new StoreWriter.Decision<>(new SchemaKey(subject, version, seq, node), StoreCodec.encodeSchema(record),
             id);

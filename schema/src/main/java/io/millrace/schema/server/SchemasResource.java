@@ -3,6 +3,7 @@ package io.millrace.schema.server;
 import io.millrace.schema.core.RegisteredSchema;
 import io.millrace.schema.core.RegistryException;
 import io.millrace.schema.registry.SchemaRegistry;
+import io.millrace.schema.registry.SchemaTypes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ final class SchemasResource implements Resource {
         }
         if (call.is(2, "schemas", "types")) {
             SubjectsResource.requireMethod(call, "GET");
-            return Reply.ok(List.of("AVRO"));
+            return Reply.ok(SchemaTypes.standard().names());
         }
         if (call.size() < 3 || call.size() > 4 || !call.segment(1).equals("ids")) {
             return null;

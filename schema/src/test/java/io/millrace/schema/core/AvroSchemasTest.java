@@ -51,7 +51,8 @@ class AvroSchemasTest {
         }
         assertThatThrownBy(() -> AvroSchemas.parse("\"int\"", List.of(new SchemaReference("x", "gone", 1)),
             r -> null)).hasMessageContaining("gone");
-        assertThatThrownBy(() -> AvroSchemas.checkType("PROTOBUF")).hasMessageContaining("only AVRO");
-        assertThat(AvroSchemas.checkType(null)).isEqualTo("AVRO");
+        RegisteredSchema json = new RegisteredSchema("j", 1, 9, "JSON", "{}", List.of(), false);
+        assertThatThrownBy(() -> AvroSchemas.parse("\"int\"", List.of(new SchemaReference("x", "j", 1)),
+            r -> json)).as("a reference to another type").hasMessageContaining("JSON");
     }
 }

@@ -1,11 +1,10 @@
 package io.millrace.schema.core;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.millrace.schema.core.LevelTable.add;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.avro.Schema;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,30 +45,10 @@ class CompatibilityLevelsTest {
         return cases.stream();
     }
 
-    /** Expected outcomes in the order NONE, BACKWARD, BACKWARD_T, FORWARD, FORWARD_T, FULL, FULL_T. */
-    private static void add(List<Arguments> cases, List<String> history, String candidate, boolean... expected) {
-        CompatibilityLevel[] levels = {CompatibilityLevel.NONE, CompatibilityLevel.BACKWARD,
-            CompatibilityLevel.BACKWARD_TRANSITIVE, CompatibilityLevel.FORWARD, CompatibilityLevel.FORWARD_TRANSITIVE,
-            CompatibilityLevel.FULL, CompatibilityLevel.FULL_TRANSITIVE};
-        for (int i = 0; i < levels.length; i++) {
-            cases.add(Arguments.of(levels[i], history, candidate, expected[i]));
-        }
-    }
-
     @ParameterizedTest(name = "{0}: {1} -> {2} compatible={3}")
     @MethodSource("evolutions")
     void eachLevelAcceptsAndRejectsTheRightEvolutions(CompatibilityLevel level, List<String> history,
                                                      String candidate, boolean compatible) {
-        List<AvroCompatibility.Previous> previous = new ArrayList<>();
-        for (int i = 0; i < history.size(); i++) {
-            previous.add(new AvroCompatibility.Previous(i + 1, new Schema.Parser().parse(history.get(i)),
-                history.get(i)));
-        }
-        List<String> problems = AvroCompatibility.check(level, new Schema.Parser().parse(candidate), previous);
-        assertThat(problems.isEmpty()).as("problems: %s", problems).isEqualTo(compatible);
-        if (!compatible) {
-            assertThat(problems).anyMatch(m -> m.startsWith("{errorType:"))
-                .contains("{compatibility: '" + level + "'}");
-        }
+        LevelTable.check(new AvroSchemaProvider(), level, history, candidate, compatible);
     }
 }

@@ -1,0 +1,17 @@
+package io.millrace.schema.core;
+
+import java.util.List;
+
+/** The AVRO type: {@link AvroSchemas} parsing, Avro's reader/writer compatibility. Stateless. */
+public final class AvroSchemaProvider implements SchemaProvider {
+
+    @Override
+    public String schemaType() {
+        return AvroSchemas.AVRO;
+    }
+
+    @Override
+    public ParsedSchema parse(String text, List<SchemaReference> references, ReferenceResolver resolver) {
+        return AvroSchemas.parse(text, references, resolver);
+    }
+}
