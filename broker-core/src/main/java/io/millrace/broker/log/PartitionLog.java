@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: all methods may be called from any thread. Appends, rolls, retention, the
  * cleaner's segment swaps and producer-state changes are serialized by one lock, held only for
- * in-memory work, renames and the positional write (never for an fsync). Reads are lock-free: they
+ * in-memory work, renames and the positional write (never for an fsync; the group-commit thread
+ * plans its flush from the published appended point without it). Reads are lock-free: they
  * use the published durable point and the copy-on-write segment map. A removed segment's channel stays open until its delayed
  * deletion, so a {@link FileSlice} handed out stays readable for file.delete.delay.ms. Durability
  * callbacks and the durable listener run without any lock held.
@@ -709,23 +710,19 @@ public final class PartitionLog {
     }
 
     /**
-     * Makes everything appended so far durable: snapshot under the lock, fsync outside it, then
-     * publish the durable point, complete waiters and tell the listener. One flush at a time.
+     * Makes everything appended so far durable: snapshot the appended point, fsync, then publish
+     * the durable point, complete waiters and tell the listener. One flush at a time. Takes the
+     * partition lock only when a transaction marker may have become durable, never to wait for an
+     * append's write.
      */
     void flush(DurableListener listener) {
         synchronized (flushLock) {
-            SegmentList.FlushPlan plan;
             long before = durability.durableOffset();
-            lock.lock();
-            try {
-                if (offline || deleted) {
-                    return;
-                }
-                durability.clearDirty();
-                plan = segments.planFlush(durability.point().segmentBase());
-            } finally {
-                lock.unlock();
+            if (offline || deleted) {
+                return;
             }
+            durability.clearDirty();
+            SegmentList.FlushPlan plan = segments.planFlush(durability.point().segmentBase());
             try {
                 plan.execute();
             } catch (SegmentList.FlushException e) {
@@ -736,12 +733,15 @@ public final class PartitionLog {
             }
             plan.markFlushed();
             List<Waiter> done = durability.publish(plan.target());
-            lock.lock();
-            try {
-                producers.onDurable(plan.target().offset());
-                firstUnstableOffset = producers.firstUnstableOffset();
-            } finally {
-                lock.unlock();
+            if (firstUnstableOffset < plan.target().offset()) {
+                // Markers below the new durable offset may now let the last stable offset move.
+                lock.lock();
+                try {
+                    producers.onDurable(plan.target().offset());
+                    firstUnstableOffset = producers.firstUnstableOffset();
+                } finally {
+                    lock.unlock();
+                }
             }
             completeAll(done, Errors.NONE);
             if (plan.target().offset() > before) {

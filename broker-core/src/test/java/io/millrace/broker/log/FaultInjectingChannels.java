@@ -15,13 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link FileChannelFactory} whose segment-log channels ({@code *.log}) count fsyncs and can be
- * told to block fsyncs until released, or to fail fsyncs or writes.
+ * told to block fsyncs or positional writes until released, or to fail fsyncs or writes.
  */
 public final class FaultInjectingChannels implements FileChannelFactory {
 
     final AtomicInteger logForces = new AtomicInteger();
     final AtomicInteger blockedForces = new AtomicInteger();
+    final AtomicInteger blockedWrites = new AtomicInteger();
     private volatile CountDownLatch forceGate;
+    private volatile CountDownLatch writeGate;
     volatile boolean failForce;
     volatile boolean failWrite;
 
@@ -43,6 +45,36 @@ public final class FaultInjectingChannels implements FileChannelFactory {
         }
     }
 
+    /** From now on every positional write to a segment log waits until {@link #releaseWrites()}. */
+    void blockWrites() {
+        writeGate = new CountDownLatch(1);
+    }
+
+    void releaseWrites() {
+        CountDownLatch gate = writeGate;
+        writeGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    private static void pass(CountDownLatch gate, AtomicInteger blocked) throws IOException {
+        if (gate == null) {
+            return;
+        }
+        blocked.incrementAndGet();
+        try {
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("test gate never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            blocked.decrementAndGet();
+        }
+    }
+
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
         FileChannel real = FileChannel.open(path, options);
@@ -58,20 +90,7 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public void force(boolean metaData) throws IOException {
-            CountDownLatch gate = forceGate;
-            if (gate != null) {
-                blockedForces.incrementAndGet();
-                try {
-                    if (!gate.await(30, TimeUnit.SECONDS)) {
-                        throw new IOException("test gate never released");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                } finally {
-                    blockedForces.decrementAndGet();
-                }
-            }
+            pass(forceGate, blockedForces);
             if (failForce) {
                 throw new IOException("injected fsync failure");
             }
@@ -147,6 +166,7 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
+            pass(writeGate, blockedWrites);
             checkWrite();
             return delegate.write(src, position);
         }

@@ -37,6 +37,7 @@ class GroupCommitTest {
 
     @AfterEach
     void tearDown() {
+        channels.releaseWrites();
         channels.releaseForces();
         channels.failForce = false;
         channels.failWrite = false;
@@ -79,6 +80,28 @@ class GroupCommitTest {
         channels.releaseForces();
         assertThat(firstDone.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
         assertThat(secondDone.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void flushMakesEarlierAppendsDurableWhileAnotherAppendIsStuckInItsWrite() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.FLUSH_MS, "3600000"));
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "written"));
+        channels.blockWrites();
+        CompletableFuture<AppendResult> stuck = CompletableFuture.supplyAsync(
+            () -> log.append(TestBatches.batch(logs.clock.milliseconds(), "stuck"), 7, AppendOrigin.CLIENT));
+        await("the second append is inside its write", () -> channels.blockedWrites.get() == 1);
+        CompletableFuture<Errors> done = new CompletableFuture<>();
+
+        log.whenDurable(1, done::complete);
+
+        assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+        assertThat(log.durableOffset()).isEqualTo(1);
+        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true).records())).containsExactly("written");
+        assertThat(stuck).isNotDone();
+        channels.releaseWrites();
+        assertThat(stuck.get(10, TimeUnit.SECONDS).error()).isEqualTo(Errors.NONE);
+        awaitDurable(log);
+        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true).records())).containsExactly("written", "stuck");
     }
 
     @Test
