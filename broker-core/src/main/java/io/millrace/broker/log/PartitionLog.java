@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * cleaner's segment swaps and producer-state changes are serialized by one lock, held only for
  * in-memory work, renames and the positional write (never for an fsync; the group-commit thread
  * plans its flush from the published appended point without it). Reads are lock-free: they
- * use the published durable point and the copy-on-write segment map. A removed segment's channel stays open until its delayed
- * deletion, so a {@link FileSlice} handed out stays readable for file.delete.delay.ms. Durability
- * callbacks and the durable listener run without any lock held.
+ * use the published durable point and the copy-on-write segment map. A removed segment's channel
+ * stays open until its delayed deletion, so a {@link FileSlice} handed out stays readable for
+ * file.delete.delay.ms. Durability callbacks and the durable listener run without any lock held.
  *
  * <p>Failure: an I/O error on this partition's files takes it offline (logged once as ERROR);
  * from then on appends and reads answer KAFKA_STORAGE_ERROR and durability waiters fail with it.
@@ -336,8 +336,8 @@ public final class PartitionLog {
      * Calls {@code callback} once every offset below {@code offsetExclusive} is fsynced (NONE), or
      * when that can no longer happen (KAFKA_STORAGE_ERROR when the partition went offline,
      * UNKNOWN_TOPIC_OR_PARTITION when it was deleted). Also asks the group-commit thread to flush
-     * now, ignoring flush.ms. The callback runs on the group-commit thread, or on the calling
-     * thread when the answer is already known.
+     * now, ignoring flush.ms (started from the calling thread when no flush is running). The
+     * callback runs on a flush thread, or on the calling thread when the answer is already known.
      */
     public void whenDurable(long offsetExclusive, DurabilityCallback callback) {
         Errors now = durability.register(offsetExclusive, callback);
@@ -345,7 +345,7 @@ public final class PartitionLog {
             complete(callback, now);
             return;
         }
-        ctx.committer().schedule(this);
+        ctx.committer().flushForWaiter(this);
     }
 
     /** Reads as a read_uncommitted consumer; see {@link #read(long, int, boolean, boolean)}. */

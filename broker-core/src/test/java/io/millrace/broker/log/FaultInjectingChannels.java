@@ -22,8 +22,8 @@ public final class FaultInjectingChannels implements FileChannelFactory {
     final AtomicInteger logForces = new AtomicInteger();
     final AtomicInteger blockedForces = new AtomicInteger();
     final AtomicInteger blockedWrites = new AtomicInteger();
-    private volatile CountDownLatch forceGate;
-    private volatile CountDownLatch writeGate;
+    private final Gate forceGate = new Gate(blockedForces);
+    private final Gate writeGate = new Gate(blockedWrites);
     volatile boolean failForce;
     volatile boolean failWrite;
 
@@ -34,44 +34,59 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
     /** From now on every log fsync waits until {@link #releaseForces()}. */
     void blockForces() {
-        forceGate = new CountDownLatch(1);
+        forceGate.close();
     }
 
     void releaseForces() {
-        CountDownLatch gate = forceGate;
-        forceGate = null;
-        if (gate != null) {
-            gate.countDown();
-        }
+        forceGate.open();
     }
 
     /** From now on every positional write to a segment log waits until {@link #releaseWrites()}. */
     void blockWrites() {
-        writeGate = new CountDownLatch(1);
+        writeGate.close();
     }
 
     void releaseWrites() {
-        CountDownLatch gate = writeGate;
-        writeGate = null;
-        if (gate != null) {
-            gate.countDown();
-        }
+        writeGate.open();
     }
 
-    private static void pass(CountDownLatch gate, AtomicInteger blocked) throws IOException {
-        if (gate == null) {
-            return;
+    /** Holds callers while closed, counting them in {@code blocked}. */
+    private static final class Gate {
+        private final AtomicInteger blocked;
+        private volatile CountDownLatch latch;
+
+        Gate(AtomicInteger blocked) {
+            this.blocked = blocked;
         }
-        blocked.incrementAndGet();
-        try {
-            if (!gate.await(30, TimeUnit.SECONDS)) {
-                throw new IOException("test gate never released");
+
+        void close() {
+            latch = new CountDownLatch(1);
+        }
+
+        void open() {
+            CountDownLatch l = latch;
+            latch = null;
+            if (l != null) {
+                l.countDown();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        } finally {
-            blocked.decrementAndGet();
+        }
+
+        void pass() throws IOException {
+            CountDownLatch l = latch;
+            if (l == null) {
+                return;
+            }
+            blocked.incrementAndGet();
+            try {
+                if (!l.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("test gate never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            } finally {
+                blocked.decrementAndGet();
+            }
         }
     }
 
@@ -90,7 +105,7 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public void force(boolean metaData) throws IOException {
-            pass(forceGate, blockedForces);
+            forceGate.pass();
             if (failForce) {
                 throw new IOException("injected fsync failure");
             }
@@ -166,7 +181,7 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
-            pass(writeGate, blockedWrites);
+            writeGate.pass();
             checkWrite();
             return delegate.write(src, position);
         }
