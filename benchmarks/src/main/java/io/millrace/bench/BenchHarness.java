@@ -162,6 +162,10 @@ final class BenchHarness {
             kernelCores = (kernelThreads + machineAfter.interruptNanos() - machineBefore.interruptNanos())
                 / (double) wall;
         }
+        if (profiled) {
+            // Each recording covers its own workload only, not the rest of the broker session.
+            jfr.stop(pid, w.id() + "-r" + round);
+        }
         if (cpuBefore >= 0 && cpuAfter >= 0) {
             double cpuSeconds = (cpuAfter - cpuBefore) / 1e9;
             figures.put(Figure.BROKER_CPU_S, cpuSeconds);

@@ -12,8 +12,10 @@ import org.apache.kafka.common.protocol.Errors;
  * unflushed data exists and since when, the acks=all callbacks waiting for a flush, and whether
  * the partition sits in the {@link GroupCommitter}'s queue.
  *
- * <p>Thread-safety: the dirty flag is raised by appenders under the partition lock and cleared by
- * the flusher under the same lock; both are volatile so the group-commit thread can poll them.
+ * <p>Thread-safety: the dirty flag is raised by appenders under the partition lock, after they
+ * published their appended point, and cleared by the flusher (without that lock) before it reads
+ * the appended point: an append either is covered by that flush or leaves the log dirty for the
+ * next one. The flag is volatile so the group-commit thread can poll it.
  * Waiters are guarded by this object's monitor; a waiter is registered only after re-checking
  * the durable point under that monitor, and the flusher drains waiters under it after publishing,
  * so no completion is missed. Callbacks are returned to the caller to run outside every lock.
@@ -79,7 +81,7 @@ final class DurabilityTracker {
         return flushMs >= Long.MAX_VALUE - since ? Long.MAX_VALUE : since + flushMs;
     }
 
-    /** Called under the partition lock when a flush snapshot is taken. */
+    /** Called by the flusher before it snapshots the appended point. */
     void clearDirty() {
         dirtySinceMs = -1;
         flushRequested = false;

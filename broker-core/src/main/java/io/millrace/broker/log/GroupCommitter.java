@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>A partition enqueues itself when its first unflushed append arrives. The scheduling thread
  * ({@value #THREAD_NAME}) starts a flush of a queued partition when an acks=all producer waits on
  * it ({@link PartitionLog#whenDurable}) or when its flush.ms has passed since it became dirty
- * (0 = at once). A flush snapshots the log end under the partition lock, fsyncs outside it, then
+ * (0 = at once); a waiting producer's thread starts the flush itself when none is running
+ * ({@link #flushForWaiter}). A flush snapshots the published log end, fsyncs, then
  * publishes the new durable offset, so appends that arrive during an fsync are all covered by the
  * next one: one fsync serves every producer that waited meanwhile (BookKeeper-style group commit).
  *
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * system can merge their journal commits and a request spanning several partitions waits for
  * about one fsync instead of their sum.
  *
- * <p>Thread-safety: {@link #schedule} and {@link #wake} may be called from any thread; the queue
- * of partitions is owned by the scheduling thread. Neither thread dies from an exception in a
- * partition or a callback.
+ * <p>Thread-safety: {@link #schedule}, {@link #flushForWaiter} and {@link #wake} may be called
+ * from any thread (a partition's flushing flag, claimed by compare-and-set, keeps its flushes one
+ * at a time); the queue of partitions is owned by the scheduling thread. No thread dies from an
+ * exception in a partition or a callback.
  */
 final class GroupCommitter implements AutoCloseable {
 
@@ -73,6 +75,19 @@ final class GroupCommitter implements AutoCloseable {
 
     DurableListener listener() {
         return listener;
+    }
+
+    /**
+     * A producer waits for {@code log}: hands its flush to a flush thread from the calling thread
+     * when none is running (one thread hand-off fewer on the acks=all path than going through the
+     * scheduling thread), then queues it as {@link #schedule} does, for flushes still needed later.
+     */
+    void flushForWaiter(PartitionLog log) {
+        DurabilityTracker d = log.durability();
+        if (running && d.isDirty() && log.canFlush() && !d.isFlushing()) {
+            startFlush(log, d);
+        }
+        schedule(log);
     }
 
     /** Queues a dirty partition (if not queued already) and wakes the thread. */

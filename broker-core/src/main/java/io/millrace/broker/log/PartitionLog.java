@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: all methods may be called from any thread. Appends, rolls, retention, the
  * cleaner's segment swaps and producer-state changes are serialized by one lock, held only for
- * in-memory work, renames and the positional write (never for an fsync). Reads are lock-free: they
- * use the published durable point and the copy-on-write segment map. A removed segment's channel stays open until its delayed
- * deletion, so a {@link FileSlice} handed out stays readable for file.delete.delay.ms. Durability
- * callbacks and the durable listener run without any lock held.
+ * in-memory work, renames and the positional write (never for an fsync; the group-commit thread
+ * plans its flush from the published appended point without it). Reads are lock-free: they
+ * use the published durable point and the copy-on-write segment map. A removed segment's channel
+ * stays open until its delayed deletion, so a {@link FileSlice} handed out stays readable for
+ * file.delete.delay.ms. Durability callbacks and the durable listener run without any lock held.
  *
  * <p>Failure: an I/O error on this partition's files takes it offline (logged once as ERROR);
  * from then on appends and reads answer KAFKA_STORAGE_ERROR and durability waiters fail with it.
@@ -335,8 +336,8 @@ public final class PartitionLog {
      * Calls {@code callback} once every offset below {@code offsetExclusive} is fsynced (NONE), or
      * when that can no longer happen (KAFKA_STORAGE_ERROR when the partition went offline,
      * UNKNOWN_TOPIC_OR_PARTITION when it was deleted). Also asks the group-commit thread to flush
-     * now, ignoring flush.ms. The callback runs on the group-commit thread, or on the calling
-     * thread when the answer is already known.
+     * now, ignoring flush.ms (started from the calling thread when no flush is running). The
+     * callback runs on a flush thread, or on the calling thread when the answer is already known.
      */
     public void whenDurable(long offsetExclusive, DurabilityCallback callback) {
         Errors now = durability.register(offsetExclusive, callback);
@@ -344,7 +345,7 @@ public final class PartitionLog {
             complete(callback, now);
             return;
         }
-        ctx.committer().schedule(this);
+        ctx.committer().flushForWaiter(this);
     }
 
     /** Reads as a read_uncommitted consumer; see {@link #read(long, int, boolean, boolean)}. */
@@ -709,23 +710,19 @@ public final class PartitionLog {
     }
 
     /**
-     * Makes everything appended so far durable: snapshot under the lock, fsync outside it, then
-     * publish the durable point, complete waiters and tell the listener. One flush at a time.
+     * Makes everything appended so far durable: snapshot the appended point, fsync, then publish
+     * the durable point, complete waiters and tell the listener. One flush at a time. Takes the
+     * partition lock only when a transaction marker may have become durable, never to wait for an
+     * append's write.
      */
     void flush(DurableListener listener) {
         synchronized (flushLock) {
-            SegmentList.FlushPlan plan;
             long before = durability.durableOffset();
-            lock.lock();
-            try {
-                if (offline || deleted) {
-                    return;
-                }
-                durability.clearDirty();
-                plan = segments.planFlush(durability.point().segmentBase());
-            } finally {
-                lock.unlock();
+            if (offline || deleted) {
+                return;
             }
+            durability.clearDirty();
+            SegmentList.FlushPlan plan = segments.planFlush(durability.point().segmentBase());
             try {
                 plan.execute();
             } catch (SegmentList.FlushException e) {
@@ -736,12 +733,15 @@ public final class PartitionLog {
             }
             plan.markFlushed();
             List<Waiter> done = durability.publish(plan.target());
-            lock.lock();
-            try {
-                producers.onDurable(plan.target().offset());
-                firstUnstableOffset = producers.firstUnstableOffset();
-            } finally {
-                lock.unlock();
+            if (firstUnstableOffset < plan.target().offset()) {
+                // Markers below the new durable offset may now let the last stable offset move.
+                lock.lock();
+                try {
+                    producers.onDurable(plan.target().offset());
+                    firstUnstableOffset = producers.firstUnstableOffset();
+                } finally {
+                    lock.unlock();
+                }
             }
             completeAll(done, Errors.NONE);
             if (plan.target().offset() > before) {

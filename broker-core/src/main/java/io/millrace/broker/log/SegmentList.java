@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +19,13 @@ import org.slf4j.LoggerFactory;
  * log that {@link PartitionLog} builds on (Kafka's {@code LocalLog}).
  *
  * <p>Thread-safety: mutations (roll, removal, replacement by cleaned segments, log end/start
- * changes, flush planning) are made by the holder of the partition lock. The segment map is
- * copy-on-write: every mutation publishes a new immutable map through a volatile field, so a
- * reader works on one consistent set of segments (before or after a change, never a mix), without
- * the lock. The offsets and active segment are volatile too. Segments change rarely (roll,
- * retention, cleaning), so copying the map is cheap.
+ * changes) are made by the holder of the partition lock. The segment map is copy-on-write: every
+ * mutation publishes a new immutable map through a volatile field, so a reader works on one
+ * consistent set of segments (before or after a change, never a mix), without the lock. The
+ * offsets and active segment are volatile too. Segments change rarely (roll, retention, cleaning),
+ * so copying the map is cheap. After each append the holder publishes the <em>appended point</em>
+ * (log end, active segment, bytes written to it) in one volatile write, so flush planning
+ * ({@link #planFlush}) needs no lock: the group-commit thread never waits for an append's write.
  */
 final class SegmentList {
 
@@ -35,7 +38,9 @@ final class SegmentList {
     private volatile LogSegment active;
     private volatile long logEndOffset;
     private volatile long logStartOffset;
-    private boolean dirNeedsSync;
+    /** Log end, active segment and its written size after the last append, published together. */
+    private volatile DurablePoint appended;
+    private final AtomicBoolean dirNeedsSync = new AtomicBoolean();
 
     SegmentList(Path dir, String name, FileChannelFactory channels, LogRecovery.Result recovered) {
         this.dir = dir;
@@ -45,6 +50,7 @@ final class SegmentList {
         this.active = segments.lastEntry().getValue();
         this.logEndOffset = recovered.logEndOffset();
         this.logStartOffset = recovered.logStartOffset();
+        this.appended = fullyDurable();
     }
 
     /** The current segments: an immutable snapshot. */
@@ -72,8 +78,13 @@ final class SegmentList {
         return logEndOffset;
     }
 
+    /**
+     * Moves the log end after an append whose bytes are written to the active segment, and
+     * publishes the appended point that the next flush covers.
+     */
     void setLogEndOffset(long offset) {
         logEndOffset = offset;
+        appended = new DurablePoint(offset, active.baseOffset(), active.size());
     }
 
     long logStartOffset() {
@@ -113,7 +124,8 @@ final class SegmentList {
         updated.put(base, next);
         publish(updated);
         active = next;
-        dirNeedsSync = true;
+        dirNeedsSync.set(true);
+        appended = new DurablePoint(base, next.baseOffset(), 0);
         LOG.info("{}: rolled to new segment {} (previous segment {} holds {} bytes)", name,
             next.logFile().getFileName(), old.logFile().getFileName(), old.size());
         return next;
@@ -275,7 +287,7 @@ final class SegmentList {
 
     /** The next flush also fsyncs the directory (a file was created in it). */
     void markDirectoryChanged() {
-        dirNeedsSync = true;
+        dirNeedsSync.set(true);
     }
 
     /** A slice of nothing (still tied to a live channel, for code that inspects it). */
@@ -286,11 +298,12 @@ final class SegmentList {
     /**
      * Captures what the next flush must make durable: the log end and the bytes written so far in
      * every segment from {@code fromSegmentBase} on, pending index syncs and directory sync.
-     * Called under the partition lock; the returned plan runs without it.
+     * Needs no lock: the appended point is read first, and everything it covers (bytes, index
+     * trims of a roll, a new file's directory entry) was done before it was published; what is
+     * appended meanwhile marks the log dirty again and is covered by the next flush.
      */
     FlushPlan planFlush(long fromSegmentBase) {
-        LogSegment act = active;
-        DurablePoint target = new DurablePoint(logEndOffset, act.baseOffset(), act.size());
+        DurablePoint target = appended;
         List<LogSegment> toSync = new ArrayList<>();
         List<int[]> sizes = new ArrayList<>();
         for (LogSegment s : segments.tailMap(fromSegmentBase, true).values()) {
@@ -300,8 +313,7 @@ final class SegmentList {
                 sizes.add(new int[] {s.size(), s.indexesNeedSync() ? 1 : 0, txnIndex ? 1 : 0});
             }
         }
-        boolean syncDir = dirNeedsSync;
-        dirNeedsSync = false;
+        boolean syncDir = dirNeedsSync.getAndSet(false);
         return new FlushPlan(dir, target, toSync, sizes, syncDir);
     }
 

@@ -15,13 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link FileChannelFactory} whose segment-log channels ({@code *.log}) count fsyncs and can be
- * told to block fsyncs until released, or to fail fsyncs or writes.
+ * told to block fsyncs or positional writes until released, or to fail fsyncs or writes.
  */
 public final class FaultInjectingChannels implements FileChannelFactory {
 
     final AtomicInteger logForces = new AtomicInteger();
     final AtomicInteger blockedForces = new AtomicInteger();
-    private volatile CountDownLatch forceGate;
+    final AtomicInteger blockedWrites = new AtomicInteger();
+    private final Gate forceGate = new Gate(blockedForces);
+    private final Gate writeGate = new Gate(blockedWrites);
     volatile boolean failForce;
     volatile boolean failWrite;
 
@@ -32,14 +34,59 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
     /** From now on every log fsync waits until {@link #releaseForces()}. */
     void blockForces() {
-        forceGate = new CountDownLatch(1);
+        forceGate.close();
     }
 
     void releaseForces() {
-        CountDownLatch gate = forceGate;
-        forceGate = null;
-        if (gate != null) {
-            gate.countDown();
+        forceGate.open();
+    }
+
+    /** From now on every positional write to a segment log waits until {@link #releaseWrites()}. */
+    void blockWrites() {
+        writeGate.close();
+    }
+
+    void releaseWrites() {
+        writeGate.open();
+    }
+
+    /** Holds callers while closed, counting them in {@code blocked}. */
+    private static final class Gate {
+        private final AtomicInteger blocked;
+        private volatile CountDownLatch latch;
+
+        Gate(AtomicInteger blocked) {
+            this.blocked = blocked;
+        }
+
+        void close() {
+            latch = new CountDownLatch(1);
+        }
+
+        void open() {
+            CountDownLatch l = latch;
+            latch = null;
+            if (l != null) {
+                l.countDown();
+            }
+        }
+
+        void pass() throws IOException {
+            CountDownLatch l = latch;
+            if (l == null) {
+                return;
+            }
+            blocked.incrementAndGet();
+            try {
+                if (!l.await(30, TimeUnit.SECONDS)) {
+                    throw new IOException("test gate never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            } finally {
+                blocked.decrementAndGet();
+            }
         }
     }
 
@@ -58,20 +105,7 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public void force(boolean metaData) throws IOException {
-            CountDownLatch gate = forceGate;
-            if (gate != null) {
-                blockedForces.incrementAndGet();
-                try {
-                    if (!gate.await(30, TimeUnit.SECONDS)) {
-                        throw new IOException("test gate never released");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                } finally {
-                    blockedForces.decrementAndGet();
-                }
-            }
+            forceGate.pass();
             if (failForce) {
                 throw new IOException("injected fsync failure");
             }
@@ -147,6 +181,7 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
+            writeGate.pass();
             checkWrite();
             return delegate.write(src, position);
         }

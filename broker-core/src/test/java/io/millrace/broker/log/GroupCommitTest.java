@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.protocol.Errors;
@@ -37,6 +39,7 @@ class GroupCommitTest {
 
     @AfterEach
     void tearDown() {
+        channels.releaseWrites();
         channels.releaseForces();
         channels.failForce = false;
         channels.failWrite = false;
@@ -79,6 +82,51 @@ class GroupCommitTest {
         channels.releaseForces();
         assertThat(firstDone.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
         assertThat(secondDone.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void flushMakesEarlierAppendsDurableWhileAnotherAppendIsStuckInItsWrite() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.FLUSH_MS, "3600000"));
+        append(log, TestBatches.batch(logs.clock.milliseconds(), "written"));
+        channels.blockWrites();
+        CompletableFuture<AppendResult> stuck = CompletableFuture.supplyAsync(
+            () -> log.append(TestBatches.batch(logs.clock.milliseconds(), "stuck"), 7, AppendOrigin.CLIENT));
+        await("the second append is inside its write", () -> channels.blockedWrites.get() == 1);
+        CompletableFuture<Errors> done = new CompletableFuture<>();
+
+        log.whenDurable(1, done::complete);
+
+        assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+        assertThat(log.durableOffset()).isEqualTo(1);
+        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true).records())).containsExactly("written");
+        assertThat(stuck).isNotDone();
+        channels.releaseWrites();
+        assertThat(stuck.get(10, TimeUnit.SECONDS).error()).isEqualTo(Errors.NONE);
+        awaitDurable(log);
+        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true).records())).containsExactly("written", "stuck");
+    }
+
+    @Test
+    void aWaitingProducerStartsItsFlushWithoutTheSchedulingThread() throws Exception {
+        GroupCommitter neverStarted = new GroupCommitter(logs.clock, 1);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        LogContext ctx = new LogContext(logs.clock, FileChannelFactory.DEFAULT, neverStarted, scheduler,
+            new FileDeleter(scheduler));
+        PartitionLog log = PartitionLog.create("orders", 0, tmp.resolve("direct").resolve("orders-0"),
+            config(LogConfig.FLUSH_MS, "3600000"), ctx);
+        try {
+            append(log, TestBatches.batch(logs.clock.milliseconds(), "a"));
+            CompletableFuture<Errors> done = new CompletableFuture<>();
+
+            log.whenDurable(1, done::complete);
+
+            assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+            assertThat(log.durableOffset()).isEqualTo(1);
+        } finally {
+            log.closeForShutdown(neverStarted.listener());
+            neverStarted.close();
+            scheduler.shutdownNow();
+        }
     }
 
     @Test

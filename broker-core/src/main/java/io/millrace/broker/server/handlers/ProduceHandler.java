@@ -11,11 +11,8 @@ import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -213,9 +210,9 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         private final RequestContext context;
         private final Responder responder;
         private final ProduceResponseData response;
-        private final Set<PartitionProduceResponse> waiting = Collections.newSetFromMap(new IdentityHashMap<>());
-        private final Set<PartitionProduceResponse> durabilityPending =
-            Collections.newSetFromMap(new IdentityHashMap<>());
+        // A request names few partitions: small lists, searched by identity, are cheaper than sets.
+        private final List<PartitionProduceResponse> waiting = new ArrayList<>(2);
+        private final List<PartitionProduceResponse> durabilityPending = new ArrayList<>(2);
         private boolean sealed;
         private boolean answered;
         private io.netty.util.concurrent.ScheduledFuture<?> timeout;
@@ -228,7 +225,7 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
 
         /** The partition's answer waits (for the transaction coordinator). */
         void hold(PartitionProduceResponse pr) {
-            waiting.add(pr);
+            addIdentical(waiting, pr);
         }
 
         /**
@@ -243,9 +240,9 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                 if (message != null) {
                     fail(pr, error, message);
                 }
-                waiting.remove(pr);
-            } else if (!durabilityPending.contains(pr)) {
-                waiting.remove(pr);
+                removeIdentical(waiting, pr);
+            } else if (!containsIdentical(durabilityPending, pr)) {
+                removeIdentical(waiting, pr);
             }
             maybeAnswer();
         }
@@ -255,8 +252,8 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         }
 
         void await(Partition partition, long offsetExclusive, PartitionProduceResponse pr) {
-            durabilityPending.add(pr);
-            waiting.add(pr);
+            addIdentical(durabilityPending, pr);
+            addIdentical(waiting, pr);
             partition.whenDurable(offsetExclusive, error -> context.execute(() -> {
                 if (answered) {
                     return;
@@ -264,8 +261,8 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                 if (error != Errors.NONE) {
                     fail(pr, error, "the write to " + partition.topicPartition() + " could not be made durable");
                 }
-                durabilityPending.remove(pr);
-                waiting.remove(pr);
+                removeIdentical(durabilityPending, pr);
+                removeIdentical(waiting, pr);
                 maybeAnswer();
             }));
         }
@@ -290,6 +287,30 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                 context.describeClient(), waiting.size());
             waiting.clear();
             maybeAnswer();
+        }
+
+        private static void addIdentical(List<PartitionProduceResponse> list, PartitionProduceResponse pr) {
+            if (!containsIdentical(list, pr)) {
+                list.add(pr);
+            }
+        }
+
+        private static boolean containsIdentical(List<PartitionProduceResponse> list, PartitionProduceResponse pr) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) == pr) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static void removeIdentical(List<PartitionProduceResponse> list, PartitionProduceResponse pr) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) == pr) {
+                    list.remove(i);
+                    return;
+                }
+            }
         }
 
         private void maybeAnswer() {

@@ -80,6 +80,24 @@ class CoreHandlersEveryVersionTest {
     }
 
     @Test
+    void produceWithAcksAllAnswersOnceEveryPartitionOfTheRequestIsDurable() {
+        ProduceHandler handler = new ProduceHandler(fixture.topics, TxnVerifier.DISABLED);
+        ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName("orders");
+        for (int p = 0; p < 2; p++) {
+            td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(p)
+                .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(("p" + p).getBytes()))));
+        }
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(60_000);
+        data.topicData().add(td);
+
+        AbstractResponse response = WireRoundTrip.call(fixture, handler, ApiKeys.PRODUCE, data, (short) 9);
+
+        assertThat(response.errorCounts()).containsOnlyKeys(Errors.NONE);
+        assertThat(topic.partition(0).highWatermark()).as("partition 0 durable when answered").isEqualTo(1);
+        assertThat(topic.partition(1).highWatermark()).as("partition 1 durable when answered").isEqualTo(1);
+    }
+
+    @Test
     void fetchAtEveryVersionReturnsTheStoredBatchesByteForByte() {
         produce(3);
         FetchHandler handler = new FetchHandler(fixture.topics);
