@@ -550,6 +550,25 @@ class SchemaRegistryRestIT {
     }
 
     @Test
+    void anOversizedBodyIsAnswered413WhileTheClientIsStillSendingIt() throws Exception {
+        java.net.URI uri = registry.uris().get(0);
+        byte[] body = new byte[6 << 20];
+        java.util.Arrays.fill(body, (byte) 'x');
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /subjects/big/versions HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: "
+                + RegistryHttp.MEDIA_TYPE + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // 6 MB, far beyond the socket buffers: the server must not reset the upload.
+            out.write(body);
+            out.flush();
+            String head = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(head).isEqualTo("HTTP/1.1 413");
+        }
+    }
+
+    @Test
     void randomBodiesNeverCauseA5xx() {
         Random random = new Random(20240611L);
         String[] paths = {"/subjects/fuzz/versions", "/subjects/fuzz", "/compatibility/subjects/fuzz/versions",

@@ -34,6 +34,8 @@ final class RestHandler extends Handler.Abstract {
     private static final List<String> ACCEPTED_BODY_TYPES = List.of(MEDIA_TYPE, "application/vnd.schemaregistry+json",
         "application/json", "application/octet-stream");
     private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
+    /** Oversized request bodies up to this size (or 4 times the limit) are read to the end before the 413. */
+    private static final long DRAIN_LIMIT_BYTES = 8L << 20;
 
     private final List<Resource> resources;
     private final long maxBodyBytes;
@@ -103,17 +105,32 @@ final class RestHandler extends Handler.Abstract {
 
     private byte[] readBody(Request request) {
         long declared = request.getLength();
-        if (declared > maxBodyBytes) {
-            throw tooLarge(declared);
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared > maxBodyBytes) {
+                drainOversized(in);
+                throw tooLarge(declared);
+            }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (bytes.length > maxBodyBytes) {
+                drainOversized(in);
                 throw tooLarge(-1);
             }
             return bytes;
         } catch (IOException e) {
             throw new RegistryException(400, 400, "Cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and drops the rest of an oversized body, up to a bound, into a small buffer: a client
+     * still sending it would otherwise meet a reset connection instead of reading the 413. Beyond
+     * the bound the connection is closed as before, so a huge upload costs no more than this.
+     */
+    private void drainOversized(InputStream in) throws IOException {
+        long budget = Math.max(DRAIN_LIMIT_BYTES, 4 * maxBodyBytes);
+        byte[] scratch = new byte[8192];
+        for (int n; budget > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, budget))) >= 0; ) {
+            budget -= n;
         }
     }
 
