@@ -34,7 +34,7 @@ final class RestHandler extends Handler.Abstract {
     private static final List<String> ACCEPTED_BODY_TYPES = List.of(MEDIA_TYPE, "application/vnd.schemaregistry+json",
         "application/json", "application/octet-stream");
     private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
-    /** Oversized request bodies up to this size (or 4 times the limit) are read to the end before the 413. */
+    /** Oversized request bodies up to this much beyond what was read (or the limit, if larger) are drained before the 413. */
     private static final long DRAIN_LIMIT_BYTES = 8L << 20;
 
     private final List<Resource> resources;
@@ -127,7 +127,7 @@ final class RestHandler extends Handler.Abstract {
      * the bound the connection is closed as before, so a huge upload costs no more than this.
      */
     private void drainOversized(InputStream in) throws IOException {
-        long budget = Math.max(DRAIN_LIMIT_BYTES, 4 * maxBodyBytes);
+        long budget = Math.max(DRAIN_LIMIT_BYTES, maxBodyBytes);
         byte[] scratch = new byte[8192];
         for (int n; budget > 0 && (n = in.read(scratch, 0, (int) Math.min(scratch.length, budget))) >= 0; ) {
             budget -= n;
