@@ -65,10 +65,6 @@ final class DurabilityTracker {
         return dirtySinceMs >= 0;
     }
 
-    boolean flushRequested() {
-        return flushRequested;
-    }
-
     /** Clock time at which flush.ms says the log must be flushed; Long.MIN_VALUE if a waiter wants it now. */
     long flushDueAtMs(long flushMs) {
         long since = dirtySinceMs;
@@ -85,11 +81,6 @@ final class DurabilityTracker {
     void clearDirty() {
         dirtySinceMs = -1;
         flushRequested = false;
-    }
-
-    /** Ask for a flush regardless of flush.ms. */
-    void requestFlush() {
-        flushRequested = true;
     }
 
     /** Claims the right to flush; false while another flush of this partition is running. */
@@ -158,9 +149,5 @@ final class DurabilityTracker {
         List<Waiter> all = new ArrayList<>(waiters);
         waiters.clear();
         return all;
-    }
-
-    synchronized int waiting() {
-        return waiters.size();
     }
 }
