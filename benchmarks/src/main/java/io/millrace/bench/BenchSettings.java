@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param mode             "quick" or "full" (recorded in the report)
  * @param rounds           how many times every broker runs every workload (A B C A B C ...)
- * @param warmup           unmeasured produce at the start of each broker session
+ * @param warmup           each of the two unmeasured produces (acks=1, acks=all) that start a broker session
  * @param produceDuration  length of each producer-throughput workload
  * @param latencyDuration  length of each latency workload
  * @param producers        producer clients (threads) of the throughput workloads

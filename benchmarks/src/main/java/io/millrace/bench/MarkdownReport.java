@@ -30,8 +30,9 @@ final class MarkdownReport {
             .append(s.recordSize()).append(" random bytes, no key.\n");
         md.append("- Throughput: ").append(s.producers()).append(" producers for ").append(seconds(s.produceDuration()))
             .append(" each on a ").append(s.partitions()).append("-partition topic; consume reads the acks=all topic")
-            .append(" back from the start with ").append(s.consumers()).append(" consumers. A ")
-            .append(seconds(s.warmup())).append(" unmeasured produce warms each broker up.\n");
+            .append(" back from the start with ").append(s.consumers()).append(" consumers. ")
+            .append("Two unmeasured produces of ").append(seconds(s.warmup()))
+            .append(" each, acks=1 then acks=all, warm each broker up.\n");
         md.append("- Latency: produce (acks=all) to consume, ").append(seconds(s.latencyDuration()))
             .append(" per run, the first fifth (at most 2 s) unrecorded. One in flight: one producer (linger.ms=0),")
             .append(" one-partition topic. Fixed rate: ").append(s.producers()).append(" producers sharing the rate")

@@ -11,7 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param committer the group-commit thread
  * @param scheduler the log scheduler thread (snapshot writes, delayed deletions, periodic tasks)
  * @param deleter   delayed file deletion
+ * @param preallocateBytes largest zero-filled space ahead of an active segment's end (0: none)
  */
 record LogContext(Clock clock, FileChannelFactory channels, GroupCommitter committer,
-                  ScheduledExecutorService scheduler, FileDeleter deleter) {
+                  ScheduledExecutorService scheduler, FileDeleter deleter, int preallocateBytes) {
 }

@@ -84,7 +84,8 @@ public final class LogManager implements AutoCloseable {
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         this.scheduler.setRemoveOnCancelPolicy(true);
-        this.ctx = new LogContext(clock, channels, committer, scheduler, new FileDeleter(scheduler));
+        this.ctx = new LogContext(clock, channels, committer, scheduler, new FileDeleter(scheduler),
+            config.preallocateBytes());
         this.cleaner = new LogCleaner(config.cleaner(), clock, channels, logs::values);
     }
 

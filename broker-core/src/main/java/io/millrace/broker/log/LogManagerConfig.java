@@ -12,15 +12,20 @@ import java.util.List;
  * @param recoveryPointCheckpointIntervalMs how often recovery points are checkpointed
  * @param producerIdExpirationMs          idle time after which an idempotent producer's state is dropped
  * @param producerIdExpirationCheckIntervalMs how often idle producers are expired
- * @param flushThreads                    fsyncs of different partitions that may run at once
  * @param cleaner                         the log cleaner (compaction)
+ * @param flushThreads                    fsyncs of different partitions that may run at once
+ * @param preallocateBytes                largest zero-filled space kept ahead of an active segment's end
+ *                                        ({@link SegmentPrefill}); 0 turns preallocation off
  */
 public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs,
                                long recoveryPointCheckpointIntervalMs, long producerIdExpirationMs,
-                               long producerIdExpirationCheckIntervalMs, CleanerConfig cleaner, int flushThreads) {
+                               long producerIdExpirationCheckIntervalMs, CleanerConfig cleaner, int flushThreads,
+                               int preallocateBytes) {
 
     /** Concurrent fsyncs unless configured: enough for the file system to merge journal commits. */
     public static final int DEFAULT_FLUSH_THREADS = 4;
+    /** Up to 8 MiB of zeros ahead of a busy partition's log end. */
+    public static final int DEFAULT_PREALLOCATE_BYTES = 8 * 1024 * 1024;
 
     /** With the default cleaner settings and flush threads. */
     public LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
@@ -29,12 +34,12 @@ public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs
             producerIdExpirationCheckIntervalMs, CleanerConfig.defaults());
     }
 
-    /** With the default number of flush threads. */
+    /** With the default number of flush threads and preallocation. */
     public LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
                             long producerIdExpirationMs, long producerIdExpirationCheckIntervalMs,
                             CleanerConfig cleaner) {
         this(logDirs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, producerIdExpirationMs,
-            producerIdExpirationCheckIntervalMs, cleaner, DEFAULT_FLUSH_THREADS);
+            producerIdExpirationCheckIntervalMs, cleaner, DEFAULT_FLUSH_THREADS, DEFAULT_PREALLOCATE_BYTES);
     }
 
     public static LogManagerConfig from(BrokerConfig broker) {
@@ -45,6 +50,7 @@ public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs
             broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
             broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
             CleanerConfig.from(broker),
-            broker.getInt(BrokerConfig.LOG_FLUSH_THREADS));
+            broker.getInt(BrokerConfig.LOG_FLUSH_THREADS),
+            broker.getInt(BrokerConfig.LOG_PREALLOCATE_BYTES));
     }
 }

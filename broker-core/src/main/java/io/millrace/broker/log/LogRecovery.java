@@ -59,7 +59,8 @@ final class LogRecovery {
     }
 
     /** What a scan of one segment found. */
-    private record Scan(long nextOffset, int validBytes, String problem, long firstMaxTimestamp) {
+    /** {@code zeroTail}: the scan ended at unused preallocated space (zeros to the end of the file). */
+    private record Scan(long nextOffset, int validBytes, String problem, long firstMaxTimestamp, boolean zeroTail) {
     }
 
     private final Path dir;
@@ -214,9 +215,12 @@ final class LogRecovery {
                 firstMaxTimestamp = scan.firstMaxTimestamp();
                 // A gap before the next segment is normal after compaction; an overlap is not.
                 boolean overlap = !last && scan.problem() == null && scan.nextOffset() > list.get(i + 1).baseOffset();
-                if (scan.problem() != null || overlap) {
-                    dropLaterSegments(segments, list.subList(i + 1, list.size()), overlap ? "segment "
+                // A rolled segment ends where the next begins; zeros before a gap mean lost, unsynced records.
+                boolean lostTail = !last && scan.zeroTail() && scan.nextOffset() < list.get(i + 1).baseOffset();
+                if (scan.problem() != null || overlap || lostTail) {
+                    dropLaterSegments(segments, list.subList(i + 1, list.size()), overlap || lostTail ? "segment "
                         + segment.logFile().getFileName() + " ends at offset " + scan.nextOffset()
+                        + (lostTail ? ", followed by zeros," : "")
                         + " but the next segment starts at " + list.get(i + 1).baseOffset() : scan.problem());
                     last = true;
                 }
@@ -291,6 +295,13 @@ final class LogRecovery {
             position += size;
         }
         toSync.add(segment);
+        if (problem != null && allZeros(ch, position, fileSize)) {
+            LOG.info("{}: cutting {} bytes of unused preallocated space (zeros) from the end of {} at byte {}, where"
+                + " offset {} would start; the broker did not shut down cleanly", tp, fileSize - position,
+                segment.logFile(), position, expected);
+            segment.truncateTo((int) position);
+            return new Scan(expected, (int) position, null, firstMaxTs, true);
+        }
         if (problem != null) {
             long dropped = fileSize - position;
             LOG.warn("{}: segment {} is damaged at byte {} (where offset {} should start): {}. Truncating the segment"
@@ -298,9 +309,28 @@ final class LogRecovery {
                     + " damaged on disk. Producers re-send what was not acknowledged.",
                 tp, segment.logFile(), position, expected, problem, dropped);
             segment.truncateTo((int) position);
-            return new Scan(expected, (int) position, problem, firstMaxTs);
+            return new Scan(expected, (int) position, problem, firstMaxTs, false);
         }
-        return new Scan(expected, (int) position, null, firstMaxTs);
+        return new Scan(expected, (int) position, null, firstMaxTs, false);
+    }
+
+    /** Whether {@code [from, to)} of the file holds only zero bytes (space preallocated, never written). */
+    private boolean allZeros(FileChannel ch, long from, long to) throws IOException {
+        long position = from;
+        while (position < to) {
+            int n = (int) Math.min(READ_CHUNK, to - position);
+            if (!ensure(ch, position, n, to)) {
+                return false;
+            }
+            int at = (int) (position - chunkStart);
+            for (int i = 0; i < n; i++) {
+                if (chunk.get(at + i) != 0) {
+                    return false;
+                }
+            }
+            position += n;
+        }
+        return true;
     }
 
     /** Null if the batch at {@code position} is valid (its header then sits in {@link #chunk}), else why not. */

@@ -54,10 +54,13 @@ final class LogSegment {
     private final TimeIndex timeIndex;
     private final TxnIndex txnIndex;
     private final long rollJitterMs;
+    private final SegmentPrefill prefill;
     private volatile Path logFile;
     private volatile int size;
     private volatile int flushedSize;
     private volatile boolean indexesNeedSync;
+    /** The preallocated tail was cut: the file's new length awaits an fsync (with the indexes). */
+    private volatile boolean lengthNeedsSync;
     private volatile boolean deleted;
     private volatile long maxTimestamp = UNKNOWN;
     private volatile long maxTimestampBatchOffset = -1;
@@ -81,6 +84,7 @@ final class LogSegment {
         }
         this.size = (int) length;
         this.flushedSize = this.size;
+        this.prefill = new SegmentPrefill(this.size);
     }
 
     /** A new, empty, active segment (files created, indexes preallocated). */
@@ -193,8 +197,15 @@ final class LogSegment {
         return deleted;
     }
 
-    /** fsyncs the index files (after they were trimmed or rebuilt) and the aborted-transaction index. */
+    /**
+     * fsyncs the index files (after they were trimmed or rebuilt), the aborted-transaction index,
+     * and the log file's length when its preallocated tail was cut.
+     */
     void syncIndexes() throws IOException {
+        if (lengthNeedsSync) {
+            channel.force(false);
+            lengthNeedsSync = false;
+        }
         offsetIndex.sync();
         timeIndex.sync();
         txnIndex.sync();
@@ -225,9 +236,19 @@ final class LogSegment {
                 int indexIntervalBytes) throws IOException {
         int position = size;
         int batchSize = batch.remaining();
-        long writeAt = position;
-        while (batch.hasRemaining()) {
-            writeAt += channel.write(batch, writeAt);
+        int end = position + batchSize;
+        boolean beyondPrefill = prefill.beforeWrite(end);
+        boolean written = false;
+        try {
+            long writeAt = position;
+            while (batch.hasRemaining()) {
+                writeAt += channel.write(batch, writeAt);
+            }
+            written = true;
+        } finally {
+            if (beyondPrefill) {
+                prefill.afterWrite(end, written);
+            }
         }
         if (rollingBaseTimeMs < 0) {
             rollingBaseTimeMs = nowMs;
@@ -273,8 +294,18 @@ final class LogSegment {
         bytesSinceLastIndexEntry += batchSize;
     }
 
-    /** The segment stops being active: final time-index entry, indexes trimmed (synced later). */
+    /**
+     * The segment stops being active: final time-index entry, indexes trimmed, preallocated tail cut
+     * (all synced later, {@link #syncIndexes}).
+     */
     void onBecomeInactive() throws IOException {
+        prefill.seal(size);
+        // The file's length, not the fill's bookkeeping: a fill that failed half-way also left zeros.
+        if (channel.size() > size) {
+            channel.truncate(size);
+            lengthNeedsSync = true;
+            indexesNeedSync = true;
+        }
         if (offsetIndex.isWritable() || timeIndex.isWritable()) {
             timeIndex.maybeAppend(maxTimestamp, maxTimestampBatchOffset, true);
             offsetIndex.trim();
@@ -315,8 +346,32 @@ final class LogSegment {
     /** Cuts the log file at {@code position} (recovery of a torn or corrupt tail). */
     void truncateTo(int position) throws IOException {
         channel.truncate(position);
+        prefill.truncated(position);
         size = position;
         flushedSize = Math.min(flushedSize, position);
+    }
+
+    /** Whether little zero-filled space is left ahead of the data; true claims the fill ({@link #fillAhead}). */
+    boolean wantsFill(int limit, int maxChunk) {
+        return prefill.wantsFill(size, limit, maxChunk);
+    }
+
+    /**
+     * Zero-fills space ahead of the data ({@link SegmentPrefill#fillAhead}), never past
+     * {@code limit}; returns whether it wrote (the caller fsyncs).
+     */
+    boolean fillAhead(int limit, int maxChunk, long nowMs) throws IOException {
+        return prefill.fillAhead(channel, limit, maxChunk, nowMs);
+    }
+
+    /** Gives up a fill {@link #wantsFill} claimed (it could not be scheduled). */
+    void cancelFill() {
+        prefill.cancelFill();
+    }
+
+    /** Stops preallocating in this segment (after a failed fill). */
+    void stopPrefill() {
+        prefill.disable();
     }
 
     /** Largest batch max-timestamp in the segment, or -1 when no batch carries one. */

@@ -751,6 +751,47 @@ public final class PartitionLog {
                     LOG.error("Durable-offset listener failed for {}", name, e);
                 }
             }
+            LogSegment active = segments.active();
+            if (active.wantsFill(config.segmentBytes(), ctx.preallocateBytes())) {
+                schedulePrefill(active);
+            }
+        }
+    }
+
+    private void schedulePrefill(LogSegment active) {
+        try {
+            ctx.scheduler().execute(() -> prefill(active));
+        } catch (RejectedExecutionException e) {
+            active.cancelFill(); // shutting down: the fill is pointless
+        }
+    }
+
+    /**
+     * On the log scheduler thread, asked for by a flush: zero-fills space ahead of the active
+     * segment's end and fsyncs it, so later flushes overwrite allocated, durable bytes
+     * ({@link SegmentPrefill}). A failed fill only stops preallocation in that segment.
+     */
+    private void prefill(LogSegment active) {
+        boolean wrote;
+        try {
+            wrote = active.fillAhead(config.segmentBytes(), ctx.preallocateBytes(), ctx.clock().milliseconds());
+        } catch (IOException e) {
+            active.stopPrefill();
+            if (!deleted && !closed && !active.isDeleted()) {
+                LOG.warn("{}: could not preallocate space in {} ({}); appends to this segment go on without"
+                    + " preallocation, at a higher fsync cost. Check free space and the disk holding {}.", name,
+                    active.logFile(), e.toString(), dir);
+            }
+            return;
+        }
+        if (wrote) {
+            try {
+                active.channel().force(false);
+            } catch (IOException e) {
+                if (!deleted && !closed && !active.isDeleted()) {
+                    goOffline("fsyncing preallocated space of", active.logFile(), e);
+                }
+            }
         }
     }
 

@@ -34,6 +34,9 @@ class GroupCommitTest {
     @BeforeEach
     void setUp() throws Exception {
         logs = new TestLogs(tmp, 1, new ManualClock(), channels);
+        // Preallocation's fills fsync too (SegmentPrefillTest covers them); these tests count and
+        // block the fsyncs of data.
+        logs.preallocateBytes = 0;
         logs.start();
     }
 
@@ -111,7 +114,7 @@ class GroupCommitTest {
         GroupCommitter neverStarted = new GroupCommitter(logs.clock, 1);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         LogContext ctx = new LogContext(logs.clock, FileChannelFactory.DEFAULT, neverStarted, scheduler,
-            new FileDeleter(scheduler));
+            new FileDeleter(scheduler), LogManagerConfig.DEFAULT_PREALLOCATE_BYTES);
         PartitionLog log = PartitionLog.create("orders", 0, tmp.resolve("direct").resolve("orders-0"),
             config(LogConfig.FLUSH_MS, "3600000"), ctx);
         try {

@@ -40,6 +40,8 @@ final class TestLogs implements AutoCloseable {
     final Map<String, LogConfig> topics = new HashMap<>();
     /** The cleaner threads' settings; the default runs them with Kafka's 15 s backoff. */
     CleanerConfig cleaner = CleanerConfig.defaults();
+    /** Zero-filled space ahead of active segments ({@link SegmentPrefill}); the broker's default. */
+    int preallocateBytes = LogManagerConfig.DEFAULT_PREALLOCATE_BYTES;
     LogManager manager;
 
     TestLogs(Path root, int logDirs, ManualClock clock, FileChannelFactory channels) {
@@ -66,7 +68,8 @@ final class TestLogs implements AutoCloseable {
     }
 
     LogManager start() throws IOException {
-        manager = new LogManager(new LogManagerConfig(dirs, HOUR, HOUR, HOUR, HOUR, cleaner), clock, channels);
+        manager = new LogManager(new LogManagerConfig(dirs, HOUR, HOUR, HOUR, HOUR, cleaner,
+            LogManagerConfig.DEFAULT_FLUSH_THREADS, preallocateBytes), clock, channels);
         manager.startup(topic -> Optional.ofNullable(topics.get(topic)));
         return manager;
     }
@@ -91,6 +94,7 @@ final class TestLogs implements AutoCloseable {
         TestLogs copy = new TestLogs(newRoot, dirs.size(), clock, FileChannelFactory.DEFAULT);
         copy.topics.putAll(topics);
         copy.cleaner = cleaner;
+        copy.preallocateBytes = preallocateBytes;
         for (int i = 0; i < dirs.size(); i++) {
             copyTree(dirs.get(i), copy.dirs.get(i));
         }

@@ -60,6 +60,7 @@ public final class BrokerConfig {
     public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String LOG_FLUSH_THREADS = "log.flush.threads";
+    public static final String LOG_PREALLOCATE_BYTES = "log.preallocate.bytes";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
     public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
@@ -339,6 +340,12 @@ public final class BrokerConfig {
             .define(LOG_FLUSH_THREADS, Type.INT, 4, atLeast(1), MEDIUM,
                 "Threads of the group-commit stage: fsyncs of different partitions run concurrently, so the file "
                     + "system merges their journal commits and one slow partition does not delay the others.")
+            .define(LOG_PREALLOCATE_BYTES, Type.INT, 8 * 1024 * 1024, atLeast(0), MEDIUM,
+                "Largest zero-filled space kept ahead of the end of a partition's active segment, so that appends "
+                    + "overwrite allocated bytes and each group-commit fsync writes data only, not the file's size "
+                    + "and block allocation. Grows from 64 KiB while a partition is busy; the unused tail is cut when "
+                    + "the segment rolls or the broker stops. 0 turns it off (e.g. on copy-on-write file systems "
+                    + "such as btrfs or ZFS, where overwriting gains nothing).")
             .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.INT, 60000, atLeast(0), LOW,
                 "How often the recovery point (last fsynced offset) of each partition is checkpointed.")
             .define(LOG_MESSAGE_TIMESTAMP_TYPE, Type.STRING, "CreateTime",
