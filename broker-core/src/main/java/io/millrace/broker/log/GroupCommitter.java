@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * publishes the new durable offset, so appends that arrive during an fsync are all covered by the
  * next one: one fsync serves every producer that waited meanwhile (BookKeeper-style group commit).
  *
- * <p>Flushes run on a pool of {@code log.flush.threads} threads ({@value #FLUSHER_PREFIX}N): a
- * partition is flushed by one thread at a time, different partitions concurrently, so the file
- * system can merge their journal commits and a request spanning several partitions waits for
- * about one fsync instead of their sum.
+ * <p>Flushes run on a pool of {@code log.flush.threads} threads ({@value #FLUSHER_PREFIX}N, one by
+ * default): a partition is flushed by one thread at a time; with more threads, different
+ * partitions concurrently, so a request spanning several partitions may wait for about one fsync
+ * instead of their sum, at the price of fsyncs that each cover less data.
  *
  * <p>Thread-safety: {@link #schedule}, {@link #flushForWaiter} and {@link #wake} may be called
  * from any thread (a partition's flushing flag, claimed by compare-and-set, keeps its flushes one
