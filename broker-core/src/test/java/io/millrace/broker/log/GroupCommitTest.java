@@ -67,7 +67,9 @@ class GroupCommitTest {
     }
 
     @Test
-    void fsyncsOfDifferentPartitionsRunConcurrently() throws Exception {
+    void withSeveralFlushThreadsFsyncsOfDifferentPartitionsRunConcurrently() throws Exception {
+        logs.flushThreads = 2;
+        logs.restart();
         PartitionLog first = logs.create("orders", 0, config(LogConfig.FLUSH_MS, "3600000"));
         PartitionLog second = logs.create("orders", 1, config(LogConfig.FLUSH_MS, "3600000"));
         channels.blockForces();

@@ -42,6 +42,8 @@ final class TestLogs implements AutoCloseable {
     CleanerConfig cleaner = CleanerConfig.defaults();
     /** Zero-filled space ahead of active segments ({@link SegmentPrefill}); the broker's default. */
     int preallocateBytes = LogManagerConfig.DEFAULT_PREALLOCATE_BYTES;
+    /** log.flush.threads; the broker's default. */
+    int flushThreads = LogManagerConfig.DEFAULT_FLUSH_THREADS;
     LogManager manager;
 
     TestLogs(Path root, int logDirs, ManualClock clock, FileChannelFactory channels) {
@@ -69,7 +71,7 @@ final class TestLogs implements AutoCloseable {
 
     LogManager start() throws IOException {
         manager = new LogManager(new LogManagerConfig(dirs, HOUR, HOUR, HOUR, HOUR, cleaner,
-            LogManagerConfig.DEFAULT_FLUSH_THREADS, preallocateBytes), clock, channels);
+            flushThreads, preallocateBytes), clock, channels);
         manager.startup(topic -> Optional.ofNullable(topics.get(topic)));
         return manager;
     }
@@ -95,6 +97,7 @@ final class TestLogs implements AutoCloseable {
         copy.topics.putAll(topics);
         copy.cleaner = cleaner;
         copy.preallocateBytes = preallocateBytes;
+        copy.flushThreads = flushThreads;
         for (int i = 0; i < dirs.size(); i++) {
             copyTree(dirs.get(i), copy.dirs.get(i));
         }
