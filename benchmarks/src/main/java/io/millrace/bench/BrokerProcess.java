@@ -145,12 +145,21 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as StorageTool random-uuid). */
-    private static String randomClusterId() {
-        UUID uuid = UUID.randomUUID();
-        ByteBuffer b = ByteBuffer.allocate(16);
-        b.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    /**
+     * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as StorageTool
+     * random-uuid), never starting with '-', which the tool's argument parser would take for an
+     * option (Kafka's own {@code Uuid.randomUuid} draws again for the same reason).
+     */
+    static String randomClusterId() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            ByteBuffer b = ByteBuffer.allocate(16);
+            b.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     private void awaitReady() throws IOException, InterruptedException {

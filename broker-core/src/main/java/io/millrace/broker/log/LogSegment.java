@@ -18,7 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>{@code 00000000000000000000.log}: record batches (magic 2) back to back, stored
  *       byte-for-byte as the producer sent them except for the base offset and partition leader
  *       epoch fields, which the broker assigns (both lie outside the batch CRC). See
- *       {@link BatchHeader} for the batch layout. No file header.</li>
+ *       {@link BatchHeader} for the batch layout. No file header. While the segment is active
+ *       the file may continue past the data with zeros written ahead of time
+ *       ({@link SegmentPrefill}); they are cut when it stops being active, at clean shutdown, or
+ *       by recovery after a crash, so only {@link #size()} says where the data ends.</li>
  *   <li>{@code 00000000000000000000.index}: see {@link OffsetIndex}.</li>
  *   <li>{@code 00000000000000000000.timeindex}: see {@link TimeIndex}.</li>
  *   <li>{@code 00000000000000000000.txnindex}: aborted transactions whose markers lie in the
