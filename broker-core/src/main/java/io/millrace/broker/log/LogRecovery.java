@@ -58,8 +58,10 @@ final class LogRecovery {
                   long txnIndexRebuildFrom) {
     }
 
-    /** What a scan of one segment found. */
-    /** {@code zeroTail}: the scan ended at unused preallocated space (zeros to the end of the file). */
+    /**
+     * What a scan of one segment found; {@code zeroTail}: it ended at unused preallocated space
+     * (zeros to the end of the file), which it cut.
+     */
     private record Scan(long nextOffset, int validBytes, String problem, long firstMaxTimestamp, boolean zeroTail) {
     }
 
