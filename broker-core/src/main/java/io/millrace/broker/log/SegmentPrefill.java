@@ -23,9 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link LogRecovery} cuts a tail of zeros without calling it damage.
  *
  * <p>A flush that finds little filled space left asks for a fill ({@link #wantsFill}), which the
- * log scheduler thread does ({@link #fillAhead}) so that no producer's flush waits for it, in chunks that double while they
- * are used up within a second (from {@value #MIN_CHUNK} bytes up to {@code log.preallocate.bytes})
- * and halve otherwise, so a busy partition fills rarely and an idle one holds little.
+ * log scheduler thread does ({@link #fillAhead}) so that no producer's flush waits for it, in
+ * chunks that double while they are used up within a second (from {@value #MIN_CHUNK} bytes up to
+ * {@code log.preallocate.bytes}) and halve otherwise, so a busy partition fills rarely and an idle
+ * one holds little.
  *
  * <p>Thread-safety: one appender at a time (the partition lock holder) and one filler at a time
  * (a pending flag). Bytes below {@link #allocated()} are data or zeros; the appender writes
@@ -44,7 +45,8 @@ final class SegmentPrefill {
     private final AtomicBoolean fillPending = new AtomicBoolean();
     private volatile int allocated;
     private volatile boolean sealed;
-    private int chunk = MIN_CHUNK;
+    /** Written by the filler, read by flushes deciding whether to ask for a fill. */
+    private volatile int chunk = MIN_CHUNK;
     private long lastFillMs = Long.MIN_VALUE / 2;
 
     /** @param length the file's current length (all of it data) */
@@ -57,9 +59,9 @@ final class SegmentPrefill {
         return allocated;
     }
 
-    /** Whether the file holds zeros beyond {@code size} (its data). */
-    boolean hasTailBeyond(int size) {
-        return allocated > size;
+    /** The size of the next fill (tests). */
+    int chunk() {
+        return chunk;
     }
 
     /**
@@ -147,8 +149,10 @@ final class SegmentPrefill {
         if (sealed || maxChunk <= 0) {
             return false;
         }
-        chunk = nowMs - lastFillMs < REUSE_WINDOW_MS ? Math.min(maxChunk, chunk * 2) : Math.max(MIN_CHUNK, chunk / 2);
-        chunk = Math.max(Math.min(chunk, maxChunk), 1);
+        int next = nowMs - lastFillMs < REUSE_WINDOW_MS
+            ? (int) Math.min(maxChunk, chunk * 2L)
+            : Math.max(MIN_CHUNK, chunk / 2);
+        chunk = Math.max(Math.min(next, maxChunk), 1);
         lastFillMs = nowMs;
         long target = Math.min((long) allocated + chunk, limit);
         boolean wrote = false;

@@ -83,6 +83,19 @@ class SegmentPrefillTest {
     }
 
     @Test
+    void chunksStopGrowingAtTheLargestIntWithoutOverflowing() throws Exception {
+        try (FileChannel ch = open("a.log")) {
+            SegmentPrefill prefill = new SegmentPrefill(0);
+            for (int i = 0; i < 40; i++) {
+                prefill.fillAhead(ch, 1000, Integer.MAX_VALUE, i); // limit reached at once: only the chunk grows
+            }
+
+            assertThat(prefill.chunk()).isEqualTo(Integer.MAX_VALUE);
+            assertThat(ch.size()).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void neverFillsPastTheSegmentLimitNorWhenTurnedOff() throws Exception {
         try (FileChannel ch = open("a.log")) {
             SegmentPrefill prefill = new SegmentPrefill(0);
