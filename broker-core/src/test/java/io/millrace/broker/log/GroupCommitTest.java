@@ -112,6 +112,49 @@ class GroupCommitTest {
     }
 
     @Test
+    void everyWaiterIsAnsweredAndEveryAppendBecomesDurableWhileAppendsWaitsAndFlushesOverlap() throws Exception {
+        List<PartitionLog> partitions = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            partitions.add(logs.create("orders", p, config()));
+        }
+        int threads = 6;
+        int perThread = 300;
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> producers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread producer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < perThread; i++) {
+                        PartitionLog log = partitions.get((id + i) % partitions.size());
+                        AppendResult r = append(log, TestBatches.batch(logs.clock.milliseconds(), "v" + i));
+                        if (i % 3 == 0) {
+                            continue; // acks=1: nobody waits
+                        }
+                        CompletableFuture<Errors> durable = new CompletableFuture<>();
+                        log.whenDurable(r.lastOffset() + 1, durable::complete);
+                        assertThat(durable.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.NONE);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            producers.add(producer);
+            producer.start();
+        }
+        for (Thread producer : producers) {
+            producer.join(60_000);
+        }
+
+        assertThat(failures).isEmpty();
+        for (PartitionLog log : partitions) {
+            await("everything appended to " + log + " is durable", () -> log.durableOffset() == log.logEndOffset());
+        }
+        assertThat(partitions.stream().mapToLong(PartitionLog::logEndOffset).sum())
+            .isEqualTo((long) threads * perThread);
+    }
+
+    @Test
     void aWaitingProducerStartsItsFlushWithoutTheSchedulingThread() throws Exception {
         GroupCommitter neverStarted = new GroupCommitter(logs.clock, 1);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
