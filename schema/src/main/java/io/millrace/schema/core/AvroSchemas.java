@@ -58,19 +58,8 @@ public final class AvroSchemas {
         if (loaded.containsKey(key)) {
             return;
         }
-        if (depth > 32) {
-            throw RegistryErrors.invalidSchema("Invalid schema: references nest deeper than 32 levels");
-        }
-        RegisteredSchema target = resolver.resolve(reference);
-        if (target == null) {
-            throw RegistryErrors.invalidSchema("Invalid schema: reference '" + reference.name() + "' to subject '"
-                + reference.subject() + "' version " + reference.version() + " does not exist");
-        }
-        if (!AVRO.equals(target.schemaType())) {
-            throw RegistryErrors.invalidSchema("Invalid schema: reference '" + reference.name() + "' names subject '"
-                + reference.subject() + "' version " + reference.version() + ", a " + target.schemaType()
-                + " schema; an AVRO schema can reference AVRO schemas only");
-        }
+        RegisteredSchema target = resolver.resolveChecked(reference, depth, AVRO, "Invalid schema",
+            "an AVRO schema can reference AVRO schemas only");
         for (SchemaReference nested : target.references()) {
             loadReference(parser, nested, resolver, loaded, depth + 1);
         }

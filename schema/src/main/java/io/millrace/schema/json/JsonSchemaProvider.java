@@ -30,7 +30,6 @@ public final class JsonSchemaProvider implements SchemaProvider {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final int MAX_REFERENCE_DEPTH = 32;
 
     @Override
     public String schemaType() {
@@ -58,20 +57,8 @@ public final class JsonSchemaProvider implements SchemaProvider {
         if (loaded.containsKey(reference.name())) {
             return;
         }
-        if (depth > MAX_REFERENCE_DEPTH) {
-            throw RegistryErrors.invalidSchema("Invalid JSON schema: references nest deeper than "
-                + MAX_REFERENCE_DEPTH + " levels");
-        }
-        RegisteredSchema target = resolver.resolve(reference);
-        if (target == null) {
-            throw RegistryErrors.invalidSchema("Invalid JSON schema: reference '" + reference.name()
-                + "' to subject '" + reference.subject() + "' version " + reference.version() + " does not exist");
-        }
-        if (!JSON.equals(target.schemaType())) {
-            throw RegistryErrors.invalidSchema("Invalid JSON schema: reference '" + reference.name() + "' names "
-                + "subject '" + reference.subject() + "' version " + reference.version() + ", a "
-                + target.schemaType() + " schema; a JSON schema can reference JSON schemas only");
-        }
+        RegisteredSchema target = resolver.resolveChecked(reference, depth, JSON, "Invalid JSON schema",
+            "a JSON schema can reference JSON schemas only");
         loaded.put(reference.name(), read(target.schema(), "Invalid JSON schema: referenced subject '"
             + reference.subject() + "' version " + reference.version() + " does not hold valid JSON"));
         for (SchemaReference nested : target.references()) {

@@ -34,7 +34,6 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
     public static final String PROTOBUF = "PROTOBUF";
     /** The path the schema being registered has while linking; imports never name it. */
     static final String ROOT_PATH = "millrace-registered-schema.proto";
-    private static final int MAX_REFERENCE_DEPTH = 32;
     /** Nested blocks accepted in one file (protoc's own parser stops at 100 too). */
     private static final int MAX_NESTING = 100;
 
@@ -85,20 +84,8 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
             throw RegistryErrors.invalidSchema("Invalid Protobuf schema: the reference name '" + ROOT_PATH
                 + "' is reserved by the registry; import the file under another name");
         }
-        if (depth > MAX_REFERENCE_DEPTH) {
-            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: references nest deeper than "
-                + MAX_REFERENCE_DEPTH + " levels");
-        }
-        RegisteredSchema target = resolver.resolve(reference);
-        if (target == null) {
-            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: reference '" + reference.name()
-                + "' to subject '" + reference.subject() + "' version " + reference.version() + " does not exist");
-        }
-        if (!PROTOBUF.equals(target.schemaType())) {
-            throw RegistryErrors.invalidSchema("Invalid Protobuf schema: reference '" + reference.name() + "' names "
-                + "subject '" + reference.subject() + "' version " + reference.version() + ", a "
-                + target.schemaType() + " schema; a Protobuf schema can import Protobuf schemas only");
-        }
+        RegisteredSchema target = resolver.resolveChecked(reference, depth, PROTOBUF, "Invalid Protobuf schema",
+            "a Protobuf schema can import Protobuf schemas only");
         loaded.put(reference.name(), parseText(reference.name(), target.schema(), "Invalid Protobuf schema: "
             + "referenced subject '" + reference.subject() + "' version " + reference.version()));
         for (SchemaReference nested : target.references()) {
