@@ -198,12 +198,7 @@ class SegmentPrefillTest {
 
     @Test
     void rollingAndCleanShutdownCutEverySegmentFileToItsData() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
-        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        for (int round = 0; round < 10; round++) {
-            appendValues(log, round * 10, 10);
-        }
+        PartitionLog log = rolledLog(tmp, 100);
         assertThat(log.numberOfSegments()).isGreaterThan(3);
         for (LogSegment s : log.segmentMap().headMap(log.activeSegment().baseOffset()).values()) {
             assertThat(fileLength(s)).as("rolled segment %s", s).isEqualTo(s.size());
@@ -247,12 +242,7 @@ class SegmentPrefillTest {
 
     @Test
     void zerosLeftAtTheEndOfARolledSegmentThatTheNextOneFollowsAreCutWithoutLoss() throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
-        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        for (int round = 0; round < 6; round++) {
-            appendValues(log, round * 10, 10);
-        }
+        PartitionLog log = rolledLog(tmp.resolve("live"), 60);
         crashed = logs.crashCopy(tmp.resolve("crash"));
         Path first = LogSegment.file(crashed.dirs.get(0).resolve("orders-0"), 0, LogSegment.LOG_SUFFIX);
         // a crash before the cut at the roll reached the disk
@@ -268,12 +258,7 @@ class SegmentPrefillTest {
 
     @Test
     void zerosWhereRecordsOfARolledSegmentShouldBeDropTheSegmentsAfterIt() throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
-        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        for (int round = 0; round < 6; round++) {
-            appendValues(log, round * 10, 10);
-        }
+        PartitionLog log = rolledLog(tmp.resolve("live"), 60);
         long secondBase = log.segmentMap().higherKey(0L);
         int lastBatchSize = TestBatches.batch(0, "v" + (secondBase - 1)).remaining();
         crashed = logs.crashCopy(tmp.resolve("crash"));
@@ -327,6 +312,20 @@ class SegmentPrefillTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * Starts {@link #logs} under {@code root} with a partition of 1 KiB segments holding durable
+     * values v0..v{n-1}, appended ten at a time (so several segments roll).
+     */
+    private PartitionLog rolledLog(Path root, int n) throws Exception {
+        logs = new TestLogs(root);
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
+        for (int from = 0; from < n; from += 10) {
+            appendValues(log, from, 10);
+        }
+        return log;
     }
 
     /** Appends values v{from}..v{from+n-1}, one batch each, and waits until they are durable. */
