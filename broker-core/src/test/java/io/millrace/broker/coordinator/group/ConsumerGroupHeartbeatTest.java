@@ -128,7 +128,7 @@ class ConsumerGroupHeartbeatTest {
         ConsumerGroupHeartbeatResponseData back = h.await(h.coordinator.consumerGroupHeartbeat(client(),
             joinRequest("g", "a2", List.of("t")).setInstanceId("instance-a")));
 
-        assertThat(Errors.forCode(taken.errorCode())).isEqualTo(Errors.NONE).as("the first rejoin wins");
+        assertThat(Errors.forCode(taken.errorCode())).as("the first rejoin wins").isEqualTo(Errors.NONE);
         assertThat(Errors.forCode(back.errorCode())).isEqualTo(Errors.UNRELEASED_INSTANCE_ID);
         assertThat(partitions(taken)).isEqualTo(partitions(a));
     }
