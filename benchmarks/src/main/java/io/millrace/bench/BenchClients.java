@@ -25,8 +25,7 @@ final class BenchClients {
 
     private static final long TOPIC_TIMEOUT_MS = 60_000;
 
-    private BenchClients() {
-    }
+    private BenchClients() {}
 
     static KafkaProducer<byte[], byte[]> producer(String bootstrap, String clientId, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
@@ -58,8 +57,9 @@ final class BenchClients {
         Exception last = null;
         while (System.nanoTime() - deadline < 0) {
             try {
-                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
-                    .get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
                 last = null;
                 break;
             } catch (ExecutionException e) {
@@ -78,10 +78,13 @@ final class BenchClients {
         }
         while (System.nanoTime() - deadline < 0) {
             try {
-                var description = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(name);
+                var description = admin.describeTopics(List.of(name))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(name);
                 if (description.partitions().size() == partitions
-                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        && description.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
             } catch (ExecutionException | TimeoutException e) {
@@ -89,7 +92,7 @@ final class BenchClients {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("Topic " + name + " has no leader for every partition after "
-            + TOPIC_TIMEOUT_MS + " ms (last error: " + last + ")");
+        throw new IllegalStateException("Topic " + name + " has no leader for every partition after " + TOPIC_TIMEOUT_MS
+                + " ms (last error: " + last + ")");
     }
 }

@@ -22,43 +22,50 @@ record BenchEnvironment(Path brokerTarget, Path kafkaClasspathFile, Path kafkaLo
     static BenchEnvironment fromSystemProperties() {
         Path root = path("millrace.repo.root", guessRepoRoot());
         return new BenchEnvironment(
-            path("millrace.broker.target", root.resolve("broker-core/target")),
-            path("millrace.kafka.classpath.file", root.resolve("apache-kafka/target/classpath.txt")),
-            path("millrace.kafka.log4j.config", root.resolve("apache-kafka/config/tools-log4j2.properties")),
-            Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+                path("millrace.broker.target", root.resolve("broker-core/target")),
+                path("millrace.kafka.classpath.file", root.resolve("apache-kafka/target/classpath.txt")),
+                path("millrace.kafka.log4j.config", root.resolve("apache-kafka/config/tools-log4j2.properties")),
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** {@code broker-core-<version>.jar} plus {@code lib/*}, as the {@code millrace} launcher runs it. */
     String millraceClasspath() {
         try (Stream<Path> files = Files.list(brokerTarget)) {
-            Path jar = files
-                .filter(p -> {
-                    String f = p.getFileName().toString();
-                    return f.startsWith("broker-core-") && f.endsWith(".jar") && !f.endsWith("-sources.jar")
-                        && !f.endsWith("-tests.jar") && !f.endsWith("-javadoc.jar");
-                })
-                .max(Comparator.comparing(p -> p.toFile().lastModified()))
-                .orElseThrow(() -> new IllegalStateException("No broker jar in " + brokerTarget
-                    + "; build it with: mvn -B -pl broker-core -am package -DskipTests"));
+            Path jar = files.filter(p -> {
+                        String f = p.getFileName().toString();
+                        return f.startsWith("broker-core-")
+                                && f.endsWith(".jar")
+                                && !f.endsWith("-sources.jar")
+                                && !f.endsWith("-tests.jar")
+                                && !f.endsWith("-javadoc.jar");
+                    })
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
+                    .orElseThrow(() -> new IllegalStateException("No broker jar in " + brokerTarget
+                            + "; build it with: mvn -B -pl broker-core -am package -DskipTests"));
             return jar + File.pathSeparator + brokerTarget.resolve("lib") + "/*";
         } catch (IOException e) {
-            throw new IllegalStateException("No broker build in " + brokerTarget
-                + "; build it with: mvn -B -pl broker-core -am package -DskipTests", e);
+            throw new IllegalStateException(
+                    "No broker build in " + brokerTarget
+                            + "; build it with: mvn -B -pl broker-core -am package -DskipTests",
+                    e);
         }
     }
 
     /** Apache Kafka's runtime classpath, written by the apache-kafka module. */
     String kafkaClasspath() {
         try {
-            String classpath = Files.readString(kafkaClasspathFile, StandardCharsets.UTF_8).trim();
+            String classpath =
+                    Files.readString(kafkaClasspathFile, StandardCharsets.UTF_8).trim();
             if (classpath.isEmpty()) {
                 throw new IllegalStateException(kafkaClasspathFile + " is empty; rebuild it with: mvn -B -pl"
-                    + " apache-kafka generate-resources");
+                        + " apache-kafka generate-resources");
             }
             return classpath;
         } catch (IOException e) {
-            throw new IllegalStateException("No Apache Kafka classpath at " + kafkaClasspathFile
-                + "; build it with: mvn -B -pl apache-kafka generate-resources", e);
+            throw new IllegalStateException(
+                    "No Apache Kafka classpath at " + kafkaClasspathFile
+                            + "; build it with: mvn -B -pl apache-kafka generate-resources",
+                    e);
         }
     }
 
@@ -74,6 +81,8 @@ record BenchEnvironment(Path brokerTarget, Path kafkaClasspathFile, Path kafkaLo
 
     private static Path path(String property, Path fallback) {
         String value = System.getProperty(property);
-        return (value == null || value.isBlank() ? fallback : Paths.get(value)).toAbsolutePath().normalize();
+        return (value == null || value.isBlank() ? fallback : Paths.get(value))
+                .toAbsolutePath()
+                .normalize();
     }
 }

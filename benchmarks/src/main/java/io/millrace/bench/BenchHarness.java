@@ -62,8 +62,14 @@ final class BenchHarness {
                 session(setup, round);
             }
         }
-        return new BenchResult(settings, started, Instant.now(), List.copyOf(measurements), Map.copyOf(fixedRates),
-            jfr == null ? List.of() : jfr.recordings(), List.copyOf(threadCpu));
+        return new BenchResult(
+                settings,
+                started,
+                Instant.now(),
+                List.copyOf(measurements),
+                Map.copyOf(fixedRates),
+                jfr == null ? List.of() : jfr.recordings(),
+                List.copyOf(threadCpu));
     }
 
     private void session(BrokerSetup setup, int round) throws IOException, InterruptedException {
@@ -82,21 +88,27 @@ final class BenchHarness {
             // Both produce paths (acks=all adds idempotence and the durability wait), so the JIT has
             // compiled them before the first measurement rather than during it.
             for (String acks : new String[] {"1", "all"}) {
-                ThroughputWorkloads.produce(bootstrap, TOPIC_WARMUP, acks, settings.producers(), settings.recordSize(),
-                    settings.warmup());
+                ThroughputWorkloads.produce(
+                        bootstrap, TOPIC_WARMUP, acks, settings.producers(), settings.recordSize(), settings.warmup());
             }
             for (Workload w : Workload.values()) {
                 Measurement m = measure(broker, round, w);
                 measurements.add(m);
-                progress.printf("  %-45s %s  (cores used by the harness %s, the kernel %s, other processes %s)%n",
-                    w.title(), summary(m), Stats.format(m.harnessCpuCores()), Stats.format(m.kernelCpuCores()),
-                    Stats.format(m.otherCpuCores()));
+                progress.printf(
+                        "  %-45s %s  (cores used by the harness %s, the kernel %s, other processes %s)%n",
+                        w.title(),
+                        summary(m),
+                        Stats.format(m.harnessCpuCores()),
+                        Stats.format(m.kernelCpuCores()),
+                        Stats.format(m.otherCpuCores()));
             }
         } finally {
             Path log = dir.resolve("broker.log");
             if (Files.exists(log)) {
-                Files.copy(log, settings.workDir().resolve("logs").resolve("r" + round + "-" + setup.id() + ".log"),
-                    StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        log,
+                        settings.workDir().resolve("logs").resolve("r" + round + "-" + setup.id() + ".log"),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
             deleteRecursively(dir);
         }
@@ -122,10 +134,22 @@ final class BenchHarness {
         switch (w) {
             case PRODUCE_ACKS_1, PRODUCE_ACKS_ALL, CONSUME -> {
                 ThroughputWorkloads.Throughput t = switch (w) {
-                    case PRODUCE_ACKS_1 -> ThroughputWorkloads.produce(bootstrap, TOPIC_ACKS_1, "1",
-                        settings.producers(), settings.recordSize(), settings.produceDuration());
-                    case PRODUCE_ACKS_ALL -> ThroughputWorkloads.produce(bootstrap, TOPIC_ACKS_ALL, "all",
-                        settings.producers(), settings.recordSize(), settings.produceDuration());
+                    case PRODUCE_ACKS_1 ->
+                        ThroughputWorkloads.produce(
+                                bootstrap,
+                                TOPIC_ACKS_1,
+                                "1",
+                                settings.producers(),
+                                settings.recordSize(),
+                                settings.produceDuration());
+                    case PRODUCE_ACKS_ALL ->
+                        ThroughputWorkloads.produce(
+                                bootstrap,
+                                TOPIC_ACKS_ALL,
+                                "all",
+                                settings.producers(),
+                                settings.recordSize(),
+                                settings.produceDuration());
                     default -> ThroughputWorkloads.consume(bootstrap, TOPIC_ACKS_ALL, settings.consumers());
                 };
                 figures.put(Figure.MB_PER_S, t.megabytesPerSecond());
@@ -134,10 +158,15 @@ final class BenchHarness {
             }
             default -> {
                 LatencyWorkloads.Latency l = w == Workload.LATENCY_ONE_IN_FLIGHT
-                    ? LatencyWorkloads.oneInFlight(bootstrap, TOPIC_LATENCY_1, settings.recordSize(),
-                        settings.latencyDuration())
-                    : LatencyWorkloads.fixedRate(bootstrap, TOPIC_LATENCY_RATE, settings.producers(),
-                        settings.recordSize(), settings.latencyDuration(), fixedRate(round));
+                        ? LatencyWorkloads.oneInFlight(
+                                bootstrap, TOPIC_LATENCY_1, settings.recordSize(), settings.latencyDuration())
+                        : LatencyWorkloads.fixedRate(
+                                bootstrap,
+                                TOPIC_LATENCY_RATE,
+                                settings.producers(),
+                                settings.recordSize(),
+                                settings.latencyDuration(),
+                                fixedRate(round));
                 histogram = l.histogram();
                 figures.put(Figure.P50_MS, histogram.getValueAtPercentile(50) / 1000.0);
                 figures.put(Figure.P99_MS, histogram.getValueAtPercentile(99) / 1000.0);
@@ -153,8 +182,12 @@ final class BenchHarness {
         long wall = System.nanoTime() - wallBefore;
         long peak = ProcStats.peakRssBytes(pid);
         if (settings.profile()) {
-            threadCpu.add(new BenchResult.ThreadCpu(broker.setup(), round, w,
-                BenchResult.ThreadCpu.delta(threadsBefore, ProcStats.threadCpuNanos(pid)), wall));
+            threadCpu.add(new BenchResult.ThreadCpu(
+                    broker.setup(),
+                    round,
+                    w,
+                    BenchResult.ThreadCpu.delta(threadsBefore, ProcStats.threadCpuNanos(pid)),
+                    wall));
         }
         double otherCores = Double.NaN;
         double kernelCores = Double.NaN;
@@ -163,8 +196,8 @@ final class BenchHarness {
             long tasks = machineAfter.taskNanos() - machineBefore.taskNanos();
             long others = Math.max(0, tasks - (selfAfter - selfBefore) - (cpuAfter - cpuBefore) - kernelThreads);
             otherCores = (others + machineAfter.stealNanos() - machineBefore.stealNanos()) / (double) wall;
-            kernelCores = (kernelThreads + machineAfter.interruptNanos() - machineBefore.interruptNanos())
-                / (double) wall;
+            kernelCores =
+                    (kernelThreads + machineAfter.interruptNanos() - machineBefore.interruptNanos()) / (double) wall;
         }
         if (profiled) {
             // Each recording covers its own workload only, not the rest of the broker session.
@@ -181,8 +214,8 @@ final class BenchHarness {
             figures.put(Figure.PEAK_RSS_MB, peak / 1e6);
         }
         if (!broker.isAlive()) {
-            throw new IllegalStateException(broker.setup().label() + " exited during " + w.title() + "; see "
-                + broker.logFile());
+            throw new IllegalStateException(
+                    broker.setup().label() + " exited during " + w.title() + "; see " + broker.logFile());
         }
         double harnessCores = selfBefore < 0 ? Double.NaN : (selfAfter - selfBefore) / (double) wall;
         return new Measurement(broker.setup(), round, w, figures, histogram, otherCores, kernelCores, harnessCores);
@@ -195,12 +228,12 @@ final class BenchHarness {
                 return settings.fixedRate();
             }
             List<Double> throughputs = measurements.stream()
-                .filter(m -> m.setup() == settings.reference() && m.workload() == Workload.PRODUCE_ACKS_ALL)
-                .map(m -> m.figures().get(Figure.RECORDS_PER_S))
-                .toList();
+                    .filter(m -> m.setup() == settings.reference() && m.workload() == Workload.PRODUCE_ACKS_ALL)
+                    .map(m -> m.figures().get(Figure.RECORDS_PER_S))
+                    .toList();
             if (throughputs.isEmpty()) {
                 throw new IllegalStateException("No acks=all throughput of the reference broker "
-                    + settings.reference().label() + " yet: it must run first in each round");
+                        + settings.reference().label() + " yet: it must run first in each round");
             }
             return Stats.median(throughputs) / 2;
         });

@@ -41,8 +41,7 @@ public final class BenchMain {
                                in <name>-profile.md (profiling perturbs the figures)
         """;
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         try {
@@ -64,7 +63,9 @@ public final class BenchMain {
             progress.print(USAGE);
             return null;
         }
-        Path repo = Path.of(System.getProperty("millrace.repo.root", ".")).toAbsolutePath().normalize();
+        Path repo = Path.of(System.getProperty("millrace.repo.root", "."))
+                .toAbsolutePath()
+                .normalize();
         Path out = repo.resolve("benchmarks/results");
         Path work = repo.resolve("benchmarks/target/bench-work");
         boolean quick = a.remove("--quick");
@@ -89,9 +90,14 @@ public final class BenchMain {
                 case "--producers" -> s = s.withClients(positive(option, value), s.consumers(), s.partitions());
                 case "--consumers" -> s = s.withClients(s.producers(), positive(option, value), s.partitions());
                 case "--partitions" -> s = s.withClients(s.producers(), s.consumers(), positive(option, value));
-                case "--brokers" -> s = s.withBrokers(Arrays.stream(value.split(",")).map(String::trim)
-                    .map(BrokerSetup::fromId).distinct().toList());
-                case "--jvm-opts" -> s = s.withJvmFlags(Arrays.asList(value.trim().split("\\s+")));
+                case "--brokers" ->
+                    s = s.withBrokers(Arrays.stream(value.split(","))
+                            .map(String::trim)
+                            .map(BrokerSetup::fromId)
+                            .distinct()
+                            .toList());
+                case "--jvm-opts" ->
+                    s = s.withJvmFlags(Arrays.asList(value.trim().split("\\s+")));
                 case "--out" -> s = s.withOutput(Path.of(value).toAbsolutePath(), s.name());
                 case "--work" -> s = s.withWorkDir(Path.of(value).toAbsolutePath());
                 case "--rate" -> s = s.withFixedRate(positive(option, value));
@@ -100,8 +106,7 @@ public final class BenchMain {
             }
         }
         if (name == null) {
-            name = s.mode() + "-" + LocalDateTime.now().format(
-                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            name = s.mode() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         }
         s = s.withOutput(s.outDir(), name);
         Files.createDirectories(s.outDir());

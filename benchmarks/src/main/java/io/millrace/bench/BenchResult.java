@@ -16,8 +16,14 @@ import org.HdrHistogram.Histogram;
  * @param profiles    JFR recordings written (profile mode only)
  * @param threadCpu   per-thread CPU of the broker during each workload (profile mode only)
  */
-record BenchResult(BenchSettings settings, Instant started, Instant finished, List<Measurement> measurements,
-                   Map<Integer, Double> fixedRates, List<Path> profiles, List<ThreadCpu> threadCpu) {
+record BenchResult(
+        BenchSettings settings,
+        Instant started,
+        Instant finished,
+        List<Measurement> measurements,
+        Map<Integer, Double> fixedRates,
+        List<Path> profiles,
+        List<ThreadCpu> threadCpu) {
 
     /**
      * CPU time per broker thread name (digits folded) during one workload.

@@ -27,74 +27,257 @@ import java.util.List;
  * @param fixedRate        records/s of the fixed-rate latency workload; 0 derives it from the
  *                         reference broker's throughput
  */
-record BenchSettings(String mode, int rounds, Duration warmup, Duration produceDuration, Duration latencyDuration,
-                     int producers, int consumers, int partitions, int recordSize, List<BrokerSetup> brokers,
-                     List<String> jvmFlags, Path outDir, String name, Path workDir, boolean profile,
-                     double fixedRate) {
+record BenchSettings(
+        String mode,
+        int rounds,
+        Duration warmup,
+        Duration produceDuration,
+        Duration latencyDuration,
+        int producers,
+        int consumers,
+        int partitions,
+        int recordSize,
+        List<BrokerSetup> brokers,
+        List<String> jvmFlags,
+        Path outDir,
+        String name,
+        Path workDir,
+        boolean profile,
+        double fixedRate) {
 
     /** Heap and GC flags of both brokers: Kafka's production defaults from kafka-run-class.sh, 1 GB heap. */
-    static final List<String> DEFAULT_JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
-        "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
-        "-Djava.awt.headless=true");
+    static final List<String> DEFAULT_JVM_FLAGS = List.of(
+            "-Xms1g",
+            "-Xmx1g",
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "-XX:InitiatingHeapOccupancyPercent=35",
+            "-XX:+ExplicitGCInvokesConcurrent",
+            "-Djava.awt.headless=true");
 
-    static final List<BrokerSetup> DEFAULT_BROKERS = List.of(BrokerSetup.KAFKA, BrokerSetup.MILLRACE,
-        BrokerSetup.KAFKA_FSYNC);
+    static final List<BrokerSetup> DEFAULT_BROKERS =
+            List.of(BrokerSetup.KAFKA, BrokerSetup.MILLRACE, BrokerSetup.KAFKA_FSYNC);
 
     /** About two minutes: one round of short workloads, to prove the harness works. */
     static BenchSettings quick(Path outDir, Path workDir) {
-        return new BenchSettings("quick", 1, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), 4, 4,
-            4, 1024, DEFAULT_BROKERS, DEFAULT_JVM_FLAGS, outDir, "quick", workDir, false, 0);
+        return new BenchSettings(
+                "quick",
+                1,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                4,
+                4,
+                4,
+                1024,
+                DEFAULT_BROKERS,
+                DEFAULT_JVM_FLAGS,
+                outDir,
+                "quick",
+                workDir,
+                false,
+                0);
     }
 
     /** The figures to publish: three rounds of 15-second workloads (about 20 minutes). */
     static BenchSettings full(Path outDir, Path workDir) {
-        return new BenchSettings("full", 3, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(15), 4,
-            4, 4, 1024, DEFAULT_BROKERS, DEFAULT_JVM_FLAGS, outDir, "full", workDir, false, 0);
+        return new BenchSettings(
+                "full",
+                3,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(15),
+                4,
+                4,
+                4,
+                1024,
+                DEFAULT_BROKERS,
+                DEFAULT_JVM_FLAGS,
+                outDir,
+                "full",
+                workDir,
+                false,
+                0);
     }
 
     BenchSettings withRounds(int n) {
-        return new BenchSettings(mode, n, warmup, produceDuration, latencyDuration, producers, consumers, partitions,
-            recordSize, brokers, jvmFlags, outDir, name, workDir, profile, fixedRate);
+        return new BenchSettings(
+                mode,
+                n,
+                warmup,
+                produceDuration,
+                latencyDuration,
+                producers,
+                consumers,
+                partitions,
+                recordSize,
+                brokers,
+                jvmFlags,
+                outDir,
+                name,
+                workDir,
+                profile,
+                fixedRate);
     }
 
     BenchSettings withDurations(Duration produce, Duration latency) {
-        return new BenchSettings(mode, rounds, warmup, produce, latency, producers, consumers, partitions, recordSize,
-            brokers, jvmFlags, outDir, name, workDir, profile, fixedRate);
+        return new BenchSettings(
+                mode,
+                rounds,
+                warmup,
+                produce,
+                latency,
+                producers,
+                consumers,
+                partitions,
+                recordSize,
+                brokers,
+                jvmFlags,
+                outDir,
+                name,
+                workDir,
+                profile,
+                fixedRate);
     }
 
     BenchSettings withClients(int producerCount, int consumerCount, int partitionCount) {
-        return new BenchSettings(mode, rounds, warmup, produceDuration, latencyDuration, producerCount, consumerCount,
-            partitionCount, recordSize, brokers, jvmFlags, outDir, name, workDir, profile, fixedRate);
+        return new BenchSettings(
+                mode,
+                rounds,
+                warmup,
+                produceDuration,
+                latencyDuration,
+                producerCount,
+                consumerCount,
+                partitionCount,
+                recordSize,
+                brokers,
+                jvmFlags,
+                outDir,
+                name,
+                workDir,
+                profile,
+                fixedRate);
     }
 
     BenchSettings withBrokers(List<BrokerSetup> setups) {
-        return new BenchSettings(mode, rounds, warmup, produceDuration, latencyDuration, producers, consumers,
-            partitions, recordSize, List.copyOf(setups), jvmFlags, outDir, name, workDir, profile, fixedRate);
+        return new BenchSettings(
+                mode,
+                rounds,
+                warmup,
+                produceDuration,
+                latencyDuration,
+                producers,
+                consumers,
+                partitions,
+                recordSize,
+                List.copyOf(setups),
+                jvmFlags,
+                outDir,
+                name,
+                workDir,
+                profile,
+                fixedRate);
     }
 
     BenchSettings withJvmFlags(List<String> flags) {
-        return new BenchSettings(mode, rounds, warmup, produceDuration, latencyDuration, producers, consumers,
-            partitions, recordSize, brokers, List.copyOf(flags), outDir, name, workDir, profile, fixedRate);
+        return new BenchSettings(
+                mode,
+                rounds,
+                warmup,
+                produceDuration,
+                latencyDuration,
+                producers,
+                consumers,
+                partitions,
+                recordSize,
+                brokers,
+                List.copyOf(flags),
+                outDir,
+                name,
+                workDir,
+                profile,
+                fixedRate);
     }
 
     BenchSettings withOutput(Path dir, String fileName) {
-        return new BenchSettings(mode, rounds, warmup, produceDuration, latencyDuration, producers, consumers,
-            partitions, recordSize, brokers, jvmFlags, dir, fileName, workDir, profile, fixedRate);
+        return new BenchSettings(
+                mode,
+                rounds,
+                warmup,
+                produceDuration,
+                latencyDuration,
+                producers,
+                consumers,
+                partitions,
+                recordSize,
+                brokers,
+                jvmFlags,
+                dir,
+                fileName,
+                workDir,
+                profile,
+                fixedRate);
     }
 
     BenchSettings withProfile(boolean on) {
-        return new BenchSettings(mode, rounds, warmup, produceDuration, latencyDuration, producers, consumers,
-            partitions, recordSize, brokers, jvmFlags, outDir, name, workDir, on, fixedRate);
+        return new BenchSettings(
+                mode,
+                rounds,
+                warmup,
+                produceDuration,
+                latencyDuration,
+                producers,
+                consumers,
+                partitions,
+                recordSize,
+                brokers,
+                jvmFlags,
+                outDir,
+                name,
+                workDir,
+                on,
+                fixedRate);
     }
 
     BenchSettings withWorkDir(Path dir) {
-        return new BenchSettings(mode, rounds, warmup, produceDuration, latencyDuration, producers, consumers,
-            partitions, recordSize, brokers, jvmFlags, outDir, name, dir, profile, fixedRate);
+        return new BenchSettings(
+                mode,
+                rounds,
+                warmup,
+                produceDuration,
+                latencyDuration,
+                producers,
+                consumers,
+                partitions,
+                recordSize,
+                brokers,
+                jvmFlags,
+                outDir,
+                name,
+                dir,
+                profile,
+                fixedRate);
     }
 
     BenchSettings withFixedRate(double recordsPerSecond) {
-        return new BenchSettings(mode, rounds, warmup, produceDuration, latencyDuration, producers, consumers,
-            partitions, recordSize, brokers, jvmFlags, outDir, name, workDir, profile, recordsPerSecond);
+        return new BenchSettings(
+                mode,
+                rounds,
+                warmup,
+                produceDuration,
+                latencyDuration,
+                producers,
+                consumers,
+                partitions,
+                recordSize,
+                brokers,
+                jvmFlags,
+                outDir,
+                name,
+                workDir,
+                profile,
+                recordsPerSecond);
     }
 
     /** The broker whose median acks=all throughput sets the fixed latency rate. */

@@ -70,22 +70,36 @@ final class BrokerProcess implements AutoCloseable {
         command.add(env.javaExecutable());
         command.addAll(jvmFlags);
         if (setup == BrokerSetup.MILLRACE) {
-            command.addAll(List.of("-cp", env.millraceClasspath(), "io.millrace.broker.Main", "start",
-                "--override", "listeners=PLAINTEXT://" + HOST + ":" + port,
-                "--override", "log.dirs=" + dataDir));
+            command.addAll(List.of(
+                    "-cp",
+                    env.millraceClasspath(),
+                    "io.millrace.broker.Main",
+                    "start",
+                    "--override",
+                    "listeners=PLAINTEXT://" + HOST + ":" + port,
+                    "--override",
+                    "log.dirs=" + dataDir));
         } else {
             Path properties = writeKafkaProperties(setup, workDir, dataDir, port, freePort());
             formatKafkaStorage(env, properties, logFile);
-            command.addAll(List.of("-Dlog4j2.configurationFile=" + env.kafkaLog4jConfig().toUri(),
-                "-cp", env.kafkaClasspath(), "kafka.Kafka", properties.toString()));
+            command.addAll(List.of(
+                    "-Dlog4j2.configurationFile=" + env.kafkaLog4jConfig().toUri(),
+                    "-cp",
+                    env.kafkaClasspath(),
+                    "kafka.Kafka",
+                    properties.toString()));
         }
-        Files.writeString(logFile, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                logFile,
+                "# " + String.join(" ", command) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         Process process = new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-            .start();
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
         BrokerProcess broker = new BrokerProcess(setup, process, port, logFile);
         try {
             broker.awaitReady();
@@ -97,24 +111,41 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** A combined broker+controller node with a static single-voter quorum; replication factors of 1. */
-    private static Path writeKafkaProperties(BrokerSetup setup, Path workDir, Path dataDir, int port,
-                                            int controllerPort) throws IOException {
+    private static Path writeKafkaProperties(
+            BrokerSetup setup, Path workDir, Path dataDir, int port, int controllerPort) throws IOException {
         StringBuilder p = new StringBuilder();
         p.append("process.roles=broker,controller\n")
-            .append("node.id=1\n")
-            .append("listeners=PLAINTEXT://").append(HOST).append(':').append(port)
-            .append(",CONTROLLER://").append(HOST).append(':').append(controllerPort).append('\n')
-            .append("advertised.listeners=PLAINTEXT://").append(HOST).append(':').append(port).append('\n')
-            .append("controller.listener.names=CONTROLLER\n")
-            .append("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n")
-            .append("controller.quorum.voters=1@").append(HOST).append(':').append(controllerPort).append('\n')
-            .append("log.dirs=").append(dataDir).append('\n')
-            .append("offsets.topic.replication.factor=1\n")
-            .append("transaction.state.log.replication.factor=1\n")
-            .append("transaction.state.log.min.isr=1\n")
-            .append("share.coordinator.state.topic.replication.factor=1\n")
-            .append("share.coordinator.state.topic.min.isr=1\n")
-            .append("group.initial.rebalance.delay.ms=0\n");
+                .append("node.id=1\n")
+                .append("listeners=PLAINTEXT://")
+                .append(HOST)
+                .append(':')
+                .append(port)
+                .append(",CONTROLLER://")
+                .append(HOST)
+                .append(':')
+                .append(controllerPort)
+                .append('\n')
+                .append("advertised.listeners=PLAINTEXT://")
+                .append(HOST)
+                .append(':')
+                .append(port)
+                .append('\n')
+                .append("controller.listener.names=CONTROLLER\n")
+                .append("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n")
+                .append("controller.quorum.voters=1@")
+                .append(HOST)
+                .append(':')
+                .append(controllerPort)
+                .append('\n')
+                .append("log.dirs=")
+                .append(dataDir)
+                .append('\n')
+                .append("offsets.topic.replication.factor=1\n")
+                .append("transaction.state.log.replication.factor=1\n")
+                .append("transaction.state.log.min.isr=1\n")
+                .append("share.coordinator.state.topic.replication.factor=1\n")
+                .append("share.coordinator.state.topic.min.isr=1\n")
+                .append("group.initial.rebalance.delay.ms=0\n");
         if (setup == BrokerSetup.KAFKA_FSYNC) {
             // The broker-wide synonym of the topic setting flush.messages: fsync after every append.
             p.append("log.flush.interval.messages=1\n");
@@ -126,22 +157,32 @@ final class BrokerProcess implements AutoCloseable {
 
     private static void formatKafkaStorage(BenchEnvironment env, Path properties, Path logFile)
             throws IOException, InterruptedException {
-        List<String> command = List.of(env.javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-            "-Dlog4j2.configurationFile=" + env.kafkaLog4jConfig().toUri(), "-cp", env.kafkaClasspath(),
-            "kafka.tools.StorageTool", "format", "-t", randomClusterId(), "-c", properties.toString());
+        List<String> command = List.of(
+                env.javaExecutable(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dlog4j2.configurationFile=" + env.kafkaLog4jConfig().toUri(),
+                "-cp",
+                env.kafkaClasspath(),
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                randomClusterId(),
+                "-c",
+                properties.toString());
         Files.writeString(logFile, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
         Process format = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-            .start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
         if (!format.waitFor(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             format.destroyForcibly();
-            throw new IOException("Formatting Kafka's storage did not finish within " + STARTUP_TIMEOUT
-                + "; see " + logFile);
+            throw new IOException(
+                    "Formatting Kafka's storage did not finish within " + STARTUP_TIMEOUT + "; see " + logFile);
         }
         if (format.exitValue() != 0) {
-            throw new IOException("Formatting Kafka's storage failed with exit code " + format.exitValue()
-                + "; see " + logFile);
+            throw new IOException(
+                    "Formatting Kafka's storage failed with exit code " + format.exitValue() + "; see " + logFile);
         }
     }
 
@@ -168,8 +209,8 @@ final class BrokerProcess implements AutoCloseable {
         // Wait for the listener first: an admin client polling a closed port logs a warning per attempt.
         while (!accepts() && System.nanoTime() - deadline < 0) {
             if (!process.isAlive()) {
-                throw new IOException(setup.label() + " exited during startup with code " + process.exitValue()
-                    + "; see " + logFile);
+                throw new IOException(
+                        setup.label() + " exited during startup with code " + process.exitValue() + "; see " + logFile);
             }
             Thread.sleep(100);
         }
@@ -177,10 +218,13 @@ final class BrokerProcess implements AutoCloseable {
             while (System.nanoTime() - deadline < 0) {
                 if (!process.isAlive()) {
                     throw new IOException(setup.label() + " exited during startup with code " + process.exitValue()
-                        + "; see " + logFile);
+                            + "; see " + logFile);
                 }
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
@@ -190,7 +234,7 @@ final class BrokerProcess implements AutoCloseable {
             }
         }
         throw new IOException(setup.label() + " did not answer DescribeCluster on " + bootstrap() + " within "
-            + STARTUP_TIMEOUT + " (last error: " + last + "); see " + logFile);
+                + STARTUP_TIMEOUT + " (last error: " + last + "); see " + logFile);
     }
 
     private boolean accepts() {
@@ -203,9 +247,13 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000));
     }
 
     BrokerSetup setup() {

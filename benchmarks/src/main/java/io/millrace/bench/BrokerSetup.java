@@ -7,7 +7,6 @@ import java.util.Locale;
  * and with {@code flush.messages=1} so that, like Millrace, it fsyncs before acknowledging.
  */
 enum BrokerSetup {
-
     KAFKA("Kafka 4.3.1", "Apache Kafka 4.3.1, single-node KRaft, default configuration (no fsync before ack)"),
     MILLRACE("Millrace", "Millrace, default configuration (acks=all waits for the group-commit fsync)"),
     KAFKA_FSYNC("Kafka 4.3.1 fsync", "Apache Kafka 4.3.1, single-node KRaft, flush.messages=1 (fsync before ack)");

@@ -5,7 +5,6 @@ import java.util.Locale;
 
 /** One measured quantity, its unit and which direction is better. */
 enum Figure {
-
     MB_PER_S("MB/s", "throughput, MB/s (10^6 bytes of record values)", true),
     RECORDS_PER_S("records/s", "records per second", true),
     P50_MS("p50 ms", "latency, 50th percentile, ms", false),
@@ -17,8 +16,8 @@ enum Figure {
     PEAK_RSS_MB("peak RSS MB", "broker peak resident set size during the workload, MB", false);
 
     static final List<Figure> THROUGHPUT = List.of(MB_PER_S, RECORDS_PER_S, BROKER_CPU_S, CPU_MS_PER_MB, PEAK_RSS_MB);
-    static final List<Figure> LATENCY = List.of(P50_MS, P99_MS, P999_MS, MAX_MS, RECORDS_PER_S, BROKER_CPU_S,
-        CPU_MS_PER_MB, PEAK_RSS_MB);
+    static final List<Figure> LATENCY =
+            List.of(P50_MS, P99_MS, P999_MS, MAX_MS, RECORDS_PER_S, BROKER_CPU_S, CPU_MS_PER_MB, PEAK_RSS_MB);
 
     private final String header;
     private final String description;

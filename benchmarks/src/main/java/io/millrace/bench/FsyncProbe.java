@@ -24,8 +24,7 @@ public final class FsyncProbe {
 
     private static final long FILE_BYTES = 256L << 20;
 
-    private FsyncProbe() {
-    }
+    private FsyncProbe() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
@@ -39,8 +38,12 @@ public final class FsyncProbe {
         long seconds = args.length > 4 ? Long.parseLong(args[4]) : 8;
         FileChannel[] files = new FileChannel[threads];
         for (int t = 0; t < threads; t++) {
-            files[t] = FileChannel.open(dir.resolve("f" + t), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+            files[t] = FileChannel.open(
+                    dir.resolve("f" + t),
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE);
             if (overwrite) {
                 zeroFill(files[t]);
             }
@@ -64,9 +67,14 @@ public final class FsyncProbe {
             ch.close();
         }
         Files.delete(dir);
-        System.out.printf("%s, %d-byte chunks, %d threads: %.1f MB/s, %d fsyncs/s, process CPU %.2f cores%n",
-            overwrite ? "overwrite" : "append", chunk, threads, bytes.get() / 1e6 / seconds, syncs.get() / seconds,
-            cores);
+        System.out.printf(
+                "%s, %d-byte chunks, %d threads: %.1f MB/s, %d fsyncs/s, process CPU %.2f cores%n",
+                overwrite ? "overwrite" : "append",
+                chunk,
+                threads,
+                bytes.get() / 1e6 / seconds,
+                syncs.get() / seconds,
+                cores);
     }
 
     private static void zeroFill(FileChannel ch) throws IOException {

@@ -19,26 +19,27 @@ import java.util.concurrent.TimeUnit;
 final class JfrControl {
 
     private static final List<String> EVENT_SETTINGS = List.of(
-        "jdk.FileForce#threshold=0ns",
-        "jdk.JavaMonitorEnter#threshold=100us",
-        "jdk.ThreadPark#threshold=100us",
-        "jdk.SocketRead#threshold=1ms",
-        "jdk.SocketWrite#threshold=1ms");
+            "jdk.FileForce#threshold=0ns",
+            "jdk.JavaMonitorEnter#threshold=100us",
+            "jdk.ThreadPark#threshold=100us",
+            "jdk.SocketRead#threshold=1ms",
+            "jdk.SocketWrite#threshold=1ms");
 
     private final String jcmd;
     private final Path dir;
     private final List<Path> recordings = new ArrayList<>();
 
     JfrControl(BenchEnvironment env, Path dir) throws IOException {
-        this.jcmd = Paths.get(Paths.get(env.javaExecutable()).getParent().toString(), "jcmd").toString();
+        this.jcmd = Paths.get(Paths.get(env.javaExecutable()).getParent().toString(), "jcmd")
+                .toString();
         this.dir = dir;
         Files.createDirectories(dir);
     }
 
     void start(long pid, String name) throws IOException, InterruptedException {
         Path file = dir.resolve(name + ".jfr");
-        List<String> command = new ArrayList<>(List.of(jcmd, Long.toString(pid), "JFR.start", "name=" + name,
-            "settings=profile", "filename=" + file));
+        List<String> command = new ArrayList<>(
+                List.of(jcmd, Long.toString(pid), "JFR.start", "name=" + name, "settings=profile", "filename=" + file));
         command.addAll(EVENT_SETTINGS);
         run(command);
         recordings.add(file);

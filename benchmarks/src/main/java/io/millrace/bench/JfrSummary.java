@@ -33,8 +33,7 @@ public final class JfrSummary {
     /** Frames of these packages are infrastructure: an allocation or wait is attributed to the first frame outside them. */
     private static final List<String> INFRASTRUCTURE = List.of("java.", "jdk.", "sun.", "javax.");
 
-    private JfrSummary() {
-    }
+    private JfrSummary() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
@@ -113,20 +112,26 @@ public final class JfrSummary {
                         allocClass.add(e.getClass("objectClass").getName(), weight);
                         allocSite.add(applicationFrame(frames), weight);
                     }
-                    case "jdk.JavaMonitorEnter" -> monitors.add(e.getClass("monitorClass").getName() + " at "
-                        + applicationFrame(frames(e.getStackTrace())), e.getDuration().toNanos());
-                    case "jdk.ThreadPark" -> parks.add(threadName(e.getThread()) + " at "
-                        + applicationFrame(frames(e.getStackTrace())), e.getDuration().toNanos());
+                    case "jdk.JavaMonitorEnter" ->
+                        monitors.add(
+                                e.getClass("monitorClass").getName() + " at "
+                                        + applicationFrame(frames(e.getStackTrace())),
+                                e.getDuration().toNanos());
+                    case "jdk.ThreadPark" ->
+                        parks.add(
+                                threadName(e.getThread()) + " at " + applicationFrame(frames(e.getStackTrace())),
+                                e.getDuration().toNanos());
                     case "jdk.FileForce" -> fsyncNanos.add(e.getDuration().toNanos());
                     case "jdk.GarbageCollection" -> {
                         gcCount++;
                         long pause = e.getDuration("sumOfPauses").toNanos();
                         gcPauseNanos += pause;
-                        gcLongestNanos = Math.max(gcLongestNanos, e.getDuration("longestPause").toNanos());
+                        gcLongestNanos = Math.max(
+                                gcLongestNanos, e.getDuration("longestPause").toNanos());
                     }
                     case "jdk.ThreadCPULoad" -> {
-                        double[] acc = threadCpu.computeIfAbsent(threadName(e.getThread("eventThread")),
-                            k -> new double[2]);
+                        double[] acc =
+                                threadCpu.computeIfAbsent(threadName(e.getThread("eventThread")), k -> new double[2]);
                         acc[0] += e.getFloat("user") + e.getFloat("system");
                         acc[1]++;
                     }
@@ -147,20 +152,28 @@ public final class JfrSummary {
         md.append("### ").append(recording.getFileName()).append("\n\n");
         md.append(String.format(Locale.ROOT, "Recording of %.1f s. ", seconds));
         if (cpuLoadCount > 0) {
-            md.append(String.format(Locale.ROOT, "Broker JVM CPU %.0f%% of the machine (%.2f of %d cores), machine"
-                + " total %.0f%%. ", 100 * jvmCpuSum / cpuLoadCount, cores * jvmCpuSum / cpuLoadCount, cores,
-                100 * machineCpuSum / cpuLoadCount));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "Broker JVM CPU %.0f%% of the machine (%.2f of %d cores), machine" + " total %.0f%%. ",
+                    100 * jvmCpuSum / cpuLoadCount,
+                    cores * jvmCpuSum / cpuLoadCount,
+                    cores,
+                    100 * machineCpuSum / cpuLoadCount));
         }
-        md.append(String.format(Locale.ROOT, "%d Java execution samples, %d native samples.%n%n", self.total(),
-            nativeThreads.total()));
+        md.append(String.format(
+                Locale.ROOT, "%d Java execution samples, %d native samples.%n%n", self.total(), nativeThreads.total()));
         section(md, "Execution samples by thread", threads, "samples", false);
         if (!threadCpu.isEmpty()) {
             Tally cpu = new Tally();
             threadCpu.forEach((k, v) -> cpu.add(k, Math.round(10_000 * v[0] / v[1])));
-            md.append("**Thread CPU (jdk.ThreadCPULoad, mean share of the machine)**\n\n| thread | CPU |\n|---|---:|\n");
+            md.append(
+                    "**Thread CPU (jdk.ThreadCPULoad, mean share of the machine)**\n\n| thread | CPU |\n|---|---:|\n");
             for (Map.Entry<String, Long> e : cpu.top(TOP)) {
-                md.append("| ").append(e.getKey()).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.1f%%", e.getValue() / 100.0)).append(" |\n");
+                md.append("| ")
+                        .append(e.getKey())
+                        .append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f%%", e.getValue() / 100.0))
+                        .append(" |\n");
             }
             md.append('\n');
         }
@@ -169,14 +182,18 @@ public final class JfrSummary {
         section(md, "Native frames by thread (where threads wait or do I/O)", nativeTop, "samples", true);
         section(md, "Allocation by class (sampled weight, the recorder's own excluded)", allocClass, "bytes", true);
         section(md, "Allocation by site (first non-JDK frame)", allocSite, "bytes", true);
-        md.append(String.format(Locale.ROOT, "Allocation rate (sampled estimate): %.0f MB/s.%n%n",
-            allocClass.total() / 1e6 / seconds));
+        md.append(String.format(
+                Locale.ROOT, "Allocation rate (sampled estimate): %.0f MB/s.%n%n", allocClass.total() / 1e6 / seconds));
         durations(md, "Contended monitor enters (≥ 0.1 ms)", monitors);
         durations(md, "Thread parks (≥ 0.1 ms) by thread and first non-JDK frame", parks);
         fsyncs(md, fsyncNanos, seconds);
-        md.append(String.format(Locale.ROOT, "GC: %d collections, %.1f ms paused in total (%.2f%% of the time),"
-            + " longest pause %.1f ms.%n%n", gcCount, gcPauseNanos / 1e6, 100 * gcPauseNanos / 1e9 / seconds,
-            gcLongestNanos / 1e6));
+        md.append(String.format(
+                Locale.ROOT,
+                "GC: %d collections, %.1f ms paused in total (%.2f%% of the time)," + " longest pause %.1f ms.%n%n",
+                gcCount,
+                gcPauseNanos / 1e6,
+                100 * gcPauseNanos / 1e9 / seconds,
+                gcLongestNanos / 1e6));
         return md.toString();
     }
 
@@ -184,12 +201,21 @@ public final class JfrSummary {
         if (tally.total() == 0) {
             return;
         }
-        md.append("**").append(title).append("**\n\n| ").append(title.contains("thread") ? "where" : "what")
-            .append(" | ").append(unit).append(" | share |\n|---|---:|---:|\n");
+        md.append("**")
+                .append(title)
+                .append("**\n\n| ")
+                .append(title.contains("thread") ? "where" : "what")
+                .append(" | ")
+                .append(unit)
+                .append(" | share |\n|---|---:|---:|\n");
         for (Map.Entry<String, Long> e : tally.top(TOP)) {
-            md.append("| `").append(e.getKey()).append("` | ").append(String.format(Locale.ROOT, "%,d", e.getValue()))
-                .append(" | ").append(String.format(Locale.ROOT, "%.1f%%", 100.0 * e.getValue() / tally.total()))
-                .append(" |\n");
+            md.append("| `")
+                    .append(e.getKey())
+                    .append("` | ")
+                    .append(String.format(Locale.ROOT, "%,d", e.getValue()))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f%%", 100.0 * e.getValue() / tally.total()))
+                    .append(" |\n");
         }
         md.append('\n');
     }
@@ -201,9 +227,13 @@ public final class JfrSummary {
         }
         md.append("**").append(title).append("**\n\n| where | total ms | events |\n|---|---:|---:|\n");
         for (Map.Entry<String, Long> e : tally.top(TOP)) {
-            md.append("| `").append(e.getKey()).append("` | ")
-                .append(String.format(Locale.ROOT, "%,.1f", e.getValue() / 1e6)).append(" | ")
-                .append(tally.count(e.getKey())).append(" |\n");
+            md.append("| `")
+                    .append(e.getKey())
+                    .append("` | ")
+                    .append(String.format(Locale.ROOT, "%,.1f", e.getValue() / 1e6))
+                    .append(" | ")
+                    .append(tally.count(e.getKey()))
+                    .append(" |\n");
         }
         md.append('\n');
     }
@@ -219,11 +249,17 @@ public final class JfrSummary {
         for (long n : sorted) {
             total += n;
         }
-        md.append(String.format(Locale.ROOT, "fsync (jdk.FileForce): %d calls (%.0f/s), mean %.2f ms, p50 %.2f ms,"
-                + " p99 %.2f ms, max %.2f ms; %.0f%% of the time in fsync.%n%n", sorted.size(), sorted.size() / seconds,
-            total / 1e6 / sorted.size(), sorted.get(sorted.size() / 2) / 1e6,
-            sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6,
-            sorted.get(sorted.size() - 1) / 1e6, 100 * total / 1e9 / seconds));
+        md.append(String.format(
+                Locale.ROOT,
+                "fsync (jdk.FileForce): %d calls (%.0f/s), mean %.2f ms, p50 %.2f ms,"
+                        + " p99 %.2f ms, max %.2f ms; %.0f%% of the time in fsync.%n%n",
+                sorted.size(),
+                sorted.size() / seconds,
+                total / 1e6 / sorted.size(),
+                sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))) / 1e6,
+                sorted.get(sorted.size() - 1) / 1e6,
+                100 * total / 1e9 / seconds));
     }
 
     private static List<RecordedFrame> frames(RecordedStackTrace stack) {
@@ -276,10 +312,10 @@ public final class JfrSummary {
 
         List<Map.Entry<String, Long>> top(int n) {
             return values.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue()[0]))
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(n)
-                .toList();
+                    .map(e -> Map.entry(e.getKey(), e.getValue()[0]))
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(n)
+                    .toList();
         }
     }
 }

@@ -14,10 +14,10 @@ final class JsonReport {
 
     /** Percentiles listed for each latency workload. */
     static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99};
+
     private static final String[] PERCENTILE_KEYS = {"p50", "p90", "p99", "p99.9", "p99.99"};
 
-    private JsonReport() {
-    }
+    private JsonReport() {}
 
     static String render(BenchResult r) {
         BenchSettings s = r.settings();
@@ -41,7 +41,9 @@ final class JsonReport {
             workloads.add(workload(r, w));
         }
         root.put("workloads", workloads);
-        root.put("profiles", r.profiles().stream().map(p -> p.getFileName().toString()).toList());
+        root.put(
+                "profiles",
+                r.profiles().stream().map(p -> p.getFileName().toString()).toList());
         return Json.write(root);
     }
 

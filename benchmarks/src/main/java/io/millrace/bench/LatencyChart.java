@@ -32,8 +32,7 @@ final class LatencyChart {
     /** The x axis ends at 99.999%: log10(1 / (1 - 0.99999)) = 5. */
     private static final double MAX_NINES = 5;
 
-    private LatencyChart() {
-    }
+    private LatencyChart() {}
 
     static void write(BenchResult r, Path file) throws IOException {
         List<Workload> panels = List.of(Workload.LATENCY_ONE_IN_FLIGHT, Workload.LATENCY_FIXED_RATE);

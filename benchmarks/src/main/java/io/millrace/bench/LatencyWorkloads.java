@@ -38,15 +38,14 @@ final class LatencyWorkloads {
 
     /** Values recorded in microseconds, up to a minute, three significant digits. */
     static final long HIGHEST_TRACKABLE_MICROS = TimeUnit.MINUTES.toMicros(1);
+
     private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(30);
     private static final long SEND_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private LatencyWorkloads() {
-    }
+    private LatencyWorkloads() {}
 
     /** Recorded latencies and the rate at which records were received during the recorded part. */
-    record Latency(Histogram histogram, long received, double recordsPerSecond) {
-    }
+    record Latency(Histogram histogram, long received, double recordsPerSecond) {}
 
     static Histogram newHistogram() {
         return new Histogram(HIGHEST_TRACKABLE_MICROS, 3);
@@ -56,9 +55,11 @@ final class LatencyWorkloads {
         Histogram histogram = newHistogram();
         byte[] value = new byte[Math.max(Long.BYTES, recordSize)];
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaProducer<byte[], byte[]> producer = BenchClients.producer(bootstrap, "bench-latency-producer",
-                Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0));
-             KafkaConsumer<byte[], byte[]> consumer = BenchClients.consumer(bootstrap, "bench-latency-consumer")) {
+        try (KafkaProducer<byte[], byte[]> producer = BenchClients.producer(
+                        bootstrap,
+                        "bench-latency-producer",
+                        Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0));
+                KafkaConsumer<byte[], byte[]> consumer = BenchClients.consumer(bootstrap, "bench-latency-consumer")) {
             consumer.assign(List.of(tp));
             consumer.seekToEnd(List.of(tp));
             consumer.position(tp);
@@ -101,8 +102,9 @@ final class LatencyWorkloads {
      * thread at an equal share of the rate, interleaved; one consumer reads every partition and
      * records the latencies. Returns once every sent record has been consumed.
      */
-    static Latency fixedRate(String bootstrap, String topic, int producers, int recordSize, Duration duration,
-                             double ratePerSecond) throws InterruptedException {
+    static Latency fixedRate(
+            String bootstrap, String topic, int producers, int recordSize, Duration duration, double ratePerSecond)
+            throws InterruptedException {
         Histogram histogram = newHistogram();
         long intervalNanos = Math.max(1, Math.round(1e9 * producers / ratePerSecond));
         AtomicLong sent = new AtomicLong();
@@ -112,13 +114,14 @@ final class LatencyWorkloads {
         ExecutorService pool = Executors.newFixedThreadPool(producers, ThroughputWorkloads.daemon("bench-latency"));
         try (KafkaConsumer<byte[], byte[]> consumer = BenchClients.consumer(bootstrap, "bench-latency-consumer")) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
             for (int i = 0; i < producers; i++) {
-                KafkaProducer<byte[], byte[]> p = BenchClients.producer(bootstrap, "bench-latency-producer-" + i,
-                    Map.of(ProducerConfig.ACKS_CONFIG, "all"));
+                KafkaProducer<byte[], byte[]> p = BenchClients.producer(
+                        bootstrap, "bench-latency-producer-" + i, Map.of(ProducerConfig.ACKS_CONFIG, "all"));
                 p.partitionsFor(topic);
                 clients.add(p);
             }
@@ -144,7 +147,8 @@ final class LatencyWorkloads {
             long lastProgress = System.nanoTime();
             while (sendersDone.getCount() > 0 || received < sent.get()) {
                 if (failure.get() != null) {
-                    throw new IllegalStateException("A produce to " + topic + " failed: " + failure.get(), failure.get());
+                    throw new IllegalStateException(
+                            "A produce to " + topic + " failed: " + failure.get(), failure.get());
                 }
                 int n = 0;
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -152,8 +156,8 @@ final class LatencyWorkloads {
                     long due = ByteBuffer.wrap(r.value()).getLong(0);
                     n++;
                     if (due - recordFrom >= 0) {
-                        histogram.recordValue(Math.min(HIGHEST_TRACKABLE_MICROS,
-                            TimeUnit.NANOSECONDS.toMicros(now - due)));
+                        histogram.recordValue(
+                                Math.min(HIGHEST_TRACKABLE_MICROS, TimeUnit.NANOSECONDS.toMicros(now - due)));
                         recorded++;
                         lastRecordedAt = now;
                     }
@@ -163,7 +167,7 @@ final class LatencyWorkloads {
                     lastProgress = System.nanoTime();
                 } else if (System.nanoTime() - lastProgress > RECEIVE_TIMEOUT.toNanos()) {
                     throw new IllegalStateException("Consumed " + received + " of " + sent.get() + " records, then"
-                        + " nothing for " + RECEIVE_TIMEOUT);
+                            + " nothing for " + RECEIVE_TIMEOUT);
                 }
             }
             double seconds = Math.max(1e-9, (lastRecordedAt - recordFrom) / 1e9);
@@ -181,8 +185,15 @@ final class LatencyWorkloads {
      * stamped with the time it was due; records that fell due while the thread was parked or
      * blocked are sent at once, still with their due times.
      */
-    private static void pace(KafkaProducer<byte[], byte[]> producer, String topic, int recordSize, long first,
-                             long end, long intervalNanos, AtomicLong sent, AtomicReference<Exception> failure) {
+    private static void pace(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            int recordSize,
+            long first,
+            long end,
+            long intervalNanos,
+            AtomicLong sent,
+            AtomicReference<Exception> failure) {
         byte[] value = new byte[Math.max(Long.BYTES, recordSize)];
         ByteBuffer stampView = ByteBuffer.wrap(value);
         long i = 0;

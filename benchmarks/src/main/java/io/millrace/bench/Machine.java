@@ -10,8 +10,7 @@ import java.util.Properties;
 /** What the run ran on: cores, memory, CPU model, OS and JDK, for the reports. */
 final class Machine {
 
-    private Machine() {
-    }
+    private Machine() {}
 
     static Map<String, Object> facts() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -26,13 +25,13 @@ final class Machine {
     static String describe() {
         Map<String, Object> f = facts();
         return f.get("cores") + " cores (" + f.get("cpu") + "), " + f.get("memory_gb") + " GB RAM, " + f.get("os")
-            + ", " + f.get("jdk");
+                + ", " + f.get("jdk");
     }
 
     /** The kafka-clients version the workloads run (from the jar's kafka/kafka-version.properties). */
     static String kafkaClientsVersion() {
-        try (var in = org.apache.kafka.clients.producer.KafkaProducer.class
-                .getResourceAsStream("/kafka/kafka-version.properties")) {
+        try (var in = org.apache.kafka.clients.producer.KafkaProducer.class.getResourceAsStream(
+                "/kafka/kafka-version.properties")) {
             Properties p = new Properties();
             if (in != null) {
                 p.load(in);

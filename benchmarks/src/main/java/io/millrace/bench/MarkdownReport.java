@@ -10,44 +10,82 @@ import java.util.Locale;
  */
 final class MarkdownReport {
 
-    private MarkdownReport() {
-    }
+    private MarkdownReport() {}
 
     static String render(BenchResult r, String chartFileName) {
         BenchSettings s = r.settings();
         StringBuilder md = new StringBuilder();
         md.append("# Millrace vs Apache Kafka 4.3.1: ").append(s.mode()).append(" run\n\n");
-        md.append("Run ").append(r.started()).append(" to ").append(r.finished()).append(" (")
-            .append(minutes(Duration.between(r.started(), r.finished()))).append("), on ")
-            .append(Machine.describe()).append(".\n\n");
+        md.append("Run ")
+                .append(r.started())
+                .append(" to ")
+                .append(r.finished())
+                .append(" (")
+                .append(minutes(Duration.between(r.started(), r.finished())))
+                .append("), on ")
+                .append(Machine.describe())
+                .append(".\n\n");
         md.append("- Brokers, one at a time, each on a fresh data directory, order per round: ");
-        md.append(String.join(", ", s.brokers().stream().map(b -> b.label() + " (" + b.description() + ")").toList()));
+        md.append(String.join(
+                ", ",
+                s.brokers().stream()
+                        .map(b -> b.label() + " (" + b.description() + ")")
+                        .toList()));
         md.append(".\n");
         md.append("- ").append(s.rounds()).append(" round(s); every figure is the median over the rounds.\n");
-        md.append("- Broker JVM flags (identical): `").append(String.join(" ", s.jvmFlags())).append("`.\n");
-        md.append("- Clients: kafka-clients ").append(Machine.kafkaClientsVersion())
-            .append(" in the harness JVM, defaults except acks (and linger.ms=0 for the one-in-flight latency). Records of ")
-            .append(s.recordSize()).append(" random bytes, no key.\n");
-        md.append("- Throughput: ").append(s.producers()).append(" producers for ").append(seconds(s.produceDuration()))
-            .append(" each on a ").append(s.partitions()).append("-partition topic; consume reads the acks=all topic")
-            .append(" back from the start with ").append(s.consumers()).append(" consumers. ")
-            .append("Two unmeasured produces of ").append(seconds(s.warmup()))
-            .append(" each, acks=1 then acks=all, warm each broker up.\n");
-        md.append("- Latency: produce (acks=all) to consume, ").append(seconds(s.latencyDuration()))
-            .append(" per run, the first fifth (at most 2 s) unrecorded. One in flight: one producer (linger.ms=0),")
-            .append(" one-partition topic. Fixed rate: ").append(s.producers()).append(" producers sharing the rate")
-            .append(" on a ").append(s.partitions()).append("-partition topic, one consumer; records are stamped")
-            .append(" with the time they were due (no coordinated omission). The rate, the same for every broker: ")
-            .append(s.fixedRate() > 0 ? "set by --rate" : "half the median acks=all throughput of "
-                + s.reference().label()).append(": ")
-            .append(String.join(", ", r.fixedRates().entrySet().stream()
-                .map(e -> "round " + e.getKey() + " " + Stats.format(e.getValue()) + " records/s").toList()))
-            .append(".\n");
+        md.append("- Broker JVM flags (identical): `")
+                .append(String.join(" ", s.jvmFlags()))
+                .append("`.\n");
+        md.append("- Clients: kafka-clients ")
+                .append(Machine.kafkaClientsVersion())
+                .append(
+                        " in the harness JVM, defaults except acks (and linger.ms=0 for the one-in-flight latency). Records of ")
+                .append(s.recordSize())
+                .append(" random bytes, no key.\n");
+        md.append("- Throughput: ")
+                .append(s.producers())
+                .append(" producers for ")
+                .append(seconds(s.produceDuration()))
+                .append(" each on a ")
+                .append(s.partitions())
+                .append("-partition topic; consume reads the acks=all topic")
+                .append(" back from the start with ")
+                .append(s.consumers())
+                .append(" consumers. ")
+                .append("Two unmeasured produces of ")
+                .append(seconds(s.warmup()))
+                .append(" each, acks=1 then acks=all, warm each broker up.\n");
+        md.append("- Latency: produce (acks=all) to consume, ")
+                .append(seconds(s.latencyDuration()))
+                .append(
+                        " per run, the first fifth (at most 2 s) unrecorded. One in flight: one producer (linger.ms=0),")
+                .append(" one-partition topic. Fixed rate: ")
+                .append(s.producers())
+                .append(" producers sharing the rate")
+                .append(" on a ")
+                .append(s.partitions())
+                .append("-partition topic, one consumer; records are stamped")
+                .append(" with the time they were due (no coordinated omission). The rate, the same for every broker: ")
+                .append(
+                        s.fixedRate() > 0
+                                ? "set by --rate"
+                                : "half the median acks=all throughput of "
+                                        + s.reference().label())
+                .append(": ")
+                .append(String.join(
+                        ", ",
+                        r.fixedRates().entrySet().stream()
+                                .map(e -> "round " + e.getKey() + " " + Stats.format(e.getValue()) + " records/s")
+                                .toList()))
+                .append(".\n");
         md.append("- CPU and RSS are the broker process's, from /proc, per workload. Under each table: how many")
-            .append(" cores were used meanwhile by the harness (the clients); by the kernel (kernel threads, irq and")
-            .append(" softirq: block I/O, journaling, loopback networking, largely on behalf of broker and harness);")
-            .append(" and by other processes plus hypervisor steal (the noise: figures taken while it was well above")
-            .append(" 0 were disturbed).\n\n");
+                .append(
+                        " cores were used meanwhile by the harness (the clients); by the kernel (kernel threads, irq and")
+                .append(
+                        " softirq: block I/O, journaling, loopback networking, largely on behalf of broker and harness);")
+                .append(
+                        " and by other processes plus hypervisor steal (the noise: figures taken while it was well above")
+                .append(" 0 were disturbed).\n\n");
         if (r.hasMillrace() && !r.kafkaSetups().isEmpty()) {
             targets(md, r);
         }
@@ -55,9 +93,11 @@ final class MarkdownReport {
             table(md, r, w);
         }
         md.append("Ratios are Millrace ÷ Kafka: above 1 is better for throughput, below 1 is better for latency,")
-            .append(" CPU and memory.\n\n");
+                .append(" CPU and memory.\n\n");
         if (chartFileName != null) {
-            md.append("![End-to-end latency percentile distribution](").append(chartFileName).append(")\n\n");
+            md.append("![End-to-end latency percentile distribution](")
+                    .append(chartFileName)
+                    .append(")\n\n");
         }
         return md.toString();
     }
@@ -78,8 +118,13 @@ final class MarkdownReport {
     }
 
     private static void target(StringBuilder md, String what, String measured, boolean met) {
-        md.append("| ").append(what).append(" | ").append(measured).append(" | ").append(met ? "yes" : "no")
-            .append(" |\n");
+        md.append("| ")
+                .append(what)
+                .append(" | ")
+                .append(measured)
+                .append(" | ")
+                .append(met ? "yes" : "no")
+                .append(" |\n");
     }
 
     private static void table(StringBuilder md, BenchResult r, Workload w) {
@@ -110,14 +155,23 @@ final class MarkdownReport {
             md.append('\n');
         }
         md.append("\nCores used meanwhile (medians) by the harness: ");
-        md.append(String.join(", ", brokers.stream()
-            .map(b -> b.label() + " " + Stats.format(Stats.median(r.harnessCpuCores(w, b)))).toList()));
+        md.append(String.join(
+                ", ",
+                brokers.stream()
+                        .map(b -> b.label() + " " + Stats.format(Stats.median(r.harnessCpuCores(w, b))))
+                        .toList()));
         md.append("; by the kernel: ");
-        md.append(String.join(", ", brokers.stream()
-            .map(b -> b.label() + " " + Stats.format(Stats.median(r.kernelCpuCores(w, b)))).toList()));
+        md.append(String.join(
+                ", ",
+                brokers.stream()
+                        .map(b -> b.label() + " " + Stats.format(Stats.median(r.kernelCpuCores(w, b))))
+                        .toList()));
         md.append("; by other processes: ");
-        md.append(String.join(", ", brokers.stream()
-            .map(b -> b.label() + " " + Stats.format(Stats.median(r.otherCpuCores(w, b)))).toList()));
+        md.append(String.join(
+                ", ",
+                brokers.stream()
+                        .map(b -> b.label() + " " + Stats.format(Stats.median(r.otherCpuCores(w, b))))
+                        .toList()));
         md.append(".\n\n");
     }
 

@@ -16,6 +16,12 @@ import org.HdrHistogram.Histogram;
  * @param harnessCpuCores average cores the harness JVM (the clients) used during the workload:
  *                      near the machine's core count it, not the broker, limits the figures
  */
-record Measurement(BrokerSetup setup, int round, Workload workload, Map<Figure, Double> figures, Histogram latency,
-                   double otherCpuCores, double kernelCpuCores, double harnessCpuCores) {
-}
+record Measurement(
+        BrokerSetup setup,
+        int round,
+        Workload workload,
+        Map<Figure, Double> figures,
+        Histogram latency,
+        double otherCpuCores,
+        double kernelCpuCores,
+        double harnessCpuCores) {}

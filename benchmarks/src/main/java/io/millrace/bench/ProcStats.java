@@ -22,8 +22,7 @@ final class ProcStats {
     /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every mainstream Linux ABI. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
-    private ProcStats() {
-    }
+    private ProcStats() {}
 
     /** User plus system CPU time of the process in nanoseconds, or -1 when unavailable. */
     static long cpuNanos(long pid) {
@@ -45,8 +44,7 @@ final class ProcStats {
      * processing); time stolen by the hypervisor; and, inside the task time, what kernel threads
      * (children of kthreadd: block I/O, journaling, ksoftirqd) used.
      */
-    record MachineCpu(long taskNanos, long interruptNanos, long stealNanos, long kernelThreadNanos) {
-    }
+    record MachineCpu(long taskNanos, long interruptNanos, long stealNanos, long kernelThreadNanos) {}
 
     /** A {@link MachineCpu} snapshot from {@code /proc/stat} and {@code /proc/<pid>/stat}; null when unavailable. */
     static MachineCpu machineCpu() {

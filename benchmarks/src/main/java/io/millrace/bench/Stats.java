@@ -8,8 +8,7 @@ import java.util.Locale;
 /** Medians, ratios and number formatting for the reports. Stateless. */
 final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /** The median (mean of the two middle values for an even count); NaN for none. */
     static double median(List<Double> values) {

@@ -39,8 +39,7 @@ final class ThroughputWorkloads {
     /** A reader that receives nothing for this long is stalled: the workload fails. */
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
-    private ThroughputWorkloads() {
-    }
+    private ThroughputWorkloads() {}
 
     /** Records and bytes moved, and the wall-clock time it took. */
     record Throughput(long records, long bytes, long elapsedNanos) {
@@ -58,8 +57,9 @@ final class ThroughputWorkloads {
      * random bytes for {@code duration}, then flush. Only acknowledged records count; the time
      * runs from the common start to the last producer's flush.
      */
-    static Throughput produce(String bootstrap, String topic, String acks, int producers, int recordSize,
-                              Duration duration) throws InterruptedException {
+    static Throughput produce(
+            String bootstrap, String topic, String acks, int producers, int recordSize, Duration duration)
+            throws InterruptedException {
         byte[] value = new byte[recordSize];
         new Random(42).nextBytes(value);
         LongAdder acked = new LongAdder();
@@ -68,8 +68,8 @@ final class ThroughputWorkloads {
         ExecutorService pool = Executors.newFixedThreadPool(producers, daemon("bench-producer"));
         try {
             for (int i = 0; i < producers; i++) {
-                KafkaProducer<byte[], byte[]> p = BenchClients.producer(bootstrap, "bench-producer-" + i,
-                    Map.of(ProducerConfig.ACKS_CONFIG, acks));
+                KafkaProducer<byte[], byte[]> p = BenchClients.producer(
+                        bootstrap, "bench-producer-" + i, Map.of(ProducerConfig.ACKS_CONFIG, acks));
                 clients.add(p);
                 List<PartitionInfo> partitions = p.partitionsFor(topic); // metadata before the clock starts
                 if (partitions.isEmpty()) {
@@ -94,8 +94,8 @@ final class ThroughputWorkloads {
             }
             long elapsed = runTogether(pool, tasks);
             if (failure.get() != null) {
-                throw new IllegalStateException("A produce to " + topic + " (acks=" + acks + ") failed: "
-                    + failure.get(), failure.get());
+                throw new IllegalStateException(
+                        "A produce to " + topic + " (acks=" + acks + ") failed: " + failure.get(), failure.get());
             }
             long records = acked.sum();
             return new Throughput(records, records * recordSize, elapsed);
@@ -116,7 +116,8 @@ final class ThroughputWorkloads {
         Map<TopicPartition, Long> endOffsets;
         try (KafkaConsumer<byte[], byte[]> probe = BenchClients.consumer(bootstrap, "bench-consumer-probe")) {
             List<TopicPartition> partitions = probe.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             endOffsets = probe.endOffsets(partitions);
         }
         int n = Math.min(consumers, endOffsets.size());
@@ -178,8 +179,8 @@ final class ThroughputWorkloads {
         return end - start;
     }
 
-    private static void readToEnd(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> ends, LongAdder records,
-                                  LongAdder bytes) {
+    private static void readToEnd(
+            KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> ends, LongAdder records, LongAdder bytes) {
         Map<TopicPartition, Long> remaining = new HashMap<>(ends);
         remaining.values().removeIf(end -> end == 0);
         long lastProgress = System.nanoTime();
@@ -197,7 +198,7 @@ final class ThroughputWorkloads {
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > STALL_TIMEOUT.toNanos()) {
                 throw new IllegalStateException("Reading " + remaining.keySet() + " received nothing for "
-                    + STALL_TIMEOUT + "; positions " + positions(c, remaining));
+                        + STALL_TIMEOUT + "; positions " + positions(c, remaining));
             }
             remaining.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
         }

@@ -4,7 +4,6 @@ import java.util.List;
 
 /** The workloads of a run, in the order each broker session runs them, with the figures each reports. */
 enum Workload {
-
     PRODUCE_ACKS_1("produce-acks1", "Produce, acks=1", Figure.THROUGHPUT),
     PRODUCE_ACKS_ALL("produce-acksall", "Produce, acks=all", Figure.THROUGHPUT),
     CONSUME("consume", "Consume from the start", Figure.THROUGHPUT),

@@ -26,15 +26,26 @@ class BenchHarnessIT {
 
     @Test
     void quickRunWritesACompleteMarkdownJsonAndPngReport() throws Exception {
-        Path root = Paths.get(System.getProperty("millrace.bench.it.out", "target/bench-it")).toAbsolutePath();
+        Path root = Paths.get(System.getProperty("millrace.bench.it.out", "target/bench-it"))
+                .toAbsolutePath();
         BenchHarness.deleteRecursively(root);
         Path out = root.resolve("results");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        BenchResult result = BenchMain.run(new String[] {"--quick", "--out", out.toString(), "--name", "it",
-            "--work", root.resolve("work").toString()}, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        BenchResult result = BenchMain.run(
+                new String[] {
+                    "--quick",
+                    "--out",
+                    out.toString(),
+                    "--name",
+                    "it",
+                    "--work",
+                    root.resolve("work").toString()
+                },
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
 
-        assertThat(result.measurements()).as(progress.toString(StandardCharsets.UTF_8))
-            .hasSize(Workload.values().length * BenchSettings.DEFAULT_BROKERS.size());
+        assertThat(result.measurements())
+                .as(progress.toString(StandardCharsets.UTF_8))
+                .hasSize(Workload.values().length * BenchSettings.DEFAULT_BROKERS.size());
 
         String markdown = Files.readString(out.resolve("it.md"));
         for (Workload w : Workload.values()) {
@@ -43,7 +54,9 @@ class BenchHarnessIT {
         for (BrokerSetup b : BenchSettings.DEFAULT_BROKERS) {
             assertThat(markdown).contains("| " + b.label() + " |");
         }
-        assertThat(markdown).contains("## Targets").contains("![End-to-end latency percentile distribution](it-latency.png)");
+        assertThat(markdown)
+                .contains("## Targets")
+                .contains("![End-to-end latency percentile distribution](it-latency.png)");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("it.json").toFile());
         assertThat(json.path("mode").asText()).isEqualTo("quick");
@@ -53,21 +66,32 @@ class BenchHarnessIT {
             for (JsonNode figure : workload.path("figures")) {
                 for (BrokerSetup b : BenchSettings.DEFAULT_BROKERS) {
                     if (!figure.path("median").path(b.id()).isNumber()) {
-                        missing.add(workload.path("id").asText() + "/" + figure.path("figure").asText() + "/" + b.id());
+                        missing.add(workload.path("id").asText() + "/"
+                                + figure.path("figure").asText() + "/" + b.id());
                     }
                 }
-                assertThat(figure.path("ratio").path("millrace/kafka").isNumber()).isTrue();
+                assertThat(figure.path("ratio").path("millrace/kafka").isNumber())
+                        .isTrue();
             }
             for (String resource : List.of("harness_cpu_cores", "kernel_cpu_cores", "other_processes_cpu_cores")) {
                 for (BrokerSetup b : BenchSettings.DEFAULT_BROKERS) {
                     assertThat(workload.path(resource).path(b.id()).path(0).isNumber())
-                        .as("%s of %s in %s", resource, b.id(), workload.path("id").asText()).isTrue();
+                            .as(
+                                    "%s of %s in %s",
+                                    resource, b.id(), workload.path("id").asText())
+                            .isTrue();
                 }
             }
             if (workload.path("id").asText().startsWith("latency")) {
                 for (BrokerSetup b : BenchSettings.DEFAULT_BROKERS) {
-                    assertThat(workload.path("merged_latency_ms").path(b.id()).path("count").asLong())
-                        .as("latency samples of %s in %s", b.id(), workload.path("id").asText()).isPositive();
+                    assertThat(workload.path("merged_latency_ms")
+                                    .path(b.id())
+                                    .path("count")
+                                    .asLong())
+                            .as(
+                                    "latency samples of %s in %s",
+                                    b.id(), workload.path("id").asText())
+                            .isPositive();
                 }
             }
         }

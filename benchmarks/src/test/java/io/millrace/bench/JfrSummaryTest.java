@@ -24,8 +24,8 @@ class JfrSummaryTest {
             recording.enable("jdk.FileForce").withThreshold(Duration.ZERO);
             recording.start();
             spinFor(Duration.ofMillis(500));
-            try (FileChannel ch = FileChannel.open(dir.resolve("data"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel ch =
+                    FileChannel.open(dir.resolve("data"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
                 ch.force(true);
             }
@@ -36,8 +36,9 @@ class JfrSummaryTest {
         String summary = JfrSummary.summarise(file);
 
         assertThat(summary).startsWith("### test.jfr");
-        assertThat(summary).contains("**Millrace methods (inclusive: on the stack)**")
-            .contains("`io.millrace.bench.JfrSummaryTest.spinFor`");
+        assertThat(summary)
+                .contains("**Millrace methods (inclusive: on the stack)**")
+                .contains("`io.millrace.bench.JfrSummaryTest.spinFor`");
         assertThat(summary).containsPattern("fsync \\(jdk.FileForce\\): [1-9]\\d* calls");
     }
 

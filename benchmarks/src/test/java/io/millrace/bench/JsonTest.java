@@ -40,7 +40,8 @@ class JsonTest {
 
     @Test
     void nonFiniteNumbersBecomeNull() throws Exception {
-        JsonNode node = new ObjectMapper().readTree(Json.write(Arrays.asList(Double.NaN, Double.POSITIVE_INFINITY, 0.0)));
+        JsonNode node =
+                new ObjectMapper().readTree(Json.write(Arrays.asList(Double.NaN, Double.POSITIVE_INFINITY, 0.0)));
 
         assertThat(node.get(0).isNull()).isTrue();
         assertThat(node.get(1).isNull()).isTrue();

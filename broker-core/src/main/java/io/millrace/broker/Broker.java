@@ -3,20 +3,20 @@ package io.millrace.broker;
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.common.config.ConfigLoader;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
 import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
-import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
 import io.millrace.broker.extension.BrokerExtensions;
 import io.millrace.broker.log.FileChannelFactory;
+import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.log.LogManager;
 import io.millrace.broker.log.LogManagerConfig;
 import io.millrace.broker.replication.MetadataStore;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
-import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.server.ApiRegistry;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
@@ -26,36 +26,36 @@ import io.millrace.broker.server.handlers.AlterConfigsHandler;
 import io.millrace.broker.server.handlers.ApiVersionsHandler;
 import io.millrace.broker.server.handlers.ConsumerGroupDescribeHandler;
 import io.millrace.broker.server.handlers.ConsumerGroupHeartbeatHandler;
+import io.millrace.broker.server.handlers.CreatePartitionsHandler;
+import io.millrace.broker.server.handlers.CreateTopicsHandler;
 import io.millrace.broker.server.handlers.DeleteGroupsHandler;
+import io.millrace.broker.server.handlers.DeleteRecordsHandler;
+import io.millrace.broker.server.handlers.DeleteTopicsHandler;
+import io.millrace.broker.server.handlers.DescribeClusterHandler;
+import io.millrace.broker.server.handlers.DescribeConfigsHandler;
 import io.millrace.broker.server.handlers.DescribeGroupsHandler;
+import io.millrace.broker.server.handlers.DescribeProducersHandler;
+import io.millrace.broker.server.handlers.DescribeTopicPartitionsHandler;
+import io.millrace.broker.server.handlers.DescribeTransactionsHandler;
+import io.millrace.broker.server.handlers.EndTxnHandler;
+import io.millrace.broker.server.handlers.FetchHandler;
 import io.millrace.broker.server.handlers.FindCoordinatorHandler;
 import io.millrace.broker.server.handlers.HeartbeatHandler;
+import io.millrace.broker.server.handlers.IncrementalAlterConfigsHandler;
+import io.millrace.broker.server.handlers.InitProducerIdHandler;
 import io.millrace.broker.server.handlers.JoinGroupHandler;
 import io.millrace.broker.server.handlers.LeaveGroupHandler;
 import io.millrace.broker.server.handlers.ListGroupsHandler;
+import io.millrace.broker.server.handlers.ListOffsetsHandler;
+import io.millrace.broker.server.handlers.ListTransactionsHandler;
+import io.millrace.broker.server.handlers.MetadataHandler;
 import io.millrace.broker.server.handlers.OffsetCommitHandler;
 import io.millrace.broker.server.handlers.OffsetDeleteHandler;
 import io.millrace.broker.server.handlers.OffsetFetchHandler;
+import io.millrace.broker.server.handlers.ProduceHandler;
 import io.millrace.broker.server.handlers.SyncGroupHandler;
-import io.millrace.broker.server.handlers.DescribeClusterHandler;
-import io.millrace.broker.server.handlers.DescribeConfigsHandler;
-import io.millrace.broker.server.handlers.DescribeProducersHandler;
-import io.millrace.broker.server.handlers.DescribeTransactionsHandler;
-import io.millrace.broker.server.handlers.EndTxnHandler;
-import io.millrace.broker.server.handlers.ListTransactionsHandler;
 import io.millrace.broker.server.handlers.TxnOffsetCommitHandler;
 import io.millrace.broker.server.handlers.WriteTxnMarkersHandler;
-import io.millrace.broker.server.handlers.DescribeTopicPartitionsHandler;
-import io.millrace.broker.server.handlers.IncrementalAlterConfigsHandler;
-import io.millrace.broker.server.handlers.CreatePartitionsHandler;
-import io.millrace.broker.server.handlers.CreateTopicsHandler;
-import io.millrace.broker.server.handlers.DeleteRecordsHandler;
-import io.millrace.broker.server.handlers.DeleteTopicsHandler;
-import io.millrace.broker.server.handlers.FetchHandler;
-import io.millrace.broker.server.handlers.InitProducerIdHandler;
-import io.millrace.broker.server.handlers.ListOffsetsHandler;
-import io.millrace.broker.server.handlers.MetadataHandler;
-import io.millrace.broker.server.handlers.ProduceHandler;
 import io.millrace.broker.server.network.SocketServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -89,10 +89,17 @@ public final class Broker implements AutoCloseable {
     private final SocketServer server;
     private final ClusterInfo cluster;
     private final List<Endpoint> endpoints;
-    private volatile AutoCloseable extensions = () -> { };
+    private volatile AutoCloseable extensions = () -> {};
 
-    private Broker(BrokerConfig config, LogManager logs, ExecutorService adminExecutor, GroupServices groups,
-                   TxnServices transactions, SocketServer server, ClusterInfo cluster, List<Endpoint> endpoints) {
+    private Broker(
+            BrokerConfig config,
+            LogManager logs,
+            ExecutorService adminExecutor,
+            GroupServices groups,
+            TxnServices transactions,
+            SocketServer server,
+            ClusterInfo cluster,
+            List<Endpoint> endpoints) {
         this.config = config;
         this.logs = logs;
         this.adminExecutor = adminExecutor;
@@ -104,16 +111,22 @@ public final class Broker implements AutoCloseable {
     }
 
     /** The group coordinator and the threads it runs on. */
-    private record GroupServices(GroupCoordinator coordinator, ThreadCoordinatorExecutor loop,
-                                 ExecutorService loader) implements AutoCloseable {
+    private record GroupServices(GroupCoordinator coordinator, ThreadCoordinatorExecutor loop, ExecutorService loader)
+            implements AutoCloseable {
 
         static GroupServices start(BrokerConfig config, TopicManager topics, Clock clock) {
             GroupCoordinatorConfig groupConfig = GroupCoordinatorConfig.from(config);
-            TopicState offsetsTopic = topics.createInternalTopic(OFFSETS_TOPIC, groupConfig.offsetsTopicPartitions(),
-                Map.of(LogConfig.CLEANUP_POLICY, "compact",
-                    LogConfig.SEGMENT_BYTES, String.valueOf(groupConfig.offsetsTopicSegmentBytes()),
-                    // Compaction, not time, bounds this topic: committed offsets of live groups never age out.
-                    LogConfig.RETENTION_MS, "-1"));
+            TopicState offsetsTopic = topics.createInternalTopic(
+                    OFFSETS_TOPIC,
+                    groupConfig.offsetsTopicPartitions(),
+                    Map.of(
+                            LogConfig.CLEANUP_POLICY,
+                            "compact",
+                            LogConfig.SEGMENT_BYTES,
+                            String.valueOf(groupConfig.offsetsTopicSegmentBytes()),
+                            // Compaction, not time, bounds this topic: committed offsets of live groups never age out.
+                            LogConfig.RETENTION_MS,
+                            "-1"));
             ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
             ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "millrace-group-loader");
@@ -121,8 +134,8 @@ public final class Broker implements AutoCloseable {
                 return t;
             });
             TopicManagerView view = new TopicManagerView(topics);
-            GroupCoordinator coordinator = new GroupCoordinator(groupConfig, clock, loop,
-                new PartitionOffsetsLog(offsetsTopic.partitions(), loop), view);
+            GroupCoordinator coordinator = new GroupCoordinator(
+                    groupConfig, clock, loop, new PartitionOffsetsLog(offsetsTopic.partitions(), loop), view);
             view.attach(coordinator);
             topics.addListener(view);
             coordinator.startup(loader);
@@ -142,8 +155,9 @@ public final class Broker implements AutoCloseable {
      *
      * @param extensionSettings raw values of the extensions' keys ({@link ConfigLoader.Result#extensionSettings()})
      */
-    public static Broker start(BrokerConfig config, Clock clock, BrokerExtensions extensions,
-                               Map<String, String> extensionSettings) throws Exception {
+    public static Broker start(
+            BrokerConfig config, Clock clock, BrokerExtensions extensions, Map<String, String> extensionSettings)
+            throws Exception {
         Broker broker = start(config, clock);
         try {
             broker.extensions = extensions.startAll(extensionSettings, bootstrapAddress(broker.endpoints.get(0)));
@@ -172,9 +186,12 @@ public final class Broker implements AutoCloseable {
      * @throws KafkaException when listeners or settings are unusable
      */
     public static Broker start(BrokerConfig config, Clock clock) throws IOException {
-        List<Endpoint> listeners = Endpoint.parseList(BrokerConfig.LISTENERS, config.getList(BrokerConfig.LISTENERS),
-            config.getString(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP));
-        List<Path> logDirs = config.logDirs().stream().map(p -> Path.of(p).toAbsolutePath()).toList();
+        List<Endpoint> listeners = Endpoint.parseList(
+                BrokerConfig.LISTENERS,
+                config.getList(BrokerConfig.LISTENERS),
+                config.getString(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP));
+        List<Path> logDirs =
+                config.logDirs().stream().map(p -> Path.of(p).toAbsolutePath()).toList();
         LogManager logs = null;
         ExecutorService admin = null;
         GroupServices groups = null;
@@ -206,14 +223,21 @@ public final class Broker implements AutoCloseable {
             server = new SocketServer(config);
             AtomicReference<ClusterInfo> cluster = new AtomicReference<>();
             List<Endpoint> bound = server.start(listeners, boundEndpoints -> {
-                ClusterInfo info = new ClusterInfo(config.nodeId(), clusterId,
-                    config.getString(BrokerConfig.BROKER_RACK), Endpoint.advertised(config, boundEndpoints));
+                ClusterInfo info = new ClusterInfo(
+                        config.nodeId(),
+                        clusterId,
+                        config.getString(BrokerConfig.BROKER_RACK),
+                        Endpoint.advertised(config, boundEndpoints));
                 cluster.set(info);
                 return handlers(config, topics, producerIds, info, adminExecutor, groupCoordinator, txn);
             });
             Broker broker = new Broker(config, logs, admin, groups, transactions, server, cluster.get(), bound);
-            log.info("Millrace broker started: node {}, cluster {}, listening on {}, data in {}", config.nodeId(),
-                clusterId, bound.stream().map(Endpoint::uri).toList(), logDirs);
+            log.info(
+                    "Millrace broker started: node {}, cluster {}, listening on {}, data in {}",
+                    config.nodeId(),
+                    clusterId,
+                    bound.stream().map(Endpoint::uri).toList(),
+                    logDirs);
             return broker;
         } catch (IOException | RuntimeException e) {
             if (server != null) {
@@ -235,44 +259,51 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    static ApiRegistry handlers(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds,
-                                ClusterInfo cluster, ExecutorService admin, GroupCoordinator groups, TxnServices txn) {
+    static ApiRegistry handlers(
+            BrokerConfig config,
+            TopicManager topics,
+            ProducerIdManager producerIds,
+            ClusterInfo cluster,
+            ExecutorService admin,
+            GroupCoordinator groups,
+            TxnServices txn) {
         AtomicReference<ApiRegistry> self = new AtomicReference<>();
         ApiRegistry.Builder builder = ApiRegistry.builder()
-            .add(new ApiVersionsHandler(() -> self.get().handlers(), cluster.clusterId()))
-            .add(new MetadataHandler(topics, cluster, config.getBoolean(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), admin))
-            .add(new ProduceHandler(topics, txn.verifier()))
-            .add(new FetchHandler(topics))
-            .add(new ListOffsetsHandler(topics))
-            .add(new InitProducerIdHandler(producerIds, txn.coordinator(), admin))
-            .add(new AddPartitionsToTxnHandler(topics, txn.coordinator()))
-            .add(new EndTxnHandler(txn.coordinator()))
-            .add(new WriteTxnMarkersHandler(txn.markers()))
-            .add(new DescribeProducersHandler(topics))
-            .add(new DescribeTransactionsHandler(txn.coordinator()))
-            .add(new ListTransactionsHandler(txn.coordinator()))
-            .add(new AddOffsetsToTxnHandler(txn.coordinator(), groups, OFFSETS_TOPIC))
-            .add(new TxnOffsetCommitHandler(groups, topics, OFFSETS_TOPIC, txn.verifier()))
-            .add(new CreateTopicsHandler(topics, config, admin))
-            .add(new DeleteTopicsHandler(topics, admin))
-            .add(new CreatePartitionsHandler(topics, config.nodeId(), admin))
-            .add(new DeleteRecordsHandler(topics, admin))
-            .add(new DescribeConfigsHandler(topics, config))
-            .add(new AlterConfigsHandler(topics, config.nodeId(), admin))
-            .add(new IncrementalAlterConfigsHandler(topics, config.nodeId(), admin))
-            .add(new DescribeClusterHandler(cluster))
-            .add(new DescribeTopicPartitionsHandler(topics, cluster))
-            .add(new FindCoordinatorHandler(cluster))
-            .add(new JoinGroupHandler(groups))
-            .add(new SyncGroupHandler(groups))
-            .add(new HeartbeatHandler(groups))
-            .add(new LeaveGroupHandler(groups))
-            .add(new OffsetCommitHandler(groups))
-            .add(new OffsetFetchHandler(groups))
-            .add(new OffsetDeleteHandler(groups))
-            .add(new ListGroupsHandler(groups))
-            .add(new DescribeGroupsHandler(groups))
-            .add(new DeleteGroupsHandler(groups));
+                .add(new ApiVersionsHandler(() -> self.get().handlers(), cluster.clusterId()))
+                .add(new MetadataHandler(
+                        topics, cluster, config.getBoolean(BrokerConfig.AUTO_CREATE_TOPICS_ENABLE), admin))
+                .add(new ProduceHandler(topics, txn.verifier()))
+                .add(new FetchHandler(topics))
+                .add(new ListOffsetsHandler(topics))
+                .add(new InitProducerIdHandler(producerIds, txn.coordinator(), admin))
+                .add(new AddPartitionsToTxnHandler(topics, txn.coordinator()))
+                .add(new EndTxnHandler(txn.coordinator()))
+                .add(new WriteTxnMarkersHandler(txn.markers()))
+                .add(new DescribeProducersHandler(topics))
+                .add(new DescribeTransactionsHandler(txn.coordinator()))
+                .add(new ListTransactionsHandler(txn.coordinator()))
+                .add(new AddOffsetsToTxnHandler(txn.coordinator(), groups, OFFSETS_TOPIC))
+                .add(new TxnOffsetCommitHandler(groups, topics, OFFSETS_TOPIC, txn.verifier()))
+                .add(new CreateTopicsHandler(topics, config, admin))
+                .add(new DeleteTopicsHandler(topics, admin))
+                .add(new CreatePartitionsHandler(topics, config.nodeId(), admin))
+                .add(new DeleteRecordsHandler(topics, admin))
+                .add(new DescribeConfigsHandler(topics, config))
+                .add(new AlterConfigsHandler(topics, config.nodeId(), admin))
+                .add(new IncrementalAlterConfigsHandler(topics, config.nodeId(), admin))
+                .add(new DescribeClusterHandler(cluster))
+                .add(new DescribeTopicPartitionsHandler(topics, cluster))
+                .add(new FindCoordinatorHandler(cluster))
+                .add(new JoinGroupHandler(groups))
+                .add(new SyncGroupHandler(groups))
+                .add(new HeartbeatHandler(groups))
+                .add(new LeaveGroupHandler(groups))
+                .add(new OffsetCommitHandler(groups))
+                .add(new OffsetFetchHandler(groups))
+                .add(new OffsetDeleteHandler(groups))
+                .add(new ListGroupsHandler(groups))
+                .add(new DescribeGroupsHandler(groups))
+                .add(new DeleteGroupsHandler(groups));
         if (groups.config().consumerProtocolEnabled()) {
             builder.add(new ConsumerGroupHeartbeatHandler(groups)).add(new ConsumerGroupDescribeHandler(groups));
         }

@@ -21,18 +21,18 @@ public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    static final String USAGE = String.join(System.lineSeparator(),
-        "Usage: millrace start [--config FILE] [--override key=value]...",
-        "",
-        "  start      run the broker in the foreground until SIGTERM or Ctrl-C",
-        "",
-        "  --config FILE          broker properties file (Kafka key names)",
-        "  --override key=value   set one key; repeatable; wins over the file and MILLRACE_* variables",
-        "",
-        "Environment: MILLRACE_<KEY> sets <key> with '_' read as '.', e.g. MILLRACE_LOG_DIRS=/var/lib/millrace");
+    static final String USAGE = String.join(
+            System.lineSeparator(),
+            "Usage: millrace start [--config FILE] [--override key=value]...",
+            "",
+            "  start      run the broker in the foreground until SIGTERM or Ctrl-C",
+            "",
+            "  --config FILE          broker properties file (Kafka key names)",
+            "  --override key=value   set one key; repeatable; wins over the file and MILLRACE_* variables",
+            "",
+            "Environment: MILLRACE_<KEY> sets <key> with '_' read as '.', e.g. MILLRACE_LOG_DIRS=/var/lib/millrace");
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -98,11 +98,14 @@ public final class Main {
             });
         }
         AtomicBoolean closed = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (closed.compareAndSet(false, true)) {
-                broker.close();
-            }
-        }, "millrace-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (closed.compareAndSet(false, true)) {
+                                broker.close();
+                            }
+                        },
+                        "millrace-shutdown"));
         try {
             stopRequested.await();
         } catch (InterruptedException e) {

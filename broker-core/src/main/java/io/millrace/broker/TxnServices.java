@@ -2,10 +2,10 @@ package io.millrace.broker;
 
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.txn.PartitionMarkerWriter;
 import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
-import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.txn.TransactionCoordinator;
 import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
 import io.millrace.broker.log.LogConfig;
@@ -21,16 +21,27 @@ import java.util.concurrent.Executors;
  * creates the internal topic {@value TransactionCoordinator#TOPIC} when missing, then replays it on
  * the {@code millrace-txn-loader} thread while the coordinator thread starts.
  */
-record TxnServices(TransactionCoordinator coordinator, PartitionMarkerWriter markers, boolean verification,
-                   ThreadCoordinatorExecutor loop, ExecutorService loader) implements AutoCloseable {
+record TxnServices(
+        TransactionCoordinator coordinator,
+        PartitionMarkerWriter markers,
+        boolean verification,
+        ThreadCoordinatorExecutor loop,
+        ExecutorService loader)
+        implements AutoCloseable {
 
     static TxnServices start(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds, Clock clock) {
         TxnCoordinatorConfig txnConfig = TxnCoordinatorConfig.from(config);
-        TopicState stateTopic = topics.createInternalTopic(TransactionCoordinator.TOPIC, txnConfig.statePartitions(),
-            Map.of(LogConfig.CLEANUP_POLICY, "compact",
-                LogConfig.SEGMENT_BYTES, String.valueOf(txnConfig.stateSegmentBytes()),
-                // Compaction, not time, bounds this topic: the state of live transactional ids never ages out.
-                LogConfig.RETENTION_MS, "-1"));
+        TopicState stateTopic = topics.createInternalTopic(
+                TransactionCoordinator.TOPIC,
+                txnConfig.statePartitions(),
+                Map.of(
+                        LogConfig.CLEANUP_POLICY,
+                        "compact",
+                        LogConfig.SEGMENT_BYTES,
+                        String.valueOf(txnConfig.stateSegmentBytes()),
+                        // Compaction, not time, bounds this topic: the state of live transactional ids never ages out.
+                        LogConfig.RETENTION_MS,
+                        "-1"));
         ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor("millrace-txn-coordinator");
         ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "millrace-txn-loader");
@@ -38,8 +49,13 @@ record TxnServices(TransactionCoordinator coordinator, PartitionMarkerWriter mar
             return t;
         });
         PartitionMarkerWriter markers = new PartitionMarkerWriter(topics, loop, clock);
-        TransactionCoordinator coordinator = new TransactionCoordinator(txnConfig, clock, loop,
-            new PartitionTxnStateLog(stateTopic.partitions(), loop, clock), markers, producerIds::nextProducerId);
+        TransactionCoordinator coordinator = new TransactionCoordinator(
+                txnConfig,
+                clock,
+                loop,
+                new PartitionTxnStateLog(stateTopic.partitions(), loop, clock),
+                markers,
+                producerIds::nextProducerId);
         coordinator.startup(loader);
         return new TxnServices(coordinator, markers, txnConfig.partitionVerification(), loop, loader);
     }

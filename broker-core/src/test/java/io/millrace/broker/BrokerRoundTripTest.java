@@ -44,9 +44,10 @@ class BrokerRoundTripTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = Broker.start(BrokerConfig.parse(Map.of(
-            BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0",
-            BrokerConfig.LOG_DIRS, dataDir.toString())), Clock.system());
+        broker = Broker.start(
+                BrokerConfig.parse(Map.of(
+                        BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0", BrokerConfig.LOG_DIRS, dataDir.toString())),
+                Clock.system());
         bootstrap = "127.0.0.1:" + broker.endpoints().get(0).port();
     }
 
@@ -60,7 +61,9 @@ class BrokerRoundTripTest {
     @Test
     void idempotentProducerAndAssignedConsumerRoundTrip() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("smoke", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic("smoke", 2, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -70,11 +73,13 @@ class BrokerRoundTripTest {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (int i = 0; i < 100; i++) {
                 acked.add(producer.send(new ProducerRecord<>("smoke", i % 2, bytes("k" + i), bytes("v" + i)))
-                    .get(30, TimeUnit.SECONDS));
+                        .get(30, TimeUnit.SECONDS));
             }
         }
-        assertThat(acked).filteredOn(m -> m.partition() == 0).extracting(RecordMetadata::offset)
-            .containsExactlyElementsOf(range(50));
+        assertThat(acked)
+                .filteredOn(m -> m.partition() == 0)
+                .extracting(RecordMetadata::offset)
+                .containsExactlyElementsOf(range(50));
 
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

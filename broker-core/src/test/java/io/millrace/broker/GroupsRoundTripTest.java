@@ -29,9 +29,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * In-process smoke test of consumer groups with the real Java clients, for both group protocols:
@@ -48,11 +48,13 @@ class GroupsRoundTripTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = Broker.start(BrokerConfig.parse(Map.of(
-            BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0",
-            BrokerConfig.LOG_DIRS, dataDir.toString(),
-            BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, "3",
-            BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, "0")), Clock.system());
+        broker = Broker.start(
+                BrokerConfig.parse(Map.of(
+                        BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0",
+                        BrokerConfig.LOG_DIRS, dataDir.toString(),
+                        BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, "3",
+                        BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, "0")),
+                Clock.system());
         bootstrap = "127.0.0.1:" + broker.endpoints().get(0).port();
     }
 
@@ -67,7 +69,9 @@ class GroupsRoundTripTest {
     @ValueSource(strings = {"classic", "consumer"})
     void subscribedConsumerCommitsAndTheNextOneResumesThere(String protocol) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         produce(0, 20);
 
@@ -76,8 +80,8 @@ class GroupsRoundTripTest {
             consumer.subscribe(List.of("orders"));
             pollUntil(consumer, first, 20);
             Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(
-                new TopicPartition("orders", 0), new OffsetAndMetadata(10, "m0"),
-                new TopicPartition("orders", 1), new OffsetAndMetadata(10, "m1"));
+                    new TopicPartition("orders", 0), new OffsetAndMetadata(10, "m0"),
+                    new TopicPartition("orders", 1), new OffsetAndMetadata(10, "m1"));
             consumer.commitSync(offsets);
             assertThat(consumer.committed(offsets.keySet())).isEqualTo(offsets);
         }
@@ -87,16 +91,19 @@ class GroupsRoundTripTest {
             consumer.subscribe(List.of("orders"));
             pollUntil(consumer, second, 10);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(
-                java.util.Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1)));
+                    java.util.Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1)));
             assertThat(committed.values()).allSatisfy(o -> assertThat(o).isNotNull());
         }
 
         assertThat(first).hasSize(20);
-        assertThat(second).as("resumed exactly after the committed offsets")
-            .containsExactlyInAnyOrderElementsOf(range(20, 30));
+        assertThat(second)
+                .as("resumed exactly after the committed offsets")
+                .containsExactlyInAnyOrderElementsOf(range(20, 30));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("g-" + protocol)).all()
-                .get(30, TimeUnit.SECONDS).get("g-" + protocol);
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("g-" + protocol))
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .get("g-" + protocol);
             assertThat(d.groupState()).isEqualTo(GroupState.EMPTY);
         }
     }
@@ -120,7 +127,8 @@ class GroupsRoundTripTest {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             for (int i = from; i < to; i++) {
-                producer.send(new ProducerRecord<>("orders", i % 2, "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>("orders", i % 2, "k" + i, "v" + i))
+                        .get(30, TimeUnit.SECONDS);
             }
         }
     }

@@ -29,13 +29,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.errors.InvalidPartitionsException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,8 +54,8 @@ class AdminClientIT {
     @BeforeAll
     static void startBroker() {
         broker = BrokerProcess.builder(AdminClientIT.class.getSimpleName())
-            .override("num.partitions", String.valueOf(DEFAULT_PARTITIONS))
-            .start();
+                .override("num.partitions", String.valueOf(DEFAULT_PARTITIONS))
+                .start();
     }
 
     @AfterAll
@@ -77,13 +77,13 @@ class AdminClientIT {
     void createsListsDescribesAndDeletesTopicsIncludingStreamQualifiedNames() {
         String plain = "orders";
         String qualified = "payments:settled";
-        Clients.await(admin.createTopics(List.of(
-            new NewTopic(plain, 3, (short) 1),
-            new NewTopic(qualified, 2, (short) 1))).all());
+        Clients.await(
+                admin.createTopics(List.of(new NewTopic(plain, 3, (short) 1), new NewTopic(qualified, 2, (short) 1)))
+                        .all());
 
         assertThat(Clients.await(admin.listTopics().names())).contains(plain, qualified);
         Map<String, TopicDescription> described =
-            Clients.await(admin.describeTopics(List.of(plain, qualified)).allTopicNames());
+                Clients.await(admin.describeTopics(List.of(plain, qualified)).allTopicNames());
         assertThat(described.get(plain).partitions()).hasSize(3);
         assertThat(described.get(qualified).partitions()).hasSize(2);
         assertThat(described.get(qualified).name()).isEqualTo(qualified);
@@ -91,8 +91,9 @@ class AdminClientIT {
             assertThat(description.isInternal()).isFalse();
             assertThat(description.topicId()).isNotNull();
             for (TopicPartitionInfo partition : description.partitions()) {
-                assertThat(partition.leader()).as("leader of " + description.name() + "-" + partition.partition())
-                    .isNotNull();
+                assertThat(partition.leader())
+                        .as("leader of " + description.name() + "-" + partition.partition())
+                        .isNotNull();
                 assertThat(partition.leader().port()).isEqualTo(broker.port());
                 assertThat(partition.replicas()).containsExactly(partition.leader());
                 assertThat(partition.isr()).containsExactly(partition.leader());
@@ -103,118 +104,155 @@ class AdminClientIT {
         roundTrip(qualified, 1, "qualified");
 
         Clients.await(admin.deleteTopics(List.of(plain, qualified)).all());
-        Await.until("deleted topics to disappear from the topic list", Duration.ofSeconds(30),
-            () -> !Clients.await(admin.listTopics().names()).contains(plain));
+        Await.until(
+                "deleted topics to disappear from the topic list",
+                Duration.ofSeconds(30),
+                () -> !Clients.await(admin.listTopics().names()).contains(plain));
         assertThat(Clients.await(admin.listTopics().names())).doesNotContain(plain, qualified);
         assertThat(Clients.failure(admin.describeTopics(List.of(plain)).allTopicNames()))
-            .isInstanceOf(UnknownTopicOrPartitionException.class);
+                .isInstanceOf(UnknownTopicOrPartitionException.class);
     }
 
     @Test
     void createTopicWithoutPartitionCountUsesTheBrokerDefault() {
-        Clients.await(admin.createTopics(List.of(
-            new NewTopic("defaulted", java.util.Optional.empty(), java.util.Optional.empty()))).all());
+        Clients.await(admin.createTopics(
+                        List.of(new NewTopic("defaulted", java.util.Optional.empty(), java.util.Optional.empty())))
+                .all());
 
-        TopicDescription description = Clients.await(admin.describeTopics(List.of("defaulted")).allTopicNames())
-            .get("defaulted");
+        TopicDescription description = Clients.await(
+                        admin.describeTopics(List.of("defaulted")).allTopicNames())
+                .get("defaulted");
         assertThat(description.partitions()).hasSize(DEFAULT_PARTITIONS);
     }
 
     @Test
     void creatingAnExistingTopicFailsWithTopicAlreadyExists() {
-        Clients.await(admin.createTopics(List.of(new NewTopic("existing", 1, (short) 1))).all());
+        Clients.await(admin.createTopics(List.of(new NewTopic("existing", 1, (short) 1)))
+                .all());
 
-        assertThat(Clients.failure(admin.createTopics(List.of(new NewTopic("existing", 1, (short) 1))).all()))
-            .isInstanceOf(TopicExistsException.class);
+        assertThat(Clients.failure(admin.createTopics(List.of(new NewTopic("existing", 1, (short) 1)))
+                        .all()))
+                .isInstanceOf(TopicExistsException.class);
     }
 
     @Test
     void deletingOrDescribingAnUnknownTopicFailsWithUnknownTopic() {
         assertThat(Clients.failure(admin.deleteTopics(List.of("no-such-topic")).all()))
-            .isInstanceOf(UnknownTopicOrPartitionException.class);
-        assertThat(Clients.failure(admin.describeTopics(List.of("no-such-topic")).allTopicNames()))
-            .isInstanceOf(UnknownTopicOrPartitionException.class);
-        assertThat(Clients.failure(admin.describeTopics(List.of("nostream:no-such-topic")).allTopicNames()))
-            .isInstanceOf(UnknownTopicOrPartitionException.class);
+                .isInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(Clients.failure(
+                        admin.describeTopics(List.of("no-such-topic")).allTopicNames()))
+                .isInstanceOf(UnknownTopicOrPartitionException.class);
+        assertThat(Clients.failure(
+                        admin.describeTopics(List.of("nostream:no-such-topic")).allTopicNames()))
+                .isInstanceOf(UnknownTopicOrPartitionException.class);
     }
 
     @Test
     void createPartitionsGrowsATopicThatThenTakesWritesOnTheNewPartitions() {
-        Clients.await(admin.createTopics(List.of(new NewTopic("growing", 2, (short) 1))).all());
+        Clients.await(admin.createTopics(List.of(new NewTopic("growing", 2, (short) 1)))
+                .all());
 
-        Clients.await(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(5))).all());
+        Clients.await(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(5)))
+                .all());
 
-        Await.until("growing to have 5 partitions", Duration.ofSeconds(30), () ->
-            Clients.await(admin.describeTopics(List.of("growing")).allTopicNames()).get("growing")
-                .partitions().size() == 5);
+        Await.until(
+                "growing to have 5 partitions",
+                Duration.ofSeconds(30),
+                () -> Clients.await(admin.describeTopics(List.of("growing")).allTopicNames())
+                                .get("growing")
+                                .partitions()
+                                .size()
+                        == 5);
         roundTrip("growing", 4, "on a new partition");
-        assertThat(Clients.failure(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3))).all()))
-            .isInstanceOf(InvalidPartitionsException.class);
+        assertThat(Clients.failure(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3)))
+                        .all()))
+                .isInstanceOf(InvalidPartitionsException.class);
     }
 
     @Test
     void describesAndIncrementallyAltersTopicConfigs() {
-        Clients.await(admin.createTopics(List.of(new NewTopic("configured", 1, (short) 1)
-            .configs(Map.of("retention.ms", "86400000")))).all());
+        Clients.await(admin.createTopics(
+                        List.of(new NewTopic("configured", 1, (short) 1).configs(Map.of("retention.ms", "86400000"))))
+                .all());
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "configured");
 
         ConfigEntry created = topicConfig(resource).get("retention.ms");
         assertThat(created.value()).isEqualTo("86400000");
         assertThat(created.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
         ConfigEntry segmentBytes = topicConfig(resource).get("segment.bytes");
-        assertThat(segmentBytes).as("segment.bytes of a topic that does not set it").isNotNull();
+        assertThat(segmentBytes)
+                .as("segment.bytes of a topic that does not set it")
+                .isNotNull();
         assertThat(segmentBytes.isDefault()).isTrue();
 
-        Clients.await(admin.incrementalAlterConfigs(Map.of(resource, List.of(
-            new AlterConfigOp(new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET),
-            new AlterConfigOp(new ConfigEntry("max.message.bytes", "2000000"), AlterConfigOp.OpType.SET)))).all());
+        Clients.await(admin.incrementalAlterConfigs(Map.of(
+                        resource,
+                        List.of(
+                                new AlterConfigOp(new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET),
+                                new AlterConfigOp(
+                                        new ConfigEntry("max.message.bytes", "2000000"), AlterConfigOp.OpType.SET))))
+                .all());
         Config altered = topicConfig(resource);
         assertThat(altered.get("retention.ms").value()).isEqualTo("3600000");
         assertThat(altered.get("max.message.bytes").value()).isEqualTo("2000000");
         assertThat(altered.get("max.message.bytes").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
 
-        Clients.await(admin.incrementalAlterConfigs(Map.of(resource, List.of(
-            new AlterConfigOp(new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE)))).all());
+        Clients.await(admin.incrementalAlterConfigs(Map.of(
+                        resource,
+                        List.of(new AlterConfigOp(
+                                new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE))))
+                .all());
         assertThat(topicConfig(resource).get("max.message.bytes").isDefault()).isTrue();
         assertThat(topicConfig(resource).get("retention.ms").value()).isEqualTo("3600000");
 
-        assertThat(Clients.failure(admin.incrementalAlterConfigs(Map.of(resource, List.of(
-            new AlterConfigOp(new ConfigEntry("retention.ms", "not-a-number"), AlterConfigOp.OpType.SET)))).all()))
-            .isInstanceOf(InvalidConfigurationException.class);
+        assertThat(Clients.failure(admin.incrementalAlterConfigs(Map.of(
+                                resource,
+                                List.of(new AlterConfigOp(
+                                        new ConfigEntry("retention.ms", "not-a-number"), AlterConfigOp.OpType.SET))))
+                        .all()))
+                .isInstanceOf(InvalidConfigurationException.class);
         assertThat(topicConfig(resource).get("retention.ms").value()).isEqualTo("3600000");
     }
 
     @Test
     void legacyAlterConfigsReplacesTheWholeSetOfTopicOverrides() throws Exception {
-        Clients.await(admin.createTopics(List.of(new NewTopic("replaced", 1, (short) 1)
-            .configs(Map.of("max.message.bytes", "2000000")))).all());
+        Clients.await(admin.createTopics(
+                        List.of(new NewTopic("replaced", 1, (short) 1).configs(Map.of("max.message.bytes", "2000000"))))
+                .all());
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "replaced");
 
         // AlterConfigs (key 33), which the 4.x AdminClient no longer sends: the request's configs
         // become the topic's only overrides, and everything else returns to its default.
         AlterConfigsRequestData request = new AlterConfigsRequestData()
-            .setResources(new AlterConfigsRequestData.AlterConfigsResourceCollection(List.of(
-                new AlterConfigsRequestData.AlterConfigsResource()
-                    .setResourceType(ConfigResource.Type.TOPIC.id())
-                    .setResourceName("replaced")
-                    .setConfigs(new AlterConfigsRequestData.AlterableConfigCollection(List.of(
-                        new AlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("123456"))
-                        .iterator()))).iterator()));
-        try (RawKafkaConnection connection = RawKafkaConnection.open(BrokerProcess.HOST, broker.port(),
-                Duration.ofSeconds(30))) {
+                .setResources(new AlterConfigsRequestData.AlterConfigsResourceCollection(List.of(
+                                new AlterConfigsRequestData.AlterConfigsResource()
+                                        .setResourceType(ConfigResource.Type.TOPIC.id())
+                                        .setResourceName("replaced")
+                                        .setConfigs(new AlterConfigsRequestData.AlterableConfigCollection(
+                                                List.of(new AlterConfigsRequestData.AlterableConfig()
+                                                                .setName("retention.ms")
+                                                                .setValue("123456"))
+                                                        .iterator())))
+                        .iterator()));
+        try (RawKafkaConnection connection =
+                RawKafkaConnection.open(BrokerProcess.HOST, broker.port(), Duration.ofSeconds(30))) {
             short version = RawKafkaConnection.newestCommonVersion(connection.apiVersions(), ApiKeys.ALTER_CONFIGS);
-            assertThat(version).as("AlterConfigs version supported by both sides").isNotNegative();
+            assertThat(version)
+                    .as("AlterConfigs version supported by both sides")
+                    .isNotNegative();
             AlterConfigsResponseData response = (AlterConfigsResponseData) connection.send(request, version);
             assertThat(response.responses()).hasSize(1);
             assertThat(Errors.forCode(response.responses().get(0).errorCode()))
-                .as(response.responses().get(0).errorMessage()).isEqualTo(Errors.NONE);
+                    .as(response.responses().get(0).errorMessage())
+                    .isEqualTo(Errors.NONE);
         }
 
         Config config = topicConfig(resource);
         assertThat(config.get("retention.ms").value()).isEqualTo("123456");
         assertThat(config.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
-        assertThat(config.get("max.message.bytes").isDefault()).as("max.message.bytes after AlterConfigs without it")
-            .isTrue();
+        assertThat(config.get("max.message.bytes").isDefault())
+                .as("max.message.bytes after AlterConfigs without it")
+                .isTrue();
     }
 
     @Test
@@ -224,7 +262,9 @@ class AdminClientIT {
             send(producer, new ProducerRecord<>(topic, GeneratedRecords.utf8("first")));
         }
 
-        TopicDescription description = Clients.await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+        TopicDescription description = Clients.await(
+                        admin.describeTopics(List.of(topic)).allTopicNames())
+                .get(topic);
         assertThat(description.partitions()).hasSize(DEFAULT_PARTITIONS);
     }
 
@@ -232,18 +272,24 @@ class AdminClientIT {
     void aDeletedTopicCreatedAgainStartsEmpty() {
         String topic = "reborn";
         TopicPartition tp = new TopicPartition(topic, 0);
-        Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        Clients.await(
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
         roundTrip(topic, 0, "first life");
         roundTrip(topic, 0, "still first life");
-        String firstId = Clients.await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
-            .topicId().toString();
+        String firstId = Clients.await(admin.describeTopics(List.of(topic)).allTopicNames())
+                .get(topic)
+                .topicId()
+                .toString();
 
         Clients.await(admin.deleteTopics(List.of(topic)).all());
-        Await.until(topic + " to be gone", Duration.ofSeconds(30),
-            () -> !Clients.await(admin.listTopics().names()).contains(topic));
+        Await.until(
+                topic + " to be gone",
+                Duration.ofSeconds(30),
+                () -> !Clients.await(admin.listTopics().names()).contains(topic));
         Await.until(topic + " to be created again", Duration.ofSeconds(30), () -> {
             try {
-                Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+                Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                        .all());
                 return true;
             } catch (AssertionError e) {
                 if (e.getCause() instanceof TopicExistsException) {
@@ -253,10 +299,15 @@ class AdminClientIT {
             }
         });
 
-        assertThat(Clients.await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).topicId())
-            .as("topic id of the new topic").doesNotHaveToString(firstId);
+        assertThat(Clients.await(admin.describeTopics(List.of(topic)).allTopicNames())
+                        .get(topic)
+                        .topicId())
+                .as("topic id of the new topic")
+                .doesNotHaveToString(firstId);
         assertThat(listOffset(tp, OffsetSpec.earliest()).offset()).isZero();
-        assertThat(listOffset(tp, OffsetSpec.latest()).offset()).as("latest offset of the new topic").isZero();
+        assertThat(listOffset(tp, OffsetSpec.latest()).offset())
+                .as("latest offset of the new topic")
+                .isZero();
         roundTrip(topic, 0, "second life");
         assertThat(listOffset(tp, OffsetSpec.latest()).offset()).isEqualTo(1);
     }
@@ -265,16 +316,20 @@ class AdminClientIT {
     void describesTheBrokersConfigIncludingOverrides() {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, brokerId());
 
-        Config config = Clients.await(admin.describeConfigs(List.of(resource)).all()).get(resource);
+        Config config =
+                Clients.await(admin.describeConfigs(List.of(resource)).all()).get(resource);
 
-        assertThat(config.get("num.partitions")).as("num.partitions in the broker config").isNotNull();
+        assertThat(config.get("num.partitions"))
+                .as("num.partitions in the broker config")
+                .isNotNull();
         assertThat(config.get("num.partitions").value()).isEqualTo(String.valueOf(DEFAULT_PARTITIONS));
     }
 
     @Test
     void listsEarliestLatestByTimestampAndMaxTimestampOffsets() {
         String topic = "offsets";
-        Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        Clients.await(
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
         TopicPartition tp = new TopicPartition(topic, 0);
         long base = System.currentTimeMillis() - 600_000;
         // Timestamps rise by a second per record, except record 7, which is the newest of all.
@@ -288,19 +343,25 @@ class AdminClientIT {
         assertThat(listOffset(tp, OffsetSpec.earliest()).offset()).isZero();
         assertThat(listOffset(tp, OffsetSpec.latest()).offset()).isEqualTo(10);
         ListOffsetsResultInfo byTime = listOffset(tp, OffsetSpec.forTimestamp(base + 3500));
-        assertThat(byTime.offset()).as("first offset with timestamp >= base + 3.5 s").isEqualTo(4);
+        assertThat(byTime.offset())
+                .as("first offset with timestamp >= base + 3.5 s")
+                .isEqualTo(4);
         assertThat(byTime.timestamp()).isEqualTo(base + 4000);
         ListOffsetsResultInfo max = listOffset(tp, OffsetSpec.maxTimestamp());
-        assertThat(max.offset()).as("offset of the record with the largest timestamp").isEqualTo(7);
+        assertThat(max.offset())
+                .as("offset of the record with the largest timestamp")
+                .isEqualTo(7);
         assertThat(max.timestamp()).isEqualTo(base + 100_000);
         assertThat(listOffset(tp, OffsetSpec.forTimestamp(base + 200_000)).offset())
-            .as("offset for a timestamp newer than every record").isEqualTo(-1);
+                .as("offset for a timestamp newer than every record")
+                .isEqualTo(-1);
     }
 
     @Test
     void deleteRecordsMovesTheEarliestOffset() {
         String topic = "trimmed";
-        Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        Clients.await(
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
             for (int i = 0; i < 10; i++) {
@@ -308,8 +369,9 @@ class AdminClientIT {
             }
         }
 
-        DeletedRecords deleted = Clients.await(
-            admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6))).lowWatermarks().get(tp));
+        DeletedRecords deleted = Clients.await(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6)))
+                .lowWatermarks()
+                .get(tp));
 
         assertThat(deleted.lowWatermark()).isEqualTo(6);
         assertThat(listOffset(tp, OffsetSpec.earliest()).offset()).isEqualTo(6);
@@ -317,13 +379,17 @@ class AdminClientIT {
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            ConsumerRecord<byte[], byte[]> first = Await.value("a record after the deleted ones",
-                Duration.ofSeconds(30), () -> {
-                    var polled = consumer.poll(Duration.ofMillis(200)).records(tp);
-                    return polled.isEmpty() ? null : polled.get(0);
-                }, r -> r != null);
+            ConsumerRecord<byte[], byte[]> first = Await.value(
+                    "a record after the deleted ones",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        var polled = consumer.poll(Duration.ofMillis(200)).records(tp);
+                        return polled.isEmpty() ? null : polled.get(0);
+                    },
+                    r -> r != null);
             assertThat(first.offset()).isEqualTo(6);
-            assertThat(new String(first.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("r6");
+            assertThat(new String(first.value(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("r6");
         }
     }
 
@@ -340,7 +406,8 @@ class AdminClientIT {
     }
 
     private String brokerId() {
-        return String.valueOf(Clients.await(admin.describeCluster().nodes()).iterator().next().id());
+        return String.valueOf(
+                Clients.await(admin.describeCluster().nodes()).iterator().next().id());
     }
 
     private Config topicConfig(ConfigResource resource) {
@@ -369,13 +436,17 @@ class AdminClientIT {
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, written.offset());
-            ConsumerRecord<byte[], byte[]> read = Await.value("the record just written to " + tp,
-                Duration.ofSeconds(30), () -> {
-                    var polled = consumer.poll(Duration.ofMillis(200)).records(tp);
-                    return polled.isEmpty() ? null : polled.get(0);
-                }, r -> r != null);
+            ConsumerRecord<byte[], byte[]> read = Await.value(
+                    "the record just written to " + tp,
+                    Duration.ofSeconds(30),
+                    () -> {
+                        var polled = consumer.poll(Duration.ofMillis(200)).records(tp);
+                        return polled.isEmpty() ? null : polled.get(0);
+                    },
+                    r -> r != null);
             assertThat(read.offset()).isEqualTo(written.offset());
-            assertThat(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(text);
+            assertThat(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(text);
         }
     }
 }

@@ -50,9 +50,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(BrokerLogOnFailure.class)
 class AvroSerdeRoundTripIT {
 
-    private static final Schema ORDER = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Order\","
-        + "\"namespace\":\"shop\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
-        + "{\"name\":\"item\",\"type\":\"string\"},{\"name\":\"qty\",\"type\":\"int\",\"default\":1}]}");
+    private static final Schema ORDER = new Schema.Parser()
+            .parse("{\"type\":\"record\",\"name\":\"Order\","
+                    + "\"namespace\":\"shop\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
+                    + "{\"name\":\"item\",\"type\":\"string\"},{\"name\":\"qty\",\"type\":\"int\",\"default\":1}]}");
 
     static BrokerProcess broker;
     static RegistryServer registry;
@@ -61,8 +62,8 @@ class AvroSerdeRoundTripIT {
     @BeforeAll
     static void start() throws Exception {
         broker = BrokerProcess.start(AvroSerdeRoundTripIT.class.getSimpleName());
-        registry = RegistryServer.start(new RegistryConfig(Map.of(RegistryConfig.LISTENERS, "http://127.0.0.1:0")),
-            broker.bootstrap());
+        registry = RegistryServer.start(
+                new RegistryConfig(Map.of(RegistryConfig.LISTENERS, "http://127.0.0.1:0")), broker.bootstrap());
         url = registry.uris().get(0).toString();
     }
 
@@ -83,13 +84,18 @@ class AvroSerdeRoundTripIT {
         order.put("qty", 3);
         produce(topic, Map.of(), order);
 
-        int id = new RegistryHttp(url).get("/subjects/" + topic + "-value/versions/latest").json().get("id").asInt();
+        int id = new RegistryHttp(url)
+                .get("/subjects/" + topic + "-value/versions/latest")
+                .json()
+                .get("id")
+                .asInt();
         byte[] raw = consumeRaw(topic);
         assertThat(raw[0]).as("magic byte").isEqualTo((byte) 0);
-        assertThat(Arrays.copyOfRange(raw, 1, 5)).as("big-endian schema id")
-            .isEqualTo(ByteBuffer.allocate(4).putInt(id).array());
-        GenericRecord plain = new GenericDatumReader<GenericRecord>(ORDER).read(null,
-            DecoderFactory.get().binaryDecoder(raw, 5, raw.length - 5, null));
+        assertThat(Arrays.copyOfRange(raw, 1, 5))
+                .as("big-endian schema id")
+                .isEqualTo(ByteBuffer.allocate(4).putInt(id).array());
+        GenericRecord plain = new GenericDatumReader<GenericRecord>(ORDER)
+                .read(null, DecoderFactory.get().binaryDecoder(raw, 5, raw.length - 5, null));
         assertThat(plain).as("the payload is plain Avro binary").isEqualTo(order);
 
         Object read = consume(topic, Map.of()).get(0);
@@ -99,11 +105,16 @@ class AvroSerdeRoundTripIT {
     @Test
     void specificRecordsRoundTripIntoTheGeneratedClass() throws Exception {
         String topic = "payments-specific";
-        Payment payment = Payment.newBuilder().setId("p-1").setAmountCents(1999L).setCurrency(Currency.EUR)
-            .setNote("first").build();
+        Payment payment = Payment.newBuilder()
+                .setId("p-1")
+                .setAmountCents(1999L)
+                .setCurrency(Currency.EUR)
+                .setNote("first")
+                .build();
         produce(topic, Map.of(), payment);
 
-        Object specific = consume(topic, Map.of(KafkaAvroSerdeConfig.SPECIFIC_AVRO_READER, "true")).get(0);
+        Object specific = consume(topic, Map.of(KafkaAvroSerdeConfig.SPECIFIC_AVRO_READER, "true"))
+                .get(0);
         assertThat(specific).isInstanceOf(Payment.class).isEqualTo(payment);
         Object generic = consume(topic, Map.of()).get(0);
         assertThat(generic).isInstanceOf(GenericRecord.class);
@@ -117,25 +128,36 @@ class AvroSerdeRoundTripIT {
         order.put("id", 7L);
         order.put("item", "lamp");
         order.put("qty", 1);
-        Map<String, Object> lookupOnly = Map.of(KafkaAvroSerdeConfig.AUTO_REGISTER_SCHEMAS, "false",
-            KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
-            "io.confluent.kafka.serializers.subject.RecordNameStrategy");
+        Map<String, Object> lookupOnly = Map.of(
+                KafkaAvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
+                "false",
+                KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
+                "io.confluent.kafka.serializers.subject.RecordNameStrategy");
         assertThatThrownBy(() -> serializer(lookupOnly).serialize(topic, order))
-            .isInstanceOf(SerializationException.class).hasMessageContaining("shop.Order");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("shop.Order");
         int id = new RegistryHttp(url).register("shop.Order", ORDER.toString());
         byte[] bytes = serializer(lookupOnly).serialize(topic, order);
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
 
-        Map<String, Object> topicRecord = Map.of(KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
-            "io.millrace.schema.serde.TopicRecordNameStrategy");
+        Map<String, Object> topicRecord = Map.of(
+                KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, "io.millrace.schema.serde.TopicRecordNameStrategy");
         serializer(topicRecord).serialize(topic, order);
-        assertThat(new RegistryHttp(url).get("/subjects/" + topic + "-shop.Order/versions/1").status())
-            .isEqualTo(200);
+        assertThat(new RegistryHttp(url)
+                        .get("/subjects/" + topic + "-shop.Order/versions/1")
+                        .status())
+                .isEqualTo(200);
 
-        Map<String, Object> latest = Map.of(KafkaAvroSerdeConfig.USE_LATEST_VERSION, "true",
-            KafkaAvroSerdeConfig.AUTO_REGISTER_SCHEMAS, "false",
-            KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, "RecordNameStrategy");
-        assertThat(ByteBuffer.wrap(serializer(latest).serialize(topic, order), 1, 4).getInt()).isEqualTo(id);
+        Map<String, Object> latest = Map.of(
+                KafkaAvroSerdeConfig.USE_LATEST_VERSION,
+                "true",
+                KafkaAvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
+                "false",
+                KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
+                "RecordNameStrategy");
+        assertThat(ByteBuffer.wrap(serializer(latest).serialize(topic, order), 1, 4)
+                        .getInt())
+                .isEqualTo(id);
     }
 
     @Test
@@ -144,24 +166,30 @@ class AvroSerdeRoundTripIT {
         byte[] framed = {0, 0, 0, 0x30, 0x39, 2, 4};
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-            new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, 0, "k", framed)).get(60, TimeUnit.SECONDS);
         }
         try (KafkaConsumer<String, Object> consumer = consumer(Map.of())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            Throwable failure = Await.value("the deserialization failure", Duration.ofSeconds(30), () -> {
-                try {
-                    consumer.poll(Duration.ofMillis(200));
-                    return null;
-                } catch (RecordDeserializationException e) {
-                    return e;
-                }
-            }, e -> e != null);
-            assertThat(failure.getCause()).isInstanceOf(SerializationException.class)
-                .hasMessageContaining("schema for id 12345").hasMessageContaining("40403");
+            Throwable failure = Await.value(
+                    "the deserialization failure",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        try {
+                            consumer.poll(Duration.ofMillis(200));
+                            return null;
+                        } catch (RecordDeserializationException e) {
+                            return e;
+                        }
+                    },
+                    e -> e != null);
+            assertThat(failure.getCause())
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("schema for id 12345")
+                    .hasMessageContaining("40403");
         }
     }
 
@@ -214,15 +242,20 @@ class AvroSerdeRoundTripIT {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            return Await.value("a raw record of " + topic, Duration.ofSeconds(30), () -> {
-                List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(Duration.ofMillis(200)).records(tp);
-                return records.isEmpty() ? null : records.get(0).value();
-            }, v -> v != null);
+            return Await.value(
+                    "a raw record of " + topic,
+                    Duration.ofSeconds(30),
+                    () -> {
+                        List<ConsumerRecord<byte[], byte[]>> records =
+                                consumer.poll(Duration.ofMillis(200)).records(tp);
+                        return records.isEmpty() ? null : records.get(0).value();
+                    },
+                    v -> v != null);
         }
     }
 }

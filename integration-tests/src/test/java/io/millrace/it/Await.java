@@ -12,8 +12,7 @@ final class Await {
 
     private static final long POLL_INTERVAL_MS = 50;
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Waits until {@code condition} holds; fails naming {@code what} when the deadline passes. */
     static void until(String what, Duration timeout, Callable<Boolean> condition) {
@@ -40,7 +39,7 @@ final class Await {
             }
             if (System.nanoTime() - deadline > 0) {
                 AssertionError failure = new AssertionError("Timed out after " + timeout + " waiting for " + what
-                    + (lastError == null ? "; last value: " + last : "; last error: " + lastError));
+                        + (lastError == null ? "; last value: " + last : "; last error: " + lastError));
                 if (lastError != null) {
                     failure.initCause(lastError);
                 }

@@ -60,8 +60,8 @@ class BrokerKillDuringTransactionsIT {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         broker = BrokerProcess.builder(BrokerKillDuringTransactionsIT.class.getSimpleName())
-            .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500")
-            .start();
+                .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500")
+                .start();
         Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
 
         Map<String, Integer> acknowledged = new ConcurrentHashMap<>();
@@ -77,9 +77,13 @@ class BrokerKillDuringTransactionsIT {
         }
         Set<String> abandonedValues = new HashSet<>();
         for (int i = 0; i < ABANDONED; i++) {
-            KafkaProducer<byte[], byte[]> p = Clients.producer(broker.bootstrap(), Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "abandoned-" + i,
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, ABANDONED_TIMEOUT_MS));
+            KafkaProducer<byte[], byte[]> p = Clients.producer(
+                    broker.bootstrap(),
+                    Map.of(
+                            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                            "abandoned-" + i,
+                            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                            ABANDONED_TIMEOUT_MS));
             abandoned.add(p);
             p.initTransactions();
             p.beginTransaction();
@@ -92,13 +96,17 @@ class BrokerKillDuringTransactionsIT {
         }
 
         int killAfter = 5 + random.nextInt(20);
-        Await.until(killAfter + " committed transactions before the kill", Duration.ofSeconds(60),
-            () -> commits.get() >= killAfter);
+        Await.until(
+                killAfter + " committed transactions before the kill",
+                Duration.ofSeconds(60),
+                () -> commits.get() >= killAfter);
         broker.kill9();
         broker.restart();
         int afterRestart = commits.get();
-        Await.until("the committers commit again after the restart", Duration.ofSeconds(120),
-            () -> commits.get() >= afterRestart + 2 * COMMITTERS);
+        Await.until(
+                "the committers commit again after the restart",
+                Duration.ofSeconds(120),
+                () -> commits.get() >= afterRestart + 2 * COMMITTERS);
         stop.set(true);
         for (Thread t : committers) {
             t.join(TimeUnit.MINUTES.toMillis(2));
@@ -109,18 +117,28 @@ class BrokerKillDuringTransactionsIT {
 
         Map<String, List<String>> byTxn = new HashMap<>();
         seen.forEach((value, copies) -> {
-            assertThat(copies).as(value + " is visible exactly once (seed " + seed + ")").isEqualTo(1);
-            byTxn.computeIfAbsent(value.substring(0, value.lastIndexOf('-')), k -> new ArrayList<>()).add(value);
+            assertThat(copies)
+                    .as(value + " is visible exactly once (seed " + seed + ")")
+                    .isEqualTo(1);
+            byTxn.computeIfAbsent(value.substring(0, value.lastIndexOf('-')), k -> new ArrayList<>())
+                    .add(value);
         });
-        acknowledged.keySet().forEach(txn -> assertThat(byTxn.get(txn))
-            .as("acknowledged transaction " + txn + " is visible whole (seed " + seed + ")").hasSize(RECORDS_PER_TXN));
+        acknowledged
+                .keySet()
+                .forEach(txn -> assertThat(byTxn.get(txn))
+                        .as("acknowledged transaction " + txn + " is visible whole (seed " + seed + ")")
+                        .hasSize(RECORDS_PER_TXN));
         byTxn.forEach((txn, values) -> {
-            assertThat(values).as("transaction " + txn + " is all or nothing (seed " + seed + ")")
-                .hasSize(RECORDS_PER_TXN);
+            assertThat(values)
+                    .as("transaction " + txn + " is all or nothing (seed " + seed + ")")
+                    .hasSize(RECORDS_PER_TXN);
             assertThat(acknowledged.containsKey(txn) || uncertain.contains(txn))
-                .as(txn + " was written by a committer").isTrue();
+                    .as(txn + " was written by a committer")
+                    .isTrue();
         });
-        assertThat(seen.keySet()).as("abandoned transactions were aborted").doesNotContainAnyElementsOf(abandonedValues);
+        assertThat(seen.keySet())
+                .as("abandoned transactions were aborted")
+                .doesNotContainAnyElementsOf(abandonedValues);
     }
 
     /**
@@ -128,23 +146,31 @@ class BrokerKillDuringTransactionsIT {
      * commit failed (the broker was down) has an unknown outcome; the producer is then replaced, which
      * fences the old one.
      */
-    private void commitLoop(int id, Map<String, Integer> acknowledged, Set<String> uncertain, AtomicInteger commits,
-                            AtomicBoolean stop) {
+    private void commitLoop(
+            int id,
+            Map<String, Integer> acknowledged,
+            Set<String> uncertain,
+            AtomicInteger commits,
+            AtomicBoolean stop) {
         int txn = 0;
         KafkaProducer<byte[], byte[]> producer = null;
         while (!stop.get()) {
             String name = "c" + id + "-" + txn++;
             try {
                 if (producer == null) {
-                    producer = Clients.producer(broker.bootstrap(), Map.of(
-                        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "committer-" + id,
-                        ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000));
+                    producer = Clients.producer(
+                            broker.bootstrap(),
+                            Map.of(
+                                    ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                                    "committer-" + id,
+                                    ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                                    120_000));
                     producer.initTransactions();
                 }
                 producer.beginTransaction();
                 for (int r = 0; r < RECORDS_PER_TXN; r++) {
-                    producer.send(new ProducerRecord<>(TOPIC, r % PARTITIONS, null,
-                        (name + "-" + r).getBytes(StandardCharsets.UTF_8)));
+                    producer.send(new ProducerRecord<>(
+                            TOPIC, r % PARTITIONS, null, (name + "-" + r).getBytes(StandardCharsets.UTF_8)));
                 }
                 producer.commitTransaction();
                 acknowledged.put(name, RECORDS_PER_TXN);
@@ -166,38 +192,47 @@ class BrokerKillDuringTransactionsIT {
     private String transactionState(List<TopicPartition> partitions) {
         try (org.apache.kafka.clients.admin.Admin admin = Clients.admin(broker.bootstrap())) {
             StringBuilder out = new StringBuilder("producers: ");
-            Clients.await(admin.describeProducers(partitions).all()).forEach((tp, state) ->
-                out.append('\n').append(tp).append(": ").append(state.activeProducers()));
-            out.append("\ntransactions: ").append(Clients.await(admin.listTransactions().all()));
+            Clients.await(admin.describeProducers(partitions).all())
+                    .forEach((tp, state) ->
+                            out.append('\n').append(tp).append(": ").append(state.activeProducers()));
+            out.append("\ntransactions: ")
+                    .append(Clients.await(admin.listTransactions().all()));
             return out.toString();
         }
     }
 
     /** Every value read_committed shows, with how often, once its end offsets equal the high watermarks. */
     private Map<String, Integer> readCommittedToTheEnd() {
-        List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(TOPIC, p))
-            .toList();
+        List<TopicPartition> partitions = IntStream.range(0, PARTITIONS)
+                .mapToObj(p -> new TopicPartition(TOPIC, p))
+                .toList();
         Map<String, Integer> seen = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> committed = Clients.consumer(broker.bootstrap(),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-             KafkaConsumer<byte[], byte[]> uncommitted = Clients.consumer(broker.bootstrap())) {
+        try (KafkaConsumer<byte[], byte[]> committed = Clients.consumer(
+                        broker.bootstrap(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+                KafkaConsumer<byte[], byte[]> uncommitted = Clients.consumer(broker.bootstrap())) {
             Map<TopicPartition, Long> highWatermarks;
             try {
-                highWatermarks = Await.value("the last stable offsets reach the high watermarks (the abandoned"
-                    + " transactions time out)", Duration.ofSeconds(60), () -> {
-                        Map<TopicPartition, Long> hw = uncommitted.endOffsets(partitions);
-                        return committed.endOffsets(partitions).equals(hw) ? hw : null;
-                    }, hw -> hw != null);
+                highWatermarks = Await.value(
+                        "the last stable offsets reach the high watermarks (the abandoned" + " transactions time out)",
+                        Duration.ofSeconds(60),
+                        () -> {
+                            Map<TopicPartition, Long> hw = uncommitted.endOffsets(partitions);
+                            return committed.endOffsets(partitions).equals(hw) ? hw : null;
+                        },
+                        hw -> hw != null);
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "\nread_committed ends at " + committed.endOffsets(partitions)
-                    + ", read_uncommitted at " + uncommitted.endOffsets(partitions) + "\n"
-                    + transactionState(partitions), e);
+                throw new AssertionError(
+                        e.getMessage() + "\nread_committed ends at " + committed.endOffsets(partitions)
+                                + ", read_uncommitted at " + uncommitted.endOffsets(partitions) + "\n"
+                                + transactionState(partitions),
+                        e);
             }
             committed.assign(partitions);
             committed.seekToBeginning(partitions);
             Await.until("read_committed reaches the end " + highWatermarks, Duration.ofSeconds(60), () -> {
-                committed.poll(Duration.ofMillis(200)).forEach(r ->
-                    seen.merge(new String(r.value(), StandardCharsets.UTF_8), 1, Integer::sum));
+                committed
+                        .poll(Duration.ofMillis(200))
+                        .forEach(r -> seen.merge(new String(r.value(), StandardCharsets.UTF_8), 1, Integer::sum));
                 return partitions.stream().allMatch(tp -> committed.position(tp) >= highWatermarks.get(tp));
             });
         }

@@ -23,11 +23,11 @@ final class BrokerLogOnFailure implements TestWatcher {
     public void testFailed(ExtensionContext context, Throwable cause) {
         String prefix = context.getRequiredTestClass().getSimpleName() + "-";
         try (Stream<Path> files = Files.list(ItEnvironment.brokerLogs())) {
-            List<Path> recent = files
-                .filter(p -> p.getFileName().toString().startsWith(prefix))
-                .sorted(Comparator.comparingLong((Path p) -> p.toFile().lastModified()).reversed())
-                .limit(FILES)
-                .collect(Collectors.toList());
+            List<Path> recent = files.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .sorted(Comparator.comparingLong((Path p) -> p.toFile().lastModified())
+                            .reversed())
+                    .limit(FILES)
+                    .collect(Collectors.toList());
             for (Path file : recent) {
                 System.err.println(BrokerProcess.tail(file, LINES));
             }

@@ -109,12 +109,14 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Kills the broker with SIGKILL: no shutdown hook, no flush, no chance to clean up. */
     void kill9() {
-        assertThat(System.getProperty("os.name")).as("Process.destroyForcibly() sends SIGKILL only on Unix")
-            .containsIgnoringCase("linux");
+        assertThat(System.getProperty("os.name"))
+                .as("Process.destroyForcibly() sends SIGKILL only on Unix")
+                .containsIgnoringCase("linux");
         process.destroyForcibly();
         int exitCode = waitForExit(process, SHUTDOWN_TIMEOUT);
-        assertThat(exitCode).as("exit code of the broker killed by SIGKILL (128 + 9)\n" + logTail(40))
-            .isEqualTo(SIGKILL_EXIT_CODE);
+        assertThat(exitCode)
+                .as("exit code of the broker killed by SIGKILL (128 + 9)\n" + logTail(40))
+                .isEqualTo(SIGKILL_EXIT_CODE);
     }
 
     /** Starts the broker again on the same port and data directory and waits until it serves. */
@@ -128,12 +130,14 @@ final class BrokerProcess implements AutoCloseable {
     /** Stops the broker with SIGTERM and asserts that it shut down cleanly (exit code 0). */
     void stop() {
         if (!isAlive()) {
-            throw new AssertionError("The broker is not running (exit code " + process.exitValue() + ")\n"
-                + logTail(60));
+            throw new AssertionError(
+                    "The broker is not running (exit code " + process.exitValue() + ")\n" + logTail(60));
         }
         process.destroy();
         int exitCode = waitForExit(process, SHUTDOWN_TIMEOUT);
-        assertThat(exitCode).as("exit code of the broker after SIGTERM\n" + logTail(60)).isZero();
+        assertThat(exitCode)
+                .as("exit code of the broker after SIGTERM\n" + logTail(60))
+                .isZero();
     }
 
     /**
@@ -178,8 +182,8 @@ final class BrokerProcess implements AutoCloseable {
             String classpath = brokerJar(target) + java.io.File.pathSeparator + target.resolve("lib") + "/*";
             if (withSchemaModule) {
                 Path schema = ItEnvironment.schemaTarget();
-                classpath += java.io.File.pathSeparator + moduleJar(schema, "schema-")
-                    + java.io.File.pathSeparator + schema.resolve("lib") + "/*";
+                classpath += java.io.File.pathSeparator + moduleJar(schema, "schema-") + java.io.File.pathSeparator
+                        + schema.resolve("lib") + "/*";
             }
             command.add(classpath);
             command.add("io.millrace.broker.Main");
@@ -196,9 +200,9 @@ final class BrokerProcess implements AutoCloseable {
             command.add(key + "=" + value);
         });
         ProcessBuilder builder = new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(environment);
         if (dataDirFromEnvironment) {
             builder.environment().put("MILLRACE_LOG_DIRS", dataDir.toString());
@@ -213,13 +217,12 @@ final class BrokerProcess implements AutoCloseable {
         awaitReady();
         if (withSchemaModule) {
             // the registry extension starts once the Kafka listener serves
-            Await.until("the schema registry inside " + name + " to listen (" + logFile + ")", STARTUP_TIMEOUT,
-                () -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError("The broker exited during startup\n" + logTail(60));
-                    }
-                    return log().contains("Schema registry listening on");
-                });
+            Await.until("the schema registry inside " + name + " to listen (" + logFile + ")", STARTUP_TIMEOUT, () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("The broker exited during startup\n" + logTail(60));
+                }
+                return log().contains("Schema registry listening on");
+            });
         }
     }
 
@@ -228,8 +231,8 @@ final class BrokerProcess implements AutoCloseable {
         Exception last = null;
         while (System.nanoTime() - deadline < 0) {
             if (!process.isAlive()) {
-                throw new AssertionError("The broker exited during startup with code " + process.exitValue()
-                    + " (" + logFile + ")\n" + logTail(60));
+                throw new AssertionError("The broker exited during startup with code " + process.exitValue() + " ("
+                        + logFile + ")\n" + logTail(60));
             }
             try {
                 if (servesMetadata()) {
@@ -241,8 +244,8 @@ final class BrokerProcess implements AutoCloseable {
             Await.pause();
         }
         process.destroyForcibly();
-        AssertionError failure = new AssertionError("The broker did not answer Metadata on " + bootstrap()
-            + " within " + STARTUP_TIMEOUT + "; last error: " + last + " (" + logFile + ")\n" + logTail(60));
+        AssertionError failure = new AssertionError("The broker did not answer Metadata on " + bootstrap() + " within "
+                + STARTUP_TIMEOUT + "; last error: " + last + " (" + logFile + ")\n" + logTail(60));
         failure.initCause(last);
         throw failure;
     }
@@ -258,9 +261,8 @@ final class BrokerProcess implements AutoCloseable {
             if (version < 0) {
                 throw new IOException("The broker does not advertise a Metadata version this client knows");
             }
-            MetadataRequestData request = new MetadataRequestData()
-                .setTopics(new ArrayList<>())
-                .setAllowAutoTopicCreation(false);
+            MetadataRequestData request =
+                    new MetadataRequestData().setTopics(new ArrayList<>()).setAllowAutoTopicCreation(false);
             MetadataResponseData metadata = (MetadataResponseData) connection.send(request, version);
             return metadata.brokers().stream().anyMatch(b -> b.port() == port);
         }
@@ -272,18 +274,21 @@ final class BrokerProcess implements AutoCloseable {
 
     private static Path moduleJar(Path target, String prefix) {
         try (Stream<Path> files = Files.list(target)) {
-            return files
-                .filter(p -> {
-                    String f = p.getFileName().toString();
-                    return f.startsWith(prefix) && f.endsWith(".jar") && !f.endsWith("-sources.jar")
-                        && !f.endsWith("-tests.jar") && !f.endsWith("-javadoc.jar");
-                })
-                .max(Comparator.comparing(p -> p.toFile().lastModified()))
-                .orElseThrow(() -> new AssertionError("No " + prefix + "*.jar in " + target
-                    + "; build it with: mvn -B -pl broker-core,schema -am package -DskipTests"));
+            return files.filter(p -> {
+                        String f = p.getFileName().toString();
+                        return f.startsWith(prefix)
+                                && f.endsWith(".jar")
+                                && !f.endsWith("-sources.jar")
+                                && !f.endsWith("-tests.jar")
+                                && !f.endsWith("-javadoc.jar");
+                    })
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
+                    .orElseThrow(() -> new AssertionError("No " + prefix + "*.jar in " + target
+                            + "; build it with: mvn -B -pl broker-core,schema -am package -DskipTests"));
         } catch (IOException e) {
-            throw new AssertionError("No build in " + target
-                + "; build it with: mvn -B -pl broker-core,schema -am package -DskipTests", e);
+            throw new AssertionError(
+                    "No build in " + target + "; build it with: mvn -B -pl broker-core,schema -am package -DskipTests",
+                    e);
         }
     }
 
@@ -305,7 +310,7 @@ final class BrokerProcess implements AutoCloseable {
         try {
             List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
             return "--- last " + Math.min(lines, all.size()) + " lines of " + file + " ---\n"
-                + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(cannot read " + file + ": " + e + ")";
         }

@@ -29,8 +29,7 @@ final class Clients {
     /** How long a reader may go without receiving a record before it gives up. */
     static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
-    private Clients() {
-    }
+    private Clients() {}
 
     /** A producer with kafka-clients' defaults (idempotent, acks=all) plus {@code overrides}. */
     static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
@@ -82,14 +81,17 @@ final class Clients {
      * the read starts, handing every record to {@code handler} in offset order per partition.
      * Fails if no record arrives for {@link #STALL_TIMEOUT} while some are still expected.
      */
-    static void readToEnd(String bootstrap, List<TopicPartition> partitions,
-                          Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+    static void readToEnd(
+            String bootstrap, List<TopicPartition> partitions, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
         readToEnd(bootstrap, partitions, Map.of(), handler);
     }
 
     /** {@link #readToEnd(String, List, Consumer)} with consumer settings, e.g. the isolation level. */
-    static void readToEnd(String bootstrap, List<TopicPartition> partitions, Map<String, Object> overrides,
-                          Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+    static void readToEnd(
+            String bootstrap,
+            List<TopicPartition> partitions,
+            Map<String, Object> overrides,
+            Consumer<ConsumerRecord<byte[], byte[]>> handler) {
         Map<String, Object> config = new HashMap<>(overrides);
         config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, config)) {
@@ -108,8 +110,12 @@ final class Clients {
                 } else if (System.nanoTime() - lastProgress > STALL_TIMEOUT.toNanos()) {
                     StringBuilder where = new StringBuilder();
                     for (TopicPartition tp : partitions) {
-                        where.append(' ').append(tp).append(" at ").append(consumer.position(tp))
-                            .append(" of ").append(end.get(tp));
+                        where.append(' ')
+                                .append(tp)
+                                .append(" at ")
+                                .append(consumer.position(tp))
+                                .append(" of ")
+                                .append(end.get(tp));
                     }
                     throw new AssertionError("No record for " + STALL_TIMEOUT + " while reading to the end:" + where);
                 }

@@ -39,6 +39,7 @@ class CompactionIT {
     private static final int UPDATES_PER_KEY = 30;
     /** Distinct keys written last: they fill the active segment, so every update lies in cleanable segments. */
     private static final int FILLERS = 80;
+
     private static final Duration DEADLINE = Duration.ofSeconds(45);
 
     private static BrokerProcess broker;
@@ -46,8 +47,8 @@ class CompactionIT {
     @BeforeAll
     static void startBroker() {
         broker = BrokerProcess.builder(CompactionIT.class.getSimpleName())
-            .override("log.cleaner.backoff.ms", "100")
-            .start();
+                .override("log.cleaner.backoff.ms", "100")
+                .start();
     }
 
     @AfterAll
@@ -57,15 +58,26 @@ class CompactionIT {
 
     @Test
     void keepsTheLatestValuePerKeyAndDropsTombstonesWhileReadersSeeAConsistentLog() throws Exception {
-        Clients.createTopic(broker.bootstrap(), TOPIC, 1, Map.of("cleanup.policy", "compact",
-            "segment.bytes", "2048", "delete.retention.ms", "3000", "min.cleanable.dirty.ratio", "0.01"));
+        Clients.createTopic(
+                broker.bootstrap(),
+                TOPIC,
+                1,
+                Map.of(
+                        "cleanup.policy",
+                        "compact",
+                        "segment.bytes",
+                        "2048",
+                        "delete.retention.ms",
+                        "3000",
+                        "min.cleanable.dirty.ratio",
+                        "0.01"));
         Written written = new Written();
         List<String> problems = new ArrayList<>();
         List<Integer> passSizes = new ArrayList<>();
         AtomicReference<Map<String, String>> lastPass = new AtomicReference<>(Map.of());
         AtomicBoolean stop = new AtomicBoolean();
-        Thread reader = new Thread(() -> readRepeatedly(stop, written, problems, passSizes, lastPass),
-            "compaction-reader");
+        Thread reader =
+                new Thread(() -> readRepeatedly(stop, written, problems, passSizes, lastPass), "compaction-reader");
         reader.start();
         try {
             produce(written);
@@ -74,20 +86,25 @@ class CompactionIT {
 
             // Compaction shows as a pass reading exactly the live keys: every older value and, after
             // delete.retention.ms, every tombstone gone.
-            Await.until("a read pass to see only the latest value of every live key", DEADLINE,
-                () -> expected.equals(lastPass.get()));
+            Await.until(
+                    "a read pass to see only the latest value of every live key",
+                    DEADLINE,
+                    () -> expected.equals(lastPass.get()));
         } finally {
             stop.set(true);
             reader.join();
         }
 
         synchronized (problems) {
-            assertThat(problems).as("inconsistencies seen by the reader during compaction").isEmpty();
+            assertThat(problems)
+                    .as("inconsistencies seen by the reader during compaction")
+                    .isEmpty();
         }
         synchronized (passSizes) {
             assertThat(passSizes.get(passSizes.size() - 1)).isEqualTo(LIVE_KEYS + FILLERS);
-            assertThat(passSizes).as("records per read pass: compaction happened while reading")
-                .anyMatch(n -> n > LIVE_KEYS + FILLERS);
+            assertThat(passSizes)
+                    .as("records per read pass: compaction happened while reading")
+                    .anyMatch(n -> n > LIVE_KEYS + FILLERS);
         }
         assertThat(broker.log()).contains(TOPIC + "-0: compacted offsets below");
     }
@@ -98,9 +115,17 @@ class CompactionIT {
      * acks=1 so the test does not wait for an fsync per record.
      */
     private static void produce(Written written) {
-        Map<String, Object> config = Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.BATCH_SIZE_CONFIG, 1,
-            ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        Map<String, Object> config = Map.of(
+                ProducerConfig.LINGER_MS_CONFIG,
+                0,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                1,
+                ProducerConfig.ACKS_CONFIG,
+                "1",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                1);
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap(), config)) {
             for (int seq = 0; seq < UPDATES_PER_KEY; seq++) {
@@ -119,8 +144,12 @@ class CompactionIT {
         assertThat(failure.get()).as("produce failure").isNull();
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, Written written, String key, int seq,
-                             AtomicReference<Exception> failure) {
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            Written written,
+            String key,
+            int seq,
+            AtomicReference<Exception> failure) {
         written.record(key, seq);
         byte[] value = seq == Written.TOMBSTONE ? null : value(key, seq).getBytes(StandardCharsets.UTF_8);
         producer.send(new ProducerRecord<>(TOPIC, 0, key.getBytes(StandardCharsets.UTF_8), value), (m, e) -> {
@@ -139,9 +168,14 @@ class CompactionIT {
      * checking each pass ({@link Written#problem}) and publishing the state the pass read when it
      * held exactly one record per key.
      */
-    private static void readRepeatedly(AtomicBoolean stop, Written written, List<String> problems,
-                                       List<Integer> passSizes, AtomicReference<Map<String, String>> lastPass) {
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
+    private static void readRepeatedly(
+            AtomicBoolean stop,
+            Written written,
+            List<String> problems,
+            List<Integer> passSizes,
+            AtomicReference<Map<String, String>> lastPass) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
+                broker.bootstrap(),
                 Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50))) {
             consumer.assign(List.of(TP));
             while (!stop.get()) {
@@ -158,8 +192,9 @@ class CompactionIT {
                         String key = new String(r.key(), StandardCharsets.UTF_8);
                         String value = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
                         if (problem == null) {
-                            problem = r.offset() <= previous ? "offset " + r.offset() + " read after " + previous
-                                : written.problem(r.offset(), key, value, order);
+                            problem = r.offset() <= previous
+                                    ? "offset " + r.offset() + " read after " + previous
+                                    : written.problem(r.offset(), key, value, order);
                         }
                         previous = r.offset();
                         state.put(key, value);

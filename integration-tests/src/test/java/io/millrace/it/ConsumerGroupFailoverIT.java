@@ -37,6 +37,7 @@ class ConsumerGroupFailoverIT {
     private static final int SESSION_TIMEOUT_MS = 10_000;
     /** Room above the session timeout for the survivors to notice, rejoin and sync, even on a busy machine. */
     private static final Duration REASSIGNMENT_MARGIN = Duration.ofSeconds(40);
+
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     private BrokerProcess broker;
@@ -53,23 +54,31 @@ class ConsumerGroupFailoverIT {
     @Test
     void killedConsumersPartitionsMoveWithinTheSessionTimeoutAndEveryRecordIsProcessedOnce() throws Exception {
         broker = BrokerProcess.builder(ConsumerGroupFailoverIT.class.getSimpleName())
-            .override("group.initial.rebalance.delay.ms", "1000")
-            .start();
+                .override("group.initial.rebalance.delay.ms", "1000")
+                .start();
         Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
         List<GroupMemberView> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             GroupMemberView view = new GroupMemberView("consumer-" + i);
             members.add(view);
-            jvms.add(TestJvm.start(view.name, GroupConsumerMain.class, List.of(broker.bootstrap(), GROUP, TOPIC,
-                String.valueOf(SESSION_TIMEOUT_MS)), view::onLine));
+            jvms.add(TestJvm.start(
+                    view.name,
+                    GroupConsumerMain.class,
+                    List.of(broker.bootstrap(), GROUP, TOPIC, String.valueOf(SESSION_TIMEOUT_MS)),
+                    view::onLine));
         }
-        Await.until("the six partitions spread over the three consumers", TIMEOUT,
-            () -> coversAllPartitions(members) && members.stream().allMatch(m -> !m.current().isEmpty()));
+        Await.until(
+                "the six partitions spread over the three consumers",
+                TIMEOUT,
+                () -> coversAllPartitions(members)
+                        && members.stream().allMatch(m -> !m.current().isEmpty()));
 
         produce("phase1", 0);
         try (Admin admin = Clients.admin(broker.bootstrap())) {
-            Await.until("phase 1 processed and committed", TIMEOUT,
-                () -> committedEverywhere(admin, RECORDS_PER_PHASE / PARTITIONS));
+            Await.until(
+                    "phase 1 processed and committed",
+                    TIMEOUT,
+                    () -> committedEverywhere(admin, RECORDS_PER_PHASE / PARTITIONS));
         }
 
         GroupMemberView victim = members.get(0);
@@ -83,36 +92,42 @@ class ConsumerGroupFailoverIT {
         long reassignedAt = firstAssignmentOfAny(survivors, orphaned, killedAt);
         Duration reassignment = Duration.ofNanos(reassignedAt - killedAt);
         System.out.println("ConsumerGroupFailoverIT: partitions " + orphaned + " of the killed consumer were "
-            + "reassigned " + reassignment.toMillis() + " ms after the kill (session timeout " + SESSION_TIMEOUT_MS
-            + " ms)");
-        Await.until("every record of both phases processed", TIMEOUT,
-            () -> distinct(members).size() >= 2 * RECORDS_PER_PHASE);
+                + "reassigned " + reassignment.toMillis() + " ms after the kill (session timeout " + SESSION_TIMEOUT_MS
+                + " ms)");
+        Await.until(
+                "every record of both phases processed",
+                TIMEOUT,
+                () -> distinct(members).size() >= 2 * RECORDS_PER_PHASE);
         try (Admin admin = Clients.admin(broker.bootstrap())) {
-            Await.until("phase 2 committed", TIMEOUT,
-                () -> committedEverywhere(admin, 2 * RECORDS_PER_PHASE / PARTITIONS));
+            Await.until(
+                    "phase 2 committed", TIMEOUT, () -> committedEverywhere(admin, 2 * RECORDS_PER_PHASE / PARTITIONS));
         }
 
-        assertThat(reassignment).as("reassignment of the killed consumer's partitions")
-            .isLessThan(Duration.ofMillis(SESSION_TIMEOUT_MS).plus(REASSIGNMENT_MARGIN));
+        assertThat(reassignment)
+                .as("reassignment of the killed consumer's partitions")
+                .isLessThan(Duration.ofMillis(SESSION_TIMEOUT_MS).plus(REASSIGNMENT_MARGIN));
         List<GroupMemberView.Processed> all = new ArrayList<>();
         members.forEach(m -> all.addAll(m.processed()));
         Map<String, Integer> timesProcessed = new HashMap<>();
         all.forEach(p -> timesProcessed.merge(p.partition() + "@" + p.offset(), 1, Integer::sum));
-        assertThat(timesProcessed).as("records processed more than once")
-            .allSatisfy((record, times) -> assertThat(times).as(record).isEqualTo(1));
+        assertThat(timesProcessed)
+                .as("records processed more than once")
+                .allSatisfy((record, times) -> assertThat(times).as(record).isEqualTo(1));
         Set<String> values = new TreeSet<>();
         all.forEach(p -> values.add(p.value()));
         assertThat(values).hasSize(2 * RECORDS_PER_PHASE);
         assertThat(all).hasSize(2 * RECORDS_PER_PHASE);
-        assertThat(victim.processed()).as("the victim did its share before the kill").isNotEmpty();
+        assertThat(victim.processed())
+                .as("the victim did its share before the kill")
+                .isNotEmpty();
     }
 
     private void produce(String phase, int seed) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
             List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
             for (int i = 0; i < RECORDS_PER_PHASE; i++) {
-                acks.add(producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, null,
-                    (phase + "-" + i).getBytes(StandardCharsets.UTF_8))));
+                acks.add(producer.send(new ProducerRecord<>(
+                        TOPIC, i % PARTITIONS, null, (phase + "-" + i).getBytes(StandardCharsets.UTF_8))));
             }
             for (java.util.concurrent.Future<?> ack : acks) {
                 ack.get(60, TimeUnit.SECONDS);
@@ -132,8 +147,8 @@ class ConsumerGroupFailoverIT {
     }
 
     private static boolean committedEverywhere(Admin admin, long offset) {
-        Map<TopicPartition, OffsetAndMetadata> committed = Clients.await(
-            admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                Clients.await(admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata());
         if (committed.size() < PARTITIONS) {
             return false;
         }

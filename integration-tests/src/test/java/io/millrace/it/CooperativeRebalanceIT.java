@@ -43,8 +43,8 @@ class CooperativeRebalanceIT {
     @BeforeAll
     static void startBroker() {
         broker = BrokerProcess.builder(CooperativeRebalanceIT.class.getSimpleName())
-            .override("group.initial.rebalance.delay.ms", "0")
-            .start();
+                .override("group.initial.rebalance.delay.ms", "0")
+                .start();
     }
 
     @AfterAll
@@ -137,8 +137,9 @@ class CooperativeRebalanceIT {
             Set<Integer> now = m.owned();
             Set<Integer> moved = new TreeSet<>(e.getValue());
             moved.removeAll(now);
-            assertThat(m.revokedSinceMark()).as("%s revoked exactly the partitions that moved away", m.name)
-                .containsExactlyInAnyOrderElementsOf(moved);
+            assertThat(m.revokedSinceMark())
+                    .as("%s revoked exactly the partitions that moved away", m.name)
+                    .containsExactlyInAnyOrderElementsOf(moved);
             for (Member other : after) {
                 if (other != m) {
                     assertThat(other.owned()).as("no partition is owned twice").doesNotContainAnyElementsOf(now);
@@ -158,36 +159,38 @@ class CooperativeRebalanceIT {
 
         Member(String name, KafkaConsumer<byte[], byte[]> consumer, String topic) {
             this.name = name;
-            this.thread = new Thread(() -> {
-                try (consumer) {
-                    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                        @Override
-                        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                            synchronized (Member.this) {
-                                partitions.forEach(tp -> {
-                                    owned.remove(tp.partition());
-                                    revoked.add(tp.partition());
-                                });
+            this.thread = new Thread(
+                    () -> {
+                        try (consumer) {
+                            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                                @Override
+                                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                                    synchronized (Member.this) {
+                                        partitions.forEach(tp -> {
+                                            owned.remove(tp.partition());
+                                            revoked.add(tp.partition());
+                                        });
+                                    }
+                                }
+
+                                @Override
+                                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                                    synchronized (Member.this) {
+                                        partitions.forEach(tp -> owned.add(tp.partition()));
+                                    }
+                                }
+
+                                @Override
+                                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                                    onPartitionsRevoked(partitions);
+                                }
+                            });
+                            while (running.get()) {
+                                consumer.poll(Duration.ofMillis(100));
                             }
                         }
-
-                        @Override
-                        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                            synchronized (Member.this) {
-                                partitions.forEach(tp -> owned.add(tp.partition()));
-                            }
-                        }
-
-                        @Override
-                        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                            onPartitionsRevoked(partitions);
-                        }
-                    });
-                    while (running.get()) {
-                        consumer.poll(Duration.ofMillis(100));
-                    }
-                }
-            }, "member-" + name);
+                    },
+                    "member-" + name);
             thread.start();
         }
 

@@ -33,8 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class ExactlyOnceAppMain {
 
-    private ExactlyOnceAppMain() {
-    }
+    private ExactlyOnceAppMain() {}
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -56,7 +55,7 @@ public final class ExactlyOnceAppMain {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p);
-             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
+                KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
             // Fences the killed predecessor and aborts its open transaction before anything is read.
             producer.initTransactions();
             consumer.subscribe(List.of(args[2]));

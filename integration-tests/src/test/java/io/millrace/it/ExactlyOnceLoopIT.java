@@ -41,6 +41,7 @@ class ExactlyOnceLoopIT {
     private static final int KILLS = 20;
     /** A run is killed at a random one of its first this many steps (about 7 transactions of 25 records). */
     private static final int MAX_STEPS_PER_RUN = 30;
+
     private static final String IN = "eos-in";
     private static final String OUT = "eos-out";
     private static final String GROUP = "eos-app";
@@ -62,8 +63,8 @@ class ExactlyOnceLoopIT {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         broker = BrokerProcess.builder(ExactlyOnceLoopIT.class.getSimpleName())
-            .override("group.initial.rebalance.delay.ms", "0")
-            .start();
+                .override("group.initial.rebalance.delay.ms", "0")
+                .start();
         Clients.createTopic(broker.bootstrap(), IN, PARTITIONS, Map.of());
         Clients.createTopic(broker.bootstrap(), OUT, PARTITIONS, Map.of());
         produceInput();
@@ -81,9 +82,14 @@ class ExactlyOnceLoopIT {
                 }
             }));
             int run = kill;
-            Await.until("run " + run + " is killed at step " + killAtStep + " (seed " + seed + ")", Duration.ofSeconds(90),
-                () -> !app.get().isAlive());
-            assertThat(errors).as("failures of the application (seed " + seed + ")\n" + app.get().stderrTail()).isEmpty();
+            Await.until(
+                    "run " + run + " is killed at step " + killAtStep + " (seed " + seed + ")",
+                    Duration.ofSeconds(90),
+                    () -> !app.get().isAlive());
+            assertThat(errors)
+                    .as("failures of the application (seed " + seed + ")\n"
+                            + app.get().stderrTail())
+                    .isEmpty();
         }
 
         TestJvm last = startApp("app-final", line -> {
@@ -91,16 +97,21 @@ class ExactlyOnceLoopIT {
                 errors.add(line);
             }
         });
-        Await.until("the last run has consumed and committed the whole input (seed " + seed + ")",
-            Duration.ofSeconds(120), () -> committedInput() == RECORDS || !last.isAlive());
+        Await.until(
+                "the last run has consumed and committed the whole input (seed " + seed + ")",
+                Duration.ofSeconds(120),
+                () -> committedInput() == RECORDS || !last.isAlive());
         last.kill9();
-        assertThat(errors).as("failures of the application (seed " + seed + ")\n" + last.stderrTail()).isEmpty();
+        assertThat(errors)
+                .as("failures of the application (seed " + seed + ")\n" + last.stderrTail())
+                .isEmpty();
 
         Map<String, Integer> copies = new HashMap<>();
-        List<TopicPartition> outPartitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(OUT, p))
-            .toList();
-        readCommittedToEnd(outPartitions, r -> copies.merge(new String(r.value(), StandardCharsets.UTF_8), 1,
-            Integer::sum));
+        List<TopicPartition> outPartitions = IntStream.range(0, PARTITIONS)
+                .mapToObj(p -> new TopicPartition(OUT, p))
+                .toList();
+        readCommittedToEnd(
+                outPartitions, r -> copies.merge(new String(r.value(), StandardCharsets.UTF_8), 1, Integer::sum));
         List<String> missing = new ArrayList<>();
         List<String> duplicated = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
@@ -111,14 +122,18 @@ class ExactlyOnceLoopIT {
                 duplicated.add(i + " x" + n);
             }
         }
-        assertThat(missing).as("input records missing from the output (seed " + seed + ")").isEmpty();
-        assertThat(duplicated).as("input records in the output more than once (seed " + seed + ")").isEmpty();
+        assertThat(missing)
+                .as("input records missing from the output (seed " + seed + ")")
+                .isEmpty();
+        assertThat(duplicated)
+                .as("input records in the output more than once (seed " + seed + ")")
+                .isEmpty();
         assertThat(copies).as("nothing else in the output").hasSize(RECORDS);
     }
 
     private TestJvm startApp(String name, java.util.function.Consumer<String> onLine) {
-        TestJvm jvm = TestJvm.start(name, ExactlyOnceAppMain.class,
-            List.of(broker.bootstrap(), GROUP, IN, OUT, TXN_ID), onLine);
+        TestJvm jvm = TestJvm.start(
+                name, ExactlyOnceAppMain.class, List.of(broker.bootstrap(), GROUP, IN, OUT, TXN_ID), onLine);
         jvms.add(jvm);
         return jvm;
     }
@@ -126,8 +141,11 @@ class ExactlyOnceLoopIT {
     private void produceInput() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
             for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>(IN, i % PARTITIONS, ("k" + i).getBytes(StandardCharsets.UTF_8),
-                    String.valueOf(i).getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(
+                        IN,
+                        i % PARTITIONS,
+                        ("k" + i).getBytes(StandardCharsets.UTF_8),
+                        String.valueOf(i).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
@@ -136,25 +154,29 @@ class ExactlyOnceLoopIT {
     /** Sum of the group's committed offsets on the input topic. */
     private long committedInput() {
         try (Admin admin = Clients.admin(broker.bootstrap())) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = Clients.await(
-                admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata());
-            return offsets.values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset)
-                .sum();
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    Clients.await(admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata());
+            return offsets.values().stream()
+                    .filter(java.util.Objects::nonNull)
+                    .mapToLong(OffsetAndMetadata::offset)
+                    .sum();
         }
     }
 
-    private void readCommittedToEnd(List<TopicPartition> partitions,
-                                    java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        try (var consumer = Clients.consumer(broker.bootstrap(),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+    private void readCommittedToEnd(
+            List<TopicPartition> partitions, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        try (var consumer =
+                Clients.consumer(broker.bootstrap(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             try (Admin admin = Clients.admin(broker.bootstrap())) {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-                Clients.await(admin.listOffsets(latest).all()).forEach((tp, info) ->
-                    assertThat(end.get(tp)).as("no transaction left open on " + tp).isEqualTo(info.offset()));
+                Clients.await(admin.listOffsets(latest).all())
+                        .forEach((tp, info) -> assertThat(end.get(tp))
+                                .as("no transaction left open on " + tp)
+                                .isEqualTo(info.offset()));
             }
             Await.until("read_committed reads the output to its end " + end, Duration.ofSeconds(60), () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(handler);

@@ -16,15 +16,14 @@ import java.util.concurrent.TimeUnit;
 /** Runs a short-lived command to completion with a timeout, capturing stdout and stderr. */
 final class ExternalCommand {
 
-    private ExternalCommand() {
-    }
+    private ExternalCommand() {}
 
     /**
      * @param stdin written to the command's standard input, which is then closed; null for none
      * @throws AssertionError when the command does not finish within {@code timeout} (it is killed)
      */
-    static ProcessResult run(List<String> command, Path workDir, Map<String, String> environment, String stdin,
-                             Duration timeout) {
+    static ProcessResult run(
+            List<String> command, Path workDir, Map<String, String> environment, String stdin, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command);
         if (workDir != null) {
             builder.directory(workDir.toFile());
@@ -49,8 +48,8 @@ final class ExternalCommand {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError("Command did not finish within " + timeout + ": " + command
-                    + "\n--- stdout ---\n" + out.get(10, TimeUnit.SECONDS)
-                    + "\n--- stderr ---\n" + err.get(10, TimeUnit.SECONDS));
+                        + "\n--- stdout ---\n" + out.get(10, TimeUnit.SECONDS)
+                        + "\n--- stderr ---\n" + err.get(10, TimeUnit.SECONDS));
             }
             return new ProcessResult(process.exitValue(), out.get(), err.get());
         } catch (InterruptedException e) {
@@ -63,16 +62,18 @@ final class ExternalCommand {
     }
 
     private static CompletableFuture<String> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, runnable -> {
-            Thread thread = new Thread(runnable, "command-output");
-            thread.setDaemon(true);
-            thread.start();
-        });
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (stream) {
+                        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                runnable -> {
+                    Thread thread = new Thread(runnable, "command-output");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
     }
 }

@@ -55,25 +55,39 @@ final class GeneratedRecords {
         Header[] headers = headers(random, i).toArray();
         StringBuilder diff = new StringBuilder();
         if (received.partition() != (int) (i % partitions)) {
-            diff.append(" partition ").append(received.partition()).append(" != ").append(i % partitions);
+            diff.append(" partition ")
+                    .append(received.partition())
+                    .append(" != ")
+                    .append(i % partitions);
         }
         if (!Arrays.equals(received.key(), key)) {
-            diff.append(" key ").append(Arrays.toString(received.key())).append(" != ").append(Arrays.toString(key));
+            diff.append(" key ")
+                    .append(Arrays.toString(received.key()))
+                    .append(" != ")
+                    .append(Arrays.toString(key));
         }
         if (!Arrays.equals(received.value(), value)) {
-            diff.append(" value of ").append(received.value() == null ? "null" : received.value().length + " bytes")
-                .append(" != ").append(value == null ? "null" : value.length + " bytes");
+            diff.append(" value of ")
+                    .append(received.value() == null ? "null" : received.value().length + " bytes")
+                    .append(" != ")
+                    .append(value == null ? "null" : value.length + " bytes");
         }
         if (received.timestamp() != timestamp(i) || received.timestampType() != TimestampType.CREATE_TIME) {
-            diff.append(" timestamp ").append(received.timestampType()).append(' ').append(received.timestamp())
-                .append(" != CreateTime ").append(timestamp(i));
+            diff.append(" timestamp ")
+                    .append(received.timestampType())
+                    .append(' ')
+                    .append(received.timestamp())
+                    .append(" != CreateTime ")
+                    .append(timestamp(i));
         }
         Header[] got = received.headers().toArray();
         if (!sameHeaders(got, headers)) {
             diff.append(" headers ").append(Arrays.toString(got)).append(" != ").append(Arrays.toString(headers));
         }
-        return diff.length() == 0 ? null : "record " + i + " at " + received.topic() + "-" + received.partition()
-            + "@" + received.offset() + ":" + diff;
+        return diff.length() == 0
+                ? null
+                : "record " + i + " at " + received.topic() + "-" + received.partition() + "@" + received.offset() + ":"
+                        + diff;
     }
 
     private long timestamp(long i) {

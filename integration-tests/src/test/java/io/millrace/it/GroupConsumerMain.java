@@ -33,8 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class GroupConsumerMain {
 
-    private GroupConsumerMain() {
-    }
+    private GroupConsumerMain() {}
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
@@ -85,8 +84,13 @@ public final class GroupConsumerMain {
                 }
                 StringBuilder batch = new StringBuilder();
                 for (ConsumerRecord<String, String> r : records) {
-                    batch.append("RECORD ").append(r.partition()).append(' ').append(r.offset()).append(' ')
-                        .append(r.value()).append('\n');
+                    batch.append("RECORD ")
+                            .append(r.partition())
+                            .append(' ')
+                            .append(r.offset())
+                            .append(' ')
+                            .append(r.value())
+                            .append('\n');
                 }
                 out.print(batch);
                 out.flush();

@@ -13,12 +13,10 @@ import java.util.TreeSet;
 final class GroupMemberView {
 
     /** An assignment change: partitions added or removed, seen at {@code nanos} (System.nanoTime). */
-    record Change(long nanos, boolean assigned, Set<Integer> partitions) {
-    }
+    record Change(long nanos, boolean assigned, Set<Integer> partitions) {}
 
     /** A processed record. */
-    record Processed(int partition, long offset, String value) {
-    }
+    record Processed(int partition, long offset, String value) {}
 
     final String name;
     private final Set<Integer> current = new TreeSet<>();

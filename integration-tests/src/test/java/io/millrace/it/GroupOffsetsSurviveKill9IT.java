@@ -48,8 +48,8 @@ class GroupOffsetsSurviveKill9IT {
     @Test
     void committedOffsetsSurviveKill9AndConsumersResumeExactlyThere() throws Exception {
         broker = BrokerProcess.builder(GroupOffsetsSurviveKill9IT.class.getSimpleName())
-            .override("group.initial.rebalance.delay.ms", "0")
-            .start();
+                .override("group.initial.rebalance.delay.ms", "0")
+                .start();
         Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
         produce();
         Map<TopicPartition, OffsetAndMetadata> classic = offsets(7, "classic-");
@@ -57,8 +57,8 @@ class GroupOffsetsSurviveKill9IT {
         Map<TopicPartition, OffsetAndMetadata> standalone = offsets(5, "checkpoint-42/");
         commitAsMember("resume-classic", "classic", classic);
         commitAsMember("resume-consumer", "consumer", kip848);
-        try (KafkaConsumer<byte[], byte[]> assigned = Clients.consumer(broker.bootstrap(),
-                Map.of(ConsumerConfig.GROUP_ID_CONFIG, "flink-like"))) {
+        try (KafkaConsumer<byte[], byte[]> assigned =
+                Clients.consumer(broker.bootstrap(), Map.of(ConsumerConfig.GROUP_ID_CONFIG, "flink-like"))) {
             assigned.assign(standalone.keySet());
             assigned.commitSync(standalone);
         }
@@ -68,10 +68,10 @@ class GroupOffsetsSurviveKill9IT {
 
         assertThat(firstOffsetsAfterResume("resume-classic", "classic")).isEqualTo(plain(classic));
         assertThat(firstOffsetsAfterResume("resume-consumer", "consumer")).isEqualTo(plain(kip848));
-        try (KafkaConsumer<byte[], byte[]> assigned = Clients.consumer(broker.bootstrap(),
-                Map.of(ConsumerConfig.GROUP_ID_CONFIG, "flink-like"))) {
-            Map<TopicPartition, OffsetAndMetadata> back = assigned.committed(standalone.keySet(),
-                Duration.ofSeconds(60));
+        try (KafkaConsumer<byte[], byte[]> assigned =
+                Clients.consumer(broker.bootstrap(), Map.of(ConsumerConfig.GROUP_ID_CONFIG, "flink-like"))) {
+            Map<TopicPartition, OffsetAndMetadata> back =
+                    assigned.committed(standalone.keySet(), Duration.ofSeconds(60));
             assertThat(back).isEqualTo(standalone);
         }
     }
@@ -93,8 +93,9 @@ class GroupOffsetsSurviveKill9IT {
 
     /** Joins the group, waits for its assignment, commits {@code offsets} synchronously and leaves. */
     private void commitAsMember(String group, String protocol, Map<TopicPartition, OffsetAndMetadata> offsets) {
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(), Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
+                broker.bootstrap(),
+                Map.of(ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol))) {
             consumer.subscribe(List.of(TOPIC));
             Await.until(group + " assigned all partitions", TIMEOUT, () -> {
                 consumer.poll(Duration.ofMillis(100));
@@ -104,7 +105,7 @@ class GroupOffsetsSurviveKill9IT {
         }
         try (Admin admin = Clients.admin(broker.bootstrap())) {
             assertThat(Clients.await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()))
-                .isEqualTo(offsets);
+                    .isEqualTo(offsets);
         }
     }
 
@@ -114,9 +115,15 @@ class GroupOffsetsSurviveKill9IT {
      */
     private Map<TopicPartition, Long> firstOffsetsAfterResume(String group, String protocol) {
         Map<TopicPartition, Long> first = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(), Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
+                broker.bootstrap(),
+                Map.of(
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        group,
+                        ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+                        protocol,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "none"))) {
             consumer.subscribe(List.of(TOPIC));
             Await.until(group + " received records of every partition", TIMEOUT, () -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -133,8 +140,8 @@ class GroupOffsetsSurviveKill9IT {
             List<Future<?>> acks = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 for (int i = 0; i < RECORDS_PER_PARTITION; i++) {
-                    acks.add(producer.send(new ProducerRecord<>(TOPIC, p, null,
-                        ("p" + p + "-" + i).getBytes(StandardCharsets.UTF_8))));
+                    acks.add(producer.send(new ProducerRecord<>(
+                            TOPIC, p, null, ("p" + p + "-" + i).getBytes(StandardCharsets.UTF_8))));
                 }
             }
             for (Future<?> ack : acks) {

@@ -11,8 +11,7 @@ import java.nio.file.Paths;
  */
 final class ItEnvironment {
 
-    private ItEnvironment() {
-    }
+    private ItEnvironment() {}
 
     /** The repository root (holds the {@code millrace} launcher). */
     static Path repoRoot() {
@@ -56,6 +55,8 @@ final class ItEnvironment {
 
     private static Path path(String property, Path fallback) {
         String value = System.getProperty(property);
-        return (value == null || value.isBlank() ? fallback : Paths.get(value)).toAbsolutePath().normalize();
+        return (value == null || value.isBlank() ? fallback : Paths.get(value))
+                .toAbsolutePath()
+                .normalize();
     }
 }

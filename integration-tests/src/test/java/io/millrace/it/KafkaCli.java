@@ -25,8 +25,7 @@ final class KafkaCli {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 
-    private KafkaCli() {
-    }
+    private KafkaCli() {}
 
     static ProcessResult run(String mainClass, String... args) {
         return run(DEFAULT_TIMEOUT, null, mainClass, args);
@@ -48,7 +47,8 @@ final class KafkaCli {
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Djava.awt.headless=true");
-        command.add("-Dlog4j2.configurationFile=" + ItEnvironment.kafkaLog4jConfig().toUri());
+        command.add(
+                "-Dlog4j2.configurationFile=" + ItEnvironment.kafkaLog4jConfig().toUri());
         command.add("-cp");
         command.add(classpath());
         command.add(mainClass);
@@ -65,8 +65,10 @@ final class KafkaCli {
             }
             return classpath;
         } catch (IOException e) {
-            throw new AssertionError("No Apache Kafka classpath at " + file
-                + "; build it with: mvn -B -pl apache-kafka generate-resources", e);
+            throw new AssertionError(
+                    "No Apache Kafka classpath at " + file
+                            + "; build it with: mvn -B -pl apache-kafka generate-resources",
+                    e);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -33,8 +32,8 @@ class KafkaCliIT {
 
     @Test
     void kafkaTopicsCreatesListsAndDescribesTopics() {
-        ProcessResult created = topics("--create", "--topic", "cli-topics", "--partitions", "3",
-            "--replication-factor", "1");
+        ProcessResult created =
+                topics("--create", "--topic", "cli-topics", "--partitions", "3", "--replication-factor", "1");
         assertThat(created.exitCode()).as(created.describe()).isZero();
         assertThat(created.stdout()).contains("Created topic cli-topics.");
 
@@ -47,8 +46,10 @@ class KafkaCliIT {
 
         ProcessResult described = topics("--describe", "--topic", "cli-topics");
         assertThat(described.exitCode()).as(described.describe()).isZero();
-        assertThat(described.stdout()).contains("Topic: cli-topics").contains("PartitionCount: 3")
-            .contains("ReplicationFactor: 1");
+        assertThat(described.stdout())
+                .contains("Topic: cli-topics")
+                .contains("PartitionCount: 3")
+                .contains("ReplicationFactor: 1");
         for (int p = 0; p < 3; p++) {
             assertThat(described.stdout()).containsPattern("Partition: " + p + "\\s+Leader: \\d+");
         }
@@ -63,23 +64,49 @@ class KafkaCliIT {
         String topic = "cli-console";
         ProcessResult created = topics("--create", "--topic", topic, "--partitions", "1");
         assertThat(created.exitCode()).as(created.describe()).isZero();
-        List<String> lines = IntStream.range(0, 50).mapToObj(i -> "key-" + i + "\tline " + i + " of the console test")
-            .collect(Collectors.toList());
+        List<String> lines = IntStream.range(0, 50)
+                .mapToObj(i -> "key-" + i + "\tline " + i + " of the console test")
+                .collect(Collectors.toList());
 
-        ProcessResult produced = KafkaCli.run(KafkaCli.DEFAULT_TIMEOUT, String.join("\n", lines) + "\n",
-            KafkaCli.CONSOLE_PRODUCER, "--bootstrap-server", broker.bootstrap(), "--topic", topic,
-            "--reader-property", "parse.key=true", "--reader-property", "key.separator=\t",
-            "--request-required-acks", "all");
+        ProcessResult produced = KafkaCli.run(
+                KafkaCli.DEFAULT_TIMEOUT,
+                String.join("\n", lines) + "\n",
+                KafkaCli.CONSOLE_PRODUCER,
+                "--bootstrap-server",
+                broker.bootstrap(),
+                "--topic",
+                topic,
+                "--reader-property",
+                "parse.key=true",
+                "--reader-property",
+                "key.separator=\t",
+                "--request-required-acks",
+                "all");
         assertThat(produced.exitCode()).as(produced.describe()).isZero();
         assertThat(produced.stderr()).as(produced.describe()).doesNotContain("ERROR");
 
-        ProcessResult consumed = KafkaCli.run(KafkaCli.CONSOLE_CONSUMER, "--bootstrap-server", broker.bootstrap(),
-            "--topic", topic, "--partition", "0", "--offset", "earliest", "--max-messages", String.valueOf(lines.size()),
-            "--timeout-ms", "60000",
-            "--formatter-property", "print.key=true", "--formatter-property", "key.separator=\t");
+        ProcessResult consumed = KafkaCli.run(
+                KafkaCli.CONSOLE_CONSUMER,
+                "--bootstrap-server",
+                broker.bootstrap(),
+                "--topic",
+                topic,
+                "--partition",
+                "0",
+                "--offset",
+                "earliest",
+                "--max-messages",
+                String.valueOf(lines.size()),
+                "--timeout-ms",
+                "60000",
+                "--formatter-property",
+                "print.key=true",
+                "--formatter-property",
+                "key.separator=\t");
         assertThat(consumed.exitCode()).as(consumed.describe()).isZero();
-        assertThat(consumed.stdout().lines().collect(Collectors.toList())).as(consumed.describe())
-            .containsExactlyElementsOf(lines);
+        assertThat(consumed.stdout().lines().collect(Collectors.toList()))
+                .as(consumed.describe())
+                .containsExactlyElementsOf(lines);
         assertThat(consumed.stderr()).contains("Processed a total of " + lines.size() + " messages");
     }
 
@@ -97,22 +124,39 @@ class KafkaCliIT {
             expected[BuiltInPartitioner.partitionForKey(GeneratedRecords.utf8(key), 2)]++;
             input.append(key).append(':').append("value ").append(i).append('\n');
         }
-        ProcessResult produced = KafkaCli.run(KafkaCli.DEFAULT_TIMEOUT, input.toString(), KafkaCli.CONSOLE_PRODUCER,
-            "--bootstrap-server", broker.bootstrap(), "--topic", topic,
-            "--reader-property", "parse.key=true", "--reader-property", "key.separator=:");
+        ProcessResult produced = KafkaCli.run(
+                KafkaCli.DEFAULT_TIMEOUT,
+                input.toString(),
+                KafkaCli.CONSOLE_PRODUCER,
+                "--bootstrap-server",
+                broker.bootstrap(),
+                "--topic",
+                topic,
+                "--reader-property",
+                "parse.key=true",
+                "--reader-property",
+                "key.separator=:");
         assertThat(produced.exitCode()).as(produced.describe()).isZero();
 
-        ProcessResult latest = KafkaCli.run(KafkaCli.GET_OFFSET_SHELL, "--bootstrap-server", broker.bootstrap(),
-            "--topic", topic, "--time", "latest");
+        ProcessResult latest = KafkaCli.run(
+                KafkaCli.GET_OFFSET_SHELL,
+                "--bootstrap-server",
+                broker.bootstrap(),
+                "--topic",
+                topic,
+                "--time",
+                "latest");
         assertThat(latest.exitCode()).as(latest.describe()).isZero();
-        assertThat(latest.stdout().lines().sorted().collect(Collectors.toList())).as(latest.describe())
-            .containsExactly(topic + ":0:" + expected[0], topic + ":1:" + expected[1]);
+        assertThat(latest.stdout().lines().sorted().collect(Collectors.toList()))
+                .as(latest.describe())
+                .containsExactly(topic + ":0:" + expected[0], topic + ":1:" + expected[1]);
 
-        ProcessResult earliest = KafkaCli.run(KafkaCli.GET_OFFSET_SHELL, "--bootstrap-server", broker.bootstrap(),
-            "--topic", topic, "--time", "-2");
+        ProcessResult earliest = KafkaCli.run(
+                KafkaCli.GET_OFFSET_SHELL, "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--time", "-2");
         assertThat(earliest.exitCode()).as(earliest.describe()).isZero();
-        assertThat(earliest.stdout().lines().sorted().collect(Collectors.toList())).as(earliest.describe())
-            .containsExactly(topic + ":0:0", topic + ":1:0");
+        assertThat(earliest.stdout().lines().sorted().collect(Collectors.toList()))
+                .as(earliest.describe())
+                .containsExactly(topic + ":0:0", topic + ":1:0");
     }
 
     private static ProcessResult topics(String... args) {

@@ -19,8 +19,7 @@ final class Kcat {
     static final Path EXECUTABLE = Paths.get("/usr/bin/kcat");
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
 
-    private Kcat() {
-    }
+    private Kcat() {}
 
     static ProcessResult run(String... args) {
         return runWithInput(null, args);

@@ -66,8 +66,8 @@ class Kill9DurabilityIT {
         broker = BrokerProcess.start(Kill9DurabilityIT.class.getSimpleName());
         // Every other run rolls segments every few hundred records, so the kill may land mid-roll.
         boolean smallSegments = repetition.getCurrentRepetition() % 2 == 1;
-        Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS,
-            smallSegments ? Map.of("segment.bytes", "16384") : Map.of());
+        Clients.createTopic(
+                broker.bootstrap(), TOPIC, PARTITIONS, smallSegments ? Map.of("segment.bytes", "16384") : Map.of());
 
         List<Map<Long, String>> acknowledged = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
@@ -79,8 +79,8 @@ class Kill9DurabilityIT {
         List<Thread> producers = new ArrayList<>();
         for (int id = 0; id < PRODUCERS; id++) {
             int producerId = id;
-            Thread thread = new Thread(() -> produce(producerId, acknowledged, ackCount, violations, failedSends),
-                "producer-" + id);
+            Thread thread = new Thread(
+                    () -> produce(producerId, acknowledged, ackCount, violations, failedSends), "producer-" + id);
             thread.start();
             producers.add(thread);
         }
@@ -96,38 +96,48 @@ class Kill9DurabilityIT {
 
         long total = (long) PRODUCERS * RECORDS_PER_PRODUCER;
         long killAfter = (long) (total * (0.15 + 0.45 * random.nextDouble()));
-        Await.until(killAfter + " acknowledged records before the kill", Duration.ofMinutes(3),
-            () -> ackCount.get() >= killAfter || producers.stream().noneMatch(Thread::isAlive));
-        assertThat(producers).as("producers still running at the kill (seed " + seed + ")").anyMatch(Thread::isAlive);
+        Await.until(
+                killAfter + " acknowledged records before the kill",
+                Duration.ofMinutes(3),
+                () -> ackCount.get() >= killAfter || producers.stream().noneMatch(Thread::isAlive));
+        assertThat(producers)
+                .as("producers still running at the kill (seed " + seed + ")")
+                .anyMatch(Thread::isAlive);
         long ackedBeforeKill = ackCount.get();
         broker.kill9();
         broker.restart();
 
         for (Thread thread : producers) {
             thread.join(TimeUnit.MINUTES.toMillis(5));
-            assertThat(thread.isAlive()).as(thread.getName() + " finished after the restart").isFalse();
+            assertThat(thread.isAlive())
+                    .as(thread.getName() + " finished after the restart")
+                    .isFalse();
         }
         stopTailing.set(true);
         tail.join(TimeUnit.MINUTES.toMillis(1));
-        assertThat(violations).as("acknowledgements that contradict each other (seed " + seed + ")").isEmpty();
+        assertThat(violations)
+                .as("acknowledgements that contradict each other (seed " + seed + ")")
+                .isEmpty();
 
         Map<String, String> whereInLog = new HashMap<>();
         long[] nextOffset = new long[PARTITIONS];
         List<TopicPartition> partitions = IntStream.range(0, PARTITIONS)
-            .mapToObj(p -> new TopicPartition(TOPIC, p)).collect(Collectors.toList());
+                .mapToObj(p -> new TopicPartition(TOPIC, p))
+                .collect(Collectors.toList());
         List<String> logProblems = new ArrayList<>();
         Map<Integer, Map<Long, String>> log = new HashMap<>();
         Clients.readToEnd(broker.bootstrap(), partitions, record -> {
             int p = record.partition();
             String value = record.value() == null ? "null" : new String(record.value(), StandardCharsets.UTF_8);
             if (record.offset() != nextOffset[p]) {
-                logProblems.add("gap in partition " + p + ": expected offset " + nextOffset[p] + ", read "
-                    + record.offset());
+                logProblems.add(
+                        "gap in partition " + p + ": expected offset " + nextOffset[p] + ", read " + record.offset());
             }
             nextOffset[p] = record.offset() + 1;
             String previous = whereInLog.put(value, p + "@" + record.offset());
             if (previous != null) {
-                logProblems.add("value " + value + " appears twice: at " + previous + " and " + p + "@" + record.offset());
+                logProblems.add(
+                        "value " + value + " appears twice: at " + previous + " and " + p + "@" + record.offset());
             }
             Matcher m = VALUE.matcher(value);
             if (!m.matches() || Long.parseLong(m.group(2)) % PARTITIONS != p) {
@@ -142,9 +152,10 @@ class Kill9DurabilityIT {
                 String inLog = log.getOrDefault(p, Map.of()).get(ack.getKey());
                 if (!ack.getValue().equals(inLog)) {
                     lost.add(ack.getValue() + " acknowledged at " + p + "@" + ack.getKey() + " but the log has "
-                        + (inLog == null ? "nothing" : inLog) + " there"
-                        + (whereInLog.containsKey(ack.getValue()) ? " (value found at " + whereInLog.get(ack.getValue())
-                        + ")" : ""));
+                            + (inLog == null ? "nothing" : inLog) + " there"
+                            + (whereInLog.containsKey(ack.getValue())
+                                    ? " (value found at " + whereInLog.get(ack.getValue()) + ")"
+                                    : ""));
                 }
             }
         }
@@ -154,22 +165,27 @@ class Kill9DurabilityIT {
                 String inLog = log.getOrDefault(p, Map.of()).get(shown.getKey());
                 if (!shown.getValue().equals(inLog)) {
                     unseen.add(shown.getValue() + " was read at " + p + "@" + shown.getKey() + " but the log has "
-                        + (inLog == null ? "nothing" : inLog) + " there");
+                            + (inLog == null ? "nothing" : inLog) + " there");
                 }
             }
         }
-        String context = " (seed " + seed + (smallSegments ? ", 16 KiB segments" : "") + ", killed after " + ackedBeforeKill + " of " + total
-            + " acknowledgements, " + ackCount.get() + " acknowledged in all)";
-        assertThat(firstOf(lost)).as(lost.size() + " acknowledged records missing from their acknowledged offsets"
-            + context).isEmpty();
-        assertThat(seen.stream().mapToInt(Map::size).sum()).as("records the tailing consumer read" + context)
-            .isPositive();
-        assertThat(firstOf(unseen)).as(unseen.size() + " records a consumer read that are no longer in the log"
-            + context).isEmpty();
-        assertThat(firstOf(logProblems)).as(logProblems.size() + " gaps, duplicates and strangers in the log"
-            + context).isEmpty();
-        assertThat(failedSends).as("sends that failed although the producers retry across the outage" + context)
-            .isEmpty();
+        String context = " (seed " + seed + (smallSegments ? ", 16 KiB segments" : "") + ", killed after "
+                + ackedBeforeKill + " of " + total + " acknowledgements, " + ackCount.get() + " acknowledged in all)";
+        assertThat(firstOf(lost))
+                .as(lost.size() + " acknowledged records missing from their acknowledged offsets" + context)
+                .isEmpty();
+        assertThat(seen.stream().mapToInt(Map::size).sum())
+                .as("records the tailing consumer read" + context)
+                .isPositive();
+        assertThat(firstOf(unseen))
+                .as(unseen.size() + " records a consumer read that are no longer in the log" + context)
+                .isEmpty();
+        assertThat(firstOf(logProblems))
+                .as(logProblems.size() + " gaps, duplicates and strangers in the log" + context)
+                .isEmpty();
+        assertThat(failedSends)
+                .as("sends that failed although the producers retry across the outage" + context)
+                .isEmpty();
         assertThat(ackCount.get()).as("acknowledged records" + context).isEqualTo(total);
 
         broker.stop();
@@ -182,9 +198,10 @@ class Kill9DurabilityIT {
     /** Reads the topic from the beginning until told to stop, remembering what it was shown. */
     private void tail(List<Map<Long, String>> seen, AtomicBoolean stop, ConcurrentLinkedQueue<String> violations) {
         List<TopicPartition> partitions = IntStream.range(0, PARTITIONS)
-            .mapToObj(p -> new TopicPartition(TOPIC, p)).collect(Collectors.toList());
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
-                Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "durability-tail"))) {
+                .mapToObj(p -> new TopicPartition(TOPIC, p))
+                .collect(Collectors.toList());
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                Clients.consumer(broker.bootstrap(), Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "durability-tail"))) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (!stop.get()) {
@@ -193,7 +210,7 @@ class Kill9DurabilityIT {
                     String previous = seen.get(record.partition()).putIfAbsent(record.offset(), value);
                     if (previous != null && !previous.equals(value)) {
                         violations.add("a consumer read " + previous + " and later " + value + " at "
-                            + record.partition() + "@" + record.offset());
+                                + record.partition() + "@" + record.offset());
                     }
                 }
             }
@@ -202,40 +219,46 @@ class Kill9DurabilityIT {
         }
     }
 
-    private void produce(int id, List<Map<Long, String>> acknowledged, AtomicLong ackCount,
-                         ConcurrentLinkedQueue<String> violations, ConcurrentLinkedQueue<String> failedSends) {
+    private void produce(
+            int id,
+            List<Map<Long, String>> acknowledged,
+            AtomicLong ackCount,
+            ConcurrentLinkedQueue<String> violations,
+            ConcurrentLinkedQueue<String> failedSends) {
         Map<String, Object> config = Map.of(
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 240_000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, 240_000,
-            ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 50,
-            ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500,
-            ProducerConfig.CLIENT_ID_CONFIG, "durability-" + id);
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 240_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 240_000,
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 50,
+                ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500,
+                ProducerConfig.CLIENT_ID_CONFIG, "durability-" + id);
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap(), config)) {
             for (int seq = 0; seq < RECORDS_PER_PRODUCER; seq++) {
                 String value = String.format("p%d-%08d-%s", id, seq, FILLER);
                 int partition = seq % PARTITIONS;
-                producer.send(new ProducerRecord<>(TOPIC, partition, null, value.getBytes(StandardCharsets.UTF_8)),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            if (failedSends.size() < 20) {
-                                failedSends.add(value.substring(0, value.lastIndexOf('-')) + ": " + error);
+                producer.send(
+                        new ProducerRecord<>(TOPIC, partition, null, value.getBytes(StandardCharsets.UTF_8)),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                if (failedSends.size() < 20) {
+                                    failedSends.add(value.substring(0, value.lastIndexOf('-')) + ": " + error);
+                                }
+                                return;
                             }
-                            return;
-                        }
-                        String previous = acknowledged.get(metadata.partition()).putIfAbsent(metadata.offset(), value);
-                        if (previous != null) {
-                            violations.add("offset " + metadata.partition() + "@" + metadata.offset()
-                                + " acknowledged for both " + previous + " and " + value);
-                        }
-                        if (metadata.partition() != partition) {
-                            violations.add(value + " sent to partition " + partition + " acknowledged on "
-                                + metadata.partition());
-                        }
-                        ackCount.incrementAndGet();
-                    });
+                            String previous =
+                                    acknowledged.get(metadata.partition()).putIfAbsent(metadata.offset(), value);
+                            if (previous != null) {
+                                violations.add("offset " + metadata.partition() + "@" + metadata.offset()
+                                        + " acknowledged for both " + previous + " and " + value);
+                            }
+                            if (metadata.partition() != partition) {
+                                violations.add(value + " sent to partition " + partition + " acknowledged on "
+                                        + metadata.partition());
+                            }
+                            ackCount.incrementAndGet();
+                        });
             }
             producer.flush();
         } catch (RuntimeException e) {

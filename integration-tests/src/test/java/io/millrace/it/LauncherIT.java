@@ -38,37 +38,50 @@ class LauncherIT {
             assertThat(log).as("launcher output for a fresh build").doesNotContain("Building Millrace");
             assertThat(log).contains("Millrace broker started").contains(broker.bootstrap());
             assertThat(log.lines().filter(line -> line.contains("no.such.key")))
-                .as("the warning about the unknown key").anyMatch(line -> line.contains("WARN"));
-            assertThat(log).as("schema.registry.* keys belong to the registry extension")
-                .doesNotContain("Unknown configuration key 'schema.registry.listeners'");
+                    .as("the warning about the unknown key")
+                    .anyMatch(line -> line.contains("WARN"));
+            assertThat(log)
+                    .as("schema.registry.* keys belong to the registry extension")
+                    .doesNotContain("Unknown configuration key 'schema.registry.listeners'");
             RegistryHttp registry = new RegistryHttp("http://" + BrokerProcess.HOST + ":" + registryPort);
             // the registry extension starts right after the Kafka listener serves
-            RegistryHttp.Answer subjects = Await.value("the registry started by ./millrace start",
-                Duration.ofSeconds(60), () -> registry.get("/subjects"), a -> a != null);
-            assertThat(subjects.status()).as("the registry started by ./millrace start").isEqualTo(200);
+            RegistryHttp.Answer subjects = Await.value(
+                    "the registry started by ./millrace start",
+                    Duration.ofSeconds(60),
+                    () -> registry.get("/subjects"),
+                    a -> a != null);
+            assertThat(subjects.status())
+                    .as("the registry started by ./millrace start")
+                    .isEqualTo(200);
             assertThat(subjects.text()).isEqualTo("[]");
 
             String topic = "launched";
             RecordMetadata written;
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
                 written = producer.send(new ProducerRecord<>(topic, 0, null, GeneratedRecords.utf8("hello")))
-                    .get(60, TimeUnit.SECONDS);
+                        .get(60, TimeUnit.SECONDS);
             }
             TopicPartition tp = new TopicPartition(topic, 0);
             try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
                 consumer.assign(List.of(tp));
                 consumer.seek(tp, written.offset());
-                ConsumerRecord<byte[], byte[]> read = Await.value("the record written through the launched broker",
-                    Duration.ofSeconds(30), () -> {
-                        List<ConsumerRecord<byte[], byte[]>> polled = consumer.poll(Duration.ofMillis(200)).records(tp);
-                        return polled.isEmpty() ? null : polled.get(0);
-                    }, r -> r != null);
+                ConsumerRecord<byte[], byte[]> read = Await.value(
+                        "the record written through the launched broker",
+                        Duration.ofSeconds(30),
+                        () -> {
+                            List<ConsumerRecord<byte[], byte[]>> polled =
+                                    consumer.poll(Duration.ofMillis(200)).records(tp);
+                            return polled.isEmpty() ? null : polled.get(0);
+                        },
+                        r -> r != null);
                 assertThat(new String(read.value(), StandardCharsets.UTF_8)).isEqualTo("hello");
             }
 
             broker.stop();
             try (Stream<Path> files = Files.list(broker.dataDir())) {
-                assertThat(files.count()).as("entries in the data directory given as MILLRACE_LOG_DIRS").isPositive();
+                assertThat(files.count())
+                        .as("entries in the data directory given as MILLRACE_LOG_DIRS")
+                        .isPositive();
             }
         }
     }
@@ -76,16 +89,22 @@ class LauncherIT {
     @Test
     void startRejectsABadValueWithExitCode2AndAMessageNamingTheKey() throws Exception {
         Path dataDir = Files.createDirectories(ItEnvironment.brokerLogs().resolveSibling("broker-data"))
-            .resolve("LauncherIT-bad-value");
-        ProcessResult result = launcher("start",
-            "--override", "listeners=PLAINTEXT://" + BrokerProcess.HOST + ":" + BrokerProcess.freePort(),
-            "--override", "log.dirs=" + dataDir,
-            "--override", "num.partitions=zero");
+                .resolve("LauncherIT-bad-value");
+        ProcessResult result = launcher(
+                "start",
+                "--override",
+                "listeners=PLAINTEXT://" + BrokerProcess.HOST + ":" + BrokerProcess.freePort(),
+                "--override",
+                "log.dirs=" + dataDir,
+                "--override",
+                "num.partitions=zero");
 
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
         assertThat(result.stderr()).as(result.describe()).contains("num.partitions");
-        assertThat(result.stdout() + result.stderr()).as(result.describe())
-            .doesNotContain("Building Millrace").doesNotContain("Millrace broker started");
+        assertThat(result.stdout() + result.stderr())
+                .as(result.describe())
+                .doesNotContain("Building Millrace")
+                .doesNotContain("Millrace broker started");
     }
 
     @Test

@@ -17,8 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class OpenTransactionMain {
 
-    private OpenTransactionMain() {
-    }
+    private OpenTransactionMain() {}
 
     public static void main(String[] args) throws Exception {
         Properties p = new Properties();

@@ -16,8 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -93,13 +93,20 @@ class ProduceConsumeRoundTripIT {
         int partitions = 2;
         long total = 20_000;
         Clients.createTopic(broker.bootstrap(), topic, partitions, Map.of());
-        GeneratedRecords records = new GeneratedRecords(SEED + codec.hashCode(), partitions,
-            System.currentTimeMillis() - 3_600_000L);
+        GeneratedRecords records =
+                new GeneratedRecords(SEED + codec.hashCode(), partitions, System.currentTimeMillis() - 3_600_000L);
 
-        produce(records, topic, total, Map.of(
-            ProducerConfig.COMPRESSION_TYPE_CONFIG, codec,
-            ProducerConfig.LINGER_MS_CONFIG, 20,
-            ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024));
+        produce(
+                records,
+                topic,
+                total,
+                Map.of(
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        codec,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        64 * 1024));
 
         long[] read = new long[partitions];
         List<String> mismatches = new ArrayList<>();
@@ -114,24 +121,34 @@ class ProduceConsumeRoundTripIT {
 
         Uuid topicId;
         try (Admin admin = Clients.admin(broker.bootstrap())) {
-            topicId = Clients.await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).topicId();
+            topicId = Clients.await(admin.describeTopics(List.of(topic)).allTopicNames())
+                    .get(topic)
+                    .topicId();
         }
         CompressionType expected = CompressionType.forName(codec);
         for (int p = 0; p < partitions; p++) {
             assertThat(read[p]).as("records read from partition " + p).isEqualTo(records.countInPartition(total, p));
             List<RecordBatch> batches = fetchAllBatches(topic, topicId, p, records.countInPartition(total, p));
             assertThat(batches).as("batches of partition " + p).isNotEmpty();
-            assertThat(batches).as("codec of every batch served from partition " + p)
-                .allSatisfy(batch -> {
-                    assertThat(batch.magic()).isEqualTo(RecordBatch.MAGIC_VALUE_V2);
-                    assertThat(batch.compressionType()).as("codec of batch at offset " + batch.baseOffset())
-                        .isEqualTo(expected);
-                    assertThat(batch.isValid()).as("CRC of batch at offset " + batch.baseOffset()).isTrue();
-                });
-            assertThat(batches).as("batches holding more than one record (so compression had something to do)")
-                .anyMatch(batch -> batch.lastOffset() > batch.baseOffset());
-            assertThat(batches.stream().mapToLong(b -> b.lastOffset() - b.baseOffset() + 1).sum())
-                .as("records in the batches of partition " + p).isEqualTo(records.countInPartition(total, p));
+            assertThat(batches)
+                    .as("codec of every batch served from partition " + p)
+                    .allSatisfy(batch -> {
+                        assertThat(batch.magic()).isEqualTo(RecordBatch.MAGIC_VALUE_V2);
+                        assertThat(batch.compressionType())
+                                .as("codec of batch at offset " + batch.baseOffset())
+                                .isEqualTo(expected);
+                        assertThat(batch.isValid())
+                                .as("CRC of batch at offset " + batch.baseOffset())
+                                .isTrue();
+                    });
+            assertThat(batches)
+                    .as("batches holding more than one record (so compression had something to do)")
+                    .anyMatch(batch -> batch.lastOffset() > batch.baseOffset());
+            assertThat(batches.stream()
+                            .mapToLong(b -> b.lastOffset() - b.baseOffset() + 1)
+                            .sum())
+                    .as("records in the batches of partition " + p)
+                    .isEqualTo(records.countInPartition(total, p));
         }
     }
 
@@ -142,18 +159,31 @@ class ProduceConsumeRoundTripIT {
         int partitions = 2;
         long total = 20_000;
         Clients.createTopic(broker.bootstrap(), topic, partitions, Map.of());
-        GeneratedRecords records = new GeneratedRecords(SEED + 31 * acks.hashCode(), partitions,
-            System.currentTimeMillis() - 3_600_000L);
+        GeneratedRecords records =
+                new GeneratedRecords(SEED + 31 * acks.hashCode(), partitions, System.currentTimeMillis() - 3_600_000L);
 
-        produce(records, topic, total, Map.of(ProducerConfig.ACKS_CONFIG, acks,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1));
+        produce(
+                records,
+                topic,
+                total,
+                Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        acks,
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        false,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1));
 
         // acks=0 gets no answer at all: wait until the broker has made every record visible.
         List<TopicPartition> tps = topicPartitions(topic, partitions);
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
-            Await.until("all " + total + " records to become readable", Duration.ofSeconds(60), () ->
-                consumer.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum() >= total);
+            Await.until(
+                    "all " + total + " records to become readable",
+                    Duration.ofSeconds(60),
+                    () -> consumer.endOffsets(tps).values().stream()
+                                    .mapToLong(Long::longValue)
+                                    .sum()
+                            >= total);
         }
         long[] next = new long[partitions];
         List<String> mismatches = new ArrayList<>();
@@ -181,13 +211,16 @@ class ProduceConsumeRoundTripIT {
 
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
             java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> tooLarge =
-                producer.send(new ProducerRecord<>(topic, 0, null, new byte[10_000]));
+                    producer.send(new ProducerRecord<>(topic, 0, null, new byte[10_000]));
             java.util.concurrent.ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(
-                java.util.concurrent.ExecutionException.class, tooLarge::get);
+                    java.util.concurrent.ExecutionException.class, tooLarge::get);
             assertThat(failure.getCause()).isInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
 
             // The partition still takes batches within the limit.
-            assertThat(producer.send(new ProducerRecord<>(topic, 0, null, new byte[100])).get().offset()).isZero();
+            assertThat(producer.send(new ProducerRecord<>(topic, 0, null, new byte[100]))
+                            .get()
+                            .offset())
+                    .isZero();
         }
     }
 
@@ -197,24 +230,36 @@ class ProduceConsumeRoundTripIT {
         Clients.createTopic(broker.bootstrap(), topic, 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         // The broker may hold each fetch for up to two minutes; a record written meanwhile must end it.
-        KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
-            Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 120_000,
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 180_000));
+        KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
+                broker.bootstrap(),
+                Map.of(
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                        120_000,
+                        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        180_000));
         try {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            assertThat(consumer.poll(Duration.ofMillis(500)).isEmpty()).as("records in a new topic").isTrue();
+            assertThat(consumer.poll(Duration.ofMillis(500)).isEmpty())
+                    .as("records in a new topic")
+                    .isTrue();
 
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
-                producer.send(new ProducerRecord<>(topic, 0, null, GeneratedRecords.utf8("awaited"))).get();
+                producer.send(new ProducerRecord<>(topic, 0, null, GeneratedRecords.utf8("awaited")))
+                        .get();
             }
 
-            ConsumerRecord<byte[], byte[]> read = Await.value("the record written during the long poll",
-                Duration.ofSeconds(30), () -> {
-                    List<ConsumerRecord<byte[], byte[]>> polled = consumer.poll(Duration.ofMillis(500)).records(tp);
-                    return polled.isEmpty() ? null : polled.get(0);
-                }, r -> r != null);
-            assertThat(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("awaited");
+            ConsumerRecord<byte[], byte[]> read = Await.value(
+                    "the record written during the long poll",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        List<ConsumerRecord<byte[], byte[]>> polled =
+                                consumer.poll(Duration.ofMillis(500)).records(tp);
+                        return polled.isEmpty() ? null : polled.get(0);
+                    },
+                    r -> r != null);
+            assertThat(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("awaited");
         } finally {
             // Do not wait for the next fetch, which the broker holds for up to fetch.max.wait.ms.
             consumer.close(Duration.ZERO);
@@ -251,43 +296,48 @@ class ProduceConsumeRoundTripIT {
     private List<RecordBatch> fetchAllBatches(String topic, Uuid topicId, int partition, long endOffset)
             throws IOException {
         List<RecordBatch> batches = new ArrayList<>();
-        try (RawKafkaConnection connection = RawKafkaConnection.open(BrokerProcess.HOST, broker.port(),
-                Duration.ofSeconds(30))) {
+        try (RawKafkaConnection connection =
+                RawKafkaConnection.open(BrokerProcess.HOST, broker.port(), Duration.ofSeconds(30))) {
             ApiVersionsResponseData versions = connection.apiVersions();
             ApiVersionsResponseData.ApiVersion fetch = versions.apiKeys().find(ApiKeys.FETCH.id);
             assertThat(fetch).as("Fetch in the broker's ApiVersions").isNotNull();
             // Version 12 is the newest that names topics; later ones use topic ids.
             short version = fetch.minVersion() <= 12 && fetch.maxVersion() >= 12
-                ? 12 : RawKafkaConnection.newestCommonVersion(versions, ApiKeys.FETCH);
+                    ? 12
+                    : RawKafkaConnection.newestCommonVersion(versions, ApiKeys.FETCH);
             long offset = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (offset < endOffset) {
-                assertThat(System.nanoTime() - deadline).as("time left to fetch " + topic + "-" + partition
-                    + " up to offset " + endOffset + " (stuck at " + offset + ")").isNegative();
+                assertThat(System.nanoTime() - deadline)
+                        .as("time left to fetch " + topic + "-" + partition + " up to offset " + endOffset
+                                + " (stuck at " + offset + ")")
+                        .isNegative();
                 FetchRequestData.FetchTopic fetchTopic = new FetchRequestData.FetchTopic()
-                    .setPartitions(List.of(new FetchRequestData.FetchPartition()
-                        .setPartition(partition)
-                        .setFetchOffset(offset)
-                        .setLogStartOffset(-1)
-                        .setPartitionMaxBytes(8 * 1024 * 1024)));
+                        .setPartitions(List.of(new FetchRequestData.FetchPartition()
+                                .setPartition(partition)
+                                .setFetchOffset(offset)
+                                .setLogStartOffset(-1)
+                                .setPartitionMaxBytes(8 * 1024 * 1024)));
                 if (version <= 12) {
                     fetchTopic.setTopic(topic);
                 } else {
                     fetchTopic.setTopicId(topicId);
                 }
                 FetchRequestData request = new FetchRequestData()
-                    .setMaxWaitMs(100)
-                    .setMinBytes(1)
-                    .setMaxBytes(16 * 1024 * 1024)
-                    .setSessionId(0)
-                    .setSessionEpoch(-1)
-                    .setTopics(List.of(fetchTopic));
+                        .setMaxWaitMs(100)
+                        .setMinBytes(1)
+                        .setMaxBytes(16 * 1024 * 1024)
+                        .setSessionId(0)
+                        .setSessionEpoch(-1)
+                        .setTopics(List.of(fetchTopic));
                 FetchResponseData response = (FetchResponseData) connection.send(request, version);
                 assertThat(response.errorCode()).as("Fetch error").isEqualTo(Errors.NONE.code());
                 assertThat(response.responses()).hasSize(1);
-                FetchResponseData.PartitionData data = response.responses().get(0).partitions().get(0);
-                assertThat(Errors.forCode(data.errorCode())).as("Fetch error of " + topic + "-" + partition)
-                    .isEqualTo(Errors.NONE);
+                FetchResponseData.PartitionData data =
+                        response.responses().get(0).partitions().get(0);
+                assertThat(Errors.forCode(data.errorCode()))
+                        .as("Fetch error of " + topic + "-" + partition)
+                        .isEqualTo(Errors.NONE);
                 MemoryRecords served = (MemoryRecords) data.records();
                 if (served == null) {
                     continue;
@@ -305,6 +355,8 @@ class ProduceConsumeRoundTripIT {
     }
 
     private static List<TopicPartition> topicPartitions(String topic, int partitions) {
-        return IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toList());
+        return IntStream.range(0, partitions)
+                .mapToObj(p -> new TopicPartition(topic, p))
+                .collect(Collectors.toList());
     }
 }

@@ -68,8 +68,8 @@ class ProtocolFuzzIT {
     static void startBroker() {
         System.out.println("ProtocolFuzzIT seed: " + SEED + " (rerun with -Dmillrace.fuzz.seed=" + SEED + ")");
         broker = BrokerProcess.builder(ProtocolFuzzIT.class.getSimpleName())
-            .override("socket.request.max.bytes", String.valueOf(MAX_REQUEST_BYTES))
-            .start();
+                .override("socket.request.max.bytes", String.valueOf(MAX_REQUEST_BYTES))
+                .start();
         Clients.createTopic(broker.bootstrap(), "fuzz-target", 2, Map.of());
     }
 
@@ -80,13 +80,15 @@ class ProtocolFuzzIT {
 
     @AfterEach
     void brokerStillServesClients() {
-        assertThat(broker.isAlive()).as("broker process alive after fuzzing (seed " + SEED + ")").isTrue();
+        assertThat(broker.isAlive())
+                .as("broker process alive after fuzzing (seed " + SEED + ")")
+                .isTrue();
         String topic = "after-fuzz";
         String text = "still serving " + ROUND_TRIPS.incrementAndGet();
         RecordMetadata written;
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
             written = producer.send(new ProducerRecord<>(topic, 0, null, text.getBytes(StandardCharsets.UTF_8)))
-                .get(60, TimeUnit.SECONDS);
+                    .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("Produce after fuzzing failed (seed " + SEED + ")", e);
         }
@@ -94,11 +96,15 @@ class ProtocolFuzzIT {
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, written.offset());
-            ConsumerRecord<byte[], byte[]> read = Await.value("the record produced after fuzzing",
-                Duration.ofSeconds(30), () -> {
-                    List<ConsumerRecord<byte[], byte[]>> polled = consumer.poll(Duration.ofMillis(200)).records(tp);
-                    return polled.isEmpty() ? null : polled.get(0);
-                }, r -> r != null);
+            ConsumerRecord<byte[], byte[]> read = Await.value(
+                    "the record produced after fuzzing",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        List<ConsumerRecord<byte[], byte[]>> polled =
+                                consumer.poll(Duration.ofMillis(200)).records(tp);
+                        return polled.isEmpty() ? null : polled.get(0);
+                    },
+                    r -> r != null);
             assertThat(new String(read.value(), StandardCharsets.UTF_8)).isEqualTo(text);
         }
     }
@@ -135,8 +141,9 @@ class ProtocolFuzzIT {
                     frame = ByteBuffer.allocate(4 + cut).putInt(cut).put(body, 0, cut);
                     break;
                 default: // a frame announcing more than is ever sent
-                    frame = ByteBuffer.allocate(4 + body.length).putInt(body.length + 1 + random.nextInt(1000))
-                        .put(body);
+                    frame = ByteBuffer.allocate(4 + body.length)
+                            .putInt(body.length + 1 + random.nextInt(1000))
+                            .put(body);
                     break;
             }
             sendAndClose(frame.array(), random.nextBoolean());
@@ -151,8 +158,8 @@ class ProtocolFuzzIT {
     void closesConnectionsThatAnnounceImpossibleFrameSizes() throws IOException {
         int[] sizes = {0x7fffffff, -1, Integer.MIN_VALUE, -4096, MAX_REQUEST_BYTES + 1, 64 * 1024 * 1024};
         for (int size : sizes) {
-            try (RawKafkaConnection connection = RawKafkaConnection.open(BrokerProcess.HOST, broker.port(),
-                    SOCKET_TIMEOUT)) {
+            try (RawKafkaConnection connection =
+                    RawKafkaConnection.open(BrokerProcess.HOST, broker.port(), SOCKET_TIMEOUT)) {
                 ByteBuffer frame = ByteBuffer.allocate(4 + 64).putInt(size);
                 boolean closed;
                 try {
@@ -161,8 +168,10 @@ class ProtocolFuzzIT {
                 } catch (IOException e) {
                     closed = true;
                 }
-                assertThat(closed).as("connection closed by the broker after a frame size of " + size
-                    + " (socket.request.max.bytes=" + MAX_REQUEST_BYTES + ")").isTrue();
+                assertThat(closed)
+                        .as("connection closed by the broker after a frame size of " + size
+                                + " (socket.request.max.bytes=" + MAX_REQUEST_BYTES + ")")
+                        .isTrue();
             }
         }
     }
@@ -234,11 +243,11 @@ class ProtocolFuzzIT {
     @Test
     void answersApiVersionsOfAnUnknownVersionWithTheSupportedRange() throws IOException {
         short unknownVersion = 99;
-        try (RawKafkaConnection connection = RawKafkaConnection.open(BrokerProcess.HOST, broker.port(),
-                SOCKET_TIMEOUT)) {
+        try (RawKafkaConnection connection =
+                RawKafkaConnection.open(BrokerProcess.HOST, broker.port(), SOCKET_TIMEOUT)) {
             // A newer client sends its newest ApiVersions; the body layout is unknown to the broker.
-            connection.writeFrame(ByteBuffer.wrap(frameBody(ApiKeys.API_VERSIONS.id, unknownVersion, (short) 2,
-                randomBytes(24), 7)));
+            connection.writeFrame(
+                    ByteBuffer.wrap(frameBody(ApiKeys.API_VERSIONS.id, unknownVersion, (short) 2, randomBytes(24), 7)));
             ByteBuffer response = ByteBuffer.wrap(connection.readFrame());
             ByteBufferAccessor accessor = new ByteBufferAccessor(response);
             ResponseHeaderData header = new ResponseHeaderData(accessor, (short) 0);
@@ -259,8 +268,8 @@ class ProtocolFuzzIT {
         ExecutorService pool = Executors.newFixedThreadPool(32);
         try {
             // Connections that send half a request and then just sit there.
-            ByteBuffer metadata = RawKafkaConnection.serialize(
-                new MetadataRequestData().setTopics(null), (short) 12, 1);
+            ByteBuffer metadata =
+                    RawKafkaConnection.serialize(new MetadataRequestData().setTopics(null), (short) 12, 1);
             byte[] half = frameOf(metadata);
             for (int i = 0; i < 50; i++) {
                 Socket socket = connect(SOCKET_TIMEOUT);
@@ -272,21 +281,21 @@ class ProtocolFuzzIT {
             for (int c = 0; c < connections; c++) {
                 int id = c;
                 results.add(pool.submit(() -> {
-                    try (RawKafkaConnection connection = RawKafkaConnection.open(BrokerProcess.HOST, broker.port(),
-                            SOCKET_TIMEOUT)) {
+                    try (RawKafkaConnection connection =
+                            RawKafkaConnection.open(BrokerProcess.HOST, broker.port(), SOCKET_TIMEOUT)) {
                         if (id % 4 == 0) {
                             // pipelined: many requests before reading any response; answers come in order
                             for (int r = 0; r < pipelined; r++) {
                                 connection.writeFrame(RawKafkaConnection.serialize(
-                                    new ApiVersionsRequestData(), (short) 0, 1000 + r));
+                                        new ApiVersionsRequestData(), (short) 0, 1000 + r));
                             }
                             for (int r = 0; r < pipelined; r++) {
-                                ByteBufferAccessor accessor = new ByteBufferAccessor(
-                                    ByteBuffer.wrap(connection.readFrame()));
+                                ByteBufferAccessor accessor =
+                                        new ByteBufferAccessor(ByteBuffer.wrap(connection.readFrame()));
                                 int correlationId = new ResponseHeaderData(accessor, (short) 0).correlationId();
                                 if (correlationId != 1000 + r) {
                                     return "connection " + id + ": response " + r + " has correlation id "
-                                        + correlationId;
+                                            + correlationId;
                                 }
                             }
                             return null;
@@ -308,7 +317,9 @@ class ProtocolFuzzIT {
                     problems.add(problem);
                 }
             }
-            assertThat(problems).as("well-behaved connections among " + connections + " concurrent ones").isEmpty();
+            assertThat(problems)
+                    .as("well-behaved connections among " + connections + " concurrent ones")
+                    .isEmpty();
         } finally {
             pool.shutdownNow();
             for (Socket socket : idle) {
@@ -320,32 +331,51 @@ class ProtocolFuzzIT {
     /** Serialized valid requests of several kinds, without size prefix. */
     private List<ByteBuffer> validRequests() {
         List<ByteBuffer> requests = new ArrayList<>();
-        requests.add(RawKafkaConnection.serialize(new ApiVersionsRequestData()
-            .setClientSoftwareName("fuzz").setClientSoftwareVersion("1"), (short) 3, 1));
-        requests.add(RawKafkaConnection.serialize(new MetadataRequestData().setTopics(List.of(
-            new MetadataRequestData.MetadataRequestTopic().setName("fuzz-target"))), (short) 12, 2));
-        requests.add(RawKafkaConnection.serialize(new CreateTopicsRequestData()
-            .setTimeoutMs(1000)
-            .setTopics(new CreateTopicsRequestData.CreatableTopicCollection(List.of(
-                new CreateTopicsRequestData.CreatableTopic().setName("fuzz-created").setNumPartitions(1)
-                    .setReplicationFactor((short) 1)).iterator())), (short) 7, 3));
-        requests.add(RawKafkaConnection.serialize(new ListOffsetsRequestData()
-            .setReplicaId(-1)
-            .setTopics(List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName("fuzz-target")
-                .setPartitions(List.of(new ListOffsetsRequestData.ListOffsetsPartition()
-                    .setPartitionIndex(0).setTimestamp(-1))))), (short) 7, 4));
+        requests.add(RawKafkaConnection.serialize(
+                new ApiVersionsRequestData().setClientSoftwareName("fuzz").setClientSoftwareVersion("1"),
+                (short) 3,
+                1));
+        requests.add(RawKafkaConnection.serialize(
+                new MetadataRequestData()
+                        .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("fuzz-target"))),
+                (short) 12,
+                2));
+        requests.add(RawKafkaConnection.serialize(
+                new CreateTopicsRequestData()
+                        .setTimeoutMs(1000)
+                        .setTopics(new CreateTopicsRequestData.CreatableTopicCollection(
+                                List.of(new CreateTopicsRequestData.CreatableTopic()
+                                                .setName("fuzz-created")
+                                                .setNumPartitions(1)
+                                                .setReplicationFactor((short) 1))
+                                        .iterator())),
+                (short) 7,
+                3));
+        requests.add(RawKafkaConnection.serialize(
+                new ListOffsetsRequestData()
+                        .setReplicaId(-1)
+                        .setTopics(List.of(new ListOffsetsRequestData.ListOffsetsTopic()
+                                .setName("fuzz-target")
+                                .setPartitions(List.of(new ListOffsetsRequestData.ListOffsetsPartition()
+                                        .setPartitionIndex(0)
+                                        .setTimestamp(-1))))),
+                (short) 7,
+                4));
         SimpleRecord[] records = new SimpleRecord[20];
         for (int i = 0; i < records.length; i++) {
-            records[i] = new SimpleRecord(System.currentTimeMillis(), ("k" + i).getBytes(StandardCharsets.UTF_8),
-                randomBytes(100));
+            records[i] = new SimpleRecord(
+                    System.currentTimeMillis(), ("k" + i).getBytes(StandardCharsets.UTF_8), randomBytes(100));
         }
         ProduceRequestData produce = new ProduceRequestData()
-            .setAcks((short) 1)
-            .setTimeoutMs(5000)
-            .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                new ProduceRequestData.TopicProduceData().setName("fuzz-target").setPartitionData(List.of(
-                    new ProduceRequestData.PartitionProduceData().setIndex(0)
-                        .setRecords(MemoryRecords.withRecords(Compression.NONE, records))))).iterator()));
+                .setAcks((short) 1)
+                .setTimeoutMs(5000)
+                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
+                                new ProduceRequestData.TopicProduceData()
+                                        .setName("fuzz-target")
+                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
+                                                .setIndex(0)
+                                                .setRecords(MemoryRecords.withRecords(Compression.NONE, records)))))
+                        .iterator()));
         requests.add(RawKafkaConnection.serialize(produce, (short) 11, 5));
         return requests;
     }
@@ -360,10 +390,10 @@ class ProtocolFuzzIT {
 
     private static byte[] frameBody(short apiKey, short version, short headerVersion, byte[] body, int correlationId) {
         RequestHeaderData header = new RequestHeaderData()
-            .setRequestApiKey(apiKey)
-            .setRequestApiVersion(version)
-            .setClientId("fuzz")
-            .setCorrelationId(correlationId);
+                .setRequestApiKey(apiKey)
+                .setRequestApiVersion(version)
+                .setClientId("fuzz")
+                .setCorrelationId(correlationId);
         ObjectSerializationCache cache = new ObjectSerializationCache();
         int headerSize = header.size(cache, headerVersion);
         ByteBufferAccessor writable = new ByteBufferAccessor(ByteBuffer.allocate(headerSize + body.length));
@@ -406,5 +436,4 @@ class ProtocolFuzzIT {
     private static long deadline(Duration budget) {
         return System.nanoTime() + budget.toNanos();
     }
-
 }

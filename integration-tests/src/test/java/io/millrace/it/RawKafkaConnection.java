@@ -56,10 +56,10 @@ final class RawKafkaConnection implements AutoCloseable {
     static ByteBuffer serialize(ApiMessage request, short version, int correlationId) {
         ApiKeys api = ApiKeys.forId(request.apiKey());
         RequestHeaderData header = new RequestHeaderData()
-            .setRequestApiKey(request.apiKey())
-            .setRequestApiVersion(version)
-            .setClientId(CLIENT_ID)
-            .setCorrelationId(correlationId);
+                .setRequestApiKey(request.apiKey())
+                .setRequestApiVersion(version)
+                .setClientId(CLIENT_ID)
+                .setCorrelationId(correlationId);
         return RequestUtils.serialize(header, api.requestHeaderVersion(version), request, version);
     }
 
@@ -72,8 +72,8 @@ final class RawKafkaConnection implements AutoCloseable {
         ByteBufferAccessor accessor = new ByteBufferAccessor(response);
         ResponseHeaderData header = new ResponseHeaderData(accessor, api.responseHeaderVersion(version));
         if (header.correlationId() != correlationId) {
-            throw new IOException("Response correlation id " + header.correlationId() + " does not match request "
-                + correlationId);
+            throw new IOException(
+                    "Response correlation id " + header.correlationId() + " does not match request " + correlationId);
         }
         return AbstractResponse.parseResponse(api, accessor, version).data();
     }
@@ -96,16 +96,17 @@ final class RawKafkaConnection implements AutoCloseable {
 
     private ApiVersionsResponseData apiVersions(short version) throws IOException {
         ApiVersionsRequestData request = new ApiVersionsRequestData()
-            .setClientSoftwareName("millrace-it")
-            .setClientSoftwareVersion("1");
+                .setClientSoftwareName("millrace-it")
+                .setClientSoftwareVersion("1");
         int correlationId = nextCorrelationId++;
         writeFrame(serialize(request, version, correlationId));
         ByteBuffer response = ByteBuffer.wrap(readFrame());
         ByteBufferAccessor accessor = new ByteBufferAccessor(response);
-        ResponseHeaderData header = new ResponseHeaderData(accessor, ApiKeys.API_VERSIONS.responseHeaderVersion(version));
+        ResponseHeaderData header =
+                new ResponseHeaderData(accessor, ApiKeys.API_VERSIONS.responseHeaderVersion(version));
         if (header.correlationId() != correlationId) {
-            throw new IOException("Response correlation id " + header.correlationId() + " does not match request "
-                + correlationId);
+            throw new IOException(
+                    "Response correlation id " + header.correlationId() + " does not match request " + correlationId);
         }
         int bodyStart = response.position();
         try {

@@ -68,7 +68,7 @@ class ReadCommittedIT {
     @Test
     void abortedRecordsAreInvisibleToReadCommittedAndMarkersNeverSurfaceAsRecords() throws Exception {
         try (KafkaProducer<byte[], byte[]> txn = transactional("rc-writer");
-             KafkaProducer<byte[], byte[]> plain = Clients.producer(broker.bootstrap())) {
+                KafkaProducer<byte[], byte[]> plain = Clients.producer(broker.bootstrap())) {
             txn.initTransactions();
             txn.beginTransaction();
             send(txn, "c0", "c1", "c2");
@@ -97,7 +97,9 @@ class ReadCommittedIT {
         });
         assertThat(markers).as("one marker per transaction").hasSize(3);
         assertThat(everything.keySet()).doesNotContainAnyElementsOf(markers);
-        assertThat(everything.size() + markers.size()).as("every offset is a record or a marker").isEqualTo((int) end);
+        assertThat(everything.size() + markers.size())
+                .as("every offset is a record or a marker")
+                .isEqualTo((int) end);
         assertThat(endOffset(IsolationLevel.READ_COMMITTED)).isEqualTo(end);
     }
 
@@ -107,32 +109,42 @@ class ReadCommittedIT {
         TopicPartition tp = new TopicPartition(topic, 0);
         Clients.createTopic(broker.bootstrap(), topic, 1, Map.of());
         try (KafkaProducer<byte[], byte[]> txn = transactional("rc-open");
-             KafkaProducer<byte[], byte[]> plain = Clients.producer(broker.bootstrap());
-             KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
-                 Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
-            plain.send(new ProducerRecord<>(topic, 0, null, "before".getBytes(StandardCharsets.UTF_8))).get();
+                KafkaProducer<byte[], byte[]> plain = Clients.producer(broker.bootstrap());
+                KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
+                        broker.bootstrap(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+            plain.send(new ProducerRecord<>(topic, 0, null, "before".getBytes(StandardCharsets.UTF_8)))
+                    .get();
             txn.initTransactions();
             txn.beginTransaction();
-            txn.send(new ProducerRecord<>(topic, 0, null, "in-txn".getBytes(StandardCharsets.UTF_8))).get();
-            plain.send(new ProducerRecord<>(topic, 0, null, "after".getBytes(StandardCharsets.UTF_8))).get();
+            txn.send(new ProducerRecord<>(topic, 0, null, "in-txn".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            plain.send(new ProducerRecord<>(topic, 0, null, "after".getBytes(StandardCharsets.UTF_8)))
+                    .get();
 
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             List<String> seen = new ArrayList<>();
             Await.until("read_committed reaches the open transaction", Duration.ofSeconds(60), () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
+                consumer.poll(Duration.ofMillis(100))
+                        .forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
                 return consumer.position(tp) == 1;
             });
-            assertThat(consumer.endOffsets(List.of(tp)).get(tp)).as("the last stable offset").isEqualTo(1);
+            assertThat(consumer.endOffsets(List.of(tp)).get(tp))
+                    .as("the last stable offset")
+                    .isEqualTo(1);
             for (int i = 0; i < 5; i++) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
+                consumer.poll(Duration.ofMillis(100))
+                        .forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
             }
             assertThat(seen).containsExactly("before");
-            assertThat(consumer.position(tp)).as("never past the open transaction").isEqualTo(1);
+            assertThat(consumer.position(tp))
+                    .as("never past the open transaction")
+                    .isEqualTo(1);
 
             txn.commitTransaction();
             Await.until("read_committed reaches the end", Duration.ofSeconds(60), () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
+                consumer.poll(Duration.ofMillis(100))
+                        .forEach(r -> seen.add(new String(r.value(), StandardCharsets.UTF_8)));
                 return consumer.position(tp) == 4;
             });
             assertThat(seen).containsExactly("before", "in-txn", "after");
@@ -140,8 +152,8 @@ class ReadCommittedIT {
     }
 
     private static long endOffset(IsolationLevel isolation) {
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap(),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString()))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
+                broker.bootstrap(), Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString()))) {
             return consumer.endOffsets(List.of(TP)).get(TP);
         }
     }
@@ -168,18 +180,27 @@ class ReadCommittedIT {
     /** Base offset of every batch in the log and whether it is a control batch, from raw Fetch requests. */
     private static Map<Long, Boolean> rawBatches() throws Exception {
         Map<Long, Boolean> out = new TreeMap<>();
-        try (RawKafkaConnection connection = RawKafkaConnection.open(BrokerProcess.HOST, broker.port(),
-                Duration.ofSeconds(10))) {
+        try (RawKafkaConnection connection =
+                RawKafkaConnection.open(BrokerProcess.HOST, broker.port(), Duration.ofSeconds(10))) {
             short version = 12;
             long offset = 0;
             while (true) {
-                FetchRequestData request = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1)
-                    .setMaxBytes(1 << 20).setIsolationLevel(IsolationLevel.READ_UNCOMMITTED.id()).setSessionEpoch(-1);
-                request.topics().add(new FetchRequestData.FetchTopic().setTopic(TOPIC).setPartitions(List.of(
-                    new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(offset)
-                        .setPartitionMaxBytes(1 << 20))));
+                FetchRequestData request = new FetchRequestData()
+                        .setMaxWaitMs(0)
+                        .setMinBytes(1)
+                        .setMaxBytes(1 << 20)
+                        .setIsolationLevel(IsolationLevel.READ_UNCOMMITTED.id())
+                        .setSessionEpoch(-1);
+                request.topics()
+                        .add(new FetchRequestData.FetchTopic()
+                                .setTopic(TOPIC)
+                                .setPartitions(List.of(new FetchRequestData.FetchPartition()
+                                        .setPartition(0)
+                                        .setFetchOffset(offset)
+                                        .setPartitionMaxBytes(1 << 20))));
                 FetchResponseData response = (FetchResponseData) connection.send(request, version);
-                FetchResponseData.PartitionData pd = response.responses().get(0).partitions().get(0);
+                FetchResponseData.PartitionData pd =
+                        response.responses().get(0).partitions().get(0);
                 assertThat(Errors.forCode(pd.errorCode())).isEqualTo(Errors.NONE);
                 MemoryRecords records = (MemoryRecords) pd.records();
                 if (records == null || records.sizeInBytes() == 0) {

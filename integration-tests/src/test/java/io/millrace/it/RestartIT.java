@@ -77,8 +77,14 @@ class RestartIT {
         broker.stop();
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, GeneratedRecords records, String topic,
-                             long from, long to, AtomicLong acknowledged, AtomicReference<Exception> firstError) {
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            GeneratedRecords records,
+            String topic,
+            long from,
+            long to,
+            AtomicLong acknowledged,
+            AtomicReference<Exception> firstError) {
         for (long i = from; i < to; i++) {
             producer.send(records.record(topic, i), (metadata, error) -> {
                 if (error == null) {

@@ -14,9 +14,9 @@ import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Flink's exactly-once recovery: a writer process opens a transaction, records its producer id and
@@ -47,19 +47,27 @@ class ResumeTransactionIT {
     @ValueSource(booleans = {false, true})
     void aNewProcessCommitsTheTransactionOfAKilledWriterByItsProducerIdAndEpoch(boolean restartBroker) {
         broker = BrokerProcess.builder(ResumeTransactionIT.class.getSimpleName())
-            .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-            .start();
+                .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
+                .start();
         String topic = "resume-" + restartBroker;
         String txnId = "flink-sink-" + restartBroker;
         Clients.createTopic(broker.bootstrap(), topic, 1, Map.of());
 
         List<String> writerOut = new CopyOnWriteArrayList<>();
-        TestJvm writer = TestJvm.start("writer", OpenTransactionMain.class,
-            List.of(broker.bootstrap(), txnId, topic, String.valueOf(RECORDS), TRANSACTION_TIMEOUT_MS), writerOut::add);
+        TestJvm writer = TestJvm.start(
+                "writer",
+                OpenTransactionMain.class,
+                List.of(broker.bootstrap(), txnId, topic, String.valueOf(RECORDS), TRANSACTION_TIMEOUT_MS),
+                writerOut::add);
         jvms.add(writer);
-        String open = Await.value("the writer's transaction is open", Duration.ofSeconds(90),
-            () -> writerOut.stream().filter(l -> l.startsWith("OPEN ")).findFirst().orElse(null),
-            line -> line != null || !writer.isAlive());
+        String open = Await.value(
+                "the writer's transaction is open",
+                Duration.ofSeconds(90),
+                () -> writerOut.stream()
+                        .filter(l -> l.startsWith("OPEN "))
+                        .findFirst()
+                        .orElse(null),
+                line -> line != null || !writer.isAlive());
         assertThat(open).as(writer.stderrTail()).isNotNull();
         String[] fields = open.split(" ");
         writer.kill9();
@@ -69,16 +77,23 @@ class ResumeTransactionIT {
             broker.restart();
         }
         assertThat(committed(topic)).as("nothing is visible before the commit").isEmpty();
-        assertThat(describe(txnId).state()).as("the transaction waits for its owner; no early abort")
-            .isEqualTo(TransactionState.ONGOING);
+        assertThat(describe(txnId).state())
+                .as("the transaction waits for its owner; no early abort")
+                .isEqualTo(TransactionState.ONGOING);
 
         List<String> resumeOut = new CopyOnWriteArrayList<>();
-        TestJvm resumer = TestJvm.start("resumer", ResumeTransactionMain.class,
-            List.of(broker.bootstrap(), txnId, fields[1], fields[2]), resumeOut::add);
+        TestJvm resumer = TestJvm.start(
+                "resumer",
+                ResumeTransactionMain.class,
+                List.of(broker.bootstrap(), txnId, fields[1], fields[2]),
+                resumeOut::add);
         jvms.add(resumer);
-        Await.until("the resumed transaction is committed", Duration.ofSeconds(90),
-            () -> resumeOut.contains("COMMITTED") || resumeOut.stream().anyMatch(l -> l.startsWith("FAILED"))
-                || !resumer.isAlive());
+        Await.until(
+                "the resumed transaction is committed",
+                Duration.ofSeconds(90),
+                () -> resumeOut.contains("COMMITTED")
+                        || resumeOut.stream().anyMatch(l -> l.startsWith("FAILED"))
+                        || !resumer.isAlive());
         assertThat(resumeOut).as(resumer.stderrTail()).contains("COMMITTED");
 
         List<String> expected = new ArrayList<>();
@@ -98,9 +113,11 @@ class ResumeTransactionIT {
     /** What read_committed sees of the topic, read up to its last stable offset. */
     private List<String> committed(String topic) {
         List<String> out = new ArrayList<>();
-        Clients.readToEnd(broker.bootstrap(), List.of(new TopicPartition(topic, 0)),
-            Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-            r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
+        Clients.readToEnd(
+                broker.bootstrap(),
+                List.of(new TopicPartition(topic, 0)),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
         return out;
     }
 }

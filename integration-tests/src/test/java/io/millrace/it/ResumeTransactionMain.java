@@ -17,8 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ResumeTransactionMain {
 
-    private ResumeTransactionMain() {
-    }
+    private ResumeTransactionMain() {}
 
     public static void main(String[] args) {
         Properties p = new Properties();
@@ -46,8 +45,10 @@ public final class ResumeTransactionMain {
             reset.setAccessible(true);
             reset.invoke(partitions);
             Class<?> idAndEpoch = Class.forName("org.apache.kafka.common.utils.internals.ProducerIdAndEpoch");
-            setField(manager, "producerIdAndEpoch", idAndEpoch.getConstructor(long.class, short.class)
-                .newInstance(producerId, epoch));
+            setField(
+                    manager,
+                    "producerIdAndEpoch",
+                    idAndEpoch.getConstructor(long.class, short.class).newInstance(producerId, epoch));
             transition(manager, "READY");
             transition(manager, "IN_TRANSACTION");
             setField(manager, "transactionStarted", true);

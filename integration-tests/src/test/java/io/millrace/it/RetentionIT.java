@@ -42,9 +42,9 @@ class RetentionIT {
     @BeforeAll
     static void startBroker() {
         broker = BrokerProcess.builder(RetentionIT.class.getSimpleName())
-            .override("log.retention.check.interval.ms", "200")
-            .override("log.segment.delete.delay.ms", "100")
-            .start();
+                .override("log.retention.check.interval.ms", "200")
+                .override("log.segment.delete.delay.ms", "100")
+                .start();
     }
 
     @AfterAll
@@ -66,66 +66,89 @@ class RetentionIT {
     void timeRetentionDeletesOldSegmentsWhileRetentionMinusOneKeepsEverything() {
         String forever = "kept-forever";
         String shortLived = "short-lived";
-        Clients.createTopic(admin, forever, 1, Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES),
-            "retention.ms", "-1"));
-        Clients.createTopic(admin, shortLived, 1, Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES),
-            "retention.ms", "2000"));
+        Clients.createTopic(
+                admin, forever, 1, Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES), "retention.ms", "-1"));
+        Clients.createTopic(
+                admin, shortLived, 1, Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES), "retention.ms", "2000"));
         // Month-old records: any finite time retention would delete them at once.
-        produceOneBatchPerRecord(forever, System.currentTimeMillis() - Duration.ofDays(30).toMillis());
+        produceOneBatchPerRecord(
+                forever, System.currentTimeMillis() - Duration.ofDays(30).toMillis());
         produceOneBatchPerRecord(shortLived, System.currentTimeMillis());
         TopicPartition shortLivedPartition = new TopicPartition(shortLived, 0);
 
-        long earliest = Await.value("retention to delete old segments of " + shortLived, RETENTION_DEADLINE,
-            () -> offset(shortLivedPartition, OffsetSpec.earliest()), offset -> offset > 0);
+        long earliest = Await.value(
+                "retention to delete old segments of " + shortLived,
+                RETENTION_DEADLINE,
+                () -> offset(shortLivedPartition, OffsetSpec.earliest()),
+                offset -> offset > 0);
 
         assertThat(earliest).isLessThanOrEqualTo(RECORDS);
-        assertThat(offset(shortLivedPartition, OffsetSpec.latest())).as("latest offset after retention")
-            .isEqualTo(RECORDS);
-        assertThat(readableRecords(shortLivedPartition)).as("records still readable in " + shortLived)
-            .isEqualTo(RECORDS - offset(shortLivedPartition, OffsetSpec.earliest()));
+        assertThat(offset(shortLivedPartition, OffsetSpec.latest()))
+                .as("latest offset after retention")
+                .isEqualTo(RECORDS);
+        assertThat(readableRecords(shortLivedPartition))
+                .as("records still readable in " + shortLived)
+                .isEqualTo(RECORDS - offset(shortLivedPartition, OffsetSpec.earliest()));
 
         // The pass that trimmed short-lived ran after kept-forever was written, and left it whole.
         TopicPartition foreverPartition = new TopicPartition(forever, 0);
-        assertThat(offset(foreverPartition, OffsetSpec.earliest())).as("earliest offset of " + forever).isZero();
+        assertThat(offset(foreverPartition, OffsetSpec.earliest()))
+                .as("earliest offset of " + forever)
+                .isZero();
         assertThat(offset(foreverPartition, OffsetSpec.latest())).isEqualTo(RECORDS);
-        assertThat(readableRecords(foreverPartition)).as("records readable in " + forever).isEqualTo(RECORDS);
+        assertThat(readableRecords(foreverPartition))
+                .as("records readable in " + forever)
+                .isEqualTo(RECORDS);
     }
 
     @Test
     void sizeRetentionDeletesOldestSegmentsDownToTheLimit() {
         String topic = "size-capped";
         int retentionBytes = 2048;
-        Clients.createTopic(admin, topic, 1, Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES),
-            "retention.ms", "-1", "retention.bytes", String.valueOf(retentionBytes)));
+        Clients.createTopic(
+                admin,
+                topic,
+                1,
+                Map.of(
+                        "segment.bytes",
+                        String.valueOf(SEGMENT_BYTES),
+                        "retention.ms",
+                        "-1",
+                        "retention.bytes",
+                        String.valueOf(retentionBytes)));
         long timestamp = System.currentTimeMillis();
         produceOneBatchPerRecord(topic, timestamp);
-        int batchBytes = MemoryRecords.withRecords(Compression.NONE,
-            new SimpleRecord(timestamp, null, new byte[VALUE_BYTES])).sizeInBytes();
+        int batchBytes = MemoryRecords.withRecords(
+                        Compression.NONE, new SimpleRecord(timestamp, null, new byte[VALUE_BYTES]))
+                .sizeInBytes();
         TopicPartition tp = new TopicPartition(topic, 0);
 
         // Kafka's rule: delete the oldest segments while what remains is still at least retention.bytes.
-        long earliest = Await.value("size retention to trim " + topic + " to about " + retentionBytes + " bytes",
-            RETENTION_DEADLINE, () -> offset(tp, OffsetSpec.earliest()),
-            offset -> (RECORDS - offset) * (long) batchBytes <= retentionBytes + SEGMENT_BYTES);
+        long earliest = Await.value(
+                "size retention to trim " + topic + " to about " + retentionBytes + " bytes",
+                RETENTION_DEADLINE,
+                () -> offset(tp, OffsetSpec.earliest()),
+                offset -> (RECORDS - offset) * (long) batchBytes <= retentionBytes + SEGMENT_BYTES);
 
         long retainedBytes = (RECORDS - earliest) * (long) batchBytes;
         assertThat(earliest).as("earliest offset after size retention").isPositive();
-        assertThat(retainedBytes).as("bytes kept (" + (RECORDS - earliest) + " batches of " + batchBytes + ")")
-            .isGreaterThanOrEqualTo(retentionBytes)
-            .isLessThanOrEqualTo(retentionBytes + SEGMENT_BYTES);
+        assertThat(retainedBytes)
+                .as("bytes kept (" + (RECORDS - earliest) + " batches of " + batchBytes + ")")
+                .isGreaterThanOrEqualTo(retentionBytes)
+                .isLessThanOrEqualTo(retentionBytes + SEGMENT_BYTES);
         assertThat(offset(tp, OffsetSpec.latest())).isEqualTo(RECORDS);
         assertThat(readableRecords(tp)).isEqualTo(RECORDS - earliest);
     }
 
     /** Writes {@link #RECORDS} records, each acknowledged before the next is sent, so each is its own batch. */
     private void produceOneBatchPerRecord(String topic, long timestamp) {
-        Map<String, Object> config = Map.of(ProducerConfig.LINGER_MS_CONFIG, 0,
-            ProducerConfig.BATCH_SIZE_CONFIG, 1);
+        Map<String, Object> config = Map.of(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.BATCH_SIZE_CONFIG, 1);
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap(), config)) {
             for (int i = 0; i < RECORDS; i++) {
                 byte[] value = new byte[VALUE_BYTES];
                 Arrays.fill(value, (byte) i);
-                producer.send(new ProducerRecord<>(topic, 0, timestamp, null, value)).get();
+                producer.send(new ProducerRecord<>(topic, 0, timestamp, null, value))
+                        .get();
             }
         } catch (Exception e) {
             throw new AssertionError("Producing to " + topic + " failed", e);
@@ -133,7 +156,8 @@ class RetentionIT {
     }
 
     private long offset(TopicPartition tp, OffsetSpec spec) {
-        return Clients.await(admin.listOffsets(Map.of(tp, spec)).partitionResult(tp)).offset();
+        return Clients.await(admin.listOffsets(Map.of(tp, spec)).partitionResult(tp))
+                .offset();
     }
 
     private long readableRecords(TopicPartition tp) {

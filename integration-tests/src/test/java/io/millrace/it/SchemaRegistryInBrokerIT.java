@@ -1,7 +1,6 @@
 package io.millrace.it;
 
 import static io.millrace.it.RegistryHttp.record;
-import static io.millrace.it.RegistryHttp.schemaBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,39 +33,61 @@ class SchemaRegistryInBrokerIT {
     void brokerRestartKeepsEverySchemaIdVersionConfigAndMode() {
         int registryPort = BrokerProcess.freePort();
         try (BrokerProcess broker = BrokerProcess.builder(SchemaRegistryInBrokerIT.class.getSimpleName() + "-restart")
-                .withSchemaRegistry(registryPort).start()) {
+                .withSchemaRegistry(registryPort)
+                .start()) {
             RegistryHttp http = new RegistryHttp("http://127.0.0.1:" + registryPort);
-            assertThat(broker.log()).as("the registry starts before the broker process serves")
-                .contains("Schema registry listening on");
+            assertThat(broker.log())
+                    .as("the registry starts before the broker process serves")
+                    .contains("Schema registry listening on");
             String v1 = record("Event", "{\"name\":\"a\",\"type\":\"string\"}");
-            String v2 = record("Event", "{\"name\":\"a\",\"type\":\"string\"}",
-                "{\"name\":\"b\",\"type\":\"long\",\"default\":0}");
+            String v2 = record(
+                    "Event",
+                    "{\"name\":\"a\",\"type\":\"string\"}",
+                    "{\"name\":\"b\",\"type\":\"long\",\"default\":0}");
             int id1 = http.register("events-value", v1);
             int id2 = http.register("events-value", v2);
             int id3 = http.register("other-value", record("Other", "{\"name\":\"x\",\"type\":\"int\"}"));
             assertThat(http.register("shared-value", v1)).isEqualTo(id1);
-            http.put("/config/events-value", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL"));
+            http.put(
+                    "/config/events-value", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL"));
             http.put("/config", RegistryHttp.JSON.createObjectNode().put("compatibility", "FORWARD"));
             http.put("/mode/other-value", RegistryHttp.JSON.createObjectNode().put("mode", "READONLY"));
-            assertThat(http.delete("/subjects/shared-value/versions/1").status()).isEqualTo(200);
+            assertThat(http.delete("/subjects/shared-value/versions/1").status())
+                    .isEqualTo(200);
             Map<String, JsonNode> before = snapshot(http, List.of(id1, id2, id3));
 
             broker.stop();
             broker.restart();
 
-            Await.until("the registry answers after the restart", Duration.ofSeconds(60),
-                () -> http.get("/config").status() == 200);
+            Await.until(
+                    "the registry answers after the restart",
+                    Duration.ofSeconds(60),
+                    () -> http.get("/config").status() == 200);
             assertThat(snapshot(http, List.of(id1, id2, id3))).isEqualTo(before);
-            assertThat(http.get("/config/events-value").json().get("compatibilityLevel").asText()).isEqualTo("FULL");
-            assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("FORWARD");
-            assertThat(http.get("/mode/other-value").json().get("mode").asText()).isEqualTo("READONLY");
-            assertThat(http.get("/subjects/shared-value/versions/1").errorCode()).as("its only version is soft-deleted")
-                .isEqualTo(40401);
-            assertThat(http.get("/subjects/shared-value/versions/1?deleted=true").json().get("id").asInt())
-                .isEqualTo(id1);
-            assertThat(http.register("events-value", v2)).as("re-registering returns the existing id").isEqualTo(id2);
+            assertThat(http.get("/config/events-value")
+                            .json()
+                            .get("compatibilityLevel")
+                            .asText())
+                    .isEqualTo("FULL");
+            assertThat(http.get("/config").json().get("compatibilityLevel").asText())
+                    .isEqualTo("FORWARD");
+            assertThat(http.get("/mode/other-value").json().get("mode").asText())
+                    .isEqualTo("READONLY");
+            assertThat(http.get("/subjects/shared-value/versions/1").errorCode())
+                    .as("its only version is soft-deleted")
+                    .isEqualTo(40401);
+            assertThat(http.get("/subjects/shared-value/versions/1?deleted=true")
+                            .json()
+                            .get("id")
+                            .asInt())
+                    .isEqualTo(id1);
+            assertThat(http.register("events-value", v2))
+                    .as("re-registering returns the existing id")
+                    .isEqualTo(id2);
             int next = http.register("new-value", record("New", "{\"name\":\"n\",\"type\":\"int\"}"));
-            assertThat(next).as("a new schema after the restart gets a fresh id").isNotIn(id1, id2, id3);
+            assertThat(next)
+                    .as("a new schema after the restart gets a fresh id")
+                    .isNotIn(id1, id2, id3);
             broker.stop();
         }
     }
@@ -75,9 +96,10 @@ class SchemaRegistryInBrokerIT {
     void twoRegistryInstancesRegisterConcurrentlyWithoutIdClashes() throws Exception {
         int registryPort = BrokerProcess.freePort();
         try (BrokerProcess broker = BrokerProcess.builder(SchemaRegistryInBrokerIT.class.getSimpleName() + "-race")
-                .withSchemaRegistry(registryPort).start()) {
-            RegistryServer second = RegistryServer.start(new RegistryConfig(Map.of(
-                RegistryConfig.LISTENERS, "http://127.0.0.1:0")), broker.bootstrap());
+                .withSchemaRegistry(registryPort)
+                .start()) {
+            RegistryServer second = RegistryServer.start(
+                    new RegistryConfig(Map.of(RegistryConfig.LISTENERS, "http://127.0.0.1:0")), broker.bootstrap());
             try {
                 race(registryPort, second);
             } finally {
@@ -89,8 +111,9 @@ class SchemaRegistryInBrokerIT {
 
     private static void race(int registryPort, RegistryServer second) throws Exception {
         {
-            List<RegistryHttp> instances = List.of(new RegistryHttp("http://127.0.0.1:" + registryPort),
-                new RegistryHttp(second.uris().get(0).toString()));
+            List<RegistryHttp> instances = List.of(
+                    new RegistryHttp("http://127.0.0.1:" + registryPort),
+                    new RegistryHttp(second.uris().get(0).toString()));
             int schemas = 24;
             int threadsPerInstance = 3;
             // every thread registers every schema: the same schema races on both instances, and
@@ -108,8 +131,9 @@ class SchemaRegistryInBrokerIT {
                         int n = (i + offset) % schemas;
                         String schema = record("Race" + n, "{\"name\":\"f" + n + "\",\"type\":\"string\"}");
                         int id = http.register("race-" + n, schema);
-                        idsBySchema.computeIfAbsent(schema, k -> java.util.Collections.synchronizedList(
-                            new ArrayList<>())).add(id);
+                        idsBySchema
+                                .computeIfAbsent(schema, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                .add(id);
                     }
                     return null;
                 }));
@@ -122,22 +146,29 @@ class SchemaRegistryInBrokerIT {
 
             Map<Integer, String> schemaById = new HashMap<>();
             idsBySchema.forEach((schema, ids) -> {
-                assertThat(ids).as("ids handed out for " + schema).hasSize(instances.size() * threadsPerInstance)
-                    .containsOnly(ids.get(0));
+                assertThat(ids)
+                        .as("ids handed out for " + schema)
+                        .hasSize(instances.size() * threadsPerInstance)
+                        .containsOnly(ids.get(0));
                 String clash = schemaById.put(ids.get(0), schema);
-                assertThat(clash).as("id " + ids.get(0) + " was handed out for two schemas").isNull();
+                assertThat(clash)
+                        .as("id " + ids.get(0) + " was handed out for two schemas")
+                        .isNull();
             });
             assertThat(schemaById).hasSize(schemas);
             for (RegistryHttp http : instances) {
-                Await.until("both instances have read every registration", Duration.ofSeconds(30),
-                    () -> http.get("/subjects?subjectPrefix=race-").json().size() == schemas);
+                Await.until(
+                        "both instances have read every registration",
+                        Duration.ofSeconds(30),
+                        () -> http.get("/subjects?subjectPrefix=race-").json().size() == schemas);
                 schemaById.forEach((id, schema) -> {
                     JsonNode stored = http.get("/schemas/ids/" + id + "/schema").json();
                     assertThat(stored.get("name").asText()).isEqualTo(recordName(schema));
                 });
                 for (int n = 0; n < schemas; n++) {
-                    assertThat(http.get("/subjects/race-" + n + "/versions").json()).as("versions of race-" + n)
-                        .hasSize(1);
+                    assertThat(http.get("/subjects/race-" + n + "/versions").json())
+                            .as("versions of race-" + n)
+                            .hasSize(1);
                 }
             }
         }
@@ -158,7 +189,9 @@ class SchemaRegistryInBrokerIT {
         out.put("schemas", http.get("/schemas?deleted=true").json());
         for (int id : ids) {
             out.put("id " + id, http.get("/schemas/ids/" + id).json());
-            out.put("id " + id + " versions", http.get("/schemas/ids/" + id + "/versions?deleted=true").json());
+            out.put(
+                    "id " + id + " versions",
+                    http.get("/schemas/ids/" + id + "/versions?deleted=true").json());
         }
         for (JsonNode subject : out.get("subjects")) {
             String s = subject.asText();

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SchemaRegistryRestIT {
 
     private static final String V1 = record("User", "{\"name\":\"name\",\"type\":\"string\"}");
-    private static final String V2 = record("User", "{\"name\":\"name\",\"type\":\"string\"}",
-        "{\"name\":\"age\",\"type\":\"int\",\"default\":0}");
+    private static final String V2 = record(
+            "User", "{\"name\":\"name\",\"type\":\"string\"}", "{\"name\":\"age\",\"type\":\"int\",\"default\":0}");
     private static final String INCOMPATIBLE = record("User", "{\"name\":\"name\",\"type\":\"int\"}");
 
     static BrokerProcess broker;
@@ -37,8 +37,10 @@ class SchemaRegistryRestIT {
     @BeforeAll
     static void start() throws Exception {
         broker = BrokerProcess.start(SchemaRegistryRestIT.class.getSimpleName());
-        registry = RegistryServer.start(new RegistryConfig(Map.of(RegistryConfig.LISTENERS, "http://127.0.0.1:0",
-            RegistryConfig.MAX_REQUEST_BYTES, "65536")), broker.bootstrap());
+        registry = RegistryServer.start(
+                new RegistryConfig(Map.of(
+                        RegistryConfig.LISTENERS, "http://127.0.0.1:0", RegistryConfig.MAX_REQUEST_BYTES, "65536")),
+                broker.bootstrap());
         http = new RegistryHttp(registry.uris().get(0).toString());
     }
 
@@ -67,7 +69,8 @@ class SchemaRegistryRestIT {
 
     @Test
     void plainJsonIsAcceptedAndOtherMediaTypesAreRefusedWith415() {
-        Answer plain = http.send("POST", "/subjects/media/versions", schemaBody(V1).toString(), "application/json");
+        Answer plain =
+                http.send("POST", "/subjects/media/versions", schemaBody(V1).toString(), "application/json");
         assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
         Answer xml = http.send("POST", "/subjects/media/versions", "<schema/>", "application/xml");
         assertThat(xml.status()).isEqualTo(415);
@@ -79,13 +82,16 @@ class SchemaRegistryRestIT {
         http.register("list-one", V1);
         http.register("list-two", V1);
         http.register("other-list", V1);
-        assertThat(http.get("/subjects?subjectPrefix=list-").json()).extracting(JsonNode::asText)
-            .containsExactly("list-one", "list-two");
+        assertThat(http.get("/subjects?subjectPrefix=list-").json())
+                .extracting(JsonNode::asText)
+                .containsExactly("list-one", "list-two");
         http.delete("/subjects/list-two");
-        assertThat(http.get("/subjects?subjectPrefix=list-").json()).extracting(JsonNode::asText)
-            .containsExactly("list-one");
-        assertThat(http.get("/subjects?subjectPrefix=list-&deleted=true").json()).extracting(JsonNode::asText)
-            .containsExactly("list-one", "list-two");
+        assertThat(http.get("/subjects?subjectPrefix=list-").json())
+                .extracting(JsonNode::asText)
+                .containsExactly("list-one");
+        assertThat(http.get("/subjects?subjectPrefix=list-&deleted=true").json())
+                .extracting(JsonNode::asText)
+                .containsExactly("list-one", "list-two");
         assertThat(http.get("/subjects").json()).extracting(JsonNode::asText).contains("other-list", "list-one");
     }
 
@@ -93,15 +99,21 @@ class SchemaRegistryRestIT {
     void versionsAreReadByNumberOrLatestWithTheirRawSchema() {
         int id1 = http.register("ver", V1);
         int id2 = http.register("ver", V2);
-        assertThat(http.get("/subjects/ver/versions").json()).extracting(JsonNode::asInt).containsExactly(1, 2);
+        assertThat(http.get("/subjects/ver/versions").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(1, 2);
         JsonNode latest = http.get("/subjects/ver/versions/latest").json();
         assertThat(latest.get("subject").asText()).isEqualTo("ver");
         assertThat(latest.get("version").asInt()).isEqualTo(2);
         assertThat(latest.get("id").asInt()).isEqualTo(id2);
         assertThat(latest.get("schema").asText()).contains("\"age\"");
-        assertThat(latest.has("schemaType")).as("AVRO is implied, as Confluent omits it").isFalse();
-        assertThat(http.get("/subjects/ver/versions/1").json().get("id").asInt()).isEqualTo(id1);
-        assertThat(http.get("/subjects/ver/versions/-1").json().get("version").asInt()).isEqualTo(2);
+        assertThat(latest.has("schemaType"))
+                .as("AVRO is implied, as Confluent omits it")
+                .isFalse();
+        assertThat(http.get("/subjects/ver/versions/1").json().get("id").asInt())
+                .isEqualTo(id1);
+        assertThat(http.get("/subjects/ver/versions/-1").json().get("version").asInt())
+                .isEqualTo(2);
         Answer raw = http.get("/subjects/ver/versions/1/schema");
         assertThat(raw.json().get("name").asText()).isEqualTo("User");
 
@@ -123,33 +135,53 @@ class SchemaRegistryRestIT {
         assertThat(found.get("subject").asText()).isEqualTo("lookup");
         assertThat(found.get("version").asInt()).isEqualTo(1);
         assertThat(found.get("id").asInt()).isEqualTo(id);
-        assertThat(found.get("schema").asText()).isEqualTo(http.get("/schemas/ids/" + id).json().get("schema").asText());
+        assertThat(found.get("schema").asText())
+                .isEqualTo(http.get("/schemas/ids/" + id).json().get("schema").asText());
         assertThat(http.post("/subjects/lookup", schemaBody(V2)).errorCode()).isEqualTo(40403);
-        assertThat(http.post("/subjects/lookup-none", schemaBody(V1)).errorCode()).isEqualTo(40401);
+        assertThat(http.post("/subjects/lookup-none", schemaBody(V1)).errorCode())
+                .isEqualTo(40401);
     }
 
     @Test
     void versionsAreSoftThenPermanentlyDeleted() {
         http.register("delv", V1);
         http.register("delv", V2);
-        assertThat(http.delete("/subjects/delv/versions/2?permanent=true").errorCode()).isEqualTo(40407);
+        assertThat(http.delete("/subjects/delv/versions/2?permanent=true").errorCode())
+                .isEqualTo(40407);
         Answer soft = http.delete("/subjects/delv/versions/2");
         assertThat(soft.status()).isEqualTo(200);
         assertThat(soft.json().asInt()).isEqualTo(2);
         assertThat(http.get("/subjects/delv/versions/2").errorCode()).isEqualTo(40402);
-        assertThat(http.get("/subjects/delv/versions/2?deleted=true").json().get("version").asInt()).isEqualTo(2);
-        assertThat(http.get("/subjects/delv/versions").json()).extracting(JsonNode::asInt).containsExactly(1);
-        assertThat(http.get("/subjects/delv/versions?deleted=true").json()).extracting(JsonNode::asInt)
-            .containsExactly(1, 2);
-        assertThat(http.get("/subjects/delv/versions/latest").json().get("version").asInt()).isEqualTo(1);
+        assertThat(http.get("/subjects/delv/versions/2?deleted=true")
+                        .json()
+                        .get("version")
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(http.get("/subjects/delv/versions").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(1);
+        assertThat(http.get("/subjects/delv/versions?deleted=true").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(1, 2);
+        assertThat(http.get("/subjects/delv/versions/latest")
+                        .json()
+                        .get("version")
+                        .asInt())
+                .isEqualTo(1);
         assertThat(http.delete("/subjects/delv/versions/2").errorCode()).isEqualTo(40406);
-        assertThat(http.delete("/subjects/delv/versions/2?permanent=true").json().asInt()).isEqualTo(2);
-        assertThat(http.get("/subjects/delv/versions/2?deleted=true").errorCode()).isEqualTo(40402);
+        assertThat(http.delete("/subjects/delv/versions/2?permanent=true")
+                        .json()
+                        .asInt())
+                .isEqualTo(2);
+        assertThat(http.get("/subjects/delv/versions/2?deleted=true").errorCode())
+                .isEqualTo(40402);
         assertThat(http.delete("/subjects/delv/versions/7").errorCode()).isEqualTo(40402);
         assertThat(http.delete("/subjects/delv-none/versions/1").errorCode()).isEqualTo(40401);
         // a permanently deleted version number is free again; soft-deleted ones are not
         http.register("delv", V2);
-        assertThat(http.get("/subjects/delv/versions").json()).extracting(JsonNode::asInt).containsExactly(1, 2);
+        assertThat(http.get("/subjects/delv/versions").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(1, 2);
     }
 
     @Test
@@ -161,37 +193,45 @@ class SchemaRegistryRestIT {
         assertThat(soft.json()).extracting(JsonNode::asInt).containsExactly(1, 2);
         assertThat(http.delete("/subjects/dels").errorCode()).isEqualTo(40404);
         assertThat(http.get("/subjects/dels/versions").errorCode()).isEqualTo(40401);
-        assertThat(http.get("/schemas/ids/" + id).status()).as("soft-deleted versions keep their id").isEqualTo(200);
-        assertThat(http.delete("/subjects/dels?permanent=true").json()).extracting(JsonNode::asInt)
-            .containsExactly(1, 2);
-        assertThat(http.get("/subjects?deleted=true").json()).extracting(JsonNode::asText).doesNotContain("dels");
+        assertThat(http.get("/schemas/ids/" + id).status())
+                .as("soft-deleted versions keep their id")
+                .isEqualTo(200);
+        assertThat(http.delete("/subjects/dels?permanent=true").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(1, 2);
+        assertThat(http.get("/subjects?deleted=true").json())
+                .extracting(JsonNode::asText)
+                .doesNotContain("dels");
         assertThat(http.delete("/subjects/dels").errorCode()).isEqualTo(40401);
     }
 
     @Test
     void referencesResolveAcrossSubjectsAndProtectTheReferencedVersion() {
         String money = "{\"type\":\"record\",\"name\":\"Money\",\"namespace\":\"acme\",\"fields\":["
-            + "{\"name\":\"cents\",\"type\":\"long\"}]}";
+                + "{\"name\":\"cents\",\"type\":\"long\"}]}";
         http.register("ref-money", money);
         String order = "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"acme\",\"fields\":["
-            + "{\"name\":\"total\",\"type\":\"acme.Money\"}]}";
+                + "{\"name\":\"total\",\"type\":\"acme.Money\"}]}";
         Answer unresolved = http.post("/subjects/ref-order/versions", schemaBody(order));
         assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
-        Answer missingRef = http.post("/subjects/ref-order/versions",
-            RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 5));
+        Answer missingRef =
+                http.post("/subjects/ref-order/versions", RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 5));
         assertThat(missingRef.errorCode()).isEqualTo(42201);
-        Answer registered = http.post("/subjects/ref-order/versions",
-            RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 1));
+        Answer registered =
+                http.post("/subjects/ref-order/versions", RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 1));
         assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
         int orderId = registered.json().get("id").asInt();
 
         JsonNode version = http.get("/subjects/ref-order/versions/1").json();
         assertThat(version.get("references").get(0).get("subject").asText()).isEqualTo("ref-money");
-        assertThat(version.get("schema").asText()).as("referenced types are named, not inlined")
-            .doesNotContain("cents").contains("Money");
+        assertThat(version.get("schema").asText())
+                .as("referenced types are named, not inlined")
+                .doesNotContain("cents")
+                .contains("Money");
         assertThat(http.get("/schemas/ids/" + orderId).json().get("references")).hasSize(1);
-        assertThat(http.get("/subjects/ref-money/versions/1/referencedby").json()).extracting(JsonNode::asInt)
-            .containsExactly(orderId);
+        assertThat(http.get("/subjects/ref-money/versions/1/referencedby").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(orderId);
         Answer protectedVersion = http.delete("/subjects/ref-money/versions/1");
         assertThat(protectedVersion.status()).isEqualTo(422);
         assertThat(protectedVersion.errorCode()).isEqualTo(42206);
@@ -204,22 +244,30 @@ class SchemaRegistryRestIT {
         http.register("byid-b", V1);
         JsonNode schema = http.get("/schemas/ids/" + id).json();
         assertThat(schema.fieldNames()).toIterable().containsExactly("schema");
-        assertThat(http.get("/schemas/ids/" + id + "/schema").json().get("name").asText()).isEqualTo("User");
-        assertThat(http.get("/schemas/ids/" + id + "/subjects").json()).extracting(JsonNode::asText)
-            .contains("byid-a", "byid-b");
+        assertThat(http.get("/schemas/ids/" + id + "/schema").json().get("name").asText())
+                .isEqualTo("User");
+        assertThat(http.get("/schemas/ids/" + id + "/subjects").json())
+                .extracting(JsonNode::asText)
+                .contains("byid-a", "byid-b");
         JsonNode versions = http.get("/schemas/ids/" + id + "/versions").json();
         assertThat(versions).anySatisfy(v -> {
             assertThat(v.get("subject").asText()).isEqualTo("byid-a");
             assertThat(v.get("version").asInt()).isEqualTo(1);
         });
-        for (String path : new String[] {"/schemas/ids/999999", "/schemas/ids/999999/schema",
-            "/schemas/ids/999999/subjects", "/schemas/ids/999999/versions", "/schemas/ids/abc"}) {
+        for (String path : new String[] {
+            "/schemas/ids/999999",
+            "/schemas/ids/999999/schema",
+            "/schemas/ids/999999/subjects",
+            "/schemas/ids/999999/versions",
+            "/schemas/ids/abc"
+        }) {
             Answer a = http.get(path);
             assertThat(a.status()).as(path).isEqualTo(404);
             assertThat(a.errorCode()).as(path).isEqualTo(40403);
         }
-        assertThat(http.get("/schemas/types").json()).extracting(JsonNode::asText).containsExactly("AVRO", "JSON",
-            "PROTOBUF");
+        assertThat(http.get("/schemas/types").json())
+                .extracting(JsonNode::asText)
+                .containsExactly("AVRO", "JSON", "PROTOBUF");
         JsonNode listed = http.get("/schemas?subjectPrefix=byid-").json();
         assertThat(listed).extracting(n -> n.get("subject").asText()).containsExactly("byid-a", "byid-b");
         assertThat(listed.get(0).get("id").asInt()).isEqualTo(id);
@@ -227,31 +275,45 @@ class SchemaRegistryRestIT {
 
     @Test
     void compatibilityIsConfiguredGloballyAndPerSubject() {
-        assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
-        Answer set = http.put("/config/cfg", RegistryHttp.JSON.createObjectNode().put("compatibility", "full"));
+        assertThat(http.get("/config").json().get("compatibilityLevel").asText())
+                .isEqualTo("BACKWARD");
+        Answer set =
+                http.put("/config/cfg", RegistryHttp.JSON.createObjectNode().put("compatibility", "full"));
         assertThat(set.json().get("compatibility").asText()).isEqualTo("FULL");
-        assertThat(http.get("/config/cfg").json().get("compatibilityLevel").asText()).isEqualTo("FULL");
+        assertThat(http.get("/config/cfg").json().get("compatibilityLevel").asText())
+                .isEqualTo("FULL");
         Answer unset = http.get("/config/cfg-unset");
         assertThat(unset.status()).isEqualTo(404);
         assertThat(unset.errorCode()).isEqualTo(40408);
-        assertThat(http.get("/config/cfg-unset?defaultToGlobal=true").json().get("compatibilityLevel").asText())
-            .isEqualTo("BACKWARD");
-        Answer bad = http.put("/config/cfg", RegistryHttp.JSON.createObjectNode().put("compatibility", "SIDEWAYS"));
+        assertThat(http.get("/config/cfg-unset?defaultToGlobal=true")
+                        .json()
+                        .get("compatibilityLevel")
+                        .asText())
+                .isEqualTo("BACKWARD");
+        Answer bad =
+                http.put("/config/cfg", RegistryHttp.JSON.createObjectNode().put("compatibility", "SIDEWAYS"));
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.errorCode()).isEqualTo(42203);
         assertThat(http.put("/config", "{}").errorCode()).isEqualTo(42203);
-        assertThat(http.delete("/config/cfg").json().get("compatibilityLevel").asText()).isEqualTo("FULL");
+        assertThat(http.delete("/config/cfg").json().get("compatibilityLevel").asText())
+                .isEqualTo("FULL");
         assertThat(http.get("/config/cfg").errorCode()).isEqualTo(40408);
         assertThat(http.delete("/config/cfg").errorCode()).isEqualTo(40408);
 
         try {
             assertThat(http.put("/config", RegistryHttp.JSON.createObjectNode().put("compatibility", "NONE"))
-                .json().get("compatibility").asText()).isEqualTo("NONE");
-            assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("NONE");
+                            .json()
+                            .get("compatibility")
+                            .asText())
+                    .isEqualTo("NONE");
+            assertThat(http.get("/config").json().get("compatibilityLevel").asText())
+                    .isEqualTo("NONE");
         } finally {
-            assertThat(http.delete("/config").json().get("compatibilityLevel").asText()).isEqualTo("NONE");
+            assertThat(http.delete("/config").json().get("compatibilityLevel").asText())
+                    .isEqualTo("NONE");
         }
-        assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        assertThat(http.get("/config").json().get("compatibilityLevel").asText())
+                .isEqualTo("BACKWARD");
     }
 
     @Test
@@ -260,7 +322,9 @@ class SchemaRegistryRestIT {
         Answer rejected = http.post("/subjects/compat/versions", schemaBody(INCOMPATIBLE));
         assertThat(rejected.status()).isEqualTo(409);
         assertThat(rejected.errorCode()).isEqualTo(40901);
-        assertThat(rejected.json().get("message").asText()).contains("incompatible").contains("compat");
+        assertThat(rejected.json().get("message").asText())
+                .contains("incompatible")
+                .contains("compat");
 
         Answer ok = http.post("/compatibility/subjects/compat/versions/latest", schemaBody(V2));
         assertThat(ok.json().get("is_compatible").asBoolean()).isTrue();
@@ -271,21 +335,27 @@ class SchemaRegistryRestIT {
         assertThat(no.json().get("messages").toString()).contains("TYPE_MISMATCH");
         Answer all = http.post("/compatibility/subjects/compat/versions?verbose=true", schemaBody(INCOMPATIBLE));
         assertThat(all.json().get("is_compatible").asBoolean()).isFalse();
-        assertThat(http.post("/compatibility/subjects/compat-none/versions", schemaBody(V1)).json()
-            .get("is_compatible").asBoolean()).isTrue();
-        assertThat(http.post("/compatibility/subjects/compat-none/versions/latest", schemaBody(V1)).errorCode())
-            .isEqualTo(40401);
-        assertThat(http.post("/compatibility/subjects/compat/versions/5", schemaBody(V1)).errorCode())
-            .isEqualTo(40402);
-        assertThat(http.post("/compatibility/subjects/compat/versions/zero", schemaBody(V1)).errorCode())
-            .isEqualTo(42202);
-        assertThat(http.post("/compatibility/subjects/compat/versions", schemaBody("{bad")).errorCode())
-            .isEqualTo(42201);
+        assertThat(http.post("/compatibility/subjects/compat-none/versions", schemaBody(V1))
+                        .json()
+                        .get("is_compatible")
+                        .asBoolean())
+                .isTrue();
+        assertThat(http.post("/compatibility/subjects/compat-none/versions/latest", schemaBody(V1))
+                        .errorCode())
+                .isEqualTo(40401);
+        assertThat(http.post("/compatibility/subjects/compat/versions/5", schemaBody(V1))
+                        .errorCode())
+                .isEqualTo(40402);
+        assertThat(http.post("/compatibility/subjects/compat/versions/zero", schemaBody(V1))
+                        .errorCode())
+                .isEqualTo(42202);
+        assertThat(http.post("/compatibility/subjects/compat/versions", schemaBody("{bad"))
+                        .errorCode())
+                .isEqualTo(42201);
     }
 
     private static String jsonObject(String properties, String extra) {
-        return "{\"type\":\"object\",\"properties\":{" + properties + "},\"additionalProperties\":false" + extra
-            + "}";
+        return "{\"type\":\"object\",\"properties\":{" + properties + "},\"additionalProperties\":false" + extra + "}";
     }
 
     @Test
@@ -294,25 +364,34 @@ class SchemaRegistryRestIT {
         Answer first = http.post("/subjects/json-a/versions", typed("JSON", schema));
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
         int id = first.json().get("id").asInt();
-        assertThat(http.post("/subjects/json-a/versions", typed("json", schema.replace(",", " ,\n"))).json()
-            .get("id").asInt()).as("whitespace and the type's case do not matter").isEqualTo(id);
-        assertThat(http.post("/subjects/json-a-other/versions", typed("JSON", schema)).json().get("id").asInt())
-            .isEqualTo(id);
+        assertThat(http.post("/subjects/json-a/versions", typed("json", schema.replace(",", " ,\n")))
+                        .json()
+                        .get("id")
+                        .asInt())
+                .as("whitespace and the type's case do not matter")
+                .isEqualTo(id);
+        assertThat(http.post("/subjects/json-a-other/versions", typed("JSON", schema))
+                        .json()
+                        .get("id")
+                        .asInt())
+                .isEqualTo(id);
 
         JsonNode version = http.get("/subjects/json-a/versions/latest").json();
         assertThat(version.get("schemaType").asText()).isEqualTo("JSON");
         assertThat(version.get("schema").asText()).isEqualTo(schema);
         JsonNode byId = http.get("/schemas/ids/" + id).json();
         assertThat(byId.get("schemaType").asText()).isEqualTo("JSON");
-        assertThat(http.get("/schemas/ids/" + id + "/schema").json().get("type").asText()).isEqualTo("object");
-        assertThat(http.get("/schemas?subjectPrefix=json-a").json()).allSatisfy(v ->
-            assertThat(v.get("schemaType").asText()).isEqualTo("JSON"));
+        assertThat(http.get("/schemas/ids/" + id + "/schema").json().get("type").asText())
+                .isEqualTo("object");
+        assertThat(http.get("/schemas?subjectPrefix=json-a").json())
+                .allSatisfy(v -> assertThat(v.get("schemaType").asText()).isEqualTo("JSON"));
 
         JsonNode found = http.post("/subjects/json-a", typed("JSON", schema)).json();
         assertThat(found.get("id").asInt()).isEqualTo(id);
         assertThat(found.get("schemaType").asText()).isEqualTo("JSON");
         assertThat(http.post("/subjects/json-a", typed("JSON", jsonObject("\"id\":{\"type\":\"number\"}", "")))
-            .errorCode()).isEqualTo(40403);
+                        .errorCode())
+                .isEqualTo(40403);
     }
 
     @Test
@@ -323,25 +402,36 @@ class SchemaRegistryRestIT {
         String changed = jsonObject("\"id\":{\"type\":\"string\"}", "");
         http.post("/subjects/json-compat/versions", typed("JSON", v1));
 
-        Answer no = http.post("/compatibility/subjects/json-compat/versions/latest?verbose=true",
-            typed("JSON", changed));
+        Answer no =
+                http.post("/compatibility/subjects/json-compat/versions/latest?verbose=true", typed("JSON", changed));
         assertThat(no.json().get("is_compatible").asBoolean()).isFalse();
-        assertThat(no.json().get("messages").toString()).contains("TYPE_CHANGED").contains("#/properties/id")
-            .contains("BACKWARD");
+        assertThat(no.json().get("messages").toString())
+                .contains("TYPE_CHANGED")
+                .contains("#/properties/id")
+                .contains("BACKWARD");
         Answer rejected = http.post("/subjects/json-compat/versions", typed("JSON", changed));
         assertThat(rejected.status()).isEqualTo(409);
         assertThat(rejected.errorCode()).isEqualTo(40901);
-        assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", widened)).json()
-            .get("is_compatible").asBoolean()).as("integer widens to number").isTrue();
+        assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", widened))
+                        .json()
+                        .get("is_compatible")
+                        .asBoolean())
+                .as("integer widens to number")
+                .isTrue();
 
         http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "FORWARD"));
-        Answer forward = http.post("/compatibility/subjects/json-compat/versions?verbose=true",
-            typed("JSON", widened));
-        assertThat(forward.json().get("is_compatible").asBoolean()).as(forward.toString()).isFalse();
+        Answer forward = http.post("/compatibility/subjects/json-compat/versions?verbose=true", typed("JSON", widened));
+        assertThat(forward.json().get("is_compatible").asBoolean())
+                .as(forward.toString())
+                .isFalse();
         assertThat(forward.json().get("messages").toString()).contains("TYPE_NARROWED");
         http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL"));
-        assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", added)).json()
-            .get("is_compatible").asBoolean()).as("closed model: old readers reject the new property").isFalse();
+        assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", added))
+                        .json()
+                        .get("is_compatible")
+                        .asBoolean())
+                .as("closed model: old readers reject the new property")
+                .isFalse();
         http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "BACKWARD"));
         Answer registered = http.post("/subjects/json-compat/versions", typed("JSON", added));
         assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
@@ -360,27 +450,41 @@ class SchemaRegistryRestIT {
         Answer unresolved = http.post("/subjects/json-customer/versions", typed("JSON", customer));
         assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
         assertThat(unresolved.json().get("message").asText()).contains("address.json");
-        Answer registered = http.post("/subjects/json-customer/versions",
-            typed("JSON", customer, "address.json", "json-address", 1));
+        Answer registered = http.post(
+                "/subjects/json-customer/versions", typed("JSON", customer, "address.json", "json-address", 1));
         assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
         int id = registered.json().get("id").asInt();
-        assertThat(http.get("/schemas/ids/" + id).json().get("references").get(0).get("subject").asText())
-            .isEqualTo("json-address");
-        assertThat(http.get("/subjects/json-address/versions/1/referencedby").json()).extracting(JsonNode::asInt)
-            .containsExactly(id);
-        assertThat(http.post("/subjects/json-customer",
-            typed("JSON", customer, "address.json", "json-address", 1)).json()
-            .get("id").asInt()).isEqualTo(id);
+        assertThat(http.get("/schemas/ids/" + id)
+                        .json()
+                        .get("references")
+                        .get(0)
+                        .get("subject")
+                        .asText())
+                .isEqualTo("json-address");
+        assertThat(http.get("/subjects/json-address/versions/1/referencedby").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(id);
+        assertThat(http.post("/subjects/json-customer", typed("JSON", customer, "address.json", "json-address", 1))
+                        .json()
+                        .get("id")
+                        .asInt())
+                .isEqualTo(id);
     }
 
     @Test
     void jsonNormalizationMakesReorderedSchemasOne() {
         String one = "{\"type\":\"object\",\"required\":[\"b\",\"a\"],\"properties\":{\"a\":{\"type\":"
-            + "\"string\"},\"b\":{\"type\":\"integer\"}}}";
+                + "\"string\"},\"b\":{\"type\":\"integer\"}}}";
         String two = "{\"properties\":{\"b\":{\"type\":\"integer\"},\"a\":{\"type\":\"string\"}},"
-            + "\"required\":[\"a\",\"b\"],\"type\":\"object\"}";
-        int a = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", one)).json().get("id").asInt();
-        int b = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", two)).json().get("id").asInt();
+                + "\"required\":[\"a\",\"b\"],\"type\":\"object\"}";
+        int a = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", one))
+                .json()
+                .get("id")
+                .asInt();
+        int b = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", two))
+                .json()
+                .get("id")
+                .asInt();
         assertThat(b).isEqualTo(a);
         assertThat(http.get("/subjects/json-norm/versions").json()).hasSize(1);
     }
@@ -391,8 +495,8 @@ class SchemaRegistryRestIT {
         Answer moneyId = http.post("/subjects/proto-money/versions", typed("PROTOBUF", money));
         assertThat(moneyId.status()).as(moneyId.toString()).isEqualTo(200);
         String invoice = "syntax = \"proto3\";\npackage acme.billing;\nimport \"money.proto\";\n"
-            + "import \"google/protobuf/timestamp.proto\";\nmessage Invoice {\n  acme.money.Money total = 1;\n"
-            + "  google.protobuf.Timestamp issued = 2;\n}\n";
+                + "import \"google/protobuf/timestamp.proto\";\nmessage Invoice {\n  acme.money.Money total = 1;\n"
+                + "  google.protobuf.Timestamp issued = 2;\n}\n";
         Answer unresolved = http.post("/subjects/proto-invoice/versions", typed("PROTOBUF", invoice));
         assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
         assertThat(unresolved.json().get("message").asText()).contains("money.proto");
@@ -400,45 +504,65 @@ class SchemaRegistryRestIT {
         Answer registered = http.post("/subjects/proto-invoice/versions", withRef);
         assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
         int id = registered.json().get("id").asInt();
-        assertThat(http.post("/subjects/proto-invoice/versions", withRef.deepCopy().put("schema",
-            invoice.replace("\n  ", "\n    "))).json().get("id").asInt()).as("layout does not matter").isEqualTo(id);
+        assertThat(http.post(
+                                "/subjects/proto-invoice/versions",
+                                withRef.deepCopy().put("schema", invoice.replace("\n  ", "\n    ")))
+                        .json()
+                        .get("id")
+                        .asInt())
+                .as("layout does not matter")
+                .isEqualTo(id);
 
         JsonNode version = http.get("/subjects/proto-invoice/versions/1").json();
         assertThat(version.get("schemaType").asText()).isEqualTo("PROTOBUF");
         assertThat(version.get("references").get(0).get("name").asText()).isEqualTo("money.proto");
-        assertThat(http.get("/schemas/ids/" + id).json().get("schemaType").asText()).isEqualTo("PROTOBUF");
+        assertThat(http.get("/schemas/ids/" + id).json().get("schemaType").asText())
+                .isEqualTo("PROTOBUF");
         assertThat(http.get("/schemas/ids/" + id + "/schema").text()).contains("message Invoice");
-        assertThat(http.post("/subjects/proto-invoice", withRef).json().get("id").asInt()).isEqualTo(id);
-        assertThat(http.get("/subjects/proto-money/versions/1/referencedby").json()).extracting(JsonNode::asInt)
-            .containsExactly(id);
+        assertThat(http.post("/subjects/proto-invoice", withRef)
+                        .json()
+                        .get("id")
+                        .asInt())
+                .isEqualTo(id);
+        assertThat(http.get("/subjects/proto-money/versions/1/referencedby").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(id);
 
         String changed = invoice.replace("acme.money.Money total = 1;", "string total = 1;");
-        Answer check = http.post("/compatibility/subjects/proto-invoice/versions/latest?verbose=true",
-            typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
+        Answer check = http.post(
+                "/compatibility/subjects/proto-invoice/versions/latest?verbose=true",
+                typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
         assertThat(check.json().get("is_compatible").asBoolean()).isFalse();
-        assertThat(check.json().get("messages").toString()).contains("FIELD_KIND_CHANGED").contains("#/Invoice/1");
-        String added = invoice.replace("  google.protobuf.Timestamp issued = 2;\n",
-            "  google.protobuf.Timestamp issued = 2;\n  string note = 3;\n");
+        assertThat(check.json().get("messages").toString())
+                .contains("FIELD_KIND_CHANGED")
+                .contains("#/Invoice/1");
+        String added = invoice.replace(
+                "  google.protobuf.Timestamp issued = 2;\n",
+                "  google.protobuf.Timestamp issued = 2;\n  string note = 3;\n");
         http.put("/config/proto-invoice", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL_TRANSITIVE"));
-        Answer second = http.post("/subjects/proto-invoice/versions",
-            typed("PROTOBUF", added, "money.proto", "proto-money", 1));
+        Answer second = http.post(
+                "/subjects/proto-invoice/versions", typed("PROTOBUF", added, "money.proto", "proto-money", 1));
         assertThat(second.status()).as(second.toString()).isEqualTo(200);
-        Answer rejected = http.post("/subjects/proto-invoice/versions",
-            typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
+        Answer rejected = http.post(
+                "/subjects/proto-invoice/versions", typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
         assertThat(rejected.status()).isEqualTo(409);
         assertThat(rejected.errorCode()).isEqualTo(40901);
     }
 
     @Test
     void protobufNormalizationMakesReorderedFilesOne() {
-        String one = "syntax = \"proto3\"; package n; message A { string s = 2; int32 x = 1; B b = 3; } "
-            + "message B {}";
+        String one =
+                "syntax = \"proto3\"; package n; message A { string s = 2; int32 x = 1; B b = 3; } " + "message B {}";
         String two = "syntax = \"proto3\"; package n; message A { int32 x = 1; string s = 2; .n.B b = 3; } "
-            + "message B {}";
-        int a = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", one)).json().get("id")
-            .asInt();
-        int b = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", two)).json().get("id")
-            .asInt();
+                + "message B {}";
+        int a = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", one))
+                .json()
+                .get("id")
+                .asInt();
+        int b = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", two))
+                .json()
+                .get("id")
+                .asInt();
         assertThat(b).isEqualTo(a);
         assertThat(http.get("/subjects/proto-norm/versions").json()).hasSize(1);
     }
@@ -447,46 +571,72 @@ class SchemaRegistryRestIT {
     void modesGuardWritesAndImportTakesExplicitIds() {
         assertThat(http.get("/mode").json().get("mode").asText()).isEqualTo("READWRITE");
         assertThat(http.get("/mode/mode-ro").errorCode()).isEqualTo(40409);
-        assertThat(http.get("/mode/mode-ro?defaultToGlobal=true").json().get("mode").asText()).isEqualTo("READWRITE");
+        assertThat(http.get("/mode/mode-ro?defaultToGlobal=true")
+                        .json()
+                        .get("mode")
+                        .asText())
+                .isEqualTo("READWRITE");
         http.register("mode-ro", V1);
-        assertThat(http.put("/mode/mode-ro", RegistryHttp.JSON.createObjectNode().put("mode", "READONLY")).json()
-            .get("mode").asText()).isEqualTo("READONLY");
+        assertThat(http.put(
+                                "/mode/mode-ro",
+                                RegistryHttp.JSON.createObjectNode().put("mode", "READONLY"))
+                        .json()
+                        .get("mode")
+                        .asText())
+                .isEqualTo("READONLY");
         Answer refused = http.post("/subjects/mode-ro/versions", schemaBody(V2));
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.errorCode()).isEqualTo(42205);
         assertThat(http.delete("/subjects/mode-ro").errorCode()).isEqualTo(42205);
-        assertThat(http.put("/mode/mode-ro", RegistryHttp.JSON.createObjectNode().put("mode", "WRITEONLY"))
-            .errorCode()).isEqualTo(42204);
+        assertThat(http.put(
+                                "/mode/mode-ro",
+                                RegistryHttp.JSON.createObjectNode().put("mode", "WRITEONLY"))
+                        .errorCode())
+                .isEqualTo(42204);
         assertThat(http.delete("/mode/mode-ro").json().get("mode").asText()).isEqualTo("READONLY");
         assertThat(http.register("mode-ro", V2)).isPositive();
 
         // explicit ids need IMPORT mode
-        Answer noImport = http.post("/subjects/mode-imp/versions", schemaBody(V1).put("id", 5000));
+        Answer noImport =
+                http.post("/subjects/mode-imp/versions", schemaBody(V1).put("id", 5000));
         assertThat(noImport.errorCode()).isEqualTo(42205);
-        assertThat(http.put("/mode/mode-ro", RegistryHttp.JSON.createObjectNode().put("mode", "IMPORT")).errorCode())
-            .as("IMPORT on a subject that has schemas needs force").isEqualTo(42205);
+        assertThat(http.put(
+                                "/mode/mode-ro",
+                                RegistryHttp.JSON.createObjectNode().put("mode", "IMPORT"))
+                        .errorCode())
+                .as("IMPORT on a subject that has schemas needs force")
+                .isEqualTo(42205);
         http.put("/mode/mode-imp", RegistryHttp.JSON.createObjectNode().put("mode", "IMPORT"));
         String imported = record("Imported", "{\"name\":\"x\",\"type\":\"long\"}");
-        Answer withId = http.post("/subjects/mode-imp/versions", schemaBody(imported).put("id", 5000)
-            .put("version", 3));
+        Answer withId = http.post(
+                "/subjects/mode-imp/versions",
+                schemaBody(imported).put("id", 5000).put("version", 3));
         assertThat(withId.json().get("id").asInt()).as(withId.toString()).isEqualTo(5000);
-        assertThat(http.get("/subjects/mode-imp/versions/3").json().get("id").asInt()).isEqualTo(5000);
-        assertThat(http.post("/subjects/mode-imp/versions", schemaBody(imported).put("id", 5001)).errorCode())
-            .isEqualTo(42207);
-        assertThat(http.post("/subjects/mode-imp/versions", schemaBody(V2).put("id", 5000)).errorCode())
-            .as("an id bound to another schema").isEqualTo(42205);
+        assertThat(http.get("/subjects/mode-imp/versions/3").json().get("id").asInt())
+                .isEqualTo(5000);
+        assertThat(http.post("/subjects/mode-imp/versions", schemaBody(imported).put("id", 5001))
+                        .errorCode())
+                .isEqualTo(42207);
+        assertThat(http.post("/subjects/mode-imp/versions", schemaBody(V2).put("id", 5000))
+                        .errorCode())
+                .as("an id bound to another schema")
+                .isEqualTo(42205);
         http.delete("/mode/mode-imp");
         // ids continue above imported ones
         assertThat(http.register("mode-after-import", record("After", "{\"name\":\"y\",\"type\":\"int\"}")))
-            .isGreaterThan(5000);
+                .isGreaterThan(5000);
     }
 
     @Test
     void readOnlyOverrideRefusesEveryWriteUntilLifted() {
         try {
             assertThat(http.put("/mode", RegistryHttp.JSON.createObjectNode().put("mode", "READONLY_OVERRIDE"))
-                .json().get("mode").asText()).isEqualTo("READONLY_OVERRIDE");
-            assertThat(http.post("/subjects/ro-all/versions", schemaBody(V1)).errorCode()).isEqualTo(42205);
+                            .json()
+                            .get("mode")
+                            .asText())
+                    .isEqualTo("READONLY_OVERRIDE");
+            assertThat(http.post("/subjects/ro-all/versions", schemaBody(V1)).errorCode())
+                    .isEqualTo(42205);
         } finally {
             http.put("/mode", RegistryHttp.JSON.createObjectNode().put("mode", "READWRITE"));
         }
@@ -496,10 +646,16 @@ class SchemaRegistryRestIT {
     @Test
     void normalizeMakesDifferentlyQualifiedSchemasOne() {
         String qualified = "{\"type\":\"record\",\"name\":\"Pt\",\"namespace\":\"geo\",\"fields\":["
-            + "{\"name\":\"x\",\"type\":\"int\"}]}";
+                + "{\"name\":\"x\",\"type\":\"int\"}]}";
         String fullName = "{\"type\":\"record\",\"name\":\"geo.Pt\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}";
-        int a = http.post("/subjects/norm/versions?normalize=true", schemaBody(qualified)).json().get("id").asInt();
-        int b = http.post("/subjects/norm/versions?normalize=true", schemaBody(fullName)).json().get("id").asInt();
+        int a = http.post("/subjects/norm/versions?normalize=true", schemaBody(qualified))
+                .json()
+                .get("id")
+                .asInt();
+        int b = http.post("/subjects/norm/versions?normalize=true", schemaBody(fullName))
+                .json()
+                .get("id")
+                .asInt();
         assertThat(b).isEqualTo(a);
         assertThat(http.get("/subjects/norm/versions").json()).hasSize(1);
     }
@@ -510,41 +666,63 @@ class SchemaRegistryRestIT {
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.errorCode()).isEqualTo(400);
         assertThat(http.post("/subjects/bad/versions", "[1,2]").status()).isEqualTo(422);
-        assertThat(http.post("/subjects/bad/versions", "{\"schema\": 5}").errorCode()).isEqualTo(42201);
+        assertThat(http.post("/subjects/bad/versions", "{\"schema\": 5}").errorCode())
+                .isEqualTo(42201);
         assertThat(http.post("/subjects/bad/versions", "{}").errorCode()).isEqualTo(42201);
-        assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}").errorCode())
-            .isEqualTo(42201);
-        assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"x\",\"bogus\":1}").status()).isEqualTo(422);
+        assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}")
+                        .errorCode())
+                .isEqualTo(42201);
+        assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"x\",\"bogus\":1}")
+                        .status())
+                .isEqualTo(422);
         Answer xml = http.post("/subjects/bad/versions", schemaBody("<a/>").put("schemaType", "XML"));
         assertThat(xml.errorCode()).isEqualTo(42201);
-        assertThat(xml.json().get("message").asText()).contains("XML").contains("AVRO").contains("JSON")
-            .contains("PROTOBUF");
-        Answer json = http.post("/subjects/bad/versions", schemaBody("{\"type\":\"objekt\"}").put("schemaType",
-            "JSON"));
+        assertThat(xml.json().get("message").asText())
+                .contains("XML")
+                .contains("AVRO")
+                .contains("JSON")
+                .contains("PROTOBUF");
+        Answer json = http.post(
+                "/subjects/bad/versions", schemaBody("{\"type\":\"objekt\"}").put("schemaType", "JSON"));
         assertThat(json.status()).isEqualTo(422);
         assertThat(json.errorCode()).isEqualTo(42201);
-        assertThat(json.json().get("message").asText()).contains("Invalid JSON schema").contains("/type");
+        assertThat(json.json().get("message").asText())
+                .contains("Invalid JSON schema")
+                .contains("/type");
         assertThat(http.post("/subjects/bad/versions", schemaBody("{\"type\":").put("schemaType", "JSON"))
-            .errorCode()).isEqualTo(42201);
-        Answer proto = http.post("/subjects/bad/versions", schemaBody("syntax = \"proto3\"; message A { int32 x = 1; "
-            + "string y = 1; }").put("schemaType", "PROTOBUF"));
+                        .errorCode())
+                .isEqualTo(42201);
+        Answer proto = http.post(
+                "/subjects/bad/versions",
+                schemaBody("syntax = \"proto3\"; message A { int32 x = 1; " + "string y = 1; }")
+                        .put("schemaType", "PROTOBUF"));
         assertThat(proto.status()).isEqualTo(422);
         assertThat(proto.errorCode()).isEqualTo(42201);
-        assertThat(proto.json().get("message").asText()).contains("Invalid Protobuf schema").contains("tag 1");
+        assertThat(proto.json().get("message").asText())
+                .contains("Invalid Protobuf schema")
+                .contains("tag 1");
         assertThat(http.post("/subjects/bad/versions", schemaBody("message {").put("schemaType", "PROTOBUF"))
-            .errorCode()).isEqualTo(42201);
-        assertThat(http.post("/subjects/__GLOBAL/versions", schemaBody(V1)).errorCode()).isEqualTo(42208);
-        assertThat(http.put("/config/__EMPTY", "{\"compatibility\":\"FULL\"}").errorCode()).isEqualTo(42208);
+                        .errorCode())
+                .isEqualTo(42201);
+        assertThat(http.post("/subjects/__GLOBAL/versions", schemaBody(V1)).errorCode())
+                .isEqualTo(42208);
+        assertThat(http.put("/config/__EMPTY", "{\"compatibility\":\"FULL\"}").errorCode())
+                .isEqualTo(42208);
         Answer control = http.post("/subjects/%01ctl/versions", schemaBody(V1));
         assertThat(control.status()).as(control.toString()).isBetween(400, 499);
         assertThat(control.errorCode()).as(control.toString()).isBetween(400, 42299);
         Answer unknown = http.get("/nowhere/at/all");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.errorCode()).isEqualTo(404);
-        assertThat(http.send("PATCH", "/subjects", "{}", RegistryHttp.MEDIA_TYPE).status()).isIn(400, 405);
-        assertThat(http.put("/subjects/bad/versions", schemaBody(V1)).errorCode()).isEqualTo(405);
-        Answer tooLarge = http.post("/subjects/bad/versions", schemaBody(record("Big",
-            "{\"name\":\"f\",\"type\":\"string\",\"doc\":\"" + "x".repeat(70_000) + "\"}")));
+        assertThat(http.send("PATCH", "/subjects", "{}", RegistryHttp.MEDIA_TYPE)
+                        .status())
+                .isIn(400, 405);
+        assertThat(http.put("/subjects/bad/versions", schemaBody(V1)).errorCode())
+                .isEqualTo(405);
+        Answer tooLarge = http.post(
+                "/subjects/bad/versions",
+                schemaBody(
+                        record("Big", "{\"name\":\"f\",\"type\":\"string\",\"doc\":\"" + "x".repeat(70_000) + "\"}")));
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.errorCode()).isEqualTo(42209);
     }
@@ -558,12 +736,13 @@ class SchemaRegistryRestIT {
             socket.setSoTimeout(30_000);
             java.io.OutputStream out = socket.getOutputStream();
             out.write(("POST /subjects/big/versions HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: "
-                + RegistryHttp.MEDIA_TYPE + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            + RegistryHttp.MEDIA_TYPE + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             // 6 MB, far beyond the socket buffers: the server must not reset the upload.
             out.write(body);
             out.flush();
-            String head = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            String head =
+                    new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
             assertThat(head).isEqualTo("HTTP/1.1 413");
         }
     }
@@ -571,14 +750,23 @@ class SchemaRegistryRestIT {
     @Test
     void randomBodiesNeverCauseA5xx() {
         Random random = new Random(20240611L);
-        String[] paths = {"/subjects/fuzz/versions", "/subjects/fuzz", "/compatibility/subjects/fuzz/versions",
-            "/config/fuzz", "/mode/fuzz"};
+        String[] paths = {
+            "/subjects/fuzz/versions",
+            "/subjects/fuzz",
+            "/compatibility/subjects/fuzz/versions",
+            "/config/fuzz",
+            "/mode/fuzz"
+        };
         for (int i = 0; i < 150; i++) {
             byte[] body = new byte[random.nextInt(200)];
             random.nextBytes(body);
             if (i % 3 == 0) {
-                body = ("{\"schema\":\"" + new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)
-                    .replace("\\", "").replace("\"", "") + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                body = ("{\"schema\":\""
+                                + new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)
+                                        .replace("\\", "")
+                                        .replace("\"", "")
+                                + "\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
             String path = paths[i % paths.length];
             String method = path.startsWith("/config") || path.startsWith("/mode") ? "PUT" : "POST";

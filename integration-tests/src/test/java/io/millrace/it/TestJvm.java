@@ -26,11 +26,14 @@ final class TestJvm implements AutoCloseable {
         this.name = name;
         this.process = process;
         pump(process.getInputStream(), onLine, name + "-stdout");
-        pump(process.getErrorStream(), line -> {
-            synchronized (stderr) {
-                stderr.add(line);
-            }
-        }, name + "-stderr");
+        pump(
+                process.getErrorStream(),
+                line -> {
+                    synchronized (stderr) {
+                        stderr.add(line);
+                    }
+                },
+                name + "-stderr");
     }
 
     /** Starts {@code mainClass} with {@code args}; {@code onLine} gets every stdout line (on a reader thread). */
@@ -51,16 +54,18 @@ final class TestJvm implements AutoCloseable {
     }
 
     private static void pump(java.io.InputStream in, Consumer<String> sink, String threadName) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    sink.accept(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, threadName);
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            sink.accept(line);
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    }
+                },
+                threadName);
         t.setDaemon(true);
         t.start();
     }
@@ -101,8 +106,8 @@ final class TestJvm implements AutoCloseable {
     /** The last lines the process wrote on stderr, for failure messages. */
     String stderrTail() {
         synchronized (stderr) {
-            return name + " stderr:\n" + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 30),
-                stderr.size()));
+            return name + " stderr:\n"
+                    + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 30), stderr.size()));
         }
     }
 

@@ -45,15 +45,17 @@ class TransactionsCliIT {
 
     @Test
     void listDescribeFindHangingAndAbortAnOpenTransaction() throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap(),
-                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TXN_ID))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                Clients.producer(broker.bootstrap(), Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TXN_ID))) {
             producer.initTransactions();
             producer.beginTransaction();
             // Timestamped 5 minutes ago, so find-hanging (which looks at transactions older than a minute)
             // takes it as a candidate and has to ask the coordinator about it.
-            long fiveMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
-            RecordMetadata first = producer.send(new ProducerRecord<>(TOPIC, 0, fiveMinutesAgo, null,
-                "pending".getBytes(StandardCharsets.UTF_8))).get();
+            long fiveMinutesAgo =
+                    System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
+            RecordMetadata first = producer.send(new ProducerRecord<>(
+                            TOPIC, 0, fiveMinutesAgo, null, "pending".getBytes(StandardCharsets.UTF_8)))
+                    .get();
 
             ProcessResult list = transactions("list");
             assertThat(list.exitCode()).as(list.describe()).isZero();
@@ -61,26 +63,35 @@ class TransactionsCliIT {
 
             ProcessResult describe = transactions("describe", "--transactional-id", TXN_ID);
             assertThat(describe.exitCode()).as(describe.describe()).isZero();
-            assertThat(describe.stdout()).as(describe.describe())
-                .containsPattern("0\\s+" + TXN_ID + "\\s+\\d+\\s+0\\s+Ongoing\\s+60000\\s+\\d+\\s+\\d+\\s+" + TOPIC + "-0");
+            assertThat(describe.stdout())
+                    .as(describe.describe())
+                    .containsPattern(
+                            "0\\s+" + TXN_ID + "\\s+\\d+\\s+0\\s+Ongoing\\s+60000\\s+\\d+\\s+\\d+\\s+" + TOPIC + "-0");
 
             ProcessResult producers = transactions("describe-producers", "--topic", TOPIC, "--partition", "0");
             assertThat(producers.exitCode()).as(producers.describe()).isZero();
-            assertThat(producers.stdout()).as(producers.describe())
-                .containsPattern("\\d+\\s+0\\s+-1\\s+0\\s+\\d+\\s+" + first.offset());
+            assertThat(producers.stdout())
+                    .as(producers.describe())
+                    .containsPattern("\\d+\\s+0\\s+-1\\s+0\\s+\\d+\\s+" + first.offset());
 
             ProcessResult hanging = transactions("find-hanging", "--broker-id", "0", "--max-transaction-timeout", "1");
             assertThat(hanging.exitCode()).as(hanging.describe()).isZero();
-            assertThat(hanging.stdout()).as(hanging.describe()).contains("Topic").contains("StartOffset");
-            assertThat(hanging.stdout()).as("the coordinator still writes the open transaction's markers: not hanging")
-                .doesNotContain(TOPIC);
+            assertThat(hanging.stdout())
+                    .as(hanging.describe())
+                    .contains("Topic")
+                    .contains("StartOffset");
+            assertThat(hanging.stdout())
+                    .as("the coordinator still writes the open transaction's markers: not hanging")
+                    .doesNotContain(TOPIC);
 
-            ProcessResult abort = transactions("abort", "--topic", TOPIC, "--partition", "0", "--start-offset",
-                String.valueOf(first.offset()));
+            ProcessResult abort = transactions(
+                    "abort", "--topic", TOPIC, "--partition", "0", "--start-offset", String.valueOf(first.offset()));
             assertThat(abort.exitCode()).as(abort.describe()).isZero();
             ProcessResult after = transactions("describe-producers", "--topic", TOPIC, "--partition", "0");
             assertThat(after.stdout()).as(after.describe()).containsPattern("\\d+\\s+0\\s+\\d+\\s+0\\s+\\d+\\s+None");
-            assertThat(committedRecords()).as("the aborted record is gone for read_committed").isEmpty();
+            assertThat(committedRecords())
+                    .as("the aborted record is gone for read_committed")
+                    .isEmpty();
             producer.abortTransaction();
         }
         ProcessResult done = transactions("describe", "--transactional-id", TXN_ID);
@@ -89,9 +100,11 @@ class TransactionsCliIT {
 
     private static List<String> committedRecords() {
         List<String> out = new ArrayList<>();
-        Clients.readToEnd(broker.bootstrap(), List.of(new TopicPartition(TOPIC, 0)),
-            Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-            r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
+        Clients.readToEnd(
+                broker.bootstrap(),
+                List.of(new TopicPartition(TOPIC, 0)),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
         return out;
     }
 

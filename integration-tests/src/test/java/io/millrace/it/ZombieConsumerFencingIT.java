@@ -45,8 +45,8 @@ class ZombieConsumerFencingIT {
     @Test
     void offsetsOfAZombieFromAnOlderGenerationAreRejectedAndTheCurrentGenerationCommits() throws Exception {
         broker = BrokerProcess.builder(ZombieConsumerFencingIT.class.getSimpleName())
-            .override("group.initial.rebalance.delay.ms", "0")
-            .start();
+                .override("group.initial.rebalance.delay.ms", "0")
+                .start();
         Clients.createTopic(broker.bootstrap(), IN, 2, Map.of());
         Clients.createTopic(broker.bootstrap(), OUT, 1, Map.of());
         try (KafkaProducer<byte[], byte[]> input = Clients.producer(broker.bootstrap())) {
@@ -55,13 +55,13 @@ class ZombieConsumerFencingIT {
             }
             input.flush();
         }
-        Map<String, Object> groupConfig = Map.of(ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> groupConfig =
+                Map.of(ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         TopicPartition in0 = new TopicPartition(IN, 0);
         try (KafkaConsumer<byte[], byte[]> first = Clients.consumer(broker.bootstrap(), groupConfig);
-             KafkaConsumer<byte[], byte[]> second = Clients.consumer(broker.bootstrap(), groupConfig);
-             KafkaProducer<byte[], byte[]> zombie = transactional("kip447-zombie");
-             KafkaProducer<byte[], byte[]> current = transactional("kip447-current")) {
+                KafkaConsumer<byte[], byte[]> second = Clients.consumer(broker.bootstrap(), groupConfig);
+                KafkaProducer<byte[], byte[]> zombie = transactional("kip447-zombie");
+                KafkaProducer<byte[], byte[]> current = transactional("kip447-current")) {
             first.subscribe(List.of(IN));
             Await.until("the first instance owns both input partitions", Duration.ofSeconds(30), () -> {
                 first.poll(Duration.ofMillis(100));
@@ -74,9 +74,11 @@ class ZombieConsumerFencingIT {
             Await.until("both instances own a partition in a newer generation", Duration.ofSeconds(30), () -> {
                 first.poll(Duration.ofMillis(100));
                 second.poll(Duration.ofMillis(100));
-                return first.assignment().size() == 1 && second.assignment().size() == 1
-                    && first.groupMetadata().generationId() > stale.generationId()
-                    && second.groupMetadata().generationId() == first.groupMetadata().generationId();
+                return first.assignment().size() == 1
+                        && second.assignment().size() == 1
+                        && first.groupMetadata().generationId() > stale.generationId()
+                        && second.groupMetadata().generationId()
+                                == first.groupMetadata().generationId();
             });
 
             zombie.initTransactions();
@@ -84,10 +86,12 @@ class ZombieConsumerFencingIT {
             zombie.send(new ProducerRecord<>(OUT, bytes("from-zombie")));
             Map<TopicPartition, OffsetAndMetadata> zombieOffsets = Map.of(in0, new OffsetAndMetadata(5));
             assertThatThrownBy(() -> zombie.sendOffsetsToTransaction(zombieOffsets, stale))
-                .as("offsets sent with generation %d after the group moved on", stale.generationId())
-                .isInstanceOf(CommitFailedException.class);
+                    .as("offsets sent with generation %d after the group moved on", stale.generationId())
+                    .isInstanceOf(CommitFailedException.class);
             zombie.abortTransaction();
-            assertThat(committed(in0)).as("the zombie's offset is not committed").isNull();
+            assertThat(committed(in0))
+                    .as("the zombie's offset is not committed")
+                    .isNull();
 
             KafkaConsumer<byte[], byte[]> owner = first.assignment().contains(in0) ? first : second;
             current.initTransactions();
@@ -95,14 +99,17 @@ class ZombieConsumerFencingIT {
             current.send(new ProducerRecord<>(OUT, bytes("from-owner")));
             current.sendOffsetsToTransaction(Map.of(in0, new OffsetAndMetadata(3)), owner.groupMetadata());
             current.commitTransaction();
-            assertThat(committed(in0)).as("the owner's offset, committed with its transaction")
-                .isEqualTo(3L);
+            assertThat(committed(in0))
+                    .as("the owner's offset, committed with its transaction")
+                    .isEqualTo(3L);
         }
 
         List<String> out = new ArrayList<>();
-        Clients.readToEnd(broker.bootstrap(), List.of(new TopicPartition(OUT, 0)),
-            Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-            r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
+        Clients.readToEnd(
+                broker.bootstrap(),
+                List.of(new TopicPartition(OUT, 0)),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
         assertThat(out).as("read_committed output").containsExactly("from-owner");
     }
 
@@ -112,8 +119,9 @@ class ZombieConsumerFencingIT {
 
     private Long committed(TopicPartition tp) {
         try (Admin admin = Clients.admin(broker.bootstrap())) {
-            OffsetAndMetadata offset = Clients.await(admin.listConsumerGroupOffsets(GROUP)
-                .partitionsToOffsetAndMetadata()).get(tp);
+            OffsetAndMetadata offset = Clients.await(
+                            admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata())
+                    .get(tp);
             return offset == null ? null : offset.offset();
         }
     }

@@ -16,16 +16,15 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 /** Record batches as a kafka-clients producer builds them, and temporary-directory cleanup, for the JMH states. */
 final class BenchBatches {
 
-    private BenchBatches() {
-    }
+    private BenchBatches() {}
 
     /** An uncompressed, non-idempotent v2 batch of {@code records} records of {@code valueSize} random bytes. */
     static ByteBuffer batch(int records, int valueSize) {
         byte[] value = new byte[valueSize];
         new Random(7).nextBytes(value);
         ByteBuffer buffer = ByteBuffer.allocate(records * (valueSize + 32) + 128);
-        MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE,
-            TimestampType.CREATE_TIME, 0L);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                buffer, RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE, TimestampType.CREATE_TIME, 0L);
         long now = System.currentTimeMillis();
         for (int i = 0; i < records; i++) {
             builder.append(now, null, value);

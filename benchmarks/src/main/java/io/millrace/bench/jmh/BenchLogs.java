@@ -29,12 +29,16 @@ final class BenchLogs implements AutoCloseable {
 
     BenchLogs() throws IOException {
         dir = Files.createTempDirectory("millrace-jmh-");
-        LogConfig config = LogConfig.of(LogConfig.brokerDefaults(BrokerConfig.defaults()), Map.of(
-            LogConfig.SEGMENT_BYTES, Integer.toString(64 << 20),
-            LogConfig.RETENTION_BYTES, Long.toString(256L << 20),
-            LogConfig.FILE_DELETE_DELAY_MS, "0"));
-        manager = new LogManager(new LogManagerConfig(List.of(dir.resolve("data")), 1_000, 60_000, 3_600_000, 600_000),
-            Clock.system(), FileChannelFactory.DEFAULT);
+        LogConfig config = LogConfig.of(
+                LogConfig.brokerDefaults(BrokerConfig.defaults()),
+                Map.of(
+                        LogConfig.SEGMENT_BYTES, Integer.toString(64 << 20),
+                        LogConfig.RETENTION_BYTES, Long.toString(256L << 20),
+                        LogConfig.FILE_DELETE_DELAY_MS, "0"));
+        manager = new LogManager(
+                new LogManagerConfig(List.of(dir.resolve("data")), 1_000, 60_000, 3_600_000, 600_000),
+                Clock.system(),
+                FileChannelFactory.DEFAULT);
         manager.startup(topic -> Optional.of(config));
         log = manager.createLog(TOPIC, 0, config);
     }

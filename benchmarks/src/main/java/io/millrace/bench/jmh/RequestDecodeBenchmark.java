@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseG1GC"})
 public class RequestDecodeBenchmark {
 
     private static final short PRODUCE_VERSION = 13;
@@ -59,22 +61,27 @@ public class RequestDecodeBenchmark {
         ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
         ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setTopicId(topicId);
         for (int p = 0; p < partitions; p++) {
-            topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(p)
-                .setRecords(MemoryRecords.readableRecords(BenchBatches.batch(16, 1024))));
+            topic.partitionData()
+                    .add(new ProduceRequestData.PartitionProduceData()
+                            .setIndex(p)
+                            .setRecords(MemoryRecords.readableRecords(BenchBatches.batch(16, 1024))));
         }
         topics.add(topic);
-        ProduceRequestData produce = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000)
-            .setTopicData(topics);
-        produceFrame = frame(ProduceRequest.builder(produce).build(PRODUCE_VERSION), ApiKeys.PRODUCE,
-            PRODUCE_VERSION);
+        ProduceRequestData produce = new ProduceRequestData()
+                .setAcks((short) -1)
+                .setTimeoutMs(30_000)
+                .setTopicData(topics);
+        produceFrame = frame(ProduceRequest.builder(produce).build(PRODUCE_VERSION), ApiKeys.PRODUCE, PRODUCE_VERSION);
 
         Map<TopicPartition, FetchRequest.PartitionData> fetchData = new LinkedHashMap<>();
         for (int p = 0; p < partitions; p++) {
-            fetchData.put(new TopicPartition("bench", p),
-                new FetchRequest.PartitionData(topicId, 1_000_000L * p, 0L, 1 << 20, Optional.of(0)));
+            fetchData.put(
+                    new TopicPartition("bench", p),
+                    new FetchRequest.PartitionData(topicId, 1_000_000L * p, 0L, 1 << 20, Optional.of(0)));
         }
         FetchRequest fetch = FetchRequest.Builder.forConsumer(FETCH_VERSION, 500, 1, fetchData)
-            .setMaxBytes(50 << 20).build(FETCH_VERSION);
+                .setMaxBytes(50 << 20)
+                .build(FETCH_VERSION);
         fetchFrame = frame(fetch, ApiKeys.FETCH, FETCH_VERSION);
     }
 

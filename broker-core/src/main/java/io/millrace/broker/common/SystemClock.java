@@ -5,8 +5,7 @@ final class SystemClock implements Clock {
 
     static final SystemClock INSTANCE = new SystemClock();
 
-    private SystemClock() {
-    }
+    private SystemClock() {}
 
     @Override
     public long milliseconds() {

@@ -27,14 +27,13 @@ public final class PartitionRecords {
         void accept(RecordBatch batch, Record record) throws IOException;
     }
 
-    private PartitionRecords() {
-    }
+    private PartitionRecords() {}
 
     /** An uncompressed batch (no producer id) holding one record; a null value is a tombstone. */
     public static ByteBuffer batchOf(byte[] key, byte[] value, long timestampMs) {
         int size = 256 + key.length + (value == null ? 0 : value.length);
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(size), Compression.NONE,
-            TimestampType.CREATE_TIME, 0L);
+        MemoryRecordsBuilder builder =
+                MemoryRecords.builder(ByteBuffer.allocate(size), Compression.NONE, TimestampType.CREATE_TIME, 0L);
         builder.append(timestampMs, key, value);
         return builder.build().buffer();
     }
@@ -53,7 +52,7 @@ public final class PartitionRecords {
             LogReadResult read = p.read(offset, READ_CHUNK_BYTES, true);
             if (read.error() != Errors.NONE) {
                 throw new IOException("reading " + p.topicPartition() + " at offset " + offset + " failed: "
-                    + read.error().name());
+                        + read.error().name());
             }
             FileSlice slice = read.records();
             if (slice.sizeInBytes() == 0) {

@@ -41,11 +41,11 @@ public final class ThreadCoordinatorExecutor implements CoordinatorExecutor, Aut
     @Override
     public Cancellable schedule(Runnable task, long delayMs) {
         try {
-            ScheduledFuture<?> f = executor.schedule(() -> runGuarded(task), Math.max(0, delayMs),
-                TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> f =
+                    executor.schedule(() -> runGuarded(task), Math.max(0, delayMs), TimeUnit.MILLISECONDS);
             return () -> f.cancel(false);
         } catch (RejectedExecutionException e) {
-            return () -> { };
+            return () -> {};
         }
     }
 

@@ -11,5 +11,4 @@ package io.millrace.broker.log;
  *                         of the oldest transaction still open then, else {@code lastOffset + 1};
  *                         lets a search stop once no earlier transaction can still be open
  */
-public record AbortedTxn(long producerId, long firstOffset, long lastOffset, long lastStableOffset) {
-}
+public record AbortedTxn(long producerId, long firstOffset, long lastOffset, long lastStableOffset) {}

@@ -13,8 +13,14 @@ import org.apache.kafka.common.protocol.Errors;
  * @param logStartOffset  the log start offset after the append
  * @param duplicate       true when the batch repeated an already stored idempotent batch and nothing was written
  */
-public record AppendResult(Errors error, String errorMessage, long baseOffset, long lastOffset,
-                           long logAppendTime, long logStartOffset, boolean duplicate) {
+public record AppendResult(
+        Errors error,
+        String errorMessage,
+        long baseOffset,
+        long lastOffset,
+        long logAppendTime,
+        long logStartOffset,
+        boolean duplicate) {
 
     public static AppendResult failed(Errors error, String message, long logStartOffset) {
         return new AppendResult(error, message, -1L, -1L, -1L, logStartOffset, false);

@@ -64,6 +64,7 @@ final class BatchHeader {
     static final int CONTROL_FLAG_MASK = 0x20;
     /** Set by the log cleaner: baseTimestamp then holds the delete horizon (see {@link CompactionFilter}). */
     static final int DELETE_HORIZON_FLAG_MASK = 0x40;
+
     static final long NO_TIMESTAMP = -1L;
     static final long NO_PRODUCER_ID = -1L;
 
@@ -103,8 +104,7 @@ final class BatchHeader {
         if (position < 0 || position + HEADER_SIZE > limit) {
             return false;
         }
-        if (channel != windowChannel || position < windowStart
-                || position + HEADER_SIZE > windowStart + windowLength) {
+        if (channel != windowChannel || position < windowStart || position + HEADER_SIZE > windowStart + windowLength) {
             int toRead = (int) Math.min(WINDOW_SIZE, limit - position);
             window.clear().limit(toRead);
             windowChannel = null;

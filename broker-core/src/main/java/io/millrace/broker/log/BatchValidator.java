@@ -36,8 +36,7 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  */
 final class BatchValidator {
 
-    private BatchValidator() {
-    }
+    private BatchValidator() {}
 
     /** A batch ready to store, or the reason it was refused. */
     record Outcome(AppendResult failure, ByteBuffer batch, long logAppendTime) {
@@ -46,27 +45,36 @@ final class BatchValidator {
         }
     }
 
-    static Outcome validate(ByteBuffer batch, LogConfig config, AppendOrigin origin, long nowMs,
-                            String tp, long logStartOffset) {
+    static Outcome validate(
+            ByteBuffer batch, LogConfig config, AppendOrigin origin, long nowMs, String tp, long logStartOffset) {
         int at = batch.position();
         int size = batch.remaining();
         if (size < BatchHeader.HEADER_SIZE) {
-            return Outcome.fail(Errors.CORRUPT_MESSAGE, "Produce to " + tp + " carried " + size
-                + " bytes, fewer than a record batch header (" + BatchHeader.HEADER_SIZE + ")", logStartOffset);
+            return Outcome.fail(
+                    Errors.CORRUPT_MESSAGE,
+                    "Produce to " + tp + " carried " + size + " bytes, fewer than a record batch header ("
+                            + BatchHeader.HEADER_SIZE + ")",
+                    logStartOffset);
         }
         long declared = (long) BatchHeader.length(batch, at) + BatchHeader.LOG_OVERHEAD;
         if (declared != size) {
             boolean moreBatches = declared >= BatchHeader.HEADER_SIZE && declared < size;
-            return Outcome.fail(moreBatches ? Errors.INVALID_RECORD : Errors.CORRUPT_MESSAGE, moreBatches
-                ? "Produce to " + tp + " carried more than one record batch (first is " + declared + " of " + size
-                    + " bytes); a produce request may carry exactly one batch per partition"
-                : "Record batch for " + tp + " declares " + declared + " bytes but " + size + " were received",
-                logStartOffset);
+            return Outcome.fail(
+                    moreBatches ? Errors.INVALID_RECORD : Errors.CORRUPT_MESSAGE,
+                    moreBatches
+                            ? "Produce to " + tp + " carried more than one record batch (first is " + declared + " of "
+                                    + size + " bytes); a produce request may carry exactly one batch per partition"
+                            : "Record batch for " + tp + " declares " + declared + " bytes but " + size
+                                    + " were received",
+                    logStartOffset);
         }
         byte magic = BatchHeader.magic(batch, at);
         if (magic != BatchHeader.MAGIC_V2) {
-            return Outcome.fail(Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT, "Record batch for " + tp + " has magic "
-                + magic + "; only message format v2 (magic 2) is supported", logStartOffset);
+            return Outcome.fail(
+                    Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+                    "Record batch for " + tp + " has magic " + magic
+                            + "; only message format v2 (magic 2) is supported",
+                    logStartOffset);
         }
         if (size > config.maxMessageBytes()) {
             return tooLarge(tp, size, config, logStartOffset);
@@ -74,8 +82,11 @@ final class BatchValidator {
         long storedCrc = BatchHeader.crc(batch, at);
         long computedCrc = BatchHeader.computeCrc(batch, at, size);
         if (storedCrc != computedCrc) {
-            return Outcome.fail(Errors.CORRUPT_MESSAGE, "Record batch for " + tp + " failed its CRC check (stored "
-                + storedCrc + ", computed " + computedCrc + "); it was damaged in transit", logStartOffset);
+            return Outcome.fail(
+                    Errors.CORRUPT_MESSAGE,
+                    "Record batch for " + tp + " failed its CRC check (stored " + storedCrc + ", computed "
+                            + computedCrc + "); it was damaged in transit",
+                    logStartOffset);
         }
         Outcome shape = checkShape(batch, at, origin, tp, logStartOffset);
         if (shape != null) {
@@ -97,7 +108,8 @@ final class BatchValidator {
             }
         }
         Optional<Compression> target = config.targetCompression();
-        if (target.isPresent() && !control
+        if (target.isPresent()
+                && !control
                 && target.get().type().id != (attributes & BatchHeader.COMPRESSION_CODEC_MASK)) {
             return recompress(batch, target.get(), logAppendTime, nowMs, config, tp, logStartOffset);
         }
@@ -114,45 +126,58 @@ final class BatchValidator {
         int attributes = BatchHeader.attributes(batch, at);
         int codec = attributes & BatchHeader.COMPRESSION_CODEC_MASK;
         if (codec > CompressionType.ZSTD.id) {
-            return Outcome.fail(Errors.CORRUPT_MESSAGE, "Record batch for " + tp + " names unknown compression codec "
-                + codec, logStart);
+            return Outcome.fail(
+                    Errors.CORRUPT_MESSAGE,
+                    "Record batch for " + tp + " names unknown compression codec " + codec,
+                    logStart);
         }
         int count = BatchHeader.recordCount(batch, at);
         int lastOffsetDelta = BatchHeader.lastOffsetDelta(batch, at);
         if (count < 1 || lastOffsetDelta != count - 1) {
-            return Outcome.fail(Errors.INVALID_RECORD, "Record batch for " + tp + " has " + count
-                + " records but last offset delta " + lastOffsetDelta + "; expected at least one record and a delta"
-                + " of count - 1", logStart);
+            return Outcome.fail(
+                    Errors.INVALID_RECORD,
+                    "Record batch for " + tp + " has " + count
+                            + " records but last offset delta " + lastOffsetDelta
+                            + "; expected at least one record and a delta"
+                            + " of count - 1",
+                    logStart);
         }
         boolean control = (attributes & BatchHeader.CONTROL_FLAG_MASK) != 0;
         if (control && origin == AppendOrigin.CLIENT) {
-            return Outcome.fail(Errors.INVALID_RECORD, "Clients may not write control batches (to " + tp + ")",
-                logStart);
+            return Outcome.fail(
+                    Errors.INVALID_RECORD, "Clients may not write control batches (to " + tp + ")", logStart);
         }
         if (control && count != 1) {
-            return Outcome.fail(Errors.INVALID_RECORD, "Control batch for " + tp + " has " + count
-                + " records; a transaction marker holds exactly one", logStart);
+            return Outcome.fail(
+                    Errors.INVALID_RECORD,
+                    "Control batch for " + tp + " has " + count + " records; a transaction marker holds exactly one",
+                    logStart);
         }
         long producerId = BatchHeader.producerId(batch, at);
-        if (producerId >= 0 && (BatchHeader.producerEpoch(batch, at) < 0 || BatchHeader.baseSequence(batch, at) < 0)
+        if (producerId >= 0
+                && (BatchHeader.producerEpoch(batch, at) < 0 || BatchHeader.baseSequence(batch, at) < 0)
                 && (attributes & BatchHeader.CONTROL_FLAG_MASK) == 0) {
-            return Outcome.fail(Errors.INVALID_RECORD, "Idempotent batch from producer " + producerId + " for " + tp
-                + " has epoch " + BatchHeader.producerEpoch(batch, at) + " and base sequence "
-                + BatchHeader.baseSequence(batch, at) + "; both must be non-negative", logStart);
+            return Outcome.fail(
+                    Errors.INVALID_RECORD,
+                    "Idempotent batch from producer " + producerId + " for " + tp
+                            + " has epoch " + BatchHeader.producerEpoch(batch, at) + " and base sequence "
+                            + BatchHeader.baseSequence(batch, at) + "; both must be non-negative",
+                    logStart);
         }
         return null;
     }
 
-    private static Outcome checkTimestamps(ByteBuffer batch, int at, LogConfig config, long nowMs, String tp,
-                                           long logStart) {
+    private static Outcome checkTimestamps(
+            ByteBuffer batch, int at, LogConfig config, long nowMs, String tp, long logStart) {
         long first = BatchHeader.baseTimestamp(batch, at);
         long max = BatchHeader.maxTimestamp(batch, at);
         String problem = timestampProblem(first, config, nowMs);
         if (problem == null) {
             problem = timestampProblem(max, config, nowMs);
         }
-        return problem == null ? null : Outcome.fail(Errors.INVALID_TIMESTAMP, "Record batch for " + tp + ": "
-            + problem, logStart);
+        return problem == null
+                ? null
+                : Outcome.fail(Errors.INVALID_TIMESTAMP, "Record batch for " + tp + ": " + problem, logStart);
     }
 
     private static String timestampProblem(long ts, LogConfig config, long nowMs) {
@@ -164,11 +189,11 @@ final class BatchValidator {
         }
         if (nowMs - ts > config.timestampBeforeMaxMs()) {
             return "timestamp " + ts + " is more than " + LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS + "="
-                + config.timestampBeforeMaxMs() + " ms before the broker's time " + nowMs;
+                    + config.timestampBeforeMaxMs() + " ms before the broker's time " + nowMs;
         }
         if (ts - nowMs > config.timestampAfterMaxMs()) {
             return "timestamp " + ts + " is more than " + LogConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS + "="
-                + config.timestampAfterMaxMs() + " ms after the broker's time " + nowMs;
+                    + config.timestampAfterMaxMs() + " ms after the broker's time " + nowMs;
         }
         return null;
     }
@@ -183,17 +208,24 @@ final class BatchValidator {
         int keyless;
         try {
             keyless = (BatchHeader.attributes(batch, at) & BatchHeader.COMPRESSION_CODEC_MASK) == 0
-                ? firstKeylessRecord(batch, at, batch.remaining()) : firstKeylessCompressedRecord(batch);
+                    ? firstKeylessRecord(batch, at, batch.remaining())
+                    : firstKeylessCompressedRecord(batch);
         } catch (RuntimeException e) {
-            return Outcome.fail(Errors.CORRUPT_MESSAGE, "Record batch for " + tp + " could not be read to check its"
-                + " keys: " + e, logStart);
+            return Outcome.fail(
+                    Errors.CORRUPT_MESSAGE,
+                    "Record batch for " + tp + " could not be read to check its" + " keys: " + e,
+                    logStart);
         }
         if (keyless < 0) {
             return null;
         }
-        return Outcome.fail(Errors.INVALID_RECORD, "Compacted topic cannot accept message without key in topic"
-            + " partition " + tp + " (record at offset delta " + keyless + "); give every record a key, or use a topic"
-            + " with " + LogConfig.CLEANUP_POLICY + "=" + LogConfig.POLICY_DELETE, logStart);
+        return Outcome.fail(
+                Errors.INVALID_RECORD,
+                "Compacted topic cannot accept message without key in topic"
+                        + " partition " + tp + " (record at offset delta " + keyless
+                        + "); give every record a key, or use a topic"
+                        + " with " + LogConfig.CLEANUP_POLICY + "=" + LogConfig.POLICY_DELETE,
+                logStart);
     }
 
     /**
@@ -225,10 +257,14 @@ final class BatchValidator {
     }
 
     private static int firstKeylessCompressedRecord(ByteBuffer batch) {
-        MutableRecordBatch source = MemoryRecords.readableRecords(batch.slice()).batches().iterator().next();
+        MutableRecordBatch source = MemoryRecords.readableRecords(batch.slice())
+                .batches()
+                .iterator()
+                .next();
         BufferSupplier buffers = BufferSupplier.NO_CACHING;
         try (CloseableIterator<Record> records = source instanceof DefaultRecordBatch v2
-                ? v2.skipKeyValueIterator(buffers) : source.streamingIterator(buffers)) {
+                ? v2.skipKeyValueIterator(buffers)
+                : source.streamingIterator(buffers)) {
             while (records.hasNext()) {
                 Record r = records.next();
                 if (!r.hasKey()) {
@@ -240,35 +276,60 @@ final class BatchValidator {
     }
 
     private static Outcome tooLarge(String tp, int size, LogConfig config, long logStart) {
-        return Outcome.fail(Errors.MESSAGE_TOO_LARGE, "Record batch of " + size + " bytes for " + tp + " exceeds "
-            + LogConfig.MAX_MESSAGE_BYTES + "=" + config.maxMessageBytes(), logStart);
+        return Outcome.fail(
+                Errors.MESSAGE_TOO_LARGE,
+                "Record batch of " + size + " bytes for " + tp + " exceeds " + LogConfig.MAX_MESSAGE_BYTES + "="
+                        + config.maxMessageBytes(),
+                logStart);
     }
 
     /** Rebuilds the batch in the topic's codec, keeping producer fields and every record field. */
-    private static Outcome recompress(ByteBuffer batch, Compression target, boolean logAppendTime, long nowMs,
-                                      LogConfig config, String tp, long logStart) {
+    private static Outcome recompress(
+            ByteBuffer batch,
+            Compression target,
+            boolean logAppendTime,
+            long nowMs,
+            LogConfig config,
+            String tp,
+            long logStart) {
         int at = batch.position();
         try {
-            MutableRecordBatch source = MemoryRecords.readableRecords(batch.slice()).batches().iterator().next();
+            MutableRecordBatch source = MemoryRecords.readableRecords(batch.slice())
+                    .batches()
+                    .iterator()
+                    .next();
             MemoryRecordsBuilder builder = MemoryRecords.builder(
-                ByteBuffer.allocate(Math.max(256, batch.remaining())), BatchHeader.MAGIC_V2, target,
-                logAppendTime ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
-                source.baseOffset(), logAppendTime ? nowMs : -1L, source.producerId(), source.producerEpoch(),
-                source.baseSequence(), source.isTransactional(), false, source.partitionLeaderEpoch());
+                    ByteBuffer.allocate(Math.max(256, batch.remaining())),
+                    BatchHeader.MAGIC_V2,
+                    target,
+                    logAppendTime ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
+                    source.baseOffset(),
+                    logAppendTime ? nowMs : -1L,
+                    source.producerId(),
+                    source.producerEpoch(),
+                    source.baseSequence(),
+                    source.isTransactional(),
+                    false,
+                    source.partitionLeaderEpoch());
             int count = 0;
             for (Iterator<Record> it = source.iterator(); it.hasNext(); ) {
                 Record r = it.next();
                 if (r.offset() != source.baseOffset() + count) {
-                    return Outcome.fail(Errors.INVALID_RECORD, "Record " + count + " of the batch for " + tp
-                        + " has offset delta " + (r.offset() - source.baseOffset()) + "; deltas must run 0, 1, 2, ...",
-                        logStart);
+                    return Outcome.fail(
+                            Errors.INVALID_RECORD,
+                            "Record " + count + " of the batch for " + tp + " has offset delta "
+                                    + (r.offset() - source.baseOffset()) + "; deltas must run 0, 1, 2, ...",
+                            logStart);
                 }
                 builder.appendWithOffset(r.offset(), r.timestamp(), r.key(), r.value(), r.headers());
                 count++;
             }
             if (count != BatchHeader.recordCount(batch, at)) {
-                return Outcome.fail(Errors.INVALID_RECORD, "Record batch for " + tp + " declares "
-                    + BatchHeader.recordCount(batch, at) + " records but holds " + count, logStart);
+                return Outcome.fail(
+                        Errors.INVALID_RECORD,
+                        "Record batch for " + tp + " declares " + BatchHeader.recordCount(batch, at)
+                                + " records but holds " + count,
+                        logStart);
             }
             ByteBuffer rebuilt = builder.build().buffer();
             if (rebuilt.remaining() > config.maxMessageBytes()) {
@@ -278,8 +339,11 @@ final class BatchValidator {
         } catch (RuntimeException e) {
             // Corrupt compressed payloads surface as KafkaException, BufferUnderflowException,
             // IllegalArgumentException, ... from the codec: all mean the producer sent bad bytes.
-            return Outcome.fail(Errors.CORRUPT_MESSAGE, "Record batch for " + tp + " could not be decompressed to"
-                + " convert it to " + LogConfig.COMPRESSION_TYPE + "=" + config.compressionType() + ": " + e, logStart);
+            return Outcome.fail(
+                    Errors.CORRUPT_MESSAGE,
+                    "Record batch for " + tp + " could not be decompressed to" + " convert it to "
+                            + LogConfig.COMPRESSION_TYPE + "=" + config.compressionType() + ": " + e,
+                    logStart);
         }
     }
 }

@@ -52,14 +52,13 @@ final class Checkpoints {
     private static final int LOG_START_MAGIC = 0x4D4C534F;
     private static final int LOG_START_FILE_SIZE = 16;
 
-    private Checkpoints() {
-    }
+    private Checkpoints() {}
 
     /** Writes {@code content} to {@code target} so that a crash leaves either the old or the new file. */
     static void writeAtomically(Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + TMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 ch.write(buffer);
@@ -86,8 +85,10 @@ final class Checkpoints {
      * missing or unreadable (every partition is then fully recovered).
      */
     static Map<String, Long> readRecoveryPoints(Path logDir) {
-        return readOffsets(logDir.resolve(RECOVERY_POINT_FILE), "every partition in " + logDir + " will be fully"
-            + " scanned and checked on startup, which takes longer but loses nothing");
+        return readOffsets(
+                logDir.resolve(RECOVERY_POINT_FILE),
+                "every partition in " + logDir + " will be fully"
+                        + " scanned and checked on startup, which takes longer but loses nothing");
     }
 
     static void writeCleanerOffsets(Path logDir, Map<String, Long> offsetsByDirName) throws IOException {
@@ -100,8 +101,10 @@ final class Checkpoints {
      * start, which costs time but loses nothing).
      */
     static Map<String, Long> readCleanerOffsets(Path logDir) {
-        return readOffsets(logDir.resolve(CLEANER_OFFSET_FILE), "compacted partitions in " + logDir + " will be"
-            + " cleaned from their start again, which takes longer but loses nothing");
+        return readOffsets(
+                logDir.resolve(CLEANER_OFFSET_FILE),
+                "compacted partitions in " + logDir + " will be"
+                        + " cleaned from their start again, which takes longer but loses nothing");
     }
 
     private static void writeOffsets(Path file, Map<String, Long> offsetsByDirName) throws IOException {
@@ -137,7 +140,9 @@ final class Checkpoints {
                 if (space <= 0) {
                     throw new IllegalArgumentException("malformed line " + (i + 1) + ": '" + lines[i] + "'");
                 }
-                points.put(lines[i].substring(0, space), Long.parseLong(lines[i].substring(space + 1).trim()));
+                points.put(
+                        lines[i].substring(0, space),
+                        Long.parseLong(lines[i].substring(space + 1).trim()));
             }
             return points;
         } catch (RuntimeException e) {
@@ -179,17 +184,26 @@ final class Checkpoints {
         } catch (NoSuchFileException e) {
             return OptionalLong.empty();
         } catch (IOException e) {
-            LOG.warn("Cannot read the log start offset of {} from {} ({}); using the first segment's base offset,"
-                + " so records deleted with DeleteRecords may become visible again", topicPartition, file, e.toString());
+            LOG.warn(
+                    "Cannot read the log start offset of {} from {} ({}); using the first segment's base offset,"
+                            + " so records deleted with DeleteRecords may become visible again",
+                    topicPartition,
+                    file,
+                    e.toString());
             return OptionalLong.empty();
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, Math.min(12, bytes.length));
-        if (bytes.length != LOG_START_FILE_SIZE || b.getInt(0) != LOG_START_MAGIC
-                || b.getInt(12) != (int) crc.getValue() || b.getLong(4) < 0) {
-            LOG.warn("The log start offset file {} of {} is corrupt; using the first segment's base offset, so"
-                + " records deleted with DeleteRecords may become visible again", file, topicPartition);
+        if (bytes.length != LOG_START_FILE_SIZE
+                || b.getInt(0) != LOG_START_MAGIC
+                || b.getInt(12) != (int) crc.getValue()
+                || b.getLong(4) < 0) {
+            LOG.warn(
+                    "The log start offset file {} of {} is corrupt; using the first segment's base offset, so"
+                            + " records deleted with DeleteRecords may become visible again",
+                    file,
+                    topicPartition);
             return OptionalLong.empty();
         }
         return OptionalLong.of(b.getLong(4));

@@ -2,6 +2,7 @@ package io.millrace.broker.log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.Comparator;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -44,8 +44,8 @@ final class CleanedTxns {
         }
     }
 
-    private final PriorityQueue<AbortedTxn> upcoming = new PriorityQueue<>(
-        Comparator.comparingLong(AbortedTxn::firstOffset));
+    private final PriorityQueue<AbortedTxn> upcoming =
+            new PriorityQueue<>(Comparator.comparingLong(AbortedTxn::firstOffset));
     private final Set<Long> known = new HashSet<>();
     private final Map<Long, Open> openAborted = new HashMap<>();
     private final Set<Long> openCommitted = new HashSet<>();

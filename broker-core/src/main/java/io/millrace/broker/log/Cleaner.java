@@ -111,8 +111,8 @@ final class Cleaner {
         Map<Long, CompactionFilter.ProducerTail> producers = log.producerTails();
         CleanedTxns txns = new CleanedTxns();
         for (List<LogSegment> group : group(segments, endOffset, roundEnd, config)) {
-            CompactionFilter filter = new CompactionFilter(now, config.deleteRetentionMs(), map, producers, txns,
-                roundEnd);
+            CompactionFilter filter =
+                    new CompactionFilter(now, config.deleteRetentionMs(), map, producers, txns, roundEnd);
             cleanGroup(log, group, filter, txns, config, stats);
         }
         stats.endOffset = endOffset;
@@ -213,10 +213,13 @@ final class Cleaner {
     // ---- grouping ----
 
     /** Groups of consecutive segments below {@code endOffset} to clean into one segment each. */
-    static List<List<LogSegment>> group(NavigableMap<Long, LogSegment> segments, long endOffset,
-                                        long firstUncleanable, LogConfig config) throws IOException {
-        List<LogSegment> candidates = new ArrayList<>(segments.headMap(endOffset, false).values());
-        if (!candidates.isEmpty() && candidates.get(candidates.size() - 1) == segments.lastEntry().getValue()) {
+    static List<List<LogSegment>> group(
+            NavigableMap<Long, LogSegment> segments, long endOffset, long firstUncleanable, LogConfig config)
+            throws IOException {
+        List<LogSegment> candidates =
+                new ArrayList<>(segments.headMap(endOffset, false).values());
+        if (!candidates.isEmpty()
+                && candidates.get(candidates.size() - 1) == segments.lastEntry().getValue()) {
             candidates.remove(candidates.size() - 1);
         }
         List<List<LogSegment>> groups = new ArrayList<>();
@@ -256,8 +259,14 @@ final class Cleaner {
 
     // ---- rewriting ----
 
-    private void cleanGroup(PartitionLog log, List<LogSegment> group, CompactionFilter filter, CleanedTxns txns,
-                            LogConfig config, CleanerStats stats) throws IOException, AbortedException {
+    private void cleanGroup(
+            PartitionLog log,
+            List<LogSegment> group,
+            CompactionFilter filter,
+            CleanedTxns txns,
+            LogConfig config,
+            CleanerStats stats)
+            throws IOException, AbortedException {
         LogSegment cleaned = LogSegment.createCleaned(log.dir(), group.get(0).baseOffset(), config, channels);
         boolean handedOver = false;
         txns.writeKeptEntriesTo(cleaned.txnIndex());
@@ -281,7 +290,7 @@ final class Cleaner {
             if (!log.replaceSegments(group, cleaned, observer)) {
                 handedOver = false;
                 throw new AbortedException("the log changed while it was being cleaned (retention removed a segment,"
-                    + " or the partition was deleted or closed)");
+                        + " or the partition was deleted or closed)");
             }
             stats.addGroup(group, cleaned, filter);
         } catch (IOException | RuntimeException e) {
@@ -297,8 +306,14 @@ final class Cleaner {
     }
 
     /** Filters one source segment into the cleaned one, an I/O buffer at a time. */
-    private void cleanInto(PartitionLog log, LogSegment source, LogSegment cleaned, CompactionFilter filter,
-                           LogConfig config, CleanerStats stats) throws IOException, AbortedException {
+    private void cleanInto(
+            PartitionLog log,
+            LogSegment source,
+            LogSegment cleaned,
+            CompactionFilter filter,
+            LogConfig config,
+            CleanerStats stats)
+            throws IOException, AbortedException {
         long position = 0;
         long limit = source.size();
         while (position < limit) {
@@ -343,10 +358,11 @@ final class Cleaner {
     /** The batch at {@code position} did not fit: grow both buffers to its size. */
     private void growBuffers(LogSegment segment, long position, long limit) throws IOException {
         BatchHeader header = BatchHeader.forThread();
-        if (!header.load(segment.channel(), position, limit) || header.sizeInBytes() < BatchHeader.HEADER_SIZE
+        if (!header.load(segment.channel(), position, limit)
+                || header.sizeInBytes() < BatchHeader.HEADER_SIZE
                 || position + header.sizeInBytes() > limit) {
             throw new IOException("Segment " + segment.logFile() + " holds no valid batch at byte " + position
-                + "; it may be corrupt (recovery checks it at the next restart)");
+                    + "; it may be corrupt (recovery checks it at the next restart)");
         }
         int size = header.sizeInBytes();
         LOG.debug("Cleaner {}: growing I/O buffers to {} bytes for a batch in {}", id, size, segment.logFile());
@@ -365,8 +381,8 @@ final class Cleaner {
         int at = batches.position();
         while (at + BatchHeader.HEADER_SIZE <= batches.limit()) {
             if ((BatchHeader.attributes(batches, at) & BatchHeader.DELETE_HORIZON_FLAG_MASK) != 0) {
-                stats.earliestDeleteHorizonMs = Math.min(stats.earliestDeleteHorizonMs,
-                    BatchHeader.baseTimestamp(batches, at));
+                stats.earliestDeleteHorizonMs =
+                        Math.min(stats.earliestDeleteHorizonMs, BatchHeader.baseTimestamp(batches, at));
             }
             at += BatchHeader.length(batches, at) + BatchHeader.LOG_OVERHEAD;
         }
@@ -394,8 +410,10 @@ final class Cleaner {
         try {
             cleaned.closeAndDelete();
         } catch (IOException e) {
-            LOG.warn("Could not delete the unused cleaned segment {} ({}); it is removed at the next startup",
-                cleaned.logFile(), e.toString());
+            LOG.warn(
+                    "Could not delete the unused cleaned segment {} ({}); it is removed at the next startup",
+                    cleaned.logFile(),
+                    e.toString());
         }
     }
 }

@@ -27,11 +27,11 @@ public record CleanerConfig(boolean enabled, int threads, long dedupeBufferSize,
 
     public static CleanerConfig from(BrokerConfig broker) {
         return new CleanerConfig(
-            broker.getBoolean(BrokerConfig.LOG_CLEANER_ENABLE),
-            broker.getInt(BrokerConfig.LOG_CLEANER_THREADS),
-            broker.getLong(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
-            broker.getInt(BrokerConfig.LOG_CLEANER_IO_BUFFER_SIZE),
-            broker.getLong(BrokerConfig.LOG_CLEANER_BACKOFF_MS));
+                broker.getBoolean(BrokerConfig.LOG_CLEANER_ENABLE),
+                broker.getInt(BrokerConfig.LOG_CLEANER_THREADS),
+                broker.getLong(BrokerConfig.LOG_CLEANER_DEDUPE_BUFFER_SIZE),
+                broker.getInt(BrokerConfig.LOG_CLEANER_IO_BUFFER_SIZE),
+                broker.getLong(BrokerConfig.LOG_CLEANER_BACKOFF_MS));
     }
 
     /** The broker's defaults (Kafka's): one thread, 128 MiB of dedupe memory, 15 s backoff. */

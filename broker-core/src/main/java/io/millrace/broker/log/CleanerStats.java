@@ -26,6 +26,7 @@ final class CleanerStats {
     double mapUtilization;
     /** Earliest delete horizon among the tombstones written by this pass; Long.MAX_VALUE if none. */
     long earliestDeleteHorizonMs = Long.MAX_VALUE;
+
     private long elapsedNanos;
 
     CleanerStats(long startNanos, long firstDirtyOffset) {
@@ -58,11 +59,24 @@ final class CleanerStats {
     /** The INFO line of a pass: partition, offsets, segments, bytes and records before and after, time. */
     String describe(String topicPartition) {
         double seconds = elapsedNanos / 1e9;
-        return String.format("%s: compacted offsets below %d (dirty section started at %d): %d segment(s)"
-                + " rewritten into %d, %d -> %d bytes, %d -> %d records (%d removed, of which %d tombstones past"
-                + " delete.retention.ms and %d without key), offset map %d keys (%.1f%% of its memory), %.3f s",
-            topicPartition, endOffset, firstDirtyOffset, segmentsRead, segmentsWritten, bytesRead, bytesWritten,
-            recordsRead, recordsWritten, recordsRead - recordsWritten, tombstonesRemoved, keylessRemoved, mapKeys,
-            100 * mapUtilization, seconds);
+        return String.format(
+                "%s: compacted offsets below %d (dirty section started at %d): %d segment(s)"
+                        + " rewritten into %d, %d -> %d bytes, %d -> %d records (%d removed, of which %d tombstones past"
+                        + " delete.retention.ms and %d without key), offset map %d keys (%.1f%% of its memory), %.3f s",
+                topicPartition,
+                endOffset,
+                firstDirtyOffset,
+                segmentsRead,
+                segmentsWritten,
+                bytesRead,
+                bytesWritten,
+                recordsRead,
+                recordsWritten,
+                recordsRead - recordsWritten,
+                tombstonesRemoved,
+                keylessRemoved,
+                mapKeys,
+                100 * mapUtilization,
+                seconds);
     }
 }

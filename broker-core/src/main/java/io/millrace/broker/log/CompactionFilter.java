@@ -48,8 +48,7 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
      * A tracked producer's newest data batch (its last offset, -1 when only a marker is known) and
      * epoch, which the cleaner keeps.
      */
-    record ProducerTail(long lastDataOffset, short epoch) {
-    }
+    record ProducerTail(long lastDataOffset, short epoch) {}
 
     private final OffsetMap map;
     private final Map<Long, ProducerTail> producerTails;
@@ -64,8 +63,13 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
      * @param txns          the pass's transaction walk
      * @param roundEnd      the offset where this cleaning round ends (first uncleanable offset)
      */
-    CompactionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, Map<Long, ProducerTail> producerTails,
-                     CleanedTxns txns, long roundEnd) {
+    CompactionFilter(
+            long nowMs,
+            long deleteRetentionMs,
+            OffsetMap map,
+            Map<Long, ProducerTail> producerTails,
+            CleanedTxns txns,
+            long roundEnd) {
         super(nowMs, deleteRetentionMs);
         this.map = map;
         this.producerTails = producerTails;
@@ -103,8 +107,9 @@ final class CompactionFilter extends MemoryRecords.RecordFilter {
         if (tail == null) {
             return false;
         }
-        return tail.lastDataOffset() >= 0 ? batch.lastOffset() == tail.lastDataOffset()
-            : batch.isControlBatch() && batch.producerEpoch() == tail.epoch();
+        return tail.lastDataOffset() >= 0
+                ? batch.lastOffset() == tail.lastDataOffset()
+                : batch.isControlBatch() && batch.producerEpoch() == tail.epoch();
     }
 
     @Override

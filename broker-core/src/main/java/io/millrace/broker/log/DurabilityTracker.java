@@ -26,11 +26,9 @@ final class DurabilityTracker {
      * Everything below {@code offset} is fsynced; in segment {@code segmentBase} the durable bytes
      * end at {@code position}, and every earlier segment is durable in full.
      */
-    record DurablePoint(long offset, long segmentBase, int position) {
-    }
+    record DurablePoint(long offset, long segmentBase, int position) {}
 
-    record Waiter(long offset, DurabilityCallback callback) {
-    }
+    record Waiter(long offset, DurabilityCallback callback) {}
 
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean flushing = new AtomicBoolean();

@@ -43,8 +43,12 @@ final class FileDeleter {
                 try {
                     segment.closeAndDelete();
                 } catch (IOException e) {
-                    LOG.warn("Could not delete the files of removed segment {} of {} ({}); they will be removed at"
-                        + " the next startup", segment.logFile(), topicPartition, e.toString());
+                    LOG.warn(
+                            "Could not delete the files of removed segment {} of {} ({}); they will be removed at"
+                                    + " the next startup",
+                            segment.logFile(),
+                            topicPartition,
+                            e.toString());
                 }
             }
         });

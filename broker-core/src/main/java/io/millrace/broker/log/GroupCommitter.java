@@ -50,7 +50,7 @@ final class GroupCommitter implements AutoCloseable {
     private final ConcurrentLinkedQueue<PartitionLog> incoming = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final ExecutorService flushers;
-    private volatile DurableListener listener = (log, offset) -> { };
+    private volatile DurableListener listener = (log, offset) -> {};
     private volatile boolean running = true;
 
     GroupCommitter(Clock clock, int flushThreads) {
@@ -70,7 +70,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     void setListener(DurableListener listener) {
-        this.listener = listener == null ? (log, offset) -> { } : listener;
+        this.listener = listener == null ? (log, offset) -> {} : listener;
     }
 
     DurableListener listener() {

@@ -60,8 +60,8 @@ final class LogCleaner implements AutoCloseable {
     private volatile boolean closed;
     private long passes;
 
-    LogCleaner(CleanerConfig config, Clock clock, FileChannelFactory channels,
-               Supplier<Collection<PartitionLog>> logs) {
+    LogCleaner(
+            CleanerConfig config, Clock clock, FileChannelFactory channels, Supplier<Collection<PartitionLog>> logs) {
         this.config = config;
         this.clock = clock;
         this.channels = channels;
@@ -141,8 +141,11 @@ final class LogCleaner implements AutoCloseable {
             doneCleaning(log, stats);
             LOG.info(stats.describe(name));
             if (stats.keylessRemoved > 0) {
-                LOG.warn("{}: the cleaner removed {} records without a key; a compacted topic keeps only keyed"
-                    + " records (they were written before the topic became compacted)", name, stats.keylessRemoved);
+                LOG.warn(
+                        "{}: the cleaner removed {} records without a key; a compacted topic keeps only keyed"
+                                + " records (they were written before the topic became compacted)",
+                        name,
+                        stats.keylessRemoved);
             }
             return true;
         } catch (Cleaner.AbortedException e) {
@@ -155,10 +158,15 @@ final class LogCleaner implements AutoCloseable {
             synchronized (this) {
                 failed.add(log);
             }
-            LOG.error("{}: compaction failed and is suspended for this partition until the broker restarts ({}). The"
-                + " partition stays readable and writable but its compacted log no longer shrinks. Check the"
-                + " broker log and the disk holding {}; at restart recovery checks the segments and compaction"
-                + " resumes.", name, e.toString(), log.dir(), e);
+            LOG.error(
+                    "{}: compaction failed and is suspended for this partition until the broker restarts ({}). The"
+                            + " partition stays readable and writable but its compacted log no longer shrinks. Check the"
+                            + " broker log and the disk holding {}; at restart recovery checks the segments and compaction"
+                            + " resumes.",
+                    name,
+                    e.toString(),
+                    log.dir(),
+                    e);
             return false;
         } finally {
             synchronized (this) {
@@ -176,11 +184,13 @@ final class LogCleaner implements AutoCloseable {
             }
             LogToClean candidate;
             try {
-                candidate = LogToClean.of(log, firstDirty.get(log), deleteHorizons.getOrDefault(log, Long.MAX_VALUE),
-                    nowMs);
+                candidate = LogToClean.of(
+                        log, firstDirty.get(log), deleteHorizons.getOrDefault(log, Long.MAX_VALUE), nowMs);
             } catch (IOException e) {
-                LOG.warn("{}: could not inspect its segments for compaction ({}); trying again later", log,
-                    e.toString());
+                LOG.warn(
+                        "{}: could not inspect its segments for compaction ({}); trying again later",
+                        log,
+                        e.toString());
                 continue;
             }
             if (candidate.worthCleaning() && (best == null || candidate.cleanableRatio() > best.cleanableRatio())) {
@@ -232,8 +242,11 @@ final class LogCleaner implements AutoCloseable {
             try {
                 Checkpoints.writeCleanerOffsets(logDir, offsets);
             } catch (IOException e) {
-                LOG.warn("Could not write the cleaner checkpoint of {} ({}); after a restart compaction redoes some"
-                    + " work", logDir, e.toString());
+                LOG.warn(
+                        "Could not write the cleaner checkpoint of {} ({}); after a restart compaction redoes some"
+                                + " work",
+                        logDir,
+                        e.toString());
             }
         }
     }

@@ -59,6 +59,7 @@ public final class LogConfig {
 
     /** The cleanup.policy values. */
     public static final String POLICY_DELETE = "delete";
+
     public static final String POLICY_COMPACT = "compact";
 
     /** Every topic-level key with its type, built-in default and validation. */
@@ -87,8 +88,10 @@ public final class LogConfig {
         }
         LogConfig config = new LogConfig(new LinkedHashMap<>(DEFINITION.parse(merged)));
         if (config.minCompactionLagMs() > config.maxCompactionLagMs()) {
-            throw new ConfigException(MIN_COMPACTION_LAG_MS, config.minCompactionLagMs(), "must not exceed "
-                + MAX_COMPACTION_LAG_MS + "=" + config.maxCompactionLagMs());
+            throw new ConfigException(
+                    MIN_COMPACTION_LAG_MS,
+                    config.minCompactionLagMs(),
+                    "must not exceed " + MAX_COMPACTION_LAG_MS + "=" + config.maxCompactionLagMs());
         }
         return config;
     }
@@ -228,11 +231,17 @@ public final class LogConfig {
             case "uncompressed":
                 return Optional.of(Compression.NONE);
             case "gzip":
-                return Optional.of(Compression.gzip().level((Integer) values.get(COMPRESSION_GZIP_LEVEL)).build());
+                return Optional.of(Compression.gzip()
+                        .level((Integer) values.get(COMPRESSION_GZIP_LEVEL))
+                        .build());
             case "lz4":
-                return Optional.of(Compression.lz4().level((Integer) values.get(COMPRESSION_LZ4_LEVEL)).build());
+                return Optional.of(Compression.lz4()
+                        .level((Integer) values.get(COMPRESSION_LZ4_LEVEL))
+                        .build());
             case "zstd":
-                return Optional.of(Compression.zstd().level((Integer) values.get(COMPRESSION_ZSTD_LEVEL)).build());
+                return Optional.of(Compression.zstd()
+                        .level((Integer) values.get(COMPRESSION_ZSTD_LEVEL))
+                        .build());
             default:
                 return Optional.of(Compression.of(CompressionType.forName(name)).build());
         }
@@ -274,51 +283,124 @@ public final class LogConfig {
 
     private static ConfigDef define() {
         return new ConfigDef()
-            .define(CLEANUP_POLICY, Type.LIST, POLICY_DELETE, ConfigDef.ValidList.in(POLICY_DELETE, POLICY_COMPACT),
-                MEDIUM, "'delete' discards old segments past retention.ms / retention.bytes; 'compact' keeps only the"
-                    + " latest record of every key (the log cleaner rewrites old segments); 'compact,delete' does both."
-                    + " Records without a key are refused by compacted topics.")
-            .define(COMPRESSION_TYPE, Type.STRING, "producer",
-                ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), MEDIUM,
-                "Compression of stored batches; 'producer' keeps the producer's batches byte for byte.")
-            .define(COMPRESSION_GZIP_LEVEL, Type.INT, -1, LOW, "gzip level when recompressing.")
-            .define(COMPRESSION_LZ4_LEVEL, Type.INT, 9, between(1, 17), LOW, "lz4 level when recompressing.")
-            .define(COMPRESSION_ZSTD_LEVEL, Type.INT, 3, between(-131072, 22), LOW, "zstd level when recompressing.")
-            .define(DELETE_RETENTION_MS, Type.LONG, 86400000L, atLeast(0), MEDIUM,
-                "For compacted topics: how long a tombstone (a record with a null value) stays readable after the"
-                    + " cleaner first processed it; consumers must read the topic within this time to see deletions.")
-            .define(FILE_DELETE_DELAY_MS, Type.LONG, 60000L, atLeast(0), LOW,
-                "Delay before a removed segment's files are deleted.")
-            .define(FLUSH_MS, Type.LONG, 0L, atLeast(0), MEDIUM,
-                "Longest delay before data not awaited by an acks=all producer is fsynced.")
-            .define(INDEX_INTERVAL_BYTES, Type.INT, 4096, atLeast(0), LOW, "Bytes of log between index entries.")
-            .define(MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, atLeast(1), MEDIUM,
-                "For compacted topics: the longest a record may stay uncompacted; older dirty records make the log"
-                    + " eligible for cleaning regardless of min.cleanable.dirty.ratio.")
-            .define(MAX_MESSAGE_BYTES, Type.INT, 1048588, atLeast(0), MEDIUM, "Largest record batch accepted.")
-            .define(MESSAGE_TIMESTAMP_TYPE, Type.STRING, "CreateTime",
-                ValidString.in("CreateTime", "LogAppendTime"), MEDIUM,
-                "CreateTime keeps the producer's timestamps; LogAppendTime uses the broker's clock.")
-            .define(MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Type.LONG, Long.MAX_VALUE, atLeast(0), MEDIUM,
-                "With CreateTime, how far in the past a timestamp may be.")
-            .define(MESSAGE_TIMESTAMP_AFTER_MAX_MS, Type.LONG, 3600000L, atLeast(0), MEDIUM,
-                "With CreateTime, how far in the future a timestamp may be.")
-            .define(MIN_CLEANABLE_DIRTY_RATIO, Type.DOUBLE, 0.5, between(0, 1), MEDIUM,
-                "For compacted topics: the share of the log not yet compacted (dirty bytes over total bytes) above"
-                    + " which the cleaner compacts it.")
-            .define(MIN_COMPACTION_LAG_MS, Type.LONG, 0L, atLeast(0), MEDIUM,
-                "For compacted topics: the shortest time a record stays uncompacted (judged by its segment's newest"
-                    + " timestamp).")
-            .define(MIN_INSYNC_REPLICAS, Type.INT, 1, atLeast(1), MEDIUM,
-                "Replicas that must hold an acks=all write.")
-            .define(RETENTION_BYTES, Type.LONG, -1L, HIGH, "Largest partition size; -1 means no limit.")
-            .define(RETENTION_MS, Type.LONG, 604800000L, atLeast(-1), HIGH,
-                "How long data is kept; -1 keeps it forever.")
-            .define(SEGMENT_BYTES, Type.INT, 1073741824, atLeast(1024), MEDIUM, "Segment size.")
-            .define(SEGMENT_INDEX_BYTES, Type.INT, 10485760, atLeast(4), LOW, "Largest size of a segment index.")
-            .define(SEGMENT_JITTER_MS, Type.LONG, 0L, atLeast(0), LOW, "Random jitter subtracted from segment.ms.")
-            .define(SEGMENT_MS, Type.LONG, 604800000L, atLeast(1), MEDIUM, "Age after which a segment rolls.")
-            .define(UNCLEAN_LEADER_ELECTION_ENABLE, Type.BOOLEAN, false, LOW,
-                "Accepted for compatibility; a single node has no other replica to elect.");
+                .define(
+                        CLEANUP_POLICY,
+                        Type.LIST,
+                        POLICY_DELETE,
+                        ConfigDef.ValidList.in(POLICY_DELETE, POLICY_COMPACT),
+                        MEDIUM,
+                        "'delete' discards old segments past retention.ms / retention.bytes; 'compact' keeps only the"
+                                + " latest record of every key (the log cleaner rewrites old segments); 'compact,delete' does both."
+                                + " Records without a key are refused by compacted topics.")
+                .define(
+                        COMPRESSION_TYPE,
+                        Type.STRING,
+                        "producer",
+                        ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
+                        MEDIUM,
+                        "Compression of stored batches; 'producer' keeps the producer's batches byte for byte.")
+                .define(COMPRESSION_GZIP_LEVEL, Type.INT, -1, LOW, "gzip level when recompressing.")
+                .define(COMPRESSION_LZ4_LEVEL, Type.INT, 9, between(1, 17), LOW, "lz4 level when recompressing.")
+                .define(
+                        COMPRESSION_ZSTD_LEVEL,
+                        Type.INT,
+                        3,
+                        between(-131072, 22),
+                        LOW,
+                        "zstd level when recompressing.")
+                .define(
+                        DELETE_RETENTION_MS,
+                        Type.LONG,
+                        86400000L,
+                        atLeast(0),
+                        MEDIUM,
+                        "For compacted topics: how long a tombstone (a record with a null value) stays readable after the"
+                                + " cleaner first processed it; consumers must read the topic within this time to see deletions.")
+                .define(
+                        FILE_DELETE_DELAY_MS,
+                        Type.LONG,
+                        60000L,
+                        atLeast(0),
+                        LOW,
+                        "Delay before a removed segment's files are deleted.")
+                .define(
+                        FLUSH_MS,
+                        Type.LONG,
+                        0L,
+                        atLeast(0),
+                        MEDIUM,
+                        "Longest delay before data not awaited by an acks=all producer is fsynced.")
+                .define(INDEX_INTERVAL_BYTES, Type.INT, 4096, atLeast(0), LOW, "Bytes of log between index entries.")
+                .define(
+                        MAX_COMPACTION_LAG_MS,
+                        Type.LONG,
+                        Long.MAX_VALUE,
+                        atLeast(1),
+                        MEDIUM,
+                        "For compacted topics: the longest a record may stay uncompacted; older dirty records make the log"
+                                + " eligible for cleaning regardless of min.cleanable.dirty.ratio.")
+                .define(MAX_MESSAGE_BYTES, Type.INT, 1048588, atLeast(0), MEDIUM, "Largest record batch accepted.")
+                .define(
+                        MESSAGE_TIMESTAMP_TYPE,
+                        Type.STRING,
+                        "CreateTime",
+                        ValidString.in("CreateTime", "LogAppendTime"),
+                        MEDIUM,
+                        "CreateTime keeps the producer's timestamps; LogAppendTime uses the broker's clock.")
+                .define(
+                        MESSAGE_TIMESTAMP_BEFORE_MAX_MS,
+                        Type.LONG,
+                        Long.MAX_VALUE,
+                        atLeast(0),
+                        MEDIUM,
+                        "With CreateTime, how far in the past a timestamp may be.")
+                .define(
+                        MESSAGE_TIMESTAMP_AFTER_MAX_MS,
+                        Type.LONG,
+                        3600000L,
+                        atLeast(0),
+                        MEDIUM,
+                        "With CreateTime, how far in the future a timestamp may be.")
+                .define(
+                        MIN_CLEANABLE_DIRTY_RATIO,
+                        Type.DOUBLE,
+                        0.5,
+                        between(0, 1),
+                        MEDIUM,
+                        "For compacted topics: the share of the log not yet compacted (dirty bytes over total bytes) above"
+                                + " which the cleaner compacts it.")
+                .define(
+                        MIN_COMPACTION_LAG_MS,
+                        Type.LONG,
+                        0L,
+                        atLeast(0),
+                        MEDIUM,
+                        "For compacted topics: the shortest time a record stays uncompacted (judged by its segment's newest"
+                                + " timestamp).")
+                .define(
+                        MIN_INSYNC_REPLICAS,
+                        Type.INT,
+                        1,
+                        atLeast(1),
+                        MEDIUM,
+                        "Replicas that must hold an acks=all write.")
+                .define(RETENTION_BYTES, Type.LONG, -1L, HIGH, "Largest partition size; -1 means no limit.")
+                .define(
+                        RETENTION_MS,
+                        Type.LONG,
+                        604800000L,
+                        atLeast(-1),
+                        HIGH,
+                        "How long data is kept; -1 keeps it forever.")
+                .define(SEGMENT_BYTES, Type.INT, 1073741824, atLeast(1024), MEDIUM, "Segment size.")
+                .define(SEGMENT_INDEX_BYTES, Type.INT, 10485760, atLeast(4), LOW, "Largest size of a segment index.")
+                .define(SEGMENT_JITTER_MS, Type.LONG, 0L, atLeast(0), LOW, "Random jitter subtracted from segment.ms.")
+                .define(SEGMENT_MS, Type.LONG, 604800000L, atLeast(1), MEDIUM, "Age after which a segment rolls.")
+                .define(
+                        UNCLEAN_LEADER_ELECTION_ENABLE,
+                        Type.BOOLEAN,
+                        false,
+                        LOW,
+                        "Accepted for compatibility; a single node has no other replica to elect.");
     }
 }

@@ -13,6 +13,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param deleter   delayed file deletion
  * @param preallocateBytes largest zero-filled space ahead of an active segment's end (0: none)
  */
-record LogContext(Clock clock, FileChannelFactory channels, GroupCommitter committer,
-                  ScheduledExecutorService scheduler, FileDeleter deleter, int preallocateBytes) {
-}
+record LogContext(
+        Clock clock,
+        FileChannelFactory channels,
+        GroupCommitter committer,
+        ScheduledExecutorService scheduler,
+        FileDeleter deleter,
+        int preallocateBytes) {}

@@ -26,8 +26,7 @@ public final class LogDirNames {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private LogDirNames() {
-    }
+    private LogDirNames() {}
 
     /**
      * @throws IllegalArgumentException if the topic is empty, the partition negative, or the
@@ -53,8 +52,8 @@ public final class LogDirNames {
         sb.append('-').append(partition);
         if (sb.length() > MAX_DIR_NAME_BYTES) {
             throw new IllegalArgumentException("Topic '" + topic + "' partition " + partition + " would need a "
-                + sb.length() + "-byte directory name, longer than the " + MAX_DIR_NAME_BYTES
-                + " bytes file systems allow; use a shorter topic name");
+                    + sb.length() + "-byte directory name, longer than the " + MAX_DIR_NAME_BYTES
+                    + " bytes file systems allow; use a shorter topic name");
         }
         return sb.toString();
     }
@@ -109,17 +108,23 @@ public final class LogDirNames {
             }
         }
         try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString());
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString());
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
     }
 
     private static boolean isSafe(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-            || c == '.' || c == '_' || c == '-';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '.'
+                || c == '_'
+                || c == '-';
     }
 }

@@ -74,7 +74,10 @@ public final class LogManager implements AutoCloseable {
     public LogManager(LogManagerConfig config, Clock clock, FileChannelFactory channels) {
         this.config = config;
         this.clock = clock;
-        this.logDirs = config.logDirs().stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+        this.logDirs = config.logDirs().stream()
+                .map(p -> p.toAbsolutePath().normalize())
+                .distinct()
+                .toList();
         this.committer = new GroupCommitter(clock, config.flushThreads());
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, SCHEDULER_THREAD);
@@ -84,8 +87,8 @@ public final class LogManager implements AutoCloseable {
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         this.scheduler.setRemoveOnCancelPolicy(true);
-        this.ctx = new LogContext(clock, channels, committer, scheduler, new FileDeleter(scheduler),
-            config.preallocateBytes());
+        this.ctx = new LogContext(
+                clock, channels, committer, scheduler, new FileDeleter(scheduler), config.preallocateBytes());
         this.cleaner = new LogCleaner(config.cleaner(), clock, channels, logs::values);
     }
 
@@ -115,8 +118,9 @@ public final class LogManager implements AutoCloseable {
             for (Path dir : logDirs) {
                 Checkpoints.deleteCleanShutdownMarker(dir);
                 long partitions = countIn(dir);
-                String how = cleanDirs.get(dir) ? "after a clean shutdown"
-                    : partitions == 0 ? "no partitions yet" : "after an unclean shutdown; tails were verified";
+                String how = cleanDirs.get(dir)
+                        ? "after a clean shutdown"
+                        : partitions == 0 ? "no partitions yet" : "after an unclean shutdown; tails were verified";
                 LOG.info("Log directory {} loaded ({}): {} partitions", dir, how, partitions);
             }
             committer.start();
@@ -128,8 +132,11 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    private void recoverAll(Function<String, Optional<LogConfig>> configForTopic, Map<Path, Boolean> cleanDirs,
-                            Map<Path, Map<String, Long>> recoveryPoints) throws IOException {
+    private void recoverAll(
+            Function<String, Optional<LogConfig>> configForTopic,
+            Map<Path, Boolean> cleanDirs,
+            Map<Path, Map<String, Long>> recoveryPoints)
+            throws IOException {
         int threads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -147,17 +154,28 @@ public final class LogManager implements AutoCloseable {
                         LOG.warn("Ignoring {} in log directory {}: not a partition directory name", dirName, dir);
                         continue;
                     }
-                    Optional<LogConfig> topicConfig = configForTopic.apply(tp.get().topic());
+                    Optional<LogConfig> topicConfig =
+                            configForTopic.apply(tp.get().topic());
                     if (topicConfig.isEmpty()) {
                         Path target = moveToTrash(dir, child);
-                        LOG.warn("Partition directory {} belongs to topic '{}', which no longer exists (a topic deletion"
-                            + " was interrupted); moved it to {} for deletion", child, tp.get().topic(), target);
+                        LOG.warn(
+                                "Partition directory {} belongs to topic '{}', which no longer exists (a topic deletion"
+                                        + " was interrupted); moved it to {} for deletion",
+                                child,
+                                tp.get().topic(),
+                                target);
                         continue;
                     }
                     Long point = recoveryPoints.get(dir).get(dirName);
                     boolean clean = cleanDirs.get(dir);
-                    opened.add(pool.submit(() -> PartitionLog.open(tp.get().topic(), tp.get().partition(), child,
-                        topicConfig.get(), ctx, clean, point == null ? OptionalLong.empty() : OptionalLong.of(point))));
+                    opened.add(pool.submit(() -> PartitionLog.open(
+                            tp.get().topic(),
+                            tp.get().partition(),
+                            child,
+                            topicConfig.get(),
+                            ctx,
+                            clean,
+                            point == null ? OptionalLong.empty() : OptionalLong.of(point))));
                 }
             }
             IOException failure = null;
@@ -167,12 +185,13 @@ public final class LogManager implements AutoCloseable {
                     PartitionLog other = logs.putIfAbsent(new TopicPartition(log.topic(), log.partition()), log);
                     if (other != null && failure == null) {
                         failure = new IOException("Partition " + log.topic() + "-" + log.partition() + " exists in two"
-                            + " log directories, " + other.dir() + " and " + log.dir() + "; remove the stale copy");
+                                + " log directories, " + other.dir() + " and " + log.dir() + "; remove the stale copy");
                     }
                 } catch (ExecutionException e) {
                     if (failure == null) {
-                        failure = e.getCause() instanceof IOException io ? io
-                            : new IOException("Loading a partition failed: " + e.getCause(), e.getCause());
+                        failure = e.getCause() instanceof IOException io
+                                ? io
+                                : new IOException("Loading a partition failed: " + e.getCause(), e.getCause());
                     }
                 }
             }
@@ -205,8 +224,8 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void lockDirectory(Path dir) throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve(Checkpoints.LOCK_FILE), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(
+                dir.resolve(Checkpoints.LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = ch.tryLock();
@@ -216,7 +235,7 @@ public final class LogManager implements AutoCloseable {
         if (lock == null) {
             ch.close();
             throw new IOException("Log directory " + dir + " is in use by another broker (its " + Checkpoints.LOCK_FILE
-                + " file is locked); stop that broker or configure a different log.dirs");
+                    + " file is locked); stop that broker or configure a different log.dirs");
         }
         dirLocks.put(dir, ch);
     }
@@ -246,13 +265,17 @@ public final class LogManager implements AutoCloseable {
         if (intervalMs <= 0) {
             return;
         }
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (Throwable t) {
-                LOG.error("Periodic storage task failed; it will run again in {} ms", intervalMs, t);
-            }
-        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (Throwable t) {
+                        LOG.error("Periodic storage task failed; it will run again in {} ms", intervalMs, t);
+                    }
+                },
+                intervalMs,
+                intervalMs,
+                TimeUnit.MILLISECONDS);
     }
 
     public Collection<PartitionLog> logs() {
@@ -305,7 +328,9 @@ public final class LogManager implements AutoCloseable {
     }
 
     private long countIn(Path logDir) {
-        return logs.values().stream().filter(l -> logDir.equals(l.dir().getParent())).count();
+        return logs.values().stream()
+                .filter(l -> logDir.equals(l.dir().getParent()))
+                .count();
     }
 
     /**
@@ -328,8 +353,13 @@ public final class LogManager implements AutoCloseable {
             long delay = log.config().fileDeleteDelayMs();
             ctx.deleter().deleteDirectoryLater("deleted partition " + topic + "-" + partition, target, segments, delay);
             checkpointRecoveryPoints(logDir);
-            LOG.info("Deleted log of {}-{}: moved {} to {}; files are removed in {} ms", topic, partition,
-                partitionDir, target, delay);
+            LOG.info(
+                    "Deleted log of {}-{}: moved {} to {}; files are removed in {} ms",
+                    topic,
+                    partition,
+                    partitionDir,
+                    target,
+                    delay);
         }
     }
 
@@ -390,12 +420,17 @@ public final class LogManager implements AutoCloseable {
                 if (clean.get(dir)) {
                     Checkpoints.writeCleanShutdownMarker(dir);
                 } else {
-                    LOG.warn("Log directory {} was not shut down cleanly (a partition failed); it will be checked fully"
-                        + " at the next startup", dir);
+                    LOG.warn(
+                            "Log directory {} was not shut down cleanly (a partition failed); it will be checked fully"
+                                    + " at the next startup",
+                            dir);
                 }
             } catch (IOException e) {
-                LOG.warn("Could not write the shutdown state of log directory {} ({}); it will be checked fully at the"
-                    + " next startup", dir, e.toString());
+                LOG.warn(
+                        "Could not write the shutdown state of log directory {} ({}); it will be checked fully at the"
+                                + " next startup",
+                        dir,
+                        e.toString());
             }
         }
         LOG.info("Storage shut down: {} partitions flushed", logs.size());
@@ -424,8 +459,10 @@ public final class LogManager implements AutoCloseable {
             try {
                 checkpointRecoveryPoints(dir);
             } catch (IOException e) {
-                LOG.warn("Could not write the recovery checkpoint of {} ({}); an unclean restart will scan more data",
-                    dir, e.toString());
+                LOG.warn(
+                        "Could not write the recovery checkpoint of {} ({}); an unclean restart will scan more data",
+                        dir,
+                        e.toString());
             }
         }
     }

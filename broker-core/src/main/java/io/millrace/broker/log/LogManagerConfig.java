@@ -17,10 +17,15 @@ import java.util.List;
  * @param preallocateBytes                largest zero-filled space kept ahead of an active segment's end
  *                                        ({@link SegmentPrefill}); 0 turns preallocation off
  */
-public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs,
-                               long recoveryPointCheckpointIntervalMs, long producerIdExpirationMs,
-                               long producerIdExpirationCheckIntervalMs, CleanerConfig cleaner, int flushThreads,
-                               int preallocateBytes) {
+public record LogManagerConfig(
+        List<Path> logDirs,
+        long retentionCheckIntervalMs,
+        long recoveryPointCheckpointIntervalMs,
+        long producerIdExpirationMs,
+        long producerIdExpirationCheckIntervalMs,
+        CleanerConfig cleaner,
+        int flushThreads,
+        int preallocateBytes) {
 
     /**
      * One flush thread unless configured: with preallocated segments an fsync is a single data
@@ -33,29 +38,49 @@ public record LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs
     public static final int DEFAULT_PREALLOCATE_BYTES = 8 * 1024 * 1024;
 
     /** With the default cleaner settings and flush threads. */
-    public LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
-                            long producerIdExpirationMs, long producerIdExpirationCheckIntervalMs) {
-        this(logDirs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, producerIdExpirationMs,
-            producerIdExpirationCheckIntervalMs, CleanerConfig.defaults());
+    public LogManagerConfig(
+            List<Path> logDirs,
+            long retentionCheckIntervalMs,
+            long recoveryPointCheckpointIntervalMs,
+            long producerIdExpirationMs,
+            long producerIdExpirationCheckIntervalMs) {
+        this(
+                logDirs,
+                retentionCheckIntervalMs,
+                recoveryPointCheckpointIntervalMs,
+                producerIdExpirationMs,
+                producerIdExpirationCheckIntervalMs,
+                CleanerConfig.defaults());
     }
 
     /** With the default number of flush threads and preallocation. */
-    public LogManagerConfig(List<Path> logDirs, long retentionCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
-                            long producerIdExpirationMs, long producerIdExpirationCheckIntervalMs,
-                            CleanerConfig cleaner) {
-        this(logDirs, retentionCheckIntervalMs, recoveryPointCheckpointIntervalMs, producerIdExpirationMs,
-            producerIdExpirationCheckIntervalMs, cleaner, DEFAULT_FLUSH_THREADS, DEFAULT_PREALLOCATE_BYTES);
+    public LogManagerConfig(
+            List<Path> logDirs,
+            long retentionCheckIntervalMs,
+            long recoveryPointCheckpointIntervalMs,
+            long producerIdExpirationMs,
+            long producerIdExpirationCheckIntervalMs,
+            CleanerConfig cleaner) {
+        this(
+                logDirs,
+                retentionCheckIntervalMs,
+                recoveryPointCheckpointIntervalMs,
+                producerIdExpirationMs,
+                producerIdExpirationCheckIntervalMs,
+                cleaner,
+                DEFAULT_FLUSH_THREADS,
+                DEFAULT_PREALLOCATE_BYTES);
     }
 
     public static LogManagerConfig from(BrokerConfig broker) {
         return new LogManagerConfig(
-            broker.logDirs().stream().map(Path::of).toList(),
-            broker.getLong(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
-            broker.getInt(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
-            broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
-            broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
-            CleanerConfig.from(broker),
-            broker.getInt(BrokerConfig.LOG_FLUSH_THREADS),
-            broker.getInt(BrokerConfig.LOG_PREALLOCATE_BYTES));
+                broker.logDirs().stream().map(Path::of).toList(),
+                broker.getLong(BrokerConfig.LOG_RETENTION_CHECK_INTERVAL_MS),
+                broker.getInt(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
+                broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS),
+                broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
+                CleanerConfig.from(broker),
+                broker.getInt(BrokerConfig.LOG_FLUSH_THREADS),
+                broker.getInt(BrokerConfig.LOG_PREALLOCATE_BYTES));
     }
 }

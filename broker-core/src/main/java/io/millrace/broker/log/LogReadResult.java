@@ -15,6 +15,11 @@ import org.apache.kafka.common.protocol.Errors;
  * @param abortedTransactions  for a read_committed read, the aborted transactions overlapping the
  *                             records (consumers drop their records); null for read_uncommitted
  */
-public record LogReadResult(Errors error, FileSlice records, long highWatermark, long lastStableOffset,
-                            long logStartOffset, long logEndOffset, List<AbortedTxn> abortedTransactions) {
-}
+public record LogReadResult(
+        Errors error,
+        FileSlice records,
+        long highWatermark,
+        long lastStableOffset,
+        long logStartOffset,
+        long logEndOffset,
+        List<AbortedTxn> abortedTransactions) {}

@@ -54,16 +54,17 @@ final class LogRecovery {
      * the first segment whose aborted-transaction index was discarded and must be rebuilt from the
      * log ({@link Long#MAX_VALUE} when none was).
      */
-    record Result(ConcurrentSkipListMap<Long, LogSegment> segments, long logEndOffset, long logStartOffset,
-                  long txnIndexRebuildFrom) {
-    }
+    record Result(
+            ConcurrentSkipListMap<Long, LogSegment> segments,
+            long logEndOffset,
+            long logStartOffset,
+            long txnIndexRebuildFrom) {}
 
     /**
      * What a scan of one segment found; {@code zeroTail}: it ended at unused preallocated space
      * (zeros to the end of the file), which it cut.
      */
-    private record Scan(long nextOffset, int validBytes, String problem, long firstMaxTimestamp, boolean zeroTail) {
-    }
+    private record Scan(long nextOffset, int validBytes, String problem, long firstMaxTimestamp, boolean zeroTail) {}
 
     private final Path dir;
     private final String tp;
@@ -85,8 +86,15 @@ final class LogRecovery {
         this.nowMs = nowMs;
     }
 
-    static Result recover(Path dir, String tp, LogConfig config, FileChannelFactory channels, long nowMs,
-                          boolean cleanShutdown, OptionalLong recoveryPoint) throws IOException {
+    static Result recover(
+            Path dir,
+            String tp,
+            LogConfig config,
+            FileChannelFactory channels,
+            long nowMs,
+            boolean cleanShutdown,
+            OptionalLong recoveryPoint)
+            throws IOException {
         return new LogRecovery(dir, tp, config, channels, nowMs).run(cleanShutdown, recoveryPoint);
     }
 
@@ -105,14 +113,21 @@ final class LogRecovery {
                 finish(segments);
                 return new Result(segments, start, start, Long.MAX_VALUE);
             }
-            long firstToScan = cleanShutdown ? Long.MAX_VALUE
-                : recoveryPoint.isPresent() && segments.floorKey(recoveryPoint.getAsLong()) != null
-                    ? segments.floorKey(recoveryPoint.getAsLong()) : segments.firstKey();
+            long firstToScan = cleanShutdown
+                    ? Long.MAX_VALUE
+                    : recoveryPoint.isPresent() && segments.floorKey(recoveryPoint.getAsLong()) != null
+                            ? segments.floorKey(recoveryPoint.getAsLong())
+                            : segments.firstKey();
             long logEnd = loadSegments(segments, firstToScan);
             long logStart = Math.max(persistedStart.orElse(segments.firstKey()), segments.firstKey());
             if (logStart > logEnd) {
-                LOG.warn("{}: log start offset {} is beyond the recovered log end {}; the partition restarts empty at"
-                    + " offset {} so that no offset is ever reused", tp, logStart, logEnd, logStart);
+                LOG.warn(
+                        "{}: log start offset {} is beyond the recovered log end {}; the partition restarts empty at"
+                                + " offset {} so that no offset is ever reused",
+                        tp,
+                        logStart,
+                        logEnd,
+                        logStart);
                 for (LogSegment s : List.copyOf(segments.values())) {
                     segments.remove(s.baseOffset());
                     toSync.remove(s);
@@ -146,8 +161,10 @@ final class LogRecovery {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(LogSegment.CLEANED_SUFFIX)
-                        || name.endsWith(LogSegment.SWAP_SUFFIX) || name.endsWith(Checkpoints.TMP_SUFFIX)) {
+                if (name.endsWith(LogSegment.DELETED_SUFFIX)
+                        || name.endsWith(LogSegment.CLEANED_SUFFIX)
+                        || name.endsWith(LogSegment.SWAP_SUFFIX)
+                        || name.endsWith(Checkpoints.TMP_SUFFIX)) {
                     LOG.info("{}: removing {} left behind by an interrupted operation", tp, f);
                     Files.deleteIfExists(f);
                     dirChanged = true;
@@ -156,7 +173,8 @@ final class LogRecovery {
                     if (base.isPresent()) {
                         logs.add(base.getAsLong());
                     }
-                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
+                } else if (name.endsWith(LogSegment.INDEX_SUFFIX)
+                        || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
                         || name.endsWith(LogSegment.TXN_INDEX_SUFFIX)) {
                     indexFiles.add(f);
                 }
@@ -180,8 +198,7 @@ final class LogRecovery {
     }
 
     /** Scans or trusts each segment; returns the log end offset. Leaves the last segment active. */
-    private long loadSegments(ConcurrentSkipListMap<Long, LogSegment> segments, long firstToScan)
-            throws IOException {
+    private long loadSegments(ConcurrentSkipListMap<Long, LogSegment> segments, long firstToScan) throws IOException {
         List<LogSegment> list = new ArrayList<>(segments.values());
         long logEnd = -1;
         long firstMaxTimestamp = BatchHeader.NO_TIMESTAMP;
@@ -193,8 +210,10 @@ final class LogRecovery {
                 scan = scanAndRepair(segment, true);
             } else {
                 if (!segment.txnIndex().isIntact()) {
-                    LOG.warn("{}: the aborted-transaction index {} is damaged; rebuilding it from the log", tp,
-                        segment.txnIndex().file());
+                    LOG.warn(
+                            "{}: the aborted-transaction index {} is damaged; rebuilding it from the log",
+                            tp,
+                            segment.txnIndex().file());
                     rebuildTxnIndex(segment);
                 }
                 if (!indexesLookSane(segment)) {
@@ -203,8 +222,11 @@ final class LogRecovery {
                 } else if (last) {
                     long end = checkTail(segment);
                     if (end < 0) {
-                        LOG.warn("{}: the tail of {} does not check out although the broker shut down cleanly;"
-                            + " scanning the whole segment", tp, segment.logFile());
+                        LOG.warn(
+                                "{}: the tail of {} does not check out although the broker shut down cleanly;"
+                                        + " scanning the whole segment",
+                                tp,
+                                segment.logFile());
                         scan = scanAndRepair(segment, true);
                     } else {
                         logEnd = end;
@@ -216,14 +238,24 @@ final class LogRecovery {
                 logEnd = scan.nextOffset();
                 firstMaxTimestamp = scan.firstMaxTimestamp();
                 // A gap before the next segment is normal after compaction; an overlap is not.
-                boolean overlap = !last && scan.problem() == null && scan.nextOffset() > list.get(i + 1).baseOffset();
+                boolean overlap = !last
+                        && scan.problem() == null
+                        && scan.nextOffset() > list.get(i + 1).baseOffset();
                 // A rolled segment ends where the next begins; zeros before a gap mean lost, unsynced records.
-                boolean lostTail = !last && scan.zeroTail() && scan.nextOffset() < list.get(i + 1).baseOffset();
+                boolean lostTail = !last
+                        && scan.zeroTail()
+                        && scan.nextOffset() < list.get(i + 1).baseOffset();
                 if (scan.problem() != null || overlap || lostTail) {
-                    dropLaterSegments(segments, list.subList(i + 1, list.size()), overlap || lostTail ? "segment "
-                        + segment.logFile().getFileName() + " ends at offset " + scan.nextOffset()
-                        + (lostTail ? ", followed by zeros," : "")
-                        + " but the next segment starts at " + list.get(i + 1).baseOffset() : scan.problem());
+                    dropLaterSegments(
+                            segments,
+                            list.subList(i + 1, list.size()),
+                            overlap || lostTail
+                                    ? "segment "
+                                            + segment.logFile().getFileName() + " ends at offset " + scan.nextOffset()
+                                            + (lostTail ? ", followed by zeros," : "")
+                                            + " but the next segment starts at "
+                                            + list.get(i + 1).baseOffset()
+                                    : scan.problem());
                     last = true;
                 }
                 if (!last) {
@@ -247,15 +279,23 @@ final class LogRecovery {
     }
 
     private boolean indexesLookSane(LogSegment segment) throws IOException {
-        return Files.exists(segment.offsetIndex().file()) && Files.exists(segment.timeIndex().file())
-            && segment.offsetIndex().looksValid(segment.size()) && segment.timeIndex().looksValid();
+        return Files.exists(segment.offsetIndex().file())
+                && Files.exists(segment.timeIndex().file())
+                && segment.offsetIndex().looksValid(segment.size())
+                && segment.timeIndex().looksValid();
     }
 
-    private void dropLaterSegments(ConcurrentSkipListMap<Long, LogSegment> segments, List<LogSegment> later,
-                                   String why) throws IOException {
+    private void dropLaterSegments(ConcurrentSkipListMap<Long, LogSegment> segments, List<LogSegment> later, String why)
+            throws IOException {
         for (LogSegment s : later) {
-            LOG.warn("{}: deleting segment {} ({} bytes, offsets from {}) because an earlier part of the log is"
-                + " damaged ({}); the log must be contiguous", tp, s.logFile(), s.size(), s.baseOffset(), why);
+            LOG.warn(
+                    "{}: deleting segment {} ({} bytes, offsets from {}) because an earlier part of the log is"
+                            + " damaged ({}); the log must be contiguous",
+                    tp,
+                    s.logFile(),
+                    s.size(),
+                    s.baseOffset(),
+                    why);
             segments.remove(s.baseOffset());
             toSync.remove(s);
             s.closeAndDelete();
@@ -298,18 +338,29 @@ final class LogRecovery {
         }
         toSync.add(segment);
         if (problem != null && allZeros(ch, position, fileSize)) {
-            LOG.info("{}: cutting {} bytes of unused preallocated space (zeros) from the end of {} at byte {}, where"
-                + " offset {} would start; the broker did not shut down cleanly", tp, fileSize - position,
-                segment.logFile(), position, expected);
+            LOG.info(
+                    "{}: cutting {} bytes of unused preallocated space (zeros) from the end of {} at byte {}, where"
+                            + " offset {} would start; the broker did not shut down cleanly",
+                    tp,
+                    fileSize - position,
+                    segment.logFile(),
+                    position,
+                    expected);
             segment.truncateTo((int) position);
             return new Scan(expected, (int) position, null, firstMaxTs, true);
         }
         if (problem != null) {
             long dropped = fileSize - position;
-            LOG.warn("{}: segment {} is damaged at byte {} (where offset {} should start): {}. Truncating the segment"
-                    + " there, dropping {} bytes; these records had not been made durable before the crash or were"
-                    + " damaged on disk. Producers re-send what was not acknowledged.",
-                tp, segment.logFile(), position, expected, problem, dropped);
+            LOG.warn(
+                    "{}: segment {} is damaged at byte {} (where offset {} should start): {}. Truncating the segment"
+                            + " there, dropping {} bytes; these records had not been made durable before the crash or were"
+                            + " damaged on disk. Producers re-send what was not acknowledged.",
+                    tp,
+                    segment.logFile(),
+                    position,
+                    expected,
+                    problem,
+                    dropped);
             segment.truncateTo((int) position);
             return new Scan(expected, (int) position, problem, firstMaxTs, false);
         }
@@ -336,8 +387,9 @@ final class LogRecovery {
     }
 
     /** Null if the batch at {@code position} is valid (its header then sits in {@link #chunk}), else why not. */
-    private String checkBatch(FileChannel ch, long position, long fileSize, long expected, long segmentBase,
-                              boolean checkCrc) throws IOException {
+    private String checkBatch(
+            FileChannel ch, long position, long fileSize, long expected, long segmentBase, boolean checkCrc)
+            throws IOException {
         if (!ensure(ch, position, BatchHeader.HEADER_SIZE, fileSize)) {
             return "only " + (fileSize - position) + " bytes remain, fewer than a batch header (torn write)";
         }
@@ -349,7 +401,7 @@ final class LogRecovery {
         long end = position + BatchHeader.LOG_OVERHEAD + length;
         if (end > fileSize) {
             return "batch declares " + (length + BatchHeader.LOG_OVERHEAD) + " bytes but only " + (fileSize - position)
-                + " remain (torn write)";
+                    + " remain (torn write)";
         }
         byte magic = chunk.get(at + BatchHeader.MAGIC_OFFSET);
         if (magic != BatchHeader.MAGIC_V2) {
@@ -433,7 +485,8 @@ final class LogRecovery {
         long expected = -1;
         BatchHeader header = BatchHeader.forThread();
         while (position < fileSize) {
-            if (!header.load(ch, position, fileSize) || header.sizeInBytes() < BatchHeader.HEADER_SIZE
+            if (!header.load(ch, position, fileSize)
+                    || header.sizeInBytes() < BatchHeader.HEADER_SIZE
                     || header.magic() != BatchHeader.MAGIC_V2
                     || (expected >= 0 && header.baseOffset() < expected)) {
                 return -1;
@@ -443,7 +496,8 @@ final class LogRecovery {
             lastPosition = position;
             position += header.sizeInBytes();
         }
-        if (lastPosition < 0 || position != fileSize
+        if (lastPosition < 0
+                || position != fileSize
                 || checkBatch(ch, lastPosition, fileSize, lastBase, segment.baseOffset(), true) != null) {
             return -1;
         }

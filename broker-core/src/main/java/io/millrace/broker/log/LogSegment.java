@@ -64,6 +64,7 @@ final class LogSegment {
     private volatile boolean indexesNeedSync;
     /** The preallocated tail was cut: the file's new length awaits an fsync (with the indexes). */
     private volatile boolean lengthNeedsSync;
+
     private volatile boolean deleted;
     private volatile long maxTimestamp = UNKNOWN;
     private volatile long maxTimestampBatchOffset = -1;
@@ -71,8 +72,14 @@ final class LogSegment {
     private int bytesSinceLastIndexEntry;
     private long rollingBaseTimeMs = -1;
 
-    private LogSegment(Path dir, long baseOffset, String suffix, FileChannel channel, FileChannelFactory channels,
-                       long rollJitterMs) throws IOException {
+    private LogSegment(
+            Path dir,
+            long baseOffset,
+            String suffix,
+            FileChannel channel,
+            FileChannelFactory channels,
+            long rollJitterMs)
+            throws IOException {
         this.baseOffset = baseOffset;
         this.channel = channel;
         this.logFile = file(dir, baseOffset, LOG_SUFFIX + suffix);
@@ -83,7 +90,7 @@ final class LogSegment {
         long length = channel.size();
         if (length > Integer.MAX_VALUE) {
             throw new IOException("Segment file " + logFile + " is " + length + " bytes, larger than the 2 GiB a"
-                + " segment may hold; it was not written by this broker");
+                    + " segment may hold; it was not written by this broker");
         }
         this.size = (int) length;
         this.flushedSize = this.size;
@@ -102,10 +109,14 @@ final class LogSegment {
         return create(dir, baseOffset, CLEANED_SUFFIX, config, channels);
     }
 
-    private static LogSegment create(Path dir, long baseOffset, String suffix, LogConfig config,
-                                     FileChannelFactory channels) throws IOException {
-        FileChannel ch = channels.open(file(dir, baseOffset, LOG_SUFFIX + suffix), StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static LogSegment create(
+            Path dir, long baseOffset, String suffix, LogConfig config, FileChannelFactory channels)
+            throws IOException {
+        FileChannel ch = channels.open(
+                file(dir, baseOffset, LOG_SUFFIX + suffix),
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         try {
             long jitterBound = Math.min(config.segmentJitterMs(), config.segmentMs());
             long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound) : 0;
@@ -122,8 +133,8 @@ final class LogSegment {
 
     /** An existing segment; its indexes are loaded lazily, read-only. */
     static LogSegment open(Path dir, long baseOffset, FileChannelFactory channels) throws IOException {
-        FileChannel ch = channels.open(file(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+        FileChannel ch =
+                channels.open(file(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             return new LogSegment(dir, baseOffset, "", ch, channels, 0);
         } catch (IOException | RuntimeException e) {
@@ -225,18 +236,18 @@ final class LogSegment {
             return false;
         }
         return (long) size + batchSize > config.segmentBytes()
-            || (rollingBaseTimeMs >= 0 && nowMs - rollingBaseTimeMs > config.segmentMs() - rollJitterMs)
-            || offsetIndex.isFull()
-            || timeIndex.isFull()
-            || lastOffset - baseOffset > Integer.MAX_VALUE;
+                || (rollingBaseTimeMs >= 0 && nowMs - rollingBaseTimeMs > config.segmentMs() - rollJitterMs)
+                || offsetIndex.isFull()
+                || timeIndex.isFull()
+                || lastOffset - baseOffset > Integer.MAX_VALUE;
     }
 
     /**
      * Appends one batch (its base offset already stamped) with positional writes, then updates the
      * indexes and the largest timestamp. The caller holds the partition lock.
      */
-    void append(ByteBuffer batch, long batchBaseOffset, long batchMaxTimestamp, long nowMs,
-                int indexIntervalBytes) throws IOException {
+    void append(ByteBuffer batch, long batchBaseOffset, long batchMaxTimestamp, long nowMs, int indexIntervalBytes)
+            throws IOException {
         int position = size;
         int batchSize = batch.remaining();
         int end = position + batchSize;
@@ -274,8 +285,12 @@ final class LogSegment {
         }
         while (at + BatchHeader.HEADER_SIZE <= end) {
             int batchSize = BatchHeader.length(batches, at) + BatchHeader.LOG_OVERHEAD;
-            onBatch(BatchHeader.baseOffset(batches, at), position, batchSize, BatchHeader.maxTimestamp(batches, at),
-                indexIntervalBytes);
+            onBatch(
+                    BatchHeader.baseOffset(batches, at),
+                    position,
+                    batchSize,
+                    BatchHeader.maxTimestamp(batches, at),
+                    indexIntervalBytes);
             position += batchSize;
             at += batchSize;
         }
@@ -283,8 +298,7 @@ final class LogSegment {
     }
 
     /** Index bookkeeping for a batch at {@code position}; shared by append and recovery. */
-    void onBatch(long batchBaseOffset, int position, int batchSize, long batchMaxTimestamp,
-                 int indexIntervalBytes) {
+    void onBatch(long batchBaseOffset, int position, int batchSize, long batchMaxTimestamp, int indexIntervalBytes) {
         if (batchMaxTimestamp > maxTimestamp) {
             maxTimestampBatchOffset = batchBaseOffset;
             maxTimestamp = batchMaxTimestamp;
@@ -503,7 +517,8 @@ final class LogSegment {
         Path target = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
         Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
         logFile = target;
-        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
+        offsetIndex.renameTo(
+                offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
         txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX));
     }

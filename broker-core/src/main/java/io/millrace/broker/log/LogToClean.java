@@ -21,8 +21,14 @@ import java.util.NavigableMap;
  * @param overdue           a dirty segment's first batch is older than max.compaction.lag.ms
  * @param tombstonesExpired a tombstone kept by an earlier pass has passed its delete horizon
  */
-record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanableOffset, long cleanBytes,
-                  long cleanableBytes, boolean overdue, boolean tombstonesExpired) {
+record LogToClean(
+        PartitionLog log,
+        long firstDirtyOffset,
+        long firstUncleanableOffset,
+        long cleanBytes,
+        long cleanableBytes,
+        boolean overdue,
+        boolean tombstonesExpired) {
 
     /**
      * @param checkpoint              the first dirty offset recorded by the last pass, or null
@@ -35,13 +41,14 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
         long logStart = log.logStartOffset();
         DurabilityTracker.DurablePoint durable = log.durability().point();
         long lastStable = log.lastStableOffset();
-        long firstDirty = checkpoint == null || checkpoint < logStart || checkpoint > log.logEndOffset()
-            ? logStart : checkpoint;
+        long firstDirty =
+                checkpoint == null || checkpoint < logStart || checkpoint > log.logEndOffset() ? logStart : checkpoint;
         long bound = segments.lastKey();
         long minLag = config.minCompactionLagMs();
         long earliestDirtyBatch = Long.MAX_VALUE;
         Long from = segments.floorKey(firstDirty);
-        for (Map.Entry<Long, LogSegment> e : segments.tailMap(from == null ? firstDirty : from, true).entrySet()) {
+        for (Map.Entry<Long, LogSegment> e :
+                segments.tailMap(from == null ? firstDirty : from, true).entrySet()) {
             Long next = segments.higherKey(e.getKey());
             if (next == null) {
                 break;
@@ -72,8 +79,8 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
             }
         }
         boolean overdue = earliestDirtyBatch < nowMs - config.maxCompactionLagMs();
-        return new LogToClean(log, firstDirty, firstUncleanable, clean, cleanable, overdue,
-            earliestDeleteHorizonMs <= nowMs);
+        return new LogToClean(
+                log, firstDirty, firstUncleanable, clean, cleanable, overdue, earliestDeleteHorizonMs <= nowMs);
     }
 
     long totalBytes() {
@@ -91,7 +98,8 @@ record LogToClean(PartitionLog log, long firstDirtyOffset, long firstUncleanable
      * max.compaction.lag.ms, or tombstones due for removal.
      */
     boolean worthCleaning() {
-        return (cleanableBytes > 0 && (overdue || cleanableRatio() > log.config().minCleanableDirtyRatio()))
-            || (tombstonesExpired && totalBytes() > 0);
+        return (cleanableBytes > 0
+                        && (overdue || cleanableRatio() > log.config().minCleanableDirtyRatio()))
+                || (tombstonesExpired && totalBytes() > 0);
     }
 }

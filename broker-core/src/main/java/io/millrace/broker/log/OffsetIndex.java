@@ -95,8 +95,10 @@ final class OffsetIndex extends SparseIndex {
         int lastRel = b.getInt((n - 1) * ENTRY_SIZE);
         int firstPos = b.getInt(4);
         int lastPos = b.getInt((n - 1) * ENTRY_SIZE + 4);
-        return firstRel > 0 && firstPos > 0 && lastPos < logSize
-            && (n == 1 || (lastRel > firstRel && lastPos > firstPos));
+        return firstRel > 0
+                && firstPos > 0
+                && lastPos < logSize
+                && (n == 1 || (lastRel > firstRel && lastPos > firstPos));
     }
 
     @Override

@@ -48,7 +48,7 @@ final class OffsetMap {
         this.maxSlots = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes / BYTES_PER_SLOT);
         if ((int) (maxSlots * LOAD_FACTOR) < 1) {
             throw new IllegalArgumentException("A key-to-offset map of " + maxBytes + " bytes cannot hold a single"
-                + " key; raise log.cleaner.dedupe.buffer.size or lower log.cleaner.threads");
+                    + " key; raise log.cleaner.dedupe.buffer.size or lower log.cleaner.threads");
         }
         try {
             this.md5 = MessageDigest.getInstance("MD5");

@@ -70,12 +70,20 @@ public final class PartitionLog {
     private volatile long firstUnstableOffset;
     /** The recovery point last written to the checkpoint file (-1: unknown); snapshots at or below it may go. */
     private volatile long checkpointedRecoveryPoint;
+
     private volatile boolean offline;
     private volatile boolean deleted;
     private volatile boolean closed;
 
-    private PartitionLog(String topic, int partition, Path dir, LogConfig config, LogContext ctx,
-                         LogRecovery.Result recovered, ProducerStateTable producers, long recoveryPoint) {
+    private PartitionLog(
+            String topic,
+            int partition,
+            Path dir,
+            LogConfig config,
+            LogContext ctx,
+            LogRecovery.Result recovered,
+            ProducerStateTable producers,
+            long recoveryPoint) {
         this.topic = topic;
         this.partition = partition;
         this.name = topic + "-" + partition;
@@ -90,23 +98,30 @@ public final class PartitionLog {
     }
 
     /** Recovers and opens an existing partition directory (see {@link LogRecovery}). */
-    static PartitionLog open(String topic, int partition, Path dir, LogConfig config, LogContext ctx,
-                             boolean cleanShutdown, OptionalLong recoveryPoint) throws IOException {
+    static PartitionLog open(
+            String topic,
+            int partition,
+            Path dir,
+            LogConfig config,
+            LogContext ctx,
+            boolean cleanShutdown,
+            OptionalLong recoveryPoint)
+            throws IOException {
         String name = topic + "-" + partition;
         long now = ctx.clock().milliseconds();
-        LogRecovery.Result recovered = LogRecovery.recover(dir, name, config, ctx.channels(), now, cleanShutdown,
-            recoveryPoint);
+        LogRecovery.Result recovered =
+                LogRecovery.recover(dir, name, config, ctx.channels(), now, cleanShutdown, recoveryPoint);
         try {
-            ProducerStateTable producers = ProducerStateLoader.load(dir, name, recovered.segments(),
-                recovered.logEndOffset(), now, recovered.txnIndexRebuildFrom());
+            ProducerStateTable producers = ProducerStateLoader.load(
+                    dir, name, recovered.segments(), recovered.logEndOffset(), now, recovered.txnIndexRebuildFrom());
             if (recovered.txnIndexRebuildFrom() != Long.MAX_VALUE) {
                 for (LogSegment s : recovered.segments().values()) {
                     s.txnIndex().sync();
                 }
                 Checkpoints.fsyncDirectory(dir);
             }
-            return new PartitionLog(topic, partition, dir, config, ctx, recovered, producers,
-                recoveryPoint.orElse(-1L));
+            return new PartitionLog(
+                    topic, partition, dir, config, ctx, recovered, producers, recoveryPoint.orElse(-1L));
         } catch (IOException | RuntimeException e) {
             for (LogSegment s : recovered.segments().values()) {
                 try {
@@ -155,8 +170,11 @@ public final class PartitionLog {
      * need none); see {@link #append(ByteBuffer, int, AppendOrigin, VerificationGuard)}.
      */
     public AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin) {
-        return append(batch, leaderEpoch, origin,
-            origin == AppendOrigin.COORDINATOR ? VerificationGuard.DISABLED : VerificationGuard.NONE);
+        return append(
+                batch,
+                leaderEpoch,
+                origin,
+                origin == AppendOrigin.COORDINATOR ? VerificationGuard.DISABLED : VerificationGuard.NONE);
     }
 
     /**
@@ -181,7 +199,8 @@ public final class PartitionLog {
         }
         LogConfig cfg = config;
         long now = ctx.clock().milliseconds();
-        BatchValidator.Outcome outcome = BatchValidator.validate(batch, cfg, origin, now, name, segments.logStartOffset());
+        BatchValidator.Outcome outcome =
+                BatchValidator.validate(batch, cfg, origin, now, name, segments.logStartOffset());
         if (outcome.failure() != null) {
             return outcome.failure();
         }
@@ -196,8 +215,10 @@ public final class PartitionLog {
         boolean transactional = (attributes & BatchHeader.TRANSACTIONAL_FLAG_MASK) != 0;
         TxnMarker marker = control ? TxnMarker.parse(b, at, size) : null;
         if (control && (marker == null || producerId < 0)) {
-            return AppendResult.failed(Errors.INVALID_RECORD, "Control batch for " + name + " is not a transaction"
-                + " marker of a producer", segments.logStartOffset());
+            return AppendResult.failed(
+                    Errors.INVALID_RECORD,
+                    "Control batch for " + name + " is not a transaction" + " marker of a producer",
+                    segments.logStartOffset());
         }
         boolean producerBatch = producerId >= 0 && !control;
         short epoch = BatchHeader.producerEpoch(b, at);
@@ -211,14 +232,22 @@ public final class PartitionLog {
         try {
             result = unavailable();
             if (result == null && marker != null) {
-                result = producers.checkMarker(producerId, epoch, marker.coordinatorEpoch(), name,
-                    segments.logStartOffset());
+                result = producers.checkMarker(
+                        producerId, epoch, marker.coordinatorEpoch(), name, segments.logStartOffset());
             } else if (result == null && producerBatch && origin == AppendOrigin.CLIENT) {
-                result = producers.check(producerId, epoch, firstSeq, lastSeq, transactional, guard, name,
-                    segments.logStartOffset(), cfg.timestampType() == TimestampType.LOG_APPEND_TIME);
+                result = producers.check(
+                        producerId,
+                        epoch,
+                        firstSeq,
+                        lastSeq,
+                        transactional,
+                        guard,
+                        name,
+                        segments.logStartOffset(),
+                        cfg.timestampType() == TimestampType.LOG_APPEND_TIME);
             } else if (result == null && producerBatch) {
-                result = producers.checkCoordinatorWrite(producerId, epoch, transactional, guard, name,
-                    segments.logStartOffset());
+                result = producers.checkCoordinatorWrite(
+                        producerId, epoch, transactional, guard, name, segments.logStartOffset());
             }
             if (result == null) {
                 long base = segments.logEndOffset();
@@ -237,18 +266,20 @@ public final class PartitionLog {
                         failedFile = segment.txnIndex().file();
                         completeTxn(segment, producerId, epoch, marker, base, maxTimestamp, now);
                     } else if (producerBatch) {
-                        producers.update(producerId, epoch, firstSeq, lastSeq, base, last, maxTimestamp, now,
-                            transactional);
+                        producers.update(
+                                producerId, epoch, firstSeq, lastSeq, base, last, maxTimestamp, now, transactional);
                         firstUnstableOffset = producers.firstUnstableOffset();
                     }
                     segments.setLogEndOffset(last + 1);
                     becameDirty = durability.markDirty(now);
-                    result = new AppendResult(Errors.NONE, null, base, last, outcome.logAppendTime(),
-                        segments.logStartOffset(), false);
+                    result = new AppendResult(
+                            Errors.NONE, null, base, last, outcome.logAppendTime(), segments.logStartOffset(), false);
                 } catch (IOException e) {
                     failure = e;
-                    result = AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, "Write to " + name + " failed: " + e,
-                        segments.logStartOffset());
+                    result = AppendResult.failed(
+                            Errors.KAFKA_STORAGE_ERROR,
+                            "Write to " + name + " failed: " + e,
+                            segments.logStartOffset());
                 }
             }
         } finally {
@@ -263,10 +294,11 @@ public final class PartitionLog {
     }
 
     /** Applies a marker just written to {@code segment}; the caller holds the lock. */
-    private void completeTxn(LogSegment segment, long producerId, short epoch, TxnMarker marker, long offset,
-                             long timestamp, long now) throws IOException {
-        AbortedTxn aborted = producers.completeTxn(producerId, epoch, marker.coordinatorEpoch(), marker.commit(),
-            offset, timestamp, now);
+    private void completeTxn(
+            LogSegment segment, long producerId, short epoch, TxnMarker marker, long offset, long timestamp, long now)
+            throws IOException {
+        AbortedTxn aborted = producers.completeTxn(
+                producerId, epoch, marker.coordinatorEpoch(), marker.commit(), offset, timestamp, now);
         if (aborted != null && segment.txnIndex().append(aborted)) {
             segments.markDirectoryChanged();
         }
@@ -291,15 +323,17 @@ public final class PartitionLog {
     private AppendResult unavailable() {
         long logStart = segments.logStartOffset();
         if (offline) {
-            return AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, name + " is offline after a storage error on "
-                + dir + "; see the broker log", logStart);
+            return AppendResult.failed(
+                    Errors.KAFKA_STORAGE_ERROR,
+                    name + " is offline after a storage error on " + dir + "; see the broker log",
+                    logStart);
         }
         if (deleted) {
             return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, name + " has been deleted", logStart);
         }
         if (closed) {
-            return AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, name + " is closed: the broker is shutting down",
-                logStart);
+            return AppendResult.failed(
+                    Errors.KAFKA_STORAGE_ERROR, name + " is closed: the broker is shutting down", logStart);
         }
         return null;
     }
@@ -323,8 +357,13 @@ public final class PartitionLog {
                 try {
                     ProducerStateSnapshot.write(d, offset, snapshot, checkpointedRecoveryPoint);
                 } catch (IOException e) {
-                    LOG.warn("{}: could not write producer-state snapshot at offset {} in {} ({}); a restart will"
-                        + " replay more of the log to rebuild producer state", name, offset, d, e.toString());
+                    LOG.warn(
+                            "{}: could not write producer-state snapshot at offset {} in {} ({}); a restart will"
+                                    + " replay more of the log to rebuild producer state",
+                            name,
+                            offset,
+                            d,
+                            e.toString());
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -369,12 +408,12 @@ public final class PartitionLog {
         long lso = lastStableOffset(durable.offset(), start);
         List<AbortedTxn> none = readCommitted ? List.of() : null;
         if (offline) {
-            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start,
-                end, none);
+            return new LogReadResult(
+                    Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         }
         if (fetchOffset < start || fetchOffset > end) {
-            return new LogReadResult(Errors.OFFSET_OUT_OF_RANGE, segments.emptySlice(), durable.offset(), lso, start,
-                end, none);
+            return new LogReadResult(
+                    Errors.OFFSET_OUT_OF_RANGE, segments.emptySlice(), durable.offset(), lso, start, end, none);
         }
         long bound = readCommitted ? lso : durable.offset();
         if (fetchOffset >= bound) {
@@ -390,12 +429,12 @@ public final class PartitionLog {
             }
         } catch (SegmentList.SegmentReadException e) {
             goOffline("reading", e.file(), e.getCause());
-            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start,
-                end, none);
+            return new LogReadResult(
+                    Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         } catch (IOException e) {
             goOffline("reading", dir, e);
-            return new LogReadResult(Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start,
-                end, none);
+            return new LogReadResult(
+                    Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         }
         if (slice != null) {
             return new LogReadResult(Errors.NONE, slice.records(), durable.offset(), lso, start, end, aborted);
@@ -403,8 +442,8 @@ public final class PartitionLog {
         // The segment was removed by retention while we looked: the offset is below the log start now.
         long newStart = segments.logStartOffset();
         Errors error = fetchOffset < newStart ? Errors.OFFSET_OUT_OF_RANGE : Errors.NONE;
-        return new LogReadResult(error, segments.emptySlice(), durable.offset(), lso, newStart,
-            segments.logEndOffset(), none);
+        return new LogReadResult(
+                error, segments.emptySlice(), durable.offset(), lso, newStart, segments.logEndOffset(), none);
     }
 
     /**
@@ -439,8 +478,15 @@ public final class PartitionLog {
         lock.lock();
         try {
             List<ProducerView> out = new ArrayList<>(producers.size());
-            producers.entries().forEach((id, e) -> out.add(new ProducerView(id, e.epoch, e.lastSequence(),
-                e.lastTimestamp, e.coordinatorEpoch, e.currentTxnFirstOffset)));
+            producers
+                    .entries()
+                    .forEach((id, e) -> out.add(new ProducerView(
+                            id,
+                            e.epoch,
+                            e.lastSequence(),
+                            e.lastTimestamp,
+                            e.coordinatorEpoch,
+                            e.currentTxnFirstOffset)));
             return out;
         } finally {
             lock.unlock();
@@ -491,8 +537,8 @@ public final class PartitionLog {
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
         checkOnline();
         try {
-            return TimestampLookup.offsetForTimestamp(segments.map(), durability.point(), segments.logStartOffset(),
-                timestamp);
+            return TimestampLookup.offsetForTimestamp(
+                    segments.map(), durability.point(), segments.logStartOffset(), timestamp);
         } catch (IOException e) {
             throw storageFailure("searching by timestamp", e);
         }
@@ -527,8 +573,8 @@ public final class PartitionLog {
         long target = offset == -1 ? highWatermark : offset;
         if (target < 0 || target > highWatermark) {
             throw new OffsetOutOfRangeException("Cannot delete records of " + name + " before offset " + offset
-                + ": it must lie between 0 and the high watermark " + highWatermark + " (or be -1 for the high"
-                + " watermark)");
+                    + ": it must lie between 0 and the high watermark " + highWatermark + " (or be -1 for the high"
+                    + " watermark)");
         }
         synchronized (logStartLock) {
             if (target <= segments.logStartOffset()) {
@@ -544,8 +590,8 @@ public final class PartitionLog {
             lock.lock();
             try {
                 segments.advanceLogStart(target);
-                removed = SegmentRetention.selectBelowLogStart(segments.all(), durableOffset(),
-                    segments.logEndOffset(), segments.logStartOffset());
+                removed = SegmentRetention.selectBelowLogStart(
+                        segments.all(), durableOffset(), segments.logEndOffset(), segments.logStartOffset());
                 removeSegments(removed);
             } catch (IOException e) {
                 failure = e;
@@ -583,8 +629,13 @@ public final class PartitionLog {
             if (failure != null) {
                 throw failure;
             }
-            removed = SegmentRetention.select(segments.all(), config, ctx.clock().milliseconds(), durableOffset(),
-                segments.logEndOffset(), segments.logStartOffset());
+            removed = SegmentRetention.select(
+                    segments.all(),
+                    config,
+                    ctx.clock().milliseconds(),
+                    durableOffset(),
+                    segments.logEndOffset(),
+                    segments.logStartOffset());
             removeSegments(removed);
         } catch (IOException e) {
             failure = e;
@@ -623,8 +674,11 @@ public final class PartitionLog {
         lock.lock();
         try {
             Map<Long, CompactionFilter.ProducerTail> out = new HashMap<>();
-            producers.entries().forEach((id, e) -> out.put(id,
-                new CompactionFilter.ProducerTail(e.count > 0 ? e.lastOffset[e.newest()] : -1L, e.epoch)));
+            producers
+                    .entries()
+                    .forEach((id, e) -> out.put(
+                            id,
+                            new CompactionFilter.ProducerTail(e.count > 0 ? e.lastOffset[e.newest()] : -1L, e.epoch)));
             return out;
         } finally {
             lock.unlock();
@@ -693,9 +747,14 @@ public final class PartitionLog {
 
     private void logDeletions(List<Deletion> removed) {
         for (Deletion d : removed) {
-            LOG.info("{}: deleted segment {} ({} bytes, offsets from {}): {}; log start offset is now {}", name,
-                d.segment().logFile().getFileName(), d.segment().size(), d.segment().baseOffset(), d.reason(),
-                segments.logStartOffset());
+            LOG.info(
+                    "{}: deleted segment {} ({} bytes, offsets from {}): {}; log start offset is now {}",
+                    name,
+                    d.segment().logFile().getFileName(),
+                    d.segment().size(),
+                    d.segment().baseOffset(),
+                    d.reason(),
+                    segments.logStartOffset());
         }
     }
 
@@ -774,13 +833,18 @@ public final class PartitionLog {
     private void prefill(LogSegment active) {
         boolean wrote;
         try {
-            wrote = active.fillAhead(config.segmentBytes(), ctx.preallocateBytes(), ctx.clock().milliseconds());
+            wrote = active.fillAhead(
+                    config.segmentBytes(), ctx.preallocateBytes(), ctx.clock().milliseconds());
         } catch (IOException e) {
             active.stopPrefill();
             if (!deleted && !closed && !active.isDeleted()) {
-                LOG.warn("{}: could not preallocate space in {} ({}); appends to this segment go on without"
-                    + " preallocation, at a higher fsync cost. Check free space and the disk holding {}.", name,
-                    active.logFile(), e.toString(), dir);
+                LOG.warn(
+                        "{}: could not preallocate space in {} ({}); appends to this segment go on without"
+                                + " preallocation, at a higher fsync cost. Check free space and the disk holding {}.",
+                        name,
+                        active.logFile(),
+                        e.toString(),
+                        dir);
             }
             return;
         }
@@ -829,10 +893,17 @@ public final class PartitionLog {
             offline = true;
         }
         if (first) {
-            LOG.error("{} is now OFFLINE: an I/O error occurred while {} {} ({}). Appends and reads of this"
-                + " partition fail with KAFKA_STORAGE_ERROR until the broker restarts. Check the disk holding {}"
-                + " (kernel log, free space, permissions), then restart the broker; recovery will truncate any"
-                + " damaged tail.", name, action, file, cause.toString(), dir, cause);
+            LOG.error(
+                    "{} is now OFFLINE: an I/O error occurred while {} {} ({}). Appends and reads of this"
+                            + " partition fail with KAFKA_STORAGE_ERROR until the broker restarts. Check the disk holding {}"
+                            + " (kernel log, free space, permissions), then restart the broker; recovery will truncate any"
+                            + " damaged tail.",
+                    name,
+                    action,
+                    file,
+                    cause.toString(),
+                    dir,
+                    cause);
         }
         completeAll(durability.fail(Errors.KAFKA_STORAGE_ERROR), Errors.KAFKA_STORAGE_ERROR);
     }
@@ -878,8 +949,11 @@ public final class PartitionLog {
                 snapshot = ProducerStateSnapshot.serialize(producers, end);
             }
         } catch (IOException e) {
-            LOG.warn("{}: could not trim the indexes of {} at shutdown ({}); they will be rebuilt at startup", name,
-                active.logFile(), e.toString());
+            LOG.warn(
+                    "{}: could not trim the indexes of {} at shutdown ({}); they will be rebuilt at startup",
+                    name,
+                    active.logFile(),
+                    e.toString());
             clean = false;
         } finally {
             lock.unlock();
@@ -889,8 +963,12 @@ public final class PartitionLog {
                 active.syncIndexes();
                 ProducerStateSnapshot.write(dir, end, snapshot, checkpointedRecoveryPoint);
             } catch (IOException e) {
-                LOG.warn("{}: could not write its shutdown state to {} ({}); the next startup will check this"
-                    + " partition fully", name, dir, e.toString());
+                LOG.warn(
+                        "{}: could not write its shutdown state to {} ({}); the next startup will check this"
+                                + " partition fully",
+                        name,
+                        dir,
+                        e.toString());
                 clean = false;
             }
         }
@@ -922,6 +1000,6 @@ public final class PartitionLog {
     @Override
     public String toString() {
         return "PartitionLog(" + name + ", start=" + logStartOffset() + ", durable=" + durableOffset() + ", end="
-            + logEndOffset() + ", segments=" + segments.count() + (offline ? ", OFFLINE" : "") + ")";
+                + logEndOffset() + ", segments=" + segments.count() + (offline ? ", OFFLINE" : "") + ")";
     }
 }

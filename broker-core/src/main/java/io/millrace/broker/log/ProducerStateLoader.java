@@ -24,15 +24,15 @@ final class ProducerStateLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProducerStateLoader.class);
 
-    private ProducerStateLoader() {
-    }
+    private ProducerStateLoader() {}
 
     /**
      * @param rebuildFrom base offset of the first segment whose aborted-transaction index must be
      *                    rebuilt, or {@link Long#MAX_VALUE} for none
      */
-    static ProducerStateTable load(Path dir, String tp, NavigableMap<Long, LogSegment> segments, long logEnd,
-                                   long nowMs, long rebuildFrom) throws IOException {
+    static ProducerStateTable load(
+            Path dir, String tp, NavigableMap<Long, LogSegment> segments, long logEnd, long nowMs, long rebuildFrom)
+            throws IOException {
         ProducerStateTable table = new ProducerStateTable();
         long replayFrom = -1;
         long usable = Math.min(logEnd, rebuildFrom);
@@ -41,8 +41,11 @@ final class ProducerStateLoader {
             long offset = offsets.get(i);
             Path file = ProducerStateSnapshot.file(dir, offset);
             if (offset > logEnd) {
-                LOG.info("{}: deleting producer-state snapshot {} because it lies beyond the recovered log end {}",
-                    tp, file, logEnd);
+                LOG.info(
+                        "{}: deleting producer-state snapshot {} because it lies beyond the recovered log end {}",
+                        tp,
+                        file,
+                        logEnd);
                 Files.deleteIfExists(file);
                 continue;
             }
@@ -53,8 +56,12 @@ final class ProducerStateLoader {
                 ProducerStateSnapshot.read(Files.readAllBytes(file), offset, table);
                 replayFrom = offset;
             } catch (IllegalArgumentException e) {
-                LOG.warn("{}: producer-state snapshot {} is unusable ({}); deleting it and falling back to an older"
-                    + " snapshot or to replaying the log", tp, file, e.getMessage());
+                LOG.warn(
+                        "{}: producer-state snapshot {} is unusable ({}); deleting it and falling back to an older"
+                                + " snapshot or to replaying the log",
+                        tp,
+                        file,
+                        e.getMessage());
                 Files.deleteIfExists(file);
                 table = new ProducerStateTable();
             }
@@ -65,15 +72,24 @@ final class ProducerStateLoader {
         int rebuilt = replay(segments, table, replayFrom, logEnd, nowMs, rebuildFrom);
         table.onDurable(logEnd); // recovery made everything present durable
         if (rebuilt > 0) {
-            LOG.info("{}: rebuilt the aborted-transaction indexes from offset {} ({} aborted transactions)", tp,
-                rebuildFrom, rebuilt);
+            LOG.info(
+                    "{}: rebuilt the aborted-transaction indexes from offset {} ({} aborted transactions)",
+                    tp,
+                    rebuildFrom,
+                    rebuilt);
         }
         return table;
     }
 
     /** Replays [from, logEnd); returns how many aborted transactions were re-indexed. */
-    private static int replay(NavigableMap<Long, LogSegment> segments, ProducerStateTable table, long from,
-                              long logEnd, long nowMs, long rebuildFrom) throws IOException {
+    private static int replay(
+            NavigableMap<Long, LogSegment> segments,
+            ProducerStateTable table,
+            long from,
+            long logEnd,
+            long nowMs,
+            long rebuildFrom)
+            throws IOException {
         if (from >= logEnd) {
             return 0;
         }
@@ -95,9 +111,16 @@ final class ProducerStateLoader {
                         header.reset();
                     } else {
                         int firstSeq = header.baseSequence();
-                        table.update(producerId, header.producerEpoch(), firstSeq,
-                            BatchHeader.lastSequence(firstSeq, header.lastOffsetDelta()), header.baseOffset(),
-                            header.lastOffset(), header.maxTimestamp(), nowMs, header.isTransactional());
+                        table.update(
+                                producerId,
+                                header.producerEpoch(),
+                                firstSeq,
+                                BatchHeader.lastSequence(firstSeq, header.lastOffsetDelta()),
+                                header.baseOffset(),
+                                header.lastOffset(),
+                                header.maxTimestamp(),
+                                nowMs,
+                                header.isTransactional());
                     }
                 }
                 position += size;
@@ -107,8 +130,15 @@ final class ProducerStateLoader {
     }
 
     /** Applies one control batch; true when it re-added an aborted transaction to its segment's index. */
-    private static boolean replayMarker(LogSegment segment, BatchHeader header, long position, int size,
-                                        ProducerStateTable table, long nowMs, long rebuildFrom) throws IOException {
+    private static boolean replayMarker(
+            LogSegment segment,
+            BatchHeader header,
+            long position,
+            int size,
+            ProducerStateTable table,
+            long nowMs,
+            long rebuildFrom)
+            throws IOException {
         long producerId = header.producerId();
         short epoch = header.producerEpoch();
         long offset = header.baseOffset();
@@ -117,8 +147,8 @@ final class ProducerStateLoader {
         if (marker == null) {
             return false;
         }
-        AbortedTxn aborted = table.completeTxn(producerId, epoch, marker.coordinatorEpoch(), marker.commit(), offset,
-            timestamp, nowMs);
+        AbortedTxn aborted = table.completeTxn(
+                producerId, epoch, marker.coordinatorEpoch(), marker.commit(), offset, timestamp, nowMs);
         if (aborted != null && offset >= rebuildFrom) {
             segment.txnIndex().append(aborted);
             return true;

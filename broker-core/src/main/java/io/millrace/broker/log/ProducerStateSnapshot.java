@@ -49,8 +49,7 @@ final class ProducerStateSnapshot {
     private static final int ENTRY_FIXED_SIZE = 8 + 2 + 8 + 4 + 8 + 8 + 1;
     private static final int BATCH_SIZE = 4 + 4 + 8 + 8 + 8;
 
-    private ProducerStateSnapshot() {
-    }
+    private ProducerStateSnapshot() {}
 
     static Path file(Path dir, long offset) {
         return dir.resolve(LogSegment.fileName(offset) + SUFFIX);
@@ -66,12 +65,20 @@ final class ProducerStateSnapshot {
         b.putInt(MAGIC).putShort(VERSION).putInt(0).putLong(offset).putInt(table.size());
         for (Map.Entry<Long, ProducerStateTable.Entry> me : table.entries().entrySet()) {
             ProducerStateTable.Entry e = me.getValue();
-            b.putLong(me.getKey()).putShort(e.epoch).putLong(e.lastUpdateMs).putInt(e.coordinatorEpoch)
-                .putLong(e.currentTxnFirstOffset).putLong(e.lastTimestamp).put((byte) e.count);
+            b.putLong(me.getKey())
+                    .putShort(e.epoch)
+                    .putLong(e.lastUpdateMs)
+                    .putInt(e.coordinatorEpoch)
+                    .putLong(e.currentTxnFirstOffset)
+                    .putLong(e.lastTimestamp)
+                    .put((byte) e.count);
             for (int i = 0; i < e.count; i++) {
                 int s = e.slot(i);
-                b.putInt(e.firstSeq[s]).putInt(e.lastSeq[s]).putLong(e.firstOffset[s]).putLong(e.lastOffset[s])
-                    .putLong(e.maxTimestamp[s]);
+                b.putInt(e.firstSeq[s])
+                        .putInt(e.lastSeq[s])
+                        .putLong(e.firstOffset[s])
+                        .putLong(e.lastOffset[s])
+                        .putLong(e.maxTimestamp[s]);
             }
         }
         CRC32C crc = new CRC32C();

@@ -51,6 +51,7 @@ final class ProducerStateTable {
     private final TreeMap<Long, Long> ongoing = new TreeMap<>();
     /** Finished transactions whose marker is not durable yet: first offset to marker offset. */
     private final TreeMap<Long, Long> undurable = new TreeMap<>();
+
     private final Map<Long, VerificationGuard> guards = new HashMap<>();
 
     /** Producers tracked. */
@@ -70,25 +71,41 @@ final class ProducerStateTable {
      * @return null when the batch may be appended; otherwise an {@link AppendResult}: a duplicate
      *         (NONE, original offsets, {@code duplicate=true}) or a failure naming the rule broken
      */
-    AppendResult check(long producerId, short epoch, int firstSeq, int lastSeq, boolean transactional,
-                       VerificationGuard guard, String topicPartition, long logStartOffset, boolean logAppendTime) {
+    AppendResult check(
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            boolean transactional,
+            VerificationGuard guard,
+            String topicPartition,
+            long logStartOffset,
+            boolean logAppendTime) {
         Entry entry = producers.get(producerId);
-        AppendResult sequence = checkSequence(entry, producerId, epoch, firstSeq, lastSeq, topicPartition,
-            logStartOffset, logAppendTime);
+        AppendResult sequence = checkSequence(
+                entry, producerId, epoch, firstSeq, lastSeq, topicPartition, logStartOffset, logAppendTime);
         if (sequence != null) {
             return sequence;
         }
         boolean open = entry != null && entry.currentTxnFirstOffset != NO_TXN;
         if (opensUnverified(entry, producerId, transactional, guard)) {
-            return AppendResult.failed(Errors.INVALID_TXN_STATE, "Transactional batch from producer " + producerId
-                + " (epoch " + epoch + ") would start a transaction on " + topicPartition + " that the transaction"
-                + " coordinator has not confirmed: the partition was not added to the transaction"
-                + " (AddPartitionsToTxn), or the transaction ended meanwhile", logStartOffset);
+            return AppendResult.failed(
+                    Errors.INVALID_TXN_STATE,
+                    "Transactional batch from producer " + producerId
+                            + " (epoch " + epoch + ") would start a transaction on " + topicPartition
+                            + " that the transaction"
+                            + " coordinator has not confirmed: the partition was not added to the transaction"
+                            + " (AddPartitionsToTxn), or the transaction ended meanwhile",
+                    logStartOffset);
         }
         if (!transactional && open) {
-            return AppendResult.failed(Errors.INVALID_TXN_STATE, "Producer " + producerId + " wrote a"
-                + " non-transactional batch to " + topicPartition + " while its transaction starting at offset "
-                + entry.currentTxnFirstOffset + " is open", logStartOffset);
+            return AppendResult.failed(
+                    Errors.INVALID_TXN_STATE,
+                    "Producer " + producerId + " wrote a"
+                            + " non-transactional batch to " + topicPartition
+                            + " while its transaction starting at offset "
+                            + entry.currentTxnFirstOffset + " is open",
+                    logStartOffset);
         }
         return null;
     }
@@ -98,18 +115,30 @@ final class ProducerStateTable {
      * no sequence rules, but a fenced epoch is refused, and so is a transactional batch that would
      * open a transaction without the verification guard (unless {@code guard} is DISABLED).
      */
-    AppendResult checkCoordinatorWrite(long producerId, short epoch, boolean transactional, VerificationGuard guard,
-                                       String topicPartition, long logStartOffset) {
+    AppendResult checkCoordinatorWrite(
+            long producerId,
+            short epoch,
+            boolean transactional,
+            VerificationGuard guard,
+            String topicPartition,
+            long logStartOffset) {
         Entry entry = producers.get(producerId);
         if (entry != null && epoch < entry.epoch) {
-            return AppendResult.failed(Errors.INVALID_PRODUCER_EPOCH, "Producer " + producerId + " wrote to "
-                + topicPartition + " with epoch " + epoch + ", older than its current epoch " + entry.epoch
-                + " (fenced)", logStartOffset);
+            return AppendResult.failed(
+                    Errors.INVALID_PRODUCER_EPOCH,
+                    "Producer " + producerId + " wrote to "
+                            + topicPartition + " with epoch " + epoch + ", older than its current epoch " + entry.epoch
+                            + " (fenced)",
+                    logStartOffset);
         }
         if (opensUnverified(entry, producerId, transactional, guard)) {
-            return AppendResult.failed(Errors.INVALID_TXN_STATE, "Transactional write of producer " + producerId
-                + " to " + topicPartition + " is not confirmed by the transaction coordinator, or its transaction"
-                + " ended meanwhile", logStartOffset);
+            return AppendResult.failed(
+                    Errors.INVALID_TXN_STATE,
+                    "Transactional write of producer " + producerId
+                            + " to " + topicPartition
+                            + " is not confirmed by the transaction coordinator, or its transaction"
+                            + " ended meanwhile",
+                    logStartOffset);
         }
         return null;
     }
@@ -117,42 +146,67 @@ final class ProducerStateTable {
     /** Whether a transactional batch would open a transaction without the coordinator's confirmation. */
     private boolean opensUnverified(Entry entry, long producerId, boolean transactional, VerificationGuard guard) {
         boolean open = entry != null && entry.currentTxnFirstOffset != NO_TXN;
-        return transactional && !open && guard != VerificationGuard.DISABLED
-            && (guard == VerificationGuard.NONE || guards.get(producerId) != guard);
+        return transactional
+                && !open
+                && guard != VerificationGuard.DISABLED
+                && (guard == VerificationGuard.NONE || guards.get(producerId) != guard);
     }
 
     /** The idempotence rules; null when the sequence is acceptable. */
-    private static AppendResult checkSequence(Entry entry, long producerId, short epoch, int firstSeq, int lastSeq,
-                                              String topicPartition, long logStartOffset, boolean logAppendTime) {
+    private static AppendResult checkSequence(
+            Entry entry,
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            String topicPartition,
+            long logStartOffset,
+            boolean logAppendTime) {
         if (entry == null) {
             return null;
         }
         if (epoch == entry.epoch) {
             int dup = entry.find(firstSeq, lastSeq);
             if (dup >= 0) {
-                return new AppendResult(Errors.NONE, null, entry.firstOffset[dup], entry.lastOffset[dup],
-                    logAppendTime ? entry.maxTimestamp[dup] : -1L, logStartOffset, true);
+                return new AppendResult(
+                        Errors.NONE,
+                        null,
+                        entry.firstOffset[dup],
+                        entry.lastOffset[dup],
+                        logAppendTime ? entry.maxTimestamp[dup] : -1L,
+                        logStartOffset,
+                        true);
             }
         }
         if (epoch < entry.epoch) {
-            return AppendResult.failed(Errors.INVALID_PRODUCER_EPOCH, "Producer " + producerId + " wrote to "
-                + topicPartition + " with epoch " + epoch + ", older than its current epoch " + entry.epoch
-                + ": a newer instance of this producer has taken over (fenced)", logStartOffset);
+            return AppendResult.failed(
+                    Errors.INVALID_PRODUCER_EPOCH,
+                    "Producer " + producerId + " wrote to "
+                            + topicPartition + " with epoch " + epoch + ", older than its current epoch " + entry.epoch
+                            + ": a newer instance of this producer has taken over (fenced)",
+                    logStartOffset);
         }
         if (epoch > entry.epoch) {
             if (firstSeq != 0 && entry.epoch != NO_EPOCH) {
-                return AppendResult.failed(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "Producer " + producerId
-                    + " started epoch " + epoch + " on " + topicPartition + " with sequence " + firstSeq
-                    + "; a new epoch must start at sequence 0 (current epoch " + entry.epoch + ")", logStartOffset);
+                return AppendResult.failed(
+                        Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
+                        "Producer " + producerId
+                                + " started epoch " + epoch + " on " + topicPartition + " with sequence " + firstSeq
+                                + "; a new epoch must start at sequence 0 (current epoch " + entry.epoch + ")",
+                        logStartOffset);
             }
             return null;
         }
         // After only a marker at this epoch there is no sequence yet: the next batch starts at 0.
         int currentLastSeq = entry.lastSequence();
         if (!inSequence(currentLastSeq, firstSeq)) {
-            return AppendResult.failed(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, "Out of order sequence number from"
-                + " producer " + producerId + " (epoch " + epoch + ") on " + topicPartition + ": got " + firstSeq
-                + ", expected " + (currentLastSeq == Integer.MAX_VALUE ? 0 : currentLastSeq + 1), logStartOffset);
+            return AppendResult.failed(
+                    Errors.OUT_OF_ORDER_SEQUENCE_NUMBER,
+                    "Out of order sequence number from"
+                            + " producer " + producerId + " (epoch " + epoch + ") on " + topicPartition + ": got "
+                            + firstSeq
+                            + ", expected " + (currentLastSeq == Integer.MAX_VALUE ? 0 : currentLastSeq + 1),
+                    logStartOffset);
         }
         return null;
     }
@@ -162,14 +216,29 @@ final class ProducerStateTable {
     }
 
     /** Records an appended non-transactional batch (also used when replaying the log after a restart). */
-    void update(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
-                long maxTimestamp, long nowMs) {
+    void update(
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            long firstOffset,
+            long lastOffset,
+            long maxTimestamp,
+            long nowMs) {
         update(producerId, epoch, firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp, nowMs, false);
     }
 
     /** Records an appended data batch; a transactional one opens the producer's transaction if none is. */
-    void update(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
-                long maxTimestamp, long nowMs, boolean transactional) {
+    void update(
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastSeq,
+            long firstOffset,
+            long lastOffset,
+            long maxTimestamp,
+            long nowMs,
+            boolean transactional) {
         Entry entry = entryFor(producerId, epoch);
         entry.add(firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp);
         entry.lastUpdateMs = nowMs;
@@ -200,21 +269,27 @@ final class ProducerStateTable {
      * failure (an older epoch: INVALID_PRODUCER_EPOCH; an older coordinator epoch:
      * TRANSACTION_COORDINATOR_FENCED).
      */
-    AppendResult checkMarker(long producerId, short epoch, int coordinatorEpoch, String topicPartition,
-                             long logStartOffset) {
+    AppendResult checkMarker(
+            long producerId, short epoch, int coordinatorEpoch, String topicPartition, long logStartOffset) {
         Entry entry = producers.get(producerId);
         if (entry == null) {
             return null;
         }
         if (epoch < entry.epoch) {
-            return AppendResult.failed(Errors.INVALID_PRODUCER_EPOCH, "Transaction marker for producer " + producerId
-                + " on " + topicPartition + " has epoch " + epoch + ", older than the producer's epoch " + entry.epoch,
-                logStartOffset);
+            return AppendResult.failed(
+                    Errors.INVALID_PRODUCER_EPOCH,
+                    "Transaction marker for producer " + producerId + " on " + topicPartition + " has epoch " + epoch
+                            + ", older than the producer's epoch " + entry.epoch,
+                    logStartOffset);
         }
         if (coordinatorEpoch < entry.coordinatorEpoch) {
-            return AppendResult.failed(Errors.TRANSACTION_COORDINATOR_FENCED, "Transaction marker for producer "
-                + producerId + " on " + topicPartition + " has coordinator epoch " + coordinatorEpoch + ", older than "
-                + entry.coordinatorEpoch + " of the last marker", logStartOffset);
+            return AppendResult.failed(
+                    Errors.TRANSACTION_COORDINATOR_FENCED,
+                    "Transaction marker for producer "
+                            + producerId + " on " + topicPartition + " has coordinator epoch " + coordinatorEpoch
+                            + ", older than "
+                            + entry.coordinatorEpoch + " of the last marker",
+                    logStartOffset);
         }
         return null;
     }
@@ -223,8 +298,14 @@ final class ProducerStateTable {
      * Records an appended transaction marker (also when replaying). Returns the aborted transaction
      * to add to the index when it aborts an open one, else null.
      */
-    AbortedTxn completeTxn(long producerId, short epoch, int coordinatorEpoch, boolean commit, long markerOffset,
-                           long timestamp, long nowMs) {
+    AbortedTxn completeTxn(
+            long producerId,
+            short epoch,
+            int coordinatorEpoch,
+            boolean commit,
+            long markerOffset,
+            long timestamp,
+            long nowMs) {
         Entry entry = entryFor(producerId, epoch);
         entry.coordinatorEpoch = coordinatorEpoch;
         entry.lastTimestamp = timestamp;
@@ -305,6 +386,7 @@ final class ProducerStateTable {
         long lastUpdateMs;
         /** Max timestamp of its last batch, or the timestamp of its last marker. */
         long lastTimestamp = -1L;
+
         int coordinatorEpoch = NO_COORDINATOR_EPOCH;
         long currentTxnFirstOffset = NO_TXN;
         int count;

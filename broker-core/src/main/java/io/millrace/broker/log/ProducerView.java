@@ -10,6 +10,10 @@ package io.millrace.broker.log;
  * @param coordinatorEpoch      coordinator epoch of its last transaction marker, -1 when none
  * @param currentTxnStartOffset first offset of its open transaction here, -1 when none is open
  */
-public record ProducerView(long producerId, short epoch, int lastSequence, long lastTimestamp, int coordinatorEpoch,
-                           long currentTxnStartOffset) {
-}
+public record ProducerView(
+        long producerId,
+        short epoch,
+        int lastSequence,
+        long lastTimestamp,
+        int coordinatorEpoch,
+        long currentTxnStartOffset) {}

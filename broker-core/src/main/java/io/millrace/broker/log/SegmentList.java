@@ -40,6 +40,7 @@ final class SegmentList {
     private volatile long logStartOffset;
     /** Log end, active segment and its written size after the last append, published together. */
     private volatile DurablePoint appended;
+
     private final AtomicBoolean dirNeedsSync = new AtomicBoolean();
 
     SegmentList(Path dir, String name, FileChannelFactory channels, LogRecovery.Result recovered) {
@@ -126,8 +127,12 @@ final class SegmentList {
         active = next;
         dirNeedsSync.set(true);
         appended = new DurablePoint(base, next.baseOffset(), 0);
-        LOG.info("{}: rolled to new segment {} (previous segment {} holds {} bytes)", name,
-            next.logFile().getFileName(), old.logFile().getFileName(), old.size());
+        LOG.info(
+                "{}: rolled to new segment {} (previous segment {} holds {} bytes)",
+                name,
+                next.logFile().getFileName(),
+                old.logFile().getFileName(),
+                old.size());
         return next;
     }
 
@@ -192,8 +197,7 @@ final class SegmentList {
     }
 
     /** Bytes of one segment to send, and the segment they come from. */
-    record Slice(LogSegment segment, FileSlice records) {
-    }
+    record Slice(LogSegment segment, FileSlice records) {}
 
     /**
      * The slice of one segment holding {@code fetchOffset}, within the data below {@code durable}
@@ -276,8 +280,8 @@ final class SegmentList {
      */
     long upperBoundOf(Slice slice) throws IOException {
         LogSegment segment = slice.segment();
-        long upper = segment.offsetIndex().offsetAtOrAfterPosition(
-            (int) (slice.records().position() + slice.records().sizeInBytes()));
+        long upper = segment.offsetIndex().offsetAtOrAfterPosition((int)
+                (slice.records().position() + slice.records().sizeInBytes()));
         if (upper >= 0) {
             return upper;
         }

@@ -47,6 +47,7 @@ final class SegmentPrefill {
     private volatile boolean sealed;
     /** Written by the filler, read by flushes deciding whether to ask for a fill. */
     private volatile int chunk = MIN_CHUNK;
+
     private long lastFillMs = Long.MIN_VALUE / 2;
 
     /** @param length the file's current length (all of it data) */
@@ -122,8 +123,11 @@ final class SegmentPrefill {
      * must follow.
      */
     boolean wantsFill(int size, int limit, int maxChunk) {
-        return !sealed && maxChunk > 0 && allocated - size < chunk / 2 && allocated < limit
-            && fillPending.compareAndSet(false, true);
+        return !sealed
+                && maxChunk > 0
+                && allocated - size < chunk / 2
+                && allocated < limit
+                && fillPending.compareAndSet(false, true);
     }
 
     /** Gives up the fill {@link #wantsFill} claimed. */
@@ -150,8 +154,8 @@ final class SegmentPrefill {
             return false;
         }
         int next = nowMs - lastFillMs < REUSE_WINDOW_MS
-            ? (int) Math.min(maxChunk, chunk * 2L)
-            : Math.max(MIN_CHUNK, chunk / 2);
+                ? (int) Math.min(maxChunk, chunk * 2L)
+                : Math.max(MIN_CHUNK, chunk / 2);
         chunk = Math.max(Math.min(next, maxChunk), 1);
         lastFillMs = nowMs;
         long target = Math.min((long) allocated + chunk, limit);

@@ -23,18 +23,22 @@ import java.util.List;
  */
 final class SegmentRetention {
 
-    private SegmentRetention() {
-    }
+    private SegmentRetention() {}
 
     /** A segment to delete and why, for the operator's log. */
-    record Deletion(LogSegment segment, String reason) {
-    }
+    record Deletion(LogSegment segment, String reason) {}
 
     /**
      * @param segments all segments, oldest first (the last is the active one)
      */
-    static List<Deletion> select(List<LogSegment> segments, LogConfig config, long nowMs, long durableOffset,
-                                 long logEndOffset, long logStartOffset) throws IOException {
+    static List<Deletion> select(
+            List<LogSegment> segments,
+            LogConfig config,
+            long nowMs,
+            long durableOffset,
+            long logEndOffset,
+            long logStartOffset)
+            throws IOException {
         List<Deletion> out = new ArrayList<>();
         int i = 0;
         long retentionMs = config.delete() ? config.retentionMs() : -1;
@@ -44,8 +48,10 @@ final class SegmentRetention {
                 if (nowMs - ts <= retentionMs) {
                     break;
                 }
-                out.add(new Deletion(segments.get(i), LogConfig.RETENTION_MS + "=" + retentionMs
-                    + " exceeded: newest record time " + Instant.ofEpochMilli(ts) + " is " + (nowMs - ts) + " ms old"));
+                out.add(new Deletion(
+                        segments.get(i),
+                        LogConfig.RETENTION_MS + "=" + retentionMs + " exceeded: newest record time "
+                                + Instant.ofEpochMilli(ts) + " is " + (nowMs - ts) + " ms old"));
             }
         }
         long retentionBytes = config.delete() ? config.retentionBytes() : -1;
@@ -62,8 +68,10 @@ final class SegmentRetention {
                 if (total - size < retentionBytes) {
                     break;
                 }
-                out.add(new Deletion(segments.get(i), LogConfig.RETENTION_BYTES + "=" + retentionBytes
-                    + " exceeded: partition holds " + total + " bytes"));
+                out.add(new Deletion(
+                        segments.get(i),
+                        LogConfig.RETENTION_BYTES + "=" + retentionBytes + " exceeded: partition holds " + total
+                                + " bytes"));
                 total -= size;
             }
         }
@@ -72,15 +80,20 @@ final class SegmentRetention {
     }
 
     /** Only the log-start rule (after DeleteRecords moved the log start offset). */
-    static List<Deletion> selectBelowLogStart(List<LogSegment> segments, long durableOffset, long logEndOffset,
-                                              long logStartOffset) {
+    static List<Deletion> selectBelowLogStart(
+            List<LogSegment> segments, long durableOffset, long logEndOffset, long logStartOffset) {
         List<Deletion> out = new ArrayList<>();
         belowLogStart(segments, 0, durableOffset, logEndOffset, logStartOffset, out);
         return out;
     }
 
-    private static void belowLogStart(List<LogSegment> segments, int from, long durableOffset, long logEndOffset,
-                                      long logStartOffset, List<Deletion> out) {
+    private static void belowLogStart(
+            List<LogSegment> segments,
+            int from,
+            long durableOffset,
+            long logEndOffset,
+            long logStartOffset,
+            List<Deletion> out) {
         for (int i = from; i + 1 < segments.size() && deletable(segments, i, durableOffset, logEndOffset); i++) {
             if (segments.get(i + 1).baseOffset() > logStartOffset) {
                 break;

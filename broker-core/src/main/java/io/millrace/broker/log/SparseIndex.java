@@ -110,8 +110,8 @@ abstract class SparseIndex {
             }
             return;
         }
-        try (FileChannel ch = channels.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                channels.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (discardExisting) {
                 ch.truncate(0);
             }

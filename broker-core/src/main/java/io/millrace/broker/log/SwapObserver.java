@@ -19,7 +19,7 @@ interface SwapObserver {
         DONE
     }
 
-    SwapObserver NONE = step -> { };
+    SwapObserver NONE = step -> {};
 
     void reached(Step step);
 }

@@ -34,11 +34,10 @@ final class SwapRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(SwapRecovery.class);
     private static final String LOG_SWAP = LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX;
     /** A segment's files, the log file last (its name marks how far a rename sequence got). */
-    private static final List<String> SEGMENT_SUFFIXES = List.of(LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX,
-        LogSegment.TXN_INDEX_SUFFIX, LogSegment.LOG_SUFFIX);
+    private static final List<String> SEGMENT_SUFFIXES = List.of(
+            LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX, LogSegment.TXN_INDEX_SUFFIX, LogSegment.LOG_SUFFIX);
 
-    private SwapRecovery() {
-    }
+    private SwapRecovery() {}
 
     /** Completes every interrupted swap in {@code dir}; returns whether the directory changed. */
     static boolean completeSwaps(Path dir, String tp, FileChannelFactory channels) throws IOException {
@@ -63,8 +62,14 @@ final class SwapRecovery {
                 }
             }
             Checkpoints.fsyncDirectory(dir);
-            LOG.info("{}: completed the swap of cleaned segment {} interrupted by a crash: it replaces the {} segment"
-                + " file(s) from offset {} up to {}", tp, swap.getFileName(), deleted, base, end);
+            LOG.info(
+                    "{}: completed the swap of cleaned segment {} interrupted by a crash: it replaces the {} segment"
+                            + " file(s) from offset {} up to {}",
+                    tp,
+                    swap.getFileName(),
+                    deleted,
+                    base,
+                    end);
         }
         return !swaps.isEmpty();
     }
@@ -76,7 +81,8 @@ final class SwapRecovery {
             long size = ch.size();
             BatchHeader header = BatchHeader.forThread();
             long position = 0;
-            while (header.load(ch, position, size) && header.sizeInBytes() >= BatchHeader.HEADER_SIZE
+            while (header.load(ch, position, size)
+                    && header.sizeInBytes() >= BatchHeader.HEADER_SIZE
                     && position + header.sizeInBytes() <= size) {
                 next = header.lastOffset() + 1;
                 position += header.sizeInBytes();
@@ -96,7 +102,8 @@ final class SwapRecovery {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 String plain = name.endsWith(LogSegment.DELETED_SUFFIX)
-                    ? name.substring(0, name.length() - LogSegment.DELETED_SUFFIX.length()) : name;
+                        ? name.substring(0, name.length() - LogSegment.DELETED_SUFFIX.length())
+                        : name;
                 for (String suffix : SEGMENT_SUFFIXES) {
                     if (plain.endsWith(suffix)) {
                         long base = LogSegment.parseBaseOffset(plain.substring(0, plain.length() - suffix.length()));

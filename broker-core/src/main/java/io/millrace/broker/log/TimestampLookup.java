@@ -21,12 +21,12 @@ import org.apache.kafka.common.record.internal.Record;
  */
 final class TimestampLookup {
 
-    private TimestampLookup() {
-    }
+    private TimestampLookup() {}
 
     /** First record (by offset) whose timestamp is at least {@code target}. */
-    static Optional<TimestampOffset> offsetForTimestamp(NavigableMap<Long, LogSegment> segments, DurablePoint durable,
-                                                        long logStart, long target) throws IOException {
+    static Optional<TimestampOffset> offsetForTimestamp(
+            NavigableMap<Long, LogSegment> segments, DurablePoint durable, long logStart, long target)
+            throws IOException {
         for (LogSegment segment : fromLogStart(segments, logStart).values()) {
             if (beyondDurable(segment, durable)) {
                 break;
@@ -45,8 +45,8 @@ final class TimestampLookup {
             while (position >= 0 && header.load(segment.channel(), position, limit)) {
                 int size = header.sizeInBytes();
                 if (header.lastOffset() >= from && header.maxTimestamp() >= target) {
-                    Optional<TimestampOffset> found = firstRecordAtOrAfter(segment, position, size, from,
-                        durable.offset(), target);
+                    Optional<TimestampOffset> found =
+                            firstRecordAtOrAfter(segment, position, size, from, durable.offset(), target);
                     if (found.isPresent()) {
                         return found;
                     }
@@ -58,8 +58,8 @@ final class TimestampLookup {
     }
 
     /** The record with the largest timestamp, the earliest one on ties; empty if none has a timestamp. */
-    static Optional<TimestampOffset> maxTimestamp(NavigableMap<Long, LogSegment> segments, DurablePoint durable,
-                                                  long logStart) throws IOException {
+    static Optional<TimestampOffset> maxTimestamp(
+            NavigableMap<Long, LogSegment> segments, DurablePoint durable, long logStart) throws IOException {
         LogSegment bestSegment = null;
         long bestTs = BatchHeader.NO_TIMESTAMP;
         long bestBatch = -1;
@@ -132,7 +132,8 @@ final class TimestampLookup {
             int size = header.sizeInBytes();
             if (base < from && batchMax > max) {
                 batchMax = largestRecord(segment, position, size, from, durableOffset)
-                    .map(TimestampOffset::timestamp).orElse(BatchHeader.NO_TIMESTAMP);
+                        .map(TimestampOffset::timestamp)
+                        .orElse(BatchHeader.NO_TIMESTAMP);
                 header.reset();
             }
             if (batchMax > max) {
@@ -144,8 +145,8 @@ final class TimestampLookup {
         return new long[] {max, batch};
     }
 
-    private static Optional<TimestampOffset> firstRecordAtOrAfter(LogSegment segment, long position, int size,
-                                                                  long from, long durableOffset, long target)
+    private static Optional<TimestampOffset> firstRecordAtOrAfter(
+            LogSegment segment, long position, int size, long from, long durableOffset, long target)
             throws IOException {
         for (Iterator<Record> it = records(segment, position, size); it.hasNext(); ) {
             Record r = it.next();
@@ -156,12 +157,14 @@ final class TimestampLookup {
         return Optional.empty();
     }
 
-    private static Optional<TimestampOffset> largestRecord(LogSegment segment, long position, int size, long from,
-                                                           long durableOffset) throws IOException {
+    private static Optional<TimestampOffset> largestRecord(
+            LogSegment segment, long position, int size, long from, long durableOffset) throws IOException {
         TimestampOffset best = null;
         for (Iterator<Record> it = records(segment, position, size); it.hasNext(); ) {
             Record r = it.next();
-            if (r.offset() >= from && r.offset() < durableOffset && (best == null || r.timestamp() > best.timestamp())) {
+            if (r.offset() >= from
+                    && r.offset() < durableOffset
+                    && (best == null || r.timestamp() > best.timestamp())) {
                 best = new TimestampOffset(r.timestamp(), r.offset());
             }
         }
@@ -170,7 +173,8 @@ final class TimestampLookup {
 
     private static Iterator<Record> records(LogSegment segment, long position, int size) throws IOException {
         ByteBuffer bytes = segment.readBytes(position, size);
-        MutableRecordBatch batch = MemoryRecords.readableRecords(bytes).batches().iterator().next();
+        MutableRecordBatch batch =
+                MemoryRecords.readableRecords(bytes).batches().iterator().next();
         return batch.iterator();
     }
 }

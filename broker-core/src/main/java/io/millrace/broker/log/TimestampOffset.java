@@ -1,5 +1,4 @@
 package io.millrace.broker.log;
 
 /** A record's timestamp and offset, as answered to ListOffsets. */
-public record TimestampOffset(long timestamp, long offset) {
-}
+public record TimestampOffset(long timestamp, long offset) {}

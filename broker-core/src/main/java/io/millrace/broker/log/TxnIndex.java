@@ -107,8 +107,8 @@ final class TxnIndex {
                 intact = false;
                 break;
             }
-            loaded[valid] = new AbortedTxn(bytes.getLong(at), bytes.getLong(at + 8), bytes.getLong(at + 16),
-                bytes.getLong(at + 24));
+            loaded[valid] = new AbortedTxn(
+                    bytes.getLong(at), bytes.getLong(at + 8), bytes.getLong(at + 16), bytes.getLong(at + 24));
         }
         AbortedTxn[] result = valid == count ? loaded : Arrays.copyOf(loaded, valid);
         appended = result.length;
@@ -126,8 +126,7 @@ final class TxnIndex {
         boolean created = false;
         if (channel == null) {
             created = !Files.exists(file);
-            channel = channels.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+            channel = channels.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
         ByteBuffer b = encode(txn);
         long at = (long) current.length * ENTRY_SIZE;
@@ -143,8 +142,10 @@ final class TxnIndex {
 
     static ByteBuffer encode(AbortedTxn txn) {
         ByteBuffer b = ByteBuffer.allocate(ENTRY_SIZE);
-        b.putLong(txn.producerId()).putLong(txn.firstOffset()).putLong(txn.lastOffset())
-            .putLong(txn.lastStableOffset());
+        b.putLong(txn.producerId())
+                .putLong(txn.firstOffset())
+                .putLong(txn.lastOffset())
+                .putLong(txn.lastStableOffset());
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, CRC_COVERED);
         b.putInt((int) crc.getValue());

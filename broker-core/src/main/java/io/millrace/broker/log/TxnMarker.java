@@ -27,7 +27,10 @@ record TxnMarker(boolean commit, int coordinatorEpoch) {
         try {
             ByteBuffer view = batch.duplicate();
             view.limit(at + size).position(at);
-            RecordBatch b = MemoryRecords.readableRecords(view.slice()).batches().iterator().next();
+            RecordBatch b = MemoryRecords.readableRecords(view.slice())
+                    .batches()
+                    .iterator()
+                    .next();
             Iterator<Record> records = b.iterator();
             if (!b.isControlBatch() || !records.hasNext()) {
                 return null;
@@ -37,8 +40,9 @@ record TxnMarker(boolean commit, int coordinatorEpoch) {
             if (type != ControlRecordType.ABORT && type != ControlRecordType.COMMIT) {
                 return null;
             }
-            return new TxnMarker(type == ControlRecordType.COMMIT,
-                EndTransactionMarker.deserialize(record).coordinatorEpoch());
+            return new TxnMarker(
+                    type == ControlRecordType.COMMIT,
+                    EndTransactionMarker.deserialize(record).coordinatorEpoch());
         } catch (RuntimeException e) {
             return null;
         }

@@ -7,8 +7,8 @@ import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.log.LogReadResult;
 import io.millrace.broker.log.PartitionLog;
 import io.millrace.broker.log.ProducerView;
-import io.millrace.broker.log.VerificationGuard;
 import io.millrace.broker.log.TimestampOffset;
+import io.millrace.broker.log.VerificationGuard;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -65,8 +65,8 @@ public final class LocalPartition implements Partition {
     @Override
     public AppendResult append(ByteBuffer batch, AppendOrigin origin) {
         if (deleted) {
-            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                "Partition " + topicPartition + " was deleted", -1L);
+            return AppendResult.failed(
+                    Errors.UNKNOWN_TOPIC_OR_PARTITION, "Partition " + topicPartition + " was deleted", -1L);
         }
         return log.append(batch, leaderEpoch, origin);
     }
@@ -74,8 +74,8 @@ public final class LocalPartition implements Partition {
     @Override
     public AppendResult append(ByteBuffer batch, AppendOrigin origin, VerificationGuard guard) {
         if (deleted) {
-            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                "Partition " + topicPartition + " was deleted", -1L);
+            return AppendResult.failed(
+                    Errors.UNKNOWN_TOPIC_OR_PARTITION, "Partition " + topicPartition + " was deleted", -1L);
         }
         return log.append(batch, leaderEpoch, origin, guard);
     }

@@ -71,8 +71,8 @@ public final class MetadataStore {
             String stored = props.getProperty("node.id");
             if (stored != null && Integer.parseInt(stored.trim()) != nodeId) {
                 throw new IOException("Data directory " + dir.getParent() + " belongs to node " + stored
-                    + " but this broker is configured with node.id=" + nodeId
-                    + "; fix node.id or point log.dirs at this node's own data");
+                        + " but this broker is configured with node.id=" + nodeId
+                        + "; fix node.id or point log.dirs at this node's own data");
             }
             String clusterId = props.getProperty("cluster.id");
             if (clusterId == null || clusterId.isBlank()) {

@@ -7,12 +7,9 @@ package io.millrace.broker.replication;
  */
 public interface TopicChangeListener {
 
-    default void topicCreated(TopicMetadata topic) {
-    }
+    default void topicCreated(TopicMetadata topic) {}
 
-    default void partitionsAdded(TopicMetadata topic) {
-    }
+    default void partitionsAdded(TopicMetadata topic) {}
 
-    default void topicDeleted(TopicMetadata topic) {
-    }
+    default void topicDeleted(TopicMetadata topic) {}
 }

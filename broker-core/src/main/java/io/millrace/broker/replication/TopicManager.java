@@ -122,8 +122,12 @@ public final class TopicManager {
         TopicState existing = byName.get(name);
         if (existing != null) {
             if (existing.metadata().partitionCount() != partitions) {
-                log.info("Internal topic '{}' exists with {} partitions (configured: {}); keeping {}", name,
-                    existing.metadata().partitionCount(), partitions, existing.metadata().partitionCount());
+                log.info(
+                        "Internal topic '{}' exists with {} partitions (configured: {}); keeping {}",
+                        name,
+                        existing.metadata().partitionCount(),
+                        partitions,
+                        existing.metadata().partitionCount());
             }
             return existing;
         }
@@ -150,8 +154,8 @@ public final class TopicManager {
      * @param partitions -1 for {@code num.partitions}
      * @param replicationFactor -1 for {@code default.replication.factor}
      */
-    public synchronized TopicState create(String name, int partitions, short replicationFactor,
-                                          Map<String, String> configs, boolean validateOnly) {
+    public synchronized TopicState create(
+            String name, int partitions, short replicationFactor, Map<String, String> configs, boolean validateOnly) {
         TopicName.validate(name);
         if (byName.containsKey(name)) {
             throw new TopicExistsException("Topic '" + name + "' already exists.");
@@ -160,21 +164,21 @@ public final class TopicManager {
         for (String existing : byName.keySet()) {
             if (TopicName.collisionKey(existing).equals(collisionKey)) {
                 throw new InvalidTopicException("Topic '" + name + "' collides with existing topic '" + existing
-                    + "': '.' and '_' are interchangeable in metric names");
+                        + "': '.' and '_' are interchangeable in metric names");
             }
         }
         int count = partitions == -1 ? config.getInt(BrokerConfig.NUM_PARTITIONS) : partitions;
         if (count < 1) {
             throw new InvalidPartitionsException("Number of partitions must be larger than 0.");
         }
-        short rf = replicationFactor == -1 ? config.getShort(BrokerConfig.DEFAULT_REPLICATION_FACTOR)
-            : replicationFactor;
+        short rf =
+                replicationFactor == -1 ? config.getShort(BrokerConfig.DEFAULT_REPLICATION_FACTOR) : replicationFactor;
         if (rf < 1) {
             throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
         }
         if (rf > 1) {
-            throw new InvalidReplicationFactorException("Replication factor: " + rf
-                + " larger than available brokers: 1.");
+            throw new InvalidReplicationFactorException(
+                    "Replication factor: " + rf + " larger than available brokers: 1.");
         }
         LogConfig logConfig = logConfig(configs);
         TopicMetadata metadata = new TopicMetadata(name, Uuid.randomUuid(), count, configs);
@@ -187,8 +191,12 @@ public final class TopicManager {
             throw storageError("create topic '" + name + "'", e);
         }
         TopicState state = install(metadata, logConfig);
-        log.info("Created topic '{}' (id {}) with {} partitions{}", name, metadata.topicId(), count,
-            configs.isEmpty() ? "" : " and configs " + configs);
+        log.info(
+                "Created topic '{}' (id {}) with {} partitions{}",
+                name,
+                metadata.topicId(),
+                count,
+                configs.isEmpty() ? "" : " and configs " + configs);
         listeners.forEach(l -> l.topicCreated(metadata));
         return state;
     }
@@ -220,8 +228,8 @@ public final class TopicManager {
             throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
         }
         if (brokerOwned.contains(name)) {
-            throw new InvalidTopicException("Topic '" + name + "' is an internal topic of the broker and cannot be "
-                + "deleted.");
+            throw new InvalidTopicException(
+                    "Topic '" + name + "' is an internal topic of the broker and cannot be " + "deleted.");
         }
         try {
             store.deleteTopic(state.metadata().topicId());
@@ -236,9 +244,12 @@ public final class TopicManager {
             try {
                 logs.deleteLog(name, p.topicPartition().partition());
             } catch (IOException e) {
-                log.error("Topic '{}' is deleted but the files of partition {} could not be moved away: {}. "
-                    + "They will be cleaned up at the next start.", name, p.topicPartition().partition(),
-                    e.toString());
+                log.error(
+                        "Topic '{}' is deleted but the files of partition {} could not be moved away: {}. "
+                                + "They will be cleaned up at the next start.",
+                        name,
+                        p.topicPartition().partition(),
+                        e.toString());
             }
         }
         log.info("Deleted topic '{}' (id {})", name, state.metadata().topicId());
@@ -253,14 +264,14 @@ public final class TopicManager {
         int current = state.metadata().partitionCount();
         if (brokerOwned.contains(name)) {
             throw new InvalidPartitionsException("Topic '" + name + "' is an internal topic of the broker; its "
-                + "partition count cannot change (groups are mapped to its partitions by hash).");
+                    + "partition count cannot change (groups are mapped to its partitions by hash).");
         }
         if (totalCount == current) {
             throw new InvalidPartitionsException("Topic already has " + current + " partitions.");
         }
         if (totalCount < current) {
             throw new InvalidPartitionsException("Topic currently has " + current
-                + " partitions, which is higher than the requested " + totalCount + ".");
+                    + " partitions, which is higher than the requested " + totalCount + ".");
         }
         TopicMetadata grown = state.metadata().withPartitionCount(totalCount);
         if (validateOnly) {

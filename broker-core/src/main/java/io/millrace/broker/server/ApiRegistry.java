@@ -38,8 +38,8 @@ public final class ApiRegistry {
             }
             if (handler.minVersion() < key.oldestVersion() || handler.maxVersion() > key.latestVersion()) {
                 throw new IllegalStateException(key + " handler declares versions " + handler.minVersion() + "-"
-                    + handler.maxVersion() + " outside what kafka-clients can parse (" + key.oldestVersion() + "-"
-                    + key.latestVersion() + ")");
+                        + handler.maxVersion() + " outside what kafka-clients can parse (" + key.oldestVersion() + "-"
+                        + key.latestVersion() + ")");
             }
             handlers.put(key, handler);
             return this;

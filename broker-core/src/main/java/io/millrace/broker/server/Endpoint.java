@@ -49,11 +49,15 @@ public record Endpoint(String listenerName, SecurityProtocol securityProtocol, S
         }
         List<String> adv = config.getList(BrokerConfig.ADVERTISED_LISTENERS);
         if (!adv.isEmpty()) {
-            for (Endpoint e : parseList(BrokerConfig.ADVERTISED_LISTENERS, adv,
-                config.getString(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP))) {
+            for (Endpoint e : parseList(
+                    BrokerConfig.ADVERTISED_LISTENERS,
+                    adv,
+                    config.getString(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP))) {
                 if (!result.containsKey(e.listenerName())) {
-                    throw new ConfigException(BrokerConfig.ADVERTISED_LISTENERS, adv,
-                        "listener " + e.listenerName() + " is advertised but not in 'listeners'");
+                    throw new ConfigException(
+                            BrokerConfig.ADVERTISED_LISTENERS,
+                            adv,
+                            "listener " + e.listenerName() + " is advertised but not in 'listeners'");
                 }
                 result.put(e.listenerName(), e);
             }
@@ -61,9 +65,11 @@ public record Endpoint(String listenerName, SecurityProtocol securityProtocol, S
         for (Map.Entry<String, Endpoint> e : result.entrySet()) {
             String host = e.getValue().host();
             if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
-                throw new ConfigException(BrokerConfig.ADVERTISED_LISTENERS, adv,
-                    "listener " + e.getKey() + " binds the wildcard address; set advertised.listeners to a host "
-                        + "name clients can reach");
+                throw new ConfigException(
+                        BrokerConfig.ADVERTISED_LISTENERS,
+                        adv,
+                        "listener " + e.getKey() + " binds the wildcard address; set advertised.listeners to a host "
+                                + "name clients can reach");
             }
         }
         return result;
@@ -95,8 +101,8 @@ public record Endpoint(String listenerName, SecurityProtocol securityProtocol, S
         }
         SecurityProtocol protocol = protocols.get(name);
         if (protocol == null) {
-            throw new ConfigException(key, uri, "listener name " + name
-                + " has no entry in listener.security.protocol.map");
+            throw new ConfigException(
+                    key, uri, "listener name " + name + " has no entry in listener.security.protocol.map");
         }
         return new Endpoint(name, protocol, host, port);
     }
@@ -110,15 +116,17 @@ public record Endpoint(String listenerName, SecurityProtocol securityProtocol, S
             }
             int colon = e.indexOf(':');
             if (colon <= 0) {
-                throw new ConfigException(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP, value,
-                    "entries must be NAME:PROTOCOL");
+                throw new ConfigException(
+                        BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP, value, "entries must be NAME:PROTOCOL");
             }
             String protocolName = e.substring(colon + 1).trim().toUpperCase(Locale.ROOT);
             try {
                 map.put(e.substring(0, colon).trim().toUpperCase(Locale.ROOT), SecurityProtocol.forName(protocolName));
             } catch (IllegalArgumentException ex) {
-                throw new ConfigException(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP, value,
-                    "unknown security protocol " + protocolName);
+                throw new ConfigException(
+                        BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP,
+                        value,
+                        "unknown security protocol " + protocolName);
             }
         }
         return map;

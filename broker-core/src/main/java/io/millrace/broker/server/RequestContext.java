@@ -9,9 +9,16 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * Who sent a request and how: header fields, the listener it arrived on and the connection's
  * event loop (for timeouts and for returning to the connection's thread). Immutable.
  */
-public record RequestContext(ApiKeys apiKey, short apiVersion, int correlationId, String clientId,
-                             Endpoint listener, SocketAddress clientAddress, String connectionId,
-                             long receivedNanos, EventLoop eventLoop) {
+public record RequestContext(
+        ApiKeys apiKey,
+        short apiVersion,
+        int correlationId,
+        String clientId,
+        Endpoint listener,
+        SocketAddress clientAddress,
+        String connectionId,
+        long receivedNanos,
+        EventLoop eventLoop) {
 
     /** Runs the task on the connection's event loop after a delay. */
     public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delayMs) {

@@ -16,8 +16,7 @@ public final class TopicName {
     /** Separates the stream from the topic in a qualified name. */
     public static final char STREAM_SEPARATOR = ':';
 
-    private TopicName() {
-    }
+    private TopicName() {}
 
     /**
      * @throws InvalidTopicException saying what is wrong with the name
@@ -27,8 +26,8 @@ public final class TopicName {
             throw new InvalidTopicException("Topic name is empty");
         }
         if (name.length() > MAX_LENGTH) {
-            throw new InvalidTopicException("Topic name '" + name + "' is " + name.length()
-                + " characters long; the limit is " + MAX_LENGTH);
+            throw new InvalidTopicException(
+                    "Topic name '" + name + "' is " + name.length() + " characters long; the limit is " + MAX_LENGTH);
         }
         int sep = name.indexOf(STREAM_SEPARATOR);
         if (sep < 0) {
@@ -36,8 +35,8 @@ public final class TopicName {
             return;
         }
         if (name.indexOf(STREAM_SEPARATOR, sep + 1) >= 0) {
-            throw new InvalidTopicException("Topic name '" + name
-                + "' has more than one ':'; a stream-qualified name is stream:topic");
+            throw new InvalidTopicException(
+                    "Topic name '" + name + "' has more than one ':'; a stream-qualified name is stream:topic");
         }
         validatePart(name, name.substring(0, sep), "stream");
         validatePart(name, name.substring(sep + 1), "topic");
@@ -81,11 +80,16 @@ public final class TopicName {
         }
         for (int i = 0; i < part.length(); i++) {
             char c = part.charAt(i);
-            boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '.' || c == '_' || c == '-';
+            boolean legal = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
             if (!legal) {
-                throw new InvalidTopicException("Topic name '" + whole + "' contains '" + c
-                    + "'; legal characters are ASCII letters, digits, '.', '_', '-' and one ':' after a stream name");
+                throw new InvalidTopicException(
+                        "Topic name '" + whole + "' contains '" + c
+                                + "'; legal characters are ASCII letters, digits, '.', '_', '-' and one ':' after a stream name");
             }
         }
     }

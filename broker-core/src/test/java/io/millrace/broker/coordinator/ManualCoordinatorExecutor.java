@@ -16,7 +16,7 @@ public final class ManualCoordinatorExecutor implements CoordinatorExecutor {
     private final ManualClock clock;
     private final Deque<Runnable> tasks = new ArrayDeque<>();
     private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(
-        Comparator.comparingLong((Delayed d) -> d.deadlineMs).thenComparingLong(d -> d.seq));
+            Comparator.comparingLong((Delayed d) -> d.deadlineMs).thenComparingLong(d -> d.seq));
     private long seq;
 
     public ManualCoordinatorExecutor(ManualClock clock) {
@@ -80,6 +80,5 @@ public final class ManualCoordinatorExecutor implements CoordinatorExecutor {
         }
     }
 
-    private record Delayed(long deadlineMs, long seq, Runnable task) {
-    }
+    private record Delayed(long deadlineMs, long seq, Runnable task) {}
 }

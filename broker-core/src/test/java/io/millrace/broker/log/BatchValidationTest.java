@@ -23,8 +23,10 @@ class BatchValidationTest {
     void setUp() throws Exception {
         logs = new TestLogs(tmp);
         logs.start();
-        log = logs.create("orders", 0, config(LogConfig.MAX_MESSAGE_BYTES, "2000",
-            LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, "60000"));
+        log = logs.create(
+                "orders",
+                0,
+                config(LogConfig.MAX_MESSAGE_BYTES, "2000", LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, "60000"));
     }
 
     @AfterEach
@@ -65,7 +67,8 @@ class BatchValidationTest {
     void shouldRejectMoreThanOneBatch() {
         ByteBuffer a = valid();
         ByteBuffer b = valid();
-        ByteBuffer both = ByteBuffer.allocate(a.remaining() + b.remaining()).put(a).put(b).flip();
+        ByteBuffer both =
+                ByteBuffer.allocate(a.remaining() + b.remaining()).put(a).put(b).flip();
 
         assertThat(appendClient(both).error()).isEqualTo(Errors.INVALID_RECORD);
     }
@@ -89,17 +92,20 @@ class BatchValidationTest {
     @Test
     void shouldRejectTimestampsOutsideTheConfiguredWindow() {
         long now = logs.clock.milliseconds();
-        assertThat(appendClient(TestBatches.batch(now - 120_000, "old")).error()).isEqualTo(Errors.INVALID_TIMESTAMP);
-        assertThat(appendClient(TestBatches.batch(now + 2 * TestLogs.HOUR, "future")).error())
-            .isEqualTo(Errors.INVALID_TIMESTAMP);
+        assertThat(appendClient(TestBatches.batch(now - 120_000, "old")).error())
+                .isEqualTo(Errors.INVALID_TIMESTAMP);
+        assertThat(appendClient(TestBatches.batch(now + 2 * TestLogs.HOUR, "future"))
+                        .error())
+                .isEqualTo(Errors.INVALID_TIMESTAMP);
         assertThat(appendClient(TestBatches.batch(-1L, "none")).error()).isEqualTo(Errors.NONE);
     }
 
     @Test
     void shouldRejectUnverifiedTransactionalAndAllControlBatchesFromClients() {
         ByteBuffer txn = TestBatches.transactional(5L, (short) 0, 0, logs.clock.milliseconds(), "t");
-        assertThat(appendClient(txn).error()).as("a transaction the coordinator did not confirm")
-            .isEqualTo(Errors.INVALID_TXN_STATE);
+        assertThat(appendClient(txn).error())
+                .as("a transaction the coordinator did not confirm")
+                .isEqualTo(Errors.INVALID_TXN_STATE);
 
         ByteBuffer control = valid();
         short attributes = control.getShort(BatchHeader.ATTRIBUTES_OFFSET);
@@ -128,22 +134,37 @@ class BatchValidationTest {
         PartitionLog compacted = logs.create("state", 0, config(LogConfig.CLEANUP_POLICY, "compact"));
         long now = logs.clock.milliseconds();
 
-        AppendResult keyless = compacted.append(TestBatches.keyed(now, "k", "v", null, "no key"), 0,
-            AppendOrigin.CLIENT);
-        AppendResult compressed = compacted.append(TestBatches.keyed(org.apache.kafka.common.compress.Compression
-            .lz4().build(), -1L, (short) -1, -1, now, "k", "v", null, "no key"), 0, AppendOrigin.CLIENT);
-        AppendResult keyed = compacted.append(TestBatches.keyed(now, "k", "v", "", "empty key is a key"), 0,
-            AppendOrigin.CLIENT);
+        AppendResult keyless =
+                compacted.append(TestBatches.keyed(now, "k", "v", null, "no key"), 0, AppendOrigin.CLIENT);
+        AppendResult compressed = compacted.append(
+                TestBatches.keyed(
+                        org.apache.kafka.common.compress.Compression.lz4().build(),
+                        -1L,
+                        (short) -1,
+                        -1,
+                        now,
+                        "k",
+                        "v",
+                        null,
+                        "no key"),
+                0,
+                AppendOrigin.CLIENT);
+        AppendResult keyed =
+                compacted.append(TestBatches.keyed(now, "k", "v", "", "empty key is a key"), 0, AppendOrigin.CLIENT);
         AppendResult elsewhere = log.append(TestBatches.keyed(now, null, "fine"), 0, AppendOrigin.CLIENT);
 
         assertThat(keyless.error()).isEqualTo(Errors.INVALID_RECORD);
-        assertThat(keyless.errorMessage()).contains("Compacted topic cannot accept message without key")
-            .contains("state-0");
+        assertThat(keyless.errorMessage())
+                .contains("Compacted topic cannot accept message without key")
+                .contains("state-0");
         assertThat(compressed.error()).isEqualTo(Errors.INVALID_RECORD);
         assertThat(keyed.error()).isEqualTo(Errors.NONE);
-        assertThat(keyed.baseOffset()).as("nothing of the refused batches was written").isZero();
-        assertThat(elsewhere.error()).as("a topic with cleanup.policy=delete takes keyless records")
-            .isEqualTo(Errors.NONE);
+        assertThat(keyed.baseOffset())
+                .as("nothing of the refused batches was written")
+                .isZero();
+        assertThat(elsewhere.error())
+                .as("a topic with cleanup.policy=delete takes keyless records")
+                .isEqualTo(Errors.NONE);
     }
 
     @Test

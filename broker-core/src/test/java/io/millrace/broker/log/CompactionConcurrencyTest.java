@@ -47,36 +47,40 @@ class CompactionConcurrencyTest {
     @Test
     void readersSeeAConsistentLogWhileTheCleanerThreadCompactsIt() throws Exception {
         // Replaced segments stay open for reads in flight for file.delete.delay.ms (0 elsewhere in tests).
-        PartitionLog log = logs.create("state", 0,
-            compacted(LogConfig.SEGMENT_BYTES, "1024", LogConfig.FILE_DELETE_DELAY_MS, "10000"));
+        PartitionLog log = logs.create(
+                "state", 0, compacted(LogConfig.SEGMENT_BYTES, "1024", LogConfig.FILE_DELETE_DELAY_MS, "10000"));
         Map<String, Integer> lastWritten = new ConcurrentHashMap<>();
         List<String> problems = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger readerPasses = new AtomicInteger();
-        Thread reader = new Thread(() -> {
-            while (!stop.get()) {
-                try {
-                    String problem = checkConsistent(readAll(log), lastWritten);
-                    if (problem != null) {
-                        synchronized (problems) {
-                            problems.add(problem);
+        Thread reader = new Thread(
+                () -> {
+                    while (!stop.get()) {
+                        try {
+                            String problem = checkConsistent(readAll(log), lastWritten);
+                            if (problem != null) {
+                                synchronized (problems) {
+                                    problems.add(problem);
+                                }
+                            }
+                        } catch (Throwable t) {
+                            synchronized (problems) {
+                                problems.add("read failed: " + t);
+                            }
                         }
+                        readerPasses.incrementAndGet();
                     }
-                } catch (Throwable t) {
-                    synchronized (problems) {
-                        problems.add("read failed: " + t);
-                    }
-                }
-                readerPasses.incrementAndGet();
-            }
-        }, "test-reader");
+                },
+                "test-reader");
         reader.start();
         LogCleaner cleaner = logs.manager.cleaner();
 
         int seq = 0;
         try {
             while (cleaner.passes() < 3 || readerPasses.get() < 20) {
-                assertThat(seq).as("records written before the cleaner and reader made progress").isLessThan(200_000);
+                assertThat(seq)
+                        .as("records written before the cleaner and reader made progress")
+                        .isLessThan(200_000);
                 String key = "k" + (seq % KEYS);
                 // Publish the sequence before appending: a reader may only see values up to it.
                 lastWritten.put(key, seq);
@@ -95,8 +99,8 @@ class CompactionConcurrencyTest {
         }
 
         // Roll so everything written is cleanable, then wait for the cleaner to catch up.
-        log.updateConfig(compacted(LogConfig.SEGMENT_BYTES, "1024", LogConfig.SEGMENT_MS, "1",
-            LogConfig.FILE_DELETE_DELAY_MS, "10000"));
+        log.updateConfig(compacted(
+                LogConfig.SEGMENT_BYTES, "1024", LogConfig.SEGMENT_MS, "1", LogConfig.FILE_DELETE_DELAY_MS, "10000"));
         logs.clock.advanceMs(2);
         TestLogs.append(log, TestBatches.keyed(logs.clock.milliseconds(), "end", "end"));
         TestLogs.awaitDurable(log);

@@ -24,11 +24,13 @@ final class CompactionFixture implements AutoCloseable {
 
     /** segment.ms of the topics: {@link #roll} lets the clock pass it. */
     static final long SEGMENT_MS = 10_000;
+
     static final long DELETE_RETENTION_MS = 60_000;
 
     final TestLogs logs;
     /** Every record appended, in offset order. */
     final List<Entry> written = new ArrayList<>();
+
     Cleaner cleaner;
     private boolean rollNext;
 
@@ -41,10 +43,17 @@ final class CompactionFixture implements AutoCloseable {
 
     /** A compacted topic's config (plus {@code keyValues} overrides), cleaned at any dirty ratio. */
     static LogConfig compacted(String... keyValues) {
-        List<String> all = new ArrayList<>(List.of(LogConfig.CLEANUP_POLICY, LogConfig.POLICY_COMPACT,
-            LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "0.01", LogConfig.SEGMENT_MS, String.valueOf(SEGMENT_MS),
-            LogConfig.DELETE_RETENTION_MS, String.valueOf(DELETE_RETENTION_MS),
-            LogConfig.SEGMENT_INDEX_BYTES, "4096"));
+        List<String> all = new ArrayList<>(List.of(
+                LogConfig.CLEANUP_POLICY,
+                LogConfig.POLICY_COMPACT,
+                LogConfig.MIN_CLEANABLE_DIRTY_RATIO,
+                "0.01",
+                LogConfig.SEGMENT_MS,
+                String.valueOf(SEGMENT_MS),
+                LogConfig.DELETE_RETENTION_MS,
+                String.valueOf(DELETE_RETENTION_MS),
+                LogConfig.SEGMENT_INDEX_BYTES,
+                "4096"));
         all.addAll(List.of(keyValues));
         return TestLogs.config(all.toArray(new String[0]));
     }
@@ -136,7 +145,9 @@ final class CompactionFixture implements AutoCloseable {
 
     /** Offsets, keys and values only (the codec is not part of what was written). */
     static List<Entry> withoutCodec(List<Entry> entries) {
-        return entries.stream().map(e -> new Entry(e.offset(), e.key(), e.value(), null)).toList();
+        return entries.stream()
+                .map(e -> new Entry(e.offset(), e.key(), e.value(), null))
+                .toList();
     }
 
     @Override

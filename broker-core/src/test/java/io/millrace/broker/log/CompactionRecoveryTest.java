@@ -79,12 +79,15 @@ class CompactionRecoveryTest {
             PartitionLog recovered = copy.log("state", 0);
             List<Entry> expected = crash.getKey() == SwapObserver.Step.CLEANED_WRITTEN ? before : after;
 
-            assertThat(withoutCodec(readAll(recovered))).as("log recovered after a crash at " + crash.getKey())
-                .containsExactlyElementsOf(expected);
+            assertThat(withoutCodec(readAll(recovered)))
+                    .as("log recovered after a crash at " + crash.getKey())
+                    .containsExactlyElementsOf(expected);
             assertThat(recovered.logEndOffset()).isEqualTo(log.logEndOffset());
-            assertThat(leftovers(recovered.dir())).as("files left after recovery from " + crash.getKey()).isEmpty();
-            AppendResult next = recovered.append(TestBatches.keyed(copy.clock.milliseconds(), "k0", "later"), 0,
-                AppendOrigin.CLIENT);
+            assertThat(leftovers(recovered.dir()))
+                    .as("files left after recovery from " + crash.getKey())
+                    .isEmpty();
+            AppendResult next = recovered.append(
+                    TestBatches.keyed(copy.clock.milliseconds(), "k0", "later"), 0, AppendOrigin.CLIENT);
             assertThat(next.error()).isEqualTo(Errors.NONE);
             assertThat(next.baseOffset()).isEqualTo(log.logEndOffset());
         }
@@ -145,7 +148,11 @@ class CompactionRecoveryTest {
         // whose records were compacted away, survives the crash whole: a consistent superset.
         List<Entry> read = withoutCodec(readAll(recovered));
         assertThat(before).containsAll(read);
-        assertThat(read).containsAll(after).extracting(Entry::value).contains("b1", "b2").doesNotContain("a1");
+        assertThat(read)
+                .containsAll(after)
+                .extracting(Entry::value)
+                .contains("b1", "b2")
+                .doesNotContain("a1");
         assertThat(CompactionFixture.latest(read)).isEqualTo(CompactionFixture.latest(after));
         assertThat(leftovers(recovered.dir())).isEmpty();
 
@@ -157,10 +164,12 @@ class CompactionRecoveryTest {
     private static List<Path> leftovers(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.endsWith(LogSegment.CLEANED_SUFFIX) || n.endsWith(LogSegment.SWAP_SUFFIX)
-                    || n.endsWith(LogSegment.DELETED_SUFFIX);
-            }).toList();
+                        String n = p.getFileName().toString();
+                        return n.endsWith(LogSegment.CLEANED_SUFFIX)
+                                || n.endsWith(LogSegment.SWAP_SUFFIX)
+                                || n.endsWith(LogSegment.DELETED_SUFFIX);
+                    })
+                    .toList();
         }
     }
 }

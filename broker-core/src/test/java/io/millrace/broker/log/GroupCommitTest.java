@@ -95,7 +95,7 @@ class GroupCommitTest {
         append(log, TestBatches.batch(logs.clock.milliseconds(), "written"));
         channels.blockWrites();
         CompletableFuture<AppendResult> stuck = CompletableFuture.supplyAsync(
-            () -> log.append(TestBatches.batch(logs.clock.milliseconds(), "stuck"), 7, AppendOrigin.CLIENT));
+                () -> log.append(TestBatches.batch(logs.clock.milliseconds(), "stuck"), 7, AppendOrigin.CLIENT));
         await("the second append is inside its write", () -> channels.blockedWrites.get() == 1);
         CompletableFuture<Errors> done = new CompletableFuture<>();
 
@@ -151,17 +151,22 @@ class GroupCommitTest {
             await("everything appended to " + log + " is durable", () -> log.durableOffset() == log.logEndOffset());
         }
         assertThat(partitions.stream().mapToLong(PartitionLog::logEndOffset).sum())
-            .isEqualTo((long) threads * perThread);
+                .isEqualTo((long) threads * perThread);
     }
 
     @Test
     void aWaitingProducerStartsItsFlushWithoutTheSchedulingThread() throws Exception {
         GroupCommitter neverStarted = new GroupCommitter(logs.clock, 1);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        LogContext ctx = new LogContext(logs.clock, FileChannelFactory.DEFAULT, neverStarted, scheduler,
-            new FileDeleter(scheduler), LogManagerConfig.DEFAULT_PREALLOCATE_BYTES);
-        PartitionLog log = PartitionLog.create("orders", 0, tmp.resolve("direct").resolve("orders-0"),
-            config(LogConfig.FLUSH_MS, "3600000"), ctx);
+        LogContext ctx = new LogContext(
+                logs.clock,
+                FileChannelFactory.DEFAULT,
+                neverStarted,
+                scheduler,
+                new FileDeleter(scheduler),
+                LogManagerConfig.DEFAULT_PREALLOCATE_BYTES);
+        PartitionLog log = PartitionLog.create(
+                "orders", 0, tmp.resolve("direct").resolve("orders-0"), config(LogConfig.FLUSH_MS, "3600000"), ctx);
         try {
             append(log, TestBatches.batch(logs.clock.milliseconds(), "a"));
             CompletableFuture<Errors> done = new CompletableFuture<>();
@@ -250,8 +255,9 @@ class GroupCommitTest {
         assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
         assertThat(log.isOffline()).isTrue();
         assertThat(log.durableOffset()).isEqualTo(1);
-        assertThat(log.append(TestBatches.batch(logs.clock.milliseconds(), "c"), 0, AppendOrigin.CLIENT).error())
-            .isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(log.append(TestBatches.batch(logs.clock.milliseconds(), "c"), 0, AppendOrigin.CLIENT)
+                        .error())
+                .isEqualTo(Errors.KAFKA_STORAGE_ERROR);
         assertThat(log.read(0, 100, true).error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
         CompletableFuture<Errors> late = new CompletableFuture<>();
         log.whenDurable(2, late::complete);

@@ -56,8 +56,9 @@ class LogCleanerTest {
         assertThat(f.clean()).isTrue();
 
         assertThat(withoutCodec(readAll(log))).containsExactlyElementsOf(f.newestPerKey());
-        assertThat(latest(readAll(log))).containsExactly(Map.entry("k2", "a2"), Map.entry("k1", "b1"),
-            Map.entry("k0", "c0"), Map.entry("other", "x"));
+        assertThat(latest(readAll(log)))
+                .containsExactly(
+                        Map.entry("k2", "a2"), Map.entry("k1", "b1"), Map.entry("k0", "c0"), Map.entry("other", "x"));
         assertThat(log.logStartOffset()).isZero();
         assertThat(log.logEndOffset()).isEqualTo(end);
     }
@@ -75,8 +76,7 @@ class LogCleanerTest {
         LogReadResult read = log.read(0, 1 << 20, true);
 
         assertThat(read.error()).isEqualTo(Errors.NONE);
-        assertThat(TestBatches.entriesOf(read.records()).get(0))
-            .isEqualTo(new Entry(1, "k1", "v1", "none"));
+        assertThat(TestBatches.entriesOf(read.records()).get(0)).isEqualTo(new Entry(1, "k1", "v1", "none"));
     }
 
     @Test
@@ -127,8 +127,9 @@ class LogCleanerTest {
         f.clean();
 
         List<Entry> after = withoutCodec(readAll(log));
-        assertThat(after).as("exactly the newest record of each key, tombstones within their horizon included")
-            .containsExactlyElementsOf(f.newestPerKey());
+        assertThat(after)
+                .as("exactly the newest record of each key, tombstones within their horizon included")
+                .containsExactlyElementsOf(f.newestPerKey());
     }
 
     private void assertNewestPerKeyPresentAndNothingInvented(PartitionLog log) throws Exception {
@@ -190,9 +191,13 @@ class LogCleanerTest {
         f.put(log, "k", "v0");
         f.put(log, "k", "v1");
         rollWithoutWaiting(log);
-        assertThat(log.durableOffset()).as("everything of the first segment is durable").isEqualTo(2);
+        assertThat(log.durableOffset())
+                .as("everything of the first segment is durable")
+                .isEqualTo(2);
 
-        assertThat(f.clean()).as("readers still bound that segment by a byte position").isFalse();
+        assertThat(f.clean())
+                .as("readers still bound that segment by a byte position")
+                .isFalse();
         assertThat(readAll(log)).extracting(Entry::value).containsExactly("v0", "v1");
 
         assertCompactedOnceDurable(log);
@@ -216,8 +221,8 @@ class LogCleanerTest {
         PartitionLog log = f.create("state", compacted());
         f.putOverwrittenKey(log);
         assertThat(f.clean()).isTrue();
-        log.updateConfig(compacted(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "0.99",
-            LogConfig.MAX_COMPACTION_LAG_MS, "600000"));
+        log.updateConfig(
+                compacted(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "0.99", LogConfig.MAX_COMPACTION_LAG_MS, "600000"));
         f.put(log, "k", "v2");
         f.roll();
         f.put(log, "y", "y");
@@ -225,14 +230,16 @@ class LogCleanerTest {
         assertThat(f.clean()).as("dirty ratio below 0.99").isFalse();
 
         f.logs.clock.advanceMs(600_001);
-        assertThat(f.clean()).as("dirty records older than max.compaction.lag.ms").isTrue();
+        assertThat(f.clean())
+                .as("dirty records older than max.compaction.lag.ms")
+                .isTrue();
         assertThat(readAll(log)).extracting(Entry::value).containsExactly("x", "v2", "y");
     }
 
     @Test
     void compactDeleteAlsoAppliesTimeRetentionWhileCompactOnlyDoesNot() throws Exception {
-        PartitionLog both = f.create("both", compacted(LogConfig.CLEANUP_POLICY, "compact,delete",
-            LogConfig.RETENTION_MS, "60000"));
+        PartitionLog both = f.create(
+                "both", compacted(LogConfig.CLEANUP_POLICY, "compact,delete", LogConfig.RETENTION_MS, "60000"));
         PartitionLog compactOnly = f.create("compact-only", compacted(LogConfig.RETENTION_MS, "60000"));
         for (PartitionLog log : List.of(both, compactOnly)) {
             f.put(log, "k", "v0");
@@ -259,8 +266,12 @@ class LogCleanerTest {
     @Test
     void anOverflowingOffsetMapStillMakesProgressPassByPass() throws Exception {
         // Room for 10 keys per pass, 40 distinct keys written twice.
-        f.cleaner = new Cleaner(9, new CleanerConfig(false, 1, 14 * OffsetMap.BYTES_PER_SLOT, 8192, 1),
-            FileChannelFactory.DEFAULT, f.logs.clock, () -> false);
+        f.cleaner = new Cleaner(
+                9,
+                new CleanerConfig(false, 1, 14 * OffsetMap.BYTES_PER_SLOT, 8192, 1),
+                FileChannelFactory.DEFAULT,
+                f.logs.clock,
+                () -> false);
         assertThat(f.cleaner.offsetMap().maxKeys()).isEqualTo(10);
         PartitionLog log = f.create("state", compacted());
         for (int round = 0; round < 2; round++) {
@@ -306,9 +317,10 @@ class LogCleanerTest {
 
         List<Entry> read = readAll(log);
         for (String codec : codecs.keySet()) {
-            assertThat(read).filteredOn(e -> e.key().startsWith(codec + "-"))
-                .extracting(Entry::key, Entry::value, Entry::codec)
-                .containsExactly(tuple(codec + "-b", "1", codec), tuple(codec + "-a", "2", codec));
+            assertThat(read)
+                    .filteredOn(e -> e.key().startsWith(codec + "-"))
+                    .extracting(Entry::key, Entry::value, Entry::codec)
+                    .containsExactly(tuple(codec + "-b", "1", codec), tuple(codec + "-a", "2", codec));
         }
     }
 
@@ -329,17 +341,21 @@ class LogCleanerTest {
         List<MutableRecordBatch> batches = new ArrayList<>();
         long next = 0;
         while (next < log.durableOffset()) {
-            List<MutableRecordBatch> read = TestBatches.batchesOf(log.read(next, 1 << 20, true).records());
+            List<MutableRecordBatch> read =
+                    TestBatches.batchesOf(log.read(next, 1 << 20, true).records());
             batches.addAll(read);
             next = read.get(read.size() - 1).nextOffset();
         }
-        assertThat(batches).filteredOn(b -> b.producerId() == 42L).singleElement().satisfies(b -> {
-            assertThat(b.countOrNull()).isZero();
-            assertThat(b.baseOffset()).isEqualTo(last.baseOffset());
-            assertThat(b.lastOffset()).isEqualTo(last.lastOffset());
-            assertThat(b.baseSequence()).isEqualTo(1);
-            assertThat(b.lastSequence()).isEqualTo(2);
-        });
+        assertThat(batches)
+                .filteredOn(b -> b.producerId() == 42L)
+                .singleElement()
+                .satisfies(b -> {
+                    assertThat(b.countOrNull()).isZero();
+                    assertThat(b.baseOffset()).isEqualTo(last.baseOffset());
+                    assertThat(b.lastOffset()).isEqualTo(last.lastOffset());
+                    assertThat(b.baseSequence()).isEqualTo(1);
+                    assertThat(b.lastSequence()).isEqualTo(2);
+                });
     }
 
     @Test
@@ -355,7 +371,7 @@ class LogCleanerTest {
         PartitionLog reopened = f.logs.log("state", 0);
 
         assertThat(Files.readString(f.logs.dirs.get(0).resolve(Checkpoints.CLEANER_OFFSET_FILE)))
-            .contains("state-0 2");
+                .contains("state-0 2");
         assertThat(f.logs.manager.cleaner().firstDirtyOffset(reopened)).isEqualTo(firstDirty);
         assertThat(f.clean()).as("nothing dirty since the checkpoint").isFalse();
         assertThat(readAll(reopened)).extracting(Entry::value).containsExactly("v1", "x");
@@ -383,16 +399,18 @@ class LogCleanerTest {
             crashed.start();
             PartitionLog recovered = crashed.log("state", 0);
 
-            AppendResult retry = recovered.append(TestBatches.keyed(Compression.NONE, 42L, (short) 0, 1, now, second),
-                0, AppendOrigin.CLIENT);
+            AppendResult retry = recovered.append(
+                    TestBatches.keyed(Compression.NONE, 42L, (short) 0, 1, now, second), 0, AppendOrigin.CLIENT);
             assertThat(retry.error()).isEqualTo(Errors.NONE);
-            assertThat(retry.duplicate()).as("the retried batch is recognised from the log").isTrue();
+            assertThat(retry.duplicate())
+                    .as("the retried batch is recognised from the log")
+                    .isTrue();
             assertThat(retry.baseOffset()).isEqualTo(last.baseOffset());
-            AppendResult gap = recovered.append(TestBatches.keyed(Compression.NONE, 42L, (short) 0, 5, now, "k", "g"),
-                0, AppendOrigin.CLIENT);
+            AppendResult gap = recovered.append(
+                    TestBatches.keyed(Compression.NONE, 42L, (short) 0, 5, now, "k", "g"), 0, AppendOrigin.CLIENT);
             assertThat(gap.error()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
-            AppendResult next = recovered.append(TestBatches.keyed(Compression.NONE, 42L, (short) 0, 2, now, "k", "n"),
-                0, AppendOrigin.CLIENT);
+            AppendResult next = recovered.append(
+                    TestBatches.keyed(Compression.NONE, 42L, (short) 0, 2, now, "k", "n"), 0, AppendOrigin.CLIENT);
             assertThat(next.error()).isEqualTo(Errors.NONE);
             assertThat(next.duplicate()).isFalse();
         }
@@ -400,8 +418,8 @@ class LogCleanerTest {
 
     @Test
     void aPassIsAbandonedWhenRetentionRemovesASegmentMeanwhile() throws Exception {
-        PartitionLog log = f.create("state", compacted(LogConfig.CLEANUP_POLICY, "compact,delete",
-            LogConfig.RETENTION_MS, "60000"));
+        PartitionLog log = f.create(
+                "state", compacted(LogConfig.CLEANUP_POLICY, "compact,delete", LogConfig.RETENTION_MS, "60000"));
         f.putOverwrittenKey(log);
         f.cleaner.setSwapObserver(step -> {
             if (step == SwapObserver.Step.CLEANED_WRITTEN) {
@@ -416,6 +434,8 @@ class LogCleanerTest {
         assertThat(TestLogs.files(log.dir(), LogSegment.CLEANED_SUFFIX)).isEmpty();
         assertThat(TestLogs.files(log.dir(), LogSegment.SWAP_SUFFIX)).isEmpty();
         assertThat(readAll(log)).extracting(Entry::value).containsExactly("x");
-        assertThat(f.logs.manager.cleaner().firstDirtyOffset(log)).as("checkpoint not advanced").isNull();
+        assertThat(f.logs.manager.cleaner().firstDirtyOffset(log))
+                .as("checkpoint not advanced")
+                .isNull();
     }
 }

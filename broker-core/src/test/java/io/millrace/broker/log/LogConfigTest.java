@@ -36,17 +36,17 @@ class LogConfigTest {
         assertThat(config.maxCompactionLagMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(config.minCleanableDirtyRatio()).isEqualTo(0.5);
         assertThat(CleanerConfig.defaults())
-            .isEqualTo(new CleanerConfig(true, 1, 128L * 1024 * 1024, 512 * 1024, 15_000));
+                .isEqualTo(new CleanerConfig(true, 1, 128L * 1024 * 1024, 512 * 1024, 15_000));
     }
 
     @Test
     void topicDefaultsComeFromTheBrokersLogCleanerKeys() {
         BrokerConfig broker = BrokerConfig.parse(Map.of(
-            BrokerConfig.LOG_CLEANUP_POLICY, "compact",
-            BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS, "1000",
-            BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS, "2000",
-            BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS, "3000",
-            BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO, "0.25"));
+                BrokerConfig.LOG_CLEANUP_POLICY, "compact",
+                BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS, "1000",
+                BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS, "2000",
+                BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS, "3000",
+                BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO, "0.25"));
 
         LogConfig config = LogConfig.of(LogConfig.brokerDefaults(broker), Map.of());
 
@@ -59,12 +59,12 @@ class LogConfigTest {
 
     @Test
     void rejectsAMinCompactionLagAboveTheMaximum() {
-        assertThatThrownBy(() -> of(Map.of(LogConfig.MIN_COMPACTION_LAG_MS, "5000",
-            LogConfig.MAX_COMPACTION_LAG_MS, "1000")))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageContaining(LogConfig.MIN_COMPACTION_LAG_MS)
-            .hasMessageContaining(LogConfig.MAX_COMPACTION_LAG_MS);
+        assertThatThrownBy(() ->
+                        of(Map.of(LogConfig.MIN_COMPACTION_LAG_MS, "5000", LogConfig.MAX_COMPACTION_LAG_MS, "1000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(LogConfig.MIN_COMPACTION_LAG_MS)
+                .hasMessageContaining(LogConfig.MAX_COMPACTION_LAG_MS);
         assertThatThrownBy(() -> of(Map.of(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, "1.5")))
-            .isInstanceOf(ConfigException.class);
+                .isInstanceOf(ConfigException.class);
     }
 }

@@ -49,9 +49,13 @@ class LogManagerTest {
         logs.create("a", 1, config());
         logs.create("a", 2, config());
 
-        assertThat(List.of(logs.log("a", 0).dir().getParent(), logs.log("a", 1).dir().getParent(),
-            logs.log("a", 2).dir().getParent())).containsExactlyInAnyOrderElementsOf(logs.dirs.stream()
-            .map(p -> p.toAbsolutePath().normalize()).toList());
+        assertThat(List.of(
+                        logs.log("a", 0).dir().getParent(),
+                        logs.log("a", 1).dir().getParent(),
+                        logs.log("a", 2).dir().getParent()))
+                .containsExactlyInAnyOrderElementsOf(logs.dirs.stream()
+                        .map(p -> p.toAbsolutePath().normalize())
+                        .toList());
         Path freed = logs.log("a", 1).dir().getParent();
         logs.manager.deleteLog("a", 1);
 
@@ -88,8 +92,9 @@ class LogManagerTest {
 
         assertThat(dir).doesNotExist();
         assertThat(logs.manager.log("orders", 0)).isEmpty();
-        assertThat(log.append(TestBatches.batch(logs.clock.milliseconds(), "b"), 0, AppendOrigin.CLIENT).error())
-            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(log.append(TestBatches.batch(logs.clock.milliseconds(), "b"), 0, AppendOrigin.CLIENT)
+                        .error())
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
         CompletableFuture<Errors> waiter = new CompletableFuture<>();
         log.whenDurable(5, waiter::complete);
         assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
@@ -142,7 +147,8 @@ class LogManagerTest {
         assertThat(dir.resolve(Checkpoints.CLEAN_SHUTDOWN_FILE)).exists();
         assertThat(Checkpoints.readRecoveryPoints(dir)).isEqualTo(Map.of("orders-0", 3L));
         assertThat(TestLogs.files(log.dir(), ProducerStateSnapshot.SUFFIX))
-            .extracting(p -> p.getFileName().toString()).containsExactly("00000000000000000003.snapshot");
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("00000000000000000003.snapshot");
         logs.start();
         assertThat(dir.resolve(Checkpoints.CLEAN_SHUTDOWN_FILE)).doesNotExist();
         assertThat(logs.log("orders", 0).logEndOffset()).isEqualTo(3);
@@ -152,11 +158,12 @@ class LogManagerTest {
     void shouldRefuseALogDirLockedByAnotherManager() throws Exception {
         logs = new TestLogs(tmp);
         logs.start();
-        LogManager second = new LogManager(new LogManagerConfig(logs.dirs, 1000, 1000, 1000, 1000), logs.clock,
-            FileChannelFactory.DEFAULT);
+        LogManager second = new LogManager(
+                new LogManagerConfig(logs.dirs, 1000, 1000, 1000, 1000), logs.clock, FileChannelFactory.DEFAULT);
 
         assertThatThrownBy(() -> second.startup(topic -> java.util.Optional.empty()))
-            .isInstanceOf(IOException.class).hasMessageContaining("in use");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("in use");
         second.close();
     }
 
@@ -166,6 +173,6 @@ class LogManagerTest {
         logs.start();
 
         assertThatThrownBy(() -> logs.create("x".repeat(300), 0, config()))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -90,7 +90,8 @@ class LogRecoveryTest {
         List<Integer> sizes = fill(log, 40);
         assertThat(log.numberOfSegments()).isGreaterThanOrEqualTo(3);
         List<Path> segmentFiles = TestLogs.files(log.dir(), LogSegment.LOG_SUFFIX);
-        long secondBase = Long.parseLong(segmentFiles.get(1).getFileName().toString().substring(0, 20));
+        long secondBase =
+                Long.parseLong(segmentFiles.get(1).getFileName().toString().substring(0, 20));
         crashed = logs.crashCopy(tmp.resolve("crash"));
         Path dir = crashed.dirs.get(0).resolve("orders-0");
         // flip one bit inside the third batch of the second segment
@@ -109,16 +110,16 @@ class LogRecoveryTest {
         assertThat(recovered.logEndOffset()).isEqualTo(secondBase + 2);
         assertThat(recovered.numberOfSegments()).isEqualTo(2);
         assertThat(TestLogs.files(dir, LogSegment.LOG_SUFFIX)).hasSize(2);
-        assertThat(readAll(recovered)).containsExactlyElementsOf(
-            List.of(TestBatches.values("value-", (int) secondBase + 2)));
+        assertThat(readAll(recovered))
+                .containsExactlyElementsOf(List.of(TestBatches.values("value-", (int) secondBase + 2)));
     }
 
     @Test
     void shouldRebuildAMissingIndexOfAClosedSegment() throws Exception {
         logs = new TestLogs(tmp);
         logs.start();
-        PartitionLog log = logs.create("orders", 0,
-            config(LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "100"));
+        PartitionLog log = logs.create(
+                "orders", 0, config(LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "100"));
         fill(log, 60);
         Path dir = log.dir();
         logs.manager.close();
@@ -134,7 +135,8 @@ class LogRecoveryTest {
         assertThat(timeIndex).exists();
         assertThat(reopened.logEndOffset()).isEqualTo(60);
         for (long offset : new long[] {0, 5, 13, 20}) {
-            assertThat(TestBatches.valuesOf(reopened.read(offset, 1, true).records())).containsExactly("value-" + offset);
+            assertThat(TestBatches.valuesOf(reopened.read(offset, 1, true).records()))
+                    .containsExactly("value-" + offset);
         }
     }
 
@@ -153,7 +155,9 @@ class LogRecoveryTest {
         assertThat(reopened.logEndOffset()).isEqualTo(30);
         assertThat(reopened.durableOffset()).isEqualTo(30);
         assertThat(readAll(reopened)).containsExactlyElementsOf(List.of(TestBatches.values("value-", 30)));
-        assertThat(append(reopened, TestBatches.batch(logs.clock.milliseconds(), "more")).baseOffset()).isEqualTo(30);
+        assertThat(append(reopened, TestBatches.batch(logs.clock.milliseconds(), "more"))
+                        .baseOffset())
+                .isEqualTo(30);
     }
 
     @Test
@@ -187,8 +191,11 @@ class LogRecoveryTest {
         long recoveryPoint = Checkpoints.readRecoveryPoints(logs.dirs.get(0)).get("orders-0");
         assertThat(recoveryPoint).isEqualTo(40);
         List<Path> segmentFiles = TestLogs.files(log.dir(), LogSegment.LOG_SUFFIX);
-        long lastBase = Long.parseLong(segmentFiles.get(segmentFiles.size() - 1).getFileName().toString()
-            .substring(0, 20));
+        long lastBase = Long.parseLong(segmentFiles
+                .get(segmentFiles.size() - 1)
+                .getFileName()
+                .toString()
+                .substring(0, 20));
         int lastSize = log.activeSegment().size(); // the file may be longer: zero-filled space
         crashed = logs.crashCopy(tmp.resolve("crash"));
         Path dir = crashed.dirs.get(0).resolve("orders-0");
@@ -233,7 +240,9 @@ class LogRecoveryTest {
         assertThat(recovered.logStartOffset()).isZero();
         assertThat(readAll(recovered)).containsExactlyElementsOf(List.of(TestBatches.values("value-", 30)));
         assertThat(dir.resolve("00000000000000999999.log")).doesNotExist();
-        assertThat(append(recovered, TestBatches.batch(logs.clock.milliseconds(), "after")).baseOffset()).isEqualTo(30);
+        assertThat(append(recovered, TestBatches.batch(logs.clock.milliseconds(), "after"))
+                        .baseOffset())
+                .isEqualTo(30);
     }
 
     private static void flipByte(Path file, long position) throws Exception {

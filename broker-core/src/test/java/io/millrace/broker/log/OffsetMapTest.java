@@ -25,7 +25,9 @@ class OffsetMapTest {
         assertThat(map.get(key("a"))).isEqualTo(7);
         assertThat(map.get(key("b"))).isEqualTo(4);
         assertThat(map.get(key("c"))).isEqualTo(-1);
-        assertThat(map.get(ByteBuffer.allocate(0))).as("the empty key is a key like any other").isEqualTo(-1);
+        assertThat(map.get(ByteBuffer.allocate(0)))
+                .as("the empty key is a key like any other")
+                .isEqualTo(-1);
         assertThat(map.size()).isEqualTo(2);
         assertThat(map.latestOffset()).isEqualTo(7);
     }
@@ -76,7 +78,7 @@ class OffsetMapTest {
     @Test
     void rejectsAMemoryBoundTooSmallForOneKey() {
         assertThatThrownBy(() -> new OffsetMap(OffsetMap.BYTES_PER_SLOT))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("log.cleaner.dedupe.buffer.size");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("log.cleaner.dedupe.buffer.size");
     }
 }

@@ -82,13 +82,14 @@ class PartitionLogAppendReadTest {
             offsets.addAll(got);
             next = got.get(got.size() - 1) + 1;
         }
-        assertThat(offsets).containsExactlyElementsOf(LongStream.range(0, 180).boxed().toList());
+        assertThat(offsets)
+                .containsExactlyElementsOf(LongStream.range(0, 180).boxed().toList());
     }
 
     @Test
     void shouldFindOffsetsInClosedSegmentsThroughTheIndex() throws Exception {
-        PartitionLog log = logs.create("orders", 0,
-            config(LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "100"));
+        PartitionLog log = logs.create(
+                "orders", 0, config(LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "100"));
         for (int i = 0; i < 100; i++) {
             append(log, TestBatches.batch(logs.clock.milliseconds(), "value-" + i));
         }
@@ -160,7 +161,8 @@ class PartitionLogAppendReadTest {
         append(log, TestBatches.idempotent(42L, (short) 3, 10, ts, "a", "b", "c"));
         awaitDurable(log);
 
-        MutableRecordBatch stored = TestBatches.batchesOf(log.read(0, 1 << 20, true).records()).get(0);
+        MutableRecordBatch stored =
+                TestBatches.batchesOf(log.read(0, 1 << 20, true).records()).get(0);
         assertThat(stored.isValid()).isTrue();
         assertThat(stored.compressionType().name).isEqualTo("gzip");
         assertThat(stored.producerId()).isEqualTo(42L);
@@ -180,7 +182,8 @@ class PartitionLogAppendReadTest {
         awaitDurable(log);
 
         assertThat(r.logAppendTime()).isEqualTo(now);
-        MutableRecordBatch stored = TestBatches.batchesOf(log.read(0, 1 << 20, true).records()).get(0);
+        MutableRecordBatch stored =
+                TestBatches.batchesOf(log.read(0, 1 << 20, true).records()).get(0);
         assertThat(stored.isValid()).isTrue();
         assertThat(stored.timestampType().name).isEqualTo("LogAppendTime");
         assertThat(stored.maxTimestamp()).isEqualTo(now);

@@ -147,18 +147,23 @@ class ProducerStateTest {
         PartitionLog recovered = crashed.log("orders", 0);
 
         AppendResult retryLate = recovered.append(
-            TestBatches.idempotent(PID, (short) 2, seq, crashed.clock.milliseconds(), "last"), 0, AppendOrigin.CLIENT);
+                TestBatches.idempotent(PID, (short) 2, seq, crashed.clock.milliseconds(), "last"),
+                0,
+                AppendOrigin.CLIENT);
         assertThat(retryLate.duplicate()).isTrue();
         assertThat(retryLate.baseOffset()).isEqualTo(late.baseOffset());
         AppendResult gap = recovered.append(
-            TestBatches.idempotent(PID, (short) 2, seq + 5, crashed.clock.milliseconds(), "gap"), 0,
-            AppendOrigin.CLIENT);
+                TestBatches.idempotent(PID, (short) 2, seq + 5, crashed.clock.milliseconds(), "gap"),
+                0,
+                AppendOrigin.CLIENT);
         assertThat(gap.error()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
         AppendResult fenced = recovered.append(
-            TestBatches.idempotent(PID, (short) 1, 0, crashed.clock.milliseconds(), "zombie"), 0, AppendOrigin.CLIENT);
+                TestBatches.idempotent(PID, (short) 1, 0, crashed.clock.milliseconds(), "zombie"),
+                0,
+                AppendOrigin.CLIENT);
         assertThat(fenced.error()).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
         AppendResult retryEarly = recovered.append(
-            TestBatches.idempotent(77L, (short) 0, 0, crashed.clock.milliseconds(), "e"), 0, AppendOrigin.CLIENT);
+                TestBatches.idempotent(77L, (short) 0, 0, crashed.clock.milliseconds(), "e"), 0, AppendOrigin.CLIENT);
         assertThat(retryEarly.duplicate()).isTrue();
         assertThat(retryEarly.baseOffset()).isEqualTo(early.baseOffset());
     }
@@ -170,13 +175,14 @@ class ProducerStateTest {
         AppendResult second = append(log, batch((short) 0, 1, "b"));
         awaitDurable(log);
         crashed = logs.crashCopy(tmp.resolve("crash"));
-        assertThat(TestLogs.files(crashed.dirs.get(0).resolve("orders-0"), ProducerStateSnapshot.SUFFIX)).isEmpty();
+        assertThat(TestLogs.files(crashed.dirs.get(0).resolve("orders-0"), ProducerStateSnapshot.SUFFIX))
+                .isEmpty();
 
         crashed.start();
         PartitionLog recovered = crashed.log("orders", 0);
 
         AppendResult retry = recovered.append(
-            TestBatches.idempotent(PID, (short) 0, 1, crashed.clock.milliseconds(), "b"), 0, AppendOrigin.CLIENT);
+                TestBatches.idempotent(PID, (short) 0, 1, crashed.clock.milliseconds(), "b"), 0, AppendOrigin.CLIENT);
         assertThat(retry.duplicate()).isTrue();
         assertThat(retry.baseOffset()).isEqualTo(second.baseOffset());
     }
@@ -218,11 +224,14 @@ class ProducerStateTest {
         ProducerStateTable.Entry e = loaded.get(9L);
         assertThat(e.count).isEqualTo(ProducerStateTable.CACHED_BATCHES);
         assertThat(e.lastSeq[e.newest()]).isEqualTo(13);
-        assertThat(loaded.check(9L, (short) 3, 4, 5, false, VerificationGuard.NONE, "t-0", 0, false).duplicate()).isTrue();
+        assertThat(loaded.check(9L, (short) 3, 4, 5, false, VerificationGuard.NONE, "t-0", 0, false)
+                        .duplicate())
+                .isTrue();
 
         bytes[bytes.length - 3] ^= 1;
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> ProducerStateSnapshot.read(bytes, 200L, new ProducerStateTable()))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CRC");
+                        () -> ProducerStateSnapshot.read(bytes, 200L, new ProducerStateTable()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CRC");
     }
 }

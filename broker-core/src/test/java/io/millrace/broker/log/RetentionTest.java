@@ -51,8 +51,8 @@ class RetentionTest {
 
     @Test
     void shouldDeleteSegmentsOlderThanRetentionMs() throws Exception {
-        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024",
-            LogConfig.RETENTION_MS, "60000"));
+        PartitionLog log =
+                logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_MS, "60000"));
         fill(log, 30);
         int oldSegments = log.numberOfSegments();
         logs.clock.advanceMs(120_000);
@@ -65,15 +65,16 @@ class RetentionTest {
         assertThat(deleted).isGreaterThan(0);
         assertThat(log.logStartOffset()).isGreaterThan(0).isLessThanOrEqualTo(newBase);
         assertThat(log.read(0, 100, true).error()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE);
-        assertThat(TestBatches.valuesOf(log.read(newBase, 1 << 20, true).records())).containsExactly("value-0");
+        assertThat(TestBatches.valuesOf(log.read(newBase, 1 << 20, true).records()))
+                .containsExactly("value-0");
         await("deleted files are removed after file.delete.delay.ms", () -> noDeletedFilesIn(log.dir()));
         assertThat(LogSegment.file(log.dir(), 0, LogSegment.LOG_SUFFIX)).doesNotExist();
     }
 
     @Test
     void shouldKeepEverythingForeverWithRetentionMsMinusOne() throws Exception {
-        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024",
-            LogConfig.RETENTION_MS, "-1"));
+        PartitionLog log =
+                logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_MS, "-1"));
         fill(log, 30);
         int segments = log.numberOfSegments();
         logs.clock.advanceMs(100L * 365 * 24 * TestLogs.HOUR);
@@ -94,7 +95,9 @@ class RetentionTest {
         assertThat(log.numberOfSegments()).isEqualTo(1);
         assertThat(log.logStartOffset()).isEqualTo(5);
         assertThat(log.logEndOffset()).isEqualTo(5);
-        assertThat(append(log, TestBatches.batch(logs.clock.milliseconds(), "next")).baseOffset()).isEqualTo(5);
+        assertThat(append(log, TestBatches.batch(logs.clock.milliseconds(), "next"))
+                        .baseOffset())
+                .isEqualTo(5);
         awaitDurable(log);
         assertThat(TestBatches.valuesOf(log.read(5, 1 << 20, true).records())).containsExactly("next");
     }
@@ -120,8 +123,8 @@ class RetentionTest {
 
     @Test
     void shouldDeleteOldestSegmentsBeyondRetentionBytes() throws Exception {
-        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024",
-            LogConfig.RETENTION_BYTES, "2500"));
+        PartitionLog log =
+                logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_BYTES, "2500"));
         fill(log, 60);
         long before = log.sizeInBytes();
         assertThat(before).isGreaterThan(2500);
@@ -147,7 +150,8 @@ class RetentionTest {
         assertThat(log.numberOfSegments()).isLessThan(segments);
         assertThat(log.read(24, 100, true).error()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE);
         assertThat(TestBatches.offsetsOf(log.read(25, 1, true).records())).containsExactly(25L);
-        assertThat(Files.exists(log.dir().resolve(Checkpoints.LOG_START_OFFSET_FILE))).isTrue();
+        assertThat(Files.exists(log.dir().resolve(Checkpoints.LOG_START_OFFSET_FILE)))
+                .isTrue();
 
         PartitionLog reopened = logs.restart().log("orders", 0).orElseThrow();
         assertThat(reopened.logStartOffset()).isEqualTo(25);
@@ -161,8 +165,9 @@ class RetentionTest {
         PartitionLog log = logs.create("orders", 0, config());
         fill(log, 3);
 
-        assertThatThrownBy(() -> log.deleteRecordsBefore(4)).isInstanceOf(OffsetOutOfRangeException.class)
-            .hasMessageContaining("orders-0");
+        assertThatThrownBy(() -> log.deleteRecordsBefore(4))
+                .isInstanceOf(OffsetOutOfRangeException.class)
+                .hasMessageContaining("orders-0");
         assertThat(log.deleteRecordsBefore(1)).isEqualTo(1);
         assertThat(log.deleteRecordsBefore(0)).isEqualTo(1);
     }

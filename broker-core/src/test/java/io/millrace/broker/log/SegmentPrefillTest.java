@@ -53,14 +53,19 @@ class SegmentPrefillTest {
             SegmentPrefill prefill = new SegmentPrefill(0);
 
             assertThat(prefill.wantsFill(0, MB, 8 * MB)).isTrue();
-            assertThat(prefill.wantsFill(0, MB, 8 * MB)).as("one fill pending at a time").isFalse();
+            assertThat(prefill.wantsFill(0, MB, 8 * MB))
+                    .as("one fill pending at a time")
+                    .isFalse();
             assertThat(prefill.fillAhead(ch, MB, 8 * MB, 0)).isTrue();
 
             assertThat(ch.size()).isEqualTo(SegmentPrefill.MIN_CHUNK);
             assertThat(prefill.allocated()).isEqualTo(SegmentPrefill.MIN_CHUNK);
             assertThat(readAll(ch)).containsOnly(0);
-            assertThat(prefill.wantsFill(1000, MB, 8 * MB)).as("most of the chunk is left").isFalse();
-            assertThat(prefill.wantsFill(SegmentPrefill.MIN_CHUNK - 1000, MB, 8 * MB)).isTrue();
+            assertThat(prefill.wantsFill(1000, MB, 8 * MB))
+                    .as("most of the chunk is left")
+                    .isFalse();
+            assertThat(prefill.wantsFill(SegmentPrefill.MIN_CHUNK - 1000, MB, 8 * MB))
+                    .isTrue();
         }
     }
 
@@ -99,7 +104,9 @@ class SegmentPrefillTest {
     void neverFillsPastTheSegmentLimitNorWhenTurnedOff() throws Exception {
         try (FileChannel ch = open("a.log")) {
             SegmentPrefill prefill = new SegmentPrefill(0);
-            assertThat(prefill.wantsFill(0, 10_000, 0)).as("log.preallocate.bytes=0").isFalse();
+            assertThat(prefill.wantsFill(0, 10_000, 0))
+                    .as("log.preallocate.bytes=0")
+                    .isFalse();
 
             assertThat(prefill.wantsFill(0, 10_000, 8 * MB)).isTrue();
             prefill.fillAhead(ch, 10_000, 8 * MB, 0);
@@ -200,7 +207,8 @@ class SegmentPrefillTest {
     void rollingAndCleanShutdownCutEverySegmentFileToItsData() throws Exception {
         PartitionLog log = rolledLog(tmp, 100);
         assertThat(log.numberOfSegments()).isGreaterThan(3);
-        for (LogSegment s : log.segmentMap().headMap(log.activeSegment().baseOffset()).values()) {
+        for (LogSegment s :
+                log.segmentMap().headMap(log.activeSegment().baseOffset()).values()) {
             assertThat(fileLength(s)).as("rolled segment %s", s).isEqualTo(s.size());
         }
         Path dir = log.dir();
@@ -211,7 +219,8 @@ class SegmentPrefillTest {
 
         for (var e : sizes.entrySet()) {
             assertThat(Files.size(LogSegment.file(dir, e.getKey(), LogSegment.LOG_SUFFIX)))
-                .as("segment %d after a clean shutdown", e.getKey()).isEqualTo(e.getValue().longValue());
+                    .as("segment %d after a clean shutdown", e.getKey())
+                    .isEqualTo(e.getValue().longValue());
         }
         logs.start();
         PartitionLog reopened = logs.log("orders", 0);
@@ -234,10 +243,12 @@ class SegmentPrefillTest {
         PartitionLog recovered = crashed.log("orders", 0);
 
         assertThat(recovered.logEndOffset()).isEqualTo(30);
-        assertThat(Files.size(LogSegment.file(recovered.dir(), 0, LogSegment.LOG_SUFFIX))).isEqualTo(size);
+        assertThat(Files.size(LogSegment.file(recovered.dir(), 0, LogSegment.LOG_SUFFIX)))
+                .isEqualTo(size);
         assertThat(values(recovered, 0, 30)).containsExactly(TestBatches.values("v", 30));
-        assertThat(append(recovered, TestBatches.batch(crashed.clock.milliseconds(), "v30")).baseOffset())
-            .isEqualTo(30);
+        assertThat(append(recovered, TestBatches.batch(crashed.clock.milliseconds(), "v30"))
+                        .baseOffset())
+                .isEqualTo(30);
     }
 
     @Test
@@ -275,7 +286,7 @@ class SegmentPrefillTest {
         assertThat(recovered.logEndOffset()).isEqualTo(secondBase - 1);
         assertThat(recovered.numberOfSegments()).isEqualTo(1);
         assertThat(values(recovered, 0, (int) secondBase - 1))
-            .containsExactly(TestBatches.values("v", (int) secondBase - 1));
+                .containsExactly(TestBatches.values("v", (int) secondBase - 1));
     }
 
     @Test
@@ -288,14 +299,15 @@ class SegmentPrefillTest {
             appendValues(log, round * 10, 10);
         }
 
-        assertThat(fileLength(log.activeSegment())).isEqualTo(log.activeSegment().size());
+        assertThat(fileLength(log.activeSegment()))
+                .isEqualTo(log.activeSegment().size());
     }
 
     // ---- helpers ----
 
     private FileChannel open(String name) throws Exception {
-        return FileChannel.open(tmp.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+        return FileChannel.open(
+                tmp.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     private static byte[] readAll(FileChannel ch) throws Exception {

@@ -47,13 +47,14 @@ class SegmentRollTest {
         AppendResult r = append(log, TestBatches.batch(logs.clock.milliseconds(), "c"));
 
         assertThat(log.numberOfSegments()).isEqualTo(2);
-        assertThat(TestLogs.segmentFile(log, r.baseOffset(), LogSegment.LOG_SUFFIX)).exists();
+        assertThat(TestLogs.segmentFile(log, r.baseOffset(), LogSegment.LOG_SUFFIX))
+                .exists();
     }
 
     @Test
     void shouldRollWhenTheIndexIsFull() throws Exception {
-        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_INDEX_BYTES, "32",
-            LogConfig.INDEX_INTERVAL_BYTES, "0"));
+        PartitionLog log = logs.create(
+                "orders", 0, config(LogConfig.SEGMENT_INDEX_BYTES, "32", LogConfig.INDEX_INTERVAL_BYTES, "0"));
         for (int i = 0; i < 20; i++) {
             append(log, TestBatches.batch(logs.clock.milliseconds(), "v" + i));
         }
@@ -61,7 +62,8 @@ class SegmentRollTest {
 
         assertThat(log.numberOfSegments()).isGreaterThan(3);
         for (long offset = 0; offset < 20; offset++) {
-            assertThat(TestBatches.valuesOf(log.read(offset, 1, true).records())).containsExactly("v" + offset);
+            assertThat(TestBatches.valuesOf(log.read(offset, 1, true).records()))
+                    .containsExactly("v" + offset);
         }
     }
 
@@ -82,7 +84,8 @@ class SegmentRollTest {
 
         PartitionLog reopened = logs.log("orders", 0);
         assertThat(reopened.logEndOffset()).isEqualTo(4);
-        assertThat(TestBatches.valuesOf(reopened.read(3, 1 << 20, true).records())).containsExactly("v3");
+        assertThat(TestBatches.valuesOf(reopened.read(3, 1 << 20, true).records()))
+                .containsExactly("v3");
     }
 
     @Test
@@ -101,7 +104,8 @@ class SegmentRollTest {
                 LogReadResult r = log.read(durable - 1, 1 << 20, true);
                 try {
                     List<Long> offsets = TestBatches.offsetsOf(r.records());
-                    if (r.error() != Errors.NONE || offsets.isEmpty()
+                    if (r.error() != Errors.NONE
+                            || offsets.isEmpty()
                             || offsets.get(offsets.size() - 1) >= r.highWatermark()) {
                         problems.add("read at " + (durable - 1) + " gave " + r.error() + " " + offsets);
                     }
@@ -116,8 +120,8 @@ class SegmentRollTest {
             int id = w;
             Thread t = new Thread(() -> {
                 for (int i = 0; i < perWriter; i++) {
-                    AppendResult r = log.append(TestBatches.batch(logs.clock.milliseconds(), "w" + id + "-" + i), 0,
-                        AppendOrigin.CLIENT);
+                    AppendResult r = log.append(
+                            TestBatches.batch(logs.clock.milliseconds(), "w" + id + "-" + i), 0, AppendOrigin.CLIENT);
                     if (r.error() != Errors.NONE) {
                         problems.add(r.errorMessage());
                     }

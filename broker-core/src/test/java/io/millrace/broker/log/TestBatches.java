@@ -18,38 +18,68 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 /** Builds produce-style record batches with kafka-clients' builder, and decodes what the log returns. */
 final class TestBatches {
 
-    private TestBatches() {
-    }
+    private TestBatches() {}
 
     /** An uncompressed, non-idempotent CreateTime batch; every record gets {@code timestamp}. */
     static ByteBuffer batch(long timestamp, String... values) {
-        return build(Compression.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-            RecordBatch.NO_SEQUENCE, false, timestamps(timestamp, values.length), values);
+        return build(
+                Compression.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                timestamps(timestamp, values.length),
+                values);
     }
 
     static ByteBuffer compressed(Compression compression, long[] timestamps, String... values) {
-        return build(compression, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE,
-            false, timestamps, values);
+        return build(
+                compression,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                timestamps,
+                values);
     }
 
     static ByteBuffer idempotent(long producerId, short epoch, int baseSequence, long timestamp, String... values) {
-        return build(Compression.NONE, producerId, epoch, baseSequence, false, timestamps(timestamp, values.length),
-            values);
+        return build(
+                Compression.NONE, producerId, epoch, baseSequence, false, timestamps(timestamp, values.length), values);
     }
 
     static ByteBuffer transactional(long producerId, short epoch, int baseSequence, long timestamp, String... values) {
-        return build(Compression.NONE, producerId, epoch, baseSequence, true, timestamps(timestamp, values.length),
-            values);
+        return build(
+                Compression.NONE, producerId, epoch, baseSequence, true, timestamps(timestamp, values.length), values);
     }
 
-    static ByteBuffer build(Compression compression, long producerId, short epoch, int baseSequence,
-                            boolean transactional, long[] timestamps, String... values) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + 64 * values.length),
-            RecordBatch.MAGIC_VALUE_V2, compression, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
-            producerId, epoch, baseSequence, transactional, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    static ByteBuffer build(
+            Compression compression,
+            long producerId,
+            short epoch,
+            int baseSequence,
+            boolean transactional,
+            long[] timestamps,
+            String... values) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(1024 + 64 * values.length),
+                RecordBatch.MAGIC_VALUE_V2,
+                compression,
+                TimestampType.CREATE_TIME,
+                0L,
+                RecordBatch.NO_TIMESTAMP,
+                producerId,
+                epoch,
+                baseSequence,
+                transactional,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (int i = 0; i < values.length; i++) {
-            builder.appendWithOffset(i, timestamps[i], ("k" + i).getBytes(StandardCharsets.UTF_8),
-                values[i].getBytes(StandardCharsets.UTF_8));
+            builder.appendWithOffset(
+                    i,
+                    timestamps[i],
+                    ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    values[i].getBytes(StandardCharsets.UTF_8));
         }
         return builder.build().buffer();
     }
@@ -58,11 +88,26 @@ final class TestBatches {
      * A batch of keyed records from {@code keyValues} (key, value, key, value, ...; a null key is a
      * record without key, a null value a tombstone), every record with {@code timestamp}.
      */
-    static ByteBuffer keyed(Compression compression, long producerId, short epoch, int baseSequence, long timestamp,
-                            String... keyValues) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + 64 * keyValues.length),
-            RecordBatch.MAGIC_VALUE_V2, compression, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
-            producerId, epoch, baseSequence, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    static ByteBuffer keyed(
+            Compression compression,
+            long producerId,
+            short epoch,
+            int baseSequence,
+            long timestamp,
+            String... keyValues) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(1024 + 64 * keyValues.length),
+                RecordBatch.MAGIC_VALUE_V2,
+                compression,
+                TimestampType.CREATE_TIME,
+                0L,
+                RecordBatch.NO_TIMESTAMP,
+                producerId,
+                epoch,
+                baseSequence,
+                false,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (int i = 0; i < keyValues.length; i += 2) {
             builder.appendWithOffset(i / 2, timestamp, utf8(keyValues[i]), utf8(keyValues[i + 1]));
         }
@@ -70,11 +115,21 @@ final class TestBatches {
     }
 
     /** A transactional batch of keyed records (key, value, ...). */
-    static ByteBuffer transactionalKeyed(long producerId, short epoch, int baseSequence, long timestamp,
-                                         String... keyValues) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + 64 * keyValues.length),
-            RecordBatch.MAGIC_VALUE_V2, Compression.NONE, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
-            producerId, epoch, baseSequence, true, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    static ByteBuffer transactionalKeyed(
+            long producerId, short epoch, int baseSequence, long timestamp, String... keyValues) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(1024 + 64 * keyValues.length),
+                RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE,
+                TimestampType.CREATE_TIME,
+                0L,
+                RecordBatch.NO_TIMESTAMP,
+                producerId,
+                epoch,
+                baseSequence,
+                true,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (int i = 0; i < keyValues.length; i += 2) {
             builder.appendWithOffset(i / 2, timestamp, utf8(keyValues[i]), utf8(keyValues[i + 1]));
         }
@@ -83,14 +138,25 @@ final class TestBatches {
 
     /** A transaction marker (control batch) as the coordinator writes it. */
     static ByteBuffer marker(long producerId, short epoch, int coordinatorEpoch, boolean commit, long timestamp) {
-        return MemoryRecords.withEndTransactionMarker(0L, timestamp, RecordBatch.NO_PARTITION_LEADER_EPOCH,
-            producerId, epoch, new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
-                coordinatorEpoch)).buffer();
+        return MemoryRecords.withEndTransactionMarker(
+                        0L,
+                        timestamp,
+                        RecordBatch.NO_PARTITION_LEADER_EPOCH,
+                        producerId,
+                        epoch,
+                        new EndTransactionMarker(
+                                commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch))
+                .buffer();
     }
 
     static ByteBuffer keyed(long timestamp, String... keyValues) {
-        return keyed(Compression.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-            RecordBatch.NO_SEQUENCE, timestamp, keyValues);
+        return keyed(
+                Compression.NONE,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                timestamp,
+                keyValues);
     }
 
     private static byte[] utf8(String s) {
@@ -98,8 +164,7 @@ final class TestBatches {
     }
 
     /** One record as read back: offset, key and value (null for a tombstone), and its batch's codec. */
-    record Entry(long offset, String key, String value, String codec) {
-    }
+    record Entry(long offset, String key, String value, String codec) {}
 
     /** The data records of a slice (control batches, i.e. transaction markers, are skipped as consumers do). */
     static List<Entry> entriesOf(FileSlice slice) throws IOException {
@@ -154,7 +219,8 @@ final class TestBatches {
     /** Whole batches in the slice (a trailing partial batch is ignored, as clients do). */
     static List<MutableRecordBatch> batchesOf(FileSlice slice) throws IOException {
         List<MutableRecordBatch> out = new ArrayList<>();
-        for (MutableRecordBatch b : MemoryRecords.readableRecords(ByteBuffer.wrap(bytesOf(slice))).batches()) {
+        for (MutableRecordBatch b :
+                MemoryRecords.readableRecords(ByteBuffer.wrap(bytesOf(slice))).batches()) {
             out.add(b);
         }
         return out;

@@ -44,6 +44,7 @@ final class TestLogs implements AutoCloseable {
     int preallocateBytes = LogManagerConfig.DEFAULT_PREALLOCATE_BYTES;
     /** log.flush.threads; the broker's default. */
     int flushThreads = LogManagerConfig.DEFAULT_FLUSH_THREADS;
+
     LogManager manager;
 
     TestLogs(Path root, int logDirs, ManualClock clock, FileChannelFactory channels) {
@@ -70,8 +71,10 @@ final class TestLogs implements AutoCloseable {
     }
 
     LogManager start() throws IOException {
-        manager = new LogManager(new LogManagerConfig(dirs, HOUR, HOUR, HOUR, HOUR, cleaner,
-            flushThreads, preallocateBytes), clock, channels);
+        manager = new LogManager(
+                new LogManagerConfig(dirs, HOUR, HOUR, HOUR, HOUR, cleaner, flushThreads, preallocateBytes),
+                clock,
+                channels);
         manager.startup(topic -> Optional.ofNullable(topics.get(topic)));
         return manager;
     }
@@ -171,7 +174,9 @@ final class TestLogs implements AutoCloseable {
 
     static List<Path> files(Path dir, String suffix) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         }
     }
 }

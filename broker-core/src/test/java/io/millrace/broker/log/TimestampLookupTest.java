@@ -40,8 +40,8 @@ class TimestampLookupTest {
 
     /** Batches of 4 records; record i has timestamp t0 + 10 * i, except a peak planted in batch 2. */
     private PartitionLog fill(String codec, int batches) throws Exception {
-        PartitionLog log = logs.create("events", 0, config(LogConfig.SEGMENT_BYTES, "1024",
-            LogConfig.INDEX_INTERVAL_BYTES, "64"));
+        PartitionLog log =
+                logs.create("events", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.INDEX_INTERVAL_BYTES, "64"));
         for (int b = 0; b < batches; b++) {
             long[] ts = new long[4];
             for (int r = 0; r < 4; r++) {

@@ -43,15 +43,19 @@ class TransactionalCompactionTest {
 
     private void txn(PartitionLog log, long producerId, String key, String value) throws Exception {
         int seq = producerId == A ? sequenceA++ : sequenceB++;
-        AppendResult r = log.append(TestBatches.transactionalKeyed(producerId, EPOCH, seq, f.logs.clock.milliseconds(),
-            key, value), 0, AppendOrigin.COORDINATOR);
+        AppendResult r = log.append(
+                TestBatches.transactionalKeyed(producerId, EPOCH, seq, f.logs.clock.milliseconds(), key, value),
+                0,
+                AppendOrigin.COORDINATOR);
         assertThat(r.error()).isEqualTo(Errors.NONE);
         TestLogs.awaitDurable(log);
     }
 
     private void marker(PartitionLog log, long producerId, boolean commit) throws Exception {
-        AppendResult r = log.append(TestBatches.marker(producerId, EPOCH, 0, commit, f.logs.clock.milliseconds()), 0,
-            AppendOrigin.COORDINATOR);
+        AppendResult r = log.append(
+                TestBatches.marker(producerId, EPOCH, 0, commit, f.logs.clock.milliseconds()),
+                0,
+                AppendOrigin.COORDINATOR);
         assertThat(r.error()).isEqualTo(Errors.NONE);
         TestLogs.awaitDurable(log);
     }
@@ -60,7 +64,8 @@ class TransactionalCompactionTest {
         List<MutableRecordBatch> out = new ArrayList<>();
         long next = log.logStartOffset();
         while (next < log.durableOffset()) {
-            List<MutableRecordBatch> read = TestBatches.batchesOf(log.read(next, 1 << 20, true).records());
+            List<MutableRecordBatch> read =
+                    TestBatches.batchesOf(log.read(next, 1 << 20, true).records());
             read.stream().filter(MutableRecordBatch::isControlBatch).forEach(out::add);
             next = read.get(read.size() - 1).nextOffset();
         }
@@ -80,12 +85,15 @@ class TransactionalCompactionTest {
 
         assertThat(f.clean()).isTrue();
 
-        assertThat(latest(readAll(log))).containsExactly(Map.entry("k", "committed"), Map.entry("j", "in-txn"),
-            Map.entry("other", "x"));
-        assertThat(markers(log)).as("markers stay while their transactions' data was still there")
-            .extracting(MutableRecordBatch::producerId).containsExactly(A, B);
-        assertThat(TransactionalLogTest.readAllCommitted(log)).extracting(TestBatches.Entry::value)
-            .containsExactly("committed", "in-txn", "x");
+        assertThat(latest(readAll(log)))
+                .containsExactly(Map.entry("k", "committed"), Map.entry("j", "in-txn"), Map.entry("other", "x"));
+        assertThat(markers(log))
+                .as("markers stay while their transactions' data was still there")
+                .extracting(MutableRecordBatch::producerId)
+                .containsExactly(A, B);
+        assertThat(TransactionalLogTest.readAllCommitted(log))
+                .extracting(TestBatches.Entry::value)
+                .containsExactly("committed", "in-txn", "x");
     }
 
     @Test
@@ -101,20 +109,25 @@ class TransactionalCompactionTest {
         assertThat(f.clean()).isTrue();
         assertThat(markers(log)).hasSize(2);
         assertThat(log.read(0, 1 << 20, true, true).abortedTransactions())
-            .as("the kept abort marker keeps its index entry").hasSize(1);
+                .as("the kept abort marker keeps its index entry")
+                .hasSize(1);
 
         f.roll();
         f.put(log, "more", "y");
         assertThat(f.clean()).isTrue();
-        assertThat(markers(log)).as("no aborted data left: the marker waits for its delete horizon").hasSize(2);
+        assertThat(markers(log))
+                .as("no aborted data left: the marker waits for its delete horizon")
+                .hasSize(2);
 
         f.logs.clock.advanceMs(DELETE_RETENTION_MS + 1);
         f.roll();
         f.put(log, "last", "z");
         assertThat(f.clean()).isTrue();
 
-        assertThat(markers(log)).as("the commit marker stays with its transaction's data")
-            .singleElement().satisfies(b -> assertThat(b.producerId()).isEqualTo(A));
+        assertThat(markers(log))
+                .as("the commit marker stays with its transaction's data")
+                .singleElement()
+                .satisfies(b -> assertThat(b.producerId()).isEqualTo(A));
         assertThat(latest(readAll(log))).containsOnlyKeys("m", "other", "more", "last");
     }
 
@@ -134,8 +147,8 @@ class TransactionalCompactionTest {
         f.roll();
         f.put(log, "more", "y");
         assertThat(f.clean()).isTrue();
-        assertThat(latest(readAll(log))).containsExactly(Map.entry("k", "open"), Map.entry("other", "x"),
-            Map.entry("more", "y"));
+        assertThat(latest(readAll(log)))
+                .containsExactly(Map.entry("k", "open"), Map.entry("other", "x"), Map.entry("more", "y"));
         assertThat(readAll(log)).extracting(TestBatches.Entry::value).doesNotContain("v1", "v2");
     }
 }

@@ -61,15 +61,15 @@ class TransactionalLogTest {
     /** A verified transactional write of {@code values}, as the produce path does it. */
     private AppendResult txnWrite(PartitionLog log, long producerId, short epoch, int seq, String... values) {
         VerificationGuard guard = log.startTxnVerification(producerId);
-        AppendResult r = log.append(TestBatches.transactional(producerId, epoch, seq, now(), values), 0,
-            AppendOrigin.CLIENT, guard);
+        AppendResult r = log.append(
+                TestBatches.transactional(producerId, epoch, seq, now(), values), 0, AppendOrigin.CLIENT, guard);
         assertThat(r.error()).as(r.errorMessage()).isEqualTo(Errors.NONE);
         return r;
     }
 
     private AppendResult marker(PartitionLog log, long producerId, short epoch, boolean commit) {
-        return log.append(TestBatches.marker(producerId, epoch, COORDINATOR_EPOCH, commit, now()), 0,
-            AppendOrigin.COORDINATOR);
+        return log.append(
+                TestBatches.marker(producerId, epoch, COORDINATOR_EPOCH, commit, now()), 0, AppendOrigin.COORDINATOR);
     }
 
     @Test
@@ -81,9 +81,10 @@ class TransactionalLogTest {
         awaitDurable(log);
 
         assertThat(log.lastStableOffset()).isEqualTo(open.baseOffset()).isEqualTo(2);
-        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true, true).records())).containsExactly("plain0", "plain1");
+        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true, true).records()))
+                .containsExactly("plain0", "plain1");
         assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true, false).records()))
-            .containsExactly("plain0", "plain1", "t0", "t1", "after");
+                .containsExactly("plain0", "plain1", "t0", "t1", "after");
         assertThat(log.read(2, 1 << 20, true, true).records().sizeInBytes()).isZero();
         assertThat(log.read(0, 1 << 20, true, true).lastStableOffset()).isEqualTo(2);
     }
@@ -100,8 +101,9 @@ class TransactionalLogTest {
         LogReadResult read = log.read(0, 1 << 20, true, true);
         assertThat(committedView(read)).extracting(Entry::value).containsExactly("t0", "t1");
         assertThat(read.abortedTransactions()).isEmpty();
-        assertThat(TestBatches.batchesOf(read.records())).extracting(MutableRecordBatch::isControlBatch)
-            .containsExactly(false, true);
+        assertThat(TestBatches.batchesOf(read.records()))
+                .extracting(MutableRecordBatch::isControlBatch)
+                .containsExactly(false, true);
     }
 
     @Test
@@ -116,7 +118,8 @@ class TransactionalLogTest {
         LogReadResult read = log.read(0, 1 << 20, true, true);
         assertThat(read.abortedTransactions()).containsExactly(new AbortedTxn(A, aborted.baseOffset(), 3, 2));
         assertThat(committedView(read)).extracting(Entry::value).containsExactly("b0");
-        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true, false).records())).contains("a0", "a1", "b0");
+        assertThat(TestBatches.valuesOf(log.read(0, 1 << 20, true, false).records()))
+                .contains("a0", "a1", "b0");
         assertThat(log.read(0, 1 << 20, true, false).abortedTransactions()).isNull();
         assertThat(kept.baseOffset()).isEqualTo(2);
         assertThat(TestLogs.files(log.dir(), LogSegment.TXN_INDEX_SUFFIX)).hasSize(1);
@@ -135,8 +138,9 @@ class TransactionalLogTest {
         awaitDurable(log);
 
         LogReadResult read = log.read(first.baseOffset(), 200, true, true);
-        assertThat(read.abortedTransactions()).extracting(AbortedTxn::producerId, AbortedTxn::firstOffset)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(A, first.baseOffset()));
+        assertThat(read.abortedTransactions())
+                .extracting(AbortedTxn::producerId, AbortedTxn::firstOffset)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(A, first.baseOffset()));
         assertThat(readAllCommitted(log)).extracting(Entry::value).containsExactly("plain");
     }
 
@@ -149,15 +153,19 @@ class TransactionalLogTest {
         VerificationGuard stale = log.startTxnVerification(A);
         txnWrite(log, B, EPOCH, 0, "other");
         marker(log, A, (short) 1, false); // the coordinator aborted A's transaction meanwhile (bumped epoch)
-        AppendResult late = log.append(TestBatches.transactional(A, (short) 1, 0, now(), "late"), 0,
-            AppendOrigin.CLIENT, stale);
+        AppendResult late =
+                log.append(TestBatches.transactional(A, (short) 1, 0, now(), "late"), 0, AppendOrigin.CLIENT, stale);
         assertThat(late.error()).as("a guard from before the marker").isEqualTo(Errors.INVALID_TXN_STATE);
 
         AppendResult verified = txnWrite(log, A, (short) 1, 0, "y");
-        assertThat(log.startTxnVerification(A)).as("open transaction: no verification")
-            .isSameAs(VerificationGuard.DISABLED);
-        AppendResult next = log.append(TestBatches.transactional(A, (short) 1, 1, now(), "z"), 0,
-            AppendOrigin.CLIENT, VerificationGuard.DISABLED);
+        assertThat(log.startTxnVerification(A))
+                .as("open transaction: no verification")
+                .isSameAs(VerificationGuard.DISABLED);
+        AppendResult next = log.append(
+                TestBatches.transactional(A, (short) 1, 1, now(), "z"),
+                0,
+                AppendOrigin.CLIENT,
+                VerificationGuard.DISABLED);
         assertThat(next.error()).isEqualTo(Errors.NONE);
         assertThat(verified.error()).isEqualTo(Errors.NONE);
     }
@@ -177,16 +185,20 @@ class TransactionalLogTest {
         txnWrite(log, A, EPOCH, 0, "t");
         assertThat(marker(log, A, (short) 1, false).error()).isEqualTo(Errors.NONE);
 
-        AppendResult zombie = log.append(TestBatches.transactional(A, EPOCH, 1, now(), "zombie"), 0,
-            AppendOrigin.CLIENT, VerificationGuard.DISABLED);
+        AppendResult zombie = log.append(
+                TestBatches.transactional(A, EPOCH, 1, now(), "zombie"),
+                0,
+                AppendOrigin.CLIENT,
+                VerificationGuard.DISABLED);
         assertThat(zombie.error()).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
         assertThat(marker(log, A, EPOCH, true).error()).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
-        AppendResult fencedCoordinator = log.append(TestBatches.marker(A, (short) 1, -5, true, now()), 0,
-            AppendOrigin.COORDINATOR);
+        AppendResult fencedCoordinator =
+                log.append(TestBatches.marker(A, (short) 1, -5, true, now()), 0, AppendOrigin.COORDINATOR);
         assertThat(fencedCoordinator.error()).isEqualTo(Errors.TRANSACTION_COORDINATOR_FENCED);
-        assertThat(log.activeProducers()).singleElement()
-            .satisfies(p -> assertThat(p.epoch()).isEqualTo((short) 1))
-            .satisfies(p -> assertThat(p.currentTxnStartOffset()).isEqualTo(-1));
+        assertThat(log.activeProducers())
+                .singleElement()
+                .satisfies(p -> assertThat(p.epoch()).isEqualTo((short) 1))
+                .satisfies(p -> assertThat(p.currentTxnStartOffset()).isEqualTo(-1));
     }
 
     @Test
@@ -223,12 +235,21 @@ class TransactionalLogTest {
         PartitionLog recovered = crashed.log("orders", 0);
 
         assertThat(recovered.lastStableOffset()).isEqualTo(open.baseOffset());
-        assertThat(recovered.read(0, 1 << 20, true, true).abortedTransactions()).isEqualTo(before)
-            .extracting(AbortedTxn::firstOffset).containsExactly(aborted.baseOffset());
-        assertThat(recovered.activeProducers()).filteredOn(p -> p.producerId() == B)
-            .extracting(ProducerView::currentTxnStartOffset).containsExactly(open.baseOffset());
-        assertThat(recovered.append(TestBatches.marker(B, EPOCH, COORDINATOR_EPOCH, true, now()), 0,
-            AppendOrigin.COORDINATOR).error()).isEqualTo(Errors.NONE);
+        assertThat(recovered.read(0, 1 << 20, true, true).abortedTransactions())
+                .isEqualTo(before)
+                .extracting(AbortedTxn::firstOffset)
+                .containsExactly(aborted.baseOffset());
+        assertThat(recovered.activeProducers())
+                .filteredOn(p -> p.producerId() == B)
+                .extracting(ProducerView::currentTxnStartOffset)
+                .containsExactly(open.baseOffset());
+        assertThat(recovered
+                        .append(
+                                TestBatches.marker(B, EPOCH, COORDINATOR_EPOCH, true, now()),
+                                0,
+                                AppendOrigin.COORDINATOR)
+                        .error())
+                .isEqualTo(Errors.NONE);
         awaitDurable(recovered);
         assertThat(recovered.lastStableOffset()).isEqualTo(recovered.logEndOffset());
     }
@@ -265,10 +286,14 @@ class TransactionalLogTest {
         PartitionLog reopened = logs.log("orders", 0);
 
         assertThat(reopened.lastStableOffset()).isEqualTo(open.baseOffset());
-        AppendResult more = reopened.append(TestBatches.transactional(A, (short) 2, 1, now(), "t2"), 0,
-            AppendOrigin.CLIENT, VerificationGuard.NONE);
-        assertThat(more.error()).as("the open transaction continues without a new verification")
-            .isEqualTo(Errors.NONE);
+        AppendResult more = reopened.append(
+                TestBatches.transactional(A, (short) 2, 1, now(), "t2"),
+                0,
+                AppendOrigin.CLIENT,
+                VerificationGuard.NONE);
+        assertThat(more.error())
+                .as("the open transaction continues without a new verification")
+                .isEqualTo(Errors.NONE);
     }
 
     @Test
@@ -298,7 +323,9 @@ class TransactionalLogTest {
         assertThat(aborted).isEqualTo(new AbortedTxn(A, 5L, 7L, 6L));
         assertThat(table.firstUnstableOffset()).isEqualTo(5L);
         table.onDurable(7L);
-        assertThat(table.firstUnstableOffset()).as("marker at 7 not durable below 7").isEqualTo(5L);
+        assertThat(table.firstUnstableOffset())
+                .as("marker at 7 not durable below 7")
+                .isEqualTo(5L);
         table.onDurable(8L);
         assertThat(table.firstUnstableOffset()).isEqualTo(6L);
         table.completeTxn(B, EPOCH, 0, true, 8L, 1L, 1L);
@@ -340,8 +367,13 @@ class TransactionalLogTest {
                 continue;
             }
             for (Record r : batch) {
-                out.add(new Entry(r.offset(), null, java.nio.charset.StandardCharsets.UTF_8.decode(r.value()).toString(),
-                    null));
+                out.add(new Entry(
+                        r.offset(),
+                        null,
+                        java.nio.charset.StandardCharsets.UTF_8
+                                .decode(r.value())
+                                .toString(),
+                        null));
             }
         }
         return out;

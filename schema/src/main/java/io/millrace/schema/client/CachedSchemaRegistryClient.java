@@ -22,11 +22,9 @@ import org.apache.avro.Schema;
  */
 public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
 
-    private record SubjectSchema(String subject, Schema schema, boolean normalize) {
-    }
+    private record SubjectSchema(String subject, Schema schema, boolean normalize) {}
 
-    private record Latest(SchemaMetadata metadata, long fetchedAtMs) {
-    }
+    private record Latest(SchemaMetadata metadata, long fetchedAtMs) {}
 
     private final RestService rest;
     private final int maxEntries;
@@ -45,8 +43,11 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     public CachedSchemaRegistryClient(List<String> urls, int maxEntries) {
-        this(new RestService(urls, null, 3, 100, java.time.Duration.ofSeconds(10)), maxEntries, -1,
-            System::currentTimeMillis);
+        this(
+                new RestService(urls, null, 3, 100, java.time.Duration.ofSeconds(10)),
+                maxEntries,
+                -1,
+                System::currentTimeMillis);
     }
 
     @Override
@@ -56,8 +57,10 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = rest.call("POST", "/subjects/" + RestService.segment(subject) + "/versions"
-            + (normalize ? "?normalize=true" : ""), Map.of("schema", schema.toString()));
+        JsonNode answer = rest.call(
+                "POST",
+                "/subjects/" + RestService.segment(subject) + "/versions" + (normalize ? "?normalize=true" : ""),
+                Map.of("schema", schema.toString()));
         int id = answer.path("id").asInt();
         put(registered, key, id);
         put(schemasById, id, schema);
@@ -74,8 +77,10 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = rest.call("POST", "/subjects/" + RestService.segment(subject)
-            + (normalize ? "?normalize=true" : ""), Map.of("schema", schema.toString()));
+        JsonNode answer = rest.call(
+                "POST",
+                "/subjects/" + RestService.segment(subject) + (normalize ? "?normalize=true" : ""),
+                Map.of("schema", schema.toString()));
         int id = answer.path("id").asInt();
         put(lookedUp, key, id);
         return id;
@@ -104,8 +109,8 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null && (latestTtlMs < 0 || now - cached.fetchedAtMs() < latestTtlMs)) {
             return cached.metadata();
         }
-        SchemaMetadata metadata = metadata(rest.call("GET", "/subjects/" + RestService.segment(subject)
-            + "/versions/latest", null));
+        SchemaMetadata metadata =
+                metadata(rest.call("GET", "/subjects/" + RestService.segment(subject) + "/versions/latest", null));
         put(latest, subject, new Latest(metadata, now));
         return metadata;
     }
@@ -127,14 +132,16 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         Map<SchemaReference, RegisteredSchema> fetched = new HashMap<>();
         fetchReferences(references, fetched, 0);
         try {
-            return AvroSchemas.parse(text, references, ref -> fetched.get(key(ref))).schema();
+            return AvroSchemas.parse(text, references, ref -> fetched.get(key(ref)))
+                    .schema();
         } catch (RegistryException e) {
             throw new RestClientException(e.getMessage(), 200, e.errorCode());
         }
     }
 
-    private void fetchReferences(List<SchemaReference> references, Map<SchemaReference, RegisteredSchema> fetched,
-                                 int depth) throws IOException, RestClientException {
+    private void fetchReferences(
+            List<SchemaReference> references, Map<SchemaReference, RegisteredSchema> fetched, int depth)
+            throws IOException, RestClientException {
         if (depth > 32) {
             throw new RestClientException("Schema references nest deeper than 32 levels", 200, 42201);
         }
@@ -143,8 +150,10 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
                 continue;
             }
             SchemaMetadata m = getSchemaMetadata(ref.subject(), ref.version());
-            fetched.put(key(ref), new RegisteredSchema(m.subject(), m.version(), m.id(), m.schemaType(), m.schema(),
-                m.references(), false));
+            fetched.put(
+                    key(ref),
+                    new RegisteredSchema(
+                            m.subject(), m.version(), m.id(), m.schemaType(), m.schema(), m.references(), false));
             fetchReferences(m.references(), fetched, depth + 1);
         }
     }
@@ -155,15 +164,22 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
 
     private static List<SchemaReference> references(JsonNode node) {
         List<SchemaReference> refs = new ArrayList<>();
-        node.path("references").forEach(r -> refs.add(new SchemaReference(r.path("name").asText(),
-            r.path("subject").asText(), r.path("version").asInt())));
+        node.path("references")
+                .forEach(r -> refs.add(new SchemaReference(
+                        r.path("name").asText(),
+                        r.path("subject").asText(),
+                        r.path("version").asInt())));
         return refs;
     }
 
     private static SchemaMetadata metadata(JsonNode node) {
-        return new SchemaMetadata(node.path("subject").asText(), node.path("version").asInt(),
-            node.path("id").asInt(), node.path("schemaType").asText("AVRO"), node.path("schema").asText(),
-            references(node));
+        return new SchemaMetadata(
+                node.path("subject").asText(),
+                node.path("version").asInt(),
+                node.path("id").asInt(),
+                node.path("schemaType").asText("AVRO"),
+                node.path("schema").asText(),
+                references(node));
     }
 
     private <K, V> void put(Map<K, V> cache, K key, V value) {

@@ -37,10 +37,12 @@ public final class RestService {
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("At least one schema registry URL is required");
         }
-        this.baseUrls = urls.stream().map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u))
-            .toList();
-        this.authorization = userInfo == null || userInfo.isEmpty() ? null
-            : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        this.baseUrls = urls.stream()
+                .map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u))
+                .toList();
+        this.authorization = userInfo == null || userInfo.isEmpty()
+                ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         this.maxRetries = maxRetries;
         this.backoffMs = backoffMs;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -64,10 +66,13 @@ public final class RestService {
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             URI base = baseUrls.get(attempt % baseUrls.size());
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Accept", MEDIA_TYPE)
-                .method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(payload));
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Accept", MEDIA_TYPE)
+                    .method(
+                            method,
+                            payload == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(payload));
             if (payload != null) {
                 request.header("Content-Type", MEDIA_TYPE);
             }
@@ -97,8 +102,7 @@ public final class RestService {
         if (lastServerError != null) {
             throw lastServerError;
         }
-        throw new IOException("Cannot reach the schema registry at " + baseUrls + " (" + path + "): " + lastIo,
-            lastIo);
+        throw new IOException("Cannot reach the schema registry at " + baseUrls + " (" + path + "): " + lastIo, lastIo);
     }
 
     private static RestClientException error(HttpResponse<byte[]> response) {

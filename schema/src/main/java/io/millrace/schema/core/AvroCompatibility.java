@@ -15,21 +15,20 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
  */
 final class AvroCompatibility {
 
-    private AvroCompatibility() {
-    }
+    private AvroCompatibility() {}
 
     /** Problems of {@code reader} reading data written with {@code writer}, described for {@code roles}. */
     static List<String> readProblems(Schema reader, Schema writer, ParsedSchema.Roles roles) {
         SchemaCompatibility.SchemaPairCompatibility pair =
-            SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+                SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         List<String> out = new ArrayList<>();
         if (pair.getType() == SchemaCompatibilityType.COMPATIBLE) {
             return out;
         }
         for (Incompatibility problem : pair.getResult().getIncompatibilities()) {
             out.add("{errorType:'" + problem.getType() + "', description:'" + roles.summary() + ": at path '"
-                + problem.getLocation() + "' " + problem.getMessage() + "', additionalInfo:'"
-                + problem.getMessage() + "'}");
+                    + problem.getLocation() + "' " + problem.getMessage() + "', additionalInfo:'"
+                    + problem.getMessage() + "'}");
         }
         return out;
     }

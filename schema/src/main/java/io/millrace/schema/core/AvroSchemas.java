@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.avro.Schema;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 
 /**
  * Parses Avro schemas the way the registry stores them: references first (depth first, each
@@ -23,12 +23,11 @@ public final class AvroSchemas {
 
     public static final String AVRO = "AVRO";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> PRIMITIVES = Set.of("null", "boolean", "int", "long", "float", "double",
-        "bytes", "string");
+    private static final Set<String> PRIMITIVES =
+            Set.of("null", "boolean", "int", "long", "float", "double", "bytes", "string");
     private static final Set<String> NAMED = Set.of("record", "error", "enum", "fixed");
 
-    private AvroSchemas() {
-    }
+    private AvroSchemas() {}
 
     /**
      * @throws RegistryException 42201 when the text is not a valid Avro schema or a reference is missing
@@ -52,14 +51,18 @@ public final class AvroSchemas {
         }
     }
 
-    private static void loadReference(Schema.Parser parser, SchemaReference reference, ReferenceResolver resolver,
-                                      Map<String, Schema> loaded, int depth) {
+    private static void loadReference(
+            Schema.Parser parser,
+            SchemaReference reference,
+            ReferenceResolver resolver,
+            Map<String, Schema> loaded,
+            int depth) {
         String key = reference.subject() + "\u0000" + reference.version();
         if (loaded.containsKey(key)) {
             return;
         }
-        RegisteredSchema target = resolver.resolveChecked(reference, depth, AVRO, "Invalid schema",
-            "an AVRO schema can reference AVRO schemas only");
+        RegisteredSchema target = resolver.resolveChecked(
+                reference, depth, AVRO, "Invalid schema", "an AVRO schema can reference AVRO schemas only");
         for (SchemaReference nested : target.references()) {
             loadReference(parser, nested, resolver, loaded, depth + 1);
         }
@@ -136,8 +139,12 @@ public final class AvroSchemas {
     }
 
     private static String qualifyName(String name, String namespace) {
-        if (PRIMITIVES.contains(name) || NAMED.contains(name) || name.equals("array") || name.equals("map")
-            || name.contains(".") || namespace.isEmpty()) {
+        if (PRIMITIVES.contains(name)
+                || NAMED.contains(name)
+                || name.equals("array")
+                || name.equals("map")
+                || name.contains(".")
+                || namespace.isEmpty()) {
             return name;
         }
         return namespace + "." + name;

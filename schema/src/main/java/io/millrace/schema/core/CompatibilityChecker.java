@@ -14,11 +14,9 @@ import java.util.List;
 public final class CompatibilityChecker {
 
     /** One earlier version to check against. */
-    public record Previous(int version, ParsedSchema schema, String text) {
-    }
+    public record Previous(int version, ParsedSchema schema, String text) {}
 
-    private CompatibilityChecker() {
-    }
+    private CompatibilityChecker() {}
 
     /**
      * @param previous earlier non-deleted versions, oldest first; non-transitive levels use only the last
@@ -35,15 +33,15 @@ public final class CompatibilityChecker {
             List<String> problems = new ArrayList<>();
             if (!old.schema().schemaType().equals(candidate.schemaType())) {
                 problems.add("Incompatible because of different schema type: version " + old.version() + " is "
-                    + old.schema().schemaType() + ", the new schema is " + candidate.schemaType());
+                        + old.schema().schemaType() + ", the new schema is " + candidate.schemaType());
             } else {
                 if (level.backward()) {
-                    problems.addAll(candidate.backwardProblems(old.schema(), ParsedSchema.Roles.backward(
-                        old.version())));
+                    problems.addAll(
+                            candidate.backwardProblems(old.schema(), ParsedSchema.Roles.backward(old.version())));
                 }
                 if (level.forward()) {
-                    problems.addAll(old.schema().backwardProblems(candidate, ParsedSchema.Roles.forward(
-                        old.version())));
+                    problems.addAll(
+                            old.schema().backwardProblems(candidate, ParsedSchema.Roles.forward(old.version())));
                 }
             }
             if (!problems.isEmpty()) {

@@ -33,15 +33,16 @@ public final class DiffContext<C extends DiffContext.Change> {
 
         /** Confluent's verbose form: {@code {errorType:"..", description:".."}}. */
         default String describe(String path, ParsedSchema.Roles roles) {
-            String text = template().replace("{path}", path).replace("{update}", roles.update())
-                .replace("{original}", roles.original());
+            String text = template()
+                    .replace("{path}", path)
+                    .replace("{update}", roles.update())
+                    .replace("{original}", roles.original());
             return "{errorType:\"" + name() + "\", description:\"" + text + "\"}";
         }
     }
 
     /** One difference at a path. */
-    public record Difference<C>(C change, String path) {
-    }
+    public record Difference<C>(C change, String path) {}
 
     private final Deque<String> path;
     private final List<Difference<C>> differences = new ArrayList<>();
@@ -109,8 +110,8 @@ public final class DiffContext<C extends DiffContext.Change> {
     }
 
     /** The incompatible differences, in Confluent's verbose form, for the schemas {@code roles} names. */
-    public static List<String> incompatible(List<? extends Difference<? extends Change>> differences,
-                                            ParsedSchema.Roles roles) {
+    public static List<String> incompatible(
+            List<? extends Difference<? extends Change>> differences, ParsedSchema.Roles roles) {
         List<String> out = new ArrayList<>();
         for (Difference<? extends Change> d : differences) {
             if (!d.change().compatible()) {

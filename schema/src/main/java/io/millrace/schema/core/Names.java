@@ -6,8 +6,7 @@ import java.util.Optional;
 /** Lenient parsing of the enum names clients send ("backward", " FULL "). */
 final class Names {
 
-    private Names() {
-    }
+    private Names() {}
 
     /** Case-insensitive and trimmed; empty for null or anything that is not a constant's name. */
     static <E extends Enum<E>> Optional<E> parse(Class<E> type, String name) {

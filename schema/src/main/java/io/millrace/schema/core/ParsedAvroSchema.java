@@ -12,7 +12,7 @@ import org.apache.avro.Schema;
  * @param references the references as given
  */
 public record ParsedAvroSchema(Schema schema, String canonical, List<SchemaReference> references)
-    implements ParsedSchema {
+        implements ParsedSchema {
 
     @Override
     public String schemaType() {

@@ -19,20 +19,20 @@ public interface ReferenceResolver {
      *                     JSON schemas only"
      * @throws RegistryException 42201 when a check fails
      */
-    default RegisteredSchema resolveChecked(SchemaReference reference, int depth, String type, String invalid,
-                                            String sameTypeOnly) {
+    default RegisteredSchema resolveChecked(
+            SchemaReference reference, int depth, String type, String invalid, String sameTypeOnly) {
         if (depth > MAX_DEPTH) {
             throw RegistryErrors.invalidSchema(invalid + ": references nest deeper than " + MAX_DEPTH + " levels");
         }
         RegisteredSchema target = resolve(reference);
         if (target == null) {
             throw RegistryErrors.invalidSchema(invalid + ": reference '" + reference.name() + "' to subject '"
-                + reference.subject() + "' version " + reference.version() + " does not exist");
+                    + reference.subject() + "' version " + reference.version() + " does not exist");
         }
         if (!type.equals(target.schemaType())) {
             throw RegistryErrors.invalidSchema(invalid + ": reference '" + reference.name() + "' names subject '"
-                + reference.subject() + "' version " + reference.version() + ", a " + target.schemaType()
-                + " schema; " + sameTypeOnly);
+                    + reference.subject() + "' version " + reference.version() + ", a " + target.schemaType()
+                    + " schema; " + sameTypeOnly);
         }
         return target;
     }

@@ -8,8 +8,14 @@ import java.util.List;
  * @param schema the schema text as stored (Avro's compact JSON rendering of the parsed schema)
  * @param deleted whether the version is soft-deleted
  */
-public record RegisteredSchema(String subject, int version, int id, String schemaType, String schema,
-                               List<SchemaReference> references, boolean deleted) {
+public record RegisteredSchema(
+        String subject,
+        int version,
+        int id,
+        String schemaType,
+        String schema,
+        List<SchemaReference> references,
+        boolean deleted) {
 
     public RegisteredSchema {
         references = references == null ? List.of() : List.copyOf(references);

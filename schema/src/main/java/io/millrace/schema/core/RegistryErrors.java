@@ -28,8 +28,7 @@ public final class RegistryErrors {
     public static final int STORE_ERROR = 50001;
     public static final int OPERATION_TIMEOUT = 50002;
 
-    private RegistryErrors() {
-    }
+    private RegistryErrors() {}
 
     public static RegistryException subjectNotFound(String subject) {
         return new RegistryException(404, SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
@@ -48,33 +47,47 @@ public final class RegistryErrors {
     }
 
     public static RegistryException subjectSoftDeleted(String subject) {
-        return new RegistryException(404, SUBJECT_SOFT_DELETED, "Subject '" + subject
-            + "' was soft deleted. Set permanent=true to delete permanently");
+        return new RegistryException(
+                404,
+                SUBJECT_SOFT_DELETED,
+                "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
     }
 
     public static RegistryException subjectNotSoftDeleted(String subject) {
-        return new RegistryException(404, SUBJECT_NOT_SOFT_DELETED, "Subject '" + subject
-            + "' was not deleted first before being permanently deleted");
+        return new RegistryException(
+                404,
+                SUBJECT_NOT_SOFT_DELETED,
+                "Subject '" + subject + "' was not deleted first before being permanently deleted");
     }
 
     public static RegistryException versionSoftDeleted(String subject, int version) {
-        return new RegistryException(404, VERSION_SOFT_DELETED, "Subject '" + subject + "' Version " + version
-            + " was soft deleted. Set permanent=true to delete permanently");
+        return new RegistryException(
+                404,
+                VERSION_SOFT_DELETED,
+                "Subject '" + subject + "' Version " + version
+                        + " was soft deleted. Set permanent=true to delete permanently");
     }
 
     public static RegistryException versionNotSoftDeleted(String subject, int version) {
-        return new RegistryException(404, VERSION_NOT_SOFT_DELETED, "Subject '" + subject + "' Version " + version
-            + " was not deleted first before being permanently deleted");
+        return new RegistryException(
+                404,
+                VERSION_NOT_SOFT_DELETED,
+                "Subject '" + subject + "' Version " + version
+                        + " was not deleted first before being permanently deleted");
     }
 
     public static RegistryException compatibilityNotConfigured(String subject) {
-        return new RegistryException(404, SUBJECT_COMPATIBILITY_NOT_CONFIGURED, "Subject '" + subject
-            + "' does not have subject-level compatibility configured");
+        return new RegistryException(
+                404,
+                SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+                "Subject '" + subject + "' does not have subject-level compatibility configured");
     }
 
     public static RegistryException modeNotConfigured(String subject) {
-        return new RegistryException(404, SUBJECT_MODE_NOT_CONFIGURED, "Subject '" + subject
-            + "' does not have subject-level mode configured");
+        return new RegistryException(
+                404,
+                SUBJECT_MODE_NOT_CONFIGURED,
+                "Subject '" + subject + "' does not have subject-level mode configured");
     }
 
     public static RegistryException incompatible(String message) {
@@ -86,19 +99,27 @@ public final class RegistryErrors {
     }
 
     public static RegistryException invalidVersion(String version) {
-        return new RegistryException(422, INVALID_VERSION, "The specified version '" + version
-            + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+        return new RegistryException(
+                422,
+                INVALID_VERSION,
+                "The specified version '" + version
+                        + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
     }
 
     public static RegistryException invalidCompatibilityLevel(String level) {
-        return new RegistryException(422, INVALID_COMPATIBILITY_LEVEL, "Invalid compatibility level '" + level
-            + "'. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, "
-            + "and full_transitive");
+        return new RegistryException(
+                422,
+                INVALID_COMPATIBILITY_LEVEL,
+                "Invalid compatibility level '" + level
+                        + "'. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, "
+                        + "and full_transitive");
     }
 
     public static RegistryException invalidMode(String mode) {
-        return new RegistryException(422, INVALID_MODE, "Invalid mode '" + mode
-            + "'. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, IMPORT");
+        return new RegistryException(
+                422,
+                INVALID_MODE,
+                "Invalid mode '" + mode + "'. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, IMPORT");
     }
 
     public static RegistryException notPermitted(String message) {
@@ -110,8 +131,10 @@ public final class RegistryErrors {
     }
 
     public static RegistryException idDoesNotMatch(int existing, int requested) {
-        return new RegistryException(422, ID_DOES_NOT_MATCH, "Schema already registered with id " + existing
-            + " instead of input id " + requested);
+        return new RegistryException(
+                422,
+                ID_DOES_NOT_MATCH,
+                "Schema already registered with id " + existing + " instead of input id " + requested);
     }
 
     public static RegistryException invalidSubject(String subject) {

@@ -32,7 +32,7 @@ public final class SchemaRegistryExtension implements BrokerExtension {
         RegistryConfig config = new RegistryConfig(settings);
         if (config.listeners().isEmpty()) {
             log.info("Schema registry disabled ({} is empty)", RegistryConfig.LISTENERS);
-            return () -> { };
+            return () -> {};
         }
         return RegistryServer.start(config, bootstrap);
     }

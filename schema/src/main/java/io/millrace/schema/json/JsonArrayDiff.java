@@ -48,8 +48,7 @@ final class JsonArrayDiff {
         }
     }
 
-    private JsonArrayDiff() {
-    }
+    private JsonArrayDiff() {}
 
     static void compare(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         JsonNode o = p.originalNode();
@@ -61,10 +60,10 @@ final class JsonArrayDiff {
         ctx.leave();
         compareTuples(ctx, p, oItems, uItems);
         compareAdditional(ctx, p, oItems, uItems);
-        JsonSchemaDiff.compareLimit(ctx, "maxItems", o, u, MAX_ITEMS_ADDED, MAX_ITEMS_REMOVED, MAX_ITEMS_INCREASED,
-            MAX_ITEMS_DECREASED);
-        JsonSchemaDiff.compareLimit(ctx, "minItems", o, u, MIN_ITEMS_ADDED, MIN_ITEMS_REMOVED, MIN_ITEMS_INCREASED,
-            MIN_ITEMS_DECREASED);
+        JsonSchemaDiff.compareLimit(
+                ctx, "maxItems", o, u, MAX_ITEMS_ADDED, MAX_ITEMS_REMOVED, MAX_ITEMS_INCREASED, MAX_ITEMS_DECREASED);
+        JsonSchemaDiff.compareLimit(
+                ctx, "minItems", o, u, MIN_ITEMS_ADDED, MIN_ITEMS_REMOVED, MIN_ITEMS_INCREASED, MIN_ITEMS_DECREASED);
         boolean oUnique = o.path("uniqueItems").asBoolean(false);
         boolean uUnique = u.path("uniqueItems").asBoolean(false);
         if (oUnique != uUnique) {
@@ -82,7 +81,10 @@ final class JsonArrayDiff {
             ctx.enter("items");
             ctx.enter(Integer.toString(i));
             if (i < common) {
-                p.compare(ctx, located(o.tuple().get(i), p.original()), located(u.tuple().get(i), p.update()));
+                p.compare(
+                        ctx,
+                        located(o.tuple().get(i), p.original()),
+                        located(u.tuple().get(i), p.update()));
             } else if (i < o.tuple().size()) {
                 removed(ctx, p, o.tuple().get(i), u);
             } else {
@@ -100,11 +102,15 @@ final class JsonArrayDiff {
             DiffContext<JsonChange> trial = ctx.sub();
             p.compare(trial, located(item, p.original()), located(u.additionalSchema(), p.update()));
             ctx.addAll(trial);
-            ctx.add(trial.compatible() ? ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                : ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            ctx.add(
+                    trial.compatible()
+                            ? ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                            : ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
-            ctx.add(item.isBoolean() && !item.asBoolean() ? ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
-                : ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+            ctx.add(
+                    item.isBoolean() && !item.asBoolean()
+                            ? ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
+                            : ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
         }
     }
 
@@ -116,8 +122,10 @@ final class JsonArrayDiff {
             DiffContext<JsonChange> trial = ctx.sub();
             p.compare(trial, located(o.additionalSchema(), p.original()), located(item, p.update()));
             ctx.addAll(trial);
-            ctx.add(trial.compatible() ? ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                : ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            ctx.add(
+                    trial.compatible()
+                            ? ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                            : ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
             ctx.add(ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
         }

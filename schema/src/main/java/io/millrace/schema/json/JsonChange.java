@@ -126,25 +126,25 @@ enum JsonChange implements DiffContext.Change {
     private enum Message {
         KEYWORD("The keyword at path '{path}' in the {update} schema is not present in the {original} schema"),
         INCREASED("The value at path '{path}' in the {update} schema is more than its value in the {original} "
-            + "schema"),
+                + "schema"),
         DECREASED("The value at path '{path}' in the {update} schema is less than its value in the {original} "
-            + "schema"),
+                + "schema"),
         VALUE_CHANGED("The value at path '{path}' is different between the {update} and {original} schema"),
         FEWER("An array or combined type at path '{path}' has fewer elements in the {update} schema than the "
-            + "{original} schema"),
+                + "{original} schema"),
         MORE("An array or combined type at path '{path}' has more elements in the {update} schema than the "
-            + "{original} schema"),
+                + "{original} schema"),
         TYPE_CHANGED("A type at path '{path}' is different between the {update} schema and the {original} schema"),
         ADDED_TO_OPEN("The {update} schema has an open content model and has a property or item at path '{path}' "
-            + "which is missing in the {original} schema"),
+                + "which is missing in the {original} schema"),
         REQUIRED_ADDED_TO_UNOPEN("The {update} schema has an unopen content model and has a required property at "
-            + "path '{path}' which is missing in the {original} schema"),
+                + "path '{path}' which is missing in the {original} schema"),
         REMOVED_FROM_CLOSED("The {update} schema has a closed content model and is missing a property or item "
-            + "present at path '{path}' in the {original} schema"),
+                + "present at path '{path}' in the {original} schema"),
         REMOVED_NOT_COVERED("A property or item is missing in the {update} schema but present at path '{path}' in "
-            + "the {original} schema and is not covered by its partially open content model"),
+                + "the {original} schema and is not covered by its partially open content model"),
         ADDED_NOT_COVERED("The {update} schema has a property or item at path '{path}' which is missing in the "
-            + "{original} schema and is not covered by its partially open content model");
+                + "{original} schema and is not covered by its partially open content model");
 
         private final String template;
 

@@ -20,8 +20,7 @@ import java.util.Map;
  */
 final class JsonCombinedDiff {
 
-    private JsonCombinedDiff() {
-    }
+    private JsonCombinedDiff() {}
 
     static void compare(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         JsonShape original = p.original();
@@ -104,8 +103,8 @@ final class JsonCombinedDiff {
         return matchOfColumn;
     }
 
-    private static boolean augment(int row, List<List<DiffContext<JsonChange>>> edges, int[] matchOfColumn,
-                                   boolean[] seen) {
+    private static boolean augment(
+            int row, List<List<DiffContext<JsonChange>>> edges, int[] matchOfColumn, boolean[] seen) {
         for (int col = 0; col < matchOfColumn.length; col++) {
             if (edges.get(row).get(col) == null || seen[col]) {
                 continue;

@@ -23,8 +23,7 @@ final class JsonNormalizer {
     private static final Set<String> SET_KEYWORDS = Set.of("required", "type", "enum");
     private static final Set<String> DATA_KEYWORDS = Set.of("enum", "const", "default", "examples");
 
-    private JsonNormalizer() {
-    }
+    private JsonNormalizer() {}
 
     static JsonNode normalize(JsonNode node) {
         return normalize(node, true);

@@ -27,8 +27,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class JsonObjectDiff {
 
-    private JsonObjectDiff() {
-    }
+    private JsonObjectDiff() {}
 
     static void compare(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p) {
         JsonNode o = p.originalNode();
@@ -37,10 +36,24 @@ final class JsonObjectDiff {
         compareProperties(ctx, p);
         compareDependencies(ctx, p);
         compareAdditionalProperties(ctx, p);
-        JsonSchemaDiff.compareLimit(ctx, "maxProperties", o, u, MAX_PROPERTIES_ADDED, MAX_PROPERTIES_REMOVED,
-            MAX_PROPERTIES_INCREASED, MAX_PROPERTIES_DECREASED);
-        JsonSchemaDiff.compareLimit(ctx, "minProperties", o, u, MIN_PROPERTIES_ADDED, MIN_PROPERTIES_REMOVED,
-            MIN_PROPERTIES_INCREASED, MIN_PROPERTIES_DECREASED);
+        JsonSchemaDiff.compareLimit(
+                ctx,
+                "maxProperties",
+                o,
+                u,
+                MAX_PROPERTIES_ADDED,
+                MAX_PROPERTIES_REMOVED,
+                MAX_PROPERTIES_INCREASED,
+                MAX_PROPERTIES_DECREASED);
+        JsonSchemaDiff.compareLimit(
+                ctx,
+                "minProperties",
+                o,
+                u,
+                MIN_PROPERTIES_ADDED,
+                MIN_PROPERTIES_REMOVED,
+                MIN_PROPERTIES_INCREASED,
+                MIN_PROPERTIES_DECREASED);
     }
 
     private static void compareRequired(DiffContext<JsonChange> ctx, JsonNode o, JsonNode u) {
@@ -56,8 +69,11 @@ final class JsonObjectDiff {
             if (was && !is) {
                 ctx.add(name, REQUIRED_ATTRIBUTE_REMOVED);
             } else if (!was && is) {
-                ctx.add(name, u.get("properties").get(name).has("default") ? REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED
-                    : REQUIRED_ATTRIBUTE_ADDED);
+                ctx.add(
+                        name,
+                        u.get("properties").get(name).has("default")
+                                ? REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED
+                                : REQUIRED_ATTRIBUTE_ADDED);
             }
         }
         ctx.leave();
@@ -78,7 +94,10 @@ final class JsonObjectDiff {
             } else if (oProp == null) {
                 added(ctx, p, name, uProp);
             } else {
-                p.compare(ctx, new Located(oProp, p.original().at().doc()), new Located(uProp, p.update().at().doc()));
+                p.compare(
+                        ctx,
+                        new Located(oProp, p.original().at().doc()),
+                        new Located(uProp, p.update().at().doc()));
             }
             ctx.leave();
         }
@@ -94,13 +113,20 @@ final class JsonObjectDiff {
         JsonNode partial = partialSchema(u, name);
         if (partial != null) {
             DiffContext<JsonChange> trial = ctx.sub();
-            p.compare(trial, new Located(oProp, p.original().at().doc()), new Located(partial, p.update().at().doc()));
+            p.compare(
+                    trial,
+                    new Located(oProp, p.original().at().doc()),
+                    new Located(partial, p.update().at().doc()));
             ctx.addAll(trial);
-            ctx.add(trial.compatible() ? PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                : PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            ctx.add(
+                    trial.compatible()
+                            ? PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                            : PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
-            ctx.add(oProp.isBoolean() && !oProp.asBoolean() ? PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
-                : PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+            ctx.add(
+                    oProp.isBoolean() && !oProp.asBoolean()
+                            ? PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
+                            : PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
         }
     }
 
@@ -108,21 +134,30 @@ final class JsonObjectDiff {
         JsonNode o = p.originalNode();
         if (open(o)) {
             boolean empty = (uProp.isBoolean() && uProp.asBoolean()) || (uProp.isObject() && uProp.isEmpty());
-            ctx.add(empty ? PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
-                : PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL);
+            ctx.add(
+                    empty
+                            ? PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
+                            : PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL);
             return;
         }
         JsonNode partial = partialSchema(o, name);
         if (partial != null) {
             DiffContext<JsonChange> trial = ctx.sub();
-            p.compare(trial, new Located(partial, p.original().at().doc()), new Located(uProp, p.update().at().doc()));
+            p.compare(
+                    trial,
+                    new Located(partial, p.original().at().doc()),
+                    new Located(uProp, p.update().at().doc()));
             ctx.addAll(trial);
-            ctx.add(trial.compatible() ? PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                : PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            ctx.add(
+                    trial.compatible()
+                            ? PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                            : PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         }
         if (strings(p.updateNode().get("required")).contains(name)) {
-            ctx.add(uProp.has("default") ? REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL
-                : REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
+            ctx.add(
+                    uProp.has("default")
+                            ? REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL
+                            : REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
         } else {
             ctx.add(OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
         }
@@ -144,8 +179,11 @@ final class JsonObjectDiff {
             } else if (was == null) {
                 ctx.add(key, DEPENDENCY_ARRAY_ADDED);
             } else if (!was.equals(is)) {
-                ctx.add(key, is.containsAll(was) ? DEPENDENCY_ARRAY_EXTENDED
-                    : was.containsAll(is) ? DEPENDENCY_ARRAY_NARROWED : DEPENDENCY_ARRAY_CHANGED);
+                ctx.add(
+                        key,
+                        is.containsAll(was)
+                                ? DEPENDENCY_ARRAY_EXTENDED
+                                : was.containsAll(is) ? DEPENDENCY_ARRAY_NARROWED : DEPENDENCY_ARRAY_CHANGED);
             }
         }
         Map<String, JsonNode> oSchemas = dependencies(o, false);
@@ -159,8 +197,10 @@ final class JsonObjectDiff {
             } else if (!oSchemas.containsKey(key)) {
                 ctx.add(DEPENDENCY_SCHEMA_ADDED);
             } else {
-                p.compare(ctx, new Located(oSchemas.get(key), p.original().at().doc()),
-                    new Located(uSchemas.get(key), p.update().at().doc()));
+                p.compare(
+                        ctx,
+                        new Located(oSchemas.get(key), p.original().at().doc()),
+                        new Located(uSchemas.get(key), p.update().at().doc()));
             }
             ctx.leave();
         }
@@ -198,7 +238,10 @@ final class JsonObjectDiff {
         } else if (oSchema && !uSchema) {
             ctx.add(ADDITIONAL_PROPERTIES_EXTENDED);
         } else if (oSchema) {
-            p.compare(ctx, new Located(o, p.original().at().doc()), new Located(u, p.update().at().doc()));
+            p.compare(
+                    ctx,
+                    new Located(o, p.original().at().doc()),
+                    new Located(u, p.update().at().doc()));
         }
         ctx.leave();
     }
@@ -206,7 +249,8 @@ final class JsonObjectDiff {
     /** Open: every undeclared property is allowed, with no schema to satisfy. */
     static boolean open(JsonNode node) {
         JsonNode additional = node.get("additionalProperties");
-        boolean noPatterns = !node.has("patternProperties") || node.get("patternProperties").isEmpty();
+        boolean noPatterns =
+                !node.has("patternProperties") || node.get("patternProperties").isEmpty();
         return noPatterns && (additional == null || (additional.isBoolean() && additional.asBoolean()));
     }
 

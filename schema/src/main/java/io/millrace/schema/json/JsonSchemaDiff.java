@@ -23,8 +23,7 @@ import java.util.Set;
  */
 final class JsonSchemaDiff {
 
-    private JsonSchemaDiff() {
-    }
+    private JsonSchemaDiff() {}
 
     /** Every difference from {@code original} to {@code update}, compatible ones included. */
     static List<DiffContext.Difference<JsonChange>> compare(JsonSchemaDocs original, JsonSchemaDocs update) {
@@ -33,8 +32,12 @@ final class JsonSchemaDiff {
         return ctx.differences();
     }
 
-    static void compare(DiffContext<JsonChange> ctx, JsonSchemaDocs originalDocs, Located original,
-                        JsonSchemaDocs updateDocs, Located update) {
+    static void compare(
+            DiffContext<JsonChange> ctx,
+            JsonSchemaDocs originalDocs,
+            Located original,
+            JsonSchemaDocs updateDocs,
+            Located update) {
         if (original == null && update == null) {
             return;
         }
@@ -114,8 +117,9 @@ final class JsonSchemaDiff {
                     }
                 }
             }
-        } else if (original.kind() == Kind.COMBINED && update.kind() != Kind.COMBINED
-            && original.subs().size() == 1) {
+        } else if (original.kind() == Kind.COMBINED
+                && update.kind() != Kind.COMBINED
+                && original.subs().size() == 1) {
             DiffContext<JsonChange> trial = ctx.sub();
             p.compare(trial, original.subs().get(0), update.at());
             if (trial.compatible()) {
@@ -132,7 +136,8 @@ final class JsonSchemaDiff {
         switch (original.kind()) {
             case STRING -> compareString(ctx, p.originalNode(), p.updateNode());
             case NUMBER -> compareNumber(ctx, original, update);
-            case ENUM -> compareEnum(ctx, p.originalNode().get("enum"), p.updateNode().get("enum"));
+            case ENUM ->
+                compareEnum(ctx, p.originalNode().get("enum"), p.updateNode().get("enum"));
             case CONST -> {
                 if (!p.originalNode().get("const").equals(p.updateNode().get("const"))) {
                     ctx.add("const", ENUM_ARRAY_CHANGED);
@@ -149,10 +154,24 @@ final class JsonSchemaDiff {
     }
 
     private static void compareString(DiffContext<JsonChange> ctx, JsonNode original, JsonNode update) {
-        compareLimit(ctx, "maxLength", original, update, MAX_LENGTH_ADDED, MAX_LENGTH_REMOVED,
-            MAX_LENGTH_INCREASED, MAX_LENGTH_DECREASED);
-        compareLimit(ctx, "minLength", original, update, MIN_LENGTH_ADDED, MIN_LENGTH_REMOVED,
-            MIN_LENGTH_INCREASED, MIN_LENGTH_DECREASED);
+        compareLimit(
+                ctx,
+                "maxLength",
+                original,
+                update,
+                MAX_LENGTH_ADDED,
+                MAX_LENGTH_REMOVED,
+                MAX_LENGTH_INCREASED,
+                MAX_LENGTH_DECREASED);
+        compareLimit(
+                ctx,
+                "minLength",
+                original,
+                update,
+                MIN_LENGTH_ADDED,
+                MIN_LENGTH_REMOVED,
+                MIN_LENGTH_INCREASED,
+                MIN_LENGTH_DECREASED);
         JsonNode op = original.get("pattern");
         JsonNode up = update.get("pattern");
         if (op == null && up != null) {
@@ -167,16 +186,42 @@ final class JsonSchemaDiff {
     private static void compareNumber(DiffContext<JsonChange> ctx, JsonShape original, JsonShape update) {
         JsonNode o = original.at().node();
         JsonNode u = update.at().node();
-        compareNumeric(ctx, "maximum", bound(o, "maximum", false), bound(u, "maximum", false),
-            MAXIMUM_ADDED, MAXIMUM_REMOVED, MAXIMUM_INCREASED, MAXIMUM_DECREASED);
-        compareNumeric(ctx, "minimum", bound(o, "minimum", false), bound(u, "minimum", false),
-            MINIMUM_ADDED, MINIMUM_REMOVED, MINIMUM_INCREASED, MINIMUM_DECREASED);
-        compareNumeric(ctx, "exclusiveMaximum", bound(o, "maximum", true), bound(u, "maximum", true),
-            EXCLUSIVE_MAXIMUM_ADDED, EXCLUSIVE_MAXIMUM_REMOVED, EXCLUSIVE_MAXIMUM_INCREASED,
-            EXCLUSIVE_MAXIMUM_DECREASED);
-        compareNumeric(ctx, "exclusiveMinimum", bound(o, "minimum", true), bound(u, "minimum", true),
-            EXCLUSIVE_MINIMUM_ADDED, EXCLUSIVE_MINIMUM_REMOVED, EXCLUSIVE_MINIMUM_INCREASED,
-            EXCLUSIVE_MINIMUM_DECREASED);
+        compareNumeric(
+                ctx,
+                "maximum",
+                bound(o, "maximum", false),
+                bound(u, "maximum", false),
+                MAXIMUM_ADDED,
+                MAXIMUM_REMOVED,
+                MAXIMUM_INCREASED,
+                MAXIMUM_DECREASED);
+        compareNumeric(
+                ctx,
+                "minimum",
+                bound(o, "minimum", false),
+                bound(u, "minimum", false),
+                MINIMUM_ADDED,
+                MINIMUM_REMOVED,
+                MINIMUM_INCREASED,
+                MINIMUM_DECREASED);
+        compareNumeric(
+                ctx,
+                "exclusiveMaximum",
+                bound(o, "maximum", true),
+                bound(u, "maximum", true),
+                EXCLUSIVE_MAXIMUM_ADDED,
+                EXCLUSIVE_MAXIMUM_REMOVED,
+                EXCLUSIVE_MAXIMUM_INCREASED,
+                EXCLUSIVE_MAXIMUM_DECREASED);
+        compareNumeric(
+                ctx,
+                "exclusiveMinimum",
+                bound(o, "minimum", true),
+                bound(u, "minimum", true),
+                EXCLUSIVE_MINIMUM_ADDED,
+                EXCLUSIVE_MINIMUM_REMOVED,
+                EXCLUSIVE_MINIMUM_INCREASED,
+                EXCLUSIVE_MINIMUM_DECREASED);
         BigDecimal om = decimal(o.get("multipleOf"));
         BigDecimal um = decimal(u.get("multipleOf"));
         if (om == null && um != null) {
@@ -206,8 +251,9 @@ final class JsonSchemaDiff {
         JsonNode flag = node.get(exclusiveName);
         boolean draft4Exclusive = flag != null && flag.isBoolean() && flag.asBoolean();
         if (exclusive) {
-            return flag != null && flag.isNumber() ? flag.decimalValue()
-                : draft4Exclusive ? decimal(node.get(name)) : null;
+            return flag != null && flag.isNumber()
+                    ? flag.decimalValue()
+                    : draft4Exclusive ? decimal(node.get(name)) : null;
         }
         return draft4Exclusive ? null : decimal(node.get(name));
     }
@@ -216,16 +262,35 @@ final class JsonSchemaDiff {
         return node != null && node.isNumber() ? node.decimalValue() : null;
     }
 
-    static void compareLimit(DiffContext<JsonChange> ctx, String keyword, JsonNode original, JsonNode update,
-                             JsonChange added, JsonChange removed, JsonChange increased, JsonChange decreased) {
-        compareNumeric(ctx, keyword, decimal(original.get(keyword)), decimal(update.get(keyword)), added, removed,
-            increased, decreased);
+    static void compareLimit(
+            DiffContext<JsonChange> ctx,
+            String keyword,
+            JsonNode original,
+            JsonNode update,
+            JsonChange added,
+            JsonChange removed,
+            JsonChange increased,
+            JsonChange decreased) {
+        compareNumeric(
+                ctx,
+                keyword,
+                decimal(original.get(keyword)),
+                decimal(update.get(keyword)),
+                added,
+                removed,
+                increased,
+                decreased);
     }
 
-    private static void compareNumeric(DiffContext<JsonChange> ctx, String keyword, BigDecimal original,
-                                       BigDecimal update,
-                                       JsonChange added, JsonChange removed, JsonChange increased,
-                                       JsonChange decreased) {
+    private static void compareNumeric(
+            DiffContext<JsonChange> ctx,
+            String keyword,
+            BigDecimal original,
+            BigDecimal update,
+            JsonChange added,
+            JsonChange removed,
+            JsonChange increased,
+            JsonChange decreased) {
         if (original == null && update != null) {
             ctx.add(keyword, added);
         } else if (original != null && update == null) {
@@ -256,7 +321,12 @@ final class JsonSchemaDiff {
     private static void compareNot(DiffContext<JsonChange> ctx, Pair p) {
         ctx.enter("not");
         DiffContext<JsonChange> trial = ctx.sub();
-        compare(trial, p.updateDocs(), p.update().subs().get(0), p.originalDocs(), p.original().subs().get(0));
+        compare(
+                trial,
+                p.updateDocs(),
+                p.update().subs().get(0),
+                p.originalDocs(),
+                p.original().subs().get(0));
         ctx.add(trial.compatible() ? NOT_TYPE_NARROWED : NOT_TYPE_EXTENDED);
         ctx.leave();
     }

@@ -22,12 +22,10 @@ final class JsonSchemaDocs {
     static final URI DEFAULT_BASE = URI.create("https://schemas.millrace.invalid/schema.json");
 
     /** One document: its reference name ("" for the root), base URI and root node. */
-    record Doc(String name, URI base, JsonNode root) {
-    }
+    record Doc(String name, URI base, JsonNode root) {}
 
     /** A schema node inside its document. */
-    record Located(JsonNode node, Doc doc) {
-    }
+    record Located(JsonNode node, Doc doc) {}
 
     private final List<Doc> docs;
 
@@ -98,8 +96,9 @@ final class JsonSchemaDocs {
         if (depth > 64 || !(node.isObject() || node.isArray())) {
             return null;
         }
-        if (node.isObject() && (name.equals(node.path("$anchor").asText(null))
-            || ("#" + name).equals(node.path("$id").asText(null)))) {
+        if (node.isObject()
+                && (name.equals(node.path("$anchor").asText(null))
+                        || ("#" + name).equals(node.path("$id").asText(null)))) {
             return node;
         }
         for (JsonNode child : node) {
@@ -137,7 +136,8 @@ final class JsonSchemaDocs {
     }
 
     private static String decodePercent(String fragment) {
-        return fragment.contains("%") ? java.net.URLDecoder.decode(fragment.replace("+", "%2B"),
-            java.nio.charset.StandardCharsets.UTF_8) : fragment;
+        return fragment.contains("%")
+                ? java.net.URLDecoder.decode(fragment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8)
+                : fragment;
     }
 }

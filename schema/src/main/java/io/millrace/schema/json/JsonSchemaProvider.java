@@ -27,9 +27,9 @@ public final class JsonSchemaProvider implements SchemaProvider {
 
     public static final String JSON = "JSON";
     static final ObjectMapper MAPPER = new ObjectMapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     @Override
     public String schemaType() {
@@ -41,7 +41,7 @@ public final class JsonSchemaProvider implements SchemaProvider {
         JsonNode root = read(text, "Invalid JSON schema");
         if (!root.isObject() && !root.isBoolean()) {
             throw RegistryErrors.invalidSchema("Invalid JSON schema: a schema is a JSON object or a boolean, not "
-                + root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+                    + root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
         }
         List<SchemaReference> refs = references == null ? List.of() : references;
         Map<String, JsonNode> referenced = new LinkedHashMap<>();
@@ -52,15 +52,19 @@ public final class JsonSchemaProvider implements SchemaProvider {
         return ParsedJsonSchema.of(root, refs, referenced);
     }
 
-    private static void load(SchemaReference reference, ReferenceResolver resolver, Map<String, JsonNode> loaded,
-                             int depth) {
+    private static void load(
+            SchemaReference reference, ReferenceResolver resolver, Map<String, JsonNode> loaded, int depth) {
         if (loaded.containsKey(reference.name())) {
             return;
         }
-        RegisteredSchema target = resolver.resolveChecked(reference, depth, JSON, "Invalid JSON schema",
-            "a JSON schema can reference JSON schemas only");
-        loaded.put(reference.name(), read(target.schema(), "Invalid JSON schema: referenced subject '"
-            + reference.subject() + "' version " + reference.version() + " does not hold valid JSON"));
+        RegisteredSchema target = resolver.resolveChecked(
+                reference, depth, JSON, "Invalid JSON schema", "a JSON schema can reference JSON schemas only");
+        loaded.put(
+                reference.name(),
+                read(
+                        target.schema(),
+                        "Invalid JSON schema: referenced subject '" + reference.subject() + "' version "
+                                + reference.version() + " does not hold valid JSON"));
         for (SchemaReference nested : target.references()) {
             load(nested, resolver, loaded, depth + 1);
         }

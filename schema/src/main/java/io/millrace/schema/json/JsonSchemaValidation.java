@@ -28,8 +28,7 @@ final class JsonSchemaValidation {
     private static final int MAX_ERRORS_SHOWN = 5;
     private static final Map<SpecificationVersion, Schema> META_SCHEMAS = new ConcurrentHashMap<>();
 
-    private JsonSchemaValidation() {
-    }
+    private JsonSchemaValidation() {}
 
     /**
      * @param referenced reference name to document
@@ -52,8 +51,11 @@ final class JsonSchemaValidation {
         List<Error> errors = metaSchema(draft).validate(root);
         if (!errors.isEmpty()) {
             throw RegistryErrors.invalidSchema("Invalid JSON schema: it does not conform to "
-                + draft.getDialectId() + ": " + errors.stream().limit(MAX_ERRORS_SHOWN).map(Error::toString)
-                .collect(Collectors.joining("; ")));
+                    + draft.getDialectId() + ": "
+                    + errors.stream()
+                            .limit(MAX_ERRORS_SHOWN)
+                            .map(Error::toString)
+                            .collect(Collectors.joining("; ")));
         }
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(draft, b -> b.schemas(documents::get));
         try {
@@ -78,11 +80,11 @@ final class JsonSchemaValidation {
         if (declared == null) {
             return DEFAULT_DRAFT;
         }
-        Optional<SpecificationVersion> version = declared.isTextual()
-            ? SpecificationVersion.fromDialectId(declared.asText()) : Optional.empty();
+        Optional<SpecificationVersion> version =
+                declared.isTextual() ? SpecificationVersion.fromDialectId(declared.asText()) : Optional.empty();
         return version.orElseThrow(() -> RegistryErrors.invalidSchema("Invalid JSON schema: $schema " + declared
-            + " is not a supported draft; use draft-04, draft-06, draft-07, 2019-09 or 2020-12 "
-            + "(e.g. \"http://json-schema.org/draft-07/schema#\")"));
+                + " is not a supported draft; use draft-04, draft-06, draft-07, 2019-09 or 2020-12 "
+                + "(e.g. \"http://json-schema.org/draft-07/schema#\")"));
     }
 
     private static String describe(Throwable e) {

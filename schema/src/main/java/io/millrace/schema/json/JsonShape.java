@@ -24,17 +24,38 @@ import java.util.Set;
  */
 record JsonShape(Kind kind, Located at, String criterion, List<Located> subs, boolean integer) {
 
-    enum Kind { EMPTY, FALSE, STRING, NUMBER, BOOLEAN, NULL, OBJECT, ARRAY, ENUM, CONST, COMBINED, NOT }
+    enum Kind {
+        EMPTY,
+        FALSE,
+        STRING,
+        NUMBER,
+        BOOLEAN,
+        NULL,
+        OBJECT,
+        ARRAY,
+        ENUM,
+        CONST,
+        COMBINED,
+        NOT
+    }
 
     private static final List<String> COMBINERS = List.of("allOf", "anyOf", "oneOf");
-    private static final Set<String> OBJECT_WORDS = Set.of("properties", "required", "additionalProperties",
-        "patternProperties", "minProperties", "maxProperties", "dependencies", "dependentRequired",
-        "dependentSchemas", "propertyNames");
-    private static final Set<String> ARRAY_WORDS = Set.of("items", "prefixItems", "additionalItems", "minItems",
-        "maxItems", "uniqueItems", "contains");
+    private static final Set<String> OBJECT_WORDS = Set.of(
+            "properties",
+            "required",
+            "additionalProperties",
+            "patternProperties",
+            "minProperties",
+            "maxProperties",
+            "dependencies",
+            "dependentRequired",
+            "dependentSchemas",
+            "propertyNames");
+    private static final Set<String> ARRAY_WORDS =
+            Set.of("items", "prefixItems", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains");
     private static final Set<String> STRING_WORDS = Set.of("minLength", "maxLength", "pattern");
-    private static final Set<String> NUMBER_WORDS = Set.of("minimum", "maximum", "exclusiveMinimum",
-        "exclusiveMaximum", "multipleOf");
+    private static final Set<String> NUMBER_WORDS =
+            Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf");
     /** Keywords that are a constraint part of their own, beside the typed part. */
     private static final List<String> PART_WORDS = List.of("enum", "const", "allOf", "anyOf", "oneOf", "not");
 
@@ -65,16 +86,14 @@ record JsonShape(Kind kind, Located at, String criterion, List<Located> subs, bo
             List<Located> subs = new ArrayList<>();
             subs.add(new Located(typed, located.doc()));
             for (String part : parts) {
-                subs.add(new Located(JsonNodeFactory.instance.objectNode().set(part, node.get(part)),
-                    located.doc()));
+                subs.add(new Located(JsonNodeFactory.instance.objectNode().set(part, node.get(part)), located.doc()));
             }
             return new JsonShape(Kind.COMBINED, located, "allOf", subs, false);
         }
         if (parts.size() > 1) {
             List<Located> subs = new ArrayList<>();
             for (String part : parts) {
-                subs.add(new Located(JsonNodeFactory.instance.objectNode().set(part, node.get(part)),
-                    located.doc()));
+                subs.add(new Located(JsonNodeFactory.instance.objectNode().set(part, node.get(part)), located.doc()));
             }
             return new JsonShape(Kind.COMBINED, located, "allOf", subs, false);
         }

@@ -18,13 +18,18 @@ import java.util.Map;
  * @param referenced the referenced documents by the URI the schema's {@code $ref}s use
  * @param docs the documents indexed for comparison
  */
-record ParsedJsonSchema(JsonNode root, String canonical, List<SchemaReference> references,
-                        Map<String, JsonNode> referenced, JsonSchemaDocs docs) implements ParsedSchema {
+record ParsedJsonSchema(
+        JsonNode root,
+        String canonical,
+        List<SchemaReference> references,
+        Map<String, JsonNode> referenced,
+        JsonSchemaDocs docs)
+        implements ParsedSchema {
 
     static ParsedJsonSchema of(JsonNode root, List<SchemaReference> references, Map<String, JsonNode> referenced) {
         Map<String, JsonNode> refs = Collections.unmodifiableMap(new LinkedHashMap<>(referenced));
-        return new ParsedJsonSchema(root, JsonNormalizer.compact(root), List.copyOf(references), refs,
-            new JsonSchemaDocs(root, refs));
+        return new ParsedJsonSchema(
+                root, JsonNormalizer.compact(root), List.copyOf(references), refs, new JsonSchemaDocs(root, refs));
     }
 
     @Override

@@ -20,17 +20,24 @@ import java.util.Map;
  * @param linked the file linked with its imports and the well-known types (every type name resolved)
  * @param imported the referenced files by import path
  */
-record ParsedProtobufSchema(ProtoFileElement element, Schema linked, String canonical,
-                            List<SchemaReference> references, Map<String, ProtoFileElement> imported)
-    implements ParsedSchema {
+record ParsedProtobufSchema(
+        ProtoFileElement element,
+        Schema linked,
+        String canonical,
+        List<SchemaReference> references,
+        Map<String, ProtoFileElement> imported)
+        implements ParsedSchema {
 
     ParsedProtobufSchema {
         references = List.copyOf(references);
         imported = Collections.unmodifiableMap(new LinkedHashMap<>(imported));
     }
 
-    static ParsedProtobufSchema of(ProtoFileElement element, Schema linked, List<SchemaReference> references,
-                                   Map<String, ProtoFileElement> imported) {
+    static ParsedProtobufSchema of(
+            ProtoFileElement element,
+            Schema linked,
+            List<SchemaReference> references,
+            Map<String, ProtoFileElement> imported) {
         return new ParsedProtobufSchema(element, linked, render(element), references, imported);
     }
 
@@ -61,12 +68,12 @@ record ParsedProtobufSchema(ProtoFileElement element, Schema linked, String cano
     @Override
     public List<String> backwardProblems(ParsedSchema original, Roles roles) {
         try {
-            return DiffContext.incompatible(ProtobufDiff.compare(((ParsedProtobufSchema) original).linked(), linked),
-                roles);
+            return DiffContext.incompatible(
+                    ProtobufDiff.compare(((ParsedProtobufSchema) original).linked(), linked), roles);
         } catch (StackOverflowError e) {
             // imported message types are compared through their fields, one stack level per hop
             throw RegistryErrors.invalidSchema("Invalid Protobuf schema: its imported message types reference "
-                + "each other through more levels than a compatibility check can follow");
+                    + "each other through more levels than a compatibility check can follow");
         }
     }
 }

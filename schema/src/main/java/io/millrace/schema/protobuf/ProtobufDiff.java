@@ -35,14 +35,16 @@ import java.util.TreeSet;
  */
 final class ProtobufDiff {
 
-    private enum Kind { SCALAR, MESSAGE, MAP }
+    private enum Kind {
+        SCALAR,
+        MESSAGE,
+        MAP
+    }
 
     /** The two linked schemas and the files being compared. */
-    private record Sides(Schema original, Schema update) {
-    }
+    private record Sides(Schema original, Schema update) {}
 
-    private ProtobufDiff() {
-    }
+    private ProtobufDiff() {}
 
     static List<DiffContext.Difference<ProtobufChange>> compare(Schema original, Schema update) {
         DiffContext<ProtobufChange> ctx = new DiffContext<>();
@@ -55,8 +57,8 @@ final class ProtobufDiff {
         return ctx.differences();
     }
 
-    private static void compareTypes(DiffContext<ProtobufChange> ctx, Sides sides, List<Type> original,
-                                     List<Type> update) {
+    private static void compareTypes(
+            DiffContext<ProtobufChange> ctx, Sides sides, List<Type> original, List<Type> update) {
         Map<String, Type> o = byName(original);
         Map<String, Type> u = byName(update);
         Set<String> names = new TreeSet<>(o.keySet());
@@ -150,8 +152,8 @@ final class ProtobufDiff {
         }
     }
 
-    private static void compareOneOfs(DiffContext<ProtobufChange> ctx, Sides sides, MessageType o, MessageType u,
-                                      Set<Integer> updateTags) {
+    private static void compareOneOfs(
+            DiffContext<ProtobufChange> ctx, Sides sides, MessageType o, MessageType u, Set<Integer> updateTags) {
         Map<String, OneOf> oOneOfs = new TreeMap<>();
         o.getOneOfs().forEach(x -> oOneOfs.put(x.getName(), x));
         Map<String, OneOf> uOneOfs = new TreeMap<>();
@@ -202,8 +204,13 @@ final class ProtobufDiff {
         return f.isRepeated() ? Field.Label.REPEATED : f.isRequired() ? Field.Label.REQUIRED : Field.Label.OPTIONAL;
     }
 
-    private static void compareTypes(DiffContext<ProtobufChange> ctx, Sides sides, Field.Label oLabel,
-                                     Field.Label uLabel, ProtoType o, ProtoType u) {
+    private static void compareTypes(
+            DiffContext<ProtobufChange> ctx,
+            Sides sides,
+            Field.Label oLabel,
+            Field.Label uLabel,
+            ProtoType o,
+            ProtoType u) {
         Kind ok = kind(sides.original(), o);
         Kind uk = kind(sides.update(), u);
         if (ok != uk) {
@@ -217,8 +224,10 @@ final class ProtobufDiff {
                 if (og != ug) {
                     ctx.add(FIELD_SCALAR_KIND_CHANGED);
                 } else if (oLabel != null && uLabel != null && oLabel != uLabel) {
-                    ctx.add(og == ScalarGroup.STRING_OR_BYTES ? FIELD_STRING_OR_BYTES_LABEL_CHANGED
-                        : FIELD_NUMERIC_LABEL_CHANGED);
+                    ctx.add(
+                            og == ScalarGroup.STRING_OR_BYTES
+                                    ? FIELD_STRING_OR_BYTES_LABEL_CHANGED
+                                    : FIELD_NUMERIC_LABEL_CHANGED);
                 }
             }
             case MAP -> {
@@ -241,9 +250,10 @@ final class ProtobufDiff {
         String uFile = fileOf(sides.update(), u);
         String root = ProtobufSchemaProvider.ROOT_PATH;
         boolean local = root.equals(oFile) && root.equals(uFile);
-        if (local || !(sides.original().getType(o) instanceof MessageType om)
-            || !(sides.update().getType(u) instanceof MessageType um)) {
-            return;  // the root file's own messages are compared by name where they are declared
+        if (local
+                || !(sides.original().getType(o) instanceof MessageType om)
+                || !(sides.update().getType(u) instanceof MessageType um)) {
+            return; // the root file's own messages are compared by name where they are declared
         }
         // Confluent reports what changed inside the other file from that type's own path (#/Outer/Inner/1)
         DiffContext<ProtobufChange> trial = ctx.subAt(List.of(oLocal.split("\\.")));
@@ -305,7 +315,13 @@ final class ProtobufDiff {
 
     /** Scalars whose encodings read each other (protobuf's "compatible types" table). */
     private enum ScalarGroup {
-        GENERAL_NUMBER, SIGNED_NUMBER, STRING_OR_BYTES, FIXED32, FIXED64, FLOAT, DOUBLE;
+        GENERAL_NUMBER,
+        SIGNED_NUMBER,
+        STRING_OR_BYTES,
+        FIXED32,
+        FIXED64,
+        FLOAT,
+        DOUBLE;
 
         static ScalarGroup of(Schema schema, ProtoType type) {
             if (schema.getType(type) instanceof EnumType) {

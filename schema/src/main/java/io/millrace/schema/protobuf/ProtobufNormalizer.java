@@ -29,18 +29,25 @@ import java.util.Map;
  */
 final class ProtobufNormalizer {
 
-    private static final Comparator<OptionElement> BY_NAME = Comparator.comparing(OptionElement::getName)
-        .thenComparing(o -> String.valueOf(o.getValue()));
+    private static final Comparator<OptionElement> BY_NAME =
+            Comparator.comparing(OptionElement::getName).thenComparing(o -> String.valueOf(o.getValue()));
 
-    private ProtobufNormalizer() {
-    }
+    private ProtobufNormalizer() {}
 
     /** @param linked the file linked, for the fully qualified field types */
     static ProtoFileElement normalize(ProtoFileElement file, Schema linked) {
         List<Type> types = linked.protoFile(ProtobufSchemaProvider.ROOT_PATH).getTypes();
-        return file.copy(file.getLocation(), file.getPackageName(), file.getSyntax(), sorted(file.getImports()),
-            sorted(file.getPublicImports()), sorted(file.getWeakImports()), types(file.getTypes(), types),
-            file.getServices(), file.getExtendDeclarations(), options(file.getOptions()));
+        return file.copy(
+                file.getLocation(),
+                file.getPackageName(),
+                file.getSyntax(),
+                sorted(file.getImports()),
+                sorted(file.getPublicImports()),
+                sorted(file.getWeakImports()),
+                types(file.getTypes(), types),
+                file.getServices(),
+                file.getExtendDeclarations(),
+                options(file.getOptions()));
     }
 
     private static List<TypeElement> types(List<TypeElement> elements, List<Type> linked) {
@@ -52,9 +59,20 @@ final class ProtobufNormalizer {
             if (element instanceof MessageElement m && type instanceof MessageType mt) {
                 out.add(message(m, mt));
             } else if (element instanceof EnumElement e) {
-                out.add(e.copy(e.getLocation(), e.getName(), e.getDocumentation(), options(e.getOptions()),
-                    e.getConstants().stream().map(c -> c.copy(c.getLocation(), c.getName(), c.getTag(),
-                        c.getDocumentation(), options(c.getOptions()))).toList(), e.getReserveds()));
+                out.add(e.copy(
+                        e.getLocation(),
+                        e.getName(),
+                        e.getDocumentation(),
+                        options(e.getOptions()),
+                        e.getConstants().stream()
+                                .map(c -> c.copy(
+                                        c.getLocation(),
+                                        c.getName(),
+                                        c.getTag(),
+                                        c.getDocumentation(),
+                                        options(c.getOptions())))
+                                .toList(),
+                        e.getReserveds()));
             } else {
                 out.add(element);
             }
@@ -70,23 +88,49 @@ final class ProtobufNormalizer {
         List<FieldElement> top = fields(m.getFields(), fields, line);
         List<OneOfElement> oneOfs = new ArrayList<>();
         for (OneOfElement o : m.getOneOfs()) {
-            Location at = o.getLocation().copy(o.getLocation().getBase(), o.getLocation().getPath(), ++line[0], 1);
-            oneOfs.add(o.copy(o.getName(), o.getDocumentation(), fields(o.getFields(), fields, line), o.getGroups(),
-                options(o.getOptions()), at));
+            Location at = o.getLocation()
+                    .copy(o.getLocation().getBase(), o.getLocation().getPath(), ++line[0], 1);
+            oneOfs.add(o.copy(
+                    o.getName(),
+                    o.getDocumentation(),
+                    fields(o.getFields(), fields, line),
+                    o.getGroups(),
+                    options(o.getOptions()),
+                    at));
         }
-        return m.copy(m.getLocation(), m.getName(), m.getDocumentation(), types(m.getNestedTypes(),
-            linked.getNestedTypes()), options(m.getOptions()), m.getReserveds(), top, oneOfs, m.getExtensions(),
-            m.getGroups(), m.getExtendDeclarations());
+        return m.copy(
+                m.getLocation(),
+                m.getName(),
+                m.getDocumentation(),
+                types(m.getNestedTypes(), linked.getNestedTypes()),
+                options(m.getOptions()),
+                m.getReserveds(),
+                top,
+                oneOfs,
+                m.getExtensions(),
+                m.getGroups(),
+                m.getExtendDeclarations());
     }
 
     private static List<FieldElement> fields(List<FieldElement> elements, Map<Integer, Field> linked, int[] line) {
         List<FieldElement> out = new ArrayList<>();
-        for (FieldElement f : elements.stream().sorted(Comparator.comparingInt(FieldElement::getTag)).toList()) {
+        for (FieldElement f : elements.stream()
+                .sorted(Comparator.comparingInt(FieldElement::getTag))
+                .toList()) {
             Field field = linked.get(f.getTag());
             String type = field == null || field.getType() == null ? f.getType() : qualified(field.getType());
-            Location at = f.getLocation().copy(f.getLocation().getBase(), f.getLocation().getPath(), ++line[0], 1);
-            out.add(f.copy(at, f.getLabel(), type, f.getName(), f.getDefaultValue(), f.getJsonName(), f.getTag(),
-                f.getDocumentation(), options(f.getOptions())));
+            Location at = f.getLocation()
+                    .copy(f.getLocation().getBase(), f.getLocation().getPath(), ++line[0], 1);
+            out.add(f.copy(
+                    at,
+                    f.getLabel(),
+                    type,
+                    f.getName(),
+                    f.getDefaultValue(),
+                    f.getJsonName(),
+                    f.getTag(),
+                    f.getDocumentation(),
+                    options(f.getOptions())));
         }
         return out;
     }

@@ -64,7 +64,7 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
         try {
             Linker linker = new Linker(loader, new ErrorCollector(), false, true);
             return linker.link(List.of(ProtoFile.Companion.get(root)));
-        } catch (RuntimeException e) {  // SchemaException, or the linker's IllegalArgument/IllegalState checks
+        } catch (RuntimeException e) { // SchemaException, or the linker's IllegalArgument/IllegalState checks
             throw invalid("Invalid Protobuf schema", e);
         }
     }
@@ -75,19 +75,28 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
         return RegistryErrors.invalidSchema(problem + ": " + detail.replace(ROOT_PATH, "schema"));
     }
 
-    private static void load(SchemaReference reference, ReferenceResolver resolver,
-                             Map<String, ProtoFileElement> loaded, int depth) {
+    private static void load(
+            SchemaReference reference, ReferenceResolver resolver, Map<String, ProtoFileElement> loaded, int depth) {
         if (loaded.containsKey(reference.name())) {
             return;
         }
         if (reference.name().equals(ROOT_PATH)) {
             throw RegistryErrors.invalidSchema("Invalid Protobuf schema: the reference name '" + ROOT_PATH
-                + "' is reserved by the registry; import the file under another name");
+                    + "' is reserved by the registry; import the file under another name");
         }
-        RegisteredSchema target = resolver.resolveChecked(reference, depth, PROTOBUF, "Invalid Protobuf schema",
-            "a Protobuf schema can import Protobuf schemas only");
-        loaded.put(reference.name(), parseText(reference.name(), target.schema(), "Invalid Protobuf schema: "
-            + "referenced subject '" + reference.subject() + "' version " + reference.version()));
+        RegisteredSchema target = resolver.resolveChecked(
+                reference,
+                depth,
+                PROTOBUF,
+                "Invalid Protobuf schema",
+                "a Protobuf schema can import Protobuf schemas only");
+        loaded.put(
+                reference.name(),
+                parseText(
+                        reference.name(),
+                        target.schema(),
+                        "Invalid Protobuf schema: " + "referenced subject '" + reference.subject() + "' version "
+                                + reference.version()));
         for (SchemaReference nested : target.references()) {
             load(nested, resolver, loaded, depth + 1);
         }
@@ -96,8 +105,8 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
     static ProtoFileElement parseText(String path, String text, String problem) {
         int depth = nesting(text);
         if (depth > MAX_NESTING) {
-            throw RegistryErrors.invalidSchema(problem + ": blocks nest " + depth + " levels deep; at most "
-                + MAX_NESTING + " are accepted");
+            throw RegistryErrors.invalidSchema(
+                    problem + ": blocks nest " + depth + " levels deep; at most " + MAX_NESTING + " are accepted");
         }
         try {
             return ProtoParser.Companion.parse(Location.get(path), text);
@@ -139,9 +148,9 @@ public final class ProtobufSchemaProvider implements SchemaProvider {
         all.addAll(file.getWeakImports());
         for (String name : all) {
             if (!imported.containsKey(name) && !ImportLoader.builtIn(name)) {
-                throw RegistryErrors.invalidSchema("Invalid Protobuf schema: " + (path.equals(ROOT_PATH) ? "it"
-                    : path) + " imports \"" + name + "\", which is neither a reference (add {\"name\":\"" + name
-                    + "\",\"subject\":...,\"version\":...}) nor a well-known type");
+                throw RegistryErrors.invalidSchema("Invalid Protobuf schema: " + (path.equals(ROOT_PATH) ? "it" : path)
+                        + " imports \"" + name + "\", which is neither a reference (add {\"name\":\"" + name
+                        + "\",\"subject\":...,\"version\":...}) nor a well-known type");
             }
         }
     }

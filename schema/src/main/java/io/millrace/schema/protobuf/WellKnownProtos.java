@@ -23,8 +23,7 @@ final class WellKnownProtos {
     private static final String PREFIX = "google/protobuf/";
     private static final Map<String, ProtoFileElement> PARSED = new ConcurrentHashMap<>();
 
-    private WellKnownProtos() {
-    }
+    private WellKnownProtos() {}
 
     /** The bundled file at {@code path}, or empty when there is none. */
     static Optional<ProtoFileElement> get(String path) {

@@ -10,8 +10,8 @@ import java.util.List;
  * @param id explicit id (IMPORT mode), or null
  * @param version explicit version (IMPORT mode), or null
  */
-public record RegisterRequest(String schema, String schemaType, List<SchemaReference> references, Integer id,
-                              Integer version) {
+public record RegisterRequest(
+        String schema, String schemaType, List<SchemaReference> references, Integer id, Integer version) {
 
     public RegisterRequest {
         references = references == null ? List.of() : List.copyOf(references);

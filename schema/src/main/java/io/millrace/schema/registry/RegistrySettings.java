@@ -50,12 +50,12 @@ public final class RegistrySettings {
     /** PUT /config and /config/{subject}. */
     public CompatibilityLevel setCompatibility(String subject, String levelText) {
         CompatibilityLevel level = CompatibilityLevel.parse(levelText)
-            .orElseThrow(() -> RegistryErrors.invalidCompatibilityLevel(String.valueOf(levelText)));
+                .orElseThrow(() -> RegistryErrors.invalidCompatibilityLevel(String.valueOf(levelText)));
         if (subject != null) {
             Versions.checkSubject(subject);
         }
         return writer.write((view, seq, node) ->
-            new StoreWriter.Decision<>(new ConfigKey(subject), StoreCodec.encodeConfig(level), level));
+                new StoreWriter.Decision<>(new ConfigKey(subject), StoreCodec.encodeConfig(level), level));
     }
 
     /** DELETE /config (back to BACKWARD) and /config/{subject}; returns the level that was set. */
@@ -95,11 +95,12 @@ public final class RegistrySettings {
         }
         return writer.write((view, seq, node) -> {
             if (mode == Mode.IMPORT && !force) {
-                boolean hasSchemas = subject == null ? !view.subjects(true).isEmpty()
-                    : !view.versions(subject).isEmpty();
+                boolean hasSchemas = subject == null
+                        ? !view.subjects(true).isEmpty()
+                        : !view.versions(subject).isEmpty();
                 if (hasSchemas) {
                     throw RegistryErrors.notPermitted("Cannot import since found existing subjects; "
-                        + "set force=true to switch to IMPORT anyway");
+                            + "set force=true to switch to IMPORT anyway");
                 }
             }
             return new StoreWriter.Decision<>(new ModeKey(subject), StoreCodec.encodeMode(mode), mode);

@@ -39,12 +39,15 @@ public final class SchemaRegistry {
 
     public List<String> subjects(String prefix, boolean deleted) {
         return state.read(v -> v.subjects(deleted)).stream()
-            .filter(s -> prefix == null || s.startsWith(prefix)).toList();
+                .filter(s -> prefix == null || s.startsWith(prefix))
+                .toList();
     }
 
     public List<Integer> versions(String subject, boolean deleted) {
         List<Integer> versions = state.read(v -> v.versions(subject)).stream()
-            .filter(s -> deleted || !s.deleted()).map(RegisteredSchema::version).toList();
+                .filter(s -> deleted || !s.deleted())
+                .map(RegisteredSchema::version)
+                .toList();
         if (versions.isEmpty()) {
             throw RegistryErrors.subjectNotFound(subject);
         }
@@ -96,9 +99,10 @@ public final class SchemaRegistry {
             }
             return v.usesOf(id);
         });
-        return uses.stream().filter(s -> deleted || !s.deleted())
-            .sorted(Comparator.comparing(RegisteredSchema::subject).thenComparingInt(RegisteredSchema::version))
-            .toList();
+        return uses.stream()
+                .filter(s -> deleted || !s.deleted())
+                .sorted(Comparator.comparing(RegisteredSchema::subject).thenComparingInt(RegisteredSchema::version))
+                .toList();
     }
 
     /** Every version (GET /schemas), filtered as Confluent's query parameters ask. */
@@ -110,7 +114,8 @@ public final class SchemaRegistry {
                     continue;
                 }
                 List<RegisteredSchema> versions = view.versions(subject).stream()
-                    .filter(s -> deleted || !s.deleted()).toList();
+                        .filter(s -> deleted || !s.deleted())
+                        .toList();
                 if (latestOnly && !versions.isEmpty()) {
                     out.add(versions.get(versions.size() - 1));
                 } else {
@@ -125,8 +130,8 @@ public final class SchemaRegistry {
      * Compatibility of {@code request} with one version ({@code versionText}) or, when it is
      * null, with the versions the subject's level names. Empty list: compatible.
      */
-    public List<String> testCompatibility(String subject, String versionText, RegisterRequest request,
-                                          boolean normalize) {
+    public List<String> testCompatibility(
+            String subject, String versionText, RegisterRequest request, boolean normalize) {
         Integer version = versionText == null ? null : Versions.parse(versionText);
         return state.read(view -> {
             List<RegisteredSchema> live = Versions.live(view.versions(subject));
@@ -135,9 +140,10 @@ public final class SchemaRegistry {
             }
             ParsedSchema parsed = SchemaParsing.parse(view, request, normalize);
             CompatibilityLevel level = settings.compatibility(view, subject);
-            List<RegisteredSchema> against = version == null ? live
-                : List.of(Versions.find(live, version, false)
-                    .orElseThrow(() -> RegistryErrors.versionNotFound(versionText)));
+            List<RegisteredSchema> against = version == null
+                    ? live
+                    : List.of(Versions.find(live, version, false)
+                            .orElseThrow(() -> RegistryErrors.versionNotFound(versionText)));
             return SchemaParsing.check(view, level, parsed, against);
         });
     }
@@ -150,9 +156,13 @@ public final class SchemaRegistry {
         return writer.write((view, seq, node) -> decideRegister(view, seq, node, subject, request, normalize));
     }
 
-    private StoreWriter.Decision<Integer> decideRegister(RegistryState.View view, long seq, String node,
-                                                         String subject, RegisterRequest request,
-                                                         boolean normalize) {
+    private StoreWriter.Decision<Integer> decideRegister(
+            RegistryState.View view,
+            long seq,
+            String node,
+            String subject,
+            RegisterRequest request,
+            boolean normalize) {
         Mode mode = settings.mode(view, subject);
         if (mode.readOnly()) {
             throw RegistryErrors.notPermitted("Subject " + subject + " is in read-only mode");
@@ -160,8 +170,8 @@ public final class SchemaRegistry {
         boolean importing = mode == Mode.IMPORT;
         Integer wantedId = request.id() != null && request.id() >= 0 ? request.id() : null;
         if (wantedId != null && !importing) {
-            throw RegistryErrors.notPermitted("Subject " + subject + " is not in import mode; an explicit id "
-                + "needs mode IMPORT");
+            throw RegistryErrors.notPermitted(
+                    "Subject " + subject + " is not in import mode; an explicit id " + "needs mode IMPORT");
         }
         ParsedSchema parsed = SchemaParsing.parse(view, request, normalize);
         SchemaIdentity identity = new SchemaIdentity(parsed.schemaType(), parsed.canonical(), parsed.references());
@@ -180,14 +190,14 @@ public final class SchemaRegistry {
             List<String> problems = SchemaParsing.check(view, settings.compatibility(view, subject), parsed, live);
             if (!problems.isEmpty()) {
                 throw RegistryErrors.incompatible("Schema being registered is incompatible with an earlier schema "
-                    + "for subject \"" + subject + "\", details: " + problems);
+                        + "for subject \"" + subject + "\", details: " + problems);
             }
         }
         int id;
         if (wantedId != null) {
             view.schemaById(wantedId).filter(bound -> !bound.equals(identity)).ifPresent(bound -> {
                 throw RegistryErrors.notPermitted("Overwrite new schema with id " + wantedId + " is not permitted: "
-                    + "the id already names a different schema");
+                        + "the id already names a different schema");
             });
             id = wantedId;
         } else {
@@ -203,18 +213,18 @@ public final class SchemaRegistry {
         } else {
             version = highest + 1;
         }
-        RegisteredSchema record = new RegisteredSchema(subject, version, id, parsed.schemaType(), parsed.canonical(),
-            parsed.references(), false);
-        return new StoreWriter.Decision<>(new SchemaKey(subject, version, seq, node), StoreCodec.encodeSchema(record),
-            id);
+        RegisteredSchema record = new RegisteredSchema(
+                subject, version, id, parsed.schemaType(), parsed.canonical(), parsed.references(), false);
+        return new StoreWriter.Decision<>(
+                new SchemaKey(subject, version, seq, node), StoreCodec.encodeSchema(record), id);
     }
 
     /** Soft or permanent deletion of a subject; returns the versions deleted. */
     public List<Integer> deleteSubject(String subject, boolean permanent) {
         List<Integer> deleted = new ArrayList<>();
         while (true) {
-            Integer next = writer.write((view, seq, node) -> decideSubjectDeletion(view, seq, node, subject,
-                permanent, deleted.isEmpty()));
+            Integer next = writer.write(
+                    (view, seq, node) -> decideSubjectDeletion(view, seq, node, subject, permanent, deleted.isEmpty()));
             if (next == null) {
                 return deleted;
             }
@@ -224,8 +234,8 @@ public final class SchemaRegistry {
         }
     }
 
-    private StoreWriter.Decision<Integer> decideSubjectDeletion(RegistryState.View view, long seq, String node,
-                                                               String subject, boolean permanent, boolean first) {
+    private StoreWriter.Decision<Integer> decideSubjectDeletion(
+            RegistryState.View view, long seq, String node, String subject, boolean permanent, boolean first) {
         List<RegisteredSchema> all = view.versions(subject);
         if (all.isEmpty()) {
             if (first) {
@@ -256,8 +266,10 @@ public final class SchemaRegistry {
             return StoreWriter.Decision.done(null);
         }
         RegisteredSchema target = live.get(0);
-        return new StoreWriter.Decision<>(new SchemaKey(subject, target.version(), seq, node),
-            StoreCodec.encodeSchema(target.withDeleted(true)), target.version());
+        return new StoreWriter.Decision<>(
+                new SchemaKey(subject, target.version(), seq, node),
+                StoreCodec.encodeSchema(target.withDeleted(true)),
+                target.version());
     }
 
     /** Soft or permanent deletion of one version; returns its number. */
@@ -273,7 +285,7 @@ public final class SchemaRegistry {
             }
             // "latest" means the latest live version; a number may name a soft-deleted one (40406)
             RegisteredSchema target = Versions.find(all, version, permanent || version != Versions.LATEST)
-                .orElseThrow(() -> RegistryErrors.versionNotFound(versionText));
+                    .orElseThrow(() -> RegistryErrors.versionNotFound(versionText));
             if (permanent && !target.deleted()) {
                 throw RegistryErrors.versionNotSoftDeleted(subject, target.version());
             }
@@ -284,15 +296,18 @@ public final class SchemaRegistry {
             if (permanent) {
                 return tombstone(view, target);
             }
-            return new StoreWriter.Decision<>(new SchemaKey(subject, target.version(), seq, node),
-                StoreCodec.encodeSchema(target.withDeleted(true)), target.version());
+            return new StoreWriter.Decision<>(
+                    new SchemaKey(subject, target.version(), seq, node),
+                    StoreCodec.encodeSchema(target.withDeleted(true)),
+                    target.version());
         });
     }
 
     /** Tombstones for every key that holds the version. */
     private static StoreWriter.Decision<Integer> tombstone(RegistryState.View view, RegisteredSchema target) {
         List<SchemaKey> keys = view.keys(target.subject(), target.version()).stream()
-            .sorted(Comparator.comparingLong(SchemaKey::seq)).toList();
+                .sorted(Comparator.comparingLong(SchemaKey::seq))
+                .toList();
         return StoreWriter.Decision.tombstones(keys, target.version());
     }
 
@@ -300,7 +315,7 @@ public final class SchemaRegistry {
         List<Integer> ids = view.referencedBy(target.subject(), target.version());
         if (!ids.isEmpty()) {
             throw RegistryErrors.referenceExists("One or more references exist to the schema {subject="
-                + target.subject() + ", version=" + target.version() + "}: schema ids " + ids);
+                    + target.subject() + ", version=" + target.version() + "}: schema ids " + ids);
         }
     }
 }

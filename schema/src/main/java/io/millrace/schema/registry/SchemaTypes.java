@@ -17,8 +17,8 @@ import java.util.Map;
  */
 public final class SchemaTypes {
 
-    private static final SchemaTypes STANDARD = new SchemaTypes(List.of(new AvroSchemaProvider(),
-        new JsonSchemaProvider(), new ProtobufSchemaProvider()));
+    private static final SchemaTypes STANDARD =
+            new SchemaTypes(List.of(new AvroSchemaProvider(), new JsonSchemaProvider(), new ProtobufSchemaProvider()));
 
     private final Map<String, SchemaProvider> providers = new LinkedHashMap<>();
 
@@ -42,12 +42,12 @@ public final class SchemaTypes {
      * @throws io.millrace.schema.core.RegistryException 42201 naming the supported types
      */
     public SchemaProvider provider(String schemaType) {
-        String name = schemaType == null || schemaType.isEmpty() ? AvroSchemas.AVRO
-            : schemaType.toUpperCase(Locale.ROOT);
+        String name =
+                schemaType == null || schemaType.isEmpty() ? AvroSchemas.AVRO : schemaType.toUpperCase(Locale.ROOT);
         SchemaProvider provider = providers.get(name);
         if (provider == null) {
             throw RegistryErrors.invalidSchema("Schema type " + schemaType + " is not supported by this registry; "
-                + "supported types are " + String.join(", ", providers.keySet()));
+                    + "supported types are " + String.join(", ", providers.keySet()));
         }
         return provider;
     }

@@ -75,13 +75,16 @@ final class StoreWriter {
                 }
                 long offset = topic.append(StoreCodec.encodeKey(decision.key()), decision.value());
                 topic.awaitApplied(offset + 1);
-                if (!(decision.key() instanceof SchemaKey k) || decision.value() == null
-                    || state.read(view -> view.holds(k))) {
+                if (!(decision.key() instanceof SchemaKey k)
+                        || decision.value() == null
+                        || state.read(view -> view.holds(k))) {
                     return decision.result();
                 }
             }
-            throw RegistryErrors.storeError("Gave up after " + MAX_ATTEMPTS
-                + " attempts: other registry instances kept writing to the schemas topic first; retry", null);
+            throw RegistryErrors.storeError(
+                    "Gave up after " + MAX_ATTEMPTS
+                            + " attempts: other registry instances kept writing to the schemas topic first; retry",
+                    null);
         } finally {
             lock.unlock();
         }

@@ -11,8 +11,7 @@ final class Versions {
     /** {@code latest} (or {@code -1}). */
     static final int LATEST = -1;
 
-    private Versions() {
-    }
+    private Versions() {}
 
     /** {@code latest}, {@code -1} or 1..2^31-1; anything else is 42202. */
     static int parse(String text) {
@@ -35,8 +34,11 @@ final class Versions {
 
     /** Confluent refuses empty subjects, control characters and its reserved names (42208). */
     static String checkSubject(String subject) {
-        if (subject == null || subject.isEmpty() || subject.equals("__GLOBAL") || subject.equals("__EMPTY")
-            || subject.chars().anyMatch(Character::isISOControl)) {
+        if (subject == null
+                || subject.isEmpty()
+                || subject.equals("__GLOBAL")
+                || subject.equals("__EMPTY")
+                || subject.chars().anyMatch(Character::isISOControl)) {
             throw RegistryErrors.invalidSubject(subject == null ? "" : subject);
         }
         return subject;
@@ -52,7 +54,9 @@ final class Versions {
             }
             return Optional.empty();
         }
-        return all.stream().filter(s -> s.version() == version && (includeDeleted || !s.deleted())).findFirst();
+        return all.stream()
+                .filter(s -> s.version() == version && (includeDeleted || !s.deleted()))
+                .findFirst();
     }
 
     static List<RegisteredSchema> live(List<RegisteredSchema> all) {

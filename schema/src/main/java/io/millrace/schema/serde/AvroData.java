@@ -8,8 +8,7 @@ import org.apache.kafka.common.errors.SerializationException;
 /** The Avro schema of a value to serialize, including Confluent's primitive mappings. */
 final class AvroData {
 
-    private AvroData() {
-    }
+    private AvroData() {}
 
     static Schema schemaOf(Object data) {
         if (data instanceof GenericContainer container) {
@@ -36,7 +35,8 @@ final class AvroData {
         if (data instanceof byte[] || data instanceof ByteBuffer) {
             return Schema.create(Schema.Type.BYTES);
         }
-        throw new SerializationException("Cannot serialize a " + data.getClass().getName() + " with Avro: use a "
-            + "GenericRecord, a SpecificRecord, or a primitive (String, Integer, Long, Boolean, Float, Double, byte[])");
+        throw new SerializationException(
+                "Cannot serialize a " + data.getClass().getName() + " with Avro: use a "
+                        + "GenericRecord, a SpecificRecord, or a primitive (String, Integer, Long, Boolean, Float, Double, byte[])");
     }
 }

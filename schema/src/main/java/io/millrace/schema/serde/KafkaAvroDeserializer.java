@@ -28,8 +28,7 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
     private SchemaRegistryClient client;
     private boolean specific;
 
-    public KafkaAvroDeserializer() {
-    }
+    public KafkaAvroDeserializer() {}
 
     public KafkaAvroDeserializer(SchemaRegistryClient client) {
         this.client = client;
@@ -54,8 +53,8 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
         try {
             writer = client.getSchemaById(id);
         } catch (IOException | RestClientException e) {
-            throw new SerializationException("Error retrieving Avro schema for id " + id + " (topic " + topic + "): "
-                + e.getMessage(), e);
+            throw new SerializationException(
+                    "Error retrieving Avro schema for id " + id + " (topic " + topic + "): " + e.getMessage(), e);
         }
         int start = WireFormat.HEADER_LENGTH;
         if (writer.getType() == Schema.Type.BYTES) {
@@ -66,18 +65,22 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
             Object value = reader(writer).read(null, decoder);
             return writer.getType() == Schema.Type.STRING && value instanceof Utf8 ? value.toString() : value;
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Error deserializing Avro message with schema id " + id + " (topic "
-                + topic + "): " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Error deserializing Avro message with schema id " + id + " (topic " + topic + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     private DatumReader<Object> reader(Schema writer) {
-        if (specific && (writer.getType() == Schema.Type.RECORD || writer.getType() == Schema.Type.ENUM
-            || writer.getType() == Schema.Type.FIXED)) {
+        if (specific
+                && (writer.getType() == Schema.Type.RECORD
+                        || writer.getType() == Schema.Type.ENUM
+                        || writer.getType() == Schema.Type.FIXED)) {
             Class<?> type = SpecificData.get().getClass(writer);
             if (type == null || type == Object.class) {
                 throw new SerializationException("specific.avro.reader is set but no generated class "
-                    + writer.getFullName() + " is on the classpath");
+                        + writer.getFullName() + " is on the classpath");
             }
             Schema readerSchema = SpecificData.get().getSchema(type);
             return new SpecificDatumReader<>(writer, readerSchema);

@@ -34,8 +34,7 @@ public class KafkaAvroSerializer implements Serializer<Object> {
     private SubjectNameStrategy strategy;
 
     /** For Kafka's reflection: configure with {@code schema.registry.url}. */
-    public KafkaAvroSerializer() {
-    }
+    public KafkaAvroSerializer() {}
 
     /** With an existing client (shared caches); {@link #configure} still reads the other settings. */
     public KafkaAvroSerializer(SchemaRegistryClient client) {
@@ -75,9 +74,14 @@ public class KafkaAvroSerializer implements Serializer<Object> {
                 id = client.getId(subject, schema, normalize);
             }
         } catch (IOException | RestClientException e) {
-            throw new SerializationException("Error " + (useLatest ? "retrieving the latest schema of" : autoRegister
-                ? "registering Avro schema under" : "looking up Avro schema under") + " subject '" + subject
-                + "' for topic " + topic + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Error "
+                            + (useLatest
+                                    ? "retrieving the latest schema of"
+                                    : autoRegister ? "registering Avro schema under" : "looking up Avro schema under")
+                            + " subject '" + subject
+                            + "' for topic " + topic + ": " + e.getMessage(),
+                    e);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(WireFormat.MAGIC_BYTE);
@@ -91,8 +95,10 @@ public class KafkaAvroSerializer implements Serializer<Object> {
                 encoder.flush();
             }
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Error serializing Avro message for topic " + topic + " with schema id "
-                + id + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Error serializing Avro message for topic " + topic + " with schema id " + id + ": "
+                            + e.getMessage(),
+                    e);
         }
         return out.toByteArray();
     }

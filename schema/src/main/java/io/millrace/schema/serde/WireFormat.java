@@ -20,18 +20,17 @@ public final class WireFormat {
     public static final int ID_LENGTH = 4;
     public static final int HEADER_LENGTH = ID_OFFSET + ID_LENGTH;
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     /** The schema id of a framed payload; fails naming what is wrong with the frame. */
     public static int schemaId(byte[] payload) {
         if (payload.length < HEADER_LENGTH) {
             throw new SerializationException("Payload of " + payload.length + " bytes is too short for the schema "
-                + "registry wire format (magic byte + 4-byte schema id)");
+                    + "registry wire format (magic byte + 4-byte schema id)");
         }
         if (payload[MAGIC_OFFSET] != MAGIC_BYTE) {
             throw new SerializationException("Unknown magic byte " + payload[MAGIC_OFFSET]
-                + ": the payload was not written by a schema registry serializer");
+                    + ": the payload was not written by a schema registry serializer");
         }
         return ByteBuffer.wrap(payload, ID_OFFSET, ID_LENGTH).getInt();
     }

@@ -27,8 +27,8 @@ final class CompatibilityResource implements Resource {
         }
         SubjectsResource.requireMethod(call, "POST");
         RegisterRequest request = Json.registerRequest(call.json());
-        List<String> messages = registry.testCompatibility(call.segment(2), one ? call.segment(4) : null, request,
-            call.flag("normalize"));
+        List<String> messages = registry.testCompatibility(
+                call.segment(2), one ? call.segment(4) : null, request, call.flag("normalize"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("is_compatible", messages.isEmpty());
         if (call.flag("verbose")) {

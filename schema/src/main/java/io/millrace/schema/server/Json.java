@@ -24,13 +24,20 @@ import java.util.Set;
  */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final Set<String> REGISTER_FIELDS = Set.of("schema", "schemaType", "references", "id", "version",
-        "metadata", "ruleSet", "schemaTagsToAdd", "schemaTagsToRemove", "propagateSchemaTags");
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Set<String> REGISTER_FIELDS = Set.of(
+            "schema",
+            "schemaType",
+            "references",
+            "id",
+            "version",
+            "metadata",
+            "ruleSet",
+            "schemaTagsToAdd",
+            "schemaTagsToRemove",
+            "propagateSchemaTags");
 
-    private Json() {
-    }
+    private Json() {}
 
     static JsonNode parseBody(byte[] body) {
         if (body == null || body.length == 0) {
@@ -61,7 +68,9 @@ final class Json {
             }
         });
         JsonNode schema = object.get("schema");
-        if (schema == null || schema.isNull() || (schema.isTextual() && schema.asText().isBlank())) {
+        if (schema == null
+                || schema.isNull()
+                || (schema.isTextual() && schema.asText().isBlank())) {
             throw RegistryErrors.invalidSchema("Empty schema");
         }
         if (!schema.isTextual()) {
@@ -75,16 +84,20 @@ final class Json {
                 throw unprocessable("'references' must be an array of {name, subject, version}");
             }
             for (JsonNode r : refs) {
-                if (!r.path("name").isTextual() || !r.path("subject").isTextual() || !r.path("version").isInt()) {
+                if (!r.path("name").isTextual()
+                        || !r.path("subject").isTextual()
+                        || !r.path("version").isInt()) {
                     throw RegistryErrors.invalidSchema("Invalid schema: each reference needs a string name, a string "
-                        + "subject and an integer version; got " + r);
+                            + "subject and an integer version; got " + r);
                 }
-                references.add(new SchemaReference(r.get("name").asText(), r.get("subject").asText(),
-                    r.get("version").asInt()));
+                references.add(new SchemaReference(
+                        r.get("name").asText(),
+                        r.get("subject").asText(),
+                        r.get("version").asInt()));
             }
         }
-        return new RegisterRequest(schema.asText(), type, references, optionalInt(object, "id"),
-            optionalInt(object, "version"));
+        return new RegisterRequest(
+                schema.asText(), type, references, optionalInt(object, "id"), optionalInt(object, "version"));
     }
 
     /** The string field {@code name} of an object body (e.g. {"compatibility": "FULL"}). */
@@ -95,9 +108,9 @@ final class Json {
 
     static ObjectNode schemaVersion(RegisteredSchema s) {
         ObjectNode node = MAPPER.createObjectNode()
-            .put("subject", s.subject())
-            .put("version", s.version())
-            .put("id", s.id());
+                .put("subject", s.subject())
+                .put("version", s.version())
+                .put("id", s.id());
         addTypeAndReferences(node, s.schemaType(), s.references());
         node.put("schema", s.schema());
         return node;
@@ -116,8 +129,10 @@ final class Json {
         }
         if (!references.isEmpty()) {
             ArrayNode refs = node.putArray("references");
-            references.forEach(r -> refs.addObject().put("name", r.name()).put("subject", r.subject())
-                .put("version", r.version()));
+            references.forEach(r -> refs.addObject()
+                    .put("name", r.name())
+                    .put("subject", r.subject())
+                    .put("version", r.version()));
         }
     }
 

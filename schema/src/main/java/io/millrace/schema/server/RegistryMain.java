@@ -16,15 +16,15 @@ public final class RegistryMain {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryMain.class);
 
-    static final String USAGE = String.join(System.lineSeparator(),
-        "Usage: millrace registry --bootstrap HOST:PORT [--listeners http://HOST:PORT] [--override key=value]...",
-        "",
-        "  --bootstrap HOST:PORT     a Millrace (or Kafka) broker; schemas live in its _schemas topic",
-        "  --listeners URL[,URL]     where the REST API listens (default http://127.0.0.1:8081)",
-        "  --override key=value      another schema.registry.* setting, e.g. schema.registry.topic=_schemas");
+    static final String USAGE = String.join(
+            System.lineSeparator(),
+            "Usage: millrace registry --bootstrap HOST:PORT [--listeners http://HOST:PORT] [--override key=value]...",
+            "",
+            "  --bootstrap HOST:PORT     a Millrace (or Kafka) broker; schemas live in its _schemas topic",
+            "  --listeners URL[,URL]     where the REST API listens (default http://127.0.0.1:8081)",
+            "  --override key=value      another schema.registry.* setting, e.g. schema.registry.topic=_schemas");
 
-    private RegistryMain() {
-    }
+    private RegistryMain() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -40,8 +40,8 @@ public final class RegistryMain {
                 return 0;
             }
             if (i + 1 >= args.length) {
-                System.err.println("Option '" + arg + "' needs a value (or is unknown)." + System.lineSeparator()
-                    + USAGE);
+                System.err.println(
+                        "Option '" + arg + "' needs a value (or is unknown)." + System.lineSeparator() + USAGE);
                 return 2;
             }
             String value = args[++i];
@@ -50,12 +50,17 @@ public final class RegistryMain {
                 case "--listeners" -> settings.put(RegistryConfig.LISTENERS, value);
                 case "--override" -> {
                     int eq = value.indexOf('=');
-                    if (eq <= 0 || !RegistryConfig.DEFINITION.names().contains(value.substring(0, eq).trim())) {
+                    if (eq <= 0
+                            || !RegistryConfig.DEFINITION
+                                    .names()
+                                    .contains(value.substring(0, eq).trim())) {
                         System.err.println("Override '" + value + "' is not key=value with a key among "
-                            + RegistryConfig.DEFINITION.names());
+                                + RegistryConfig.DEFINITION.names());
                         return 2;
                     }
-                    settings.put(value.substring(0, eq).trim(), value.substring(eq + 1).trim());
+                    settings.put(
+                            value.substring(0, eq).trim(),
+                            value.substring(eq + 1).trim());
                 }
                 default -> {
                     System.err.println("Unknown option '" + arg + "'." + System.lineSeparator() + USAGE);
@@ -83,10 +88,13 @@ public final class RegistryMain {
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stop.countDown();
-        }, "millrace-registry-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stop.countDown();
+                        },
+                        "millrace-registry-shutdown"));
         try {
             stop.await();
         } catch (InterruptedException e) {

@@ -51,8 +51,7 @@ public final class RegistryServer implements AutoCloseable {
             throw new IllegalArgumentException(RegistryConfig.LISTENERS + " is empty: the registry is disabled");
         }
         RegistryState state = new RegistryState();
-        SchemasTopic topic = SchemasTopic.open(bootstrap, config.topic(), state,
-            Duration.ofMillis(config.timeoutMs()));
+        SchemasTopic topic = SchemasTopic.open(bootstrap, config.topic(), state, Duration.ofMillis(config.timeoutMs()));
         Server jetty = null;
         try {
             QueuedThreadPool threads = new QueuedThreadPool(32, 4);
@@ -73,10 +72,13 @@ public final class RegistryServer implements AutoCloseable {
             try {
                 jetty.start();
             } catch (IOException e) {
-                throw new IOException("The schema registry cannot listen on " + listeners + ": " + e.getMessage()
-                    + (e instanceof BindException || e.getCause() instanceof BindException
-                        ? "; another process uses the port: set " + RegistryConfig.LISTENERS
-                            + " to a free address, or empty to disable the registry" : ""), e);
+                throw new IOException(
+                        "The schema registry cannot listen on " + listeners + ": " + e.getMessage()
+                                + (e instanceof BindException || e.getCause() instanceof BindException
+                                        ? "; another process uses the port: set " + RegistryConfig.LISTENERS
+                                                + " to a free address, or empty to disable the registry"
+                                        : ""),
+                        e);
             }
             List<URI> bound = new ArrayList<>();
             for (var connector : jetty.getConnectors()) {

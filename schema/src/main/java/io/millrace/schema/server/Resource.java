@@ -8,7 +8,7 @@ interface Resource {
     Reply handle(HttpCall call);
 
     static RegistryException methodNotAllowed(HttpCall call) {
-        return new RegistryException(405, 405, "HTTP 405 Method Not Allowed: " + call.method() + " /"
-            + String.join("/", call.segments()));
+        return new RegistryException(
+                405, 405, "HTTP 405 Method Not Allowed: " + call.method() + " /" + String.join("/", call.segments()));
     }
 }

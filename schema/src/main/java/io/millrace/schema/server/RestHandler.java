@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 final class RestHandler extends Handler.Abstract {
 
     static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
-    private static final List<String> ACCEPTED_BODY_TYPES = List.of(MEDIA_TYPE, "application/vnd.schemaregistry+json",
-        "application/json", "application/octet-stream");
+    private static final List<String> ACCEPTED_BODY_TYPES =
+            List.of(MEDIA_TYPE, "application/vnd.schemaregistry+json", "application/json", "application/octet-stream");
     private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
     /** Oversized request bodies up to this much beyond what was read (or the limit, if larger) are drained before the 413. */
     private static final long DRAIN_LIMIT_BYTES = 8L << 20;
@@ -41,8 +41,11 @@ final class RestHandler extends Handler.Abstract {
     private final long maxBodyBytes;
 
     RestHandler(SchemaRegistry registry, long maxBodyBytes) {
-        this.resources = List.of(new SubjectsResource(registry), new SchemasResource(registry),
-            new SettingsResource(registry.settings()), new CompatibilityResource(registry));
+        this.resources = List.of(
+                new SubjectsResource(registry),
+                new SchemasResource(registry),
+                new SettingsResource(registry.settings()),
+                new CompatibilityResource(registry));
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -53,17 +56,26 @@ final class RestHandler extends Handler.Abstract {
             reply = dispatch(request);
         } catch (RegistryException e) {
             if (e.httpStatus() >= 500) {
-                log.warn("Registry request {} {} failed: {}", request.getMethod(), request.getHttpURI().getPath(),
-                    e.getMessage(), e.getCause());
+                log.warn(
+                        "Registry request {} {} failed: {}",
+                        request.getMethod(),
+                        request.getHttpURI().getPath(),
+                        e.getMessage(),
+                        e.getCause());
             }
             reply = error(e.httpStatus(), e.errorCode(), e.getMessage());
         } catch (RuntimeException e) {
-            log.error("Unexpected failure serving {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
+            log.error(
+                    "Unexpected failure serving {} {}",
+                    request.getMethod(),
+                    request.getHttpURI().getPath(),
+                    e);
             reply = error(500, 50001, "Internal error: " + e);
         }
         response.setStatus(reply.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
-        byte[] bytes = reply.raw() ? ((String) reply.body()).getBytes(StandardCharsets.UTF_8) : Json.write(reply.body());
+        byte[] bytes =
+                reply.raw() ? ((String) reply.body()).getBytes(StandardCharsets.UTF_8) : Json.write(reply.body());
         response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
         return true;
     }
@@ -98,8 +110,11 @@ final class RestHandler extends Handler.Abstract {
         }
         String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!ACCEPTED_BODY_TYPES.contains(type)) {
-            throw new RegistryException(415, 415, "HTTP 415 Unsupported Media Type: " + contentType
-                + "; send " + MEDIA_TYPE + " or application/json");
+            throw new RegistryException(
+                    415,
+                    415,
+                    "HTTP 415 Unsupported Media Type: " + contentType + "; send " + MEDIA_TYPE
+                            + " or application/json");
         }
     }
 
@@ -135,8 +150,9 @@ final class RestHandler extends Handler.Abstract {
     }
 
     private RegistryException tooLarge(long size) {
-        RegistryException base = RegistryErrors.schemaTooLarge("The request body" + (size >= 0 ? " of " + size
-            + " bytes" : "") + " exceeds the registry's limit of " + maxBodyBytes + " bytes");
+        RegistryException base =
+                RegistryErrors.schemaTooLarge("The request body" + (size >= 0 ? " of " + size + " bytes" : "")
+                        + " exceeds the registry's limit of " + maxBodyBytes + " bytes");
         return new RegistryException(413, base.errorCode(), base.getMessage());
     }
 

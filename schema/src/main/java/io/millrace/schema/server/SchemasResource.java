@@ -24,8 +24,8 @@ final class SchemasResource implements Resource {
         }
         if (call.is(1)) {
             SubjectsResource.requireMethod(call, "GET");
-            List<RegisteredSchema> all = registry.schemas(call.query("subjectPrefix"), call.flag("deleted"),
-                call.flag("latestOnly"));
+            List<RegisteredSchema> all =
+                    registry.schemas(call.query("subjectPrefix"), call.flag("deleted"), call.flag("latestOnly"));
             return Reply.ok(all.stream().map(Json::schemaVersion).toList());
         }
         if (call.is(2, "schemas", "types")) {
@@ -45,14 +45,18 @@ final class SchemasResource implements Resource {
                 return Reply.rawText(registry.schemaById(id).schema());
             case "subjects":
                 return Reply.ok(registry.usesOfId(id, call.flag("deleted")).stream()
-                    .map(RegisteredSchema::subject).distinct().toList());
+                        .map(RegisteredSchema::subject)
+                        .distinct()
+                        .toList());
             case "versions":
-                return Reply.ok(registry.usesOfId(id, call.flag("deleted")).stream().map(s -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("subject", s.subject());
-                    m.put("version", s.version());
-                    return m;
-                }).toList());
+                return Reply.ok(registry.usesOfId(id, call.flag("deleted")).stream()
+                        .map(s -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("subject", s.subject());
+                            m.put("version", s.version());
+                            return m;
+                        })
+                        .toList());
             default:
                 return null;
         }

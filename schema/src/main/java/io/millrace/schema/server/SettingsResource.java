@@ -22,20 +22,35 @@ final class SettingsResource implements Resource {
         switch (call.segment(0)) {
             case "config":
                 return switch (call.method()) {
-                    case "GET" -> Reply.ok(Map.of("compatibilityLevel",
-                        settings.getCompatibility(subject, defaultToGlobal).name()));
-                    case "PUT" -> Reply.ok(Map.of("compatibility",
-                        settings.setCompatibility(subject, Json.textField(call.json(), "compatibility")).name()));
-                    case "DELETE" -> Reply.ok(Map.of("compatibilityLevel",
-                        settings.deleteCompatibility(subject).name()));
+                    case "GET" ->
+                        Reply.ok(Map.of(
+                                "compatibilityLevel",
+                                settings.getCompatibility(subject, defaultToGlobal)
+                                        .name()));
+                    case "PUT" ->
+                        Reply.ok(Map.of(
+                                "compatibility",
+                                settings.setCompatibility(subject, Json.textField(call.json(), "compatibility"))
+                                        .name()));
+                    case "DELETE" ->
+                        Reply.ok(Map.of(
+                                "compatibilityLevel",
+                                settings.deleteCompatibility(subject).name()));
                     default -> throw Resource.methodNotAllowed(call);
                 };
             case "mode":
                 return switch (call.method()) {
-                    case "GET" -> Reply.ok(Map.of("mode", settings.getMode(subject, defaultToGlobal).name()));
-                    case "PUT" -> Reply.ok(Map.of("mode",
-                        settings.setMode(subject, Json.textField(call.json(), "mode"), call.flag("force")).name()));
-                    case "DELETE" -> Reply.ok(Map.of("mode", settings.deleteMode(subject).name()));
+                    case "GET" ->
+                        Reply.ok(Map.of(
+                                "mode",
+                                settings.getMode(subject, defaultToGlobal).name()));
+                    case "PUT" ->
+                        Reply.ok(Map.of(
+                                "mode",
+                                settings.setMode(subject, Json.textField(call.json(), "mode"), call.flag("force"))
+                                        .name()));
+                    case "DELETE" ->
+                        Reply.ok(Map.of("mode", settings.deleteMode(subject).name()));
                     default -> throw Resource.methodNotAllowed(call);
                 };
             default:

@@ -32,8 +32,8 @@ final class SubjectsResource implements Resource {
             switch (method) {
                 case "POST" -> {
                     RegisterRequest request = Json.registerRequest(call.json());
-                    RegisteredSchema found = registry.lookup(subject, request, call.flag("normalize"),
-                        call.flag("deleted"));
+                    RegisteredSchema found =
+                            registry.lookup(subject, request, call.flag("normalize"), call.flag("deleted"));
                     return Reply.ok(Json.schemaVersion(found));
                 }
                 case "DELETE" -> {
@@ -72,7 +72,8 @@ final class SubjectsResource implements Resource {
         }
         if (call.is(5) && call.segment(4).equals("schema")) {
             requireMethod(call, "GET");
-            return Reply.rawText(registry.version(subject, version, call.flag("deleted")).schema());
+            return Reply.rawText(
+                    registry.version(subject, version, call.flag("deleted")).schema());
         }
         if (call.is(5) && call.segment(4).equals("referencedby")) {
             requireMethod(call, "GET");

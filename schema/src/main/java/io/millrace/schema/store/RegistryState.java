@@ -40,8 +40,7 @@ public final class RegistryState {
     private static final Logger log = LoggerFactory.getLogger(RegistryState.class);
 
     /** A subject version and the topic keys that currently hold it. */
-    private record Entry(RegisteredSchema schema, Set<SchemaKey> keys) {
-    }
+    private record Entry(RegisteredSchema schema, Set<SchemaKey> keys) {}
 
     private final Map<String, NavigableMap<Integer, Entry>> subjects = new TreeMap<>();
     private final Map<Integer, SchemaIdentity> identities = new HashMap<>();
@@ -131,20 +130,26 @@ public final class RegistryState {
         }
         RegisteredSchema schema = StoreCodec.decodeSchema(value);
         if (key.seq() != offset) {
-            log.debug("Ignoring schema record at offset {}: written for offset {} (lost a concurrent write)",
-                offset, key.seq());
+            log.debug(
+                    "Ignoring schema record at offset {}: written for offset {} (lost a concurrent write)",
+                    offset,
+                    key.seq());
             return;
         }
         SchemaIdentity identity = schema.identity();
         SchemaIdentity bound = identities.get(schema.id());
         if (bound != null && !bound.equals(identity)) {
-            log.warn("Ignoring schema record at offset {}: id {} already names a different schema", offset,
-                schema.id());
+            log.warn(
+                    "Ignoring schema record at offset {}: id {} already names a different schema", offset, schema.id());
             return;
         }
         if (current != null && current.schema().id() != schema.id()) {
-            log.warn("Ignoring schema record at offset {}: subject '{}' version {} already has id {}", offset,
-                key.subject(), key.version(), current.schema().id());
+            log.warn(
+                    "Ignoring schema record at offset {}: subject '{}' version {} already has id {}",
+                    offset,
+                    key.subject(),
+                    key.version(),
+                    current.schema().id());
             return;
         }
         Set<SchemaKey> keys = new HashSet<>();
@@ -189,7 +194,8 @@ public final class RegistryState {
         public List<String> subjects(boolean includeDeleted) {
             List<String> names = new ArrayList<>();
             subjects.forEach((name, versions) -> {
-                if (includeDeleted || versions.values().stream().anyMatch(e -> !e.schema().deleted())) {
+                if (includeDeleted
+                        || versions.values().stream().anyMatch(e -> !e.schema().deleted())) {
                     names.add(name);
                 }
             });
@@ -199,7 +205,9 @@ public final class RegistryState {
         /** Every version of a subject, soft-deleted ones included, oldest first. */
         public List<RegisteredSchema> versions(String subject) {
             NavigableMap<Integer, Entry> versions = subjects.get(subject);
-            return versions == null ? List.of() : versions.values().stream().map(Entry::schema).toList();
+            return versions == null
+                    ? List.of()
+                    : versions.values().stream().map(Entry::schema).toList();
         }
 
         public Optional<RegisteredSchema> version(String subject, int version) {
@@ -231,25 +239,29 @@ public final class RegistryState {
         /** Every version, across subjects, that has {@code id}. */
         public List<RegisteredSchema> usesOf(int id) {
             List<RegisteredSchema> uses = new ArrayList<>();
-            subjects.values().forEach(vs -> vs.values().forEach(e -> {
-                if (e.schema().id() == id) {
-                    uses.add(e.schema());
-                }
-            }));
+            subjects.values()
+                    .forEach(vs -> vs.values().forEach(e -> {
+                        if (e.schema().id() == id) {
+                            uses.add(e.schema());
+                        }
+                    }));
             return uses;
         }
 
         /** Ids of versions (not soft-deleted) whose references point at {@code subject} {@code version}. */
         public List<Integer> referencedBy(String subject, int version) {
             List<Integer> ids = new ArrayList<>();
-            subjects.values().forEach(vs -> vs.values().forEach(e -> {
-                for (SchemaReference r : e.schema().references()) {
-                    if (!e.schema().deleted() && r.subject().equals(subject) && r.version() == version
-                        && !ids.contains(e.schema().id())) {
-                        ids.add(e.schema().id());
-                    }
-                }
-            }));
+            subjects.values()
+                    .forEach(vs -> vs.values().forEach(e -> {
+                        for (SchemaReference r : e.schema().references()) {
+                            if (!e.schema().deleted()
+                                    && r.subject().equals(subject)
+                                    && r.version() == version
+                                    && !ids.contains(e.schema().id())) {
+                                ids.add(e.schema().id());
+                            }
+                        }
+                    }));
             return ids;
         }
 

@@ -56,8 +56,10 @@ public final class SchemasTopic implements AutoCloseable {
         this.state = state;
         this.timeout = timeout;
         Map<String, Object> common = Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            AdminClientConfig.CLIENT_ID_CONFIG, "millrace-schema-registry");
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "millrace-schema-registry");
         Properties adminProps = new Properties();
         adminProps.putAll(common);
         adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -86,7 +88,7 @@ public final class SchemasTopic implements AutoCloseable {
      * record that was in the topic at start.
      */
     public static SchemasTopic open(String bootstrap, String topic, RegistryState state, Duration timeout)
-        throws Exception {
+            throws Exception {
         SchemasTopic store = new SchemasTopic(bootstrap, topic, state, timeout);
         try {
             store.ensureTopic();
@@ -102,25 +104,31 @@ public final class SchemasTopic implements AutoCloseable {
     }
 
     private void ensureTopic() throws Exception {
-        NewTopic spec = new NewTopic(topic, 1, (short) 1).configs(Map.of(
-            "cleanup.policy", "compact",
-            "retention.ms", "-1",
-            "retention.bytes", "-1"));
+        NewTopic spec = new NewTopic(topic, 1, (short) 1)
+                .configs(Map.of(
+                        "cleanup.policy", "compact",
+                        "retention.ms", "-1",
+                        "retention.bytes", "-1"));
         try {
             admin.createTopics(List.of(spec)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             log.info("Created the schemas topic {} (1 partition, cleanup.policy=compact)", topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create the schemas topic " + topic + ": "
-                    + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "Cannot create the schemas topic " + topic + ": "
+                                + e.getCause().getMessage(),
+                        e.getCause());
             }
         }
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        TopicDescription description = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .get(topic);
         if (description.partitions().size() != 1) {
-            throw new IllegalStateException("The schemas topic " + topic + " has " + description.partitions().size()
-                + " partitions; the registry needs exactly 1 (writes are ordered by its offsets). "
-                + "Delete it or point the registry at another topic.");
+            throw new IllegalStateException("The schemas topic " + topic + " has "
+                    + description.partitions().size()
+                    + " partitions; the registry needs exactly 1 (writes are ordered by its offsets). "
+                    + "Delete it or point the registry at another topic.");
         }
     }
 
@@ -128,8 +136,10 @@ public final class SchemasTopic implements AutoCloseable {
     public void catchUp() {
         long end;
         try {
-            end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+            end = admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                    .partitionResult(partition)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .offset();
         } catch (ExecutionException | TimeoutException e) {
             throw RegistryErrors.storeError("Cannot read the end offset of " + topic + ": " + rootMessage(e), e);
         } catch (InterruptedException e) {
@@ -145,7 +155,7 @@ public final class SchemasTopic implements AutoCloseable {
             if (!state.awaitOffset(offset, timeout.toMillis())) {
                 Throwable failure = readerFailure;
                 throw RegistryErrors.timeout("The registry did not read " + topic + " up to offset " + offset
-                    + " within " + timeout.toMillis() + " ms" + (failure == null ? "" : ": " + failure));
+                        + " within " + timeout.toMillis() + " ms" + (failure == null ? "" : ": " + failure));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -157,7 +167,8 @@ public final class SchemasTopic implements AutoCloseable {
     public long append(byte[] key, byte[] value) {
         try {
             return producer.send(new ProducerRecord<>(topic, 0, key, value))
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .offset();
         } catch (ExecutionException | TimeoutException e) {
             throw RegistryErrors.storeError("Cannot write to " + topic + ": " + rootMessage(e), e);
         } catch (InterruptedException e) {
@@ -178,8 +189,8 @@ public final class SchemasTopic implements AutoCloseable {
             // close() stops the loop
         } catch (RuntimeException | Error e) {
             readerFailure = e;
-            log.error("The schemas topic reader stopped: {}; the registry can no longer see new writes", e.toString(),
-                e);
+            log.error(
+                    "The schemas topic reader stopped: {}; the registry can no longer see new writes", e.toString(), e);
         }
     }
 

@@ -37,14 +37,17 @@ public final class StoreCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private StoreCodec() {
-    }
+    private StoreCodec() {}
 
     public static byte[] encodeKey(StoreKey key) {
         ObjectNode node = JSON.createObjectNode();
         if (key instanceof SchemaKey k) {
-            node.put("keytype", "SCHEMA").put("subject", k.subject()).put("version", k.version()).put("magic", 1)
-                .put("seq", k.seq()).put("node", k.node());
+            node.put("keytype", "SCHEMA")
+                    .put("subject", k.subject())
+                    .put("version", k.version())
+                    .put("magic", 1)
+                    .put("seq", k.seq())
+                    .put("node", k.node());
         } else if (key instanceof ConfigKey k) {
             node.put("keytype", "CONFIG").put("subject", k.subject()).put("magic", 0);
         } else if (key instanceof ModeKey k) {
@@ -62,8 +65,11 @@ public final class StoreCodec {
                 if (subject == null || !node.path("version").canConvertToInt() || !node.has("seq")) {
                     throw new IOException("SCHEMA key without subject, version or seq: " + node);
                 }
-                return new SchemaKey(subject, node.get("version").asInt(), node.get("seq").asLong(),
-                    node.path("node").asText(""));
+                return new SchemaKey(
+                        subject,
+                        node.get("version").asInt(),
+                        node.get("seq").asLong(),
+                        node.path("node").asText(""));
             case "CONFIG":
                 return new ConfigKey(subject);
             case "MODE":
@@ -75,11 +81,11 @@ public final class StoreCodec {
 
     public static byte[] encodeSchema(RegisteredSchema schema) {
         ObjectNode node = JSON.createObjectNode()
-            .put("subject", schema.subject())
-            .put("version", schema.version())
-            .put("id", schema.id())
-            .put("schemaType", schema.schemaType())
-            .put("schema", schema.schema());
+                .put("subject", schema.subject())
+                .put("version", schema.version())
+                .put("id", schema.id())
+                .put("schemaType", schema.schemaType())
+                .put("schema", schema.schema());
         ArrayNode refs = node.putArray("references");
         for (SchemaReference r : schema.references()) {
             refs.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version());
@@ -95,12 +101,19 @@ public final class StoreCodec {
         }
         List<SchemaReference> refs = new ArrayList<>();
         for (JsonNode r : node.path("references")) {
-            refs.add(new SchemaReference(r.path("name").asText(), r.path("subject").asText(),
-                r.path("version").asInt()));
+            refs.add(new SchemaReference(
+                    r.path("name").asText(),
+                    r.path("subject").asText(),
+                    r.path("version").asInt()));
         }
-        return new RegisteredSchema(node.path("subject").asText(), node.path("version").asInt(),
-            node.get("id").asInt(), node.path("schemaType").asText("AVRO"), node.get("schema").asText(), refs,
-            node.path("deleted").asBoolean(false));
+        return new RegisteredSchema(
+                node.path("subject").asText(),
+                node.path("version").asInt(),
+                node.get("id").asInt(),
+                node.path("schemaType").asText("AVRO"),
+                node.get("schema").asText(),
+                refs,
+                node.path("deleted").asBoolean(false));
     }
 
     public static byte[] encodeConfig(CompatibilityLevel level) {

@@ -10,14 +10,11 @@ public sealed interface StoreKey {
      * land at and {@code node} the writing instance, so every write has a distinct key and a lost
      * race can never be compacted over the write that won it.
      */
-    record SchemaKey(String subject, int version, long seq, String node) implements StoreKey {
-    }
+    record SchemaKey(String subject, int version, long seq, String node) implements StoreKey {}
 
     /** A compatibility level; {@code subject} null is the global level. */
-    record ConfigKey(String subject) implements StoreKey {
-    }
+    record ConfigKey(String subject) implements StoreKey {}
 
     /** A mode; {@code subject} null is the global mode. */
-    record ModeKey(String subject) implements StoreKey {
-    }
+    record ModeKey(String subject) implements StoreKey {}
 }

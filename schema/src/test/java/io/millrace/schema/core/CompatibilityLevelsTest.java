@@ -37,18 +37,36 @@ class CompatibilityLevelsTest {
         // changing a field's type
         add(cases, one, record(A_INT), true, false, false, false, false, false, false);
         // b gets a default, then loses it: fine against the latest, not against the first version
-        add(cases, List.of(record(A), record(A, B_DEFAULT)), record(A, B_REQUIRED),
-            true, true, false, true, true, true, false);
+        add(
+                cases,
+                List.of(record(A), record(A, B_DEFAULT)),
+                record(A, B_REQUIRED),
+                true,
+                true,
+                false,
+                true,
+                true,
+                true,
+                false);
         // b gains a default, then is dropped: old v1 readers need b
-        add(cases, List.of(record(A, B_REQUIRED), record(A, B_DEFAULT)), record(A),
-            true, true, true, true, false, true, false);
+        add(
+                cases,
+                List.of(record(A, B_REQUIRED), record(A, B_DEFAULT)),
+                record(A),
+                true,
+                true,
+                true,
+                true,
+                false,
+                true,
+                false);
         return cases.stream();
     }
 
     @ParameterizedTest(name = "{0}: {1} -> {2} compatible={3}")
     @MethodSource("evolutions")
-    void eachLevelAcceptsAndRejectsTheRightEvolutions(CompatibilityLevel level, List<String> history,
-                                                     String candidate, boolean compatible) {
+    void eachLevelAcceptsAndRejectsTheRightEvolutions(
+            CompatibilityLevel level, List<String> history, String candidate, boolean compatible) {
         LevelTable.check(new AvroSchemaProvider(), level, history, candidate, compatible);
     }
 }

@@ -12,12 +12,17 @@ import org.junit.jupiter.params.provider.Arguments;
  */
 public final class LevelTable {
 
-    private static final CompatibilityLevel[] LEVELS = {CompatibilityLevel.NONE, CompatibilityLevel.BACKWARD,
-        CompatibilityLevel.BACKWARD_TRANSITIVE, CompatibilityLevel.FORWARD, CompatibilityLevel.FORWARD_TRANSITIVE,
-        CompatibilityLevel.FULL, CompatibilityLevel.FULL_TRANSITIVE};
+    private static final CompatibilityLevel[] LEVELS = {
+        CompatibilityLevel.NONE,
+        CompatibilityLevel.BACKWARD,
+        CompatibilityLevel.BACKWARD_TRANSITIVE,
+        CompatibilityLevel.FORWARD,
+        CompatibilityLevel.FORWARD_TRANSITIVE,
+        CompatibilityLevel.FULL,
+        CompatibilityLevel.FULL_TRANSITIVE
+    };
 
-    private LevelTable() {
-    }
+    private LevelTable() {}
 
     /**
      * Adds the rows {@code (level, history, candidate, compatible)} of one evolution.
@@ -33,19 +38,24 @@ public final class LevelTable {
     }
 
     /** Checks one row: compatible or not, and an incompatible answer in Confluent's verbose form. */
-    public static void check(SchemaProvider provider, CompatibilityLevel level, List<String> history,
-                             String candidate, boolean compatible) {
+    public static void check(
+            SchemaProvider provider,
+            CompatibilityLevel level,
+            List<String> history,
+            String candidate,
+            boolean compatible) {
         List<CompatibilityChecker.Previous> previous = new ArrayList<>();
         for (int i = 0; i < history.size(); i++) {
-            previous.add(new CompatibilityChecker.Previous(i + 1, provider.parse(history.get(i), List.of(), r -> null),
-                history.get(i)));
+            previous.add(new CompatibilityChecker.Previous(
+                    i + 1, provider.parse(history.get(i), List.of(), r -> null), history.get(i)));
         }
-        List<String> problems = CompatibilityChecker.check(level, provider.parse(candidate, List.of(), r -> null),
-            previous);
+        List<String> problems =
+                CompatibilityChecker.check(level, provider.parse(candidate, List.of(), r -> null), previous);
         assertThat(problems.isEmpty()).as("problems: %s", problems).isEqualTo(compatible);
         if (!compatible) {
-            assertThat(problems).anyMatch(m -> m.startsWith("{errorType:"))
-                .contains("{compatibility: '" + level + "'}");
+            assertThat(problems)
+                    .anyMatch(m -> m.startsWith("{errorType:"))
+                    .contains("{compatibility: '" + level + "'}");
         }
     }
 }

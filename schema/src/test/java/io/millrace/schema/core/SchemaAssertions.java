@@ -9,8 +9,7 @@ import java.util.Random;
 /** What every schema type's provider tests assert about bad input: a 42201 saying why, never a crash. */
 public final class SchemaAssertions {
 
-    private SchemaAssertions() {
-    }
+    private SchemaAssertions() {}
 
     /** {@code parse} fails with 422 / 42201 and a message that mentions each of {@code mentions}. */
     public static RegistryException assertInvalid(Runnable parse, String... mentions) {
@@ -29,8 +28,8 @@ public final class SchemaAssertions {
      * replaced from {@code alphabet} each time): every result either parses, and then compares
      * with {@code valid} both ways and normalizes without failing, or is refused with a 42201.
      */
-    public static void eachIsValidOr42201(SchemaProvider provider, String valid, String alphabet, long seed,
-                                          int rounds) {
+    public static void eachIsValidOr42201(
+            SchemaProvider provider, String valid, String alphabet, long seed, int rounds) {
         Random random = new Random(seed);
         ParsedSchema original = provider.parse(valid, List.of(), r -> null);
         for (int i = 0; i < rounds; i++) {

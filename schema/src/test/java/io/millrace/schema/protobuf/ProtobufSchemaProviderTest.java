@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.millrace.schema.core.ParsedSchema;
 import io.millrace.schema.core.RegisteredSchema;
-import io.millrace.schema.core.SchemaAssertions;
 import io.millrace.schema.core.RegistryException;
+import io.millrace.schema.core.SchemaAssertions;
 import io.millrace.schema.core.SchemaReference;
 import java.util.List;
 import java.util.Map;
@@ -52,17 +52,22 @@ class ProtobufSchemaProviderTest {
     /** Invalid, and the message never names the registry's internal file name for the schema. */
     private static void assertInvalid(Runnable parse, String... mentions) {
         assertThat(SchemaAssertions.assertInvalid(parse, mentions).getMessage())
-            .doesNotContain(ProtobufSchemaProvider.ROOT_PATH);
+                .doesNotContain(ProtobufSchemaProvider.ROOT_PATH);
     }
 
     @Test
     void proto3WithNestedTypesMapsOneofsAndWellKnownTypesParses() {
         ParsedSchema parsed = parse(ORDER);
         assertThat(parsed.schemaType()).isEqualTo("PROTOBUF");
-        assertThat(parsed.canonical()).startsWith("syntax = \"proto3\";").contains("package acme.orders;")
-            .contains("message Order").contains("oneof payment").doesNotContain("formatted by Wire");
+        assertThat(parsed.canonical())
+                .startsWith("syntax = \"proto3\";")
+                .contains("package acme.orders;")
+                .contains("message Order")
+                .contains("oneof payment")
+                .doesNotContain("formatted by Wire");
         assertThat(parse(ORDER.replace("\n\n", "\n").replace("  ", "    ")).canonical())
-            .as("layout does not matter").isEqualTo(parsed.canonical());
+                .as("layout does not matter")
+                .isEqualTo(parsed.canonical());
     }
 
     @Test
@@ -74,15 +79,24 @@ class ProtobufSchemaProviderTest {
             message A { string s = 1 [(label) = "sku"]; }
             """);
         assertThat(parsed.canonical()).contains("(label) = \"sku\"");
-        for (String type : new String[] {"any:Any", "duration:Duration", "empty:Empty", "field_mask:FieldMask",
-            "struct:Struct", "timestamp:Timestamp", "wrappers:StringValue"}) {
+        for (String type : new String[] {
+            "any:Any",
+            "duration:Duration",
+            "empty:Empty",
+            "field_mask:FieldMask",
+            "struct:Struct",
+            "timestamp:Timestamp",
+            "wrappers:StringValue"
+        }) {
             String[] fileAndType = type.split(":");
             assertThat(parse("syntax = \"proto3\"; import \"google/protobuf/" + fileAndType[0] + ".proto\"; "
-                + "message A { google.protobuf." + fileAndType[1] + " v = 1; }").canonical())
-                .contains("google.protobuf." + fileAndType[1]);
+                                    + "message A { google.protobuf." + fileAndType[1] + " v = 1; }")
+                            .canonical())
+                    .contains("google.protobuf." + fileAndType[1]);
         }
-        assertInvalid(() -> parse("syntax = \"proto3\"; import \"google/protobuf/../../x.proto\"; message A {}"),
-            "neither a reference");
+        assertInvalid(
+                () -> parse("syntax = \"proto3\"; import \"google/protobuf/../../x.proto\"; message A {}"),
+                "neither a reference");
     }
 
     @Test
@@ -107,8 +121,10 @@ class ProtobufSchemaProviderTest {
         assertInvalid(() -> parse("syntax = \"proto3\"; message A { int32 x = 1; string x = 2; }"), "x");
         assertInvalid(() -> parse("syntax = \"proto3\"; message A { reserved 2; int32 x = 2; }"), "reserved");
         assertInvalid(() -> parse("syntax = \"proto3\"; message A { required int32 x = 1; }"), "required");
-        assertInvalid(() -> parse("syntax = \"proto3\"; import \"money.proto\"; message A { Money m = 1; }"),
-            "money.proto", "reference");
+        assertInvalid(
+                () -> parse("syntax = \"proto3\"; import \"money.proto\"; message A { Money m = 1; }"),
+                "money.proto",
+                "reference");
         assertInvalid(() -> parse("syntax = \"proto9\";"), "proto9");
         assertInvalid(() -> parse("syntax = \"proto3\";\nmessage A { int32 x = 1 }"), "Syntax error in schema:2:26");
         assertInvalid(() -> parse("syntax = \"proto3\"; enum E { E1 = 1; }"), "zero value");
@@ -121,11 +137,14 @@ class ProtobufSchemaProviderTest {
     void deeplyNestedFilesAre42201NotAStackOverflow() {
         String deep = "syntax = \"proto3\"; " + "message M { ".repeat(5000) + "}".repeat(5000);
         assertInvalid(() -> parse(deep), "nest 5000 levels", "100");
-        String withStrings = "syntax = \"proto3\"; // {{{{\n/* [[[[ */ message A { string s = 1 "
-            + "[json_name = \"{{\"]; }";
-        assertThat(ProtobufSchemaProvider.nesting(withStrings)).as("strings and comments do not count").isEqualTo(2);
-        assertThat(parse("syntax = \"proto3\"; " + "message M { ".repeat(50) + "}".repeat(50)).canonical())
-            .contains("message M");
+        String withStrings =
+                "syntax = \"proto3\"; // {{{{\n/* [[[[ */ message A { string s = 1 " + "[json_name = \"{{\"]; }";
+        assertThat(ProtobufSchemaProvider.nesting(withStrings))
+                .as("strings and comments do not count")
+                .isEqualTo(2);
+        assertThat(parse("syntax = \"proto3\"; " + "message M { ".repeat(50) + "}".repeat(50))
+                        .canonical())
+                .contains("message M");
     }
 
     @Test
@@ -142,13 +161,17 @@ class ProtobufSchemaProviderTest {
         ParsedSchema two = provider.parse(user, refs, r -> file);
         // a small stack (a request thread's is larger, a longer chain would do the same) makes the overflow certain
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread check = new Thread(null, () -> {
-            try {
-                two.backwardProblems(one, ParsedSchema.Roles.backward(1));
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        }, "small-stack-check", 256 * 1024);
+        Thread check = new Thread(
+                null,
+                () -> {
+                    try {
+                        two.backwardProblems(one, ParsedSchema.Roles.backward(1));
+                    } catch (Throwable t) {
+                        thrown.set(t);
+                    }
+                },
+                "small-stack-check",
+                256 * 1024);
         check.start();
         check.join();
         assertThat(thrown.get()).isInstanceOfSatisfying(RegistryException.class, e -> {
@@ -159,22 +182,32 @@ class ProtobufSchemaProviderTest {
 
     @Test
     void importsResolveToReferencedSubjects() {
-        RegisteredSchema money = new RegisteredSchema("money", 1, 3, "PROTOBUF",
-            "syntax = \"proto3\"; package acme.money; message Money { int64 cents = 1; string currency = 2; }",
-            List.of(), false);
+        RegisteredSchema money = new RegisteredSchema(
+                "money",
+                1,
+                3,
+                "PROTOBUF",
+                "syntax = \"proto3\"; package acme.money; message Money { int64 cents = 1; string currency = 2; }",
+                List.of(),
+                false);
         String invoice = "syntax = \"proto3\"; package acme.billing; import \"money.proto\";"
-            + " message Invoice { acme.money.Money total = 1; }";
+                + " message Invoice { acme.money.Money total = 1; }";
         List<SchemaReference> refs = List.of(new SchemaReference("money.proto", "money", 1));
-        ParsedSchema parsed = provider.parse(invoice, refs, r -> Map.of("money", money).get(r.subject()));
+        ParsedSchema parsed =
+                provider.parse(invoice, refs, r -> Map.of("money", money).get(r.subject()));
         assertThat(parsed.references()).isEqualTo(refs);
         assertThat(parsed.canonical()).contains("import \"money.proto\";").doesNotContain("cents");
-        assertInvalid(() -> provider.parse(invoice, List.of(new SchemaReference("money.proto", "money", 9)),
-            r -> null), "does not exist");
+        assertInvalid(
+                () -> provider.parse(invoice, List.of(new SchemaReference("money.proto", "money", 9)), r -> null),
+                "does not exist");
         RegisteredSchema json = new RegisteredSchema("j", 1, 4, "JSON", "{}", List.of(), false);
         assertInvalid(() -> provider.parse(invoice, refs, r -> json), "JSON");
         assertInvalid(() -> provider.parse(invoice.replace("Money total", "Cash total"), refs, r -> money), "Cash");
-        assertThatThrownBy(() -> provider.parse(invoice, List.of(new SchemaReference(ProtobufSchemaProvider.ROOT_PATH,
-            "money", 1)), r -> money)).hasMessageContaining("reserved by the registry");
+        assertThatThrownBy(() -> provider.parse(
+                        invoice,
+                        List.of(new SchemaReference(ProtobufSchemaProvider.ROOT_PATH, "money", 1)),
+                        r -> money))
+                .hasMessageContaining("reserved by the registry");
     }
 
     @Test
@@ -197,9 +230,12 @@ class ProtobufSchemaProviderTest {
             """;
         assertThat(parse(one).canonical()).isNotEqualTo(parse(two).canonical());
         ParsedSchema normalized = parse(one).normalize();
-        assertThat(normalized.canonical()).isEqualTo(parse(two).normalize().canonical()).contains(".p.B b = 2;");
-        assertThat(parse(normalized.canonical()).canonical()).as("the normalized text parses to itself")
-            .isEqualTo(normalized.canonical());
+        assertThat(normalized.canonical())
+                .isEqualTo(parse(two).normalize().canonical())
+                .contains(".p.B b = 2;");
+        assertThat(parse(normalized.canonical()).canonical())
+                .as("the normalized text parses to itself")
+                .isEqualTo(normalized.canonical());
     }
 
     @Test

@@ -25,11 +25,13 @@ class SchemaTypesTest {
     @Test
     void anUnknownTypeIs42201NamingTheSupportedOnes() {
         assertThatThrownBy(() -> SchemaTypes.standard().provider("XML"))
-            .isInstanceOfSatisfying(RegistryException.class, e -> {
-                assertThat(e.errorCode()).isEqualTo(42201);
-                assertThat(e.httpStatus()).isEqualTo(422);
-            })
-            .hasMessageContaining("XML").hasMessageContaining("AVRO").hasMessageContaining("JSON")
-            .hasMessageContaining("PROTOBUF");
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(42201);
+                    assertThat(e.httpStatus()).isEqualTo(422);
+                })
+                .hasMessageContaining("XML")
+                .hasMessageContaining("AVRO")
+                .hasMessageContaining("JSON")
+                .hasMessageContaining("PROTOBUF");
     }
 }

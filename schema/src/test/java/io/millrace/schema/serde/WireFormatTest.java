@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class WireFormatTest {
 
-    private static final Schema USER = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"User\","
-        + "\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"age\",\"type\":\"int\"}]}");
+    private static final Schema USER = new Schema.Parser()
+            .parse("{\"type\":\"record\",\"name\":\"User\","
+                    + "\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"age\",\"type\":\"int\"}]}");
 
     /** Hands out the id 0x01020304 for everything; knows no other id. */
     private static final class FixedIdClient implements SchemaRegistryClient {
@@ -81,8 +82,8 @@ class WireFormatTest {
         assertThat(new byte[] {bytes[1], bytes[2], bytes[3], bytes[4]}).containsExactly(1, 2, 3, 4);
         // Avro binary: string "ada" = zigzag length 6, 'a','d','a'; int 36 = zigzag 72
         assertThat(java.util.Arrays.copyOfRange(bytes, 5, bytes.length)).containsExactly(6, 'a', 'd', 'a', 72);
-        GenericRecord plain = new GenericDatumReader<GenericRecord>(USER).read(null,
-            DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        GenericRecord plain = new GenericDatumReader<GenericRecord>(USER)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
         assertThat(plain).isEqualTo(user);
         assertThat(client.registered).containsOnlyKeys("people-value");
 
@@ -97,8 +98,9 @@ class WireFormatTest {
         KafkaAvroSerializer serializer = new KafkaAvroSerializer(client);
         serializer.configure(Map.of(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://unused"), true);
         assertThat(serializer.serialize("t", "hi")).containsExactly(0, 1, 2, 3, 4, 4, 'h', 'i');
-        assertThat(serializer.serialize("t", new byte[] {9, 8})).as("bytes are written raw")
-            .containsExactly(0, 1, 2, 3, 4, 9, 8);
+        assertThat(serializer.serialize("t", new byte[] {9, 8}))
+                .as("bytes are written raw")
+                .containsExactly(0, 1, 2, 3, 4, 9, 8);
         assertThat(serializer.serialize("t", null)).isNull();
         assertThat(client.registered).containsOnlyKeys("t-key");
     }
@@ -108,22 +110,30 @@ class WireFormatTest {
         KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer(new FixedIdClient());
         deserializer.configure(Map.of(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://unused"), false);
         assertThatThrownBy(() -> deserializer.deserialize("t", new byte[] {1, 0, 0, 0, 1, 0}))
-            .isInstanceOf(SerializationException.class).hasMessageContaining("magic byte");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("magic byte");
         assertThatThrownBy(() -> deserializer.deserialize("t", new byte[] {0, 0}))
-            .isInstanceOf(SerializationException.class).hasMessageContaining("too short");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("too short");
         assertThatThrownBy(() -> deserializer.deserialize("t", new byte[] {0, 0, 0, 0, 99, 0}))
-            .isInstanceOf(SerializationException.class).hasMessageContaining("id 99").hasMessageContaining("40403");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("id 99")
+                .hasMessageContaining("40403");
     }
 
     @Test
     void subjectNameStrategiesAcceptConfluentClassNames() {
         KafkaAvroSerdeConfig config = new KafkaAvroSerdeConfig(Map.of(
-            KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://unused",
-            KafkaAvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY, "io.confluent.kafka.serializers.subject.RecordNameStrategy",
-            KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
-            "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"));
-        assertThat(config.subjectNameStrategy(true).subjectName("t", true, USER)).isEqualTo("User");
-        assertThat(config.subjectNameStrategy(false).subjectName("t", false, USER)).isEqualTo("t-User");
+                KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                "http://unused",
+                KafkaAvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY,
+                "io.confluent.kafka.serializers.subject.RecordNameStrategy",
+                KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
+                "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"));
+        assertThat(config.subjectNameStrategy(true).subjectName("t", true, USER))
+                .isEqualTo("User");
+        assertThat(config.subjectNameStrategy(false).subjectName("t", false, USER))
+                .isEqualTo("t-User");
         assertThat(new TopicNameStrategy().subjectName("t", false, USER)).isEqualTo("t-value");
     }
 }

@@ -17,10 +17,13 @@ class RegistryStateTest {
 
     private final RegistryState state = new RegistryState();
 
-    private void put(long offset, String subject, int version, long seq, String node, int id, String schema,
-                     boolean deleted) {
-        state.apply(offset, StoreCodec.encodeKey(new SchemaKey(subject, version, seq, node)),
-            StoreCodec.encodeSchema(new RegisteredSchema(subject, version, id, "AVRO", schema, List.of(), deleted)));
+    private void put(
+            long offset, String subject, int version, long seq, String node, int id, String schema, boolean deleted) {
+        state.apply(
+                offset,
+                StoreCodec.encodeKey(new SchemaKey(subject, version, seq, node)),
+                StoreCodec.encodeSchema(
+                        new RegisteredSchema(subject, version, id, "AVRO", schema, List.of(), deleted)));
     }
 
     private java.util.Optional<io.millrace.schema.core.SchemaIdentity> schemaById(int id) {

@@ -19,14 +19,21 @@ class StoreCodecTest {
     @Test
     void schemaRecordsHaveTheDocumentedJson() throws Exception {
         SchemaKey key = new SchemaKey("orders-value", 2, 41, "node-a");
-        RegisteredSchema value = new RegisteredSchema("orders-value", 2, 7, "AVRO", "\"long\"",
-            List.of(new SchemaReference("acme.Money", "money", 1)), false);
-        assertThat(text(StoreCodec.encodeKey(key))).isEqualTo(
-            "{\"keytype\":\"SCHEMA\",\"subject\":\"orders-value\",\"version\":2,\"magic\":1,\"seq\":41,"
-                + "\"node\":\"node-a\"}");
-        assertThat(text(StoreCodec.encodeSchema(value))).isEqualTo(
-            "{\"subject\":\"orders-value\",\"version\":2,\"id\":7,\"schemaType\":\"AVRO\",\"schema\":\"\\\"long\\\"\","
-                + "\"references\":[{\"name\":\"acme.Money\",\"subject\":\"money\",\"version\":1}],\"deleted\":false}");
+        RegisteredSchema value = new RegisteredSchema(
+                "orders-value",
+                2,
+                7,
+                "AVRO",
+                "\"long\"",
+                List.of(new SchemaReference("acme.Money", "money", 1)),
+                false);
+        assertThat(text(StoreCodec.encodeKey(key)))
+                .isEqualTo("{\"keytype\":\"SCHEMA\",\"subject\":\"orders-value\",\"version\":2,\"magic\":1,\"seq\":41,"
+                        + "\"node\":\"node-a\"}");
+        assertThat(text(StoreCodec.encodeSchema(value)))
+                .isEqualTo(
+                        "{\"subject\":\"orders-value\",\"version\":2,\"id\":7,\"schemaType\":\"AVRO\",\"schema\":\"\\\"long\\\"\","
+                                + "\"references\":[{\"name\":\"acme.Money\",\"subject\":\"money\",\"version\":1}],\"deleted\":false}");
         assertThat(StoreCodec.decodeKey(StoreCodec.encodeKey(key))).isEqualTo(key);
         assertThat(StoreCodec.decodeSchema(StoreCodec.encodeSchema(value))).isEqualTo(value);
     }
@@ -34,16 +41,18 @@ class StoreCodecTest {
     @Test
     void configAndModeRecordsHaveTheDocumentedJson() throws Exception {
         assertThat(text(StoreCodec.encodeKey(new ConfigKey(null))))
-            .isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":null,\"magic\":0}");
+                .isEqualTo("{\"keytype\":\"CONFIG\",\"subject\":null,\"magic\":0}");
         assertThat(text(StoreCodec.encodeConfig(CompatibilityLevel.FULL_TRANSITIVE)))
-            .isEqualTo("{\"compatibilityLevel\":\"FULL_TRANSITIVE\"}");
+                .isEqualTo("{\"compatibilityLevel\":\"FULL_TRANSITIVE\"}");
         assertThat(text(StoreCodec.encodeKey(new ModeKey("s"))))
-            .isEqualTo("{\"keytype\":\"MODE\",\"subject\":\"s\",\"magic\":0}");
+                .isEqualTo("{\"keytype\":\"MODE\",\"subject\":\"s\",\"magic\":0}");
         assertThat(StoreCodec.decodeMode("{\"mode\":\"IMPORT\"}".getBytes(StandardCharsets.UTF_8)))
-            .isEqualTo(Mode.IMPORT);
-        assertThat(StoreCodec.decodeKey("{\"keytype\":\"CONFIG\",\"subject\":\"s\",\"magic\":0}"
-            .getBytes(StandardCharsets.UTF_8))).isEqualTo(new ConfigKey("s"));
-        assertThat(StoreCodec.decodeKey("{\"keytype\":\"NOOP\"}".getBytes(StandardCharsets.UTF_8))).isNull();
+                .isEqualTo(Mode.IMPORT);
+        assertThat(StoreCodec.decodeKey(
+                        "{\"keytype\":\"CONFIG\",\"subject\":\"s\",\"magic\":0}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new ConfigKey("s"));
+        assertThat(StoreCodec.decodeKey("{\"keytype\":\"NOOP\"}".getBytes(StandardCharsets.UTF_8)))
+                .isNull();
     }
 
     private static String text(byte[] bytes) {

@@ -28,15 +28,13 @@ public final class ConfigLoader {
     /** Prefix of environment variables that set configuration keys. */
     public static final String ENV_PREFIX = "MILLRACE_";
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * The parsed configuration, the raw values of keys that belong to broker extensions, and what
      * was ignored while building it.
      */
-    public record Result(BrokerConfig config, List<String> warnings, Map<String, String> extensionSettings) {
-    }
+    public record Result(BrokerConfig config, List<String> warnings, Map<String, String> extensionSettings) {}
 
     /**
      * @param configFile optional properties file
@@ -52,8 +50,8 @@ public final class ConfigLoader {
      * As {@link #load(Path, Map, List)}, also accepting {@code extensionKeys} (the keys of broker
      * extensions): their values are returned unparsed in {@link Result#extensionSettings()}.
      */
-    public static Result load(Path configFile, Map<String, String> environment, List<String> overrides,
-                              Set<String> extensionKeys) {
+    public static Result load(
+            Path configFile, Map<String, String> environment, List<String> overrides, Set<String> extensionKeys) {
         Map<String, String> merged = new LinkedHashMap<>();
         Map<String, String> origin = new LinkedHashMap<>();
         if (configFile != null) {
@@ -70,18 +68,26 @@ public final class ConfigLoader {
             }
         }
         environment.entrySet().stream()
-            .filter(e -> e.getKey().startsWith(ENV_PREFIX))
-            .filter(e -> !BrokerConfig.LAUNCHER_ENVIRONMENT.contains(e.getKey()))
-            .sorted(Map.Entry.comparingByKey())
-            .forEach(e -> put(merged, origin, envToKey(e.getKey()), e.getValue().trim(),
-                "environment variable " + e.getKey()));
+                .filter(e -> e.getKey().startsWith(ENV_PREFIX))
+                .filter(e -> !BrokerConfig.LAUNCHER_ENVIRONMENT.contains(e.getKey()))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> put(
+                        merged,
+                        origin,
+                        envToKey(e.getKey()),
+                        e.getValue().trim(),
+                        "environment variable " + e.getKey()));
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {
                 throw new ConfigException("Override '" + override + "' is not of the form key=value");
             }
-            put(merged, origin, override.substring(0, eq).trim(), override.substring(eq + 1).trim(),
-                "--override");
+            put(
+                    merged,
+                    origin,
+                    override.substring(0, eq).trim(),
+                    override.substring(eq + 1).trim(),
+                    "--override");
         }
         List<String> warnings = new ArrayList<>();
         Map<String, String> known = new LinkedHashMap<>();
@@ -93,7 +99,7 @@ public final class ConfigLoader {
                 extension.put(key, value);
             } else {
                 warnings.add("Unknown configuration key '" + key + "' (from " + origin.get(key)
-                    + ") is ignored; check its spelling against the README's configuration table");
+                        + ") is ignored; check its spelling against the README's configuration table");
             }
         });
         return new Result(BrokerConfig.parse(known), warnings, extension);
@@ -104,8 +110,8 @@ public final class ConfigLoader {
         return envName.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
-    private static void put(Map<String, String> merged, Map<String, String> origin, String key, String value,
-                            String from) {
+    private static void put(
+            Map<String, String> merged, Map<String, String> origin, String key, String value, String from) {
         merged.put(key, value);
         origin.put(key, from);
     }

@@ -5,8 +5,7 @@ import org.apache.kafka.common.protocol.Errors;
 /** How a failed append to {@code __consumer_offsets} is reported to group clients, as Kafka maps it. */
 final class AppendErrors {
 
-    private AppendErrors() {
-    }
+    private AppendErrors() {}
 
     static Errors toResponseError(Errors appendError) {
         return switch (appendError) {

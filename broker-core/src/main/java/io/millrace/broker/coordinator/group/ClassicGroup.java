@@ -67,9 +67,15 @@ final class ClassicGroup extends AbstractGroup {
         g.protocolType = s.protocolType() == null || s.protocolType().isEmpty() ? null : s.protocolType();
         g.protocolName = s.protocolName();
         for (ClassicMemberSnapshot m : s.members()) {
-            ClassicMember member = new ClassicMember(m.memberId(), m.instanceId(), m.clientId(), m.clientHost(),
-                m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), s.protocolType(),
-                List.of(new ClassicMember.Protocol(s.protocolName(), m.subscription())));
+            ClassicMember member = new ClassicMember(
+                    m.memberId(),
+                    m.instanceId(),
+                    m.clientId(),
+                    m.clientHost(),
+                    m.rebalanceTimeoutMs(),
+                    m.sessionTimeoutMs(),
+                    s.protocolType(),
+                    List.of(new ClassicMember.Protocol(s.protocolName(), m.subscription())));
             member.setAssignment(m.assignment());
             g.add(member, null);
         }
@@ -84,12 +90,25 @@ final class ClassicGroup extends AbstractGroup {
         List<ClassicMemberSnapshot> ms = new ArrayList<>();
         for (ClassicMember m : members.values()) {
             byte[] assignment = assignments.getOrDefault(m.memberId(), m.assignment());
-            ms.add(new ClassicMemberSnapshot(m.memberId(), m.instanceId(), m.clientId(), m.clientHost(),
-                m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), protocolName == null ? null : m.metadata(protocolName),
-                assignment));
+            ms.add(new ClassicMemberSnapshot(
+                    m.memberId(),
+                    m.instanceId(),
+                    m.clientId(),
+                    m.clientHost(),
+                    m.rebalanceTimeoutMs(),
+                    m.sessionTimeoutMs(),
+                    protocolName == null ? null : m.metadata(protocolName),
+                    assignment));
         }
-        return new ClassicGroupMetadata(groupId(), new ClassicGroupSnapshot(protocolType == null ? "" : protocolType,
-            generation, protocolName, leaderId, stateTimestampMs, ms));
+        return new ClassicGroupMetadata(
+                groupId(),
+                new ClassicGroupSnapshot(
+                        protocolType == null ? "" : protocolType,
+                        generation,
+                        protocolName,
+                        leaderId,
+                        stateTimestampMs,
+                        ms));
     }
 
     @Override
@@ -240,8 +259,12 @@ final class ClassicGroup extends AbstractGroup {
     }
 
     /** Updates a member's protocols and timeouts and parks its new JoinGroup. */
-    void updateMember(ClassicMember member, List<ClassicMember.Protocol> protocols, int rebalanceTimeoutMs,
-                      int sessionTimeoutMs, CompletableFuture<JoinGroupResponseData> joinFuture) {
+    void updateMember(
+            ClassicMember member,
+            List<ClassicMember.Protocol> protocols,
+            int rebalanceTimeoutMs,
+            int sessionTimeoutMs,
+            CompletableFuture<JoinGroupResponseData> joinFuture) {
         member.protocols().forEach(p -> protocolSupport.merge(p.name(), -1, Integer::sum));
         member.update(protocols, rebalanceTimeoutMs, sessionTimeoutMs);
         member.protocols().forEach(p -> protocolSupport.merge(p.name(), 1, Integer::sum));
@@ -271,8 +294,10 @@ final class ClassicGroup extends AbstractGroup {
             old.setJoinFuture(null);
         }
         if (old.isAwaitingSync()) {
-            old.syncFuture().complete(new SyncGroupResponseData().setErrorCode(Errors.FENCED_INSTANCE_ID.code())
-                .setAssignment(ClassicMember.EMPTY_ASSIGNMENT));
+            old.syncFuture()
+                    .complete(new SyncGroupResponseData()
+                            .setErrorCode(Errors.FENCED_INSTANCE_ID.code())
+                            .setAssignment(ClassicMember.EMPTY_ASSIGNMENT));
             old.setSyncFuture(null);
         }
         ClassicMember replacement = old.withMemberId(newMemberId);
@@ -389,8 +414,10 @@ final class ClassicGroup extends AbstractGroup {
     List<JoinGroupResponseMember> membersForLeader() {
         List<JoinGroupResponseMember> out = new ArrayList<>();
         for (ClassicMember m : members.values()) {
-            out.add(new JoinGroupResponseMember().setMemberId(m.memberId()).setGroupInstanceId(m.instanceId())
-                .setMetadata(m.metadata(protocolName)));
+            out.add(new JoinGroupResponseMember()
+                    .setMemberId(m.memberId())
+                    .setGroupInstanceId(m.instanceId())
+                    .setMetadata(m.metadata(protocolName)));
         }
         return out;
     }
@@ -398,14 +425,14 @@ final class ClassicGroup extends AbstractGroup {
     /** A successful JoinGroup response for the current generation; the leader gets the member list. */
     JoinGroupResponseData joinResponse(String memberId, boolean withMembers) {
         return new JoinGroupResponseData()
-            .setMembers(withMembers ? membersForLeader() : new ArrayList<>())
-            .setMemberId(memberId)
-            .setGenerationId(generation)
-            .setProtocolName(protocolName)
-            .setProtocolType(protocolType)
-            .setLeader(leaderId)
-            .setSkipAssignment(false)
-            .setErrorCode(Errors.NONE.code());
+                .setMembers(withMembers ? membersForLeader() : new ArrayList<>())
+                .setMemberId(memberId)
+                .setGenerationId(generation)
+                .setProtocolName(protocolName)
+                .setProtocolType(protocolType)
+                .setLeader(leaderId)
+                .setSkipAssignment(false)
+                .setErrorCode(Errors.NONE.code());
     }
 
     /** Answers the member's parked JoinGroup, if any. */
@@ -446,12 +473,12 @@ final class ClassicGroup extends AbstractGroup {
         if (instanceId != null) {
             String current = staticMembers.get(instanceId);
             if (current == null) {
-                throw Errors.UNKNOWN_MEMBER_ID.exception("Instance id " + instanceId + " is not a member of group "
-                    + groupId());
+                throw Errors.UNKNOWN_MEMBER_ID.exception(
+                        "Instance id " + instanceId + " is not a member of group " + groupId());
             }
             if (!current.equals(memberId)) {
                 throw Errors.FENCED_INSTANCE_ID.exception("Member " + memberId + " with instance id " + instanceId
-                    + " was replaced by member " + current + " in group " + groupId());
+                        + " was replaced by member " + current + " in group " + groupId());
             }
         }
         if (!members.containsKey(memberId)) {
@@ -460,8 +487,8 @@ final class ClassicGroup extends AbstractGroup {
     }
 
     @Override
-    public void validateOffsetCommit(String memberId, String instanceId, int generationId, short apiVersion,
-                                     boolean transactional) {
+    public void validateOffsetCommit(
+            String memberId, String instanceId, int generationId, short apiVersion, boolean transactional) {
         if (state == DEAD) {
             throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
         }
@@ -472,11 +499,11 @@ final class ClassicGroup extends AbstractGroup {
             validateMember(memberId, instanceId);
             if (generationId != generation) {
                 throw Errors.ILLEGAL_GENERATION.exception("Generation " + generationId + " is not the current "
-                    + "generation " + generation + " of group " + groupId());
+                        + "generation " + generation + " of group " + groupId());
             }
         } else if (state != EMPTY && !transactional) {
-            throw Errors.UNKNOWN_MEMBER_ID.exception("Group " + groupId() + " has active members; only they may "
-                + "commit offsets");
+            throw Errors.UNKNOWN_MEMBER_ID.exception(
+                    "Group " + groupId() + " has active members; only they may " + "commit offsets");
         }
         if (state == COMPLETING_REBALANCE && !transactional) {
             throw Errors.REBALANCE_IN_PROGRESS.exception();
@@ -506,8 +533,8 @@ final class ClassicGroup extends AbstractGroup {
             throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId() + " is dead");
         }
         if (state != EMPTY) {
-            throw Errors.NON_EMPTY_GROUP.exception("Group " + groupId() + " still has " + members.size()
-                + " member(s); stop them first");
+            throw Errors.NON_EMPTY_GROUP.exception(
+                    "Group " + groupId() + " still has " + members.size() + " member(s); stop them first");
         }
     }
 
@@ -551,8 +578,8 @@ final class ClassicGroup extends AbstractGroup {
                 return null;
             }
             try {
-                ConsumerProtocolSubscription s = ConsumerProtocol.deserializeConsumerProtocolSubscription(
-                    ByteBuffer.wrap(metadata));
+                ConsumerProtocolSubscription s =
+                        ConsumerProtocol.deserializeConsumerProtocolSubscription(ByteBuffer.wrap(metadata));
                 topics.addAll(s.topics());
             } catch (RuntimeException e) {
                 return null; // not the consumer protocol after all: treat as unknown, as Kafka does
@@ -562,7 +589,13 @@ final class ClassicGroup extends AbstractGroup {
     }
 
     static JoinGroupResponseData joinError(String memberId, Errors error) {
-        return new JoinGroupResponseData().setMemberId(memberId).setErrorCode(error.code()).setGenerationId(-1)
-            .setProtocolName(null).setProtocolType(null).setLeader("").setMembers(new ArrayList<>());
+        return new JoinGroupResponseData()
+                .setMemberId(memberId)
+                .setErrorCode(error.code())
+                .setGenerationId(-1)
+                .setProtocolName(null)
+                .setProtocolType(null)
+                .setLeader("")
+                .setMembers(new ArrayList<>());
     }
 }

@@ -71,8 +71,12 @@ final class ClassicGroupManager {
             if (existing != null) {
                 rebalance.removeMemberAndUpdate(group, existing, "member " + memberId + " exceeds group.max.size");
             }
-            log.info("Group {} is full ({} members, group.max.size={}); rejected a JoinGroup from {}",
-                group.groupId(), group.size(), ctx.config.maxGroupSize(), client.clientId());
+            log.info(
+                    "Group {} is full ({} members, group.max.size={}); rejected a JoinGroup from {}",
+                    group.groupId(),
+                    group.size(),
+                    ctx.config.maxGroupSize(),
+                    client.clientId());
             future.complete(ClassicGroup.joinError("", Errors.GROUP_MAX_SIZE_REACHED));
         } else if (!group.supportsProtocols(request.protocolType(), protocols)) {
             future.complete(ClassicGroup.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
@@ -83,15 +87,23 @@ final class ClassicGroupManager {
         }
     }
 
-    private void joinNewMember(ClientInfo client, JoinGroupRequestData request, List<ClassicMember.Protocol> protocols,
-                               ClassicGroup group, CompletableFuture<JoinGroupResponseData> future) {
+    private void joinNewMember(
+            ClientInfo client,
+            JoinGroupRequestData request,
+            List<ClassicMember.Protocol> protocols,
+            ClassicGroup group,
+            CompletableFuture<JoinGroupResponseData> future) {
         String instanceId = request.groupInstanceId();
         String newMemberId = ClassicGroup.newMemberId(client.clientId(), instanceId);
         if (instanceId != null) {
             String existing = group.staticMemberId(instanceId);
             if (existing != null) {
-                log.info("Group {}: static member with instance id {} rejoined; member {} replaces {}",
-                    group.groupId(), instanceId, newMemberId, existing);
+                log.info(
+                        "Group {}: static member with instance id {} rejoined; member {} replaces {}",
+                        group.groupId(),
+                        instanceId,
+                        newMemberId,
+                        existing);
                 replaceStaticMember(client, request, protocols, group, existing, newMemberId, future);
             } else {
                 addMemberAndRebalance(client, request, protocols, group, newMemberId, future);
@@ -106,9 +118,12 @@ final class ClassicGroupManager {
         }
     }
 
-    private void joinExistingMember(ClientInfo client, JoinGroupRequestData request,
-                                    List<ClassicMember.Protocol> protocols, ClassicGroup group,
-                                    CompletableFuture<JoinGroupResponseData> future) {
+    private void joinExistingMember(
+            ClientInfo client,
+            JoinGroupRequestData request,
+            List<ClassicMember.Protocol> protocols,
+            ClassicGroup group,
+            CompletableFuture<JoinGroupResponseData> future) {
         String memberId = request.memberId();
         if (group.isPending(memberId)) {
             if (request.groupInstanceId() != null) {
@@ -127,23 +142,34 @@ final class ClassicGroupManager {
         ClassicMember member = group.member(memberId);
         String reason = joinReason(request);
         switch (group.state()) {
-            case PREPARING_REBALANCE -> updateMemberAndRebalance(request, protocols, group, member,
-                "member " + memberId + " rejoined (" + reason + ")", future);
+            case PREPARING_REBALANCE ->
+                updateMemberAndRebalance(
+                        request, protocols, group, member, "member " + memberId + " rejoined (" + reason + ")", future);
             case COMPLETING_REBALANCE -> {
                 if (member.matches(protocols)) {
                     // The member lost our JoinGroup response: send it again.
                     future.complete(group.joinResponse(memberId, group.isLeader(memberId)));
                 } else {
-                    updateMemberAndRebalance(request, protocols, group, member,
-                        "member " + memberId + " changed its metadata (" + reason + ")", future);
+                    updateMemberAndRebalance(
+                            request,
+                            protocols,
+                            group,
+                            member,
+                            "member " + memberId + " changed its metadata (" + reason + ")",
+                            future);
                 }
             }
             case STABLE -> {
                 if (group.isLeader(memberId) || !member.matches(protocols)) {
                     // A leader's JoinGroup always rebalances: it may have seen a topic change.
-                    updateMemberAndRebalance(request, protocols, group, member,
-                        (group.isLeader(memberId) ? "leader " : "member ") + memberId + " rejoined (" + reason + ")",
-                        future);
+                    updateMemberAndRebalance(
+                            request,
+                            protocols,
+                            group,
+                            member,
+                            (group.isLeader(memberId) ? "leader " : "member ") + memberId + " rejoined (" + reason
+                                    + ")",
+                            future);
                 } else {
                     future.complete(group.joinResponse(memberId, false));
                 }
@@ -152,12 +178,22 @@ final class ClassicGroupManager {
         }
     }
 
-    private void addMemberAndRebalance(ClientInfo client, JoinGroupRequestData request,
-                                       List<ClassicMember.Protocol> protocols, ClassicGroup group, String memberId,
-                                       CompletableFuture<JoinGroupResponseData> future) {
-        ClassicMember member = new ClassicMember(memberId, request.groupInstanceId(), client.clientId(),
-            client.clientHost(), request.rebalanceTimeoutMs(), request.sessionTimeoutMs(), request.protocolType(),
-            protocols);
+    private void addMemberAndRebalance(
+            ClientInfo client,
+            JoinGroupRequestData request,
+            List<ClassicMember.Protocol> protocols,
+            ClassicGroup group,
+            String memberId,
+            CompletableFuture<JoinGroupResponseData> future) {
+        ClassicMember member = new ClassicMember(
+                memberId,
+                request.groupInstanceId(),
+                client.clientId(),
+                client.clientHost(),
+                request.rebalanceTimeoutMs(),
+                request.sessionTimeoutMs(),
+                request.protocolType(),
+                protocols);
         member.setNew(true);
         if (group.is(PREPARING_REBALANCE) && group.previousState() == EMPTY) {
             group.setNewMemberAdded(true);
@@ -165,20 +201,29 @@ final class ClassicGroupManager {
         group.add(member, future);
         // A new member cannot heartbeat while its JoinGroup is parked; bound how long it may stay parked.
         rebalance.rescheduleHeartbeat(group, member, ctx.config.newMemberJoinTimeoutMs());
-        rebalance.maybePrepareRebalanceOrCompleteJoin(group, "new member " + member + " joined ("
-            + joinReason(request) + ")");
+        rebalance.maybePrepareRebalanceOrCompleteJoin(
+                group, "new member " + member + " joined (" + joinReason(request) + ")");
     }
 
-    private void updateMemberAndRebalance(JoinGroupRequestData request, List<ClassicMember.Protocol> protocols,
-                                          ClassicGroup group, ClassicMember member, String reason,
-                                          CompletableFuture<JoinGroupResponseData> future) {
+    private void updateMemberAndRebalance(
+            JoinGroupRequestData request,
+            List<ClassicMember.Protocol> protocols,
+            ClassicGroup group,
+            ClassicMember member,
+            String reason,
+            CompletableFuture<JoinGroupResponseData> future) {
         group.updateMember(member, protocols, request.rebalanceTimeoutMs(), request.sessionTimeoutMs(), future);
         rebalance.maybePrepareRebalanceOrCompleteJoin(group, reason);
     }
 
-    private void replaceStaticMember(ClientInfo client, JoinGroupRequestData request,
-                                     List<ClassicMember.Protocol> protocols, ClassicGroup group, String oldMemberId,
-                                     String newMemberId, CompletableFuture<JoinGroupResponseData> future) {
+    private void replaceStaticMember(
+            ClientInfo client,
+            JoinGroupRequestData request,
+            List<ClassicMember.Protocol> protocols,
+            ClassicGroup group,
+            String oldMemberId,
+            String newMemberId,
+            CompletableFuture<JoinGroupResponseData> future) {
         String oldLeader = group.leaderId();
         ClassicMember member = group.replaceStaticMember(request.groupInstanceId(), oldMemberId, newMemberId);
         ctx.timers.cancel(ClassicRebalance.heartbeatKey(group.groupId(), oldMemberId));
@@ -190,8 +235,9 @@ final class ClassicGroupManager {
         switch (group.state()) {
             case STABLE -> {
                 if (!String.valueOf(group.protocolName()).equals(group.selectProtocol())) {
-                    rebalance.maybePrepareRebalanceOrCompleteJoin(group, "static member " + member
-                        + " rejoined with protocols that change the group's protocol");
+                    rebalance.maybePrepareRebalanceOrCompleteJoin(
+                            group,
+                            "static member " + member + " rejoined with protocols that change the group's protocol");
                     return;
                 }
                 // Same protocol: no rebalance, only the new member id is stored.
@@ -200,12 +246,17 @@ final class ClassicGroupManager {
                         return;
                     }
                     if (error != Errors.NONE) {
-                        log.warn("Group {}: could not store the new member id {} of static member {} ({}); "
-                            + "reverting to {}", group.groupId(), newMemberId, request.groupInstanceId(), error,
-                            oldMemberId);
+                        log.warn(
+                                "Group {}: could not store the new member id {} of static member {} ({}); "
+                                        + "reverting to {}",
+                                group.groupId(),
+                                newMemberId,
+                                request.groupInstanceId(),
+                                error,
+                                oldMemberId);
                         group.updateMember(member, oldProtocols, oldRebalanceTimeout, oldSessionTimeout, null);
-                        ClassicMember reverted = group.replaceStaticMember(request.groupInstanceId(), newMemberId,
-                            oldMemberId);
+                        ClassicMember reverted =
+                                group.replaceStaticMember(request.groupInstanceId(), newMemberId, oldMemberId);
                         rebalance.rescheduleHeartbeat(group, reverted, reverted.sessionTimeoutMs());
                         return;
                     }
@@ -219,8 +270,11 @@ final class ClassicGroupManager {
                     group.completeJoin(member, response);
                 });
             }
-            case COMPLETING_REBALANCE -> rebalance.prepareRebalance(group, "static member " + member
-                + " rejoined while the leader was assigning; the old member id may be in that assignment");
+            case COMPLETING_REBALANCE ->
+                rebalance.prepareRebalance(
+                        group,
+                        "static member " + member
+                                + " rejoined while the leader was assigning; the old member id may be in that assignment");
             default -> rebalance.maybeCompleteJoinPhase(group);
         }
     }
@@ -249,9 +303,11 @@ final class ClassicGroupManager {
             }
             case STABLE -> {
                 rebalance.removePendingSync(group, memberId);
-                future.complete(new SyncGroupResponseData().setErrorCode(Errors.NONE.code())
-                    .setProtocolType(group.rawProtocolType()).setProtocolName(group.protocolName())
-                    .setAssignment(group.member(memberId).assignment()));
+                future.complete(new SyncGroupResponseData()
+                        .setErrorCode(Errors.NONE.code())
+                        .setProtocolType(group.rawProtocolType())
+                        .setProtocolName(group.protocolName())
+                        .setAssignment(group.member(memberId).assignment()));
             }
             default -> future.complete(syncError(Errors.COORDINATOR_NOT_AVAILABLE));
         }
@@ -269,8 +325,11 @@ final class ClassicGroupManager {
             }
         }
         if (!missing.isEmpty()) {
-            log.warn("Group {}: the leader's assignment for generation {} names no partitions for members {}",
-                group.groupId(), group.generation(), missing);
+            log.warn(
+                    "Group {}: the leader's assignment for generation {} names no partitions for members {}",
+                    group.groupId(),
+                    group.generation(),
+                    missing);
         }
         int generation = request.generationId();
         ctx.writer.write(group.partition(), List.of(group.snapshot(assignments)), error -> {
@@ -279,8 +338,11 @@ final class ClassicGroupManager {
             }
             if (error != Errors.NONE) {
                 Errors reported = AppendErrors.toResponseError(error);
-                log.warn("Group {}: could not store the assignment of generation {} ({}); rebalancing again",
-                    group.groupId(), generation, error);
+                log.warn(
+                        "Group {}: could not store the assignment of generation {} ({}); rebalancing again",
+                        group.groupId(),
+                        generation,
+                        error);
                 rebalance.resetAndPropagateAssignment(group, reported);
                 rebalance.maybePrepareRebalanceOrCompleteJoin(group, "storing the assignment failed");
                 return;
@@ -288,8 +350,8 @@ final class ClassicGroupManager {
             group.members().forEach(m -> m.setAssignment(assignments.get(m.memberId())));
             rebalance.propagateAssignment(group, Errors.NONE);
             group.transitionTo(STABLE, ctx.now());
-            log.info("Group {} is stable at generation {} with {} member(s)", group.groupId(), generation,
-                group.size());
+            log.info(
+                    "Group {} is stable at generation {} with {} member(s)", group.groupId(), generation, group.size());
         });
     }
 
@@ -303,7 +365,7 @@ final class ClassicGroupManager {
             return Errors.ILLEGAL_GENERATION;
         }
         if (inconsistent(request.protocolType(), group.rawProtocolType())
-            || inconsistent(request.protocolName(), group.protocolName())) {
+                || inconsistent(request.protocolName(), group.protocolName())) {
             return Errors.INCONSISTENT_GROUP_PROTOCOL;
         }
         return Errors.NONE;
@@ -321,7 +383,8 @@ final class ClassicGroupManager {
         try {
             group.validateMember(memberId, instanceId);
         } catch (ApiException e) {
-            return new HeartbeatResponseData().setErrorCode(Errors.forException(e).code());
+            return new HeartbeatResponseData()
+                    .setErrorCode(Errors.forException(e).code());
         }
         if (generationId != group.generation()) {
             return new HeartbeatResponseData().setErrorCode(Errors.ILLEGAL_GENERATION.code());
@@ -351,8 +414,10 @@ final class ClassicGroupManager {
         List<String> left = new ArrayList<>();
         for (MemberIdentity m : leaving) {
             Errors error = leaveOne(group, m);
-            responses.add(new MemberResponse().setMemberId(m.memberId()).setGroupInstanceId(m.groupInstanceId())
-                .setErrorCode(error.code()));
+            responses.add(new MemberResponse()
+                    .setMemberId(m.memberId())
+                    .setGroupInstanceId(m.groupInstanceId())
+                    .setErrorCode(error.code()));
             if (error == Errors.NONE) {
                 left.add(m.memberId().isEmpty() ? m.groupInstanceId() : m.memberId());
             }
@@ -403,8 +468,10 @@ final class ClassicGroupManager {
             rebalance.rescheduleHeartbeat(group, m, m.sessionTimeoutMs());
         }
         if (group.size() > ctx.config.maxGroupSize()) {
-            rebalance.prepareRebalance(group, "the loaded group has " + group.size() + " members, more than "
-                + "group.max.size=" + ctx.config.maxGroupSize());
+            rebalance.prepareRebalance(
+                    group,
+                    "the loaded group has " + group.size() + " members, more than " + "group.max.size="
+                            + ctx.config.maxGroupSize());
         }
     }
 
@@ -412,8 +479,9 @@ final class ClassicGroupManager {
         int max = ctx.config.maxGroupSize();
         return switch (group.state()) {
             case EMPTY, DEAD -> true;
-            case PREPARING_REBALANCE -> (group.hasMember(memberId) && group.member(memberId).isAwaitingJoin())
-                || group.awaitingJoinCount() < max;
+            case PREPARING_REBALANCE ->
+                (group.hasMember(memberId) && group.member(memberId).isAwaitingJoin())
+                        || group.awaitingJoinCount() < max;
             case COMPLETING_REBALANCE, STABLE -> group.hasMember(memberId) || group.size() < max;
         };
     }
@@ -427,12 +495,12 @@ final class ClassicGroupManager {
         if (g instanceof ConsumerGroup cg) {
             if (!cg.isEmpty() || !create) {
                 throw Errors.INCONSISTENT_GROUP_PROTOCOL.exception("Group " + groupId + " uses the consumer "
-                    + "(KIP-848) protocol; its members must use group.protocol=consumer");
+                        + "(KIP-848) protocol; its members must use group.protocol=consumer");
             }
             List<GroupRecord> tombstones = new ArrayList<>();
             cg.addTombstones(tombstones);
             ctx.store.remove(groupId);
-            ctx.writer.write(cg.partition(), tombstones, e -> { });
+            ctx.writer.write(cg.partition(), tombstones, e -> {});
             log.info("Empty consumer-protocol group {} becomes a classic group", groupId);
         }
         if (!create) {

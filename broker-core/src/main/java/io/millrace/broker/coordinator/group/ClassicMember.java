@@ -36,8 +36,15 @@ final class ClassicMember {
     private CompletableFuture<SyncGroupResponseData> syncFuture;
     private boolean isNew;
 
-    ClassicMember(String memberId, String instanceId, String clientId, String clientHost, int rebalanceTimeoutMs,
-                  int sessionTimeoutMs, String protocolType, List<Protocol> protocols) {
+    ClassicMember(
+            String memberId,
+            String instanceId,
+            String clientId,
+            String clientHost,
+            int rebalanceTimeoutMs,
+            int sessionTimeoutMs,
+            String protocolType,
+            List<Protocol> protocols) {
         this.memberId = memberId;
         this.instanceId = instanceId;
         this.clientId = clientId;
@@ -50,8 +57,15 @@ final class ClassicMember {
 
     /** The same member under a new id (a static member that rejoined), keeping everything else. */
     ClassicMember withMemberId(String newMemberId) {
-        ClassicMember m = new ClassicMember(newMemberId, instanceId, clientId, clientHost, rebalanceTimeoutMs,
-            sessionTimeoutMs, protocolType, protocols);
+        ClassicMember m = new ClassicMember(
+                newMemberId,
+                instanceId,
+                clientId,
+                clientHost,
+                rebalanceTimeoutMs,
+                sessionTimeoutMs,
+                protocolType,
+                protocols);
         m.assignment = assignment;
         return m;
     }

@@ -61,8 +61,8 @@ final class ClassicRebalance {
             // A new group waits a little so that members starting together join one generation.
             int delay = ctx.config.initialRebalanceDelayMs();
             int remaining = Math.max(group.rebalanceTimeoutMs() - delay, 0);
-            ctx.timers.schedule(joinKey(group.groupId()), delay,
-                () -> completeInitialRebalanceOrExtend(group, delay, remaining));
+            ctx.timers.schedule(
+                    joinKey(group.groupId()), delay, () -> completeInitialRebalanceOrExtend(group, delay, remaining));
         }
         group.transitionTo(PREPARING_REBALANCE, ctx.now());
         log.info("Preparing to rebalance group {} (generation {}): {}", group.groupId(), group.generation(), reason);
@@ -90,8 +90,10 @@ final class ClassicRebalance {
             group.setNewMemberAdded(false);
             int nextDelay = Math.min(ctx.config.initialRebalanceDelayMs(), remainingMs);
             int nextRemaining = Math.max(remainingMs - delayMs, 0);
-            ctx.timers.schedule(joinKey(group.groupId()), nextDelay,
-                () -> completeInitialRebalanceOrExtend(group, nextDelay, nextRemaining));
+            ctx.timers.schedule(
+                    joinKey(group.groupId()),
+                    nextDelay,
+                    () -> completeInitialRebalanceOrExtend(group, nextDelay, nextRemaining));
         } else {
             completeJoin(group);
         }
@@ -116,12 +118,17 @@ final class ClassicRebalance {
             }
         }
         if (!dropped.isEmpty()) {
-            log.info("Group {} removed members that did not rejoin within the rebalance timeout: {}",
-                group.groupId(), dropped);
+            log.info(
+                    "Group {} removed members that did not rejoin within the rebalance timeout: {}",
+                    group.groupId(),
+                    dropped);
         }
         if (!group.maybeElectNewJoinedLeader() && group.size() > 0) {
-            log.warn("Group {} could not complete its rebalance because no member rejoined; waiting another {} ms "
-                + "for members to rejoin or time out", group.groupId(), group.rebalanceTimeoutMs());
+            log.warn(
+                    "Group {} could not complete its rebalance because no member rejoined; waiting another {} ms "
+                            + "for members to rejoin or time out",
+                    group.groupId(),
+                    group.rebalanceTimeoutMs());
             ctx.timers.schedule(joinKey(group.groupId()), group.rebalanceTimeoutMs(), () -> completeJoin(group));
             return;
         }
@@ -131,8 +138,13 @@ final class ClassicRebalance {
             persist(group, Map.of(), "the empty generation " + group.generation());
             return;
         }
-        log.info("Group {} completed its join phase: generation {} with {} member(s), protocol {}, leader {}",
-            group.groupId(), group.generation(), group.size(), group.protocolName(), group.leaderId());
+        log.info(
+                "Group {} completed its join phase: generation {} with {} member(s), protocol {}, leader {}",
+                group.groupId(),
+                group.generation(),
+                group.size(),
+                group.protocolName(),
+                group.leaderId());
         for (ClassicMember m : new ArrayList<>(group.members())) {
             group.completeJoin(m, group.joinResponse(m.memberId(), group.isLeader(m.memberId())));
             rescheduleHeartbeat(group, m, m.sessionTimeoutMs());
@@ -140,8 +152,8 @@ final class ClassicRebalance {
             group.pendingSync().add(m.memberId());
         }
         int generation = group.generation();
-        ctx.timers.schedule(syncKey(group.groupId()), group.rebalanceTimeoutMs(),
-            () -> expirePendingSync(group, generation));
+        ctx.timers.schedule(
+                syncKey(group.groupId()), group.rebalanceTimeoutMs(), () -> expirePendingSync(group, generation));
     }
 
     /** Members that did not send SyncGroup within the rebalance timeout are removed. */
@@ -149,7 +161,8 @@ final class ClassicRebalance {
         if (!ctx.isCurrent(group) || generation != group.generation()) {
             return;
         }
-        if ((group.is(COMPLETING_REBALANCE) || group.is(STABLE)) && !group.pendingSync().isEmpty()) {
+        if ((group.is(COMPLETING_REBALANCE) || group.is(STABLE))
+                && !group.pendingSync().isEmpty()) {
             List<String> missing = new ArrayList<>(group.pendingSync());
             for (String id : missing) {
                 ClassicMember m = group.member(id);
@@ -165,13 +178,11 @@ final class ClassicRebalance {
 
     void rescheduleHeartbeat(ClassicGroup group, ClassicMember member, long timeoutMs) {
         String memberId = member.memberId();
-        ctx.timers.schedule(heartbeatKey(group.groupId(), memberId), timeoutMs,
-            () -> expireHeartbeat(group, memberId));
+        ctx.timers.schedule(heartbeatKey(group.groupId(), memberId), timeoutMs, () -> expireHeartbeat(group, memberId));
     }
 
     void schedulePendingMemberExpiry(ClassicGroup group, String memberId, long timeoutMs) {
-        ctx.timers.schedule(heartbeatKey(group.groupId(), memberId), timeoutMs,
-            () -> expireHeartbeat(group, memberId));
+        ctx.timers.schedule(heartbeatKey(group.groupId(), memberId), timeoutMs, () -> expireHeartbeat(group, memberId));
     }
 
     private void expireHeartbeat(ClassicGroup group, String memberId) {
@@ -179,8 +190,10 @@ final class ClassicRebalance {
             return;
         }
         if (group.isPending(memberId)) {
-            log.info("Group {}: pending member {} did not rejoin within its session timeout and was removed",
-                group.groupId(), memberId);
+            log.info(
+                    "Group {}: pending member {} did not rejoin within its session timeout and was removed",
+                    group.groupId(),
+                    memberId);
             group.removePending(memberId);
             if (group.is(PREPARING_REBALANCE) && group.hasAllMembersJoined()) {
                 completeJoin(group);
@@ -189,8 +202,11 @@ final class ClassicRebalance {
         }
         ClassicMember member = group.member(memberId);
         if (member != null && !member.hasSatisfiedHeartbeat()) {
-            log.info("Group {}: member {} missed its session timeout of {} ms and was removed",
-                group.groupId(), member, member.sessionTimeoutMs());
+            log.info(
+                    "Group {}: member {} missed its session timeout of {} ms and was removed",
+                    group.groupId(),
+                    member,
+                    member.sessionTimeoutMs());
             removeMemberAndUpdate(group, member, "member " + memberId + " failed (session timeout)");
         }
     }
@@ -210,8 +226,9 @@ final class ClassicRebalance {
     /** Answers a member's parked JoinGroup/SyncGroup with {@code error} (it is being removed). */
     void failParked(ClassicGroup group, ClassicMember member, Errors error) {
         group.completeJoin(member, ClassicGroup.joinError("", error));
-        group.completeSync(member, new SyncGroupResponseData().setErrorCode(error.code())
-            .setAssignment(ClassicMember.EMPTY_ASSIGNMENT));
+        group.completeSync(
+                member,
+                new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(ClassicMember.EMPTY_ASSIGNMENT));
     }
 
     void resetAndPropagateAssignment(ClassicGroup group, Errors error) {
@@ -223,10 +240,10 @@ final class ClassicRebalance {
     void propagateAssignment(ClassicGroup group, Errors error) {
         for (ClassicMember m : group.members()) {
             SyncGroupResponseData response = new SyncGroupResponseData()
-                .setErrorCode(error.code())
-                .setProtocolType(error == Errors.NONE ? group.rawProtocolType() : null)
-                .setProtocolName(error == Errors.NONE ? group.protocolName() : null)
-                .setAssignment(m.assignment());
+                    .setErrorCode(error.code())
+                    .setProtocolType(error == Errors.NONE ? group.rawProtocolType() : null)
+                    .setProtocolName(error == Errors.NONE ? group.protocolName() : null)
+                    .setAssignment(m.assignment());
             if (group.completeSync(m, response)) {
                 rescheduleHeartbeat(group, m, m.sessionTimeoutMs());
             }
@@ -244,8 +261,11 @@ final class ClassicRebalance {
     void persist(ClassicGroup group, Map<String, byte[]> assignments, String what) {
         ctx.writer.write(group.partition(), List.of(group.snapshot(assignments)), error -> {
             if (error != Errors.NONE) {
-                log.warn("Could not store {} of group {} in __consumer_offsets: {}", what, group.groupId(),
-                    error.name());
+                log.warn(
+                        "Could not store {} of group {} in __consumer_offsets: {}",
+                        what,
+                        group.groupId(),
+                        error.name());
             }
         });
     }

@@ -35,6 +35,7 @@ final class ConsumerGroup extends AbstractGroup {
 
     /** Names of the states as ConsumerGroupDescribe and ListGroups report them. */
     static final String EMPTY = "Empty";
+
     static final String ASSIGNING = "Assigning";
     static final String RECONCILING = "Reconciling";
     static final String STABLE = "Stable";
@@ -74,8 +75,9 @@ final class ConsumerGroup extends AbstractGroup {
             }
             return;
         }
-        ConsumerMember updated = existing == null ? ConsumerMember.joining(r.memberId(), r.value())
-            : existing.withSubscription(r.value());
+        ConsumerMember updated = existing == null
+                ? ConsumerMember.joining(r.memberId(), r.value())
+                : existing.withSubscription(r.value());
         members.put(r.memberId(), updated);
         if (updated.instanceId() != null) {
             staticMembers.put(updated.instanceId(), r.memberId());
@@ -100,8 +102,9 @@ final class ConsumerGroup extends AbstractGroup {
             return; // the member's subscription was removed first; nothing left to update
         }
         removePartitionEpochs(existing);
-        MemberAssignmentState state = r.value() != null ? r.value() : new MemberAssignmentState(-1, -1,
-            MemberState.STABLE, Assignment.EMPTY, Assignment.EMPTY);
+        MemberAssignmentState state = r.value() != null
+                ? r.value()
+                : new MemberAssignmentState(-1, -1, MemberState.STABLE, Assignment.EMPTY, Assignment.EMPTY);
         ConsumerMember updated = existing.withAssignmentState(state);
         members.put(r.memberId(), updated);
         addPartitionEpochs(updated);
@@ -203,8 +206,9 @@ final class ConsumerGroup extends AbstractGroup {
             return false;
         }
         ConsumerMember self = members.get(memberId);
-        return self == null || !(self.assigned().contains(topic, partition)
-            || self.pendingRevocation().contains(topic, partition));
+        return self == null
+                || !(self.assigned().contains(topic, partition)
+                        || self.pendingRevocation().contains(topic, partition));
     }
 
     /** Topic names the members subscribe to, by name or through a regex that matches existing topics. */
@@ -283,8 +287,8 @@ final class ConsumerGroup extends AbstractGroup {
     // ---- Group
 
     @Override
-    public void validateOffsetCommit(String memberId, String instanceId, int memberEpoch, short apiVersion,
-                                     boolean transactional) {
+    public void validateOffsetCommit(
+            String memberId, String instanceId, int memberEpoch, short apiVersion, boolean transactional) {
         if (memberEpoch < 0 && members.isEmpty()) {
             return; // a commit from outside the group while nobody consumes
         }
@@ -293,8 +297,8 @@ final class ConsumerGroup extends AbstractGroup {
             throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId());
         }
         if (apiVersion < 9 && !transactional) {
-            throw Errors.UNSUPPORTED_VERSION.exception("OffsetCommit version 9 or above must be used by members "
-                + "of consumer-protocol groups");
+            throw Errors.UNSUPPORTED_VERSION.exception(
+                    "OffsetCommit version 9 or above must be used by members " + "of consumer-protocol groups");
         }
         checkEpoch(memberEpoch, member);
     }
@@ -314,7 +318,7 @@ final class ConsumerGroup extends AbstractGroup {
     private void checkEpoch(int received, ConsumerMember member) {
         if (received != member.memberEpoch()) {
             throw Errors.STALE_MEMBER_EPOCH.exception("Member " + member.memberId() + " of group " + groupId()
-                + " is at epoch " + member.memberEpoch() + ", not " + received);
+                    + " is at epoch " + member.memberEpoch() + ", not " + received);
         }
     }
 
@@ -326,8 +330,8 @@ final class ConsumerGroup extends AbstractGroup {
     @Override
     public void validateDelete() {
         if (!members.isEmpty()) {
-            throw Errors.NON_EMPTY_GROUP.exception("Group " + groupId() + " still has " + members.size()
-                + " member(s); stop them first");
+            throw Errors.NON_EMPTY_GROUP.exception(
+                    "Group " + groupId() + " still has " + members.size() + " member(s); stop them first");
         }
     }
 

@@ -66,15 +66,17 @@ final class ConsumerGroupManager {
         return "cg-rebalance\0" + groupId + "\0" + memberId;
     }
 
-    void heartbeat(ClientInfo client, ConsumerGroupHeartbeatRequestData request,
-                   CompletableFuture<ConsumerGroupHeartbeatResponseData> future) {
+    void heartbeat(
+            ClientInfo client,
+            ConsumerGroupHeartbeatRequestData request,
+            CompletableFuture<ConsumerGroupHeartbeatResponseData> future) {
         Changes changes = new Changes();
         ConsumerGroupHeartbeatResponseData response;
         ConsumerGroup group;
         try {
             validate(request, client.apiVersion());
             if (request.memberEpoch() == LEAVE_GROUP_MEMBER_EPOCH
-                || request.memberEpoch() == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+                    || request.memberEpoch() == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
                 group = existingGroup(request.groupId());
                 response = leave(group, request, changes);
             } else {
@@ -83,13 +85,21 @@ final class ConsumerGroupManager {
                 response = heartbeat(group, join, client, request, changes);
             }
         } catch (ApiException e) {
-            future.complete(new ConsumerGroupHeartbeatResponseData().setErrorCode(Errors.forException(e).code())
-                .setErrorMessage(e.getMessage()));
+            future.complete(new ConsumerGroupHeartbeatResponseData()
+                    .setErrorCode(Errors.forException(e).code())
+                    .setErrorMessage(e.getMessage()));
             return;
         }
-        ctx.writer.write(group.partition(), changes.records, error -> future.complete(error == Errors.NONE ? response
-            : new ConsumerGroupHeartbeatResponseData().setErrorCode(AppendErrors.toResponseError(error).code())
-                .setErrorMessage("the group state could not be stored: " + error.name())));
+        ctx.writer.write(
+                group.partition(),
+                changes.records,
+                error -> future.complete(
+                        error == Errors.NONE
+                                ? response
+                                : new ConsumerGroupHeartbeatResponseData()
+                                        .setErrorCode(AppendErrors.toResponseError(error)
+                                                .code())
+                                        .setErrorMessage("the group state could not be stored: " + error.name())));
     }
 
     /** Who is heartbeating, found and checked before anything changes (so a refusal changes nothing). */
@@ -101,8 +111,13 @@ final class ConsumerGroupManager {
         final ConsumerMember existing;
         final ConsumerMember replacedStatic;
 
-        Join(String groupId, ConsumerGroup group, boolean convertClassic, String memberId, ConsumerMember existing,
-             ConsumerMember replacedStatic) {
+        Join(
+                String groupId,
+                ConsumerGroup group,
+                boolean convertClassic,
+                String memberId,
+                ConsumerMember existing,
+                ConsumerMember replacedStatic) {
             this.groupId = groupId;
             this.group = group;
             this.convertClassic = convertClassic;
@@ -128,10 +143,16 @@ final class ConsumerGroupManager {
                 ConsumerMember renamed = old.withMemberId(memberId);
                 changes.add(new ConsumerMemberSubscription(groupId, memberId, renamed.subscription()));
                 changes.add(new GroupRecord.ConsumerTargetAssignment(groupId, memberId, oldTarget));
-                changes.add(new ConsumerCurrentAssignment(groupId, memberId, new MemberAssignmentState(0, 0,
-                    renamed.state(), renamed.assigned(), renamed.pendingRevocation())));
-                log.info("Group {}: static member {} came back as member {} and keeps its partitions", groupId,
-                    old.instanceId(), memberId);
+                changes.add(new ConsumerCurrentAssignment(
+                        groupId,
+                        memberId,
+                        new MemberAssignmentState(
+                                0, 0, renamed.state(), renamed.assigned(), renamed.pendingRevocation())));
+                log.info(
+                        "Group {}: static member {} came back as member {} and keeps its partitions",
+                        groupId,
+                        old.instanceId(),
+                        memberId);
             }
             changes.applyAll();
             return g;
@@ -149,7 +170,7 @@ final class ConsumerGroupManager {
         } else if (g instanceof ClassicGroup classic) {
             if (epoch != 0 || !classic.isEmpty()) {
                 throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId + " is a classic group with members; "
-                    + "its members use group.protocol=classic and this broker does not migrate groups online");
+                        + "its members use group.protocol=classic and this broker does not migrate groups online");
             }
             convert = true;
         } else if (epoch != 0) {
@@ -158,7 +179,7 @@ final class ConsumerGroupManager {
         String memberId = request.memberId().isEmpty() ? Uuid.randomUuid().toString() : request.memberId();
         if (group != null && group.size() >= ctx.config.consumerMaxGroupSize() && group.member(memberId) == null) {
             throw Errors.GROUP_MAX_SIZE_REACHED.exception("Group " + groupId + " has reached "
-                + "group.consumer.max.size=" + ctx.config.consumerMaxGroupSize() + " members");
+                    + "group.consumer.max.size=" + ctx.config.consumerMaxGroupSize() + " members");
         }
         String instanceId = request.instanceId();
         ConsumerMember existing = group == null ? null : group.member(memberId);
@@ -169,43 +190,53 @@ final class ConsumerGroupManager {
                 if (holder != null && !holder.memberId().equals(memberId)) {
                     if (holder.memberEpoch() != LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
                         throw Errors.UNRELEASED_INSTANCE_ID.exception("Static member " + memberId + " with instance "
-                            + "id " + instanceId + " cannot join group " + groupId + ": the instance id is owned by "
-                            + "member " + holder.memberId());
+                                + "id " + instanceId + " cannot join group " + groupId
+                                + ": the instance id is owned by "
+                                + "member " + holder.memberId());
                     }
                     replaced = holder;
                 }
             } else {
                 if (holder == null) {
-                    throw Errors.UNKNOWN_MEMBER_ID.exception("Instance id " + instanceId + " is unknown in group "
-                        + groupId);
+                    throw Errors.UNKNOWN_MEMBER_ID.exception(
+                            "Instance id " + instanceId + " is unknown in group " + groupId);
                 }
                 if (!holder.memberId().equals(memberId)) {
                     throw Errors.FENCED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
-                        + instanceId + " was fenced by member " + holder.memberId());
+                            + instanceId + " was fenced by member " + holder.memberId());
                 }
             }
         }
         if (epoch != 0) {
             if (existing == null) {
-                throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group "
-                    + groupId);
+                throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group " + groupId);
             }
             checkEpoch(existing, epoch, request.topicPartitions());
         }
         return new Join(groupId, group, convert, memberId, existing, replaced);
     }
 
-    private ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroup group, Join join, ClientInfo client,
-                                                         ConsumerGroupHeartbeatRequestData request, Changes changes) {
+    private ConsumerGroupHeartbeatResponseData heartbeat(
+            ConsumerGroup group,
+            Join join,
+            ClientInfo client,
+            ConsumerGroupHeartbeatRequestData request,
+            Changes changes) {
         String groupId = group.groupId();
         String memberId = join.memberId;
         ConsumerMember before = group.member(memberId);
-        if (before != null && request.memberEpoch() == 0 && join.replacedStatic == null
-            && (before.memberEpoch() != 0 || !before.assigned().isEmpty() || !before.pendingRevocation().isEmpty())) {
+        if (before != null
+                && request.memberEpoch() == 0
+                && join.replacedStatic == null
+                && (before.memberEpoch() != 0
+                        || !before.assigned().isEmpty()
+                        || !before.pendingRevocation().isEmpty())) {
             // A known member rejoins from scratch (after being fenced, or after losing a response): it has
             // given up its partitions, so they are free again.
-            changes.add(new ConsumerCurrentAssignment(groupId, memberId, new MemberAssignmentState(0, 0,
-                MemberState.STABLE, Assignment.EMPTY, Assignment.EMPTY)));
+            changes.add(new ConsumerCurrentAssignment(
+                    groupId,
+                    memberId,
+                    new MemberAssignmentState(0, 0, MemberState.STABLE, Assignment.EMPTY, Assignment.EMPTY)));
             changes.applyAll();
             before = group.member(memberId);
         }
@@ -218,10 +249,14 @@ final class ConsumerGroupManager {
             bump |= base.withSubscription(subscription).subscribesDifferentlyFrom(base);
             changes.applyAll();
             if (isNew) {
-                log.info("Group {}: member {} joined ({}subscribed to {})", groupId, memberId,
-                    subscription.instanceId() == null ? "" : "instance " + subscription.instanceId() + ", ",
-                    subscription.topicRegex() != null ? "/" + subscription.topicRegex() + "/"
-                        : subscription.topicNames());
+                log.info(
+                        "Group {}: member {} joined ({}subscribed to {})",
+                        groupId,
+                        memberId,
+                        subscription.instanceId() == null ? "" : "instance " + subscription.instanceId() + ", ",
+                        subscription.topicRegex() != null
+                                ? "/" + subscription.topicRegex() + "/"
+                                : subscription.topicNames());
             }
         }
         long hash = group.computeMetadataHash(group.subscribedTopicNames());
@@ -237,17 +272,23 @@ final class ConsumerGroupManager {
         ConsumerMember member = group.member(memberId);
         reconcile(group, member, request.topicPartitions(), changes);
         member = group.member(memberId);
-        ctx.timers.schedule(sessionKey(groupId, memberId), ctx.config.consumerSessionTimeoutMs(),
-            () -> fence(groupId, memberId, -1, "its session timed out after "
-                + ctx.config.consumerSessionTimeoutMs() + " ms"));
+        ctx.timers.schedule(
+                sessionKey(groupId, memberId),
+                ctx.config.consumerSessionTimeoutMs(),
+                () -> fence(
+                        groupId,
+                        memberId,
+                        -1,
+                        "its session timed out after " + ctx.config.consumerSessionTimeoutMs() + " ms"));
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
-            .setErrorCode(Errors.NONE.code())
-            .setMemberId(memberId)
-            .setMemberEpoch(member.memberEpoch())
-            .setHeartbeatIntervalMs(ctx.config.consumerHeartbeatIntervalMs());
-        boolean fullRequest = request.memberEpoch() == 0 || (request.rebalanceTimeoutMs() != -1
-            && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
-            && request.topicPartitions() != null);
+                .setErrorCode(Errors.NONE.code())
+                .setMemberId(memberId)
+                .setMemberEpoch(member.memberEpoch())
+                .setHeartbeatIntervalMs(ctx.config.consumerHeartbeatIntervalMs());
+        boolean fullRequest = request.memberEpoch() == 0
+                || (request.rebalanceTimeoutMs() != -1
+                        && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
+                        && request.topicPartitions() != null);
         Assignment previous = isNew ? Assignment.EMPTY : before.assigned();
         if (fullRequest || !previous.equals(member.assigned())) {
             response.setAssignment(toResponse(member.assigned()));
@@ -260,8 +301,12 @@ final class ConsumerGroupManager {
         if (member.isReconciledTo(targetEpoch)) {
             return;
         }
-        MemberAssignmentState next = Reconciliation.next(member, targetEpoch, group.target(member.memberId()),
-            (t, p) -> group.ownedByOther(member.memberId(), t, p), owned);
+        MemberAssignmentState next = Reconciliation.next(
+                member,
+                targetEpoch,
+                group.target(member.memberId()),
+                (t, p) -> group.ownedByOther(member.memberId(), t, p),
+                owned);
         if (next.equals(member.assignmentState())) {
             return;
         }
@@ -272,50 +317,67 @@ final class ConsumerGroupManager {
             int epoch = next.memberEpoch();
             String groupId = group.groupId();
             String memberId = member.memberId();
-            ctx.timers.schedule(key, member.rebalanceTimeoutMs(), () -> fence(groupId, memberId, epoch,
-                "it did not revoke partitions within its rebalance timeout of " + member.rebalanceTimeoutMs() + " ms"));
+            ctx.timers.schedule(
+                    key,
+                    member.rebalanceTimeoutMs(),
+                    () -> fence(
+                            groupId,
+                            memberId,
+                            epoch,
+                            "it did not revoke partitions within its rebalance timeout of "
+                                    + member.rebalanceTimeoutMs() + " ms"));
         } else {
             ctx.timers.cancel(key);
         }
     }
 
-    private ConsumerGroupHeartbeatResponseData leave(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request,
-                                                     Changes changes) {
+    private ConsumerGroupHeartbeatResponseData leave(
+            ConsumerGroup group, ConsumerGroupHeartbeatRequestData request, Changes changes) {
         String memberId = request.memberId();
         String instanceId = request.instanceId();
         ConsumerMember member;
         if (instanceId == null) {
             member = group.member(memberId);
             if (member == null) {
-                throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group "
-                    + group.groupId());
+                throw Errors.UNKNOWN_MEMBER_ID.exception(
+                        "Member " + memberId + " is not a member of group " + group.groupId());
             }
         } else {
             member = group.staticMember(instanceId);
             if (member == null) {
-                throw Errors.UNKNOWN_MEMBER_ID.exception("Instance id " + instanceId + " is unknown in group "
-                    + group.groupId());
+                throw Errors.UNKNOWN_MEMBER_ID.exception(
+                        "Instance id " + instanceId + " is unknown in group " + group.groupId());
             }
             if (!member.memberId().equals(memberId)) {
                 throw Errors.FENCED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
-                    + instanceId + " was fenced by member " + member.memberId());
+                        + instanceId + " was fenced by member " + member.memberId());
             }
             if (request.memberEpoch() == LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
                 // Away for now: keeps its partitions until it is back or its session times out.
-                changes.add(new ConsumerCurrentAssignment(group.groupId(), memberId, new MemberAssignmentState(
-                    LEAVE_GROUP_STATIC_MEMBER_EPOCH, member.previousMemberEpoch(), member.state(), member.assigned(),
-                    Assignment.EMPTY)));
+                changes.add(new ConsumerCurrentAssignment(
+                        group.groupId(),
+                        memberId,
+                        new MemberAssignmentState(
+                                LEAVE_GROUP_STATIC_MEMBER_EPOCH,
+                                member.previousMemberEpoch(),
+                                member.state(),
+                                member.assigned(),
+                                Assignment.EMPTY)));
                 changes.applyAll();
-                log.info("Group {}: static member {} (instance {}) left for now", group.groupId(), memberId,
-                    instanceId);
-                return new ConsumerGroupHeartbeatResponseData().setErrorCode(Errors.NONE.code())
-                    .setMemberId(memberId).setMemberEpoch(LEAVE_GROUP_STATIC_MEMBER_EPOCH);
+                log.info(
+                        "Group {}: static member {} (instance {}) left for now", group.groupId(), memberId, instanceId);
+                return new ConsumerGroupHeartbeatResponseData()
+                        .setErrorCode(Errors.NONE.code())
+                        .setMemberId(memberId)
+                        .setMemberEpoch(LEAVE_GROUP_STATIC_MEMBER_EPOCH);
             }
         }
         log.info("Group {}: member {} left", group.groupId(), memberId);
         removeMember(group, member, changes);
-        return new ConsumerGroupHeartbeatResponseData().setErrorCode(Errors.NONE.code()).setMemberId(memberId)
-            .setMemberEpoch(LEAVE_GROUP_MEMBER_EPOCH);
+        return new ConsumerGroupHeartbeatResponseData()
+                .setErrorCode(Errors.NONE.code())
+                .setMemberId(memberId)
+                .setMemberEpoch(LEAVE_GROUP_MEMBER_EPOCH);
     }
 
     /** Removes a member whose session or rebalance timeout expired (at {@code epoch}, or any when -1). */
@@ -353,13 +415,21 @@ final class ConsumerGroupManager {
         for (ConsumerMember m : group.members()) {
             String groupId = group.groupId();
             String memberId = m.memberId();
-            ctx.timers.schedule(sessionKey(groupId, memberId), ctx.config.consumerSessionTimeoutMs(),
-                () -> fence(groupId, memberId, -1, "it did not heartbeat within the session timeout after the "
-                    + "coordinator restarted"));
+            ctx.timers.schedule(
+                    sessionKey(groupId, memberId),
+                    ctx.config.consumerSessionTimeoutMs(),
+                    () -> fence(
+                            groupId,
+                            memberId,
+                            -1,
+                            "it did not heartbeat within the session timeout after the " + "coordinator restarted"));
             if (m.state() == MemberState.UNREVOKED_PARTITIONS) {
                 int epoch = m.memberEpoch();
-                ctx.timers.schedule(rebalanceKey(groupId, memberId), m.rebalanceTimeoutMs(),
-                    () -> fence(groupId, memberId, epoch, "it did not revoke partitions within its rebalance timeout"));
+                ctx.timers.schedule(
+                        rebalanceKey(groupId, memberId),
+                        m.rebalanceTimeoutMs(),
+                        () -> fence(
+                                groupId, memberId, epoch, "it did not revoke partitions within its rebalance timeout"));
             }
         }
     }
@@ -374,12 +444,12 @@ final class ConsumerGroupManager {
     private static void checkEpoch(ConsumerMember member, int received, List<TopicPartitions> owned) {
         if (received > member.memberEpoch()) {
             throw Errors.FENCED_MEMBER_EPOCH.exception("Member " + member.memberId() + " sent epoch " + received
-                + " but is at epoch " + member.memberEpoch() + "; it must give up its partitions and rejoin");
+                    + " but is at epoch " + member.memberEpoch() + "; it must give up its partitions and rejoin");
         }
         if (received < member.memberEpoch()
-            && (received != member.previousMemberEpoch() || !ownsSubsetOf(owned, member.assigned()))) {
+                && (received != member.previousMemberEpoch() || !ownsSubsetOf(owned, member.assigned()))) {
             throw Errors.FENCED_MEMBER_EPOCH.exception("Member " + member.memberId() + " sent epoch " + received
-                + " but is at epoch " + member.memberEpoch() + "; it must give up its partitions and rejoin");
+                    + " but is at epoch " + member.memberEpoch() + "; it must give up its partitions and rejoin");
         }
     }
 
@@ -398,16 +468,17 @@ final class ConsumerGroupManager {
         return true;
     }
 
-    private static MemberSubscription merge(MemberSubscription base, ClientInfo client,
-                                            ConsumerGroupHeartbeatRequestData r) {
+    private static MemberSubscription merge(
+            MemberSubscription base, ClientInfo client, ConsumerGroupHeartbeatRequestData r) {
         return new MemberSubscription(
-            r.instanceId() != null ? r.instanceId() : base.instanceId(),
-            r.rackId() != null ? r.rackId() : base.rackId(),
-            client.clientId(), client.clientHost(),
-            r.rebalanceTimeoutMs() != -1 ? r.rebalanceTimeoutMs() : base.rebalanceTimeoutMs(),
-            r.subscribedTopicNames() != null ? r.subscribedTopicNames() : base.topicNames(),
-            r.subscribedTopicRegex() != null ? emptyToNull(r.subscribedTopicRegex()) : base.topicRegex(),
-            r.serverAssignor() != null ? r.serverAssignor() : base.serverAssignor());
+                r.instanceId() != null ? r.instanceId() : base.instanceId(),
+                r.rackId() != null ? r.rackId() : base.rackId(),
+                client.clientId(),
+                client.clientHost(),
+                r.rebalanceTimeoutMs() != -1 ? r.rebalanceTimeoutMs() : base.rebalanceTimeoutMs(),
+                r.subscribedTopicNames() != null ? r.subscribedTopicNames() : base.topicNames(),
+                r.subscribedTopicRegex() != null ? emptyToNull(r.subscribedTopicRegex()) : base.topicRegex(),
+                r.serverAssignor() != null ? r.serverAssignor() : base.serverAssignor());
     }
 
     private static String emptyToNull(String s) {
@@ -436,8 +507,8 @@ final class ConsumerGroupManager {
                 throw Errors.INVALID_REQUEST.exception("TopicPartitions must be empty when (re-)joining.");
             }
             if (r.subscribedTopicNames() == null && r.subscribedTopicRegex() == null) {
-                throw Errors.INVALID_REQUEST.exception("Either SubscribedTopicNames or SubscribedTopicRegex must be "
-                    + "non-null when (re-)joining.");
+                throw Errors.INVALID_REQUEST.exception(
+                        "Either SubscribedTopicNames or SubscribedTopicRegex must be " + "non-null when (re-)joining.");
             }
         } else if (epoch == LEAVE_GROUP_STATIC_MEMBER_EPOCH && r.instanceId() == null) {
             throw Errors.INVALID_REQUEST.exception("InstanceId can't be null.");
@@ -446,14 +517,14 @@ final class ConsumerGroupManager {
         }
         if (r.serverAssignor() != null && !assignors.containsKey(r.serverAssignor())) {
             throw Errors.UNSUPPORTED_ASSIGNOR.exception("ServerAssignor " + r.serverAssignor() + " is not supported. "
-                + "Supported assignors: " + String.join(", ", assignors.keySet()) + ".");
+                    + "Supported assignors: " + String.join(", ", assignors.keySet()) + ".");
         }
         if (r.subscribedTopicRegex() != null && !r.subscribedTopicRegex().isEmpty()) {
             try {
                 Pattern.compile(r.subscribedTopicRegex());
             } catch (PatternSyntaxException e) {
                 throw Errors.INVALID_REGULAR_EXPRESSION.exception("SubscribedTopicRegex `" + r.subscribedTopicRegex()
-                    + "` is not a valid regular expression: " + e.getDescription() + ".");
+                        + "` is not a valid regular expression: " + e.getDescription() + ".");
             }
         }
     }
@@ -465,8 +536,9 @@ final class ConsumerGroupManager {
     private static ConsumerGroupHeartbeatResponseData.Assignment toResponse(Assignment a) {
         List<ConsumerGroupHeartbeatResponseData.TopicPartitions> tps = new ArrayList<>();
         for (Map.Entry<Uuid, Set<Integer>> e : a.partitions().entrySet()) {
-            tps.add(new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(e.getKey())
-                .setPartitions(new ArrayList<>(e.getValue())));
+            tps.add(new ConsumerGroupHeartbeatResponseData.TopicPartitions()
+                    .setTopicId(e.getKey())
+                    .setPartitions(new ArrayList<>(e.getValue())));
         }
         return new ConsumerGroupHeartbeatResponseData.Assignment().setTopicPartitions(tps);
     }

@@ -16,13 +16,18 @@ import java.util.Objects;
  * @param assigned            partitions the member owns and may consume
  * @param pendingRevocation   partitions it must still give up
  */
-record ConsumerMember(String memberId, MemberSubscription subscription, int memberEpoch, int previousMemberEpoch,
-                      MemberState state, Assignment assigned, Assignment pendingRevocation) {
+record ConsumerMember(
+        String memberId,
+        MemberSubscription subscription,
+        int memberEpoch,
+        int previousMemberEpoch,
+        MemberState state,
+        Assignment assigned,
+        Assignment pendingRevocation) {
 
     /** A member that has just joined: epoch 0, nothing assigned. */
     static ConsumerMember joining(String memberId, MemberSubscription subscription) {
-        return new ConsumerMember(memberId, subscription, 0, 0, MemberState.STABLE, Assignment.EMPTY,
-            Assignment.EMPTY);
+        return new ConsumerMember(memberId, subscription, 0, 0, MemberState.STABLE, Assignment.EMPTY, Assignment.EMPTY);
     }
 
     String instanceId() {
@@ -50,20 +55,26 @@ record ConsumerMember(String memberId, MemberSubscription subscription, int memb
     }
 
     ConsumerMember withAssignmentState(MemberAssignmentState a) {
-        return new ConsumerMember(memberId, subscription, a.memberEpoch(), a.previousMemberEpoch(), a.state(),
-            a.assigned(), a.pendingRevocation());
+        return new ConsumerMember(
+                memberId,
+                subscription,
+                a.memberEpoch(),
+                a.previousMemberEpoch(),
+                a.state(),
+                a.assigned(),
+                a.pendingRevocation());
     }
 
     /** The same member under another id (a static member that came back as a new consumer instance). */
     ConsumerMember withMemberId(String newMemberId) {
-        return new ConsumerMember(newMemberId, subscription, memberEpoch, previousMemberEpoch, state, assigned,
-            pendingRevocation);
+        return new ConsumerMember(
+                newMemberId, subscription, memberEpoch, previousMemberEpoch, state, assigned, pendingRevocation);
     }
 
     /** Whether the subscribed topics or the regex differ from {@code other}'s. */
     boolean subscribesDifferentlyFrom(ConsumerMember other) {
         return !subscribedTopicNames().equals(other.subscribedTopicNames())
-            || !Objects.equals(subscribedTopicRegex(), other.subscribedTopicRegex());
+                || !Objects.equals(subscribedTopicRegex(), other.subscribedTopicRegex());
     }
 
     boolean isReconciledTo(int assignmentEpoch) {

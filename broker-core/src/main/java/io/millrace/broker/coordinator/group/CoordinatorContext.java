@@ -15,8 +15,13 @@ final class CoordinatorContext {
     final RecordWriter writer;
     final TopicsView topics;
 
-    CoordinatorContext(GroupCoordinatorConfig config, Clock clock, Timers timers, GroupStore store,
-                       RecordWriter writer, TopicsView topics) {
+    CoordinatorContext(
+            GroupCoordinatorConfig config,
+            Clock clock,
+            Timers timers,
+            GroupStore store,
+            RecordWriter writer,
+            TopicsView topics) {
         this.config = config;
         this.clock = clock;
         this.timers = timers;

@@ -12,7 +12,8 @@ sealed interface Group permits AbstractGroup {
 
     /** The group type names of ListGroups v5 and DescribeGroups. */
     enum Type {
-        CLASSIC("classic"), CONSUMER("consumer");
+        CLASSIC("classic"),
+        CONSUMER("consumer");
 
         final String wireName;
 
@@ -53,8 +54,8 @@ sealed interface Group permits AbstractGroup {
      *
      * @throws ApiException with the error the commit must fail with
      */
-    void validateOffsetCommit(String memberId, String instanceId, int generationOrEpoch, short apiVersion,
-                              boolean transactional);
+    void validateOffsetCommit(
+            String memberId, String instanceId, int generationOrEpoch, short apiVersion, boolean transactional);
 
     /** Checks an OffsetFetch; {@code memberEpoch} is -1 and {@code memberId} null for non-members. */
     void validateOffsetFetch(String memberId, int memberEpoch);

@@ -44,17 +44,21 @@ final class GroupAdmin {
         List<ListedGroup> out = new ArrayList<>();
         for (Group g : ctx.store.all()) {
             if ((states.isEmpty() || states.contains(g.stateName().toLowerCase(Locale.ROOT)))
-                && (types.isEmpty() || types.contains(g.type().wireName))) {
-                out.add(new ListedGroup().setGroupId(g.groupId()).setProtocolType(g.protocolType())
-                    .setGroupState(g.stateName()).setGroupType(g.type().wireName));
+                    && (types.isEmpty() || types.contains(g.type().wireName))) {
+                out.add(new ListedGroup()
+                        .setGroupId(g.groupId())
+                        .setProtocolType(g.protocolType())
+                        .setGroupState(g.stateName())
+                        .setGroupType(g.type().wireName));
             }
         }
         return out;
     }
 
     private static Set<String> lower(List<String> values) {
-        return values == null ? Set.of()
-            : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        return values == null
+                ? Set.of()
+                : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
     /** DescribeGroups for one id: members with metadata and assignment only while the group is Stable. */
@@ -63,47 +67,68 @@ final class GroupAdmin {
         Group g = ctx.store.get(groupId);
         if (!(g instanceof ClassicGroup group)) {
             if (version >= 6) {
-                return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(g == null
-                    ? "Group " + groupId + " not found." : "Group " + groupId + " is not a classic group.")
-                    .setGroupState("").setProtocolType("").setProtocolData("");
+                return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                        .setErrorMessage(
+                                g == null
+                                        ? "Group " + groupId + " not found."
+                                        : "Group " + groupId + " is not a classic group.")
+                        .setGroupState("")
+                        .setProtocolType("")
+                        .setProtocolData("");
             }
-            return d.setGroupState(ClassicGroupState.DEAD.wireName).setProtocolType("").setProtocolData("");
+            return d.setGroupState(ClassicGroupState.DEAD.wireName)
+                    .setProtocolType("")
+                    .setProtocolData("");
         }
         d.setErrorCode(Errors.NONE.code()).setGroupState(group.stateName()).setProtocolType(group.protocolType());
         boolean stable = group.is(ClassicGroupState.STABLE);
         d.setProtocolData(stable ? group.protocolName() : "");
         for (ClassicMember m : group.members()) {
             byte[] metadata = stable ? m.metadata(group.protocolName()) : null;
-            d.members().add(new DescribedGroupMember().setMemberId(m.memberId()).setGroupInstanceId(m.instanceId())
-                .setClientId(m.clientId()).setClientHost(m.clientHost())
-                .setMemberMetadata(metadata == null ? new byte[0] : metadata)
-                .setMemberAssignment(stable ? m.assignment() : new byte[0]));
+            d.members()
+                    .add(new DescribedGroupMember()
+                            .setMemberId(m.memberId())
+                            .setGroupInstanceId(m.instanceId())
+                            .setClientId(m.clientId())
+                            .setClientHost(m.clientHost())
+                            .setMemberMetadata(metadata == null ? new byte[0] : metadata)
+                            .setMemberAssignment(stable ? m.assignment() : new byte[0]));
         }
         return d;
     }
 
     /** ConsumerGroupDescribe for one id: epochs, assignor and every member's current and target assignment. */
     ConsumerGroupDescribeResponseData.DescribedGroup describeConsumer(String groupId) {
-        ConsumerGroupDescribeResponseData.DescribedGroup d = new ConsumerGroupDescribeResponseData.DescribedGroup()
-            .setGroupId(groupId);
+        ConsumerGroupDescribeResponseData.DescribedGroup d =
+                new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId);
         Group g = ctx.store.get(groupId);
         if (!(g instanceof ConsumerGroup group)) {
-            return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(g == null
-                ? "Group " + groupId + " not found." : "Group " + groupId + " is not a consumer group.");
+            return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage(
+                            g == null
+                                    ? "Group " + groupId + " not found."
+                                    : "Group " + groupId + " is not a consumer group.");
         }
-        d.setErrorCode(Errors.NONE.code()).setGroupState(group.stateName()).setGroupEpoch(group.groupEpoch())
-            .setAssignmentEpoch(group.assignmentEpoch())
-            .setAssignorName(group.preferredAssignor(ctx.config.consumerAssignors().get(0)));
+        d.setErrorCode(Errors.NONE.code())
+                .setGroupState(group.stateName())
+                .setGroupEpoch(group.groupEpoch())
+                .setAssignmentEpoch(group.assignmentEpoch())
+                .setAssignorName(
+                        group.preferredAssignor(ctx.config.consumerAssignors().get(0)));
         for (ConsumerMember m : group.members()) {
-            d.members().add(new ConsumerGroupDescribeResponseData.Member()
-                .setMemberId(m.memberId()).setInstanceId(m.instanceId()).setRackId(m.subscription().rackId())
-                .setMemberEpoch(m.memberEpoch()).setClientId(m.subscription().clientId())
-                .setClientHost(m.subscription().clientHost())
-                .setSubscribedTopicNames(new ArrayList<>(m.subscribedTopicNames()))
-                .setSubscribedTopicRegex(m.subscribedTopicRegex())
-                .setAssignment(describe(m.assigned()))
-                .setTargetAssignment(describe(group.target(m.memberId())))
-                .setMemberType((byte) 1));
+            d.members()
+                    .add(new ConsumerGroupDescribeResponseData.Member()
+                            .setMemberId(m.memberId())
+                            .setInstanceId(m.instanceId())
+                            .setRackId(m.subscription().rackId())
+                            .setMemberEpoch(m.memberEpoch())
+                            .setClientId(m.subscription().clientId())
+                            .setClientHost(m.subscription().clientHost())
+                            .setSubscribedTopicNames(new ArrayList<>(m.subscribedTopicNames()))
+                            .setSubscribedTopicRegex(m.subscribedTopicRegex())
+                            .setAssignment(describe(m.assigned()))
+                            .setTargetAssignment(describe(group.target(m.memberId())))
+                            .setMemberType((byte) 1));
         }
         return d;
     }
@@ -113,8 +138,11 @@ final class GroupAdmin {
         for (Map.Entry<Uuid, Set<Integer>> e : a.partitions().entrySet()) {
             TopicsView.Topic t = ctx.topics.byId(e.getKey());
             if (t != null) {
-                out.topicPartitions().add(new ConsumerGroupDescribeResponseData.TopicPartitions()
-                    .setTopicId(e.getKey()).setTopicName(t.name()).setPartitions(new ArrayList<>(e.getValue())));
+                out.topicPartitions()
+                        .add(new ConsumerGroupDescribeResponseData.TopicPartitions()
+                                .setTopicId(e.getKey())
+                                .setTopicName(t.name())
+                                .setPartitions(new ArrayList<>(e.getValue())));
             }
         }
         return out;
@@ -124,8 +152,10 @@ final class GroupAdmin {
      * Deletes groups that have no members, with their offsets; answers once the tombstones are
      * durable. Ids not ready (still loading) get their error from {@code preErrors}.
      */
-    void delete(List<String> groupIds, Map<String, Errors> preErrors,
-                CompletableFuture<DeletableGroupResultCollection> future) {
+    void delete(
+            List<String> groupIds,
+            Map<String, Errors> preErrors,
+            CompletableFuture<DeletableGroupResultCollection> future) {
         DeletableGroupResultCollection results = new DeletableGroupResultCollection();
         Map<Integer, List<GroupRecord>> byPartition = new HashMap<>();
         Map<Integer, List<DeletableGroupResult>> deletedByPartition = new HashMap<>();
@@ -157,7 +187,9 @@ final class GroupAdmin {
             g.addTombstones(records);
             ctx.store.offsets.removeGroup(groupId);
             ctx.store.remove(groupId);
-            deletedByPartition.computeIfAbsent(g.partition(), p -> new ArrayList<>()).add(result);
+            deletedByPartition
+                    .computeIfAbsent(g.partition(), p -> new ArrayList<>())
+                    .add(result);
             log.info("Deleted group {} and its committed offsets", groupId);
         }
         if (byPartition.isEmpty()) {

@@ -1,8 +1,7 @@
 package io.millrace.broker.coordinator.group;
 
-import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.coordinator.CoordinatorExecutor;
 import io.millrace.broker.log.VerificationGuard;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,7 +54,11 @@ public final class GroupCoordinator {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
 
-    private enum PartitionState { LOADING, LOADED, FAILED }
+    private enum PartitionState {
+        LOADING,
+        LOADED,
+        FAILED
+    }
 
     private final GroupCoordinatorConfig config;
     private final Clock clock;
@@ -72,25 +75,41 @@ public final class GroupCoordinator {
     private Executor loader;
     private long loadStartNanos;
 
-    public GroupCoordinator(GroupCoordinatorConfig config, Clock clock, CoordinatorExecutor executor,
-                            OffsetsLog offsetsLog, TopicsView topics) {
+    public GroupCoordinator(
+            GroupCoordinatorConfig config,
+            Clock clock,
+            CoordinatorExecutor executor,
+            OffsetsLog offsetsLog,
+            TopicsView topics) {
         this.config = config;
         this.clock = clock;
         this.executor = executor;
         this.offsetsLog = offsetsLog;
         this.store = new GroupStore(offsetsLog.partitionCount(), topics);
-        this.ctx = new CoordinatorContext(config, clock, new Timers(executor), store, new RecordWriter() {
-            @Override
-            public void write(int partition, List<GroupRecord> records, Consumer<Errors> done) {
-                GroupCoordinator.this.write(partition, records, done);
-            }
+        this.ctx = new CoordinatorContext(
+                config,
+                clock,
+                new Timers(executor),
+                store,
+                new RecordWriter() {
+                    @Override
+                    public void write(int partition, List<GroupRecord> records, Consumer<Errors> done) {
+                        GroupCoordinator.this.write(partition, records, done);
+                    }
 
-            @Override
-            public void writeTransactional(int partition, List<GroupRecord> records, long producerId,
-                                           short producerEpoch, VerificationGuard guard, Consumer<Errors> done) {
-                GroupCoordinator.this.writeTransactional(partition, records, producerId, producerEpoch, guard, done);
-            }
-        }, topics);
+                    @Override
+                    public void writeTransactional(
+                            int partition,
+                            List<GroupRecord> records,
+                            long producerId,
+                            short producerEpoch,
+                            VerificationGuard guard,
+                            Consumer<Errors> done) {
+                        GroupCoordinator.this.writeTransactional(
+                                partition, records, producerId, producerEpoch, guard, done);
+                    }
+                },
+                topics);
         this.classic = new ClassicGroupManager(ctx);
         this.consumer = new ConsumerGroupManager(ctx);
         this.offsets = new OffsetManager(ctx);
@@ -125,14 +144,11 @@ public final class GroupCoordinator {
 
     /** What a replay found, applied on the coordinator thread in log order. */
     private sealed interface Replayed {
-        record Plain(GroupRecord record) implements Replayed {
-        }
+        record Plain(GroupRecord record) implements Replayed {}
 
-        record Transactional(long producerId, GroupRecord record) implements Replayed {
-        }
+        record Transactional(long producerId, GroupRecord record) implements Replayed {}
 
-        record Marker(long producerId, boolean commit) implements Replayed {
-        }
+        record Marker(long producerId, boolean commit) implements Replayed {}
     }
 
     private void load(int partition) {
@@ -155,8 +171,12 @@ public final class GroupCoordinator {
                 }
             });
         } catch (java.io.IOException | RuntimeException e) {
-            log.error("Could not load __consumer_offsets partition {}: {}. Its groups answer COORDINATOR_NOT_AVAILABLE "
-                + "until the broker restarts; check the disk and the broker log above.", partition, e.toString(), e);
+            log.error(
+                    "Could not load __consumer_offsets partition {}: {}. Its groups answer COORDINATOR_NOT_AVAILABLE "
+                            + "until the broker restarts; check the disk and the broker log above.",
+                    partition,
+                    e.toString(),
+                    e);
             executor.execute(() -> states[partition] = PartitionState.FAILED);
             return;
         }
@@ -184,12 +204,18 @@ public final class GroupCoordinator {
                 }
             }
             if (groups > 0) {
-                log.info("Loaded {} group(s) from __consumer_offsets partition {} ({} records)", groups, partition,
-                    records.size());
+                log.info(
+                        "Loaded {} group(s) from __consumer_offsets partition {} ({} records)",
+                        groups,
+                        partition,
+                        records.size());
             }
             if (allLoaded()) {
-                log.info("Group coordinator ready: {} group(s) loaded from {} __consumer_offsets partitions in {} ms",
-                    store.all().size(), states.length, (clock.nanoseconds() - loadStartNanos) / 1_000_000);
+                log.info(
+                        "Group coordinator ready: {} group(s) loaded from {} __consumer_offsets partitions in {} ms",
+                        store.all().size(),
+                        states.length,
+                        (clock.nanoseconds() - loadStartNanos) / 1_000_000);
             }
         });
     }
@@ -214,10 +240,12 @@ public final class GroupCoordinator {
     }
 
     private void scheduleExpiry() {
-        executor.schedule(() -> {
-            offsets.expire(loadedPartitions());
-            scheduleExpiry();
-        }, config.offsetsRetentionCheckIntervalMs());
+        executor.schedule(
+                () -> {
+                    offsets.expire(loadedPartitions());
+                    scheduleExpiry();
+                },
+                config.offsetsRetentionCheckIntervalMs());
     }
 
     /** Whether requests for the group can be served now; runs on the coordinator thread. */
@@ -242,16 +270,23 @@ public final class GroupCoordinator {
         });
     }
 
-    private void writeTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
-                                    VerificationGuard guard, Consumer<Errors> done) {
-        offsetsLog.appendTransactional(partition, records, producerId, producerEpoch, guard, clock.milliseconds(),
-            error -> {
-                // A refusal by the producer state wrote nothing; any other failure may have left the log unsure.
-                if (error != Errors.NONE && error != Errors.INVALID_PRODUCER_EPOCH && error != Errors.INVALID_TXN_STATE) {
-                    reload(partition, error);
-                }
-                done.accept(error);
-            });
+    private void writeTransactional(
+            int partition,
+            List<GroupRecord> records,
+            long producerId,
+            short producerEpoch,
+            VerificationGuard guard,
+            Consumer<Errors> done) {
+        offsetsLog.appendTransactional(
+                partition, records, producerId, producerEpoch, guard, clock.milliseconds(), error -> {
+                    // A refusal by the producer state wrote nothing; any other failure may have left the log unsure.
+                    if (error != Errors.NONE
+                            && error != Errors.INVALID_PRODUCER_EPOCH
+                            && error != Errors.INVALID_TXN_STATE) {
+                        reload(partition, error);
+                    }
+                    done.accept(error);
+                });
     }
 
     /** After a failed write: forget the partition's groups and read them back from what the log holds. */
@@ -259,8 +294,10 @@ public final class GroupCoordinator {
         if (states[partition] != PartitionState.LOADED) {
             return;
         }
-        log.error("Writing to __consumer_offsets partition {} failed ({}); reloading its groups from the log",
-            partition, cause.name());
+        log.error(
+                "Writing to __consumer_offsets partition {} failed ({}); reloading its groups from the log",
+                partition,
+                cause.name());
         states[partition] = PartitionState.LOADING;
         for (Group g : store.all()) {
             if (g.partition() == partition && g instanceof ClassicGroup c) {
@@ -272,8 +309,8 @@ public final class GroupCoordinator {
     }
 
     /** Runs {@code op} on the coordinator thread once the group is available, else answers {@code onError}. */
-    private <T> CompletableFuture<T> submit(String groupId, boolean requireId, Function<Errors, T> onError,
-                                            Consumer<CompletableFuture<T>> op) {
+    private <T> CompletableFuture<T> submit(
+            String groupId, boolean requireId, Function<Errors, T> onError, Consumer<CompletableFuture<T>> op) {
         CompletableFuture<T> future = new CompletableFuture<>();
         executor.execute(() -> {
             try {
@@ -294,19 +331,25 @@ public final class GroupCoordinator {
     // ---- classic protocol
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(ClientInfo client, JoinGroupRequestData request) {
-        return submit(request.groupId(), true, e -> ClassicGroup.joinError(request.memberId(), e),
-            f -> classic.join(client, request, f));
+        return submit(
+                request.groupId(),
+                true,
+                e -> ClassicGroup.joinError(request.memberId(), e),
+                f -> classic.join(client, request, f));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
-        return submit(request.groupId(), true, e -> new SyncGroupResponseData().setErrorCode(e.code())
-            .setAssignment(ClassicMember.EMPTY_ASSIGNMENT), f -> classic.sync(request, f));
+        return submit(
+                request.groupId(),
+                true,
+                e -> new SyncGroupResponseData().setErrorCode(e.code()).setAssignment(ClassicMember.EMPTY_ASSIGNMENT),
+                f -> classic.sync(request, f));
     }
 
     public CompletableFuture<HeartbeatResponseData> heartbeat(HeartbeatRequestData request) {
         return submit(request.groupId(), true, e -> new HeartbeatResponseData().setErrorCode(e.code()), f -> {
-            HeartbeatResponseData response = classic.heartbeat(request.groupId(), request.memberId(),
-                request.groupInstanceId(), request.generationId());
+            HeartbeatResponseData response = classic.heartbeat(
+                    request.groupId(), request.memberId(), request.groupInstanceId(), request.generationId());
             write(store.partitionFor(request.groupId()), List.of(), error -> f.complete(response));
         });
     }
@@ -322,8 +365,11 @@ public final class GroupCoordinator {
 
     public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
             ClientInfo client, ConsumerGroupHeartbeatRequestData request) {
-        return submit(request.groupId(), false, e -> new ConsumerGroupHeartbeatResponseData().setErrorCode(e.code()),
-            f -> consumer.heartbeat(client, request, f));
+        return submit(
+                request.groupId(),
+                false,
+                e -> new ConsumerGroupHeartbeatResponseData().setErrorCode(e.code()),
+                f -> consumer.heartbeat(client, request, f));
     }
 
     public CompletableFuture<List<ConsumerGroupDescribeResponseData.DescribedGroup>> consumerGroupDescribe(
@@ -333,8 +379,12 @@ public final class GroupCoordinator {
             List<ConsumerGroupDescribeResponseData.DescribedGroup> out = new ArrayList<>();
             for (String id : groupIds) {
                 Errors e = id.isEmpty() ? Errors.INVALID_GROUP_ID : availability(id);
-                out.add(e != Errors.NONE ? new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(id)
-                    .setErrorCode(e.code()) : admin.describeConsumer(id));
+                out.add(
+                        e != Errors.NONE
+                                ? new ConsumerGroupDescribeResponseData.DescribedGroup()
+                                        .setGroupId(id)
+                                        .setErrorCode(e.code())
+                                : admin.describeConsumer(id));
             }
             future.complete(out);
         });
@@ -343,9 +393,13 @@ public final class GroupCoordinator {
 
     // ---- offsets
 
-    public CompletableFuture<OffsetCommitResponseData> commitOffsets(ClientInfo client, OffsetCommitRequestData request) {
-        return submit(request.groupId(), true, e -> OffsetResponses.commitError(request, e),
-            f -> offsets.commit(client, request, f));
+    public CompletableFuture<OffsetCommitResponseData> commitOffsets(
+            ClientInfo client, OffsetCommitRequestData request) {
+        return submit(
+                request.groupId(),
+                true,
+                e -> OffsetResponses.commitError(request, e),
+                f -> offsets.commit(client, request, f));
     }
 
     /**
@@ -357,8 +411,11 @@ public final class GroupCoordinator {
      */
     public CompletableFuture<TxnOffsetCommitResponseData> commitTransactionalOffsets(
             ClientInfo client, TxnOffsetCommitRequestData request, VerificationGuard guard) {
-        return submit(request.groupId(), true, e -> OffsetResponses.txnCommitError(request, e),
-            f -> txnOffsets.commit(client, request, guard, f));
+        return submit(
+                request.groupId(),
+                true,
+                e -> OffsetResponses.txnCommitError(request, e),
+                f -> txnOffsets.commit(client, request, guard, f));
     }
 
     /**
@@ -373,15 +430,19 @@ public final class GroupCoordinator {
             }
             int count = store.completeTransaction(partition, producerId, commit, clock.milliseconds());
             if (count > 0) {
-                log.debug("{} {} offset(s) of producer {}'s transaction on __consumer_offsets partition {}",
-                    commit ? "Committed" : "Dropped", count, producerId, partition);
+                log.debug(
+                        "{} {} offset(s) of producer {}'s transaction on __consumer_offsets partition {}",
+                        commit ? "Committed" : "Dropped",
+                        count,
+                        producerId,
+                        partition);
             }
         });
     }
 
     /** OffsetFetch for several groups (one per group of the request); topics by id when {@code byId}. */
-    public CompletableFuture<List<OffsetFetchResponseGroup>> fetchOffsets(List<OffsetFetchRequestGroup> groups,
-                                                                          boolean byId) {
+    public CompletableFuture<List<OffsetFetchResponseGroup>> fetchOffsets(
+            List<OffsetFetchRequestGroup> groups, boolean byId) {
         return fetchOffsets(groups, byId, false);
     }
 
@@ -389,8 +450,8 @@ public final class GroupCoordinator {
      * OffsetFetch; with {@code requireStable} (KIP-447) partitions with offsets of an undecided
      * transaction answer UNSTABLE_OFFSET_COMMIT.
      */
-    public CompletableFuture<List<OffsetFetchResponseGroup>> fetchOffsets(List<OffsetFetchRequestGroup> groups,
-                                                                          boolean byId, boolean requireStable) {
+    public CompletableFuture<List<OffsetFetchResponseGroup>> fetchOffsets(
+            List<OffsetFetchRequestGroup> groups, boolean byId, boolean requireStable) {
         CompletableFuture<List<OffsetFetchResponseGroup>> future = new CompletableFuture<>();
         onLoop(future, () -> {
             List<OffsetFetchResponseGroup> out = new ArrayList<>();
@@ -398,7 +459,9 @@ public final class GroupCoordinator {
             for (OffsetFetchRequestGroup g : groups) {
                 Errors e = availability(g.groupId());
                 if (e != Errors.NONE) {
-                    out.add(new OffsetFetchResponseGroup().setGroupId(g.groupId()).setErrorCode(e.code()));
+                    out.add(new OffsetFetchResponseGroup()
+                            .setGroupId(g.groupId())
+                            .setErrorCode(e.code()));
                 } else {
                     out.add(offsets.fetch(g, byId, requireStable));
                     partitions.add(store.partitionFor(g.groupId()));
@@ -421,8 +484,11 @@ public final class GroupCoordinator {
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
-        return submit(request.groupId(), true, e -> new OffsetDeleteResponseData().setErrorCode(e.code()),
-            f -> offsets.delete(request, f));
+        return submit(
+                request.groupId(),
+                true,
+                e -> new OffsetDeleteResponseData().setErrorCode(e.code()),
+                f -> offsets.delete(request, f));
     }
 
     /** Removes the committed offsets of a deleted topic from every group. */
@@ -434,9 +500,11 @@ public final class GroupCoordinator {
 
     public CompletableFuture<ListGroupsResponseData> listGroups(List<String> statesFilter, List<String> typesFilter) {
         CompletableFuture<ListGroupsResponseData> future = new CompletableFuture<>();
-        onLoop(future, () -> future.complete(new ListGroupsResponseData()
-            .setErrorCode(allLoaded() ? Errors.NONE.code() : Errors.COORDINATOR_LOAD_IN_PROGRESS.code())
-            .setGroups(admin.list(statesFilter, typesFilter))));
+        onLoop(
+                future,
+                () -> future.complete(new ListGroupsResponseData()
+                        .setErrorCode(allLoaded() ? Errors.NONE.code() : Errors.COORDINATOR_LOAD_IN_PROGRESS.code())
+                        .setGroups(admin.list(statesFilter, typesFilter))));
         return future;
     }
 
@@ -446,8 +514,15 @@ public final class GroupCoordinator {
             List<DescribedGroup> out = new ArrayList<>();
             for (String id : groupIds) {
                 Errors e = id.isEmpty() ? Errors.INVALID_GROUP_ID : availability(id);
-                out.add(e != Errors.NONE ? new DescribedGroup().setGroupId(id).setErrorCode(e.code()).setGroupState("")
-                    .setProtocolType("").setProtocolData("") : admin.describeClassic(id, version));
+                out.add(
+                        e != Errors.NONE
+                                ? new DescribedGroup()
+                                        .setGroupId(id)
+                                        .setErrorCode(e.code())
+                                        .setGroupState("")
+                                        .setProtocolType("")
+                                        .setProtocolData("")
+                                : admin.describeClassic(id, version));
             }
             future.complete(out);
         });

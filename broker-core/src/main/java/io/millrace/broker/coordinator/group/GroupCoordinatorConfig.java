@@ -23,12 +23,22 @@ import java.util.List;
  * @param consumerMaxGroupSize    most members of a KIP-848 group
  * @param consumerAssignors       server-side assignor names, the default first
  */
-public record GroupCoordinatorConfig(int offsetsTopicPartitions, int offsetsTopicSegmentBytes, long offsetsRetentionMs,
-                                     long offsetsRetentionCheckIntervalMs, int offsetMetadataMaxBytes,
-                                     int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs,
-                                     int maxGroupSize, int newMemberJoinTimeoutMs, boolean consumerProtocolEnabled,
-                                     int consumerSessionTimeoutMs, int consumerHeartbeatIntervalMs,
-                                     int consumerMaxGroupSize, List<String> consumerAssignors) {
+public record GroupCoordinatorConfig(
+        int offsetsTopicPartitions,
+        int offsetsTopicSegmentBytes,
+        long offsetsRetentionMs,
+        long offsetsRetentionCheckIntervalMs,
+        int offsetMetadataMaxBytes,
+        int initialRebalanceDelayMs,
+        int minSessionTimeoutMs,
+        int maxSessionTimeoutMs,
+        int maxGroupSize,
+        int newMemberJoinTimeoutMs,
+        boolean consumerProtocolEnabled,
+        int consumerSessionTimeoutMs,
+        int consumerHeartbeatIntervalMs,
+        int consumerMaxGroupSize,
+        List<String> consumerAssignors) {
 
     /** Kafka's fixed limit for a new member's parked JoinGroup (it cannot heartbeat yet). */
     public static final int NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
@@ -39,24 +49,25 @@ public record GroupCoordinatorConfig(int offsetsTopicPartitions, int offsetsTopi
 
     public static GroupCoordinatorConfig from(BrokerConfig config) {
         Long retentionMs = (Long) config.get(BrokerConfig.OFFSETS_RETENTION_MS);
-        long retention = retentionMs != null ? retentionMs
-            : config.getInt(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L;
+        long retention =
+                retentionMs != null ? retentionMs : config.getInt(BrokerConfig.OFFSETS_RETENTION_MINUTES) * 60_000L;
         return new GroupCoordinatorConfig(
-            config.getInt(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS),
-            config.getInt(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES),
-            retention,
-            config.getLong(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS),
-            config.getInt(BrokerConfig.OFFSET_METADATA_MAX_BYTES),
-            config.getInt(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS),
-            config.getInt(BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS),
-            config.getInt(BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS),
-            config.getInt(BrokerConfig.GROUP_MAX_SIZE),
-            NEW_MEMBER_JOIN_TIMEOUT_MS,
-            config.getList(BrokerConfig.GROUP_COORDINATOR_REBALANCE_PROTOCOLS).contains("consumer"),
-            config.getInt(BrokerConfig.GROUP_CONSUMER_SESSION_TIMEOUT_MS),
-            config.getInt(BrokerConfig.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS),
-            config.getInt(BrokerConfig.GROUP_CONSUMER_MAX_SIZE),
-            config.getList(BrokerConfig.GROUP_CONSUMER_ASSIGNORS));
+                config.getInt(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS),
+                config.getInt(BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES),
+                retention,
+                config.getLong(BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS),
+                config.getInt(BrokerConfig.OFFSET_METADATA_MAX_BYTES),
+                config.getInt(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS),
+                config.getInt(BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS),
+                config.getInt(BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS),
+                config.getInt(BrokerConfig.GROUP_MAX_SIZE),
+                NEW_MEMBER_JOIN_TIMEOUT_MS,
+                config.getList(BrokerConfig.GROUP_COORDINATOR_REBALANCE_PROTOCOLS)
+                        .contains("consumer"),
+                config.getInt(BrokerConfig.GROUP_CONSUMER_SESSION_TIMEOUT_MS),
+                config.getInt(BrokerConfig.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS),
+                config.getInt(BrokerConfig.GROUP_CONSUMER_MAX_SIZE),
+                config.getList(BrokerConfig.GROUP_CONSUMER_ASSIGNORS));
     }
 
     /** The defaults, as a broker started without settings uses them. */

@@ -21,64 +21,75 @@ sealed interface GroupRecord {
     }
 
     /** A committed offset of (group, topic, partition). */
-    record OffsetCommit(String groupId, String topic, int partition, OffsetAndMetadata value) implements GroupRecord {
-    }
+    record OffsetCommit(String groupId, String topic, int partition, OffsetAndMetadata value) implements GroupRecord {}
 
     /** The state of a classic group as of its last completed rebalance (Kafka's GroupMetadata). */
-    record ClassicGroupMetadata(String groupId, ClassicGroupSnapshot value) implements GroupRecord {
-    }
+    record ClassicGroupMetadata(String groupId, ClassicGroupSnapshot value) implements GroupRecord {}
 
     /** A consumer-protocol group's epoch and the hash of its subscribed topics' metadata. */
-    record ConsumerGroupMetadata(String groupId, GroupEpoch value) implements GroupRecord {
-    }
+    record ConsumerGroupMetadata(String groupId, GroupEpoch value) implements GroupRecord {}
 
     /** A consumer-protocol member's subscription and client details. */
     record ConsumerMemberSubscription(String groupId, String memberId, MemberSubscription value)
-        implements GroupRecord {
-    }
+            implements GroupRecord {}
 
     /** A consumer-protocol member's target assignment. */
-    record ConsumerTargetAssignment(String groupId, String memberId, Assignment value) implements GroupRecord {
-    }
+    record ConsumerTargetAssignment(String groupId, String memberId, Assignment value) implements GroupRecord {}
 
     /** The group epoch the target assignment was computed for. */
-    record ConsumerTargetAssignmentEpoch(String groupId, Integer value) implements GroupRecord {
-    }
+    record ConsumerTargetAssignmentEpoch(String groupId, Integer value) implements GroupRecord {}
 
     /** A consumer-protocol member's epochs, reconciliation state and current assignment. */
     record ConsumerCurrentAssignment(String groupId, String memberId, MemberAssignmentState value)
-        implements GroupRecord {
-    }
+            implements GroupRecord {}
 
     /** Persisted classic group state. */
-    record ClassicGroupSnapshot(String protocolType, int generation, String protocolName, String leader,
-                                long stateTimestampMs, List<ClassicMemberSnapshot> members) {
+    record ClassicGroupSnapshot(
+            String protocolType,
+            int generation,
+            String protocolName,
+            String leader,
+            long stateTimestampMs,
+            List<ClassicMemberSnapshot> members) {
         public ClassicGroupSnapshot {
             members = List.copyOf(members);
         }
     }
 
     /** Persisted classic member: the metadata of the selected protocol and its assignment. */
-    record ClassicMemberSnapshot(String memberId, String instanceId, String clientId, String clientHost,
-                                 int rebalanceTimeoutMs, int sessionTimeoutMs, byte[] subscription,
-                                 byte[] assignment) {
-    }
+    record ClassicMemberSnapshot(
+            String memberId,
+            String instanceId,
+            String clientId,
+            String clientHost,
+            int rebalanceTimeoutMs,
+            int sessionTimeoutMs,
+            byte[] subscription,
+            byte[] assignment) {}
 
     /** Group epoch plus a hash of (name, id, partition count) of every subscribed topic. */
-    record GroupEpoch(int epoch, long metadataHash) {
-    }
+    record GroupEpoch(int epoch, long metadataHash) {}
 
     /** What a consumer-protocol member subscribes to and how it identifies itself. */
-    record MemberSubscription(String instanceId, String rackId, String clientId, String clientHost,
-                              int rebalanceTimeoutMs, List<String> topicNames, String topicRegex,
-                              String serverAssignor) {
+    record MemberSubscription(
+            String instanceId,
+            String rackId,
+            String clientId,
+            String clientHost,
+            int rebalanceTimeoutMs,
+            List<String> topicNames,
+            String topicRegex,
+            String serverAssignor) {
         public MemberSubscription {
             topicNames = List.copyOf(topicNames);
         }
     }
 
     /** A consumer-protocol member's position in reconciliation. */
-    record MemberAssignmentState(int memberEpoch, int previousMemberEpoch, MemberState state, Assignment assigned,
-                                 Assignment pendingRevocation) {
-    }
+    record MemberAssignmentState(
+            int memberEpoch,
+            int previousMemberEpoch,
+            MemberState state,
+            Assignment assigned,
+            Assignment pendingRevocation) {}
 }

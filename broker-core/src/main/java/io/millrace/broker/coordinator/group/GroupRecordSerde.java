@@ -74,8 +74,7 @@ final class GroupRecordSerde {
     static final short CONSUMER_CURRENT_MEMBER = 6;
     static final short VALUE_VERSION = 0;
 
-    private GroupRecordSerde() {
-    }
+    private GroupRecordSerde() {}
 
     /** Thrown for bytes that are not a record this version can read. */
     static final class MalformedRecordException extends RuntimeException {
@@ -112,16 +111,23 @@ final class GroupRecordSerde {
         Out out = new Out().i16(VALUE_VERSION);
         if (record instanceof OffsetCommit r) {
             OffsetAndMetadata v = r.value();
-            out.i64(v.offset()).i32(v.leaderEpoch()).text(v.metadata()).i64(v.commitTimestampMs())
-                .i64(v.expireTimestampMs());
+            out.i64(v.offset())
+                    .i32(v.leaderEpoch())
+                    .text(v.metadata())
+                    .i64(v.commitTimestampMs())
+                    .i64(v.expireTimestampMs());
         } else if (record instanceof ClassicGroupMetadata r) {
             writeClassic(out, r.value());
         } else if (record instanceof ConsumerGroupMetadata r) {
             out.i32(r.value().epoch()).i64(r.value().metadataHash());
         } else if (record instanceof ConsumerMemberSubscription r) {
             MemberSubscription v = r.value();
-            out.str(v.instanceId()).str(v.rackId()).str(v.clientId()).str(v.clientHost())
-                .i32(v.rebalanceTimeoutMs()).i32(v.topicNames().size());
+            out.str(v.instanceId())
+                    .str(v.rackId())
+                    .str(v.clientId())
+                    .str(v.clientHost())
+                    .i32(v.rebalanceTimeoutMs())
+                    .i32(v.topicNames().size());
             v.topicNames().forEach(out::str);
             out.str(v.topicRegex()).str(v.serverAssignor());
         } else if (record instanceof ConsumerTargetAssignment r) {
@@ -153,23 +159,36 @@ final class GroupRecordSerde {
                 short version = v.i16();
                 if (version != VALUE_VERSION) {
                     throw new MalformedRecordException("value version " + version + " of record type " + type
-                        + " is newer than this broker understands (" + VALUE_VERSION + ")");
+                            + " is newer than this broker understands (" + VALUE_VERSION + ")");
                 }
             }
             return switch (type) {
-                case OFFSET_COMMIT -> new OffsetCommit(k.str(), k.str(), k.i32(), v == null ? null
-                    : new OffsetAndMetadata(v.i64(), v.i32(), v.text(), v.i64(), v.i64()));
+                case OFFSET_COMMIT ->
+                    new OffsetCommit(
+                            k.str(),
+                            k.str(),
+                            k.i32(),
+                            v == null ? null : new OffsetAndMetadata(v.i64(), v.i32(), v.text(), v.i64(), v.i64()));
                 case CLASSIC_GROUP -> new ClassicGroupMetadata(k.str(), v == null ? null : readClassic(v));
-                case CONSUMER_GROUP -> new ConsumerGroupMetadata(k.str(), v == null ? null
-                    : new GroupEpoch(v.i32(), v.i64()));
-                case CONSUMER_MEMBER -> new ConsumerMemberSubscription(k.str(), k.str(), v == null ? null
-                    : readSubscription(v));
-                case CONSUMER_TARGET_MEMBER -> new ConsumerTargetAssignment(k.str(), k.str(), v == null ? null
-                    : readPartitions(v));
+                case CONSUMER_GROUP ->
+                    new ConsumerGroupMetadata(k.str(), v == null ? null : new GroupEpoch(v.i32(), v.i64()));
+                case CONSUMER_MEMBER ->
+                    new ConsumerMemberSubscription(k.str(), k.str(), v == null ? null : readSubscription(v));
+                case CONSUMER_TARGET_MEMBER ->
+                    new ConsumerTargetAssignment(k.str(), k.str(), v == null ? null : readPartitions(v));
                 case CONSUMER_TARGET_EPOCH -> new ConsumerTargetAssignmentEpoch(k.str(), v == null ? null : v.i32());
-                case CONSUMER_CURRENT_MEMBER -> new ConsumerCurrentAssignment(k.str(), k.str(), v == null ? null
-                    : new MemberAssignmentState(v.i32(), v.i32(), MemberState.forId(v.i8()), readPartitions(v),
-                        readPartitions(v)));
+                case CONSUMER_CURRENT_MEMBER ->
+                    new ConsumerCurrentAssignment(
+                            k.str(),
+                            k.str(),
+                            v == null
+                                    ? null
+                                    : new MemberAssignmentState(
+                                            v.i32(),
+                                            v.i32(),
+                                            MemberState.forId(v.i8()),
+                                            readPartitions(v),
+                                            readPartitions(v)));
                 default -> null;
             };
         } catch (BufferUnderflowException | IllegalArgumentException e) {
@@ -178,11 +197,21 @@ final class GroupRecordSerde {
     }
 
     private static void writeClassic(Out out, ClassicGroupSnapshot v) {
-        out.str(v.protocolType()).i32(v.generation()).str(v.protocolName()).str(v.leader()).i64(v.stateTimestampMs())
-            .i32(v.members().size());
+        out.str(v.protocolType())
+                .i32(v.generation())
+                .str(v.protocolName())
+                .str(v.leader())
+                .i64(v.stateTimestampMs())
+                .i32(v.members().size());
         for (ClassicMemberSnapshot m : v.members()) {
-            out.str(m.memberId()).str(m.instanceId()).str(m.clientId()).str(m.clientHost()).i32(m.rebalanceTimeoutMs())
-                .i32(m.sessionTimeoutMs()).bytes(m.subscription()).bytes(m.assignment());
+            out.str(m.memberId())
+                    .str(m.instanceId())
+                    .str(m.clientId())
+                    .str(m.clientHost())
+                    .i32(m.rebalanceTimeoutMs())
+                    .i32(m.sessionTimeoutMs())
+                    .bytes(m.subscription())
+                    .bytes(m.assignment());
         }
     }
 
@@ -195,8 +224,8 @@ final class GroupRecordSerde {
         int n = v.count();
         List<ClassicMemberSnapshot> members = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            members.add(new ClassicMemberSnapshot(v.str(), v.str(), v.str(), v.str(), v.i32(), v.i32(), v.bytes(),
-                v.bytes()));
+            members.add(new ClassicMemberSnapshot(
+                    v.str(), v.str(), v.str(), v.str(), v.i32(), v.i32(), v.bytes(), v.bytes()));
         }
         return new ClassicGroupSnapshot(protocolType, generation, protocolName, leader, stateTimestamp, members);
     }
@@ -212,15 +241,16 @@ final class GroupRecordSerde {
         for (int i = 0; i < n; i++) {
             topics.add(v.str());
         }
-        return new MemberSubscription(instanceId, rackId, clientId, clientHost, rebalanceTimeout, topics, v.str(),
-            v.str());
+        return new MemberSubscription(
+                instanceId, rackId, clientId, clientHost, rebalanceTimeout, topics, v.str(), v.str());
     }
 
     private static void writePartitions(Out out, Assignment a) {
         out.i32(a.partitions().size());
         for (Map.Entry<Uuid, Set<Integer>> e : a.partitions().entrySet()) {
-            out.i64(e.getKey().getMostSignificantBits()).i64(e.getKey().getLeastSignificantBits())
-                .i32(e.getValue().size());
+            out.i64(e.getKey().getMostSignificantBits())
+                    .i64(e.getKey().getLeastSignificantBits())
+                    .i32(e.getValue().size());
             e.getValue().forEach(out::i32);
         }
     }
@@ -323,7 +353,8 @@ final class GroupRecordSerde {
         int count() {
             int n = buf.getInt();
             if (n < 0 || n > buf.remaining()) {
-                throw new IllegalArgumentException("count " + n + " exceeds the remaining " + buf.remaining() + " bytes");
+                throw new IllegalArgumentException(
+                        "count " + n + " exceeds the remaining " + buf.remaining() + " bytes");
             }
             return n;
         }

@@ -9,8 +9,8 @@ package io.millrace.broker.coordinator.group;
  * @param commitTimestampMs when the commit was accepted (broker clock)
  * @param expireTimestampMs when the commit expires as requested by OffsetCommit v2-v4, or -1
  */
-public record OffsetAndMetadata(long offset, int leaderEpoch, String metadata, long commitTimestampMs,
-                                long expireTimestampMs) {
+public record OffsetAndMetadata(
+        long offset, int leaderEpoch, String metadata, long commitTimestampMs, long expireTimestampMs) {
 
     public OffsetAndMetadata {
         metadata = metadata == null ? "" : metadata;

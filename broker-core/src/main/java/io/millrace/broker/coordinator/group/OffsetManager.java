@@ -47,21 +47,29 @@ final class OffsetManager {
         this.ctx = ctx;
     }
 
-    void commit(ClientInfo client, OffsetCommitRequestData request, CompletableFuture<OffsetCommitResponseData> future) {
+    void commit(
+            ClientInfo client, OffsetCommitRequestData request, CompletableFuture<OffsetCommitResponseData> future) {
         boolean byId = client.apiVersion() >= 10;
-        Errors groupError = validateCommit(request.groupId(), request.memberId(), request.groupInstanceId(),
-            request.generationIdOrMemberEpoch(), client.apiVersion(), false);
+        Errors groupError = validateCommit(
+                request.groupId(),
+                request.memberId(),
+                request.groupInstanceId(),
+                request.generationIdOrMemberEpoch(),
+                client.apiVersion(),
+                false);
         long now = ctx.now();
         long expire = request.retentionTimeMs() == -1 ? -1 : now + request.retentionTimeMs();
         OffsetCommitResponseData response = new OffsetCommitResponseData();
         List<GroupRecord> records = new ArrayList<>();
         List<OffsetCommitResponsePartition> written = new ArrayList<>();
         for (OffsetCommitRequestTopic t : request.topics()) {
-            OffsetCommitResponseTopic rt = new OffsetCommitResponseTopic().setName(t.name()).setTopicId(t.topicId());
+            OffsetCommitResponseTopic rt =
+                    new OffsetCommitResponseTopic().setName(t.name()).setTopicId(t.topicId());
             response.topics().add(rt);
             TopicsView.Topic topic = byId ? ctx.topics.byId(t.topicId()) : ctx.topics.byName(t.name());
             for (OffsetCommitRequestPartition p : t.partitions()) {
-                OffsetCommitResponsePartition rp = new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex());
+                OffsetCommitResponsePartition rp =
+                        new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex());
                 rt.partitions().add(rp);
                 Errors error = groupError;
                 if (error == Errors.NONE) {
@@ -71,8 +79,12 @@ final class OffsetManager {
                     rp.setErrorCode(error.code());
                     continue;
                 }
-                records.add(new OffsetCommit(request.groupId(), topic.name(), p.partitionIndex(), new OffsetAndMetadata(
-                    p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), now, expire)));
+                records.add(new OffsetCommit(
+                        request.groupId(),
+                        topic.name(),
+                        p.partitionIndex(),
+                        new OffsetAndMetadata(
+                                p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), now, expire)));
                 written.add(rp);
             }
         }
@@ -92,8 +104,8 @@ final class OffsetManager {
      * Checks a commit against its group (creating a "simple" group for a commit from outside an
      * unknown group); NONE when it may go ahead.
      */
-    Errors validateCommit(String groupId, String memberId, String instanceId, int generation, short version,
-                          boolean transactional) {
+    Errors validateCommit(
+            String groupId, String memberId, String instanceId, int generation, short version, boolean transactional) {
         Group group = ctx.store.get(groupId);
         try {
             if (group == null) {
@@ -142,8 +154,8 @@ final class OffsetManager {
                 nothingCommitted = true;
             }
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = nothingCommitted ? Map.of()
-            : ctx.store.offsets.offsets(request.groupId());
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+                nothingCommitted ? Map.of() : ctx.store.offsets.offsets(request.groupId());
         if (request.topics() == null) {
             Map<String, OffsetFetchResponseTopics> byTopic = new HashMap<>();
             offsets.forEach((tp, o) -> {
@@ -152,8 +164,9 @@ final class OffsetManager {
                     return; // no id to report for a topic that no longer exists
                 }
                 OffsetFetchResponseTopics rt = byTopic.computeIfAbsent(tp.topic(), name -> {
-                    OffsetFetchResponseTopics created = new OffsetFetchResponseTopics().setName(name)
-                        .setTopicId(topic == null ? Uuid.ZERO_UUID : topic.id());
+                    OffsetFetchResponseTopics created = new OffsetFetchResponseTopics()
+                            .setName(name)
+                            .setTopicId(topic == null ? Uuid.ZERO_UUID : topic.id());
                     response.topics().add(created);
                     return created;
                 });
@@ -164,7 +177,8 @@ final class OffsetManager {
         for (OffsetFetchRequestTopics t : request.topics()) {
             TopicsView.Topic topic = byId ? ctx.topics.byId(t.topicId()) : null;
             String name = byId ? (topic == null ? null : topic.name()) : t.name();
-            OffsetFetchResponseTopics rt = new OffsetFetchResponseTopics().setName(t.name()).setTopicId(t.topicId());
+            OffsetFetchResponseTopics rt =
+                    new OffsetFetchResponseTopics().setName(t.name()).setTopicId(t.topicId());
             response.topics().add(rt);
             for (int p : t.partitionIndexes()) {
                 if (name == null) {
@@ -178,21 +192,24 @@ final class OffsetManager {
         return response;
     }
 
-    private OffsetFetchResponsePartitions stable(String groupId, TopicPartition tp, OffsetFetchResponsePartitions p,
-                                                 boolean requireStable) {
+    private OffsetFetchResponsePartitions stable(
+            String groupId, TopicPartition tp, OffsetFetchResponsePartitions p, boolean requireStable) {
         if (requireStable && ctx.store.pendingTxnOffsets.isPending(groupId, tp)) {
-            return p.setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code()).setCommittedOffset(-1)
-                .setCommittedLeaderEpoch(-1).setMetadata("");
+            return p.setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code())
+                    .setCommittedOffset(-1)
+                    .setCommittedLeaderEpoch(-1)
+                    .setMetadata("");
         }
         return p;
     }
 
     private static OffsetFetchResponsePartitions partition(int partition, OffsetAndMetadata o) {
-        return new OffsetFetchResponsePartitions().setPartitionIndex(partition)
-            .setCommittedOffset(o == null ? -1 : o.offset())
-            .setCommittedLeaderEpoch(o == null ? -1 : o.leaderEpoch())
-            .setMetadata(o == null ? "" : o.metadata())
-            .setErrorCode(Errors.NONE.code());
+        return new OffsetFetchResponsePartitions()
+                .setPartitionIndex(partition)
+                .setCommittedOffset(o == null ? -1 : o.offset())
+                .setCommittedLeaderEpoch(o == null ? -1 : o.leaderEpoch())
+                .setMetadata(o == null ? "" : o.metadata())
+                .setErrorCode(Errors.NONE.code());
     }
 
     void delete(OffsetDeleteRequestData request, CompletableFuture<OffsetDeleteResponseData> future) {
@@ -221,17 +238,26 @@ final class OffsetManager {
                 } else if (subscribed) {
                     error = Errors.GROUP_SUBSCRIBED_TO_TOPIC;
                 } else if (ctx.store.offsets.get(request.groupId(), new TopicPartition(t.name(), p.partitionIndex()))
-                    != null) {
+                        != null) {
                     records.add(new OffsetCommit(request.groupId(), t.name(), p.partitionIndex(), null));
                 }
-                rt.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex())
-                    .setErrorCode(error.code()));
+                rt.partitions()
+                        .add(new OffsetDeleteResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(error.code()));
             }
         }
         long now = ctx.now();
         records.forEach(r -> ctx.store.replay(r, now));
-        ctx.writer.write(group.partition(), records, error -> future.complete(error == Errors.NONE ? response
-            : new OffsetDeleteResponseData().setErrorCode(AppendErrors.toResponseError(error).code())));
+        ctx.writer.write(
+                group.partition(),
+                records,
+                error -> future.complete(
+                        error == Errors.NONE
+                                ? response
+                                : new OffsetDeleteResponseData()
+                                        .setErrorCode(AppendErrors.toResponseError(error)
+                                                .code())));
     }
 
     /**
@@ -252,23 +278,29 @@ final class OffsetManager {
                     return;
                 }
                 long base = group.expiryBaseTimestamp(o);
-                boolean isExpired = o.expireTimestampMs() >= 0 ? now >= o.expireTimestampMs()
-                    : base >= 0 && now - base >= retention;
+                boolean isExpired = o.expireTimestampMs() >= 0
+                        ? now >= o.expireTimestampMs()
+                        : base >= 0 && now - base >= retention;
                 if (isExpired) {
                     expired.add(new OffsetCommit(group.groupId(), tp.topic(), tp.partition(), null));
                 }
             });
             expired.forEach(r -> ctx.store.replay(r, now));
             if (!expired.isEmpty()) {
-                log.info("Group {}: {} committed offset(s) expired (offsets.retention.ms={})", group.groupId(),
-                    expired.size(), retention);
+                log.info(
+                        "Group {}: {} committed offset(s) expired (offsets.retention.ms={})",
+                        group.groupId(),
+                        expired.size(),
+                        retention);
             }
             if (group.isEmpty() && !ctx.store.offsets.hasOffsets(group.groupId())) {
                 group.addTombstones(expired);
                 ctx.store.remove(group.groupId());
                 log.info("Group {} is empty and has no committed offsets left; removed it", group.groupId());
             }
-            byPartition.computeIfAbsent(group.partition(), p -> new ArrayList<>()).addAll(expired);
+            byPartition
+                    .computeIfAbsent(group.partition(), p -> new ArrayList<>())
+                    .addAll(expired);
         }
         byPartition.forEach((p, records) -> {
             if (!records.isEmpty()) {
@@ -289,10 +321,12 @@ final class OffsetManager {
             if (!loaded.contains(partition)) {
                 continue;
             }
-            for (TopicPartition tp : new ArrayList<>(ctx.store.offsets.offsets(groupId).keySet())) {
+            for (TopicPartition tp :
+                    new ArrayList<>(ctx.store.offsets.offsets(groupId).keySet())) {
                 if (tp.topic().equals(topic)) {
-                    byPartition.computeIfAbsent(partition, p -> new ArrayList<>())
-                        .add(new OffsetCommit(groupId, tp.topic(), tp.partition(), null));
+                    byPartition
+                            .computeIfAbsent(partition, p -> new ArrayList<>())
+                            .add(new OffsetCommit(groupId, tp.topic(), tp.partition(), null));
                 }
             }
         }

@@ -13,16 +13,18 @@ import org.apache.kafka.common.protocol.Errors;
 /** Offset responses that fail every partition of a request with one error. */
 final class OffsetResponses {
 
-    private OffsetResponses() {
-    }
+    private OffsetResponses() {}
 
     static OffsetCommitResponseData commitError(OffsetCommitRequestData request, Errors error) {
         OffsetCommitResponseData response = new OffsetCommitResponseData();
         for (OffsetCommitRequestTopic t : request.topics()) {
-            OffsetCommitResponseTopic rt = new OffsetCommitResponseTopic().setName(t.name()).setTopicId(t.topicId());
+            OffsetCommitResponseTopic rt =
+                    new OffsetCommitResponseTopic().setName(t.name()).setTopicId(t.topicId());
             for (OffsetCommitRequestPartition p : t.partitions()) {
-                rt.partitions().add(new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
-                    .setErrorCode(error.code()));
+                rt.partitions()
+                        .add(new OffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(error.code()));
             }
             response.topics().add(rt);
         }
@@ -33,10 +35,12 @@ final class OffsetResponses {
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
         for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic t : request.topics()) {
             TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic rt =
-                new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName(t.name());
+                    new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName(t.name());
             for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : t.partitions()) {
-                rt.partitions().add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
-                    .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
+                rt.partitions()
+                        .add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(error.code()));
             }
             response.topics().add(rt);
         }

@@ -27,9 +27,11 @@ final class OffsetStore {
                 }
             }
         } else {
-            byGroup.computeIfAbsent(record.groupId(), g -> new TreeMap<>(
-                java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition)))
-                .put(tp, record.value());
+            byGroup.computeIfAbsent(
+                            record.groupId(),
+                            g -> new TreeMap<>(java.util.Comparator.comparing(TopicPartition::topic)
+                                    .thenComparingInt(TopicPartition::partition)))
+                    .put(tp, record.value());
         }
     }
 

@@ -24,12 +24,10 @@ public interface OffsetsLog {
         void record(GroupRecord record);
 
         /** An offset commit written within a transaction of {@code producerId}: pending until its marker. */
-        default void transactionalRecord(long producerId, GroupRecord record) {
-        }
+        default void transactionalRecord(long producerId, GroupRecord record) {}
 
         /** The commit or abort marker of a transaction of {@code producerId}. */
-        default void marker(long producerId, boolean commit) {
-        }
+        default void marker(long producerId, boolean commit) {}
     }
 
     int partitionCount();
@@ -47,8 +45,14 @@ public interface OffsetsLog {
      * transaction the coordinator does not know (INVALID_TXN_STATE). {@code done} as for
      * {@link #append}.
      */
-    void appendTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
-                             VerificationGuard guard, long timestampMs, Consumer<Errors> done);
+    void appendTransactional(
+            int partition,
+            List<GroupRecord> records,
+            long producerId,
+            short producerEpoch,
+            VerificationGuard guard,
+            long timestampMs,
+            Consumer<Errors> done);
 
     /** Runs {@code done} on the coordinator thread once everything appended to the partition so far is durable. */
     void afterDurable(int partition, Consumer<Errors> done);

@@ -1,9 +1,8 @@
 package io.millrace.broker.coordinator.group;
 
 import io.millrace.broker.coordinator.CoordinatorExecutor;
-
-import io.millrace.broker.log.AppendOrigin;
 import io.millrace.broker.coordinator.PartitionRecords;
+import io.millrace.broker.log.AppendOrigin;
 import io.millrace.broker.log.AppendResult;
 import io.millrace.broker.log.VerificationGuard;
 import io.millrace.broker.replication.Partition;
@@ -53,27 +52,45 @@ public final class PartitionOffsetsLog implements OffsetsLog {
 
     @Override
     public void append(int partition, List<GroupRecord> records, long timestampMs, Consumer<Errors> done) {
-        write(partition, batches(records, timestampMs, partitions.get(partition).config().maxMessageBytes()),
-            VerificationGuard.DISABLED, records.size(), done);
+        write(
+                partition,
+                batches(records, timestampMs, partitions.get(partition).config().maxMessageBytes()),
+                VerificationGuard.DISABLED,
+                records.size(),
+                done);
     }
 
     @Override
-    public void appendTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
-                                    VerificationGuard guard, long timestampMs, Consumer<Errors> done) {
+    public void appendTransactional(
+            int partition,
+            List<GroupRecord> records,
+            long producerId,
+            short producerEpoch,
+            VerificationGuard guard,
+            long timestampMs,
+            Consumer<Errors> done) {
         // One batch, however large: a transaction's offsets of one group are all-or-nothing.
-        write(partition, batches(records, timestampMs, Integer.MAX_VALUE, producerId, producerEpoch), guard,
-            records.size(), done);
+        write(
+                partition,
+                batches(records, timestampMs, Integer.MAX_VALUE, producerId, producerEpoch),
+                guard,
+                records.size(),
+                done);
     }
 
-    private void write(int partition, List<ByteBuffer> batches, VerificationGuard guard, int count,
-                       Consumer<Errors> done) {
+    private void write(
+            int partition, List<ByteBuffer> batches, VerificationGuard guard, int count, Consumer<Errors> done) {
         Partition p = partitions.get(partition);
         long lastOffset = -1;
         for (ByteBuffer batch : batches) {
             AppendResult result = p.append(batch, AppendOrigin.COORDINATOR, guard);
             if (!result.succeeded()) {
-                log.error("Could not append {} group record(s) to {}: {} {}", count, p.topicPartition(),
-                    result.error().name(), result.errorMessage() == null ? "" : result.errorMessage());
+                log.error(
+                        "Could not append {} group record(s) to {}: {} {}",
+                        count,
+                        p.topicPartition(),
+                        result.error().name(),
+                        result.errorMessage() == null ? "" : result.errorMessage());
                 executor.execute(() -> done.accept(result.error()));
                 return;
             }
@@ -99,8 +116,8 @@ public final class PartitionOffsetsLog implements OffsetsLog {
     }
 
     /** As {@link #batches(List, long, int)}; with a producer id the batches are transactional. */
-    static List<ByteBuffer> batches(List<GroupRecord> records, long timestampMs, int maxBatchBytes, long producerId,
-                                    short producerEpoch) {
+    static List<ByteBuffer> batches(
+            List<GroupRecord> records, long timestampMs, int maxBatchBytes, long producerId, short producerEpoch) {
         boolean transactional = producerId != RecordBatch.NO_PRODUCER_ID;
         List<ByteBuffer> out = new ArrayList<>();
         MemoryRecordsBuilder builder = null;
@@ -113,10 +130,20 @@ public final class PartitionOffsetsLog implements OffsetsLog {
             }
             if (builder == null) {
                 int size = Math.max(maxBatchBytes, 256);
-                builder = new MemoryRecordsBuilder(ByteBuffer.allocate(Math.min(size, 64 * 1024)),
-                    RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE, TimestampType.CREATE_TIME, 0L, timestampMs,
-                    producerId, producerEpoch, transactional ? 0 : RecordBatch.NO_SEQUENCE, transactional, false,
-                    RecordBatch.NO_PARTITION_LEADER_EPOCH, size);
+                builder = new MemoryRecordsBuilder(
+                        ByteBuffer.allocate(Math.min(size, 64 * 1024)),
+                        RecordBatch.CURRENT_MAGIC_VALUE,
+                        Compression.NONE,
+                        TimestampType.CREATE_TIME,
+                        0L,
+                        timestampMs,
+                        producerId,
+                        producerEpoch,
+                        transactional ? 0 : RecordBatch.NO_SEQUENCE,
+                        transactional,
+                        false,
+                        RecordBatch.NO_PARTITION_LEADER_EPOCH,
+                        size);
             }
             builder.append(timestampMs, key, value);
         }
@@ -142,8 +169,10 @@ public final class PartitionOffsetsLog implements OffsetsLog {
             }
             GroupRecord decoded = GroupRecordSerde.decode(record.key(), record.value());
             if (decoded == null) {
-                log.warn("Skipping a record of unknown type at {} offset {} (written by a newer broker?)",
-                    p.topicPartition(), record.offset());
+                log.warn(
+                        "Skipping a record of unknown type at {} offset {} (written by a newer broker?)",
+                        p.topicPartition(),
+                        record.offset());
             } else if (batch.isTransactional()) {
                 sink.transactionalRecord(batch.producerId(), decoded);
             } else {

@@ -22,9 +22,10 @@ final class PendingTxnOffsets {
     private final Map<Long, Map<String, Map<TopicPartition, OffsetCommit>>> byProducer = new HashMap<>();
 
     void add(long producerId, OffsetCommit record) {
-        byProducer.computeIfAbsent(producerId, p -> new HashMap<>())
-            .computeIfAbsent(record.groupId(), g -> new LinkedHashMap<>())
-            .put(new TopicPartition(record.topic(), record.partition()), record);
+        byProducer
+                .computeIfAbsent(producerId, p -> new HashMap<>())
+                .computeIfAbsent(record.groupId(), g -> new LinkedHashMap<>())
+                .put(new TopicPartition(record.topic(), record.partition()), record);
     }
 
     /** Forgets records of the producer that were never written (the append failed). */
@@ -74,7 +75,8 @@ final class PendingTxnOffsets {
         if (groups == null) {
             return out;
         }
-        for (Iterator<Map.Entry<String, Map<TopicPartition, OffsetCommit>>> it = groups.entrySet().iterator();
+        for (Iterator<Map.Entry<String, Map<TopicPartition, OffsetCommit>>> it =
+                        groups.entrySet().iterator();
                 it.hasNext(); ) {
             Map.Entry<String, Map<TopicPartition, OffsetCommit>> e = it.next();
             if (inPartition.test(e.getKey())) {
@@ -90,7 +92,8 @@ final class PendingTxnOffsets {
 
     /** Forgets the pending offsets of the groups {@code inPartition} accepts (the partition is reloaded). */
     void unload(Predicate<String> inPartition) {
-        for (Iterator<Map<String, Map<TopicPartition, OffsetCommit>>> it = byProducer.values().iterator();
+        for (Iterator<Map<String, Map<TopicPartition, OffsetCommit>>> it =
+                        byProducer.values().iterator();
                 it.hasNext(); ) {
             Map<String, Map<TopicPartition, OffsetCommit>> groups = it.next();
             groups.keySet().removeIf(inPartition);

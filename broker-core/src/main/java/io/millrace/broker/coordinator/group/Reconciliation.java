@@ -22,8 +22,7 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData.TopicPa
  */
 final class Reconciliation {
 
-    private Reconciliation() {
-    }
+    private Reconciliation() {}
 
     /**
      * @param member        the member to reconcile
@@ -33,8 +32,12 @@ final class Reconciliation {
      * @param owned         partitions the member reported owning in this heartbeat, or null if not reported
      * @return the member's next assignment state (possibly unchanged)
      */
-    static MemberAssignmentState next(ConsumerMember member, int targetEpoch, Assignment target,
-                                      BiPredicate<Uuid, Integer> ownedByOthers, List<TopicPartitions> owned) {
+    static MemberAssignmentState next(
+            ConsumerMember member,
+            int targetEpoch,
+            Assignment target,
+            BiPredicate<Uuid, Integer> ownedByOthers,
+            List<TopicPartitions> owned) {
         switch (member.state()) {
             case STABLE:
                 if (member.memberEpoch() == targetEpoch) {
@@ -52,8 +55,8 @@ final class Reconciliation {
         }
     }
 
-    private static MemberAssignmentState compute(ConsumerMember member, int targetEpoch, Assignment target,
-                                                 BiPredicate<Uuid, Integer> ownedByOthers) {
+    private static MemberAssignmentState compute(
+            ConsumerMember member, int targetEpoch, Assignment target, BiPredicate<Uuid, Integer> ownedByOthers) {
         Assignment current = member.assigned();
         Assignment kept = current.intersect(target);
         Assignment toRevoke = current.minus(target);
@@ -62,11 +65,15 @@ final class Reconciliation {
         boolean unreleased = free.size() < toAssign.size();
         if (!toRevoke.isEmpty()) {
             // Give up first; the epoch only moves once the revocation is acknowledged.
-            return new MemberAssignmentState(member.memberEpoch(), member.memberEpoch(),
-                MemberState.UNREVOKED_PARTITIONS, kept, toRevoke);
+            return new MemberAssignmentState(
+                    member.memberEpoch(), member.memberEpoch(), MemberState.UNREVOKED_PARTITIONS, kept, toRevoke);
         }
-        return new MemberAssignmentState(targetEpoch, member.memberEpoch(),
-            unreleased ? MemberState.UNRELEASED_PARTITIONS : MemberState.STABLE, kept.union(free), Assignment.EMPTY);
+        return new MemberAssignmentState(
+                targetEpoch,
+                member.memberEpoch(),
+                unreleased ? MemberState.UNRELEASED_PARTITIONS : MemberState.STABLE,
+                kept.union(free),
+                Assignment.EMPTY);
     }
 
     /** Whether the reported owned partitions include any of {@code revoking}; unreported counts as yes. */

@@ -16,6 +16,11 @@ interface RecordWriter {
     void write(int partition, List<GroupRecord> records, Consumer<Errors> done);
 
     /** Writes offset commits within the producer's transaction ({@link OffsetsLog#appendTransactional}). */
-    void writeTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
-                            VerificationGuard guard, Consumer<Errors> done);
+    void writeTransactional(
+            int partition,
+            List<GroupRecord> records,
+            long producerId,
+            short producerEpoch,
+            VerificationGuard guard,
+            Consumer<Errors> done);
 }

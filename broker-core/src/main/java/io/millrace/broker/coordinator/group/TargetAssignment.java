@@ -75,7 +75,13 @@ final class TargetAssignment {
         }
         changes.add(new ConsumerTargetAssignmentEpoch(group.groupId(), group.groupEpoch()));
         changes.applyAll();
-        log.info("Group {}: computed the target assignment of epoch {} with the '{}' assignor ({} member(s), "
-            + "{} changed)", group.groupId(), group.groupEpoch(), assignor.name(), group.size(), changed);
+        log.info(
+                "Group {}: computed the target assignment of epoch {} with the '{}' assignor ({} member(s), "
+                        + "{} changed)",
+                group.groupId(),
+                group.groupEpoch(),
+                assignor.name(),
+                group.size(),
+                changed);
     }
 }

@@ -1,7 +1,6 @@
 package io.millrace.broker.coordinator.group;
 
 import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,12 +23,14 @@ final class Timers {
         cancel(key);
         Entry entry = new Entry();
         timers.put(key, entry);
-        entry.handle = executor.schedule(() -> {
-            if (timers.get(key) == entry) {
-                timers.remove(key);
-                task.run();
-            }
-        }, delayMs);
+        entry.handle = executor.schedule(
+                () -> {
+                    if (timers.get(key) == entry) {
+                        timers.remove(key);
+                        task.run();
+                    }
+                },
+                delayMs);
     }
 
     void cancel(String key) {

@@ -10,8 +10,7 @@ import org.apache.kafka.common.Uuid;
 public interface TopicsView {
 
     /** A topic: name, id and partition count. */
-    record Topic(String name, Uuid id, int partitions) {
-    }
+    record Topic(String name, Uuid id, int partitions) {}
 
     /** The topic called {@code name}, or null. */
     Topic byName(String name);

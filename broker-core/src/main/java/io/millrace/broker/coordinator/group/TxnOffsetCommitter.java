@@ -33,10 +33,18 @@ final class TxnOffsetCommitter {
         this.offsets = offsets;
     }
 
-    void commit(ClientInfo client, TxnOffsetCommitRequestData request, VerificationGuard guard,
-                CompletableFuture<TxnOffsetCommitResponseData> future) {
-        Errors groupError = offsets.validateCommit(request.groupId(), request.memberId(), request.groupInstanceId(),
-            request.generationIdOrMemberEpoch(), client.apiVersion(), true);
+    void commit(
+            ClientInfo client,
+            TxnOffsetCommitRequestData request,
+            VerificationGuard guard,
+            CompletableFuture<TxnOffsetCommitResponseData> future) {
+        Errors groupError = offsets.validateCommit(
+                request.groupId(),
+                request.memberId(),
+                request.groupInstanceId(),
+                request.generationIdOrMemberEpoch(),
+                client.apiVersion(),
+                true);
         long now = ctx.now();
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
         List<GroupRecord> records = new ArrayList<>();
@@ -47,18 +55,22 @@ final class TxnOffsetCommitter {
             response.topics().add(rt);
             TopicsView.Topic topic = ctx.topics.byName(t.name());
             for (TxnOffsetCommitRequestPartition p : t.partitions()) {
-                TxnOffsetCommitResponsePartition rp = new TxnOffsetCommitResponsePartition()
-                    .setPartitionIndex(p.partitionIndex());
+                TxnOffsetCommitResponsePartition rp =
+                        new TxnOffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex());
                 rt.partitions().add(rp);
-                Errors error = groupError != Errors.NONE ? groupError
-                    : offsets.checkPartition(topic, false, p.partitionIndex(), p.committedMetadata());
+                Errors error = groupError != Errors.NONE
+                        ? groupError
+                        : offsets.checkPartition(topic, false, p.partitionIndex(), p.committedMetadata());
                 if (error != Errors.NONE) {
                     rp.setErrorCode(error.code());
                     continue;
                 }
-                OffsetCommit record = new OffsetCommit(request.groupId(), topic.name(), p.partitionIndex(),
-                    new OffsetAndMetadata(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), now,
-                        -1L));
+                OffsetCommit record = new OffsetCommit(
+                        request.groupId(),
+                        topic.name(),
+                        p.partitionIndex(),
+                        new OffsetAndMetadata(
+                                p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), now, -1L));
                 records.add(record);
                 pending.add(record);
                 written.add(rp);
@@ -70,14 +82,19 @@ final class TxnOffsetCommitter {
         }
         long producerId = request.producerId();
         pending.forEach(r -> ctx.store.replayTransactional(producerId, r));
-        ctx.writer.writeTransactional(ctx.store.partitionFor(request.groupId()), records, producerId,
-            request.producerEpoch(), guard, error -> {
-                if (error != Errors.NONE) {
-                    ctx.store.pendingTxnOffsets.remove(producerId, pending);
-                }
-                Errors reported = AppendErrors.toCommitError(error);
-                written.forEach(rp -> rp.setErrorCode(reported.code()));
-                future.complete(response);
-            });
+        ctx.writer.writeTransactional(
+                ctx.store.partitionFor(request.groupId()),
+                records,
+                producerId,
+                request.producerEpoch(),
+                guard,
+                error -> {
+                    if (error != Errors.NONE) {
+                        ctx.store.pendingTxnOffsets.remove(producerId, pending);
+                    }
+                    Errors reported = AppendErrors.toCommitError(error);
+                    written.forEach(rp -> rp.setErrorCode(reported.code()));
+                    future.complete(response);
+                });
     }
 }

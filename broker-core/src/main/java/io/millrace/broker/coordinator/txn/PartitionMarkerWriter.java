@@ -1,8 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
-import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.coordinator.CoordinatorExecutor;
 import io.millrace.broker.log.AppendOrigin;
 import io.millrace.broker.log.AppendResult;
 import io.millrace.broker.replication.Partition;
@@ -33,7 +32,7 @@ public final class PartitionMarkerWriter implements TxnMarkerWriter {
     private final TopicManager topics;
     private final CoordinatorExecutor executor;
     private final Clock clock;
-    private volatile Listener listener = (tp, producerId, commit) -> { };
+    private volatile Listener listener = (tp, producerId, commit) -> {};
 
     public PartitionMarkerWriter(TopicManager topics, CoordinatorExecutor executor, Clock clock) {
         this.topics = topics;
@@ -46,28 +45,51 @@ public final class PartitionMarkerWriter implements TxnMarkerWriter {
     }
 
     @Override
-    public void write(TopicPartition tp, long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
-                      Consumer<Errors> done) {
-        writeMarker(tp, producerId, producerEpoch, coordinatorEpoch, commit,
-            error -> executor.execute(() -> done.accept(error)));
+    public void write(
+            TopicPartition tp,
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            boolean commit,
+            Consumer<Errors> done) {
+        writeMarker(
+                tp,
+                producerId,
+                producerEpoch,
+                coordinatorEpoch,
+                commit,
+                error -> executor.execute(() -> done.accept(error)));
     }
 
     /**
      * Appends the marker and calls {@code done} (on whichever thread learns the outcome) with NONE
      * once it is durable, or with the reason it was not written.
      */
-    public void writeMarker(TopicPartition tp, long producerId, short producerEpoch, int coordinatorEpoch,
-                            boolean commit, Consumer<Errors> done) {
-        Partition p = topics.topic(tp.topic()).map(t -> t.partition(tp.partition())).orElse(null);
+    public void writeMarker(
+            TopicPartition tp,
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            boolean commit,
+            Consumer<Errors> done) {
+        Partition p =
+                topics.topic(tp.topic()).map(t -> t.partition(tp.partition())).orElse(null);
         if (p == null || p.isDeleted()) {
             done.accept(Errors.UNKNOWN_TOPIC_OR_PARTITION);
             return;
         }
-        EndTransactionMarker marker = new EndTransactionMarker(commit ? ControlRecordType.COMMIT
-            : ControlRecordType.ABORT, coordinatorEpoch);
-        AppendResult result = p.append(MemoryRecords.withEndTransactionMarker(0L, clock.milliseconds(),
-            RecordBatch.NO_PARTITION_LEADER_EPOCH, producerId, producerEpoch, marker).buffer(),
-            AppendOrigin.COORDINATOR);
+        EndTransactionMarker marker =
+                new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch);
+        AppendResult result = p.append(
+                MemoryRecords.withEndTransactionMarker(
+                                0L,
+                                clock.milliseconds(),
+                                RecordBatch.NO_PARTITION_LEADER_EPOCH,
+                                producerId,
+                                producerEpoch,
+                                marker)
+                        .buffer(),
+                AppendOrigin.COORDINATOR);
         if (!result.succeeded()) {
             done.accept(result.error());
             return;

@@ -1,8 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
-import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.coordinator.CoordinatorExecutor;
 import io.millrace.broker.coordinator.PartitionRecords;
 import io.millrace.broker.log.AppendOrigin;
 import io.millrace.broker.log.AppendResult;
@@ -45,11 +44,19 @@ public final class PartitionTxnStateLog implements TxnStateLog {
     @Override
     public void append(int partition, String transactionalId, TxnRecord record, Consumer<Errors> done) {
         Partition p = partitions.get(partition);
-        AppendResult result = p.append(PartitionRecords.batchOf(TxnRecordSerde.key(transactionalId),
-            record == null ? null : TxnRecordSerde.value(record), clock.milliseconds()), AppendOrigin.COORDINATOR);
+        AppendResult result = p.append(
+                PartitionRecords.batchOf(
+                        TxnRecordSerde.key(transactionalId),
+                        record == null ? null : TxnRecordSerde.value(record),
+                        clock.milliseconds()),
+                AppendOrigin.COORDINATOR);
         if (!result.succeeded()) {
-            log.error("Could not append the state of transactional id '{}' to {}: {} {}", transactionalId,
-                p.topicPartition(), result.error().name(), result.errorMessage() == null ? "" : result.errorMessage());
+            log.error(
+                    "Could not append the state of transactional id '{}' to {}: {} {}",
+                    transactionalId,
+                    p.topicPartition(),
+                    result.error().name(),
+                    result.errorMessage() == null ? "" : result.errorMessage());
             executor.execute(() -> done.accept(result.error()));
             return;
         }
@@ -67,8 +74,11 @@ public final class PartitionTxnStateLog implements TxnStateLog {
                 String id = TxnRecordSerde.transactionalId(Utils.toArray(record.key()));
                 sink.accept(id, record.hasValue() ? TxnRecordSerde.record(id, Utils.toArray(record.value())) : null);
             } catch (IllegalArgumentException e) {
-                log.warn("Skipping an unreadable record at {} offset {}: {}", p.topicPartition(), record.offset(),
-                    e.getMessage());
+                log.warn(
+                        "Skipping an unreadable record at {} offset {}: {}",
+                        p.topicPartition(),
+                        record.offset(),
+                        e.getMessage());
             }
         });
     }

@@ -30,8 +30,10 @@ public final class ProducerIdManager {
             try {
                 this.next = Long.parseLong(text);
             } catch (NumberFormatException e) {
-                throw new IOException("Producer id file " + file + " is corrupt (content '" + text
-                    + "'); restore it from a backup or delete it only if no idempotent producer has ever written", e);
+                throw new IOException(
+                        "Producer id file " + file + " is corrupt (content '" + text
+                                + "'); restore it from a backup or delete it only if no idempotent producer has ever written",
+                        e);
             }
         }
         this.blockEnd = next;

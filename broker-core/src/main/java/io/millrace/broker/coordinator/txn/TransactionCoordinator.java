@@ -1,8 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
-import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.coordinator.CoordinatorExecutor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,17 +59,20 @@ public final class TransactionCoordinator {
     }
 
     /** A transactional id as DescribeTransactions and ListTransactions show it. */
-    public record TxnView(String transactionalId, long producerId, short producerEpoch, TxnState state,
-                          int timeoutMs, long startTimestamp, Set<TopicPartition> partitions) {
-    }
+    public record TxnView(
+            String transactionalId,
+            long producerId,
+            short producerEpoch,
+            TxnState state,
+            int timeoutMs,
+            long startTimestamp,
+            Set<TopicPartition> partitions) {}
 
     /** DescribeTransactions' answer for one id: an error, or the view. */
-    public record Described(String transactionalId, Errors error, TxnView view) {
-    }
+    public record Described(String transactionalId, Errors error, TxnView view) {}
 
     /** ListTransactions' answer. */
-    public record Listing(Errors error, List<String> unknownStates, List<TxnView> transactions) {
-    }
+    public record Listing(Errors error, List<String> unknownStates, List<TxnView> transactions) {}
 
     private final TxnCoordinatorConfig config;
     private final Clock clock;
@@ -83,8 +85,13 @@ public final class TransactionCoordinator {
     /**
      * @param producerIds hands out new producer ids (may touch the disk; called on the coordinator thread)
      */
-    public TransactionCoordinator(TxnCoordinatorConfig config, Clock clock, CoordinatorExecutor executor,
-                                  TxnStateLog stateLog, TxnMarkerWriter markers, LongSupplier producerIds) {
+    public TransactionCoordinator(
+            TxnCoordinatorConfig config,
+            Clock clock,
+            CoordinatorExecutor executor,
+            TxnStateLog stateLog,
+            TxnMarkerWriter markers,
+            LongSupplier producerIds) {
         this.config = config;
         this.clock = clock;
         this.executor = executor;
@@ -109,9 +116,13 @@ public final class TransactionCoordinator {
             try {
                 state = store.load();
             } catch (IOException | RuntimeException e) {
-                log.error("Could not load the transaction state from {}: {}. Transactional producers get"
-                    + " COORDINATOR_LOAD_IN_PROGRESS until the broker is restarted with a readable {} topic.", TOPIC,
-                    e.toString(), TOPIC, e);
+                log.error(
+                        "Could not load the transaction state from {}: {}. Transactional producers get"
+                                + " COORDINATOR_LOAD_IN_PROGRESS until the broker is restarted with a readable {} topic.",
+                        TOPIC,
+                        e.toString(),
+                        TOPIC,
+                        e);
                 return;
             }
             executor.execute(() -> install(state, (clock.nanoseconds() - started) / 1_000_000));
@@ -128,13 +139,18 @@ public final class TransactionCoordinator {
         for (TxnMetadata md : state.values()) {
             if (md.state.isPreparing()) {
                 finishing++;
-                completion.complete(md, error -> { });
+                completion.complete(md, error -> {});
             } else if (md.state == TxnState.ONGOING) {
                 open++;
             }
         }
-        log.info("Loaded {} transactional ids from {} in {} ms: {} transactions open, {} decided ones being finished",
-            state.size(), TOPIC, tookMs, open, finishing);
+        log.info(
+                "Loaded {} transactional ids from {} in {} ms: {} transactions open, {} decided ones being finished",
+                state.size(),
+                TOPIC,
+                tookMs,
+                open,
+                finishing);
     }
 
     // ---- InitProducerId ----
@@ -143,11 +159,16 @@ public final class TransactionCoordinator {
      * @param expectedProducerId the producer id the client has (v3+), -1 when none
      * @param expectedEpoch      its epoch, -1 when none
      */
-    public void initProducerId(String transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch,
-                               Consumer<InitResult> done) {
+    public void initProducerId(
+            String transactionalId,
+            int timeoutMs,
+            long expectedProducerId,
+            short expectedEpoch,
+            Consumer<InitResult> done) {
         executor.execute(() -> {
-            Errors early = !loaded ? Errors.COORDINATOR_LOAD_IN_PROGRESS
-                : timeoutMs <= 0 || timeoutMs > config.maxTimeoutMs() ? Errors.INVALID_TRANSACTION_TIMEOUT : null;
+            Errors early = !loaded
+                    ? Errors.COORDINATOR_LOAD_IN_PROGRESS
+                    : timeoutMs <= 0 || timeoutMs > config.maxTimeoutMs() ? Errors.INVALID_TRANSACTION_TIMEOUT : null;
             if (early != null) {
                 done.accept(InitResult.failed(early));
                 return;
@@ -169,23 +190,27 @@ public final class TransactionCoordinator {
         });
     }
 
-    private void initExisting(TxnMetadata md, int timeoutMs, long expectedProducerId, short expectedEpoch,
-                              Consumer<InitResult> done) {
+    private void initExisting(
+            TxnMetadata md, int timeoutMs, long expectedProducerId, short expectedEpoch, Consumer<InitResult> done) {
         boolean expected = expectedProducerId != TxnMetadata.NO_PRODUCER_ID;
         if (md.pending() != null || md.state.isPreparing()) {
             done.accept(InitResult.failed(Errors.CONCURRENT_TRANSACTIONS));
             return;
         }
-        if (expected && !(md.producerEpoch == TxnMetadata.NO_EPOCH || expectedProducerId == md.producerId
-                || (expectedProducerId == md.previousProducerId && TxnMetadata.isExhausted(expectedEpoch)))) {
+        if (expected
+                && !(md.producerEpoch == TxnMetadata.NO_EPOCH
+                        || expectedProducerId == md.producerId
+                        || (expectedProducerId == md.previousProducerId && TxnMetadata.isExhausted(expectedEpoch)))) {
             done.accept(InitResult.failed(Errors.PRODUCER_FENCED));
             return;
         }
         long now = clock.milliseconds();
         if (md.state == TxnState.ONGOING) {
             log.info("InitProducerId for {}: aborting its open transaction first (the new instance retries)", md);
-            fenceAndAbort(md, error -> done.accept(InitResult.failed(
-                error == Errors.NONE ? Errors.CONCURRENT_TRANSACTIONS : error)));
+            fenceAndAbort(
+                    md,
+                    error -> done.accept(
+                            InitResult.failed(error == Errors.NONE ? Errors.CONCURRENT_TRANSACTIONS : error)));
             return;
         }
         if (!md.state.isIdle()) {
@@ -210,8 +235,13 @@ public final class TransactionCoordinator {
         }
         store.persist(md, next, error -> {
             if (error == Errors.NONE) {
-                log.info("Initialized transactional id '{}' with producer id {} and epoch {} on partition {}-{}",
-                    md.transactionalId, md.producerId, md.producerEpoch, TOPIC, store.partitionFor(md.transactionalId));
+                log.info(
+                        "Initialized transactional id '{}' with producer id {} and epoch {} on partition {}-{}",
+                        md.transactionalId,
+                        md.producerId,
+                        md.producerEpoch,
+                        TOPIC,
+                        store.partitionFor(md.transactionalId));
                 done.accept(new InitResult(Errors.NONE, md.producerId, md.producerEpoch));
             } else {
                 done.accept(InitResult.failed(error));
@@ -224,7 +254,7 @@ public final class TransactionCoordinator {
         store.persist(md, md.prepareFenceAndAbort(clock.milliseconds()), error -> {
             written.accept(error);
             if (error == Errors.NONE) {
-                completion.complete(md, outcome -> { });
+                completion.complete(md, outcome -> {});
             }
         });
     }
@@ -232,8 +262,12 @@ public final class TransactionCoordinator {
     // ---- AddPartitionsToTxn, AddOffsetsToTxn ----
 
     /** Adds partitions to the producer's transaction (opening it when none is open). */
-    public void addPartitions(String transactionalId, long producerId, short epoch, Set<TopicPartition> partitions,
-                              Consumer<Errors> done) {
+    public void addPartitions(
+            String transactionalId,
+            long producerId,
+            short epoch,
+            Set<TopicPartition> partitions,
+            Consumer<Errors> done) {
         executor.execute(() -> {
             TxnMetadata md = store.get(transactionalId);
             Errors error = checkProducer(md, producerId, epoch);
@@ -258,14 +292,15 @@ public final class TransactionCoordinator {
      * KIP-890 verification for Produce: NONE when {@code partition} is part of the producer's open
      * transaction, TRANSACTION_ABORTABLE when it is not.
      */
-    public void verifyPartition(String transactionalId, long producerId, short epoch, TopicPartition partition,
-                                Consumer<Errors> done) {
+    public void verifyPartition(
+            String transactionalId, long producerId, short epoch, TopicPartition partition, Consumer<Errors> done) {
         executor.execute(() -> {
             TxnMetadata md = store.get(transactionalId);
             Errors error = checkProducer(md, producerId, epoch);
             if (error == null) {
-                error = md.state.isPreparing() ? Errors.CONCURRENT_TRANSACTIONS
-                    : md.partitions.contains(partition) ? Errors.NONE : Errors.TRANSACTION_ABORTABLE;
+                error = md.state.isPreparing()
+                        ? Errors.CONCURRENT_TRANSACTIONS
+                        : md.partitions.contains(partition) ? Errors.NONE : Errors.TRANSACTION_ABORTABLE;
             }
             done.accept(error);
         });
@@ -300,8 +335,11 @@ public final class TransactionCoordinator {
             }
             if (error != null) {
                 if (error == Errors.INVALID_TXN_STATE) {
-                    log.info("EndTxn({}) for {} refused: the transaction is {}", commit ? "commit" : "abort", md,
-                        md.state.displayName());
+                    log.info(
+                            "EndTxn({}) for {} refused: the transaction is {}",
+                            commit ? "commit" : "abort",
+                            md,
+                            md.state.displayName());
                 }
                 done.accept(error);
                 return;
@@ -346,13 +384,18 @@ public final class TransactionCoordinator {
             long now = clock.milliseconds();
             for (TxnMetadata md : new ArrayList<>(store.all())) {
                 if (md.state == TxnState.ONGOING && md.pending() == null && md.startTimestamp + md.timeoutMs < now) {
-                    log.info("Aborting the transaction of {}: open for {} ms, longer than its transaction.timeout.ms={};"
-                        + " its epoch is bumped, so the producer instance that opened it is fenced",
-                        md, now - md.startTimestamp, md.timeoutMs);
+                    log.info(
+                            "Aborting the transaction of {}: open for {} ms, longer than its transaction.timeout.ms={};"
+                                    + " its epoch is bumped, so the producer instance that opened it is fenced",
+                            md,
+                            now - md.startTimestamp,
+                            md.timeoutMs);
                     fenceAndAbort(md, error -> {
                         if (error != Errors.NONE) {
-                            log.warn("Could not abort the timed-out transaction of {}: {}; will try again", md,
-                                error.name());
+                            log.warn(
+                                    "Could not abort the timed-out transaction of {}: {}; will try again",
+                                    md,
+                                    error.name());
                         }
                     });
                 }
@@ -368,11 +411,19 @@ public final class TransactionCoordinator {
             }
             long now = clock.milliseconds();
             for (TxnMetadata md : new ArrayList<>(store.all())) {
-                if (md.state.isIdle() && md.pending() == null
+                if (md.state.isIdle()
+                        && md.pending() == null
                         && md.lastUpdateTimestamp <= now - config.transactionalIdExpirationMs()) {
-                    store.persist(md, md.prepareDead(), error -> log.info("Transactional id '{}' expired after {} ms"
-                        + " without use{}", md.transactionalId, config.transactionalIdExpirationMs(),
-                        error == Errors.NONE ? "" : "; writing its tombstone failed (" + error.name() + ")"));
+                    store.persist(
+                            md,
+                            md.prepareDead(),
+                            error -> log.info(
+                                    "Transactional id '{}' expired after {} ms" + " without use{}",
+                                    md.transactionalId,
+                                    config.transactionalIdExpirationMs(),
+                                    error == Errors.NONE
+                                            ? ""
+                                            : "; writing its tombstone failed (" + error.name() + ")"));
                 }
             }
         });
@@ -414,8 +465,12 @@ public final class TransactionCoordinator {
      * ids, a minimum duration since the transaction started ({@code -1}: any) and a transactional-id
      * regular expression (null or empty: any).
      */
-    public void list(Set<String> states, Set<Long> producerIdFilter, long minDurationMs,
-                     java.util.regex.Pattern idPattern, Consumer<Listing> done) {
+    public void list(
+            Set<String> states,
+            Set<Long> producerIdFilter,
+            long minDurationMs,
+            java.util.regex.Pattern idPattern,
+            Consumer<Listing> done) {
         executor.execute(() -> {
             List<String> unknown = new ArrayList<>();
             Set<TxnState> wanted = new HashSet<>();
@@ -430,10 +485,11 @@ public final class TransactionCoordinator {
             List<TxnView> out = new ArrayList<>();
             for (TxnMetadata md : store.all()) {
                 boolean include = md.state != TxnState.DEAD
-                    && (producerIdFilter.isEmpty() || producerIdFilter.contains(md.producerId))
-                    && (states.isEmpty() || wanted.contains(md.state))
-                    && (minDurationMs < 0 || now - md.startTimestamp > minDurationMs)
-                    && (idPattern == null || idPattern.matcher(md.transactionalId).matches());
+                        && (producerIdFilter.isEmpty() || producerIdFilter.contains(md.producerId))
+                        && (states.isEmpty() || wanted.contains(md.state))
+                        && (minDurationMs < 0 || now - md.startTimestamp > minDurationMs)
+                        && (idPattern == null
+                                || idPattern.matcher(md.transactionalId).matches());
                 if (include) {
                     out.add(view(md));
                 }
@@ -443,7 +499,13 @@ public final class TransactionCoordinator {
     }
 
     private static TxnView view(TxnMetadata md) {
-        return new TxnView(md.transactionalId, md.producerId, md.producerEpoch, md.state, md.timeoutMs,
-            md.startTimestamp, Set.copyOf(md.partitions));
+        return new TxnView(
+                md.transactionalId,
+                md.producerId,
+                md.producerEpoch,
+                md.state,
+                md.timeoutMs,
+                md.startTimestamp,
+                Set.copyOf(md.partitions));
     }
 }

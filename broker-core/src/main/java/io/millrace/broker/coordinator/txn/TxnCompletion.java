@@ -1,8 +1,7 @@
 package io.millrace.broker.coordinator.txn;
 
-import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.coordinator.CoordinatorExecutor;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -34,7 +33,8 @@ final class TxnCompletion {
     private final Clock clock;
     private final long retryBackoffMs;
 
-    TxnCompletion(TxnStore store, TxnMarkerWriter writer, CoordinatorExecutor executor, Clock clock, long retryBackoffMs) {
+    TxnCompletion(
+            TxnStore store, TxnMarkerWriter writer, CoordinatorExecutor executor, Clock clock, long retryBackoffMs) {
         this.store = store;
         this.writer = writer;
         this.executor = executor;
@@ -60,27 +60,47 @@ final class TxnCompletion {
         }
     }
 
-    private void send(TxnMetadata metadata, TopicPartition tp, long producerId, short epoch, boolean commit,
-                      Set<TopicPartition> remaining, Once answer) {
+    private void send(
+            TxnMetadata metadata,
+            TopicPartition tp,
+            long producerId,
+            short epoch,
+            boolean commit,
+            Set<TopicPartition> remaining,
+            Once answer) {
         writer.write(tp, producerId, epoch, COORDINATOR_EPOCH, commit, error -> {
             switch (error) {
                 case NONE:
                     break;
                 case UNKNOWN_TOPIC_OR_PARTITION:
-                    log.info("{} of {}: partition {} no longer exists; it needs no marker", commit ? "Commit" : "Abort",
-                        metadata, tp);
+                    log.info(
+                            "{} of {}: partition {} no longer exists; it needs no marker",
+                            commit ? "Commit" : "Abort",
+                            metadata,
+                            tp);
                     break;
                 case INVALID_PRODUCER_EPOCH:
                 case TRANSACTION_COORDINATOR_FENCED:
-                    log.warn("{} of {}: partition {} refused the marker ({}): its producer state moved past epoch {};"
-                        + " not retrying", commit ? "Commit" : "Abort", metadata, tp, error.name(), epoch);
+                    log.warn(
+                            "{} of {}: partition {} refused the marker ({}): its producer state moved past epoch {};"
+                                    + " not retrying",
+                            commit ? "Commit" : "Abort",
+                            metadata,
+                            tp,
+                            error.name(),
+                            epoch);
                     break;
                 default:
-                    log.warn("{} of {}: the marker for partition {} could not be written ({}); retrying in {} ms",
-                        commit ? "Commit" : "Abort", metadata, tp, error.name(), retryBackoffMs);
+                    log.warn(
+                            "{} of {}: the marker for partition {} could not be written ({}); retrying in {} ms",
+                            commit ? "Commit" : "Abort",
+                            metadata,
+                            tp,
+                            error.name(),
+                            retryBackoffMs);
                     answer.accept(Errors.NONE);
-                    executor.schedule(() -> send(metadata, tp, producerId, epoch, commit, remaining, answer),
-                        retryBackoffMs);
+                    executor.schedule(
+                            () -> send(metadata, tp, producerId, epoch, commit, remaining, answer), retryBackoffMs);
                     return;
             }
             remaining.remove(tp);

@@ -15,6 +15,11 @@ public interface TxnMarkerWriter {
      * the coordinator thread with NONE once the marker is durable, else with the append's error
      * (UNKNOWN_TOPIC_OR_PARTITION when the partition no longer exists).
      */
-    void write(TopicPartition partition, long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
-               Consumer<Errors> done);
+    void write(
+            TopicPartition partition,
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            boolean commit,
+            Consumer<Errors> done);
 }

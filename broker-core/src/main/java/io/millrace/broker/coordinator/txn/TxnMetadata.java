@@ -24,6 +24,7 @@ final class TxnMetadata {
 
     /** Epochs at or above this are exhausted: the next InitProducerId rotates the producer id. */
     static final short MAX_USABLE_EPOCH = Short.MAX_VALUE - 1;
+
     static final short NO_EPOCH = -1;
     static final long NO_PRODUCER_ID = -1L;
 
@@ -83,12 +84,29 @@ final class TxnMetadata {
     }
 
     TxnRecord snapshot() {
-        return new TxnRecord(transactionalId, producerId, previousProducerId, producerEpoch, lastProducerEpoch,
-            timeoutMs, state, partitions, startTimestamp, lastUpdateTimestamp);
+        return new TxnRecord(
+                transactionalId,
+                producerId,
+                previousProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                state,
+                partitions,
+                startTimestamp,
+                lastUpdateTimestamp);
     }
 
-    private TxnRecord with(long pid, long previousPid, short epoch, short lastEpoch, int timeout, TxnState next,
-                           Set<TopicPartition> parts, long start, long now) {
+    private TxnRecord with(
+            long pid,
+            long previousPid,
+            short epoch,
+            short lastEpoch,
+            int timeout,
+            TxnState next,
+            Set<TopicPartition> parts,
+            long start,
+            long now) {
         return new TxnRecord(transactionalId, pid, previousPid, epoch, lastEpoch, timeout, next, parts, start, now);
     }
 
@@ -121,15 +139,23 @@ final class TxnMetadata {
             last = lastProducerEpoch;
         } else {
             throw new ProducerFencedException("Producer of transactional id '" + transactionalId + "' has epoch "
-                + expectedEpoch + " but the current epoch is " + producerEpoch);
+                    + expectedEpoch + " but the current epoch is " + producerEpoch);
         }
         return with(producerId, previousProducerId, epoch, last, newTimeoutMs, TxnState.EMPTY, Set.of(), -1L, now);
     }
 
     /** InitProducerId when the epoch is exhausted: a new producer id at epoch 0. */
     TxnRecord prepareProducerIdRotation(long newProducerId, int newTimeoutMs, long now, boolean recordLastEpoch) {
-        return with(newProducerId, producerId, (short) 0, recordLastEpoch ? producerEpoch : NO_EPOCH, newTimeoutMs,
-            TxnState.EMPTY, Set.of(), -1L, now);
+        return with(
+                newProducerId,
+                producerId,
+                (short) 0,
+                recordLastEpoch ? producerEpoch : NO_EPOCH,
+                newTimeoutMs,
+                TxnState.EMPTY,
+                Set.of(),
+                -1L,
+                now);
     }
 
     /** AddPartitionsToTxn: the transaction is Ongoing with these partitions too. */
@@ -137,14 +163,30 @@ final class TxnMetadata {
         Set<TopicPartition> all = new HashSet<>(partitions);
         all.addAll(added);
         long start = state.isIdle() ? now : startTimestamp;
-        return with(producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, TxnState.ONGOING,
-            all, start, now);
+        return with(
+                producerId,
+                previousProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                TxnState.ONGOING,
+                all,
+                start,
+                now);
     }
 
     /** EndTxn: the outcome is decided. */
     TxnRecord prepareAbortOrCommit(TxnState next, long now) {
-        return with(producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, next, partitions,
-            startTimestamp, now);
+        return with(
+                producerId,
+                previousProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                next,
+                partitions,
+                startTimestamp,
+                now);
     }
 
     /**
@@ -153,26 +195,50 @@ final class TxnMetadata {
      */
     TxnRecord prepareFenceAndAbort(long now) {
         short bumped = producerEpoch == Short.MAX_VALUE ? producerEpoch : (short) (producerEpoch + 1);
-        return with(producerId, previousProducerId, bumped, NO_EPOCH, timeoutMs, TxnState.PREPARE_ABORT, partitions,
-            startTimestamp, now);
+        return with(
+                producerId,
+                previousProducerId,
+                bumped,
+                NO_EPOCH,
+                timeoutMs,
+                TxnState.PREPARE_ABORT,
+                partitions,
+                startTimestamp,
+                now);
     }
 
     /** Every marker is written: the transaction is complete and its partitions are forgotten. */
     TxnRecord prepareComplete(long now) {
         TxnState next = state == TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT;
-        return with(producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, next, Set.of(),
-            startTimestamp, now);
+        return with(
+                producerId,
+                previousProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                next,
+                Set.of(),
+                startTimestamp,
+                now);
     }
 
     /** Expiry of an idle transactional id (written as a tombstone). */
     TxnRecord prepareDead() {
-        return with(producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, TxnState.DEAD,
-            Set.of(), startTimestamp, lastUpdateTimestamp);
+        return with(
+                producerId,
+                previousProducerId,
+                producerEpoch,
+                lastProducerEpoch,
+                timeoutMs,
+                TxnState.DEAD,
+                Set.of(),
+                startTimestamp,
+                lastUpdateTimestamp);
     }
 
     @Override
     public String toString() {
-        return "transactional id '" + transactionalId + "' (producer " + producerId + ", epoch " + producerEpoch
-            + ", " + state.displayName() + (pending != null ? " -> " + pending.displayName() : "") + ")";
+        return "transactional id '" + transactionalId + "' (producer " + producerId + ", epoch " + producerEpoch + ", "
+                + state.displayName() + (pending != null ? " -> " + pending.displayName() : "") + ")";
     }
 }

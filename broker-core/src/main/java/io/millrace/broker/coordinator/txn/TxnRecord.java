@@ -19,9 +19,17 @@ import org.apache.kafka.common.TopicPartition;
  * @param startTimestamp      broker time the transaction's first partition was added (-1: none)
  * @param lastUpdateTimestamp broker time of this transition (expiry counts from it)
  */
-public record TxnRecord(String transactionalId, long producerId, long previousProducerId, short producerEpoch,
-                        short lastProducerEpoch, int timeoutMs, TxnState state, Set<TopicPartition> partitions,
-                        long startTimestamp, long lastUpdateTimestamp) {
+public record TxnRecord(
+        String transactionalId,
+        long producerId,
+        long previousProducerId,
+        short producerEpoch,
+        short lastProducerEpoch,
+        int timeoutMs,
+        TxnState state,
+        Set<TopicPartition> partitions,
+        long startTimestamp,
+        long lastUpdateTimestamp) {
 
     public TxnRecord {
         partitions = Set.copyOf(partitions);

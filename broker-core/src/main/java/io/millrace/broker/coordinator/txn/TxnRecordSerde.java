@@ -32,12 +32,15 @@ public final class TxnRecordSerde {
 
     static final short VERSION = 0;
 
-    private TxnRecordSerde() {
-    }
+    private TxnRecordSerde() {}
 
     public static byte[] key(String transactionalId) {
         byte[] id = transactionalId.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(2 + 2 + id.length).putShort(VERSION).putShort((short) id.length).put(id).array();
+        return ByteBuffer.allocate(2 + 2 + id.length)
+                .putShort(VERSION)
+                .putShort((short) id.length)
+                .put(id)
+                .array();
     }
 
     public static byte[] value(TxnRecord r) {
@@ -53,9 +56,16 @@ public final class TxnRecordSerde {
             size += 2 + name.length + 4 + 4 * e.getValue().size();
         }
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.putShort(VERSION).putLong(r.producerId()).putLong(r.previousProducerId()).putShort(r.producerEpoch())
-            .putShort(r.lastProducerEpoch()).putInt(r.timeoutMs()).put(r.state().id()).putLong(r.startTimestamp())
-            .putLong(r.lastUpdateTimestamp()).putInt(byTopic.size());
+        b.putShort(VERSION)
+                .putLong(r.producerId())
+                .putLong(r.previousProducerId())
+                .putShort(r.producerEpoch())
+                .putShort(r.lastProducerEpoch())
+                .putInt(r.timeoutMs())
+                .put(r.state().id())
+                .putLong(r.startTimestamp())
+                .putLong(r.lastUpdateTimestamp())
+                .putInt(byTopic.size());
         int i = 0;
         for (List<Integer> partitions : byTopic.values()) {
             byte[] name = names.get(i++);
@@ -100,7 +110,7 @@ public final class TxnRecordSerde {
             int timeoutMs = b.getInt();
             byte stateId = b.get();
             TxnState state = TxnState.byId(stateId)
-                .orElseThrow(() -> new IllegalArgumentException("unknown transaction state " + stateId));
+                    .orElseThrow(() -> new IllegalArgumentException("unknown transaction state " + stateId));
             long start = b.getLong();
             long lastUpdate = b.getLong();
             int topics = b.getInt();
@@ -115,8 +125,17 @@ public final class TxnRecordSerde {
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException("value has " + b.remaining() + " trailing bytes");
             }
-            return new TxnRecord(transactionalId, producerId, previousProducerId, epoch, lastEpoch, timeoutMs, state,
-                partitions, start, lastUpdate);
+            return new TxnRecord(
+                    transactionalId,
+                    producerId,
+                    previousProducerId,
+                    epoch,
+                    lastEpoch,
+                    timeoutMs,
+                    state,
+                    partitions,
+                    start,
+                    lastUpdate);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated value");
         }
@@ -125,7 +144,7 @@ public final class TxnRecordSerde {
     private static void checkVersion(short version, String what) {
         if (version != VERSION) {
             throw new IllegalArgumentException(what + " version " + version + " is not supported (only " + VERSION
-                + "); it was written by a newer broker");
+                    + "); it was written by a newer broker");
         }
     }
 

@@ -59,22 +59,25 @@ final class TxnStore {
     void persist(TxnMetadata metadata, TxnRecord next, Consumer<Errors> done) {
         metadata.setPending(next.state());
         boolean dead = next.state() == TxnState.DEAD;
-        stateLog.append(partitionFor(metadata.transactionalId), metadata.transactionalId, dead ? null : next,
-            error -> {
-                if (error == Errors.NONE) {
-                    if (dead) {
-                        byId.remove(metadata.transactionalId, metadata);
-                    } else {
-                        metadata.apply(next);
-                    }
-                    done.accept(Errors.NONE);
-                    return;
+        stateLog.append(partitionFor(metadata.transactionalId), metadata.transactionalId, dead ? null : next, error -> {
+            if (error == Errors.NONE) {
+                if (dead) {
+                    byId.remove(metadata.transactionalId, metadata);
+                } else {
+                    metadata.apply(next);
                 }
-                metadata.setPending(null);
-                log.warn("Could not write the {} state of {} to {}: {}; the client will retry", next.state()
-                    .displayName(), metadata, TransactionCoordinator.TOPIC, error.name());
-                done.accept(clientError(error));
-            });
+                done.accept(Errors.NONE);
+                return;
+            }
+            metadata.setPending(null);
+            log.warn(
+                    "Could not write the {} state of {} to {}: {}; the client will retry",
+                    next.state().displayName(),
+                    metadata,
+                    TransactionCoordinator.TOPIC,
+                    error.name());
+            done.accept(clientError(error));
+        });
     }
 
     /** Kafka's mapping of a failed transaction-log append to what the client is told (both retriable). */

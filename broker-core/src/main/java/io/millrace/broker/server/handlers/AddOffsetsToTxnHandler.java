@@ -45,10 +45,11 @@ public final class AddOffsetsToTxnHandler extends VersionedHandler<AddOffsetsToT
         }
         TopicPartition partition = new TopicPartition(offsetsTopic, groups.partitionFor(data.groupId()));
         short version = context.apiVersion();
-        transactions.addPartitions(data.transactionalId(), data.producerId(), data.producerEpoch(), Set.of(partition),
-            error -> {
-                Errors answer = version < 2 && error == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : error;
-                responder.respond(new AddOffsetsToTxnResponseData().setErrorCode(answer.code()));
-            });
+        transactions.addPartitions(
+                data.transactionalId(), data.producerId(), data.producerEpoch(), Set.of(partition), error -> {
+                    Errors answer =
+                            version < 2 && error == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : error;
+                    responder.respond(new AddOffsetsToTxnResponseData().setErrorCode(answer.code()));
+                });
     }
 }

@@ -43,7 +43,9 @@ public final class AddPartitionsToTxnHandler extends VersionedHandler<AddPartiti
         Set<TopicPartition> partitions = new LinkedHashSet<>(requested);
         Map<TopicPartition, Errors> unknown = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            boolean exists = topics.topic(tp.topic()).map(t -> t.partition(tp.partition()) != null).orElse(false);
+            boolean exists = topics.topic(tp.topic())
+                    .map(t -> t.partition(tp.partition()) != null)
+                    .orElse(false);
             if (!exists) {
                 unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
             }
@@ -56,18 +58,20 @@ public final class AddPartitionsToTxnHandler extends VersionedHandler<AddPartiti
             return;
         }
         short version = context.apiVersion();
-        transactions.addPartitions(transactionalId, data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(),
-            partitions, error -> {
-                Errors answer = version < 2 && error == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : error;
-                Map<TopicPartition, Errors> errors = new HashMap<>();
-                partitions.forEach(tp -> errors.put(tp, answer));
-                responder.respond(response(transactionalId, errors));
-            });
+        transactions.addPartitions(
+                transactionalId, data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), partitions, error -> {
+                    Errors answer =
+                            version < 2 && error == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : error;
+                    Map<TopicPartition, Errors> errors = new HashMap<>();
+                    partitions.forEach(tp -> errors.put(tp, answer));
+                    responder.respond(response(transactionalId, errors));
+                });
     }
 
     private static AddPartitionsToTxnResponseData response(String transactionalId, Map<TopicPartition, Errors> errors) {
-        return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(
-            AddPartitionsToTxnResponse.resultForTransaction(transactionalId == null ? "" : transactionalId, errors)
-                .topicResults());
+        return new AddPartitionsToTxnResponseData()
+                .setResultsByTopicV3AndBelow(AddPartitionsToTxnResponse.resultForTransaction(
+                                transactionalId == null ? "" : transactionalId, errors)
+                        .topicResults());
     }
 }

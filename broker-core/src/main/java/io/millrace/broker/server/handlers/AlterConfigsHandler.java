@@ -2,8 +2,8 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,8 +66,10 @@ public final class AlterConfigsHandler extends VersionedHandler<AlterConfigsRequ
         Set<String> duplicates = duplicates(keys);
         for (AlterConfigsResource resource : data.resources()) {
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
-                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
-                .setErrorCode(Errors.NONE.code()).setErrorMessage(null);
+                    .setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName())
+                    .setErrorCode(Errors.NONE.code())
+                    .setErrorMessage(null);
             response.responses().add(result);
             try {
                 if (duplicates.contains(resourceKey(resource.resourceType(), resource.resourceName()))) {
@@ -75,8 +77,11 @@ public final class AlterConfigsHandler extends VersionedHandler<AlterConfigsRequ
                 }
                 alterOne(resource, data.validateOnly());
             } catch (ApiException e) {
-                log.debug("AlterConfigs of {} '{}' failed: {}", resource.resourceType(), resource.resourceName(),
-                    e.getMessage());
+                log.debug(
+                        "AlterConfigs of {} '{}' failed: {}",
+                        resource.resourceType(),
+                        resource.resourceName(),
+                        e.getMessage());
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
             }
         }
@@ -151,21 +156,22 @@ public final class AlterConfigsHandler extends VersionedHandler<AlterConfigsRequ
                 throw new InvalidRequestException("Node id must be an integer, but it is: " + name);
             }
             if (id != nodeId) {
-                throw new InvalidRequestException("Unexpected broker id, expected " + nodeId + ", but received "
-                    + name);
+                throw new InvalidRequestException(
+                        "Unexpected broker id, expected " + nodeId + ", but received " + name);
             }
         }
         if (keys.isEmpty()) {
             return;
         }
-        throw new InvalidRequestException("Millrace has no dynamic broker configuration; set "
-            + String.join(", ", keys) + " in the properties file and restart");
+        throw new InvalidRequestException("Millrace has no dynamic broker configuration; set " + String.join(", ", keys)
+                + " in the properties file and restart");
     }
 
     static InvalidRequestException unsupportedResourceType(byte type, String name) {
         ConfigResource.Type t = ConfigResource.Type.forId(type);
-        String what = t == ConfigResource.Type.UNKNOWN ? "Unknown resource type " + type : "Resource type " + t
-            + " is not supported by Millrace";
+        String what = t == ConfigResource.Type.UNKNOWN
+                ? "Unknown resource type " + type
+                : "Resource type " + t + " is not supported by Millrace";
         return new InvalidRequestException(what + " (resource '" + name + "')");
     }
 }

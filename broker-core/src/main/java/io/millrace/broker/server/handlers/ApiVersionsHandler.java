@@ -2,8 +2,8 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.function.Supplier;
@@ -37,19 +37,26 @@ public final class ApiVersionsHandler extends VersionedHandler<ApiVersionsReques
     public void handle(RequestContext context, ApiVersionsRequest request, Responder responder) {
         ApiVersionsResponseData response = new ApiVersionsResponseData();
         ApiVersionsRequestData data = request.data();
-        if (context.apiVersion() >= 3 && (!SOFTWARE.matcher(nullToEmpty(data.clientSoftwareName())).matches()
-            || !SOFTWARE.matcher(nullToEmpty(data.clientSoftwareVersion())).matches())) {
+        if (context.apiVersion() >= 3
+                && (!SOFTWARE.matcher(nullToEmpty(data.clientSoftwareName())).matches()
+                        || !SOFTWARE.matcher(nullToEmpty(data.clientSoftwareVersion()))
+                                .matches())) {
             responder.respond(response.setErrorCode(Errors.INVALID_REQUEST.code()));
             return;
         }
-        if (context.apiVersion() >= 5 && data.clusterId() != null && !data.clusterId().equals(clusterId)) {
+        if (context.apiVersion() >= 5
+                && data.clusterId() != null
+                && !data.clusterId().equals(clusterId)) {
             responder.respond(response.setErrorCode(Errors.INCONSISTENT_CLUSTER_ID.code()));
             return;
         }
         handlers.get().stream()
-            .sorted(Comparator.comparingInt(h -> h.apiKey().id))
-            .forEach(h -> response.apiKeys().add(new ApiVersionsResponseData.ApiVersion()
-                .setApiKey(h.apiKey().id).setMinVersion(h.minVersion()).setMaxVersion(h.maxVersion())));
+                .sorted(Comparator.comparingInt(h -> h.apiKey().id))
+                .forEach(h -> response.apiKeys()
+                        .add(new ApiVersionsResponseData.ApiVersion()
+                                .setApiKey(h.apiKey().id)
+                                .setMinVersion(h.minVersion())
+                                .setMaxVersion(h.maxVersion())));
         responder.respond(response.setErrorCode(Errors.NONE.code()));
     }
 

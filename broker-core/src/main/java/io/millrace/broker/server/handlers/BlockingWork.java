@@ -20,18 +20,25 @@ final class BlockingWork {
 
     private static final Logger log = LoggerFactory.getLogger(BlockingWork.class);
 
-    private BlockingWork() {
-    }
+    private BlockingWork() {}
 
-    static void respondOn(Executor executor, RequestContext context, AbstractRequest request, Responder responder,
-                          Supplier<ApiMessage> work) {
+    static void respondOn(
+            Executor executor,
+            RequestContext context,
+            AbstractRequest request,
+            Responder responder,
+            Supplier<ApiMessage> work) {
         Runnable task = () -> {
             ApiMessage response;
             try {
                 response = work.get();
             } catch (RuntimeException e) {
-                log.error("{} from {} failed unexpectedly: {}", context.apiKey().name, context.describeClient(),
-                    e.toString(), e);
+                log.error(
+                        "{} from {} failed unexpectedly: {}",
+                        context.apiKey().name,
+                        context.describeClient(),
+                        e.toString(),
+                        e);
                 response = request.getErrorResponse(0, e).data();
             }
             responder.respond(response);
@@ -39,8 +46,8 @@ final class BlockingWork {
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
-            responder.respond(request.getErrorResponse(0,
-                new KafkaStorageException("The broker is shutting down")).data());
+            responder.respond(request.getErrorResponse(0, new KafkaStorageException("The broker is shutting down"))
+                    .data());
         }
     }
 }

@@ -24,12 +24,12 @@ public final class ConsumerGroupDescribeHandler extends VersionedHandler<Consume
     @Override
     public void handle(RequestContext context, ConsumerGroupDescribeRequest request, Responder responder) {
         boolean includeOps = request.data().includeAuthorizedOperations();
-        GroupReplies.answer(groups.consumerGroupDescribe(request.data().groupIds()), context, request, responder,
-            described -> {
-                if (includeOps) {
-                    described.forEach(g -> g.setAuthorizedOperations(GroupReplies.GROUP_OPS));
-                }
-                return new ConsumerGroupDescribeResponseData().setGroups(described);
-            });
+        GroupReplies.answer(
+                groups.consumerGroupDescribe(request.data().groupIds()), context, request, responder, described -> {
+                    if (includeOps) {
+                        described.forEach(g -> g.setAuthorizedOperations(GroupReplies.GROUP_OPS));
+                    }
+                    return new ConsumerGroupDescribeResponseData().setGroups(described);
+                });
     }
 }

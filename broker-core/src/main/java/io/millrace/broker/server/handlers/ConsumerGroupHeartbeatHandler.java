@@ -22,7 +22,11 @@ public final class ConsumerGroupHeartbeatHandler extends VersionedHandler<Consum
 
     @Override
     public void handle(RequestContext context, ConsumerGroupHeartbeatRequest request, Responder responder) {
-        GroupReplies.answer(groups.consumerGroupHeartbeat(GroupReplies.client(context), request.data()), context,
-            request, responder, r -> r);
+        GroupReplies.answer(
+                groups.consumerGroupHeartbeat(GroupReplies.client(context), request.data()),
+                context,
+                request,
+                responder,
+                r -> r);
     }
 }

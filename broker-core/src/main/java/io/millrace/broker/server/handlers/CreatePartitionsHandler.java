@@ -2,8 +2,8 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -52,7 +52,7 @@ public final class CreatePartitionsHandler extends VersionedHandler<CreatePartit
             response.results().add(result);
             if (duplicates.contains(t.name())) {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
-                    .setErrorMessage("Duplicate topic in the request: " + t.name());
+                        .setErrorMessage("Duplicate topic in the request: " + t.name());
                 continue;
             }
             try {
@@ -60,16 +60,20 @@ public final class CreatePartitionsHandler extends VersionedHandler<CreatePartit
                     for (CreatePartitionsRequestData.CreatePartitionsAssignment a : t.assignments()) {
                         if (a.brokerIds().size() != 1 || a.brokerIds().get(0) != nodeId) {
                             throw new InvalidReplicaAssignmentException("New partitions are assigned to brokers "
-                                + a.brokerIds() + " but the only broker is " + nodeId);
+                                    + a.brokerIds() + " but the only broker is " + nodeId);
                         }
                     }
                 }
-                int current = topics.topic(t.name()).map(s -> s.metadata().partitionCount()).orElse(-1);
-                if (t.assignments() != null && current >= 0 && t.count() > current
-                    && t.assignments().size() != t.count() - current) {
+                int current = topics.topic(t.name())
+                        .map(s -> s.metadata().partitionCount())
+                        .orElse(-1);
+                if (t.assignments() != null
+                        && current >= 0
+                        && t.count() > current
+                        && t.assignments().size() != t.count() - current) {
                     throw new InvalidReplicaAssignmentException("Increasing the partition count from " + current
-                        + " to " + t.count() + " needs " + (t.count() - current) + " assignments, not "
-                        + t.assignments().size());
+                            + " to " + t.count() + " needs " + (t.count() - current) + " assignments, not "
+                            + t.assignments().size());
                 }
                 topics.addPartitions(t.name(), t.count(), data.validateOnly());
                 result.setErrorCode(Errors.NONE.code());

@@ -4,8 +4,8 @@ import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,8 +47,8 @@ public final class CreateTopicsHandler extends VersionedHandler<CreateTopicsRequ
 
     @Override
     public void handle(RequestContext context, CreateTopicsRequest request, Responder responder) {
-        BlockingWork.respondOn(adminExecutor, context, request, responder,
-            () -> create(context.apiVersion(), request.data()));
+        BlockingWork.respondOn(
+                adminExecutor, context, request, responder, () -> create(context.apiVersion(), request.data()));
     }
 
     private CreateTopicsResponseData create(short version, CreateTopicsRequestData data) {
@@ -61,20 +61,24 @@ public final class CreateTopicsHandler extends VersionedHandler<CreateTopicsRequ
             }
         }
         for (CreatableTopic t : data.topics()) {
-            CreatableTopicResult result = new CreatableTopicResult().setName(t.name())
-                .setNumPartitions(-1).setReplicationFactor((short) -1).setConfigs(null);
+            CreatableTopicResult result = new CreatableTopicResult()
+                    .setName(t.name())
+                    .setNumPartitions(-1)
+                    .setReplicationFactor((short) -1)
+                    .setConfigs(null);
             response.topics().add(result);
             if (duplicates.contains(t.name())) {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
-                    .setErrorMessage("Create topics request from client contains a duplicate topic name: " + t.name());
+                        .setErrorMessage(
+                                "Create topics request from client contains a duplicate topic name: " + t.name());
                 continue;
             }
             try {
                 TopicState state = createOne(t, data.validateOnly());
                 result.setErrorCode(Errors.NONE.code())
-                    .setTopicId(state.metadata().topicId())
-                    .setNumPartitions(state.metadata().partitionCount())
-                    .setReplicationFactor((short) 1);
+                        .setTopicId(state.metadata().topicId())
+                        .setNumPartitions(state.metadata().partitionCount())
+                        .setReplicationFactor((short) 1);
                 if (version >= 5) {
                     result.setConfigs(creatableConfigs(state.metadata().configs()));
                 }
@@ -85,11 +89,16 @@ public final class CreateTopicsHandler extends VersionedHandler<CreateTopicsRequ
         return response;
     }
 
-    private java.util.List<CreateTopicsResponseData.CreatableTopicConfigs> creatableConfigs(Map<String, String> overrides) {
+    private java.util.List<CreateTopicsResponseData.CreatableTopicConfigs> creatableConfigs(
+            Map<String, String> overrides) {
         java.util.List<CreateTopicsResponseData.CreatableTopicConfigs> result = new java.util.ArrayList<>();
         for (TopicConfigView.Entry e : configView.entries(overrides)) {
-            result.add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(e.name()).setValue(e.value())
-                .setReadOnly(false).setConfigSource(e.source().id()).setIsSensitive(false));
+            result.add(new CreateTopicsResponseData.CreatableTopicConfigs()
+                    .setName(e.name())
+                    .setValue(e.value())
+                    .setReadOnly(false)
+                    .setConfigSource(e.source().id())
+                    .setIsSensitive(false));
         }
         return result;
     }
@@ -100,19 +109,19 @@ public final class CreateTopicsHandler extends VersionedHandler<CreateTopicsRequ
         if (!t.assignments().isEmpty()) {
             if (partitions != -1 || replicationFactor != -1) {
                 throw new InvalidRequestException("Both numPartitions or replicationFactor and replicasAssignments "
-                    + "were set. Both cannot be used at the same time.");
+                        + "were set. Both cannot be used at the same time.");
             }
             boolean[] present = new boolean[t.assignments().size()];
             for (CreateTopicsRequestData.CreatableReplicaAssignment a : t.assignments()) {
                 int index = a.partitionIndex();
                 if (index < 0 || index >= present.length || present[index]) {
                     throw new InvalidReplicaAssignmentException("Partitions in the assignment must be numbered "
-                        + "consecutively from 0 without repeats; got partition " + index);
+                            + "consecutively from 0 without repeats; got partition " + index);
                 }
                 present[index] = true;
                 if (a.brokerIds().size() != 1 || a.brokerIds().get(0) != nodeId) {
                     throw new InvalidReplicaAssignmentException("Partition " + index + " is assigned to brokers "
-                        + a.brokerIds() + " but the only broker is " + nodeId);
+                            + a.brokerIds() + " but the only broker is " + nodeId);
                 }
             }
             partitions = present.length;

@@ -20,7 +20,11 @@ public final class DeleteGroupsHandler extends VersionedHandler<DeleteGroupsRequ
 
     @Override
     public void handle(RequestContext context, DeleteGroupsRequest request, Responder responder) {
-        GroupReplies.answer(groups.deleteGroups(request.data().groupsNames()), context, request, responder,
-            results -> new DeleteGroupsResponseData().setResults(results));
+        GroupReplies.answer(
+                groups.deleteGroups(request.data().groupsNames()),
+                context,
+                request,
+                responder,
+                results -> new DeleteGroupsResponseData().setResults(results));
     }
 }

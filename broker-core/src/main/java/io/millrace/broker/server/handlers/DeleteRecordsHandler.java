@@ -3,8 +3,8 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
@@ -38,14 +38,17 @@ public final class DeleteRecordsHandler extends VersionedHandler<DeleteRecordsRe
         DeleteRecordsResponseData response = new DeleteRecordsResponseData();
         for (DeleteRecordsRequestData.DeleteRecordsTopic topic : data.topics()) {
             DeleteRecordsResponseData.DeleteRecordsTopicResult tr =
-                new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(topic.name());
+                    new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(topic.name());
             response.topics().add(tr);
             for (DeleteRecordsRequestData.DeleteRecordsPartition dp : topic.partitions()) {
                 DeleteRecordsResponseData.DeleteRecordsPartitionResult pr =
-                    new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
-                        .setPartitionIndex(dp.partitionIndex()).setLowWatermark(-1L);
+                        new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
+                                .setPartitionIndex(dp.partitionIndex())
+                                .setLowWatermark(-1L);
                 tr.partitions().add(pr);
-                Partition p = topics.topic(topic.name()).map(s -> s.partition(dp.partitionIndex())).orElse(null);
+                Partition p = topics.topic(topic.name())
+                        .map(s -> s.partition(dp.partitionIndex()))
+                        .orElse(null);
                 if (p == null) {
                     pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;

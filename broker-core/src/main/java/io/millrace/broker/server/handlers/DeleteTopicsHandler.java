@@ -3,8 +3,8 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,8 +35,8 @@ public final class DeleteTopicsHandler extends VersionedHandler<DeleteTopicsRequ
 
     @Override
     public void handle(RequestContext context, DeleteTopicsRequest request, Responder responder) {
-        BlockingWork.respondOn(adminExecutor, context, request, responder,
-            () -> delete(context.apiVersion(), request.data()));
+        BlockingWork.respondOn(
+                adminExecutor, context, request, responder, () -> delete(context.apiVersion(), request.data()));
     }
 
     private DeleteTopicsResponseData delete(short version, DeleteTopicsRequestData data) {
@@ -46,24 +46,29 @@ public final class DeleteTopicsHandler extends VersionedHandler<DeleteTopicsRequ
             targets.addAll(data.topics());
         } else {
             for (String name : data.topicNames()) {
-                targets.add(new DeleteTopicsRequestData.DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID));
+                targets.add(new DeleteTopicsRequestData.DeleteTopicState()
+                        .setName(name)
+                        .setTopicId(Uuid.ZERO_UUID));
             }
         }
         for (DeleteTopicsRequestData.DeleteTopicState target : targets) {
-            DeletableTopicResult result = new DeletableTopicResult().setName(target.name())
-                .setTopicId(target.topicId() == null ? Uuid.ZERO_UUID : target.topicId());
+            DeletableTopicResult result = new DeletableTopicResult()
+                    .setName(target.name())
+                    .setTopicId(target.topicId() == null ? Uuid.ZERO_UUID : target.topicId());
             response.responses().add(result);
             boolean hasId = target.topicId() != null && !Uuid.ZERO_UUID.equals(target.topicId());
             if (hasId && target.name() != null) {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
-                    .setErrorMessage("Name and topic id cannot both be given for one topic");
+                        .setErrorMessage("Name and topic id cannot both be given for one topic");
                 continue;
             }
             Optional<TopicState> state = hasId ? topics.topic(target.topicId()) : topics.topic(target.name());
             if (state.isEmpty()) {
                 result.setErrorCode(hasId ? Errors.UNKNOWN_TOPIC_ID.code() : Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
-                    .setErrorMessage(hasId ? "Topic id " + target.topicId() + " does not exist."
-                        : "Topic '" + target.name() + "' does not exist.");
+                        .setErrorMessage(
+                                hasId
+                                        ? "Topic id " + target.topicId() + " does not exist."
+                                        : "Topic '" + target.name() + "' does not exist.");
                 continue;
             }
             result.setName(state.get().name()).setTopicId(state.get().metadata().topicId());

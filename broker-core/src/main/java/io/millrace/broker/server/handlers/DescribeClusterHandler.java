@@ -3,8 +3,8 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import org.apache.kafka.clients.admin.EndpointType;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
@@ -40,30 +40,31 @@ public final class DescribeClusterHandler extends VersionedHandler<DescribeClust
         EndpointType requested = EndpointType.fromId(data.endpointType());
         if (requested == EndpointType.UNKNOWN) {
             return new DescribeClusterResponseData()
-                .setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
-                .setErrorMessage("Unsupported endpoint type " + data.endpointType());
+                    .setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+                    .setErrorMessage("Unsupported endpoint type " + data.endpointType());
         }
         if (requested != EndpointType.BROKER) {
             return new DescribeClusterResponseData()
-                .setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code())
-                .setErrorMessage("The request was sent to an endpoint of type BROKER, but we wanted an endpoint "
-                    + "of type " + requested + ". Millrace runs as a single combined node: send the request to "
-                    + "its broker listener with bootstrap.servers.");
+                    .setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code())
+                    .setErrorMessage("The request was sent to an endpoint of type BROKER, but we wanted an endpoint "
+                            + "of type " + requested + ". Millrace runs as a single combined node: send the request to "
+                            + "its broker listener with bootstrap.servers.");
         }
         Endpoint advertised = cluster.advertisedFor(context.listener());
         DescribeClusterResponseData response = new DescribeClusterResponseData()
-            .setErrorCode(Errors.NONE.code())
-            .setEndpointType(EndpointType.BROKER.id())
-            .setClusterId(cluster.clusterId())
-            .setControllerId(cluster.nodeId())
-            .setClusterAuthorizedOperations(data.includeClusterAuthorizedOperations() ? Ops.CLUSTER
-                : Ops.NOT_REQUESTED);
-        response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-            .setBrokerId(cluster.nodeId())
-            .setHost(advertised.host())
-            .setPort(advertised.port())
-            .setRack(cluster.rack())
-            .setIsFenced(false));
+                .setErrorCode(Errors.NONE.code())
+                .setEndpointType(EndpointType.BROKER.id())
+                .setClusterId(cluster.clusterId())
+                .setControllerId(cluster.nodeId())
+                .setClusterAuthorizedOperations(
+                        data.includeClusterAuthorizedOperations() ? Ops.CLUSTER : Ops.NOT_REQUESTED);
+        response.brokers()
+                .add(new DescribeClusterResponseData.DescribeClusterBroker()
+                        .setBrokerId(cluster.nodeId())
+                        .setHost(advertised.host())
+                        .setPort(advertised.port())
+                        .setRack(cluster.rack())
+                        .setIsFenced(false));
         return response;
     }
 }

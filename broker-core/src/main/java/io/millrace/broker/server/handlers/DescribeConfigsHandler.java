@@ -5,8 +5,8 @@ import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,11 +76,13 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             try {
                 result = describe(resource, synonyms, documentation);
             } catch (ApiException e) {
-                result = new DescribeConfigsResult().setErrorCode(Errors.forException(e).code())
-                    .setErrorMessage(e.getMessage()).setConfigs(new ArrayList<>());
+                result = new DescribeConfigsResult()
+                        .setErrorCode(Errors.forException(e).code())
+                        .setErrorMessage(e.getMessage())
+                        .setConfigs(new ArrayList<>());
             }
-            response.results().add(result.setResourceType(resource.resourceType())
-                .setResourceName(resource.resourceName()));
+            response.results()
+                    .add(result.setResourceType(resource.resourceType()).setResourceName(resource.resourceName()));
         }
         responder.respond(response);
     }
@@ -94,13 +96,13 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
                 return describeBroker(resource.resourceName(), keyFilter(resource), synonyms, documentation);
             case BROKER_LOGGER:
                 throw new InvalidRequestException("Resource type BROKER_LOGGER is not supported: Millrace does not "
-                    + "expose its log levels through the Kafka protocol");
+                        + "expose its log levels through the Kafka protocol");
             case CLIENT_METRICS:
             case GROUP:
                 throw new InvalidRequestException("Resource type " + type + " is not supported by Millrace");
             default:
                 throw new InvalidRequestException("Unsupported resource type " + resource.resourceType()
-                    + " for resource '" + resource.resourceName() + "'");
+                        + " for resource '" + resource.resourceName() + "'");
         }
     }
 
@@ -110,8 +112,8 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         return keys == null || keys.isEmpty() ? null : new HashSet<>(keys);
     }
 
-    private DescribeConfigsResult describeTopic(String name, Set<String> filter, boolean includeSynonyms,
-                                                boolean documentation) {
+    private DescribeConfigsResult describeTopic(
+            String name, Set<String> filter, boolean includeSynonyms, boolean documentation) {
         TopicName.validate(name);
         Optional<TopicState> state = topics.topic(name);
         if (state.isEmpty()) {
@@ -137,16 +139,21 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             }
             configs.add(entry(key, value, chain, includeSynonyms, sensitive, false, def, documentation));
         }
-        return new DescribeConfigsResult().setErrorCode(Errors.NONE.code()).setErrorMessage(null).setConfigs(configs);
+        return new DescribeConfigsResult()
+                .setErrorCode(Errors.NONE.code())
+                .setErrorMessage(null)
+                .setConfigs(configs);
     }
 
-    private DescribeConfigsResult describeBroker(String name, Set<String> filter, boolean includeSynonyms,
-                                                 boolean documentation) {
+    private DescribeConfigsResult describeBroker(
+            String name, Set<String> filter, boolean includeSynonyms, boolean documentation) {
         List<DescribeConfigsResourceResult> configs = new ArrayList<>();
         if (name == null || name.isEmpty()) {
             // Cluster-wide dynamic defaults: Millrace has none.
-            return new DescribeConfigsResult().setErrorCode(Errors.NONE.code()).setErrorMessage(null)
-                .setConfigs(configs);
+            return new DescribeConfigsResult()
+                    .setErrorCode(Errors.NONE.code())
+                    .setErrorMessage(null)
+                    .setConfigs(configs);
         }
         int id;
         try {
@@ -155,8 +162,8 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             throw new InvalidRequestException("Broker id must be an integer, but it is: " + name);
         }
         if (id != broker.nodeId()) {
-            throw new InvalidRequestException("Unexpected broker id, expected " + broker.nodeId()
-                + " or empty string, but received " + name);
+            throw new InvalidRequestException(
+                    "Unexpected broker id, expected " + broker.nodeId() + " or empty string, but received " + name);
         }
         for (String key : new TreeSet<>(BrokerConfig.DEFINITION.names())) {
             if (filter != null && !filter.contains(key)) {
@@ -173,7 +180,10 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             }
             configs.add(entry(key, value, chain, includeSynonyms, sensitive, true, def, documentation));
         }
-        return new DescribeConfigsResult().setErrorCode(Errors.NONE.code()).setErrorMessage(null).setConfigs(configs);
+        return new DescribeConfigsResult()
+                .setErrorCode(Errors.NONE.code())
+                .setErrorMessage(null)
+                .setConfigs(configs);
     }
 
     /** Explicitly set broker keys of the group (in group order), then their non-null built-in defaults. */
@@ -188,8 +198,8 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         for (String key : group) {
             ConfigDef.ConfigKey def = BrokerConfig.DEFINITION.configKeys().get(key);
             if (def != null && def.hasDefault() && def.defaultValue != null) {
-                chain.add(synonym(key, sensitive ? null : render(def.defaultValue, def.type),
-                    ConfigSource.DEFAULT_CONFIG));
+                chain.add(synonym(
+                        key, sensitive ? null : render(def.defaultValue, def.type), ConfigSource.DEFAULT_CONFIG));
             }
         }
         return chain;
@@ -204,26 +214,36 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             case BrokerConfig.LOG_RETENTION_MS:
             case BrokerConfig.LOG_RETENTION_MINUTES:
             case BrokerConfig.LOG_RETENTION_HOURS:
-                return List.of(BrokerConfig.LOG_RETENTION_MS, BrokerConfig.LOG_RETENTION_MINUTES,
-                    BrokerConfig.LOG_RETENTION_HOURS);
+                return List.of(
+                        BrokerConfig.LOG_RETENTION_MS,
+                        BrokerConfig.LOG_RETENTION_MINUTES,
+                        BrokerConfig.LOG_RETENTION_HOURS);
             default:
                 return List.of(brokerKey);
         }
     }
 
-    private static DescribeConfigsResourceResult entry(String name, String value, List<DescribeConfigsSynonym> chain,
-                                                       boolean includeSynonyms, boolean sensitive, boolean readOnly,
-                                                       ConfigDef.ConfigKey def, boolean documentation) {
-        ConfigSource source = chain.isEmpty() ? ConfigSource.DEFAULT_CONFIG : ConfigSource.forId(chain.get(0).source());
+    private static DescribeConfigsResourceResult entry(
+            String name,
+            String value,
+            List<DescribeConfigsSynonym> chain,
+            boolean includeSynonyms,
+            boolean sensitive,
+            boolean readOnly,
+            ConfigDef.ConfigKey def,
+            boolean documentation) {
+        ConfigSource source = chain.isEmpty()
+                ? ConfigSource.DEFAULT_CONFIG
+                : ConfigSource.forId(chain.get(0).source());
         return new DescribeConfigsResourceResult()
-            .setName(name)
-            .setValue(value)
-            .setReadOnly(readOnly)
-            .setConfigSource(source.id())
-            .setIsSensitive(sensitive)
-            .setSynonyms(includeSynonyms ? chain : new ArrayList<>())
-            .setConfigType(configType(def.type).id())
-            .setDocumentation(documentation ? def.documentation : null);
+                .setName(name)
+                .setValue(value)
+                .setReadOnly(readOnly)
+                .setConfigSource(source.id())
+                .setIsSensitive(sensitive)
+                .setSynonyms(includeSynonyms ? chain : new ArrayList<>())
+                .setConfigType(configType(def.type).id())
+                .setDocumentation(documentation ? def.documentation : null);
     }
 
     private static DescribeConfigsSynonym synonym(String name, String value, ConfigSource source) {

@@ -26,12 +26,12 @@ public final class DescribeGroupsHandler extends VersionedHandler<DescribeGroups
     public void handle(RequestContext context, DescribeGroupsRequest request, Responder responder) {
         short version = context.apiVersion();
         boolean includeOps = version >= 3 && request.data().includeAuthorizedOperations();
-        GroupReplies.answer(groups.describeGroups(request.data().groups(), version), context, request, responder,
-            described -> {
-                if (includeOps) {
-                    described.forEach(g -> g.setAuthorizedOperations(GroupReplies.GROUP_OPS));
-                }
-                return new DescribeGroupsResponseData().setGroups(described);
-            });
+        GroupReplies.answer(
+                groups.describeGroups(request.data().groups(), version), context, request, responder, described -> {
+                    if (includeOps) {
+                        described.forEach(g -> g.setAuthorizedOperations(GroupReplies.GROUP_OPS));
+                    }
+                    return new DescribeGroupsResponseData().setGroups(described);
+                });
     }
 }

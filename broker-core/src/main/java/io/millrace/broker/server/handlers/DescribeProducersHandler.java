@@ -38,17 +38,22 @@ public final class DescribeProducersHandler extends VersionedHandler<DescribePro
             for (int index : topic.partitionIndexes()) {
                 PartitionResponse pr = new PartitionResponse().setPartitionIndex(index);
                 tr.partitions().add(pr);
-                Partition p = topics.topic(topic.name()).map(t -> t.partition(index)).orElse(null);
+                Partition p =
+                        topics.topic(topic.name()).map(t -> t.partition(index)).orElse(null);
                 if (p == null || p.isDeleted()) {
                     pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                 } else if (p.isOffline()) {
                     pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
                 } else {
                     for (ProducerView v : p.activeProducers()) {
-                        pr.activeProducers().add(new ProducerState().setProducerId(v.producerId())
-                            .setProducerEpoch(v.epoch()).setLastSequence(v.lastSequence())
-                            .setLastTimestamp(v.lastTimestamp()).setCoordinatorEpoch(v.coordinatorEpoch())
-                            .setCurrentTxnStartOffset(v.currentTxnStartOffset()));
+                        pr.activeProducers()
+                                .add(new ProducerState()
+                                        .setProducerId(v.producerId())
+                                        .setProducerEpoch(v.epoch())
+                                        .setLastSequence(v.lastSequence())
+                                        .setLastTimestamp(v.lastTimestamp())
+                                        .setCoordinatorEpoch(v.coordinatorEpoch())
+                                        .setCurrentTxnStartOffset(v.currentTxnStartOffset()));
                     }
                 }
             }

@@ -5,8 +5,8 @@ import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,26 +107,27 @@ public final class DescribeTopicPartitionsHandler extends VersionedHandler<Descr
 
     private DescribeTopicPartitionsResponseTopic describe(TopicState state, int start, int maxCount) {
         DescribeTopicPartitionsResponseTopic topic = new DescribeTopicPartitionsResponseTopic()
-            .setErrorCode(Errors.NONE.code())
-            .setName(state.name())
-            .setTopicId(state.metadata().topicId())
-            .setIsInternal(TopicName.isInternal(state.name()))
-            .setTopicAuthorizedOperations(Ops.TOPIC);
+                .setErrorCode(Errors.NONE.code())
+                .setName(state.name())
+                .setTopicId(state.metadata().topicId())
+                .setIsInternal(TopicName.isInternal(state.name()))
+                .setTopicAuthorizedOperations(Ops.TOPIC);
         int node = cluster.nodeId();
         int end = (int) Math.min(state.partitions().size(), (long) start + maxCount);
         for (int i = start; i < end; i++) {
             Partition p = state.partitions().get(i);
             boolean offline = p.isOffline();
-            topic.partitions().add(new DescribeTopicPartitionsResponsePartition()
-                .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())
-                .setPartitionIndex(i)
-                .setLeaderId(offline ? -1 : node)
-                .setLeaderEpoch(p.leaderEpoch())
-                .setReplicaNodes(new ArrayList<>(List.of(node)))
-                .setIsrNodes(offline ? new ArrayList<>() : new ArrayList<>(List.of(node)))
-                .setEligibleLeaderReplicas(new ArrayList<>())
-                .setLastKnownElr(new ArrayList<>())
-                .setOfflineReplicas(offline ? new ArrayList<>(List.of(node)) : new ArrayList<>()));
+            topic.partitions()
+                    .add(new DescribeTopicPartitionsResponsePartition()
+                            .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())
+                            .setPartitionIndex(i)
+                            .setLeaderId(offline ? -1 : node)
+                            .setLeaderEpoch(p.leaderEpoch())
+                            .setReplicaNodes(new ArrayList<>(List.of(node)))
+                            .setIsrNodes(offline ? new ArrayList<>() : new ArrayList<>(List.of(node)))
+                            .setEligibleLeaderReplicas(new ArrayList<>())
+                            .setLastKnownElr(new ArrayList<>())
+                            .setOfflineReplicas(offline ? new ArrayList<>(List.of(node)) : new ArrayList<>()));
         }
         return topic;
     }
@@ -134,22 +135,23 @@ public final class DescribeTopicPartitionsHandler extends VersionedHandler<Descr
     private static DescribeTopicPartitionsResponseTopic missing(String name) {
         Errors error = TopicName.isValid(name) ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_TOPIC_EXCEPTION;
         return new DescribeTopicPartitionsResponseTopic()
-            .setErrorCode(error.code())
-            .setName(name)
-            .setTopicId(Uuid.ZERO_UUID)
-            .setIsInternal(name != null && TopicName.isInternal(name))
-            .setTopicAuthorizedOperations(Ops.TOPIC);
+                .setErrorCode(error.code())
+                .setName(name)
+                .setTopicId(Uuid.ZERO_UUID)
+                .setIsInternal(name != null && TopicName.isInternal(name))
+                .setTopicAuthorizedOperations(Ops.TOPIC);
     }
 
     /** Kafka fails the whole request (every named topic gets INVALID_REQUEST) for a cursor outside the list. */
     private static DescribeTopicPartitionsResponseData invalidCursor(DescribeTopicPartitionsRequestData data) {
         DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
         for (DescribeTopicPartitionsRequestData.TopicRequest t : data.topics()) {
-            response.topics().add(new DescribeTopicPartitionsResponseTopic()
-                .setName(t.name())
-                .setErrorCode(Errors.INVALID_REQUEST.code())
-                .setIsInternal(false)
-                .setPartitions(new ArrayList<>()));
+            response.topics()
+                    .add(new DescribeTopicPartitionsResponseTopic()
+                            .setName(t.name())
+                            .setErrorCode(Errors.INVALID_REQUEST.code())
+                            .setIsInternal(false)
+                            .setPartitions(new ArrayList<>()));
         }
         return response;
     }

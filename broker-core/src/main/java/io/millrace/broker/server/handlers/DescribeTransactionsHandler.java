@@ -35,9 +35,13 @@ public final class DescribeTransactionsHandler extends VersionedHandler<Describe
         transactions.describe(new ArrayList<>(request.data().transactionalIds()), described -> {
             DescribeTransactionsResponseData response = new DescribeTransactionsResponseData();
             for (Described d : described) {
-                TransactionState state = new TransactionState().setTransactionalId(d.transactionalId())
-                    .setErrorCode(d.error().code()).setTransactionState("").setProducerId(-1).setProducerEpoch((short) -1)
-                    .setTransactionStartTimeMs(-1);
+                TransactionState state = new TransactionState()
+                        .setTransactionalId(d.transactionalId())
+                        .setErrorCode(d.error().code())
+                        .setTransactionState("")
+                        .setProducerId(-1)
+                        .setProducerEpoch((short) -1)
+                        .setTransactionStartTimeMs(-1);
                 if (d.view() != null) {
                     fill(state, d.view());
                 }
@@ -48,9 +52,11 @@ public final class DescribeTransactionsHandler extends VersionedHandler<Describe
     }
 
     private static void fill(TransactionState state, TxnView view) {
-        state.setTransactionState(view.state().displayName()).setProducerId(view.producerId())
-            .setProducerEpoch(view.producerEpoch()).setTransactionTimeoutMs(view.timeoutMs())
-            .setTransactionStartTimeMs(view.startTimestamp());
+        state.setTransactionState(view.state().displayName())
+                .setProducerId(view.producerId())
+                .setProducerEpoch(view.producerEpoch())
+                .setTransactionTimeoutMs(view.timeoutMs())
+                .setTransactionStartTimeMs(view.startTimestamp());
         List<TopicPartition> sorted = new ArrayList<>(view.partitions());
         sorted.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         for (TopicPartition tp : sorted) {

@@ -7,8 +7,8 @@ import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,16 +57,17 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
     public void handle(RequestContext context, FetchRequest request, Responder responder) {
         FetchRequestData data = request.data();
         if (data.sessionId() != 0) {
-            responder.respond(new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
-                .setSessionId(0));
+            responder.respond(new FetchResponseData()
+                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
+                    .setSessionId(0));
             return;
         }
         if (request.replicaId() >= 0) {
             responder.respond(new FetchResponseData().setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()));
             return;
         }
-        PendingFetch fetch = new PendingFetch(context, responder, data, request.isolationLevel(),
-            resolve(context.apiVersion() >= 13, data));
+        PendingFetch fetch = new PendingFetch(
+                context, responder, data, request.isolationLevel(), resolve(context.apiVersion() >= 13, data));
         fetch.attempt(true);
     }
 
@@ -81,7 +82,8 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
                     error = byId && state.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
                 } else if (fp.currentLeaderEpoch() >= 0 && fp.currentLeaderEpoch() != p.leaderEpoch()) {
                     error = fp.currentLeaderEpoch() > p.leaderEpoch()
-                        ? Errors.UNKNOWN_LEADER_EPOCH : Errors.FENCED_LEADER_EPOCH;
+                            ? Errors.UNKNOWN_LEADER_EPOCH
+                            : Errors.FENCED_LEADER_EPOCH;
                 }
                 items.add(new Item(topic.topic(), topic.topicId(), fp, p, error));
             }
@@ -90,9 +92,12 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
     }
 
     /** One requested partition, resolved once. */
-    private record Item(String topicName, Uuid topicId, FetchRequestData.FetchPartition request, Partition partition,
-                        Errors resolveError) {
-    }
+    private record Item(
+            String topicName,
+            Uuid topicId,
+            FetchRequestData.FetchPartition request,
+            Partition partition,
+            Errors resolveError) {}
 
     /**
      * A fetch being answered; may wait for data. Runs on the connection's event loop except
@@ -108,8 +113,12 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
         private volatile boolean done;
         private io.netty.util.concurrent.ScheduledFuture<?> timer;
 
-        PendingFetch(RequestContext context, Responder responder, FetchRequestData data, IsolationLevel isolation,
-                     List<Item> items) {
+        PendingFetch(
+                RequestContext context,
+                Responder responder,
+                FetchRequestData data,
+                IsolationLevel isolation,
+                List<Item> items) {
             this.context = context;
             this.responder = responder;
             this.data = data;
@@ -124,8 +133,7 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
             }
             Read read = read();
             boolean timedOut = !first && timer == null && data.maxWaitMs() > 0;
-            if (read.bytes >= data.minBytes() || read.errors || data.maxWaitMs() <= 0 || timedOut
-                || items.isEmpty()) {
+            if (read.bytes >= data.minBytes() || read.errors || data.maxWaitMs() <= 0 || timedOut || items.isEmpty()) {
                 finish(read.response);
                 return;
             }
@@ -161,7 +169,8 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
             } catch (RuntimeException e) {
                 if (!done) {
                     log.error("Fetch from {} failed: {}", context.describeClient(), e.toString(), e);
-                    finish(new FetchResponseData().setErrorCode(Errors.forException(e).code()));
+                    finish(new FetchResponseData()
+                            .setErrorCode(Errors.forException(e).code()));
                 }
             }
         }
@@ -188,7 +197,8 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
         }
 
         private Read read() {
-            FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0);
+            FetchResponseData response =
+                    new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0);
             int remaining = data.maxBytes() <= 0 ? Integer.MAX_VALUE : data.maxBytes();
             boolean minOneBatch = true;
             long bytes = 0;
@@ -197,18 +207,21 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
             for (int i = 0; i < items.size(); i++) {
                 Item item = items.get(i);
                 if (topic == null || !sameTopic(topic, item)) {
-                    topic = new FetchResponseData.FetchableTopicResponse().setTopic(item.topicName)
-                        .setTopicId(item.topicId);
+                    topic = new FetchResponseData.FetchableTopicResponse()
+                            .setTopic(item.topicName)
+                            .setTopicId(item.topicId);
                     response.responses().add(topic);
                 }
                 FetchResponseData.PartitionData pd = new FetchResponseData.PartitionData()
-                    .setPartitionIndex(item.request.partition())
-                    .setRecords(MemoryRecords.EMPTY)
-                    .setAbortedTransactions(isolation == IsolationLevel.READ_COMMITTED ? new ArrayList<>() : null);
+                        .setPartitionIndex(item.request.partition())
+                        .setRecords(MemoryRecords.EMPTY)
+                        .setAbortedTransactions(isolation == IsolationLevel.READ_COMMITTED ? new ArrayList<>() : null);
                 topic.partitions().add(pd);
                 if (item.resolveError != Errors.NONE) {
-                    pd.setErrorCode(item.resolveError.code()).setHighWatermark(-1).setLastStableOffset(-1)
-                        .setLogStartOffset(-1);
+                    pd.setErrorCode(item.resolveError.code())
+                            .setHighWatermark(-1)
+                            .setLastStableOffset(-1)
+                            .setLogStartOffset(-1);
                     errors = true;
                     continue;
                 }
@@ -219,17 +232,19 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
                     continue;
                 }
                 int limit = Math.min(Math.max(item.request.partitionMaxBytes(), 0), remaining);
-                LogReadResult result = p.read(item.request.fetchOffset(), limit, minOneBatch,
-                    isolation == IsolationLevel.READ_COMMITTED);
+                LogReadResult result = p.read(
+                        item.request.fetchOffset(), limit, minOneBatch, isolation == IsolationLevel.READ_COMMITTED);
                 seenHighWatermarks[i] = result.highWatermark();
                 pd.setErrorCode(result.error().code())
-                    .setHighWatermark(result.highWatermark())
-                    .setLastStableOffset(result.lastStableOffset())
-                    .setLogStartOffset(result.logStartOffset());
+                        .setHighWatermark(result.highWatermark())
+                        .setLastStableOffset(result.lastStableOffset())
+                        .setLogStartOffset(result.logStartOffset());
                 if (result.abortedTransactions() != null) {
                     for (AbortedTxn txn : result.abortedTransactions()) {
-                        pd.abortedTransactions().add(new FetchResponseData.AbortedTransaction()
-                            .setProducerId(txn.producerId()).setFirstOffset(txn.firstOffset()));
+                        pd.abortedTransactions()
+                                .add(new FetchResponseData.AbortedTransaction()
+                                        .setProducerId(txn.producerId())
+                                        .setFirstOffset(txn.firstOffset()));
                     }
                 }
                 if (result.error() != Errors.NONE) {
@@ -249,10 +264,9 @@ public final class FetchHandler extends VersionedHandler<FetchRequest> {
 
         private static boolean sameTopic(FetchResponseData.FetchableTopicResponse topic, Item item) {
             return java.util.Objects.equals(topic.topic(), item.topicName)
-                && java.util.Objects.equals(topic.topicId(), item.topicId);
+                    && java.util.Objects.equals(topic.topicId(), item.topicId);
         }
     }
 
-    private record Read(FetchResponseData response, long bytes, boolean errors) {
-    }
+    private record Read(FetchResponseData response, long bytes, boolean errors) {}
 }

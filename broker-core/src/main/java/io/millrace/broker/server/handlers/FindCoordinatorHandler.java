@@ -43,8 +43,11 @@ public final class FindCoordinatorHandler extends VersionedHandler<FindCoordinat
             }
         } else {
             Coordinator c = coordinator(data.key(), keyType, self);
-            response.setErrorCode(c.errorCode()).setErrorMessage(version >= 1 ? c.errorMessage() : null)
-                .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
+            response.setErrorCode(c.errorCode())
+                    .setErrorMessage(version >= 1 ? c.errorMessage() : null)
+                    .setNodeId(c.nodeId())
+                    .setHost(c.host())
+                    .setPort(c.port());
         }
         responder.respond(response);
     }
@@ -55,8 +58,10 @@ public final class FindCoordinatorHandler extends VersionedHandler<FindCoordinat
         String message;
         boolean transaction = keyType == CoordinatorType.TRANSACTION.id();
         if (keyType == CoordinatorType.GROUP.id() || (transaction && key != null && !key.isEmpty())) {
-            return c.setErrorCode(Errors.NONE.code()).setNodeId(cluster.nodeId()).setHost(self.host())
-                .setPort(self.port());
+            return c.setErrorCode(Errors.NONE.code())
+                    .setNodeId(cluster.nodeId())
+                    .setHost(self.host())
+                    .setPort(self.port());
         } else if (transaction) {
             error = Errors.INVALID_REQUEST;
             message = "the transactional id is empty";
@@ -67,6 +72,10 @@ public final class FindCoordinatorHandler extends VersionedHandler<FindCoordinat
             error = Errors.INVALID_REQUEST;
             message = "unknown coordinator key type " + keyType + "; known types are " + List.of(0, 1, 2);
         }
-        return c.setErrorCode(error.code()).setErrorMessage(message).setNodeId(-1).setHost("").setPort(-1);
+        return c.setErrorCode(error.code())
+                .setErrorMessage(message)
+                .setNodeId(-1)
+                .setHost("")
+                .setPort(-1);
     }
 }

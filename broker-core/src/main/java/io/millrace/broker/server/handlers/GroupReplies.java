@@ -24,14 +24,17 @@ final class GroupReplies {
     private static final Logger log = LoggerFactory.getLogger(GroupReplies.class);
 
     /** Authorized operations on a group without an authorizer (DescribeGroups, ConsumerGroupDescribe). */
-    static final int GROUP_OPS = Utils.to32BitField(Set.of(AclOperation.READ.code(), AclOperation.DESCRIBE.code(),
-        AclOperation.DELETE.code()));
+    static final int GROUP_OPS = Utils.to32BitField(
+            Set.of(AclOperation.READ.code(), AclOperation.DESCRIBE.code(), AclOperation.DELETE.code()));
 
-    private GroupReplies() {
-    }
+    private GroupReplies() {}
 
-    static <T> void answer(CompletableFuture<T> future, RequestContext context, AbstractRequest request,
-                           Responder responder, Function<T, ApiMessage> toResponse) {
+    static <T> void answer(
+            CompletableFuture<T> future,
+            RequestContext context,
+            AbstractRequest request,
+            Responder responder,
+            Function<T, ApiMessage> toResponse) {
         future.whenComplete((value, error) -> {
             ApiMessage response = null;
             Throwable failure = error;
@@ -43,8 +46,12 @@ final class GroupReplies {
                 }
             }
             if (failure != null) {
-                log.error("{} from {} failed unexpectedly: {}", context.apiKey().name, context.describeClient(),
-                    failure.toString(), failure);
+                log.error(
+                        "{} from {} failed unexpectedly: {}",
+                        context.apiKey().name,
+                        context.describeClient(),
+                        failure.toString(),
+                        failure);
                 response = request.getErrorResponse(0, failure).data();
             }
             responder.respond(response);
@@ -54,7 +61,8 @@ final class GroupReplies {
     /** Client id, host (as "/address", Kafka's form) and API version. */
     static ClientInfo client(RequestContext context) {
         String host = context.clientAddress() instanceof InetSocketAddress a && a.getAddress() != null
-            ? a.getAddress().toString() : String.valueOf(context.clientAddress());
+                ? a.getAddress().toString()
+                : String.valueOf(context.clientAddress());
         return new ClientInfo(context.clientId() == null ? "" : context.clientId(), host, context.apiVersion());
     }
 }

@@ -4,8 +4,8 @@ import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,18 +72,23 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
         Set<String> duplicates = AlterConfigsHandler.duplicates(keys);
         for (AlterConfigsResource resource : data.resources()) {
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
-                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
-                .setErrorCode(Errors.NONE.code()).setErrorMessage(null);
+                    .setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName())
+                    .setErrorCode(Errors.NONE.code())
+                    .setErrorMessage(null);
             response.responses().add(result);
             try {
-                if (duplicates.contains(AlterConfigsHandler.resourceKey(resource.resourceType(),
-                    resource.resourceName()))) {
+                if (duplicates.contains(
+                        AlterConfigsHandler.resourceKey(resource.resourceType(), resource.resourceName()))) {
                     throw new InvalidRequestException("Each resource must appear at most once.");
                 }
                 alterOne(resource, data.validateOnly());
             } catch (ApiException e) {
-                log.debug("IncrementalAlterConfigs of {} '{}' failed: {}", resource.resourceType(),
-                    resource.resourceName(), e.getMessage());
+                log.debug(
+                        "IncrementalAlterConfigs of {} '{}' failed: {}",
+                        resource.resourceType(),
+                        resource.resourceName(),
+                        e.getMessage());
                 result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
             }
         }
@@ -91,8 +96,7 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
     }
 
     /** One requested operation on one key. */
-    private record Op(String key, OpType type, String value) {
-    }
+    private record Op(String key, OpType type, String value) {}
 
     private void alterOne(AlterConfigsResource resource, boolean validateOnly) {
         List<Op> ops = new ArrayList<>();
@@ -102,8 +106,8 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
             names.add(c.name());
             OpType type = OpType.forId(c.configOperation());
             if (type == null) {
-                throw new InvalidRequestException("Unknown operation type " + c.configOperation()
-                    + " for config key '" + c.name() + "'");
+                throw new InvalidRequestException(
+                        "Unknown operation type " + c.configOperation() + " for config key '" + c.name() + "'");
             }
             if (type != OpType.DELETE && c.value() == null) {
                 nullValues.add(c.name());
@@ -112,8 +116,8 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
         }
         Set<String> duplicateNames = AlterConfigsHandler.duplicates(names);
         if (!duplicateNames.isEmpty()) {
-            throw new InvalidRequestException("Duplicate config keys in one resource: "
-                + String.join(", ", duplicateNames));
+            throw new InvalidRequestException(
+                    "Duplicate config keys in one resource: " + String.join(", ", duplicateNames));
         }
         if (!nullValues.isEmpty()) {
             throw new InvalidRequestException("Null value not supported for : " + String.join(", ", nullValues));
@@ -129,7 +133,7 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
                 return;
             case BROKER_LOGGER:
                 throw new InvalidRequestException("Resource type BROKER_LOGGER is not supported: Millrace log "
-                    + "levels are set in its logging configuration file");
+                        + "levels are set in its logging configuration file");
             default:
                 throw AlterConfigsHandler.unsupportedResourceType(resource.resourceType(), resource.resourceName());
         }
@@ -140,8 +144,8 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
             if (op.type() == OpType.APPEND || op.type() == OpType.SUBTRACT) {
                 ConfigDef.ConfigKey def = LogConfig.DEFINITION.configKeys().get(op.key());
                 if (def == null || def.type != ConfigDef.Type.LIST) {
-                    throw new InvalidConfigurationException("Can't " + op.type() + " to key " + op.key()
-                        + " because its type is not LIST.");
+                    throw new InvalidConfigurationException(
+                            "Can't " + op.type() + " to key " + op.key() + " because its type is not LIST.");
                 }
             }
         }

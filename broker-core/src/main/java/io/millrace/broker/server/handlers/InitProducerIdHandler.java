@@ -30,8 +30,8 @@ public final class InitProducerIdHandler extends VersionedHandler<InitProducerId
     private final TransactionCoordinator transactions;
     private final Executor adminExecutor;
 
-    public InitProducerIdHandler(ProducerIdManager producerIds, TransactionCoordinator transactions,
-                                 Executor adminExecutor) {
+    public InitProducerIdHandler(
+            ProducerIdManager producerIds, TransactionCoordinator transactions, Executor adminExecutor) {
         super(ApiKeys.INIT_PRODUCER_ID, 0, 6);
         this.producerIds = producerIds;
         this.transactions = transactions;
@@ -41,14 +41,16 @@ public final class InitProducerIdHandler extends VersionedHandler<InitProducerId
     @Override
     public void handle(RequestContext context, InitProducerIdRequest request, Responder responder) {
         InitProducerIdRequestData data = request.data();
-        InitProducerIdResponseData response = new InitProducerIdResponseData()
-            .setProducerId(-1L).setProducerEpoch((short) -1);
+        InitProducerIdResponseData response =
+                new InitProducerIdResponseData().setProducerId(-1L).setProducerEpoch((short) -1);
         String transactionalId = data.transactionalId();
         if (transactionalId == null) {
             BlockingWork.respondOn(adminExecutor, context, request, responder, () -> {
                 try {
                     long id = producerIds.nextProducerId();
-                    return response.setErrorCode(Errors.NONE.code()).setProducerId(id).setProducerEpoch((short) 0);
+                    return response.setErrorCode(Errors.NONE.code())
+                            .setProducerId(id)
+                            .setProducerEpoch((short) 0);
                 } catch (ApiException e) {
                     return response.setErrorCode(Errors.forException(e).code());
                 }
@@ -57,14 +59,22 @@ public final class InitProducerIdHandler extends VersionedHandler<InitProducerId
         }
         if (transactionalId.isEmpty() || data.enable2Pc() || data.keepPreparedTxn()) {
             if (!transactionalId.isEmpty()) {
-                log.info("Refusing InitProducerId for transactional id '{}' from {}: two-phase commit (KIP-939) is not"
-                    + " supported", transactionalId, context.describeClient());
+                log.info(
+                        "Refusing InitProducerId for transactional id '{}' from {}: two-phase commit (KIP-939) is not"
+                                + " supported",
+                        transactionalId,
+                        context.describeClient());
             }
             responder.respond(response.setErrorCode(Errors.INVALID_REQUEST.code()));
             return;
         }
-        transactions.initProducerId(transactionalId, data.transactionTimeoutMs(), data.producerId(),
-            data.producerEpoch(), result -> responder.respond(response.setErrorCode(result.error().code())
-                .setProducerId(result.producerId()).setProducerEpoch(result.producerEpoch())));
+        transactions.initProducerId(
+                transactionalId,
+                data.transactionTimeoutMs(),
+                data.producerId(),
+                data.producerEpoch(),
+                result -> responder.respond(response.setErrorCode(result.error().code())
+                        .setProducerId(result.producerId())
+                        .setProducerEpoch(result.producerEpoch())));
     }
 }

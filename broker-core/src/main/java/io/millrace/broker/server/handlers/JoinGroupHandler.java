@@ -27,15 +27,15 @@ public final class JoinGroupHandler extends VersionedHandler<JoinGroupRequest> {
         if (context.apiVersion() == 0) {
             data.setRebalanceTimeoutMs(data.sessionTimeoutMs());
         }
-        GroupReplies.answer(groups.joinGroup(GroupReplies.client(context), data), context, request, responder,
-            response -> {
-                if (context.apiVersion() < 7 && response.protocolName() == null) {
-                    response.setProtocolName("");
-                }
-                if (response.leader() == null) {
-                    response.setLeader("");
-                }
-                return response;
-            });
+        GroupReplies.answer(
+                groups.joinGroup(GroupReplies.client(context), data), context, request, responder, response -> {
+                    if (context.apiVersion() < 7 && response.protocolName() == null) {
+                        response.setProtocolName("");
+                    }
+                    if (response.leader() == null) {
+                        response.setLeader("");
+                    }
+                    return response;
+                });
     }
 }

@@ -30,9 +30,13 @@ public final class LeaveGroupHandler extends VersionedHandler<LeaveGroupRequest>
     public void handle(RequestContext context, LeaveGroupRequest request, Responder responder) {
         LeaveGroupRequestData data = request.data();
         short version = context.apiVersion();
-        List<MemberIdentity> members = version >= 3 ? data.members()
-            : List.of(new MemberIdentity().setMemberId(data.memberId()));
-        GroupReplies.answer(groups.leaveGroup(data.groupId(), members), context, request, responder,
-            r -> new LeaveGroupResponse(r.members(), Errors.forCode(r.errorCode()), 0, version).data());
+        List<MemberIdentity> members =
+                version >= 3 ? data.members() : List.of(new MemberIdentity().setMemberId(data.memberId()));
+        GroupReplies.answer(
+                groups.leaveGroup(data.groupId(), members),
+                context,
+                request,
+                responder,
+                r -> new LeaveGroupResponse(r.members(), Errors.forCode(r.errorCode()), 0, version).data());
     }
 }

@@ -23,7 +23,12 @@ public final class ListGroupsHandler extends VersionedHandler<ListGroupsRequest>
     public void handle(RequestContext context, ListGroupsRequest request, Responder responder) {
         ListGroupsRequestData data = request.data();
         short version = context.apiVersion();
-        GroupReplies.answer(groups.listGroups(version >= 4 ? data.statesFilter() : List.of(),
-            version >= 5 ? data.typesFilter() : List.of()), context, request, responder, r -> r);
+        GroupReplies.answer(
+                groups.listGroups(
+                        version >= 4 ? data.statesFilter() : List.of(), version >= 5 ? data.typesFilter() : List.of()),
+                context,
+                request,
+                responder,
+                r -> r);
     }
 }

@@ -5,8 +5,8 @@ import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.util.Optional;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.ApiException;
@@ -43,8 +43,10 @@ public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsReques
             Optional<TopicState> state = topics.topic(topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition lp : topic.partitions()) {
                 ListOffsetsPartitionResponse pr = new ListOffsetsPartitionResponse()
-                    .setPartitionIndex(lp.partitionIndex())
-                    .setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1L).setLeaderEpoch(-1);
+                        .setPartitionIndex(lp.partitionIndex())
+                        .setTimestamp(RecordBatch.NO_TIMESTAMP)
+                        .setOffset(-1L)
+                        .setLeaderEpoch(-1);
                 tr.partitions().add(pr);
                 Partition p = state.map(s -> s.partition(lp.partitionIndex())).orElse(null);
                 if (p == null || p.isDeleted()) {
@@ -52,8 +54,10 @@ public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsReques
                 } else if (p.isOffline()) {
                     pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
                 } else if (lp.currentLeaderEpoch() >= 0 && lp.currentLeaderEpoch() != p.leaderEpoch()) {
-                    pr.setErrorCode(lp.currentLeaderEpoch() > p.leaderEpoch()
-                        ? Errors.UNKNOWN_LEADER_EPOCH.code() : Errors.FENCED_LEADER_EPOCH.code());
+                    pr.setErrorCode(
+                            lp.currentLeaderEpoch() > p.leaderEpoch()
+                                    ? Errors.UNKNOWN_LEADER_EPOCH.code()
+                                    : Errors.FENCED_LEADER_EPOCH.code());
                 } else {
                     lookup(p, lp.timestamp(), data.isolationLevel() == IsolationLevel.READ_COMMITTED.id(), pr);
                     if (context.apiVersion() < 4) {
@@ -69,14 +73,15 @@ public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsReques
         try {
             pr.setErrorCode(Errors.NONE.code());
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
-                || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+                    || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 pr.setOffset(p.logStartOffset()).setLeaderEpoch(p.leaderEpoch());
             } else if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-                pr.setOffset(readCommitted ? p.lastStableOffset() : p.highWatermark()).setLeaderEpoch(p.leaderEpoch());
+                pr.setOffset(readCommitted ? p.lastStableOffset() : p.highWatermark())
+                        .setLeaderEpoch(p.leaderEpoch());
             } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
                 found(p, p.maxTimestampOffset(), readCommitted, pr);
             } else if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP
-                || timestamp == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
+                    || timestamp == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
                 pr.setOffset(-1L);
             } else if (timestamp < 0) {
                 pr.setErrorCode(Errors.INVALID_REQUEST.code());
@@ -89,10 +94,11 @@ public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsReques
     }
 
     /** A read_committed client is not told about offsets at or above the last stable offset. */
-    private static void found(Partition p, Optional<TimestampOffset> result, boolean readCommitted,
-                              ListOffsetsPartitionResponse pr) {
+    private static void found(
+            Partition p, Optional<TimestampOffset> result, boolean readCommitted, ListOffsetsPartitionResponse pr) {
         long bound = readCommitted ? p.lastStableOffset() : Long.MAX_VALUE;
         result.filter(to -> to.offset() < bound)
-            .ifPresent(to -> pr.setTimestamp(to.timestamp()).setOffset(to.offset()).setLeaderEpoch(p.leaderEpoch()));
+                .ifPresent(to ->
+                        pr.setTimestamp(to.timestamp()).setOffset(to.offset()).setLeaderEpoch(p.leaderEpoch()));
     }
 }

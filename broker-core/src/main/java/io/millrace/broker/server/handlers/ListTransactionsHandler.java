@@ -38,21 +38,28 @@ public final class ListTransactionsHandler extends VersionedHandler<ListTransact
             try {
                 pattern = Pattern.compile(regex);
             } catch (PatternSyntaxException e) {
-                responder.respond(new ListTransactionsResponseData()
-                    .setErrorCode(Errors.INVALID_REGULAR_EXPRESSION.code()));
+                responder.respond(
+                        new ListTransactionsResponseData().setErrorCode(Errors.INVALID_REGULAR_EXPRESSION.code()));
                 return;
             }
         }
-        transactions.list(new HashSet<>(data.stateFilters()), new HashSet<>(data.producerIdFilters()),
-            data.durationFilter(), pattern, listing -> {
-                ListTransactionsResponseData response = new ListTransactionsResponseData()
-                    .setErrorCode(listing.error().code()).setUnknownStateFilters(listing.unknownStates());
-                for (TxnView t : listing.transactions()) {
-                    response.transactionStates().add(new ListTransactionsResponseData.TransactionState()
-                        .setTransactionalId(t.transactionalId()).setProducerId(t.producerId())
-                        .setTransactionState(t.state().displayName()));
-                }
-                responder.respond(response);
-            });
+        transactions.list(
+                new HashSet<>(data.stateFilters()),
+                new HashSet<>(data.producerIdFilters()),
+                data.durationFilter(),
+                pattern,
+                listing -> {
+                    ListTransactionsResponseData response = new ListTransactionsResponseData()
+                            .setErrorCode(listing.error().code())
+                            .setUnknownStateFilters(listing.unknownStates());
+                    for (TxnView t : listing.transactions()) {
+                        response.transactionStates()
+                                .add(new ListTransactionsResponseData.TransactionState()
+                                        .setTransactionalId(t.transactionalId())
+                                        .setProducerId(t.producerId())
+                                        .setTransactionState(t.state().displayName()));
+                    }
+                    responder.respond(response);
+                });
     }
 }

@@ -6,8 +6,8 @@ import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,15 +69,18 @@ public final class MetadataHandler extends VersionedHandler<MetadataRequest> {
 
     private MetadataResponseData build(RequestContext context, MetadataRequestData data, boolean create) {
         short version = context.apiVersion();
-        MetadataResponseData response = new MetadataResponseData()
-            .setClusterId(cluster.clusterId())
-            .setControllerId(cluster.nodeId());
+        MetadataResponseData response =
+                new MetadataResponseData().setClusterId(cluster.clusterId()).setControllerId(cluster.nodeId());
         Endpoint advertised = cluster.advertisedFor(context.listener());
-        response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
-            .setNodeId(cluster.nodeId()).setHost(advertised.host()).setPort(advertised.port())
-            .setRack(cluster.rack()));
+        response.brokers()
+                .add(new MetadataResponseData.MetadataResponseBroker()
+                        .setNodeId(cluster.nodeId())
+                        .setHost(advertised.host())
+                        .setPort(advertised.port())
+                        .setRack(cluster.rack()));
         boolean includeOps = version >= 8 && data.includeTopicAuthorizedOperations();
-        boolean allTopics = data.topics() == null || (version == 0 && data.topics().isEmpty());
+        boolean allTopics =
+                data.topics() == null || (version == 0 && data.topics().isEmpty());
         if (allTopics) {
             for (TopicState state : topics.topics()) {
                 response.topics().add(describe(state, includeOps));
@@ -93,16 +96,17 @@ public final class MetadataHandler extends VersionedHandler<MetadataRequest> {
         return response;
     }
 
-    private MetadataResponseTopic describeRequested(MetadataRequestData.MetadataRequestTopic requested,
-                                                   boolean create, boolean includeOps) {
+    private MetadataResponseTopic describeRequested(
+            MetadataRequestData.MetadataRequestTopic requested, boolean create, boolean includeOps) {
         String name = requested.name();
         if (name == null) {
             Uuid id = requested.topicId();
             Optional<TopicState> byId = id == null ? Optional.empty() : topics.topic(id);
             if (byId.isEmpty()) {
-                return new MetadataResponseTopic().setTopicId(id == null ? Uuid.ZERO_UUID : id)
-                    .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
-                    .setTopicAuthorizedOperations(Ops.NOT_REQUESTED);
+                return new MetadataResponseTopic()
+                        .setTopicId(id == null ? Uuid.ZERO_UUID : id)
+                        .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
+                        .setTopicAuthorizedOperations(Ops.NOT_REQUESTED);
             }
             return describe(byId.get(), includeOps);
         }
@@ -122,29 +126,32 @@ public final class MetadataHandler extends VersionedHandler<MetadataRequest> {
     }
 
     private static MetadataResponseTopic error(String name, Errors error) {
-        return new MetadataResponseTopic().setName(name).setErrorCode(error.code())
-            .setTopicAuthorizedOperations(Ops.NOT_REQUESTED);
+        return new MetadataResponseTopic()
+                .setName(name)
+                .setErrorCode(error.code())
+                .setTopicAuthorizedOperations(Ops.NOT_REQUESTED);
     }
 
     private MetadataResponseTopic describe(TopicState state, boolean includeOps) {
         MetadataResponseTopic topic = new MetadataResponseTopic()
-            .setName(state.name())
-            .setTopicId(state.metadata().topicId())
-            .setIsInternal(TopicName.isInternal(state.name()))
-            .setErrorCode(Errors.NONE.code())
-            .setTopicAuthorizedOperations(includeOps ? Ops.TOPIC : Ops.NOT_REQUESTED);
+                .setName(state.name())
+                .setTopicId(state.metadata().topicId())
+                .setIsInternal(TopicName.isInternal(state.name()))
+                .setErrorCode(Errors.NONE.code())
+                .setTopicAuthorizedOperations(includeOps ? Ops.TOPIC : Ops.NOT_REQUESTED);
         int node = cluster.nodeId();
         for (int i = 0; i < state.partitions().size(); i++) {
             Partition p = state.partitions().get(i);
             boolean offline = p.isOffline();
-            topic.partitions().add(new MetadataResponsePartition()
-                .setPartitionIndex(i)
-                .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())
-                .setLeaderId(offline ? -1 : node)
-                .setLeaderEpoch(p.leaderEpoch())
-                .setReplicaNodes(new ArrayList<>(List.of(node)))
-                .setIsrNodes(offline ? new ArrayList<>() : new ArrayList<>(List.of(node)))
-                .setOfflineReplicas(offline ? new ArrayList<>(List.of(node)) : new ArrayList<>()));
+            topic.partitions()
+                    .add(new MetadataResponsePartition()
+                            .setPartitionIndex(i)
+                            .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())
+                            .setLeaderId(offline ? -1 : node)
+                            .setLeaderEpoch(p.leaderEpoch())
+                            .setReplicaNodes(new ArrayList<>(List.of(node)))
+                            .setIsrNodes(offline ? new ArrayList<>() : new ArrayList<>(List.of(node)))
+                            .setOfflineReplicas(offline ? new ArrayList<>(List.of(node)) : new ArrayList<>()));
         }
         return topic;
     }

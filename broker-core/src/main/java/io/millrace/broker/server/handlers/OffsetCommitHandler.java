@@ -23,7 +23,11 @@ public final class OffsetCommitHandler extends VersionedHandler<OffsetCommitRequ
 
     @Override
     public void handle(RequestContext context, OffsetCommitRequest request, Responder responder) {
-        GroupReplies.answer(groups.commitOffsets(GroupReplies.client(context), request.data()), context, request,
-            responder, r -> r);
+        GroupReplies.answer(
+                groups.commitOffsets(GroupReplies.client(context), request.data()),
+                context,
+                request,
+                responder,
+                r -> r);
     }
 }

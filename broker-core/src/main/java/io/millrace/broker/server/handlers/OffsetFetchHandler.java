@@ -33,17 +33,28 @@ public final class OffsetFetchHandler extends VersionedHandler<OffsetFetchReques
     public void handle(RequestContext context, OffsetFetchRequest request, Responder responder) {
         short version = context.apiVersion();
         List<OffsetFetchRequestGroup> requested = request.groups();
-        GroupReplies.answer(groups.fetchOffsets(requested, OffsetFetchRequest.useTopicIds(version),
-                version >= 7 && request.data().requireStable()), context,
-            request, responder, fetched -> {
-                List<OffsetFetchResponseGroup> answer = new ArrayList<>(fetched.size());
-                for (int i = 0; i < fetched.size(); i++) {
-                    OffsetFetchResponseGroup g = fetched.get(i);
-                    // A group-level error is reported per partition before v2; groupError builds that form.
-                    answer.add(g.errorCode() == Errors.NONE.code() ? g
-                        : OffsetFetchResponse.groupError(requested.get(i), Errors.forCode(g.errorCode()), version));
-                }
-                return new OffsetFetchResponse.Builder(answer).build(version).data();
-            });
+        GroupReplies.answer(
+                groups.fetchOffsets(
+                        requested,
+                        OffsetFetchRequest.useTopicIds(version),
+                        version >= 7 && request.data().requireStable()),
+                context,
+                request,
+                responder,
+                fetched -> {
+                    List<OffsetFetchResponseGroup> answer = new ArrayList<>(fetched.size());
+                    for (int i = 0; i < fetched.size(); i++) {
+                        OffsetFetchResponseGroup g = fetched.get(i);
+                        // A group-level error is reported per partition before v2; groupError builds that form.
+                        answer.add(
+                                g.errorCode() == Errors.NONE.code()
+                                        ? g
+                                        : OffsetFetchResponse.groupError(
+                                                requested.get(i), Errors.forCode(g.errorCode()), version));
+                    }
+                    return new OffsetFetchResponse.Builder(answer)
+                            .build(version)
+                            .data();
+                });
     }
 }

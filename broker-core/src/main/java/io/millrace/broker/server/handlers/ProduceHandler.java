@@ -7,8 +7,8 @@ import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.server.Responder;
+import io.millrace.broker.server.VersionedHandler;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,8 +77,11 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
             }
             response.responses().add(topicResponse);
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
-                PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(partitionData.index())
-                    .setBaseOffset(-1L).setLogAppendTimeMs(-1L).setLogStartOffset(-1L);
+                PartitionProduceResponse pr = new PartitionProduceResponse()
+                        .setIndex(partitionData.index())
+                        .setBaseOffset(-1L)
+                        .setLogAppendTimeMs(-1L)
+                        .setLogStartOffset(-1L);
                 topicResponse.partitionResponses().add(pr);
                 Errors error;
                 if (acks != -1 && acks != 0 && acks != 1) {
@@ -86,13 +89,15 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                 } else if (state.isEmpty()) {
                     error = fail(pr, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else if (topics.isBrokerOwned(state.get().name())) {
-                    error = fail(pr, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic "
-                        + state.get().name());
+                    error = fail(
+                            pr,
+                            Errors.INVALID_TOPIC_EXCEPTION,
+                            "Cannot append to internal topic " + state.get().name());
                 } else {
                     Partition partition = state.get().partition(partitionData.index());
                     error = partition == null
-                        ? fail(pr, Errors.UNKNOWN_TOPIC_OR_PARTITION, null)
-                        : append(context, partition, data.transactionalId(), partitionData, acks, pr, tracker);
+                            ? fail(pr, Errors.UNKNOWN_TOPIC_OR_PARTITION, null)
+                            : append(context, partition, data.transactionalId(), partitionData, acks, pr, tracker);
                 }
                 anyError |= error != Errors.NONE;
             }
@@ -108,25 +113,35 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         tracker.sealed(data.timeoutMs());
     }
 
-    private Errors append(RequestContext context, Partition partition, String transactionalId,
-                          ProduceRequestData.PartitionProduceData data, short acks, PartitionProduceResponse pr,
-                          AckTracker tracker) {
+    private Errors append(
+            RequestContext context,
+            Partition partition,
+            String transactionalId,
+            ProduceRequestData.PartitionProduceData data,
+            short acks,
+            PartitionProduceResponse pr,
+            AckTracker tracker) {
         if (!(data.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
-            return fail(pr, Errors.INVALID_RECORD, "the request carries no record batch for " + partition.topicPartition());
+            return fail(
+                    pr, Errors.INVALID_RECORD, "the request carries no record batch for " + partition.topicPartition());
         }
         if (acks == -1 && partition.config().minInSyncReplicas() > 1) {
-            return fail(pr, Errors.NOT_ENOUGH_REPLICAS, "min.insync.replicas="
-                + partition.config().minInSyncReplicas() + " but " + partition.topicPartition()
-                + " has a single replica on this node");
+            return fail(
+                    pr,
+                    Errors.NOT_ENOUGH_REPLICAS,
+                    "min.insync.replicas="
+                            + partition.config().minInSyncReplicas() + " but " + partition.topicPartition()
+                            + " has a single replica on this node");
         }
         VerificationGuard guard = VerificationGuard.NONE;
         RecordBatch first = records.batches().iterator().next();
         if (first.isTransactional() && acks != 0) {
-            guard = verifier == TxnVerifier.DISABLED ? VerificationGuard.DISABLED
-                : partition.startTxnVerification(first.producerId());
+            guard = verifier == TxnVerifier.DISABLED
+                    ? VerificationGuard.DISABLED
+                    : partition.startTxnVerification(first.producerId());
             if (guard != VerificationGuard.DISABLED) {
-                verifyThenAppend(context, partition, transactionalId, first, copy(records.buffer()), guard, acks, pr,
-                    tracker);
+                verifyThenAppend(
+                        context, partition, transactionalId, first, copy(records.buffer()), guard, acks, pr, tracker);
                 return Errors.NONE;
             }
         }
@@ -134,32 +149,54 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
     }
 
     /** Appends once the coordinator confirmed the partition is part of the producer's transaction. */
-    private void verifyThenAppend(RequestContext context, Partition partition, String transactionalId,
-                                  RecordBatch first, ByteBuffer batch, VerificationGuard guard, short acks,
-                                  PartitionProduceResponse pr, AckTracker tracker) {
+    private void verifyThenAppend(
+            RequestContext context,
+            Partition partition,
+            String transactionalId,
+            RecordBatch first,
+            ByteBuffer batch,
+            VerificationGuard guard,
+            short acks,
+            PartitionProduceResponse pr,
+            AckTracker tracker) {
         tracker.hold(pr);
         if (transactionalId == null) {
-            tracker.release(pr, Errors.INVALID_TXN_STATE, "a transactional batch for " + partition.topicPartition()
-                + " in a produce request without transactional id");
+            tracker.release(
+                    pr,
+                    Errors.INVALID_TXN_STATE,
+                    "a transactional batch for " + partition.topicPartition()
+                            + " in a produce request without transactional id");
             return;
         }
-        verifier.verify(transactionalId, first.producerId(), first.producerEpoch(), partition.topicPartition(),
-            error -> context.execute(() -> {
-                if (tracker.isAnswered()) {
-                    return;
-                }
-                if (error != Errors.NONE) {
-                    log.info("Refused a transactional produce to {} from {} (transactional id '{}', producer {}, epoch"
-                        + " {}): the transaction coordinator answered {}", partition.topicPartition(),
-                        context.describeClient(), transactionalId, first.producerId(), first.producerEpoch(),
-                        error.name());
-                    tracker.release(pr, TxnVerifier.produceError(error, context.apiVersion()), "the partition is not"
-                        + " part of the producer's open transaction (" + error.name() + ")");
-                    return;
-                }
-                Errors appended = appendNow(context, partition, batch, guard, acks, pr, tracker);
-                tracker.release(pr, appended, null);
-            }));
+        verifier.verify(
+                transactionalId,
+                first.producerId(),
+                first.producerEpoch(),
+                partition.topicPartition(),
+                error -> context.execute(() -> {
+                    if (tracker.isAnswered()) {
+                        return;
+                    }
+                    if (error != Errors.NONE) {
+                        log.info(
+                                "Refused a transactional produce to {} from {} (transactional id '{}', producer {}, epoch"
+                                        + " {}): the transaction coordinator answered {}",
+                                partition.topicPartition(),
+                                context.describeClient(),
+                                transactionalId,
+                                first.producerId(),
+                                first.producerEpoch(),
+                                error.name());
+                        tracker.release(
+                                pr,
+                                TxnVerifier.produceError(error, context.apiVersion()),
+                                "the partition is not" + " part of the producer's open transaction (" + error.name()
+                                        + ")");
+                        return;
+                    }
+                    Errors appended = appendNow(context, partition, batch, guard, acks, pr, tracker);
+                    tracker.release(pr, appended, null);
+                }));
     }
 
     private static ByteBuffer copy(ByteBuffer source) {
@@ -168,13 +205,23 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         return copy.flip();
     }
 
-    private Errors appendNow(RequestContext context, Partition partition, ByteBuffer batch, VerificationGuard guard,
-                             short acks, PartitionProduceResponse pr, AckTracker tracker) {
+    private Errors appendNow(
+            RequestContext context,
+            Partition partition,
+            ByteBuffer batch,
+            VerificationGuard guard,
+            short acks,
+            PartitionProduceResponse pr,
+            AckTracker tracker) {
         AppendResult result = partition.append(batch, AppendOrigin.CLIENT, guard);
         pr.setLogStartOffset(result.logStartOffset());
         if (!result.succeeded()) {
-            log.info("Rejected a produce to {} from {}: {} {}", partition.topicPartition(), context.describeClient(),
-                result.error().name(), result.errorMessage() == null ? "" : result.errorMessage());
+            log.info(
+                    "Rejected a produce to {} from {}: {} {}",
+                    partition.topicPartition(),
+                    context.describeClient(),
+                    result.error().name(),
+                    result.errorMessage() == null ? "" : result.errorMessage());
             return fail(pr, result.error(), result.errorMessage());
         }
         pr.setBaseOffset(result.baseOffset()).setLogAppendTimeMs(result.logAppendTime());
@@ -185,7 +232,10 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
     }
 
     private static Errors fail(PartitionProduceResponse pr, Errors error, String message) {
-        pr.setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1L).setLogAppendTimeMs(-1L);
+        pr.setErrorCode(error.code())
+                .setErrorMessage(message)
+                .setBaseOffset(-1L)
+                .setLogAppendTimeMs(-1L);
         return error;
     }
 
@@ -195,7 +245,7 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
             for (PartitionProduceResponse p : t.partitionResponses()) {
                 if (p.errorCode() != Errors.NONE.code()) {
                     errors.add((t.name() != null ? t.name() : t.topicId().toString()) + "-" + p.index() + ": "
-                        + Errors.forCode(p.errorCode()).name());
+                            + Errors.forCode(p.errorCode()).name());
                 }
             }
         }
@@ -254,17 +304,22 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         void await(Partition partition, long offsetExclusive, PartitionProduceResponse pr) {
             addIdentical(durabilityPending, pr);
             addIdentical(waiting, pr);
-            partition.whenDurable(offsetExclusive, error -> context.execute(() -> {
-                if (answered) {
-                    return;
-                }
-                if (error != Errors.NONE) {
-                    fail(pr, error, "the write to " + partition.topicPartition() + " could not be made durable");
-                }
-                removeIdentical(durabilityPending, pr);
-                removeIdentical(waiting, pr);
-                maybeAnswer();
-            }));
+            partition.whenDurable(
+                    offsetExclusive,
+                    error -> context.execute(() -> {
+                        if (answered) {
+                            return;
+                        }
+                        if (error != Errors.NONE) {
+                            fail(
+                                    pr,
+                                    error,
+                                    "the write to " + partition.topicPartition() + " could not be made durable");
+                        }
+                        removeIdentical(durabilityPending, pr);
+                        removeIdentical(waiting, pr);
+                        maybeAnswer();
+                    }));
         }
 
         void sealed(int timeoutMs) {
@@ -280,11 +335,15 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                 return;
             }
             for (PartitionProduceResponse pr : waiting) {
-                fail(pr, Errors.REQUEST_TIMED_OUT, "the write was not fsynced within the request timeout; "
-                    + "it may still become durable");
+                fail(
+                        pr,
+                        Errors.REQUEST_TIMED_OUT,
+                        "the write was not fsynced within the request timeout; " + "it may still become durable");
             }
-            log.warn("Produce from {} timed out waiting for fsync on {} partition(s); is the disk slow?",
-                context.describeClient(), waiting.size());
+            log.warn(
+                    "Produce from {} timed out waiting for fsync on {} partition(s); is the disk slow?",
+                    context.describeClient(),
+                    waiting.size());
             waiting.clear();
             maybeAnswer();
         }

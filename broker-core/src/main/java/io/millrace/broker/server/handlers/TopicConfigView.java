@@ -16,8 +16,7 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 final class TopicConfigView {
 
     /** One key's value in effect; {@code value} is null for unset optional keys. */
-    record Entry(String name, String value, ConfigSource source, ConfigDef.ConfigKey key) {
-    }
+    record Entry(String name, String value, ConfigSource source, ConfigDef.ConfigKey key) {}
 
     private final BrokerConfig broker;
 
@@ -42,7 +41,8 @@ final class TopicConfigView {
         String brokerKey = LogConfig.BROKER_SYNONYMS.get(key.name);
         Object value = defaults.get(key.name);
         ConfigSource source = brokerKey != null && broker.isExplicit(brokerKey)
-            ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+                ? ConfigSource.STATIC_BROKER_CONFIG
+                : ConfigSource.DEFAULT_CONFIG;
         return new Entry(key.name, value == null ? null : ConfigDef.convertToString(value, key.type), source, key);
     }
 }

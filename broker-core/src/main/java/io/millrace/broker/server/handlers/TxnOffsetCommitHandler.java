@@ -32,8 +32,8 @@ public final class TxnOffsetCommitHandler extends VersionedHandler<TxnOffsetComm
     private final TxnVerifier verifier;
 
     /** @param verifier the transaction coordinator's verification, or {@link TxnVerifier#DISABLED} */
-    public TxnOffsetCommitHandler(GroupCoordinator groups, TopicManager topics, String offsetsTopic,
-                                  TxnVerifier verifier) {
+    public TxnOffsetCommitHandler(
+            GroupCoordinator groups, TopicManager topics, String offsetsTopic, TxnVerifier verifier) {
         super(ApiKeys.TXN_OFFSET_COMMIT, 0, 4);
         this.groups = groups;
         this.topics = topics;
@@ -45,43 +45,58 @@ public final class TxnOffsetCommitHandler extends VersionedHandler<TxnOffsetComm
     public void handle(RequestContext context, TxnOffsetCommitRequest request, Responder responder) {
         TxnOffsetCommitRequestData data = request.data();
         if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
-            responder.respond(request.getErrorResponse(0, Errors.INVALID_REQUEST.exception()).data());
+            responder.respond(request.getErrorResponse(0, Errors.INVALID_REQUEST.exception())
+                    .data());
             return;
         }
         if (data.groupId() == null || data.groupId().isEmpty()) {
-            responder.respond(request.getErrorResponse(0, Errors.INVALID_GROUP_ID.exception()).data());
+            responder.respond(request.getErrorResponse(0, Errors.INVALID_GROUP_ID.exception())
+                    .data());
             return;
         }
         int index = groups.partitionFor(data.groupId());
-        Partition partition = topics.topic(offsetsTopic).map(t -> t.partition(index)).orElse(null);
+        Partition partition =
+                topics.topic(offsetsTopic).map(t -> t.partition(index)).orElse(null);
         if (partition == null) {
-            responder.respond(request.getErrorResponse(0, Errors.COORDINATOR_NOT_AVAILABLE.exception()).data());
+            responder.respond(request.getErrorResponse(0, Errors.COORDINATOR_NOT_AVAILABLE.exception())
+                    .data());
             return;
         }
-        VerificationGuard guard = verifier == TxnVerifier.DISABLED ? VerificationGuard.DISABLED
-            : partition.startTxnVerification(data.producerId());
+        VerificationGuard guard = verifier == TxnVerifier.DISABLED
+                ? VerificationGuard.DISABLED
+                : partition.startTxnVerification(data.producerId());
         if (guard == VerificationGuard.DISABLED) {
             commit(context, request, responder, guard);
             return;
         }
         short version = context.apiVersion();
-        verifier.verify(data.transactionalId(), data.producerId(), data.producerEpoch(), partition.topicPartition(),
-            error -> {
-                if (error == Errors.NONE) {
-                    commit(context, request, responder, guard);
-                    return;
-                }
-                log.info("Refused TxnOffsetCommit of group '{}' from {} (transactional id '{}'): the transaction"
-                    + " coordinator answered {}", data.groupId(), context.describeClient(), data.transactionalId(),
-                    error.name());
-                responder.respond(request.getErrorResponse(0, verificationError(error, version).exception()).data());
-            });
+        verifier.verify(
+                data.transactionalId(), data.producerId(), data.producerEpoch(), partition.topicPartition(), error -> {
+                    if (error == Errors.NONE) {
+                        commit(context, request, responder, guard);
+                        return;
+                    }
+                    log.info(
+                            "Refused TxnOffsetCommit of group '{}' from {} (transactional id '{}'): the transaction"
+                                    + " coordinator answered {}",
+                            data.groupId(),
+                            context.describeClient(),
+                            data.transactionalId(),
+                            error.name());
+                    responder.respond(request.getErrorResponse(
+                                    0, verificationError(error, version).exception())
+                            .data());
+                });
     }
 
-    private void commit(RequestContext context, TxnOffsetCommitRequest request, Responder responder,
-                        VerificationGuard guard) {
-        GroupReplies.answer(groups.commitTransactionalOffsets(GroupReplies.client(context), request.data(), guard),
-            context, request, responder, r -> r);
+    private void commit(
+            RequestContext context, TxnOffsetCommitRequest request, Responder responder, VerificationGuard guard) {
+        GroupReplies.answer(
+                groups.commitTransactionalOffsets(GroupReplies.client(context), request.data(), guard),
+                context,
+                request,
+                responder,
+                r -> r);
     }
 
     /** How a failed verification reaches the producer (the errors its TxnOffsetCommit handling knows). */

@@ -13,7 +13,6 @@ import org.apache.kafka.common.message.WriteTxnMarkersResponseData.WritableTxnMa
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData.WritableTxnMarkerResult;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,20 +53,30 @@ public final class WriteTxnMarkersHandler extends VersionedHandler<WriteTxnMarke
                 WritableTxnMarkerTopicResult tr = new WritableTxnMarkerTopicResult().setName(t.name());
                 mr.topics().add(tr);
                 for (int index : t.partitionIndexes()) {
-                    WritableTxnMarkerPartitionResult pr = new WritableTxnMarkerPartitionResult()
-                        .setPartitionIndex(index);
+                    WritableTxnMarkerPartitionResult pr =
+                            new WritableTxnMarkerPartitionResult().setPartitionIndex(index);
                     tr.partitions().add(pr);
                     TopicPartition tp = new TopicPartition(t.name(), index);
-                    markers.writeMarker(tp, m.producerId(), m.producerEpoch(), m.coordinatorEpoch(),
-                        m.transactionResult(), error -> {
-                            pr.setErrorCode(error.code());
-                            log.info("{} marker for producer {} (epoch {}) written to {} on request of {}: {}",
-                                m.transactionResult() ? "Commit" : "Abort", m.producerId(), m.producerEpoch(), tp,
-                                context.describeClient(), error.name());
-                            if (remaining.decrementAndGet() == 0) {
-                                responder.respond(response);
-                            }
-                        });
+                    markers.writeMarker(
+                            tp,
+                            m.producerId(),
+                            m.producerEpoch(),
+                            m.coordinatorEpoch(),
+                            m.transactionResult(),
+                            error -> {
+                                pr.setErrorCode(error.code());
+                                log.info(
+                                        "{} marker for producer {} (epoch {}) written to {} on request of {}: {}",
+                                        m.transactionResult() ? "Commit" : "Abort",
+                                        m.producerId(),
+                                        m.producerEpoch(),
+                                        tp,
+                                        context.describeClient(),
+                                        error.name());
+                                if (remaining.decrementAndGet() == 0) {
+                                    responder.respond(response);
+                                }
+                            });
                 }
             }
         }

@@ -35,10 +35,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         while (in.readableBytes() >= 4) {
             int size = in.getInt(in.readerIndex());
             if (size < MIN_FRAME || size > maxFrameBytes) {
-                log.warn("Closing connection from {}: request size {} is {} (socket.request.max.bytes={}); "
-                        + "the peer is not speaking the Kafka protocol or sent a request that is too large",
-                    ctx.channel().remoteAddress(), size, size < MIN_FRAME ? "too small" : "too large",
-                    maxFrameBytes);
+                log.warn(
+                        "Closing connection from {}: request size {} is {} (socket.request.max.bytes={}); "
+                                + "the peer is not speaking the Kafka protocol or sent a request that is too large",
+                        ctx.channel().remoteAddress(),
+                        size,
+                        size < MIN_FRAME ? "too small" : "too large",
+                        maxFrameBytes);
                 in.skipBytes(in.readableBytes());
                 ctx.close();
                 return;

@@ -87,8 +87,12 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         try {
             slot = dispatch(frame, frameSize);
         } catch (RuntimeException e) {
-            log.warn("Closing connection {} from {}: could not process a request: {}", connectionId,
-                context.channel().remoteAddress(), e.toString(), e);
+            log.warn(
+                    "Closing connection {} from {}: could not process a request: {}",
+                    connectionId,
+                    context.channel().remoteAddress(),
+                    e.toString(),
+                    e);
             closeNow();
         } finally {
             frame.release();
@@ -117,8 +121,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
             if (key == ApiKeys.API_VERSIONS) {
                 return answerUnsupportedApiVersions(buffer.getInt(4), version, frameSize);
             }
-            reject(key.name + " version " + version + " is not supported (supported: " + handler.minVersion()
-                + "-" + handler.maxVersion() + ")");
+            reject(key.name + " version " + version + " is not supported (supported: " + handler.minVersion() + "-"
+                    + handler.maxVersion() + ")");
             return null;
         }
         ByteBufferAccessor accessor = new ByteBufferAccessor(buffer);
@@ -131,15 +135,28 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
             reject("malformed " + key.name + " v" + version + " request: " + e.getMessage());
             return null;
         }
-        RequestContext context = new RequestContext(key, version, header.correlationId(), header.clientId(),
-            listener, ctx.channel().remoteAddress(), connectionId, System.nanoTime(), ctx.channel().eventLoop());
+        RequestContext context = new RequestContext(
+                key,
+                version,
+                header.correlationId(),
+                header.clientId(),
+                listener,
+                ctx.channel().remoteAddress(),
+                connectionId,
+                System.nanoTime(),
+                ctx.channel().eventLoop());
         Slot slot = new Slot(context, frameSize, request);
         pending.addLast(slot);
         try {
             invoke(handler, context, request, slot);
         } catch (RuntimeException e) {
-            log.error("{} handler failed on a request from {} (correlation id {}); answering with an error: {}",
-                key.name, context.describeClient(), context.correlationId(), e.toString(), e);
+            log.error(
+                    "{} handler failed on a request from {} (correlation id {}); answering with an error: {}",
+                    key.name,
+                    context.describeClient(),
+                    context.correlationId(),
+                    e.toString(),
+                    e);
             if (!slot.answered) {
                 slot.respond(request.getErrorResponse(0, e).data());
             }
@@ -148,28 +165,39 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     @SuppressWarnings("unchecked")
-    private static <R extends AbstractRequest> void invoke(ApiHandler<R> handler, RequestContext context,
-                                                           AbstractRequest request, Responder responder) {
+    private static <R extends AbstractRequest> void invoke(
+            ApiHandler<R> handler, RequestContext context, AbstractRequest request, Responder responder) {
         handler.handle(context, (R) request, responder);
     }
 
     private Slot answerUnsupportedApiVersions(int correlationId, short version, int frameSize) {
-        RequestContext context = new RequestContext(ApiKeys.API_VERSIONS, version, correlationId, null, listener,
-            ctx.channel().remoteAddress(), connectionId, System.nanoTime(), ctx.channel().eventLoop());
+        RequestContext context = new RequestContext(
+                ApiKeys.API_VERSIONS,
+                version,
+                correlationId,
+                null,
+                listener,
+                ctx.channel().remoteAddress(),
+                connectionId,
+                System.nanoTime(),
+                ctx.channel().eventLoop());
         Slot slot = new Slot(context, frameSize, null);
         pending.addLast(slot);
-        ApiVersionsResponseData response = new ApiVersionsResponseData()
-            .setErrorCode(Errors.UNSUPPORTED_VERSION.code());
+        ApiVersionsResponseData response =
+                new ApiVersionsResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code());
         ApiHandler<?> handler = registry.handler(ApiKeys.API_VERSIONS);
-        response.apiKeys().add(new ApiVersionsResponseData.ApiVersion()
-            .setApiKey(ApiKeys.API_VERSIONS.id).setMinVersion(handler.minVersion())
-            .setMaxVersion(handler.maxVersion()));
+        response.apiKeys()
+                .add(new ApiVersionsResponseData.ApiVersion()
+                        .setApiKey(ApiKeys.API_VERSIONS.id)
+                        .setMinVersion(handler.minVersion())
+                        .setMaxVersion(handler.maxVersion()));
         slot.respond(response, (short) 0);
         return slot;
     }
 
     private void reject(String reason) {
-        log.warn("Closing connection {} from {}: {}", connectionId, ctx.channel().remoteAddress(), reason);
+        log.warn(
+                "Closing connection {} from {}: {}", connectionId, ctx.channel().remoteAddress(), reason);
         closeNow();
     }
 
@@ -188,8 +216,11 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 if (wrote) {
                     ctx.flush();
                 }
-                log.warn("Closing connection {} from {}: {}", connectionId, ctx.channel().remoteAddress(),
-                    slot.closeReason);
+                log.warn(
+                        "Closing connection {} from {}: {}",
+                        connectionId,
+                        ctx.channel().remoteAddress(),
+                        slot.closeReason);
                 closing = true;
                 ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 releaseAll();
@@ -212,8 +243,9 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
-        boolean shouldRead = pending.size() < maxInFlightRequests && inFlightBytes < maxInFlightBytes
-            && ctx.channel().isWritable();
+        boolean shouldRead = pending.size() < maxInFlightRequests
+                && inFlightBytes < maxInFlightBytes
+                && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != shouldRead) {
             ctx.channel().config().setAutoRead(shouldRead);
         }
@@ -228,8 +260,10 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            log.debug("Closing idle connection {} from {} (connections.max.idle.ms)", connectionId,
-                context.channel().remoteAddress());
+            log.debug(
+                    "Closing idle connection {} from {} (connections.max.idle.ms)",
+                    connectionId,
+                    context.channel().remoteAddress());
             closeNow();
             return;
         }
@@ -246,11 +280,18 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         if (cause instanceof java.io.IOException) {
-            log.debug("Connection {} from {} failed: {}", connectionId, context.channel().remoteAddress(),
-                cause.toString());
+            log.debug(
+                    "Connection {} from {} failed: {}",
+                    connectionId,
+                    context.channel().remoteAddress(),
+                    cause.toString());
         } else {
-            log.warn("Closing connection {} from {} after an unexpected error: {}", connectionId,
-                context.channel().remoteAddress(), cause.toString(), cause);
+            log.warn(
+                    "Closing connection {} from {} after an unexpected error: {}",
+                    connectionId,
+                    context.channel().remoteAddress(),
+                    cause.toString(),
+                    cause);
         }
         closeNow();
     }
@@ -286,8 +327,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         public void respond(ApiMessage response, short version) {
             onLoop(() -> {
                 if (answered) {
-                    throw new IllegalStateException("Answered twice: " + context.apiKey() + " correlation id "
-                        + context.correlationId());
+                    throw new IllegalStateException(
+                            "Answered twice: " + context.apiKey() + " correlation id " + context.correlationId());
                 }
                 answered = true;
                 if (closing) {
@@ -295,11 +336,16 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 }
                 short headerVersion = context.apiKey().responseHeaderVersion(version);
                 try {
-                    pieces = ResponseEncoder.encode(ctx.alloc(), context.correlationId(), headerVersion, response,
-                        version);
+                    pieces = ResponseEncoder.encode(
+                            ctx.alloc(), context.correlationId(), headerVersion, response, version);
                 } catch (RuntimeException e) {
-                    log.error("Could not encode the {} v{} response for {}: {}", context.apiKey().name, version,
-                        context.describeClient(), e.toString(), e);
+                    log.error(
+                            "Could not encode the {} v{} response for {}: {}",
+                            context.apiKey().name,
+                            version,
+                            context.describeClient(),
+                            e.toString(),
+                            e);
                     closeReason = "could not encode a response";
                 }
                 drain();

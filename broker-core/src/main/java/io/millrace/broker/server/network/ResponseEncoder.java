@@ -27,15 +27,14 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  */
 public final class ResponseEncoder {
 
-    private ResponseEncoder() {
-    }
+    private ResponseEncoder() {}
 
     /**
      * @return the pieces in order: {@link ByteBuf}s and {@link io.netty.channel.FileRegion}s; the
      *         caller writes each one and owns their references
      */
-    public static List<Object> encode(ByteBufAllocator alloc, int correlationId, short headerVersion,
-                                      ApiMessage body, short version) {
+    public static List<Object> encode(
+            ByteBufAllocator alloc, int correlationId, short headerVersion, ApiMessage body, short version) {
         ObjectSerializationCache cache = new ObjectSerializationCache();
         ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(correlationId);
         MessageSizeAccumulator size = new MessageSizeAccumulator();

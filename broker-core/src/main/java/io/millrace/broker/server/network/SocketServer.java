@@ -52,8 +52,10 @@ public final class SocketServer implements AutoCloseable {
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelClass = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("millrace-acceptor", true), io);
-        this.workers = new MultiThreadIoEventLoopGroup(config.getInt(BrokerConfig.NUM_NETWORK_THREADS),
-            new DefaultThreadFactory("millrace-network", true), io);
+        this.workers = new MultiThreadIoEventLoopGroup(
+                config.getInt(BrokerConfig.NUM_NETWORK_THREADS),
+                new DefaultThreadFactory("millrace-network", true),
+                io);
     }
 
     /**
@@ -67,7 +69,7 @@ public final class SocketServer implements AutoCloseable {
         for (Endpoint endpoint : listeners) {
             if (endpoint.securityProtocol() != SecurityProtocol.PLAINTEXT) {
                 throw new KafkaException("Listener " + endpoint.uri() + " uses " + endpoint.securityProtocol()
-                    + ", which this version of Millrace does not support; use PLAINTEXT");
+                        + ", which this version of Millrace does not support; use PLAINTEXT");
             }
             Channel channel = bind(endpoint);
             serverChannels.add(channel);
@@ -88,40 +90,42 @@ public final class SocketServer implements AutoCloseable {
         int sendBuffer = config.getInt(BrokerConfig.SOCKET_SEND_BUFFER_BYTES);
         int receiveBuffer = config.getInt(BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES);
         ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(acceptors, workers)
-            .channel(channelClass)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.SO_BACKLOG, config.getInt(BrokerConfig.SOCKET_LISTEN_BACKLOG_SIZE))
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    if (sendBuffer > 0) {
-                        ch.config().setSendBufferSize(sendBuffer);
+                .group(acceptors, workers)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.SO_BACKLOG, config.getInt(BrokerConfig.SOCKET_LISTEN_BACKLOG_SIZE))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (sendBuffer > 0) {
+                            ch.config().setSendBufferSize(sendBuffer);
+                        }
+                        if (receiveBuffer > 0) {
+                            ch.config().setReceiveBufferSize(receiveBuffer);
+                        }
+                        if (idleMs > 0) {
+                            // Reader idleness only: every write of the Kafka protocol answers a read, and
+                            // watching writes would turn each response's void promise into a real one.
+                            ch.pipeline().addLast(new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+                        }
+                        ch.pipeline().addLast(new FrameDecoder(maxFrame));
+                        ch.pipeline().addLast(new KafkaConnection(registry, endpoint, maxInFlight, maxFrame));
                     }
-                    if (receiveBuffer > 0) {
-                        ch.config().setReceiveBufferSize(receiveBuffer);
-                    }
-                    if (idleMs > 0) {
-                        // Reader idleness only: every write of the Kafka protocol answers a read, and
-                        // watching writes would turn each response's void promise into a real one.
-                        ch.pipeline().addLast(new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
-                    }
-                    ch.pipeline().addLast(new FrameDecoder(maxFrame));
-                    ch.pipeline().addLast(new KafkaConnection(registry, endpoint, maxInFlight, maxFrame));
-                }
-            });
+                });
         try {
             InetSocketAddress address = endpoint.host().isEmpty()
-                ? new InetSocketAddress(endpoint.port())
-                : new InetSocketAddress(endpoint.host(), endpoint.port());
+                    ? new InetSocketAddress(endpoint.port())
+                    : new InetSocketAddress(endpoint.host(), endpoint.port());
             return bootstrap.bind(address).sync().channel();
         } catch (Exception e) {
-            throw new KafkaException("Cannot bind listener " + endpoint.uri() + ": " + e.getMessage()
-                + " (is another process using the port?)", e);
+            throw new KafkaException(
+                    "Cannot bind listener " + endpoint.uri() + ": " + e.getMessage()
+                            + " (is another process using the port?)",
+                    e);
         }
     }
 

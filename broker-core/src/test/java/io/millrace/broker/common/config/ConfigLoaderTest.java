@@ -29,9 +29,11 @@ class ConfigLoaderTest {
     void overridesBeatEnvironmentWhichBeatsTheFile() throws Exception {
         Path file = dir.resolve("broker.properties");
         Files.writeString(file, "num.partitions=2\nlog.dirs=/from/file\nlog.retention.ms=1000\n");
-        BrokerConfig config = ConfigLoader.load(file,
-            Map.of("MILLRACE_NUM_PARTITIONS", "3", "MILLRACE_LOG_DIRS", "/from/env", "HOME", "/root"),
-            List.of("num.partitions=4")).config();
+        BrokerConfig config = ConfigLoader.load(
+                        file,
+                        Map.of("MILLRACE_NUM_PARTITIONS", "3", "MILLRACE_LOG_DIRS", "/from/env", "HOME", "/root"),
+                        List.of("num.partitions=4"))
+                .config();
         assertThat(config.getInt(BrokerConfig.NUM_PARTITIONS)).isEqualTo(4);
         assertThat(config.logDirs()).containsExactly("/from/env");
         assertThat(config.logRetentionMs()).isEqualTo(1000);
@@ -41,8 +43,11 @@ class ConfigLoaderTest {
 
     @Test
     void extensionKeysAreAcceptedAndHandedBackUnparsed() {
-        ConfigLoader.Result result = ConfigLoader.load(null, Map.of("MILLRACE_SCHEMA_REGISTRY_LISTENERS", ""),
-            List.of("num.partitions=2"), java.util.Set.of("schema.registry.listeners"));
+        ConfigLoader.Result result = ConfigLoader.load(
+                null,
+                Map.of("MILLRACE_SCHEMA_REGISTRY_LISTENERS", ""),
+                List.of("num.partitions=2"),
+                java.util.Set.of("schema.registry.listeners"));
         assertThat(result.warnings()).isEmpty();
         assertThat(result.extensionSettings()).containsExactlyEntriesOf(Map.of("schema.registry.listeners", ""));
         assertThat(result.config().explicitValues()).doesNotContainKey("schema.registry.listeners");
@@ -50,29 +55,35 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeysAreReportedNotFatal() {
-        ConfigLoader.Result result = ConfigLoader.load(null, Map.of("MILLRACE_HEAP_OPTS", "-Xmx1g"),
-            List.of("log.retention.hourz=1"));
-        assertThat(result.warnings()).singleElement().asString()
-            .contains("log.retention.hourz").contains("--override");
+        ConfigLoader.Result result =
+                ConfigLoader.load(null, Map.of("MILLRACE_HEAP_OPTS", "-Xmx1g"), List.of("log.retention.hourz=1"));
+        assertThat(result.warnings())
+                .singleElement()
+                .asString()
+                .contains("log.retention.hourz")
+                .contains("--override");
     }
 
     @Test
     void badValuesNameTheKey() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("num.partitions=zero")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("num.partitions");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("num.partitions=0")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("num.partitions");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("default.replication.factor=3")))
-            .hasMessageContaining("single-node");
+                .hasMessageContaining("single-node");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("noequals")))
-            .hasMessageContaining("key=value");
+                .hasMessageContaining("key=value");
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.properties"), Map.of(), List.of()))
-            .hasMessageContaining("does not exist");
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void retentionMinusOneMeansForever() {
-        BrokerConfig config = ConfigLoader.load(null, Map.of(), List.of("log.retention.ms=-1")).config();
+        BrokerConfig config = ConfigLoader.load(null, Map.of(), List.of("log.retention.ms=-1"))
+                .config();
         assertThat(config.logRetentionMs()).isEqualTo(-1);
     }
 }

@@ -25,25 +25,27 @@ class ClassicGroupTest {
 
     @Test
     void newMemberMustRejoinWithTheMemberIdItWasGiven() {
-        JoinGroupResponseData first = h.await(h.join(CoordinatorHarness.joinRequest("g", "", null, SESSION,
-            REBALANCE, "range"), (short) 4));
+        JoinGroupResponseData first =
+                h.await(h.join(CoordinatorHarness.joinRequest("g", "", null, SESSION, REBALANCE, "range"), (short) 4));
 
         assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
         assertThat(first.memberId()).startsWith("client-");
 
-        JoinGroupResponseData second = h.await(h.join(CoordinatorHarness.joinRequest("g", first.memberId(), null,
-            SESSION, REBALANCE, "range"), (short) 4));
+        JoinGroupResponseData second = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", first.memberId(), null, SESSION, REBALANCE, "range"), (short) 4));
         assertThat(Errors.forCode(second.errorCode())).isEqualTo(Errors.NONE);
         assertThat(second.memberId()).isEqualTo(first.memberId());
         assertThat(second.generationId()).isEqualTo(1);
         assertThat(second.leader()).isEqualTo(first.memberId());
-        assertThat(second.members()).extracting(JoinGroupResponseMember::memberId).containsExactly(first.memberId());
+        assertThat(second.members())
+                .extracting(JoinGroupResponseMember::memberId)
+                .containsExactly(first.memberId());
     }
 
     @Test
     void oldClientsJoinWithoutTheMemberIdRoundTrip() {
-        JoinGroupResponseData joined = h.await(h.join(CoordinatorHarness.joinRequest("g", "", null, SESSION,
-            REBALANCE, "range"), (short) 3));
+        JoinGroupResponseData joined =
+                h.await(h.join(CoordinatorHarness.joinRequest("g", "", null, SESSION, REBALANCE, "range"), (short) 3));
 
         assertThat(Errors.forCode(joined.errorCode())).isEqualTo(Errors.NONE);
         assertThat(joined.generationId()).isEqualTo(1);
@@ -73,8 +75,11 @@ class ClassicGroupTest {
         assertThat(g.leaderSync.assignment()).containsExactly(1);
         assertThat(g.followerSync.assignment()).containsExactly(2);
         assertThat(h.log.records(h.coordinator.partitionFor("g")))
-            .filteredOn(r -> r instanceof GroupRecord.ClassicGroupMetadata)
-            .last().satisfies(r -> assertThat(((GroupRecord.ClassicGroupMetadata) r).value().members()).hasSize(2));
+                .filteredOn(r -> r instanceof GroupRecord.ClassicGroupMetadata)
+                .last()
+                .satisfies(r -> assertThat(
+                                ((GroupRecord.ClassicGroupMetadata) r).value().members())
+                        .hasSize(2));
     }
 
     @Test
@@ -90,7 +95,7 @@ class ClassicGroupTest {
         h.executor.runAll();
         assertThat(followerSync).isNotDone();
 
-        h.await(h.sync("g", leader.memberId(), 1, Map.of(follower.memberId(), new byte[]{7})));
+        h.await(h.sync("g", leader.memberId(), 1, Map.of(follower.memberId(), new byte[] {7})));
         assertThat(h.await(followerSync).assignment()).containsExactly(7);
     }
 
@@ -120,18 +125,22 @@ class ClassicGroupTest {
         h.advance(SESSION / 3);
 
         assertThat(h.heartbeat("g", g.leader, null, g.generation)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
-        JoinGroupResponseData rejoined = h.await(h.join(CoordinatorHarness.joinRequest("g", g.leader, null, SESSION,
-            REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData rejoined = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", g.leader, null, SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
         assertThat(rejoined.generationId()).isEqualTo(g.generation + 1);
-        assertThat(rejoined.members()).extracting(JoinGroupResponseMember::memberId).containsExactly(g.leader);
+        assertThat(rejoined.members())
+                .extracting(JoinGroupResponseMember::memberId)
+                .containsExactly(g.leader);
         assertThat(h.heartbeat("g", g.follower, null, g.generation)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
 
     @Test
     void membersThatDoNotRejoinWithinTheRebalanceTimeoutAreDropped() {
         Stable g = stableGroupOfTwo();
-        CompletableFuture<JoinGroupResponseData> rejoin = h.join(CoordinatorHarness.joinRequest("g", g.leader, null,
-            SESSION, REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION);
+        CompletableFuture<JoinGroupResponseData> rejoin = h.join(
+                CoordinatorHarness.joinRequest("g", g.leader, null, SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION);
         h.executor.runAll();
         assertThat(rejoin).isNotDone();
 
@@ -145,27 +154,33 @@ class ClassicGroupTest {
 
         assertThat(rejoin).isDone();
         assertThat(done(rejoin).generationId()).isEqualTo(g.generation + 1);
-        assertThat(done(rejoin).members()).extracting(JoinGroupResponseMember::memberId).containsExactly(g.leader);
+        assertThat(done(rejoin).members())
+                .extracting(JoinGroupResponseMember::memberId)
+                .containsExactly(g.leader);
     }
 
     @Test
     void pendingMemberThatNeverRejoinsExpires() {
-        JoinGroupResponseData first = h.await(h.join(CoordinatorHarness.joinRequest("g", "", null, SESSION,
-            REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData first = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", "", null, SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
         h.advance(SESSION + 1);
 
-        JoinGroupResponseData late = h.await(h.join(CoordinatorHarness.joinRequest("g", first.memberId(), null,
-            SESSION, REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData late = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", first.memberId(), null, SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
 
         assertThat(Errors.forCode(late.errorCode())).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
 
     @Test
     void sessionTimeoutOutsideTheBrokerLimitsIsRefused() {
-        JoinGroupResponseData tooShort = h.await(h.join(CoordinatorHarness.joinRequest("g", "", null, 1000,
-            REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
-        JoinGroupResponseData tooLong = h.await(h.join(CoordinatorHarness.joinRequest("g", "", null, 3_600_000,
-            REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData tooShort = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", "", null, 1000, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData tooLong = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", "", null, 3_600_000, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
 
         assertThat(Errors.forCode(tooShort.errorCode())).isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
         assertThat(Errors.forCode(tooLong.errorCode())).isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
@@ -177,8 +192,9 @@ class ClassicGroupTest {
         small.joinNew("g", SESSION, REBALANCE);
         small.executor.runAll();
 
-        JoinGroupResponseData refused = small.await(small.join(CoordinatorHarness.joinRequest("g", "", "x", SESSION,
-            REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData refused = small.await(small.join(
+                CoordinatorHarness.joinRequest("g", "", "x", SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
 
         assertThat(Errors.forCode(refused.errorCode())).isEqualTo(Errors.GROUP_MAX_SIZE_REACHED);
     }
@@ -187,29 +203,36 @@ class ClassicGroupTest {
     void memberWithADifferentProtocolTypeOrNoCommonProtocolIsInconsistent() {
         stableGroupOfTwo();
         var otherType = CoordinatorHarness.joinRequest("g", "", null, SESSION, REBALANCE, "range")
-            .setProtocolType("connect");
+                .setProtocolType("connect");
         var otherProtocol = CoordinatorHarness.joinRequest("g", "", null, SESSION, REBALANCE, "roundrobin");
 
-        assertThat(Errors.forCode(h.await(h.join(otherType, CoordinatorHarness.JOIN_VERSION)).errorCode()))
-            .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
-        assertThat(Errors.forCode(h.await(h.join(otherProtocol, CoordinatorHarness.JOIN_VERSION)).errorCode()))
-            .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
+        assertThat(Errors.forCode(h.await(h.join(otherType, CoordinatorHarness.JOIN_VERSION))
+                        .errorCode()))
+                .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
+        assertThat(Errors.forCode(h.await(h.join(otherProtocol, CoordinatorHarness.JOIN_VERSION))
+                        .errorCode()))
+                .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
     }
 
     @Test
     void protocolIsTheOneMostMembersPreferAmongThoseAllSupport() {
-        CompletableFuture<JoinGroupResponseData> a = h.join(CoordinatorHarness.joinRequest("g", "", "a", SESSION,
-            REBALANCE, "cooperative-sticky", "range"), CoordinatorHarness.JOIN_VERSION);
-        CompletableFuture<JoinGroupResponseData> b = h.join(CoordinatorHarness.joinRequest("g", "", "b", SESSION,
-            REBALANCE, "range", "cooperative-sticky"), CoordinatorHarness.JOIN_VERSION);
-        CompletableFuture<JoinGroupResponseData> c = h.join(CoordinatorHarness.joinRequest("g", "", "c", SESSION,
-            REBALANCE, "cooperative-sticky", "range"), CoordinatorHarness.JOIN_VERSION);
+        CompletableFuture<JoinGroupResponseData> a = h.join(
+                CoordinatorHarness.joinRequest("g", "", "a", SESSION, REBALANCE, "cooperative-sticky", "range"),
+                CoordinatorHarness.JOIN_VERSION);
+        CompletableFuture<JoinGroupResponseData> b = h.join(
+                CoordinatorHarness.joinRequest("g", "", "b", SESSION, REBALANCE, "range", "cooperative-sticky"),
+                CoordinatorHarness.JOIN_VERSION);
+        CompletableFuture<JoinGroupResponseData> c = h.join(
+                CoordinatorHarness.joinRequest("g", "", "c", SESSION, REBALANCE, "cooperative-sticky", "range"),
+                CoordinatorHarness.JOIN_VERSION);
         h.executor.runAll();
         h.advance(1);
         // The first static member completed generation 1 alone; the others rejoin into generation 2.
         JoinGroupResponseData leader = done(a);
-        h.await(h.join(CoordinatorHarness.joinRequest("g", leader.memberId(), "a", SESSION, REBALANCE,
-            "cooperative-sticky", "range"), CoordinatorHarness.JOIN_VERSION));
+        h.await(h.join(
+                CoordinatorHarness.joinRequest(
+                        "g", leader.memberId(), "a", SESSION, REBALANCE, "cooperative-sticky", "range"),
+                CoordinatorHarness.JOIN_VERSION));
 
         assertThat(done(b).protocolName()).isEqualTo("cooperative-sticky");
         assertThat(done(c).protocolName()).isEqualTo("cooperative-sticky");
@@ -219,8 +242,9 @@ class ClassicGroupTest {
     void followerRejoiningWithUnchangedMetadataGetsTheCurrentGenerationWithoutARebalance() {
         Stable g = stableGroupOfTwo();
 
-        JoinGroupResponseData again = h.await(h.join(CoordinatorHarness.joinRequest("g", g.follower, null, SESSION,
-            REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData again = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", g.follower, null, SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
 
         assertThat(again.generationId()).isEqualTo(g.generation);
         assertThat(h.heartbeat("g", g.leader, null, g.generation)).isEqualTo(Errors.NONE);
@@ -228,22 +252,26 @@ class ClassicGroupTest {
 
     @Test
     void staticMemberRejoiningWithSameProtocolKeepsTheGenerationAndFencesItsOldId() {
-        CompletableFuture<JoinGroupResponseData> a = h.join(CoordinatorHarness.joinRequest("g", "", "instance-a",
-            SESSION, REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION);
+        CompletableFuture<JoinGroupResponseData> a = h.join(
+                CoordinatorHarness.joinRequest("g", "", "instance-a", SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION);
         h.executor.runAll();
         JoinGroupResponseData joined = done(a);
-        h.await(h.sync("g", joined.memberId(), joined.generationId(), Map.of(joined.memberId(), new byte[]{5})));
+        h.await(h.sync("g", joined.memberId(), joined.generationId(), Map.of(joined.memberId(), new byte[] {5})));
 
         // The process restarts with the same group.instance.id and no member id.
-        JoinGroupResponseData back = h.await(h.join(CoordinatorHarness.joinRequest("g", "", "instance-a", SESSION,
-            REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData back = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", "", "instance-a", SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
 
         assertThat(Errors.forCode(back.errorCode())).isEqualTo(Errors.NONE);
         assertThat(back.memberId()).isNotEqualTo(joined.memberId()).startsWith("instance-a-");
         assertThat(back.generationId()).as("no rebalance").isEqualTo(joined.generationId());
-        assertThat(back.skipAssignment()).as("the leader keeps the existing assignment").isTrue();
+        assertThat(back.skipAssignment())
+                .as("the leader keeps the existing assignment")
+                .isTrue();
         assertThat(h.heartbeat("g", joined.memberId(), "instance-a", joined.generationId()))
-            .isEqualTo(Errors.FENCED_INSTANCE_ID);
+                .isEqualTo(Errors.FENCED_INSTANCE_ID);
         SyncGroupResponseData sync = h.await(h.sync("g", back.memberId(), back.generationId(), Map.of()));
         assertThat(sync.assignment()).containsExactly(5);
     }
@@ -252,31 +280,36 @@ class ClassicGroupTest {
     void leaveGroupRemovesMembersByIdOrByInstanceId() {
         Stable g = stableGroupOfTwo();
 
-        LeaveGroupResponseData left = h.await(h.coordinator.leaveGroup("g", List.of(
-            new MemberIdentity().setMemberId(g.follower),
-            new MemberIdentity().setMemberId("nobody"))));
+        LeaveGroupResponseData left = h.await(h.coordinator.leaveGroup(
+                "g",
+                List.of(new MemberIdentity().setMemberId(g.follower), new MemberIdentity().setMemberId("nobody"))));
 
-        assertThat(left.members()).extracting(m -> Errors.forCode(m.errorCode()))
-            .containsExactly(Errors.NONE, Errors.UNKNOWN_MEMBER_ID);
+        assertThat(left.members())
+                .extracting(m -> Errors.forCode(m.errorCode()))
+                .containsExactly(Errors.NONE, Errors.UNKNOWN_MEMBER_ID);
         assertThat(h.heartbeat("g", g.leader, null, g.generation)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
     }
 
     @Test
     void adminCanRemoveAStaticMemberByItsInstanceIdAlone() {
-        CompletableFuture<JoinGroupResponseData> a = h.join(CoordinatorHarness.joinRequest("g", "", "instance-a",
-            SESSION, REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION);
+        CompletableFuture<JoinGroupResponseData> a = h.join(
+                CoordinatorHarness.joinRequest("g", "", "instance-a", SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION);
         h.executor.runAll();
         JoinGroupResponseData joined = done(a);
         h.await(h.sync("g", joined.memberId(), joined.generationId(), Map.of()));
 
-        LeaveGroupResponseData removed = h.await(h.coordinator.leaveGroup("g", List.of(
-            new MemberIdentity().setMemberId("").setGroupInstanceId("instance-a"),
-            new MemberIdentity().setMemberId("").setGroupInstanceId("instance-unknown"))));
+        LeaveGroupResponseData removed = h.await(h.coordinator.leaveGroup(
+                "g",
+                List.of(
+                        new MemberIdentity().setMemberId("").setGroupInstanceId("instance-a"),
+                        new MemberIdentity().setMemberId("").setGroupInstanceId("instance-unknown"))));
 
-        assertThat(removed.members()).extracting(m -> Errors.forCode(m.errorCode()))
-            .containsExactly(Errors.NONE, Errors.UNKNOWN_MEMBER_ID);
+        assertThat(removed.members())
+                .extracting(m -> Errors.forCode(m.errorCode()))
+                .containsExactly(Errors.NONE, Errors.UNKNOWN_MEMBER_ID);
         assertThat(h.heartbeat("g", joined.memberId(), "instance-a", joined.generationId()))
-            .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+                .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
 
     @Test
@@ -287,8 +320,8 @@ class ClassicGroupTest {
 
         h.await(h.coordinator.leaveGroup("g", List.of(new MemberIdentity().setMemberId(joined.memberId()))));
 
-        GroupRecord last = h.log.records(h.coordinator.partitionFor("g")).get(h.log.size(
-            h.coordinator.partitionFor("g")) - 1);
+        GroupRecord last =
+                h.log.records(h.coordinator.partitionFor("g")).get(h.log.size(h.coordinator.partitionFor("g")) - 1);
         assertThat(last).isInstanceOfSatisfying(GroupRecord.ClassicGroupMetadata.class, r -> {
             assertThat(r.value().members()).isEmpty();
             assertThat(r.value().generation()).isEqualTo(joined.generationId() + 1);
@@ -302,8 +335,9 @@ class ClassicGroupTest {
         h.restart();
 
         assertThat(h.heartbeat("g", g.leader, null, g.generation)).isEqualTo(Errors.NONE);
-        JoinGroupResponseData again = h.await(h.join(CoordinatorHarness.joinRequest("g", g.follower, null, SESSION,
-            REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION));
+        JoinGroupResponseData again = h.await(h.join(
+                CoordinatorHarness.joinRequest("g", g.follower, null, SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION));
         assertThat(again.generationId()).isEqualTo(g.generation);
         // The follower never heartbeats again after the restart: its session expires.
         h.advance(SESSION / 2);
@@ -321,22 +355,27 @@ class ClassicGroupTest {
     private Stable stableGroupOfTwo() {
         CompletableFuture<JoinGroupResponseData> a = h.joinNew("g", SESSION, REBALANCE);
         JoinGroupResponseData first = done(a);
-        h.await(h.sync("g", first.memberId(), first.generationId(), Map.of(first.memberId(), new byte[]{9})));
+        h.await(h.sync("g", first.memberId(), first.generationId(), Map.of(first.memberId(), new byte[] {9})));
         CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", SESSION, REBALANCE);
-        CompletableFuture<JoinGroupResponseData> aAgain = h.join(CoordinatorHarness.joinRequest("g",
-            first.memberId(), null, SESSION, REBALANCE, "range"), CoordinatorHarness.JOIN_VERSION);
+        CompletableFuture<JoinGroupResponseData> aAgain = h.join(
+                CoordinatorHarness.joinRequest("g", first.memberId(), null, SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION);
         h.executor.runAll();
         JoinGroupResponseData leader = done(aAgain);
         JoinGroupResponseData follower = done(b);
         assertThat(leader.generationId()).isEqualTo(2);
         assertThat(leader.leader()).isEqualTo(leader.memberId());
         CompletableFuture<SyncGroupResponseData> followerSync = h.sync("g", follower.memberId(), 2, Map.of());
-        SyncGroupResponseData leaderSync = h.await(h.sync("g", leader.memberId(), 2,
-            Map.of(leader.memberId(), new byte[]{1}, follower.memberId(), new byte[]{2})));
+        SyncGroupResponseData leaderSync = h.await(h.sync(
+                "g", leader.memberId(), 2, Map.of(leader.memberId(), new byte[] {1}, follower.memberId(), new byte[] {2
+                })));
         return new Stable(leader.memberId(), follower.memberId(), 2, leaderSync, h.await(followerSync));
     }
 
-    private record Stable(String leader, String follower, int generation, SyncGroupResponseData leaderSync,
-                          SyncGroupResponseData followerSync) {
-    }
+    private record Stable(
+            String leader,
+            String follower,
+            int generation,
+            SyncGroupResponseData leaderSync,
+            SyncGroupResponseData followerSync) {}
 }

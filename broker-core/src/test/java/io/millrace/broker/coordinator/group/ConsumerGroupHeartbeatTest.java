@@ -28,8 +28,8 @@ class ConsumerGroupHeartbeatTest {
 
     @BeforeEach
     void setUp() {
-        h = new CoordinatorHarness(Map.of("group.consumer.session.timeout.ms", "45000",
-            "group.consumer.heartbeat.interval.ms", "5000"));
+        h = new CoordinatorHarness(
+                Map.of("group.consumer.session.timeout.ms", "45000", "group.consumer.heartbeat.interval.ms", "5000"));
         topicId = h.topics.create("t", 6).id();
     }
 
@@ -78,8 +78,11 @@ class ConsumerGroupHeartbeatTest {
             heartbeat("g", "a", epoch("g", "a"), owned(assigned("g", "a")));
         }
 
-        assertThat(h.await(h.coordinator.consumerGroupDescribe(List.of("g"))).get(0).members())
-            .extracting(m -> m.memberId()).containsExactly("a");
+        assertThat(h.await(h.coordinator.consumerGroupDescribe(List.of("g")))
+                        .get(0)
+                        .members())
+                .extracting(m -> m.memberId())
+                .containsExactly("a");
         ConsumerGroupHeartbeatResponseData gone = heartbeat("g", "b", b.memberEpoch(), owned(Set.of()));
         assertThat(Errors.forCode(gone.errorCode())).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         assertThat(assigned("g", "a")).containsExactly(0, 1, 2, 3, 4, 5);
@@ -97,38 +100,52 @@ class ConsumerGroupHeartbeatTest {
             heartbeat("g", "a", a.memberEpoch(), owned(partitions(a)));
         }
 
-        assertThat(Errors.forCode(heartbeat("g", "a", a.memberEpoch(), owned(Set.of())).errorCode()))
-            .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(Errors.forCode(
+                        heartbeat("g", "a", a.memberEpoch(), owned(Set.of())).errorCode()))
+                .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
 
     @Test
     void leavingMemberIsRemovedAndTheGroupEpochBumped() {
         ConsumerGroupHeartbeatResponseData a = join("g", "a", List.of("t"));
 
-        ConsumerGroupHeartbeatResponseData left = h.await(h.coordinator.consumerGroupHeartbeat(client(),
-            new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("a").setMemberEpoch(-1)));
+        ConsumerGroupHeartbeatResponseData left = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(),
+                new ConsumerGroupHeartbeatRequestData()
+                        .setGroupId("g")
+                        .setMemberId("a")
+                        .setMemberEpoch(-1)));
 
         assertThat(left.memberEpoch()).isEqualTo(-1);
         assertThat(state("g")).isEqualTo("Empty");
-        assertThat(h.await(h.coordinator.consumerGroupDescribe(List.of("g"))).get(0).groupEpoch())
-            .isEqualTo(a.memberEpoch() + 1);
+        assertThat(h.await(h.coordinator.consumerGroupDescribe(List.of("g")))
+                        .get(0)
+                        .groupEpoch())
+                .isEqualTo(a.memberEpoch() + 1);
     }
 
     @Test
     void staticMemberThatLeftTemporarilyComesBackUnderANewIdWithItsPartitions() {
-        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(client(), joinRequest("g",
-            "a1", List.of("t")).setInstanceId("instance-a")));
-        ConsumerGroupHeartbeatResponseData left = h.await(h.coordinator.consumerGroupHeartbeat(client(),
-            new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("a1").setInstanceId("instance-a")
-                .setMemberEpoch(-2)));
+        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(), joinRequest("g", "a1", List.of("t")).setInstanceId("instance-a")));
+        ConsumerGroupHeartbeatResponseData left = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(),
+                new ConsumerGroupHeartbeatRequestData()
+                        .setGroupId("g")
+                        .setMemberId("a1")
+                        .setInstanceId("instance-a")
+                        .setMemberEpoch(-2)));
         assertThat(left.memberEpoch()).isEqualTo(-2);
 
-        ConsumerGroupHeartbeatResponseData taken = h.await(h.coordinator.consumerGroupHeartbeat(client(),
-            joinRequest("g", "x", List.of("t")).setInstanceId("instance-a").setMemberId("intruder")));
-        ConsumerGroupHeartbeatResponseData back = h.await(h.coordinator.consumerGroupHeartbeat(client(),
-            joinRequest("g", "a2", List.of("t")).setInstanceId("instance-a")));
+        ConsumerGroupHeartbeatResponseData taken = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(),
+                joinRequest("g", "x", List.of("t")).setInstanceId("instance-a").setMemberId("intruder")));
+        ConsumerGroupHeartbeatResponseData back = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(), joinRequest("g", "a2", List.of("t")).setInstanceId("instance-a")));
 
-        assertThat(Errors.forCode(taken.errorCode())).as("the first rejoin wins").isEqualTo(Errors.NONE);
+        assertThat(Errors.forCode(taken.errorCode()))
+                .as("the first rejoin wins")
+                .isEqualTo(Errors.NONE);
         assertThat(Errors.forCode(back.errorCode())).isEqualTo(Errors.UNRELEASED_INSTANCE_ID);
         assertThat(partitions(taken)).isEqualTo(partitions(a));
     }
@@ -137,43 +154,43 @@ class ConsumerGroupHeartbeatTest {
     void wrongEpochsAndUnknownMembersAreFenced() {
         ConsumerGroupHeartbeatResponseData a = join("g", "a", List.of("t"));
 
-        assertThat(Errors.forCode(heartbeat("g", "a", a.memberEpoch() + 5, owned(Set.of())).errorCode()))
-            .isEqualTo(Errors.FENCED_MEMBER_EPOCH);
+        assertThat(Errors.forCode(heartbeat("g", "a", a.memberEpoch() + 5, owned(Set.of()))
+                        .errorCode()))
+                .isEqualTo(Errors.FENCED_MEMBER_EPOCH);
         assertThat(Errors.forCode(heartbeat("g", "zz", 1, owned(Set.of())).errorCode()))
-            .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+                .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         assertThat(Errors.forCode(heartbeat("nope", "a", 1, owned(Set.of())).errorCode()))
-            .isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+                .isEqualTo(Errors.GROUP_ID_NOT_FOUND);
     }
 
     @Test
     void invalidRequestsAreRefusedWithTheRightError() {
         assertThat(error(joinRequest("g", "", List.of("t")))).isEqualTo(Errors.INVALID_REQUEST);
         assertThat(error(joinRequest("g", "a", List.of("t")).setRebalanceTimeoutMs(-1)))
-            .isEqualTo(Errors.INVALID_REQUEST);
+                .isEqualTo(Errors.INVALID_REQUEST);
         assertThat(error(joinRequest("g", "a", List.of("t")).setTopicPartitions(null)))
-            .isEqualTo(Errors.INVALID_REQUEST);
+                .isEqualTo(Errors.INVALID_REQUEST);
         assertThat(error(joinRequest("g", "a", List.of("t")).setServerAssignor("sticky")))
-            .isEqualTo(Errors.UNSUPPORTED_ASSIGNOR);
+                .isEqualTo(Errors.UNSUPPORTED_ASSIGNOR);
         assertThat(error(joinRequest("g", "a", null).setSubscribedTopicRegex("t[")))
-            .isEqualTo(Errors.INVALID_REGULAR_EXPRESSION);
+                .isEqualTo(Errors.INVALID_REGULAR_EXPRESSION);
         assertThat(error(joinRequest("", "a", List.of("t")))).isEqualTo(Errors.INVALID_REQUEST);
     }
 
     @Test
     void regexSubscriptionFollowsTopicsCreatedLater() {
-        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(client(),
-            joinRequest("g", "a", null).setSubscribedTopicRegex("orders-.*")));
+        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(), joinRequest("g", "a", null).setSubscribedTopicRegex("orders-.*")));
         assertThat(a.assignment().topicPartitions()).isEmpty();
 
         Uuid orders = h.topics.create("orders-eu", 2).id();
         ConsumerGroupHeartbeatResponseData next = heartbeat("g", "a", a.memberEpoch(), List.of());
 
         assertThat(next.memberEpoch()).isGreaterThan(a.memberEpoch());
-        assertThat(next.assignment().topicPartitions()).singleElement()
-            .satisfies(tp -> {
-                assertThat(tp.topicId()).isEqualTo(orders);
-                assertThat(tp.partitions()).containsExactly(0, 1);
-            });
+        assertThat(next.assignment().topicPartitions()).singleElement().satisfies(tp -> {
+            assertThat(tp.topicId()).isEqualTo(orders);
+            assertThat(tp.partitions()).containsExactly(0, 1);
+        });
     }
 
     @Test
@@ -191,30 +208,38 @@ class ConsumerGroupHeartbeatTest {
         Uuid other = h.topics.create("u", 2).id();
         ConsumerGroupHeartbeatResponseData a = join("g", "a", List.of("t"));
 
-        ConsumerGroupHeartbeatResponseData changed = h.await(h.coordinator.consumerGroupHeartbeat(client(),
-            new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("a").setMemberEpoch(a.memberEpoch())
-                .setSubscribedTopicNames(List.of("u")).setTopicPartitions(owned(partitions(a)))));
+        ConsumerGroupHeartbeatResponseData changed = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(),
+                new ConsumerGroupHeartbeatRequestData()
+                        .setGroupId("g")
+                        .setMemberId("a")
+                        .setMemberEpoch(a.memberEpoch())
+                        .setSubscribedTopicNames(List.of("u"))
+                        .setTopicPartitions(owned(partitions(a)))));
         assertThat(changed.memberEpoch()).as("must first revoke t").isEqualTo(a.memberEpoch());
         assertThat(changed.assignment().topicPartitions()).isEmpty();
 
         ConsumerGroupHeartbeatResponseData moved = heartbeat("g", "a", a.memberEpoch(), List.of());
         assertThat(moved.memberEpoch()).isGreaterThan(a.memberEpoch());
-        assertThat(moved.assignment().topicPartitions()).singleElement()
-            .satisfies(tp -> assertThat(tp.topicId()).isEqualTo(other));
+        assertThat(moved.assignment().topicPartitions())
+                .singleElement()
+                .satisfies(tp -> assertThat(tp.topicId()).isEqualTo(other));
     }
 
     @Test
     void rangeAssignorCanBeChosenByTheMembers() {
-        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(client(),
-            joinRequest("g", "a", List.of("t")).setServerAssignor("range")));
-        ConsumerGroupHeartbeatResponseData b = h.await(h.coordinator.consumerGroupHeartbeat(client(),
-            joinRequest("g", "b", List.of("t")).setServerAssignor("range")));
+        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(), joinRequest("g", "a", List.of("t")).setServerAssignor("range")));
+        ConsumerGroupHeartbeatResponseData b = h.await(h.coordinator.consumerGroupHeartbeat(
+                client(), joinRequest("g", "b", List.of("t")).setServerAssignor("range")));
         settle("g", Map.of("a", a.memberEpoch(), "b", b.memberEpoch()));
 
         assertThat(assigned("g", "a")).containsExactly(0, 1, 2);
         assertThat(assigned("g", "b")).containsExactly(3, 4, 5);
-        assertThat(h.await(h.coordinator.consumerGroupDescribe(List.of("g"))).get(0).assignorName())
-            .isEqualTo("range");
+        assertThat(h.await(h.coordinator.consumerGroupDescribe(List.of("g")))
+                        .get(0)
+                        .assignorName())
+                .isEqualTo("range");
     }
 
     @Test
@@ -233,12 +258,14 @@ class ConsumerGroupHeartbeatTest {
     void memberCommitsWithItsEpochAndStaleEpochsAreRefused() {
         ConsumerGroupHeartbeatResponseData a = join("g", "a", List.of("t"));
 
-        assertThat(CoordinatorHarness.commitErrors(h.commit("g", "a", a.memberEpoch(), (short) 9, "t",
-            Map.of(0, 5L), null))).containsExactly(Errors.NONE);
-        assertThat(CoordinatorHarness.commitErrors(h.commit("g", "a", a.memberEpoch() - 1, (short) 9, "t",
-            Map.of(0, 6L), null))).containsExactly(Errors.STALE_MEMBER_EPOCH);
+        assertThat(CoordinatorHarness.commitErrors(
+                        h.commit("g", "a", a.memberEpoch(), (short) 9, "t", Map.of(0, 5L), null)))
+                .containsExactly(Errors.NONE);
+        assertThat(CoordinatorHarness.commitErrors(
+                        h.commit("g", "a", a.memberEpoch() - 1, (short) 9, "t", Map.of(0, 6L), null)))
+                .containsExactly(Errors.STALE_MEMBER_EPOCH);
         assertThat(CoordinatorHarness.commitErrors(h.commit("g", "", -1, (short) 9, "t", Map.of(0, 7L), null)))
-            .containsExactly(Errors.UNKNOWN_MEMBER_ID);
+                .containsExactly(Errors.UNKNOWN_MEMBER_ID);
     }
 
     @Test
@@ -261,23 +288,33 @@ class ConsumerGroupHeartbeatTest {
     }
 
     private static ConsumerGroupHeartbeatRequestData joinRequest(String group, String member, List<String> topics) {
-        return new ConsumerGroupHeartbeatRequestData().setGroupId(group).setMemberId(member).setMemberEpoch(0)
-            .setRebalanceTimeoutMs(REBALANCE_TIMEOUT).setSubscribedTopicNames(topics)
-            .setTopicPartitions(new ArrayList<>());
+        return new ConsumerGroupHeartbeatRequestData()
+                .setGroupId(group)
+                .setMemberId(member)
+                .setMemberEpoch(0)
+                .setRebalanceTimeoutMs(REBALANCE_TIMEOUT)
+                .setSubscribedTopicNames(topics)
+                .setTopicPartitions(new ArrayList<>());
     }
 
     private ConsumerGroupHeartbeatResponseData join(String group, String member, List<String> topics) {
         return h.await(h.coordinator.consumerGroupHeartbeat(client(), joinRequest(group, member, topics)));
     }
 
-    private ConsumerGroupHeartbeatResponseData heartbeat(String group, String member, int epoch,
-                                                        List<TopicPartitions> owned) {
-        return h.await(h.coordinator.consumerGroupHeartbeat(client(), new ConsumerGroupHeartbeatRequestData()
-            .setGroupId(group).setMemberId(member).setMemberEpoch(epoch).setTopicPartitions(owned)));
+    private ConsumerGroupHeartbeatResponseData heartbeat(
+            String group, String member, int epoch, List<TopicPartitions> owned) {
+        return h.await(h.coordinator.consumerGroupHeartbeat(
+                client(),
+                new ConsumerGroupHeartbeatRequestData()
+                        .setGroupId(group)
+                        .setMemberId(member)
+                        .setMemberEpoch(epoch)
+                        .setTopicPartitions(owned)));
     }
 
     private Errors error(ConsumerGroupHeartbeatRequestData request) {
-        return Errors.forCode(h.await(h.coordinator.consumerGroupHeartbeat(client(), request)).errorCode());
+        return Errors.forCode(
+                h.await(h.coordinator.consumerGroupHeartbeat(client(), request)).errorCode());
     }
 
     private List<TopicPartitions> owned(Set<Integer> partitions) {
@@ -291,19 +328,28 @@ class ConsumerGroupHeartbeatTest {
     }
 
     private String state(String group) {
-        return h.await(h.coordinator.consumerGroupDescribe(List.of(group))).get(0).groupState();
+        return h.await(h.coordinator.consumerGroupDescribe(List.of(group)))
+                .get(0)
+                .groupState();
     }
 
     private int epoch(String group, String member) {
         return h.await(h.coordinator.consumerGroupDescribe(List.of(group))).get(0).members().stream()
-            .filter(m -> m.memberId().equals(member)).findFirst().orElseThrow().memberEpoch();
+                .filter(m -> m.memberId().equals(member))
+                .findFirst()
+                .orElseThrow()
+                .memberEpoch();
     }
 
     private Set<Integer> assigned(String group, String member) {
         Set<Integer> out = new TreeSet<>();
         h.await(h.coordinator.consumerGroupDescribe(List.of(group))).get(0).members().stream()
-            .filter(m -> m.memberId().equals(member)).findFirst().orElseThrow()
-            .assignment().topicPartitions().forEach(tp -> out.addAll(tp.partitions()));
+                .filter(m -> m.memberId().equals(member))
+                .findFirst()
+                .orElseThrow()
+                .assignment()
+                .topicPartitions()
+                .forEach(tp -> out.addAll(tp.partitions()));
         return out;
     }
 

@@ -1,11 +1,10 @@
 package io.millrace.broker.coordinator.group;
 
-import io.millrace.broker.coordinator.ManualCoordinatorExecutor;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.coordinator.ManualCoordinatorExecutor;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,21 +83,27 @@ final class CoordinatorHarness {
     // ---- classic protocol
 
     static byte[] subscription(String... topics) {
-        ByteBuffer b = ConsumerProtocol.serializeSubscription(new ConsumerPartitionAssignor.Subscription(List.of(topics)));
+        ByteBuffer b =
+                ConsumerProtocol.serializeSubscription(new ConsumerPartitionAssignor.Subscription(List.of(topics)));
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
     }
 
-    static JoinGroupRequestData joinRequest(String group, String memberId, String instanceId, int sessionMs,
-                                            int rebalanceMs, String... protocolNames) {
+    static JoinGroupRequestData joinRequest(
+            String group, String memberId, String instanceId, int sessionMs, int rebalanceMs, String... protocolNames) {
         JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestProtocolCollection();
         for (String name : protocolNames) {
             protocols.add(new JoinGroupRequestProtocol().setName(name).setMetadata(subscription("t")));
         }
-        return new JoinGroupRequestData().setGroupId(group).setMemberId(memberId).setGroupInstanceId(instanceId)
-            .setSessionTimeoutMs(sessionMs).setRebalanceTimeoutMs(rebalanceMs).setProtocolType("consumer")
-            .setProtocols(protocols);
+        return new JoinGroupRequestData()
+                .setGroupId(group)
+                .setMemberId(memberId)
+                .setGroupInstanceId(instanceId)
+                .setSessionTimeoutMs(sessionMs)
+                .setRebalanceTimeoutMs(rebalanceMs)
+                .setProtocolType("consumer")
+                .setProtocols(protocols);
     }
 
     CompletableFuture<JoinGroupResponseData> join(JoinGroupRequestData request, short version) {
@@ -107,42 +112,65 @@ final class CoordinatorHarness {
 
     /** Joins as a new dynamic member (MEMBER_ID_REQUIRED round trip included); returns the parked join. */
     CompletableFuture<JoinGroupResponseData> joinNew(String group, int sessionMs, int rebalanceMs) {
-        JoinGroupResponseData first = await(join(joinRequest(group, "", null, sessionMs, rebalanceMs, "range"),
-            JOIN_VERSION));
+        JoinGroupResponseData first =
+                await(join(joinRequest(group, "", null, sessionMs, rebalanceMs, "range"), JOIN_VERSION));
         assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
-        CompletableFuture<JoinGroupResponseData> second = join(joinRequest(group, first.memberId(), null, sessionMs,
-            rebalanceMs, "range"), JOIN_VERSION);
+        CompletableFuture<JoinGroupResponseData> second =
+                join(joinRequest(group, first.memberId(), null, sessionMs, rebalanceMs, "range"), JOIN_VERSION);
         executor.runAll();
         return second;
     }
 
-    CompletableFuture<SyncGroupResponseData> sync(String group, String memberId, int generation,
-                                                   Map<String, byte[]> assignments) {
-        SyncGroupRequestData request = new SyncGroupRequestData().setGroupId(group).setMemberId(memberId)
-            .setGenerationId(generation).setProtocolType("consumer").setProtocolName("range");
-        assignments.forEach((m, a) -> request.assignments().add(
-            new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(m).setAssignment(a)));
+    CompletableFuture<SyncGroupResponseData> sync(
+            String group, String memberId, int generation, Map<String, byte[]> assignments) {
+        SyncGroupRequestData request = new SyncGroupRequestData()
+                .setGroupId(group)
+                .setMemberId(memberId)
+                .setGenerationId(generation)
+                .setProtocolType("consumer")
+                .setProtocolName("range");
+        assignments.forEach((m, a) -> request.assignments()
+                .add(new SyncGroupRequestData.SyncGroupRequestAssignment()
+                        .setMemberId(m)
+                        .setAssignment(a)));
         return coordinator.syncGroup(request);
     }
 
     Errors heartbeat(String group, String memberId, String instanceId, int generation) {
-        return Errors.forCode(await(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(group)
-            .setMemberId(memberId).setGroupInstanceId(instanceId).setGenerationId(generation))).errorCode());
+        return Errors.forCode(await(coordinator.heartbeat(new HeartbeatRequestData()
+                        .setGroupId(group)
+                        .setMemberId(memberId)
+                        .setGroupInstanceId(instanceId)
+                        .setGenerationId(generation)))
+                .errorCode());
     }
 
     // ---- offsets
 
-    OffsetCommitResponseData commit(String group, String memberId, int generation, short version,
-                                    String topic, Map<Integer, Long> offsets, String metadata) {
-        OffsetCommitRequestData.OffsetCommitRequestTopic t = new OffsetCommitRequestData.OffsetCommitRequestTopic()
-            .setName(topic);
+    OffsetCommitResponseData commit(
+            String group,
+            String memberId,
+            int generation,
+            short version,
+            String topic,
+            Map<Integer, Long> offsets,
+            String metadata) {
+        OffsetCommitRequestData.OffsetCommitRequestTopic t =
+                new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(topic);
         if (version >= 10) {
             t.setTopicId(topics.id(topic));
         }
-        offsets.forEach((p, o) -> t.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
-            .setPartitionIndex(p).setCommittedOffset(o).setCommittedMetadata(metadata).setCommittedLeaderEpoch(3)));
-        OffsetCommitRequestData request = new OffsetCommitRequestData().setGroupId(group).setMemberId(memberId)
-            .setGenerationIdOrMemberEpoch(generation).setTopics(new ArrayList<>(List.of(t)));
+        offsets.forEach((p, o) -> t.partitions()
+                .add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                        .setPartitionIndex(p)
+                        .setCommittedOffset(o)
+                        .setCommittedMetadata(metadata)
+                        .setCommittedLeaderEpoch(3)));
+        OffsetCommitRequestData request = new OffsetCommitRequestData()
+                .setGroupId(group)
+                .setMemberId(memberId)
+                .setGenerationIdOrMemberEpoch(generation)
+                .setTopics(new ArrayList<>(List.of(t)));
         return await(coordinator.commitOffsets(new ClientInfo("client", "/127.0.0.1", version), request));
     }
 
@@ -153,10 +181,11 @@ final class CoordinatorHarness {
     }
 
     OffsetFetchResponseGroup fetch(String group, String topic, Integer... partitions) {
-        OffsetFetchRequestGroup g = new OffsetFetchRequestGroup().setGroupId(group).setMemberEpoch(-1);
+        OffsetFetchRequestGroup g =
+                new OffsetFetchRequestGroup().setGroupId(group).setMemberEpoch(-1);
         if (topic != null) {
-            g.setTopics(new ArrayList<>(List.of(new OffsetFetchRequestTopics().setName(topic)
-                .setPartitionIndexes(List.of(partitions)))));
+            g.setTopics(new ArrayList<>(
+                    List.of(new OffsetFetchRequestTopics().setName(topic).setPartitionIndexes(List.of(partitions)))));
         } else {
             g.setTopics(null);
         }
@@ -165,6 +194,11 @@ final class CoordinatorHarness {
 
     /** Committed offset of one partition, -1 when none. */
     long committed(String group, String topic, int partition) {
-        return fetch(group, topic, partition).topics().get(0).partitions().get(0).committedOffset();
+        return fetch(group, topic, partition)
+                .topics()
+                .get(0)
+                .partitions()
+                .get(0)
+                .committedOffset();
     }
 }

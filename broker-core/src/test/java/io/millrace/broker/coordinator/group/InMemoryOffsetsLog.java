@@ -1,7 +1,6 @@
 package io.millrace.broker.coordinator.group;
 
 import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import io.millrace.broker.log.VerificationGuard;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -113,8 +112,14 @@ final class InMemoryOffsetsLog implements OffsetsLog {
     }
 
     @Override
-    public void appendTransactional(int partition, List<GroupRecord> records, long producerId, short producerEpoch,
-                                    VerificationGuard guard, long timestampMs, Consumer<Errors> done) {
+    public void appendTransactional(
+            int partition,
+            List<GroupRecord> records,
+            long producerId,
+            short producerEpoch,
+            VerificationGuard guard,
+            long timestampMs,
+            Consumer<Errors> done) {
         if (nextFailure != null) {
             Errors error = nextFailure;
             nextFailure = null;
@@ -122,8 +127,8 @@ final class InMemoryOffsetsLog implements OffsetsLog {
             return;
         }
         for (GroupRecord r : records) {
-            entries.get(partition).add(new Entry(GroupRecordSerde.key(r), GroupRecordSerde.value(r), producerId,
-                false));
+            entries.get(partition)
+                    .add(new Entry(GroupRecordSerde.key(r), GroupRecordSerde.value(r), producerId, false));
         }
         completeWhenDurable(() -> done.accept(Errors.NONE));
     }

@@ -28,27 +28,28 @@ class OffsetCommitTest {
 
     @BeforeEach
     void setUp() {
-        h = new CoordinatorHarness(Map.of("offsets.retention.ms", "60000", "offsets.retention.check.interval.ms",
-            "1000"));
+        h = new CoordinatorHarness(
+                Map.of("offsets.retention.ms", "60000", "offsets.retention.check.interval.ms", "1000"));
         h.topics.create("t", 3);
     }
 
     @Test
     void nonMemberCommitCreatesASimpleGroupAndKeepsTheMetadata() {
-        List<Errors> errors = commitErrors(h.commit("flink-job", "", -1, V8, "t", Map.of(0, 42L, 1, 7L),
-            "checkpoint-17"));
+        List<Errors> errors =
+                commitErrors(h.commit("flink-job", "", -1, V8, "t", Map.of(0, 42L, 1, 7L), "checkpoint-17"));
 
         assertThat(errors).containsOnly(Errors.NONE);
-        OffsetFetchResponsePartitions p0 = h.fetch("flink-job", "t", 0).topics().get(0).partitions().get(0);
+        OffsetFetchResponsePartitions p0 =
+                h.fetch("flink-job", "t", 0).topics().get(0).partitions().get(0);
         assertThat(p0.committedOffset()).isEqualTo(42L);
         assertThat(p0.metadata()).isEqualTo("checkpoint-17");
         assertThat(p0.committedLeaderEpoch()).isEqualTo(3);
         assertThat(h.await(h.coordinator.listGroups(List.of(), List.of())).groups())
-            .anySatisfy(g -> {
-                assertThat(g.groupId()).isEqualTo("flink-job");
-                assertThat(g.protocolType()).isEmpty();
-                assertThat(g.groupState()).isEqualTo("Empty");
-            });
+                .anySatisfy(g -> {
+                    assertThat(g.groupId()).isEqualTo("flink-job");
+                    assertThat(g.protocolType()).isEmpty();
+                    assertThat(g.groupState()).isEqualTo("Empty");
+                });
     }
 
     @Test
@@ -59,10 +60,11 @@ class OffsetCommitTest {
         CoordinatorHarness small = new CoordinatorHarness(Map.of("offset.metadata.max.bytes", "4"));
         small.topics.create("t", 1);
         assertThat(commitErrors(small.commit("g", "", -1, V8, "t", Map.of(0, 1L), "12345")))
-            .containsExactly(Errors.OFFSET_METADATA_TOO_LARGE);
+                .containsExactly(Errors.OFFSET_METADATA_TOO_LARGE);
         assertThat(small.committed("g", "t", 0)).isEqualTo(-1L);
 
-        assertThat(commitErrors(h.commit("g", "", -1, V8, "missing-topic-is-unknown", Map.of(), null))).isEmpty();
+        assertThat(commitErrors(h.commit("g", "", -1, V8, "missing-topic-is-unknown", Map.of(), null)))
+                .isEmpty();
     }
 
     @Test
@@ -70,20 +72,21 @@ class OffsetCommitTest {
         JoinGroupResponseData member = activeMember("g");
 
         assertThat(commitErrors(h.commit("g", "", -1, V8, "t", Map.of(0, 1L), null)))
-            .containsExactly(Errors.UNKNOWN_MEMBER_ID);
+                .containsExactly(Errors.UNKNOWN_MEMBER_ID);
         assertThat(commitErrors(h.commit("g", member.memberId(), member.generationId(), V8, "t", Map.of(0, 5L), null)))
-            .containsExactly(Errors.NONE);
-        assertThat(commitErrors(h.commit("g", member.memberId(), member.generationId() + 1, V8, "t", Map.of(0, 6L),
-            null))).containsExactly(Errors.ILLEGAL_GENERATION);
+                .containsExactly(Errors.NONE);
+        assertThat(commitErrors(
+                        h.commit("g", member.memberId(), member.generationId() + 1, V8, "t", Map.of(0, 6L), null)))
+                .containsExactly(Errors.ILLEGAL_GENERATION);
         assertThat(h.committed("g", "t", 0)).isEqualTo(5L);
     }
 
     @Test
     void memberCommitToAnUnknownGroupFailsAccordingToTheVersion() {
         assertThat(commitErrors(h.commit("nobody", "m", 3, V8, "t", Map.of(0, 1L), null)))
-            .containsExactly(Errors.ILLEGAL_GENERATION);
+                .containsExactly(Errors.ILLEGAL_GENERATION);
         assertThat(commitErrors(h.commit("nobody", "m", 3, V9, "t", Map.of(0, 1L), null)))
-            .containsExactly(Errors.GROUP_ID_NOT_FOUND);
+                .containsExactly(Errors.GROUP_ID_NOT_FOUND);
     }
 
     @Test
@@ -99,8 +102,9 @@ class OffsetCommitTest {
         OffsetFetchResponseGroup none = h.fetch("nobody", "t", 0, 1);
 
         assertThat(Errors.forCode(none.errorCode())).isEqualTo(Errors.NONE);
-        assertThat(none.topics().get(0).partitions()).extracting(OffsetFetchResponsePartitions::committedOffset)
-            .containsExactly(-1L, -1L);
+        assertThat(none.topics().get(0).partitions())
+                .extracting(OffsetFetchResponsePartitions::committedOffset)
+                .containsExactly(-1L, -1L);
         assertThat(h.fetch("nobody", null).topics()).isEmpty();
     }
 
@@ -108,14 +112,24 @@ class OffsetCommitTest {
     void fetchAnswersOnlyOnceEarlierCommitsAreDurable() {
         h.commit("g", "", -1, V8, "t", Map.of(0, 1L), null);
         h.log.holdDurability(true);
-        var commit = h.coordinator.commitOffsets(new ClientInfo("c", "/h", V8),
-            new org.apache.kafka.common.message.OffsetCommitRequestData().setGroupId("g")
-                .setGenerationIdOrMemberEpoch(-1).setMemberId("").setTopics(List.of(
-                    new org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic().setName("t")
-                        .setPartitions(List.of(new org.apache.kafka.common.message.OffsetCommitRequestData
-                            .OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(2L))))));
-        var fetch = h.coordinator.fetchOffsets(List.of(new org.apache.kafka.common.message.OffsetFetchRequestData
-            .OffsetFetchRequestGroup().setGroupId("g").setTopics(null)), false);
+        var commit = h.coordinator.commitOffsets(
+                new ClientInfo("c", "/h", V8),
+                new org.apache.kafka.common.message.OffsetCommitRequestData()
+                        .setGroupId("g")
+                        .setGenerationIdOrMemberEpoch(-1)
+                        .setMemberId("")
+                        .setTopics(List.of(
+                                new org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic()
+                                        .setName("t")
+                                        .setPartitions(List.of(new org.apache.kafka.common.message
+                                                        .OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                                .setPartitionIndex(0)
+                                                .setCommittedOffset(2L))))));
+        var fetch = h.coordinator.fetchOffsets(
+                List.of(new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup()
+                        .setGroupId("g")
+                        .setTopics(null)),
+                false);
         h.executor.runAll();
         assertThat(commit).isNotDone();
         assertThat(fetch).isNotDone();
@@ -124,7 +138,8 @@ class OffsetCommitTest {
         h.executor.runAll();
 
         assertThat(commit).isDone();
-        assertThat(fetch.join().get(0).topics().get(0).partitions().get(0).committedOffset()).isEqualTo(2L);
+        assertThat(fetch.join().get(0).topics().get(0).partitions().get(0).committedOffset())
+                .isEqualTo(2L);
     }
 
     @Test
@@ -145,15 +160,24 @@ class OffsetCommitTest {
         GroupCoordinator loading = new GroupCoordinator(h.config, h.clock, h.executor, h.log, h.topics);
         loading.startup(loads::add);
 
-        var early = h.await(loading.fetchOffsets(List.of(new org.apache.kafka.common.message.OffsetFetchRequestData
-            .OffsetFetchRequestGroup().setGroupId("g").setTopics(null)), false)).get(0);
+        var early = h.await(loading.fetchOffsets(
+                        List.of(new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup()
+                                .setGroupId("g")
+                                .setTopics(null)),
+                        false))
+                .get(0);
         assertThat(Errors.forCode(early.errorCode())).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
-        assertThat(Errors.forCode(h.await(loading.listGroups(List.of(), List.of())).errorCode()))
-            .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        assertThat(Errors.forCode(
+                        h.await(loading.listGroups(List.of(), List.of())).errorCode()))
+                .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
 
         loads.forEach(Runnable::run);
-        var loaded = h.await(loading.fetchOffsets(List.of(new org.apache.kafka.common.message.OffsetFetchRequestData
-            .OffsetFetchRequestGroup().setGroupId("g").setTopics(null)), false)).get(0);
+        var loaded = h.await(loading.fetchOffsets(
+                        List.of(new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup()
+                                .setGroupId("g")
+                                .setTopics(null)),
+                        false))
+                .get(0);
         assertThat(loaded.topics().get(0).partitions().get(0).committedOffset()).isEqualTo(10L);
     }
 
@@ -164,7 +188,8 @@ class OffsetCommitTest {
         h.restart();
 
         assertThat(h.committed("g", "t", 0)).isEqualTo(10L);
-        assertThat(h.fetch("g", "t", 1).topics().get(0).partitions().get(0).metadata()).isEqualTo("meta");
+        assertThat(h.fetch("g", "t", 1).topics().get(0).partitions().get(0).metadata())
+                .isEqualTo("meta");
     }
 
     @Test
@@ -176,7 +201,8 @@ class OffsetCommitTest {
         h.advance(2_000);
 
         assertThat(h.committed("g", "t", 0)).isEqualTo(-1L);
-        assertThat(h.await(h.coordinator.listGroups(List.of(), List.of())).groups()).isEmpty();
+        assertThat(h.await(h.coordinator.listGroups(List.of(), List.of())).groups())
+                .isEmpty();
         h.restart();
         assertThat(h.committed("g", "t", 0)).as("the tombstone is in the log").isEqualTo(-1L);
     }
@@ -212,15 +238,16 @@ class OffsetCommitTest {
 
         OffsetDeleteResponseData refused = h.await(h.coordinator.deleteOffsets(deleteRequest("g", "t", 0)));
         assertThat(refused.topics().find("t").partitions().find(0).errorCode())
-            .isEqualTo(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
+                .isEqualTo(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
 
         h.await(h.coordinator.leaveGroup("g", List.of(new MemberIdentity().setMemberId(member.memberId()))));
         OffsetDeleteResponseData deleted = h.await(h.coordinator.deleteOffsets(deleteRequest("g", "t", 0)));
         assertThat(deleted.topics().find("t").partitions().find(0).errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(h.committed("g", "t", 0)).isEqualTo(-1L);
 
-        assertThat(h.await(h.coordinator.deleteOffsets(deleteRequest("nobody", "t", 0))).errorCode())
-            .isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        assertThat(h.await(h.coordinator.deleteOffsets(deleteRequest("nobody", "t", 0)))
+                        .errorCode())
+                .isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
     }
 
     @Test
@@ -239,9 +266,11 @@ class OffsetCommitTest {
 
     private static OffsetDeleteRequestData deleteRequest(String group, String topic, int partition) {
         OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection topics =
-            new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
-        topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(topic).setPartitions(List.of(
-            new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(partition))));
+                new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
+        topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic()
+                .setName(topic)
+                .setPartitions(List.of(
+                        new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(partition))));
         return new OffsetDeleteRequestData().setGroupId(group).setTopics(topics);
     }
 

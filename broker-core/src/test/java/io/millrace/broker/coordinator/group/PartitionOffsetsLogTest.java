@@ -1,11 +1,10 @@
 package io.millrace.broker.coordinator.group;
 
-import io.millrace.broker.coordinator.ManualCoordinatorExecutor;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.coordinator.ManualCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupRecord.OffsetCommit;
 import io.millrace.broker.log.FileChannelFactory;
 import io.millrace.broker.log.LogManager;
@@ -46,13 +45,13 @@ class PartitionOffsetsLogTest {
     void appendedRecordsAreDurableAndReadBackInOrderWithTombstones() throws Exception {
         PartitionOffsetsLog log = open(Map.of());
         List<GroupRecord> written = List.of(
-            new OffsetCommit("g", "t", 0, new OffsetAndMetadata(5, -1, "a", 1, -1)),
-            new OffsetCommit("g", "t", 1, new OffsetAndMetadata(6, 2, "", 1, -1)),
-            new OffsetCommit("g", "t", 0, null));
+                new OffsetCommit("g", "t", 0, new OffsetAndMetadata(5, -1, "a", 1, -1)),
+                new OffsetCommit("g", "t", 1, new OffsetAndMetadata(6, 2, "", 1, -1)),
+                new OffsetCommit("g", "t", 0, null));
 
         assertThat(append(log, written)).isEqualTo(Errors.NONE);
         assertThat(append(log, List.of(new OffsetCommit("h", "t", 0, new OffsetAndMetadata(1, -1, "", 2, -1)))))
-            .isEqualTo(Errors.NONE);
+                .isEqualTo(Errors.NONE);
 
         List<GroupRecord> read = new ArrayList<>();
         reopen(Map.of()).replay(0, read::add);
@@ -98,10 +97,11 @@ class PartitionOffsetsLogTest {
     }
 
     private PartitionOffsetsLog open(Map<String, String> topicConfigs) throws Exception {
-        BrokerConfig config = BrokerConfig.parse(Map.of(BrokerConfig.LOG_DIRS, dir.resolve("data").toString()));
+        BrokerConfig config = BrokerConfig.parse(
+                Map.of(BrokerConfig.LOG_DIRS, dir.resolve("data").toString()));
         logs = new LogManager(LogManagerConfig.from(config), clock, FileChannelFactory.DEFAULT);
-        TopicManager topics = new TopicManager(config, new MetadataStore(dir.resolve("data").resolve(".millrace")),
-            logs);
+        TopicManager topics =
+                new TopicManager(config, new MetadataStore(dir.resolve("data").resolve(".millrace")), logs);
         topics.startup();
         Map<String, String> configs = new java.util.HashMap<>(topicConfigs);
         configs.put("cleanup.policy", "compact");

@@ -33,9 +33,11 @@ class ReconciliationTest {
         ConsumerMember m = member(3, MemberState.UNREVOKED_PARTITIONS, Set.of(0, 1), Set.of(2));
 
         assertThat(Reconciliation.next(m, 4, of(0, 1), (topic, p) -> false, owned(0, 1, 2)))
-            .as("still owned").isEqualTo(m.assignmentState());
+                .as("still owned")
+                .isEqualTo(m.assignmentState());
         assertThat(Reconciliation.next(m, 4, of(0, 1), (topic, p) -> false, null))
-            .as("not reported").isEqualTo(m.assignmentState());
+                .as("not reported")
+                .isEqualTo(m.assignmentState());
 
         MemberAssignmentState next = Reconciliation.next(m, 4, of(0, 1), (topic, p) -> false, owned(0, 1));
         assertThat(next.state()).isEqualTo(MemberState.STABLE);
@@ -63,12 +65,19 @@ class ReconciliationTest {
     void reconciledMemberStaysAsItIs() {
         ConsumerMember m = member(4, MemberState.STABLE, Set.of(0), Set.of());
 
-        assertThat(Reconciliation.next(m, 4, of(0, 1), (topic, p) -> false, owned(0))).isEqualTo(m.assignmentState());
+        assertThat(Reconciliation.next(m, 4, of(0, 1), (topic, p) -> false, owned(0)))
+                .isEqualTo(m.assignmentState());
     }
 
     private ConsumerMember member(int epoch, MemberState state, Set<Integer> assigned, Set<Integer> revoking) {
-        return new ConsumerMember("m", ConsumerGroup.emptySubscription(), epoch, epoch - 1, state,
-            Assignment.of(Map.of(t, assigned)), Assignment.of(Map.of(t, revoking)));
+        return new ConsumerMember(
+                "m",
+                ConsumerGroup.emptySubscription(),
+                epoch,
+                epoch - 1,
+                state,
+                Assignment.of(Map.of(t, assigned)),
+                Assignment.of(Map.of(t, revoking)));
     }
 
     private Assignment of(Integer... partitions) {

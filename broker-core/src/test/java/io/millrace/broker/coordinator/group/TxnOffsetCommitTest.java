@@ -33,26 +33,41 @@ class TxnOffsetCommitTest {
     }
 
     private List<Errors> txnCommit(String group, String memberId, int generation, long offset) {
-        TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic t = new TxnOffsetCommitRequestData
-            .TxnOffsetCommitRequestTopic().setName("in");
-        t.partitions().add(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition().setPartitionIndex(0)
-            .setCommittedOffset(offset).setCommittedLeaderEpoch(-1).setCommittedMetadata(""));
-        TxnOffsetCommitRequestData request = new TxnOffsetCommitRequestData().setTransactionalId("tx").setGroupId(group)
-            .setProducerId(PRODUCER).setProducerEpoch((short) 0).setMemberId(memberId)
-            .setGenerationIdOrMemberEpoch(generation).setTopics(new ArrayList<>(List.of(t)));
+        TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic t =
+                new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic().setName("in");
+        t.partitions()
+                .add(new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+                        .setPartitionIndex(0)
+                        .setCommittedOffset(offset)
+                        .setCommittedLeaderEpoch(-1)
+                        .setCommittedMetadata(""));
+        TxnOffsetCommitRequestData request = new TxnOffsetCommitRequestData()
+                .setTransactionalId("tx")
+                .setGroupId(group)
+                .setProducerId(PRODUCER)
+                .setProducerEpoch((short) 0)
+                .setMemberId(memberId)
+                .setGenerationIdOrMemberEpoch(generation)
+                .setTopics(new ArrayList<>(List.of(t)));
         TxnOffsetCommitResponseData response = h.await(h.coordinator.commitTransactionalOffsets(
-            new ClientInfo("producer", "/127.0.0.1", V3), request, VerificationGuard.DISABLED));
+                new ClientInfo("producer", "/127.0.0.1", V3), request, VerificationGuard.DISABLED));
         List<Errors> out = new ArrayList<>();
         response.topics().forEach(rt -> rt.partitions().forEach(p -> out.add(Errors.forCode(p.errorCode()))));
         return out;
     }
 
     private OffsetFetchResponsePartitions fetch(String group, boolean requireStable) {
-        OffsetFetchRequestGroup g = new OffsetFetchRequestGroup().setGroupId(group).setMemberEpoch(-1)
-            .setTopics(new ArrayList<>(List.of(new OffsetFetchRequestTopics().setName("in")
-                .setPartitionIndexes(List.of(0)))));
-        return h.await(h.coordinator.fetchOffsets(List.of(g), false, requireStable)).get(0).topics().get(0)
-            .partitions().get(0);
+        OffsetFetchRequestGroup g = new OffsetFetchRequestGroup()
+                .setGroupId(group)
+                .setMemberEpoch(-1)
+                .setTopics(new ArrayList<>(
+                        List.of(new OffsetFetchRequestTopics().setName("in").setPartitionIndexes(List.of(0)))));
+        return h.await(h.coordinator.fetchOffsets(List.of(g), false, requireStable))
+                .get(0)
+                .topics()
+                .get(0)
+                .partitions()
+                .get(0);
     }
 
     private void marker(String group, boolean commit) {
@@ -68,8 +83,9 @@ class TxnOffsetCommitTest {
 
         assertThat(txnCommit("g", "", -1, 20L)).containsOnly(Errors.NONE);
 
-        assertThat(fetch("g", false).committedOffset()).as("the open transaction's offset is not committed")
-            .isEqualTo(10L);
+        assertThat(fetch("g", false).committedOffset())
+                .as("the open transaction's offset is not committed")
+                .isEqualTo(10L);
         assertThat(Errors.forCode(fetch("g", true).errorCode())).isEqualTo(Errors.UNSTABLE_OFFSET_COMMIT);
         marker("g", true);
         assertThat(fetch("g", true).committedOffset()).isEqualTo(20L);
@@ -91,8 +107,9 @@ class TxnOffsetCommitTest {
     void pendingOffsetsAndTheirOutcomeSurviveARestart() {
         txnCommit("g", "", -1, 20L);
         h.restart();
-        assertThat(Errors.forCode(fetch("g", true).errorCode())).as("still pending after the restart")
-            .isEqualTo(Errors.UNSTABLE_OFFSET_COMMIT);
+        assertThat(Errors.forCode(fetch("g", true).errorCode()))
+                .as("still pending after the restart")
+                .isEqualTo(Errors.UNSTABLE_OFFSET_COMMIT);
 
         h.log.marker(h.coordinator.partitionFor("g"), PRODUCER, true);
         h.restart();
@@ -110,7 +127,9 @@ class TxnOffsetCommitTest {
         assertThat(txnCommit("g", member, generation - 1, 5L)).containsOnly(Errors.ILLEGAL_GENERATION);
         assertThat(txnCommit("g", "ghost", generation, 5L)).containsOnly(Errors.UNKNOWN_MEMBER_ID);
         assertThat(txnCommit("g", member, generation, 5L)).containsOnly(Errors.NONE);
-        assertThat(txnCommit("g", "", -1, 6L)).as("old clients send no group metadata").containsOnly(Errors.NONE);
+        assertThat(txnCommit("g", "", -1, 6L))
+                .as("old clients send no group metadata")
+                .containsOnly(Errors.NONE);
     }
 
     @Test

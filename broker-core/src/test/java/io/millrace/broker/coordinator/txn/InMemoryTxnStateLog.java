@@ -1,7 +1,6 @@
 package io.millrace.broker.coordinator.txn;
 
 import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.millrace.broker.coordinator.txn;
 
 import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,8 +12,7 @@ import org.apache.kafka.common.protocol.Errors;
 /** Records the markers the coordinator writes; a partition can be made to fail its next writes. */
 final class RecordingMarkerWriter implements TxnMarkerWriter {
 
-    record Marker(TopicPartition partition, long producerId, short epoch, boolean commit) {
-    }
+    record Marker(TopicPartition partition, long producerId, short epoch, boolean commit) {}
 
     private CoordinatorExecutor executor;
     final List<Marker> written = new ArrayList<>();
@@ -25,8 +23,13 @@ final class RecordingMarkerWriter implements TxnMarkerWriter {
     }
 
     @Override
-    public void write(TopicPartition partition, long producerId, short producerEpoch, int coordinatorEpoch,
-                      boolean commit, Consumer<Errors> done) {
+    public void write(
+            TopicPartition partition,
+            long producerId,
+            short producerEpoch,
+            int coordinatorEpoch,
+            boolean commit,
+            Consumer<Errors> done) {
         Errors outcome = failing.getOrDefault(partition, Errors.NONE);
         if (outcome == Errors.NONE) {
             written.add(new Marker(partition, producerId, producerEpoch, commit));

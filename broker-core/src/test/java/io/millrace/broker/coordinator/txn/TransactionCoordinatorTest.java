@@ -1,12 +1,9 @@
 package io.millrace.broker.coordinator.txn;
 
-import io.millrace.broker.coordinator.ManualCoordinatorExecutor;
-
-import io.millrace.broker.coordinator.CoordinatorExecutor;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.common.ManualClock;
+import io.millrace.broker.coordinator.ManualCoordinatorExecutor;
 import io.millrace.broker.coordinator.txn.RecordingMarkerWriter.Marker;
 import io.millrace.broker.coordinator.txn.TransactionCoordinator.Described;
 import io.millrace.broker.coordinator.txn.TransactionCoordinator.InitResult;
@@ -50,8 +47,13 @@ class TransactionCoordinatorTest {
         executor = new ManualCoordinatorExecutor(clock);
         stateLog.useExecutor(executor);
         markers.useExecutor(executor);
-        coordinator = new TransactionCoordinator(new TxnCoordinatorConfig(5, 1 << 20, MAX_TIMEOUT, EXPIRATION,
-            ABORT_INTERVAL, 3_600_000, 1000, true), clock, executor, stateLog, markers, nextProducerId::getAndIncrement);
+        coordinator = new TransactionCoordinator(
+                new TxnCoordinatorConfig(5, 1 << 20, MAX_TIMEOUT, EXPIRATION, ABORT_INTERVAL, 3_600_000, 1000, true),
+                clock,
+                executor,
+                stateLog,
+                markers,
+                nextProducerId::getAndIncrement);
         coordinator.startup(Runnable::run);
         executor.runAll();
     }
@@ -125,7 +127,7 @@ class TransactionCoordinatorTest {
         assertThat(retry).as("a retry of the bump whose answer was lost").isEqualTo(bumped);
         init(TXN, TIMEOUT);
         assertThat(init(TXN, TIMEOUT, first.producerId(), first.producerEpoch()).error())
-            .isEqualTo(Errors.PRODUCER_FENCED);
+                .isEqualTo(Errors.PRODUCER_FENCED);
         assertThat(init(TXN, TIMEOUT, 999L, (short) 0).error()).isEqualTo(Errors.PRODUCER_FENCED);
     }
 
@@ -160,13 +162,17 @@ class TransactionCoordinatorTest {
 
         assertThat(end(p.producerId(), p.producerEpoch(), true)).isEqualTo(Errors.NONE);
 
-        assertThat(markers.written).containsExactlyInAnyOrder(new Marker(T0, 1000, (short) 0, true),
-            new Marker(T1, 1000, (short) 0, true));
+        assertThat(markers.written)
+                .containsExactlyInAnyOrder(
+                        new Marker(T0, 1000, (short) 0, true), new Marker(T1, 1000, (short) 0, true));
         assertThat(describe(TXN).state()).isEqualTo(TxnState.COMPLETE_COMMIT);
         assertThat(describe(TXN).partitions()).isEmpty();
-        assertThat(stateLog.recordsOf(TXN)).extracting(TxnRecord::state).containsExactly(TxnState.EMPTY,
-            TxnState.ONGOING, TxnState.PREPARE_COMMIT, TxnState.COMPLETE_COMMIT);
-        assertThat(end(p.producerId(), p.producerEpoch(), true)).as("a retried commit").isEqualTo(Errors.NONE);
+        assertThat(stateLog.recordsOf(TXN))
+                .extracting(TxnRecord::state)
+                .containsExactly(TxnState.EMPTY, TxnState.ONGOING, TxnState.PREPARE_COMMIT, TxnState.COMPLETE_COMMIT);
+        assertThat(end(p.producerId(), p.producerEpoch(), true))
+                .as("a retried commit")
+                .isEqualTo(Errors.NONE);
         assertThat(end(p.producerId(), p.producerEpoch(), false)).isEqualTo(Errors.INVALID_TXN_STATE);
         assertThat(markers.written).hasSize(2);
     }
@@ -201,13 +207,17 @@ class TransactionCoordinatorTest {
         add(p, T0);
 
         executor.advance(TIMEOUT);
-        assertThat(describe(TXN).state()).as("exactly at the timeout: still open").isEqualTo(TxnState.ONGOING);
+        assertThat(describe(TXN).state())
+                .as("exactly at the timeout: still open")
+                .isEqualTo(TxnState.ONGOING);
         assertThat(markers.written).isEmpty();
 
         executor.advance(ABORT_INTERVAL);
         assertThat(describe(TXN).state()).isEqualTo(TxnState.COMPLETE_ABORT);
         assertThat(markers.written).containsExactly(new Marker(T0, 1000, (short) 1, false));
-        assertThat(end(p.producerId(), p.producerEpoch(), true)).as("the zombie").isEqualTo(Errors.PRODUCER_FENCED);
+        assertThat(end(p.producerId(), p.producerEpoch(), true))
+                .as("the zombie")
+                .isEqualTo(Errors.PRODUCER_FENCED);
     }
 
     @Test
@@ -231,7 +241,9 @@ class TransactionCoordinatorTest {
         assertThat(describe(TXN).state()).isEqualTo(TxnState.ONGOING);
         assertThat(end(p.producerId(), p.producerEpoch(), true)).isEqualTo(Errors.NONE);
         assertThat(markers.written).extracting(Marker::commit).containsExactly(true, true);
-        assertThat(end(p.producerId(), p.producerEpoch(), true)).as("committing it again").isEqualTo(Errors.NONE);
+        assertThat(end(p.producerId(), p.producerEpoch(), true))
+                .as("committing it again")
+                .isEqualTo(Errors.NONE);
     }
 
     @Test
@@ -239,16 +251,18 @@ class TransactionCoordinatorTest {
         InitResult p = init(TXN, TIMEOUT);
         add(p, T0, T1);
         markers.failing.put(T1, Errors.KAFKA_STORAGE_ERROR);
-        assertThat(end(p.producerId(), p.producerEpoch(), true)).as("decided, even though a marker is late")
-            .isEqualTo(Errors.NONE);
+        assertThat(end(p.producerId(), p.producerEpoch(), true))
+                .as("decided, even though a marker is late")
+                .isEqualTo(Errors.NONE);
         assertThat(describe(TXN).state()).isEqualTo(TxnState.PREPARE_COMMIT);
         markers.written.clear();
         markers.failing.clear();
 
         startCoordinator();
 
-        assertThat(markers.written).containsExactlyInAnyOrder(new Marker(T0, 1000, (short) 0, true),
-            new Marker(T1, 1000, (short) 0, true));
+        assertThat(markers.written)
+                .containsExactlyInAnyOrder(
+                        new Marker(T0, 1000, (short) 0, true), new Marker(T1, 1000, (short) 0, true));
         assertThat(describe(TXN).state()).isEqualTo(TxnState.COMPLETE_COMMIT);
     }
 
@@ -285,16 +299,22 @@ class TransactionCoordinatorTest {
         assertThat(describe(TXN)).isEqualTo(before);
         assertThat(describe("empty").producerId()).isEqualTo(empty.producerId());
         assertThat(describe("committed").state()).isEqualTo(TxnState.COMPLETE_COMMIT);
-        assertThat(init(TXN, TIMEOUT).error()).as("the open transaction is aborted first")
-            .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        assertThat(init(TXN, TIMEOUT).error())
+                .as("the open transaction is aborted first")
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
     }
 
     @Test
     void requestsWaitForTheStateToLoad() {
         executor = new ManualCoordinatorExecutor(clock);
         stateLog.useExecutor(executor);
-        coordinator = new TransactionCoordinator(new TxnCoordinatorConfig(5, 1 << 20, MAX_TIMEOUT, EXPIRATION,
-            ABORT_INTERVAL, 3_600_000, 1000, true), clock, executor, stateLog, markers, nextProducerId::getAndIncrement);
+        coordinator = new TransactionCoordinator(
+                new TxnCoordinatorConfig(5, 1 << 20, MAX_TIMEOUT, EXPIRATION, ABORT_INTERVAL, 3_600_000, 1000, true),
+                clock,
+                executor,
+                stateLog,
+                markers,
+                nextProducerId::getAndIncrement);
         AtomicReference<InitResult> result = new AtomicReference<>();
         coordinator.initProducerId(TXN, TIMEOUT, -1, (short) -1, result::set);
         executor.runAll();
@@ -306,9 +326,21 @@ class TransactionCoordinatorTest {
     void anExhaustedEpochRotatesTheProducerId() {
         InitResult p = init(TXN, TIMEOUT);
         // Drive the epoch to the last usable value by replaying a record that holds it.
-        stateLog.append(coordinator.partitionFor(TXN), TXN, new TxnRecord(TXN, p.producerId(), -1,
-            TxnMetadata.MAX_USABLE_EPOCH, (short) -1, TIMEOUT, TxnState.EMPTY, Set.of(), -1, clock.milliseconds()),
-            e -> { });
+        stateLog.append(
+                coordinator.partitionFor(TXN),
+                TXN,
+                new TxnRecord(
+                        TXN,
+                        p.producerId(),
+                        -1,
+                        TxnMetadata.MAX_USABLE_EPOCH,
+                        (short) -1,
+                        TIMEOUT,
+                        TxnState.EMPTY,
+                        Set.of(),
+                        -1,
+                        clock.milliseconds()),
+                e -> {});
         startCoordinator();
 
         InitResult rotated = init(TXN, TIMEOUT, p.producerId(), TxnMetadata.MAX_USABLE_EPOCH);
@@ -317,7 +349,8 @@ class TransactionCoordinatorTest {
         assertThat(rotated.producerId()).isNotEqualTo(p.producerId());
         assertThat(rotated.producerEpoch()).isZero();
         assertThat(init(TXN, TIMEOUT, p.producerId(), TxnMetadata.MAX_USABLE_EPOCH))
-            .as("a retry of the rotation").isEqualTo(rotated);
+                .as("a retry of the rotation")
+                .isEqualTo(rotated);
     }
 
     @Test
@@ -354,11 +387,13 @@ class TransactionCoordinatorTest {
         executor.runAll();
         assertThat(described.get().get(0).error()).isEqualTo(Errors.TRANSACTIONAL_ID_NOT_FOUND);
         assertThat(stateLog.recordsOf(TXN)).last().isNull();
-        assertThat(list(Set.of(), Set.of(), -1, null).transactions()).extracting(TxnView::transactionalId)
-            .containsExactly("open");
+        assertThat(list(Set.of(), Set.of(), -1, null).transactions())
+                .extracting(TxnView::transactionalId)
+                .containsExactly("open");
         startCoordinator();
-        assertThat(list(Set.of(), Set.of(), -1, null).transactions()).extracting(TxnView::transactionalId)
-            .containsExactly("open");
+        assertThat(list(Set.of(), Set.of(), -1, null).transactions())
+                .extracting(TxnView::transactionalId)
+                .containsExactly("open");
     }
 
     @Test
@@ -374,11 +409,13 @@ class TransactionCoordinatorTest {
         Listing ongoing = list(Set.of("Ongoing", "Bogus"), Set.of(), -1, null);
         assertThat(ongoing.transactions()).extracting(TxnView::transactionalId).containsExactly("sink-a");
         assertThat(ongoing.unknownStates()).containsExactly("Bogus");
-        assertThat(list(Set.of(), Set.of(a.producerId()), -1, null).transactions()).hasSize(1);
+        assertThat(list(Set.of(), Set.of(a.producerId()), -1, null).transactions())
+                .hasSize(1);
         assertThat(list(Set.of("Ongoing"), Set.of(), 4000, null).transactions()).hasSize(1);
         assertThat(list(Set.of("Ongoing"), Set.of(), 6000, null).transactions()).isEmpty();
         assertThat(list(Set.of(), Set.of(), -1, Pattern.compile("sink-.*")).transactions())
-            .extracting(TxnView::transactionalId).containsExactlyInAnyOrder("sink-a", "sink-b");
+                .extracting(TxnView::transactionalId)
+                .containsExactlyInAnyOrder("sink-a", "sink-b");
     }
 
     @Test

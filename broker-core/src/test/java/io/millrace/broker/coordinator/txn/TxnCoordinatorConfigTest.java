@@ -14,16 +14,22 @@ class TxnCoordinatorConfigTest {
 
     @Test
     void defaultMaximumAdmitsAnExactlyOnceSinksOneHourTransactionTimeout() {
-        TxnCoordinatorConfig config = TxnCoordinatorConfig.from(ConfigLoader.load(null, Map.of(), List.of()).config());
+        TxnCoordinatorConfig config = TxnCoordinatorConfig.from(
+                ConfigLoader.load(null, Map.of(), List.of()).config());
 
         assertThat(config.maxTimeoutMs()).isGreaterThanOrEqualTo(FLINK_TRANSACTION_TIMEOUT_MS);
     }
 
     @Test
     void transactionSettingsUseKafkasKeys() {
-        TxnCoordinatorConfig config = TxnCoordinatorConfig.from(ConfigLoader.load(null, Map.of(), List.of(
-            "transaction.max.timeout.ms=120000", "transaction.state.log.num.partitions=3",
-            "transactional.id.expiration.ms=5000", "transaction.partition.verification.enable=false")).config());
+        TxnCoordinatorConfig config = TxnCoordinatorConfig.from(ConfigLoader.load(
+                        null,
+                        Map.of(),
+                        List.of(
+                                "transaction.max.timeout.ms=120000", "transaction.state.log.num.partitions=3",
+                                "transactional.id.expiration.ms=5000",
+                                        "transaction.partition.verification.enable=false"))
+                .config());
 
         assertThat(config.maxTimeoutMs()).isEqualTo(120_000);
         assertThat(config.statePartitions()).isEqualTo(3);

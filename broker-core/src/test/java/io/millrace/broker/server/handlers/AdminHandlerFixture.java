@@ -55,7 +55,8 @@ final class AdminHandlerFixture implements AutoCloseable {
         settings.putIfAbsent(BrokerConfig.LOG_DIRS, dir.resolve("data").toString());
         this.broker = BrokerConfig.parse(settings);
         this.logs = new LogManager(LogManagerConfig.from(broker), new ManualClock(), channels);
-        this.topics = new TopicManager(broker, new MetadataStore(dir.resolve("data").resolve(".millrace")), logs);
+        this.topics =
+                new TopicManager(broker, new MetadataStore(dir.resolve("data").resolve(".millrace")), logs);
     }
 
     /** Creates a topic (starting the storage on first use). */
@@ -72,13 +73,29 @@ final class AdminHandlerFixture implements AutoCloseable {
     }
 
     RequestContext context(AbstractRequest request) {
-        return new RequestContext(request.apiKey(), request.version(), 7, "test-client", LISTENER,
-            new InetSocketAddress("127.0.0.1", 50000), "conn-1", System.nanoTime(), channel.eventLoop());
+        return new RequestContext(
+                request.apiKey(),
+                request.version(),
+                7,
+                "test-client",
+                LISTENER,
+                new InetSocketAddress("127.0.0.1", 50000),
+                "conn-1",
+                System.nanoTime(),
+                channel.eventLoop());
     }
 
     RequestContext context(AbstractRequest request, Endpoint listener) {
-        return new RequestContext(request.apiKey(), request.version(), 7, "test-client", listener,
-            new InetSocketAddress("127.0.0.1", 50000), "conn-1", System.nanoTime(), channel.eventLoop());
+        return new RequestContext(
+                request.apiKey(),
+                request.version(),
+                7,
+                "test-client",
+                listener,
+                new InetSocketAddress("127.0.0.1", 50000),
+                "conn-1",
+                System.nanoTime(),
+                channel.eventLoop());
     }
 
     /** Runs the handler and returns its (single) response. */

@@ -40,7 +40,8 @@ class AlterConfigsHandlerTest {
     }
 
     private static AlterConfigsResource resource(byte type, String name, String... keyValues) {
-        AlterConfigsResource r = new AlterConfigsResource().setResourceType(type).setResourceName(name);
+        AlterConfigsResource r =
+                new AlterConfigsResource().setResourceType(type).setResourceName(name);
         for (int i = 0; i < keyValues.length; i += 2) {
             r.configs().add(new AlterableConfig().setName(keyValues[i]).setValue(keyValues[i + 1]));
         }
@@ -64,7 +65,8 @@ class AlterConfigsHandlerTest {
     void givenConfigsReplaceAllOverridesOfTheTopic() throws Exception {
         fixture.createTopic("orders", 1, Map.of("retention.ms", "1000", "segment.bytes", "4096"));
 
-        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders", "max.message.bytes", "2000")));
+        AlterConfigsResourceResponse result =
+                only(alter(false, resource(TOPIC, "orders", "max.message.bytes", "2000")));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.errorMessage()).isNull();
@@ -141,12 +143,13 @@ class AlterConfigsHandlerTest {
 
     @Test
     void brokerConfigChangesAreRefusedNamingTheKeys() {
-        AlterConfigsResourceResponse result = only(alter(false,
-            resource(BROKER, "0", "log.retention.hours", "1", "num.partitions", "3")));
+        AlterConfigsResourceResponse result =
+                only(alter(false, resource(BROKER, "0", "log.retention.hours", "1", "num.partitions", "3")));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage()).isEqualTo("Millrace has no dynamic broker configuration; set "
-            + "log.retention.hours, num.partitions in the properties file and restart");
+        assertThat(result.errorMessage())
+                .isEqualTo("Millrace has no dynamic broker configuration; set "
+                        + "log.retention.hours, num.partitions in the properties file and restart");
         assertThat(result.resourceType()).isEqualTo(BROKER);
     }
 
@@ -160,8 +163,8 @@ class AlterConfigsHandlerTest {
 
     @Test
     void unsupportedResourceTypeIsInvalidRequest() {
-        AlterConfigsResourceResponse result = only(alter(false,
-            resource(ConfigResource.Type.GROUP.id(), "g", "consumer.session.timeout.ms", "45000")));
+        AlterConfigsResourceResponse result = only(
+                alter(false, resource(ConfigResource.Type.GROUP.id(), "g", "consumer.session.timeout.ms", "45000")));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(result.errorMessage()).contains("GROUP");
@@ -169,8 +172,8 @@ class AlterConfigsHandlerTest {
 
     @Test
     void aResourceNamedTwiceIsInvalidRequestForBoth() {
-        AlterConfigsResponseData response = alter(false,
-            resource(TOPIC, "orders", "retention.ms", "1"), resource(TOPIC, "orders", "retention.ms", "2"));
+        AlterConfigsResponseData response = alter(
+                false, resource(TOPIC, "orders", "retention.ms", "1"), resource(TOPIC, "orders", "retention.ms", "2"));
 
         assertThat(response.responses()).hasSize(2).allSatisfy(r -> {
             assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
@@ -191,7 +194,10 @@ class AlterConfigsHandlerTest {
         assertThat(responder.responses).isEmpty();
         executor.runAll();
 
-        assertThat(((AlterConfigsResponseData) responder.single()).responses().get(0).errorCode())
-            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        assertThat(((AlterConfigsResponseData) responder.single())
+                        .responses()
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
 }

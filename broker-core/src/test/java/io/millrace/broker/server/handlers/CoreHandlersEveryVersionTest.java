@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -70,9 +69,13 @@ class CoreHandlersEveryVersionTest {
             } else {
                 td.setName("orders");
             }
-            td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
-                .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(("v" + v).getBytes()))));
-            ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000);
+            td.partitionData()
+                    .add(new ProduceRequestData.PartitionProduceData()
+                            .setIndex(0)
+                            .setRecords(MemoryRecords.withRecords(
+                                    Compression.NONE, new SimpleRecord(("v" + v).getBytes()))));
+            ProduceRequestData data =
+                    new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000);
             data.topicData().add(td);
             AbstractResponse response = roundTrip(handler, ApiKeys.PRODUCE, data, v);
             assertThat(response.errorCounts()).as("v%d", v).containsOnlyKeys(Errors.NONE);
@@ -84,8 +87,11 @@ class CoreHandlersEveryVersionTest {
         ProduceHandler handler = new ProduceHandler(fixture.topics, TxnVerifier.DISABLED);
         ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName("orders");
         for (int p = 0; p < 2; p++) {
-            td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(p)
-                .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(("p" + p).getBytes()))));
+            td.partitionData()
+                    .add(new ProduceRequestData.PartitionProduceData()
+                            .setIndex(p)
+                            .setRecords(MemoryRecords.withRecords(
+                                    Compression.NONE, new SimpleRecord(("p" + p).getBytes()))));
         }
         ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(60_000);
         data.topicData().add(td);
@@ -93,8 +99,12 @@ class CoreHandlersEveryVersionTest {
         AbstractResponse response = WireRoundTrip.call(fixture, handler, ApiKeys.PRODUCE, data, (short) 9);
 
         assertThat(response.errorCounts()).containsOnlyKeys(Errors.NONE);
-        assertThat(topic.partition(0).highWatermark()).as("partition 0 durable when answered").isEqualTo(1);
-        assertThat(topic.partition(1).highWatermark()).as("partition 1 durable when answered").isEqualTo(1);
+        assertThat(topic.partition(0).highWatermark())
+                .as("partition 0 durable when answered")
+                .isEqualTo(1);
+        assertThat(topic.partition(1).highWatermark())
+                .as("partition 1 durable when answered")
+                .isEqualTo(1);
     }
 
     @Test
@@ -108,10 +118,17 @@ class CoreHandlersEveryVersionTest {
             } else {
                 ft.setTopic("orders");
             }
-            ft.partitions().add(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
-                .setPartitionMaxBytes(1 << 20));
-            FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
-                .setSessionId(0).setSessionEpoch(-1);
+            ft.partitions()
+                    .add(new FetchRequestData.FetchPartition()
+                            .setPartition(0)
+                            .setFetchOffset(0)
+                            .setPartitionMaxBytes(1 << 20));
+            FetchRequestData data = new FetchRequestData()
+                    .setMaxWaitMs(0)
+                    .setMinBytes(1)
+                    .setMaxBytes(1 << 20)
+                    .setSessionId(0)
+                    .setSessionEpoch(-1);
             data.topics().add(ft);
             FetchResponse response = (FetchResponse) roundTrip(handler, ApiKeys.FETCH, data, v);
             FetchResponseDataView view = new FetchResponseDataView(response);
@@ -129,8 +146,10 @@ class CoreHandlersEveryVersionTest {
             ListOffsetsRequestData.ListOffsetsTopic t = new ListOffsetsRequestData.ListOffsetsTopic().setName("orders");
             long[] timestamps = v >= 7 ? new long[] {-1, -2, -3, 0} : new long[] {-1, -2, 0};
             for (long ts : timestamps) {
-                t.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0)
-                    .setTimestamp(ts));
+                t.partitions()
+                        .add(new ListOffsetsRequestData.ListOffsetsPartition()
+                                .setPartitionIndex(0)
+                                .setTimestamp(ts));
             }
             ListOffsetsRequestData data = new ListOffsetsRequestData().setReplicaId(-1);
             data.topics().add(t);
@@ -150,8 +169,9 @@ class CoreHandlersEveryVersionTest {
                 data.setAllowAutoTopicCreation(false);
             }
             AbstractResponse response = roundTrip(handler, ApiKeys.METADATA, data, v);
-            assertThat(response.errorCounts()).as("v%d", v)
-                .containsOnlyKeys(Errors.NONE, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            assertThat(response.errorCounts())
+                    .as("v%d", v)
+                    .containsOnlyKeys(Errors.NONE, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
     }
 
@@ -159,67 +179,91 @@ class CoreHandlersEveryVersionTest {
     void initProducerIdAtEveryVersion() throws Exception {
         // Without a transactional id the transaction coordinator is not involved.
         InitProducerIdHandler handler = new InitProducerIdHandler(
-            new ProducerIdManager(dir.resolve("producer-ids")), null, AdminHandlerFixture.INLINE);
+                new ProducerIdManager(dir.resolve("producer-ids")), null, AdminHandlerFixture.INLINE);
         for (short v = handler.minVersion(); v <= handler.maxVersion(); v++) {
-            AbstractResponse response = roundTrip(handler, ApiKeys.INIT_PRODUCER_ID,
-                new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60000), v);
+            AbstractResponse response = roundTrip(
+                    handler,
+                    ApiKeys.INIT_PRODUCER_ID,
+                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60000),
+                    v);
             assertThat(response.errorCounts()).as("v%d", v).containsOnlyKeys(Errors.NONE);
         }
     }
 
     @Test
     void topicAdministrationAtEveryVersion() {
-        CreateTopicsHandler create = new CreateTopicsHandler(fixture.topics, fixture.broker, AdminHandlerFixture.INLINE);
+        CreateTopicsHandler create =
+                new CreateTopicsHandler(fixture.topics, fixture.broker, AdminHandlerFixture.INLINE);
         CreatePartitionsHandler grow = new CreatePartitionsHandler(fixture.topics, 0, AdminHandlerFixture.INLINE);
         DeleteRecordsHandler deleteRecords = new DeleteRecordsHandler(fixture.topics, AdminHandlerFixture.INLINE);
         DeleteTopicsHandler delete = new DeleteTopicsHandler(fixture.topics, AdminHandlerFixture.INLINE);
         for (short v = create.minVersion(); v <= create.maxVersion(); v++) {
             CreateTopicsRequestData data = new CreateTopicsRequestData().setTimeoutMs(1000);
-            data.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("t" + v).setNumPartitions(1)
-                .setReplicationFactor((short) 1));
-            assertThat(roundTrip(create, ApiKeys.CREATE_TOPICS, data, v).errorCounts()).as("create v%d", v)
-                .containsOnlyKeys(Errors.NONE);
+            data.topics()
+                    .add(new CreateTopicsRequestData.CreatableTopic()
+                            .setName("t" + v)
+                            .setNumPartitions(1)
+                            .setReplicationFactor((short) 1));
+            assertThat(roundTrip(create, ApiKeys.CREATE_TOPICS, data, v).errorCounts())
+                    .as("create v%d", v)
+                    .containsOnlyKeys(Errors.NONE);
         }
         for (short v = grow.minVersion(); v <= grow.maxVersion(); v++) {
             CreatePartitionsRequestData data = new CreatePartitionsRequestData().setTimeoutMs(1000);
-            data.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("t2").setCount(2 + v)
-                .setAssignments(null));
-            assertThat(roundTrip(grow, ApiKeys.CREATE_PARTITIONS, data, v).errorCounts()).as("grow v%d", v)
-                .containsOnlyKeys(Errors.NONE);
+            data.topics()
+                    .add(new CreatePartitionsRequestData.CreatePartitionsTopic()
+                            .setName("t2")
+                            .setCount(2 + v)
+                            .setAssignments(null));
+            assertThat(roundTrip(grow, ApiKeys.CREATE_PARTITIONS, data, v).errorCounts())
+                    .as("grow v%d", v)
+                    .containsOnlyKeys(Errors.NONE);
         }
         produce(4);
         for (short v = deleteRecords.minVersion(); v <= deleteRecords.maxVersion(); v++) {
             DeleteRecordsRequestData data = new DeleteRecordsRequestData().setTimeoutMs(1000);
-            DeleteRecordsRequestData.DeleteRecordsTopic t = new DeleteRecordsRequestData.DeleteRecordsTopic()
-                .setName("orders");
-            t.partitions().add(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0)
-                .setOffset(v + 1));
+            DeleteRecordsRequestData.DeleteRecordsTopic t =
+                    new DeleteRecordsRequestData.DeleteRecordsTopic().setName("orders");
+            t.partitions()
+                    .add(new DeleteRecordsRequestData.DeleteRecordsPartition()
+                            .setPartitionIndex(0)
+                            .setOffset(v + 1));
             data.topics().add(t);
             assertThat(roundTrip(deleteRecords, ApiKeys.DELETE_RECORDS, data, v).errorCounts())
-                .as("delete records v%d", v).containsOnlyKeys(Errors.NONE);
+                    .as("delete records v%d", v)
+                    .containsOnlyKeys(Errors.NONE);
         }
         assertThat(topic.partition(0).logStartOffset()).isEqualTo(3);
         for (short v = delete.minVersion(); v <= delete.maxVersion(); v++) {
             DeleteTopicsRequestData data = new DeleteTopicsRequestData().setTimeoutMs(1000);
             String name = "t" + (v + 1);
             if (v >= 6) {
-                data.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName(null)
-                    .setTopicId(fixture.topics.topic(name).orElseThrow().metadata().topicId()));
+                data.topics()
+                        .add(new DeleteTopicsRequestData.DeleteTopicState()
+                                .setName(null)
+                                .setTopicId(fixture.topics
+                                        .topic(name)
+                                        .orElseThrow()
+                                        .metadata()
+                                        .topicId()));
             } else {
                 data.topicNames().add(name);
             }
-            assertThat(roundTrip(delete, ApiKeys.DELETE_TOPICS, data, v).errorCounts()).as("delete v%d", v)
-                .containsOnlyKeys(Errors.NONE);
+            assertThat(roundTrip(delete, ApiKeys.DELETE_TOPICS, data, v).errorCounts())
+                    .as("delete v%d", v)
+                    .containsOnlyKeys(Errors.NONE);
             assertThat(fixture.topics.topic(name)).isEmpty();
         }
     }
 
     private void produce(int count) {
         for (int i = 0; i < count; i++) {
-            MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
-                new SimpleRecord(("r" + i).getBytes(StandardCharsets.UTF_8)));
-            assertThat(topic.partition(0).append(records.buffer(), io.millrace.broker.log.AppendOrigin.CLIENT)
-                .error()).isEqualTo(Errors.NONE);
+            MemoryRecords records = MemoryRecords.withRecords(
+                    Compression.NONE, new SimpleRecord(("r" + i).getBytes(StandardCharsets.UTF_8)));
+            assertThat(topic.partition(0)
+                            .append(records.buffer(), io.millrace.broker.log.AppendOrigin.CLIENT)
+                            .error())
+                    .isEqualTo(Errors.NONE);
         }
         long end = topic.partition(0).logEndOffset();
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -230,14 +274,14 @@ class CoreHandlersEveryVersionTest {
     }
 
     private io.millrace.broker.server.ClusterInfo cluster() {
-        return new io.millrace.broker.server.ClusterInfo(0, "cluster", null,
-            Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER));
+        return new io.millrace.broker.server.ClusterInfo(
+                0, "cluster", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER));
     }
 
     /** Serialises the request at {@code version}, parses it as the broker would, runs the handler, and
      * encodes + re-parses the response the way a client receives it. */
-    private <R extends AbstractRequest> AbstractResponse roundTrip(ApiHandler<R> handler, ApiKeys key,
-                                                                  ApiMessage data, short version) {
+    private <R extends AbstractRequest> AbstractResponse roundTrip(
+            ApiHandler<R> handler, ApiKeys key, ApiMessage data, short version) {
         R request = WireRoundTrip.request(key, data, version);
         List<ApiMessage> answers = new ArrayList<>();
         handler.handle(fixture.context(request), request, new Responder() {
@@ -288,5 +332,4 @@ class CoreHandlersEveryVersionTest {
             return values;
         }
     }
-
 }

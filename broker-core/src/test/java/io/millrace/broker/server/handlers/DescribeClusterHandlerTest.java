@@ -23,7 +23,7 @@ class DescribeClusterHandlerTest {
 
     private static final Endpoint INTERNAL = new Endpoint("INTERNAL", SecurityProtocol.PLAINTEXT, "0.0.0.0", 9093);
     private static final Endpoint EXTERNAL_ADVERTISED =
-        new Endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "broker.example.com", 19092);
+            new Endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "broker.example.com", 19092);
 
     @TempDir
     Path dir;
@@ -52,8 +52,8 @@ class DescribeClusterHandlerTest {
 
     @Test
     void reportsThisNodeWithTheAddressAdvertisedOnTheRequestListener() {
-        DescribeClusterResponseData response = describe((short) 2, new DescribeClusterRequestData(),
-            AdminHandlerFixture.LISTENER);
+        DescribeClusterResponseData response =
+                describe((short) 2, new DescribeClusterRequestData(), AdminHandlerFixture.LISTENER);
 
         assertThat(response.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(response.clusterId()).isEqualTo("cluster-abc");
@@ -79,10 +79,12 @@ class DescribeClusterHandlerTest {
 
     @Test
     void clusterAuthorizedOperationsOnlyWhenAskedFor() {
-        DescribeClusterResponseData without = describe((short) 1, new DescribeClusterRequestData(),
-            AdminHandlerFixture.LISTENER);
-        DescribeClusterResponseData with = describe((short) 1,
-            new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true), AdminHandlerFixture.LISTENER);
+        DescribeClusterResponseData without =
+                describe((short) 1, new DescribeClusterRequestData(), AdminHandlerFixture.LISTENER);
+        DescribeClusterResponseData with = describe(
+                (short) 1,
+                new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true),
+                AdminHandlerFixture.LISTENER);
 
         assertThat(without.clusterAuthorizedOperations()).isEqualTo(Integer.MIN_VALUE);
         assertThat(with.clusterAuthorizedOperations()).isEqualTo(Ops.CLUSTER);
@@ -90,8 +92,8 @@ class DescribeClusterHandlerTest {
 
     @Test
     void askingForControllersIsMismatchedEndpointType() {
-        DescribeClusterResponseData response = describe((short) 1,
-            new DescribeClusterRequestData().setEndpointType((byte) 2), AdminHandlerFixture.LISTENER);
+        DescribeClusterResponseData response = describe(
+                (short) 1, new DescribeClusterRequestData().setEndpointType((byte) 2), AdminHandlerFixture.LISTENER);
 
         assertThat(response.errorCode()).isEqualTo(Errors.MISMATCHED_ENDPOINT_TYPE.code());
         assertThat(response.errorMessage()).contains("CONTROLLER");
@@ -100,8 +102,8 @@ class DescribeClusterHandlerTest {
 
     @Test
     void unknownEndpointTypeIsUnsupported() {
-        DescribeClusterResponseData response = describe((short) 1,
-            new DescribeClusterRequestData().setEndpointType((byte) 7), AdminHandlerFixture.LISTENER);
+        DescribeClusterResponseData response = describe(
+                (short) 1, new DescribeClusterRequestData().setEndpointType((byte) 7), AdminHandlerFixture.LISTENER);
 
         assertThat(response.errorCode()).isEqualTo(Errors.UNSUPPORTED_ENDPOINT_TYPE.code());
         assertThat(response.errorMessage()).isEqualTo("Unsupported endpoint type 7");

@@ -49,22 +49,32 @@ class DescribeConfigsHandlerTest {
         return new DescribeConfigsHandler(fixture.topics, fixture.broker);
     }
 
-    private DescribeConfigsResponseData describe(DescribeConfigsHandler handler, short version, boolean synonyms,
-                                                 boolean docs, DescribeConfigsResource... resources) {
+    private DescribeConfigsResponseData describe(
+            DescribeConfigsHandler handler,
+            short version,
+            boolean synonyms,
+            boolean docs,
+            DescribeConfigsResource... resources) {
         DescribeConfigsRequestData data = new DescribeConfigsRequestData()
-            .setResources(Arrays.asList(resources)).setIncludeSynonyms(synonyms).setIncludeDocumentation(docs);
+                .setResources(Arrays.asList(resources))
+                .setIncludeSynonyms(synonyms)
+                .setIncludeDocumentation(docs);
         DescribeConfigsRequest request = new DescribeConfigsRequest.Builder(data).build(version);
         return fixture.call(handler, request, DescribeConfigsResponseData.class);
     }
 
     private static DescribeConfigsResource resource(byte type, String name, String... keys) {
-        return new DescribeConfigsResource().setResourceType(type).setResourceName(name)
-            .setConfigurationKeys(keys.length == 0 ? null : Arrays.asList(keys));
+        return new DescribeConfigsResource()
+                .setResourceType(type)
+                .setResourceName(name)
+                .setConfigurationKeys(keys.length == 0 ? null : Arrays.asList(keys));
     }
 
     private static DescribeConfigsResourceResult config(DescribeConfigsResult result, String name) {
-        return result.configs().stream().filter(c -> c.name().equals(name)).findFirst()
-            .orElseThrow(() -> new AssertionError("no config " + name));
+        return result.configs().stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no config " + name));
     }
 
     // --- topics
@@ -75,13 +85,15 @@ class DescribeConfigsHandlerTest {
         fixture.createTopic("orders", 1, Map.of());
 
         DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(TOPIC, "orders"))
-            .results().get(0);
+                .results()
+                .get(0);
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.resourceName()).isEqualTo("orders");
         assertThat(result.resourceType()).isEqualTo(TOPIC);
-        assertThat(result.configs()).extracting(DescribeConfigsResourceResult::name)
-            .containsExactlyElementsOf(new TreeSet<>(LogConfig.DEFINITION.names()));
+        assertThat(result.configs())
+                .extracting(DescribeConfigsResourceResult::name)
+                .containsExactlyElementsOf(new TreeSet<>(LogConfig.DEFINITION.names()));
         assertThat(result.configs()).allSatisfy(c -> {
             assertThat(c.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
             assertThat(c.readOnly()).isFalse();
@@ -101,16 +113,19 @@ class DescribeConfigsHandlerTest {
         fixture.createTopic("orders", 1, Map.of("segment.bytes", "4096"));
 
         DescribeConfigsResourceResult segmentBytes = config(
-            describe(handler, (short) 4, true, false, resource(TOPIC, "orders")).results().get(0), "segment.bytes");
+                describe(handler, (short) 4, true, false, resource(TOPIC, "orders"))
+                        .results()
+                        .get(0),
+                "segment.bytes");
 
         assertThat(segmentBytes.value()).isEqualTo("4096");
         assertThat(segmentBytes.configSource()).isEqualTo(ConfigSource.TOPIC_CONFIG.id());
         assertThat(segmentBytes.synonyms())
-            .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
-            .containsExactly(
-                tuple("segment.bytes", "4096", ConfigSource.TOPIC_CONFIG.id()),
-                tuple("log.segment.bytes", "8192", ConfigSource.STATIC_BROKER_CONFIG.id()),
-                tuple("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG.id()));
+                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
+                .containsExactly(
+                        tuple("segment.bytes", "4096", ConfigSource.TOPIC_CONFIG.id()),
+                        tuple("log.segment.bytes", "8192", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                        tuple("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG.id()));
     }
 
     @Test
@@ -119,14 +134,18 @@ class DescribeConfigsHandlerTest {
         fixture.createTopic("orders", 1, Map.of());
 
         DescribeConfigsResourceResult maxMessage = config(
-            describe(handler, (short) 4, true, false, resource(TOPIC, "orders", "max.message.bytes"))
-                .results().get(0), "max.message.bytes");
+                describe(handler, (short) 4, true, false, resource(TOPIC, "orders", "max.message.bytes"))
+                        .results()
+                        .get(0),
+                "max.message.bytes");
 
         assertThat(maxMessage.value()).isEqualTo("2000000");
         assertThat(maxMessage.configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
-        assertThat(maxMessage.synonyms()).extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::source)
-            .containsExactly(tuple("message.max.bytes", ConfigSource.STATIC_BROKER_CONFIG.id()),
-                tuple("message.max.bytes", ConfigSource.DEFAULT_CONFIG.id()));
+        assertThat(maxMessage.synonyms())
+                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::source)
+                .containsExactly(
+                        tuple("message.max.bytes", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                        tuple("message.max.bytes", ConfigSource.DEFAULT_CONFIG.id()));
     }
 
     @Test
@@ -135,15 +154,18 @@ class DescribeConfigsHandlerTest {
         fixture.createTopic("orders", 1, Map.of());
 
         DescribeConfigsResourceResult retention = config(
-            describe(handler, (short) 4, true, false, resource(TOPIC, "orders", "retention.ms")).results().get(0),
-            "retention.ms");
+                describe(handler, (short) 4, true, false, resource(TOPIC, "orders", "retention.ms"))
+                        .results()
+                        .get(0),
+                "retention.ms");
 
         assertThat(retention.value()).isEqualTo("86400000");
         assertThat(retention.configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
         assertThat(retention.synonyms())
-            .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
-            .containsExactly(tuple("log.retention.hours", "24", ConfigSource.STATIC_BROKER_CONFIG.id()),
-                tuple("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG.id()));
+                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
+                .containsExactly(
+                        tuple("log.retention.hours", "24", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                        tuple("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG.id()));
     }
 
     @Test
@@ -151,12 +173,19 @@ class DescribeConfigsHandlerTest {
         DescribeConfigsHandler handler = handler(Map.of());
         fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
 
-        DescribeConfigsResult result = describe(handler, (short) 4, false, false,
-            resource(TOPIC, "orders", "retention.ms", "no.such.key", "cleanup.policy")).results().get(0);
+        DescribeConfigsResult result = describe(
+                        handler,
+                        (short) 4,
+                        false,
+                        false,
+                        resource(TOPIC, "orders", "retention.ms", "no.such.key", "cleanup.policy"))
+                .results()
+                .get(0);
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(result.configs()).extracting(DescribeConfigsResourceResult::name, DescribeConfigsResourceResult::value)
-            .containsExactly(tuple("cleanup.policy", "delete"), tuple("retention.ms", "1000"));
+        assertThat(result.configs())
+                .extracting(DescribeConfigsResourceResult::name, DescribeConfigsResourceResult::value)
+                .containsExactly(tuple("cleanup.policy", "delete"), tuple("retention.ms", "1000"));
     }
 
     @Test
@@ -164,7 +193,8 @@ class DescribeConfigsHandlerTest {
         DescribeConfigsHandler handler = handler(Map.of());
 
         DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(TOPIC, "nope"))
-            .results().get(0);
+                .results()
+                .get(0);
 
         assertThat(result.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         assertThat(result.errorMessage()).contains("nope");
@@ -177,7 +207,8 @@ class DescribeConfigsHandlerTest {
         DescribeConfigsHandler handler = handler(Map.of());
 
         DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(TOPIC, "bad/name"))
-            .results().get(0);
+                .results()
+                .get(0);
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
     }
@@ -189,11 +220,13 @@ class DescribeConfigsHandlerTest {
         DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.NUM_PARTITIONS, "3"));
 
         DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(BROKER, "0"))
-            .results().get(0);
+                .results()
+                .get(0);
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(result.configs()).extracting(DescribeConfigsResourceResult::name)
-            .containsExactlyElementsOf(new TreeSet<>(BrokerConfig.DEFINITION.names()));
+        assertThat(result.configs())
+                .extracting(DescribeConfigsResourceResult::name)
+                .containsExactlyElementsOf(new TreeSet<>(BrokerConfig.DEFINITION.names()));
         assertThat(result.configs()).allSatisfy(c -> assertThat(c.readOnly()).isTrue());
         DescribeConfigsResourceResult partitions = config(result, BrokerConfig.NUM_PARTITIONS);
         assertThat(partitions.value()).isEqualTo("3");
@@ -207,7 +240,7 @@ class DescribeConfigsHandlerTest {
         assertThat(retentionMs.value()).isNull();
         assertThat(retentionMs.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
         assertThat(config(result, BrokerConfig.DEFAULT_REPLICATION_FACTOR).configType())
-            .isEqualTo(ConfigType.SHORT.id());
+                .isEqualTo(ConfigType.SHORT.id());
         assertThat(config(result, BrokerConfig.LISTENERS).configType()).isEqualTo(ConfigType.LIST.id());
     }
 
@@ -215,38 +248,54 @@ class DescribeConfigsHandlerTest {
     void brokerSynonymsOfAKeyStartAtTheKeyItself() {
         DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.LOG_RETENTION_MS, "5000"));
 
-        DescribeConfigsResult result = describe(handler, (short) 4, true, false,
-            resource(BROKER, "0", BrokerConfig.LOG_RETENTION_MS, BrokerConfig.LOG_RETENTION_HOURS)).results().get(0);
+        DescribeConfigsResult result = describe(
+                        handler,
+                        (short) 4,
+                        true,
+                        false,
+                        resource(BROKER, "0", BrokerConfig.LOG_RETENTION_MS, BrokerConfig.LOG_RETENTION_HOURS))
+                .results()
+                .get(0);
 
         DescribeConfigsResourceResult ms = config(result, BrokerConfig.LOG_RETENTION_MS);
         assertThat(ms.value()).isEqualTo("5000");
         assertThat(ms.configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
         assertThat(ms.synonyms())
-            .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
-            .containsExactly(tuple("log.retention.ms", "5000", ConfigSource.STATIC_BROKER_CONFIG.id()),
-                tuple("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG.id()));
+                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
+                .containsExactly(
+                        tuple("log.retention.ms", "5000", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                        tuple("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG.id()));
         DescribeConfigsResourceResult hours = config(result, BrokerConfig.LOG_RETENTION_HOURS);
         assertThat(hours.configSource()).isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
         assertThat(hours.synonyms())
-            .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::source)
-            .containsExactly(tuple("log.retention.hours", ConfigSource.DEFAULT_CONFIG.id()));
+                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::source)
+                .containsExactly(tuple("log.retention.hours", ConfigSource.DEFAULT_CONFIG.id()));
     }
 
     @Test
     void synonymsAndDocumentationOnlyWhenAskedFor() {
         DescribeConfigsHandler handler = handler(Map.of());
 
-        DescribeConfigsResourceResult plain = describe(handler, (short) 4, false, false,
-            resource(BROKER, "0", BrokerConfig.NUM_PARTITIONS)).results().get(0).configs().get(0);
-        DescribeConfigsResourceResult rich = describe(handler, (short) 4, true, true,
-            resource(BROKER, "0", BrokerConfig.NUM_PARTITIONS)).results().get(0).configs().get(0);
+        DescribeConfigsResourceResult plain = describe(
+                        handler, (short) 4, false, false, resource(BROKER, "0", BrokerConfig.NUM_PARTITIONS))
+                .results()
+                .get(0)
+                .configs()
+                .get(0);
+        DescribeConfigsResourceResult rich = describe(
+                        handler, (short) 4, true, true, resource(BROKER, "0", BrokerConfig.NUM_PARTITIONS))
+                .results()
+                .get(0)
+                .configs()
+                .get(0);
 
         assertThat(plain.synonyms()).isEmpty();
         assertThat(plain.documentation()).isNull();
-        assertThat(rich.synonyms()).extracting(DescribeConfigsSynonym::source)
-            .containsExactly(ConfigSource.DEFAULT_CONFIG.id());
+        assertThat(rich.synonyms())
+                .extracting(DescribeConfigsSynonym::source)
+                .containsExactly(ConfigSource.DEFAULT_CONFIG.id());
         assertThat(rich.documentation())
-            .isEqualTo(BrokerConfig.DEFINITION.configKeys().get(BrokerConfig.NUM_PARTITIONS).documentation);
+                .isEqualTo(BrokerConfig.DEFINITION.configKeys().get(BrokerConfig.NUM_PARTITIONS).documentation);
     }
 
     @Test
@@ -254,7 +303,8 @@ class DescribeConfigsHandlerTest {
         DescribeConfigsHandler handler = handler(Map.of());
 
         DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(BROKER, ""))
-            .results().get(0);
+                .results()
+                .get(0);
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.configs()).isEmpty();
@@ -264,11 +314,12 @@ class DescribeConfigsHandlerTest {
     void anotherBrokerIdIsInvalidRequest() {
         DescribeConfigsHandler handler = handler(Map.of());
 
-        DescribeConfigsResponseData response = describe(handler, (short) 4, false, false,
-            resource(BROKER, "5"), resource(BROKER, "zero"));
+        DescribeConfigsResponseData response =
+                describe(handler, (short) 4, false, false, resource(BROKER, "5"), resource(BROKER, "zero"));
 
-        assertThat(response.results()).extracting(DescribeConfigsResult::errorCode)
-            .containsExactly(Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code());
+        assertThat(response.results())
+                .extracting(DescribeConfigsResult::errorCode)
+                .containsExactly(Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code());
         assertThat(response.results().get(0).errorMessage()).contains("expected 0");
         assertThat(response.results().get(1).errorMessage()).contains("must be an integer");
     }
@@ -277,20 +328,32 @@ class DescribeConfigsHandlerTest {
     void unsupportedResourceTypesFailOnlyTheirOwnResource() {
         DescribeConfigsHandler handler = handler(Map.of());
 
-        DescribeConfigsResponseData response = describe(handler, (short) 4, false, false,
-            resource(ConfigResource.Type.BROKER_LOGGER.id(), "0"),
-            resource(ConfigResource.Type.GROUP.id(), "g"),
-            resource(ConfigResource.Type.CLIENT_METRICS.id(), "m"),
-            resource((byte) 99, "x"),
-            resource(BROKER, "0", BrokerConfig.NODE_ID));
+        DescribeConfigsResponseData response = describe(
+                handler,
+                (short) 4,
+                false,
+                false,
+                resource(ConfigResource.Type.BROKER_LOGGER.id(), "0"),
+                resource(ConfigResource.Type.GROUP.id(), "g"),
+                resource(ConfigResource.Type.CLIENT_METRICS.id(), "m"),
+                resource((byte) 99, "x"),
+                resource(BROKER, "0", BrokerConfig.NODE_ID));
 
         List<DescribeConfigsResult> results = response.results();
-        assertThat(results).extracting(DescribeConfigsResult::errorCode).containsExactly(
-            Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code(),
-            Errors.INVALID_REQUEST.code(), Errors.NONE.code());
-        assertThat(results.subList(0, 4)).allSatisfy(r -> assertThat(r.errorMessage()).isNotBlank());
+        assertThat(results)
+                .extracting(DescribeConfigsResult::errorCode)
+                .containsExactly(
+                        Errors.INVALID_REQUEST.code(),
+                        Errors.INVALID_REQUEST.code(),
+                        Errors.INVALID_REQUEST.code(),
+                        Errors.INVALID_REQUEST.code(),
+                        Errors.NONE.code());
+        assertThat(results.subList(0, 4))
+                .allSatisfy(r -> assertThat(r.errorMessage()).isNotBlank());
         assertThat(results.get(1).errorMessage()).contains("GROUP");
-        assertThat(results.get(4).configs()).extracting(DescribeConfigsResourceResult::value).containsExactly("0");
+        assertThat(results.get(4).configs())
+                .extracting(DescribeConfigsResourceResult::value)
+                .containsExactly("0");
     }
 
     @ParameterizedTest
@@ -299,7 +362,8 @@ class DescribeConfigsHandlerTest {
         DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.NUM_PARTITIONS, "2"));
 
         DescribeConfigsResult result = describe(handler, version, true, version >= 3, resource(BROKER, "0"))
-            .results().get(0);
+                .results()
+                .get(0);
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(config(result, BrokerConfig.NUM_PARTITIONS).synonyms()).isNotEmpty();

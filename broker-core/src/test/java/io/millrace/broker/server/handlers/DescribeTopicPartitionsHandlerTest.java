@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.millrace.broker.log.AppendOrigin;
-import io.millrace.broker.log.FaultInjectingChannels;
 import io.millrace.broker.log.AppendResult;
+import io.millrace.broker.log.FaultInjectingChannels;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ClusterInfo;
@@ -42,8 +42,8 @@ class DescribeTopicPartitionsHandlerTest {
     @BeforeEach
     void setUp() {
         fixture = new AdminHandlerFixture(dir);
-        handler = new DescribeTopicPartitionsHandler(fixture.topics,
-            new ClusterInfo(NODE, "cluster-abc", null, Map.of()));
+        handler = new DescribeTopicPartitionsHandler(
+                fixture.topics, new ClusterInfo(NODE, "cluster-abc", null, Map.of()));
     }
 
     @AfterEach
@@ -51,16 +51,17 @@ class DescribeTopicPartitionsHandlerTest {
         fixture.close();
     }
 
-    private DescribeTopicPartitionsResponseData describe(int limit, String cursorTopic, int cursorPartition,
-                                                         String... names) {
-        DescribeTopicPartitionsRequestData data = new DescribeTopicPartitionsRequestData()
-            .setResponsePartitionLimit(limit);
+    private DescribeTopicPartitionsResponseData describe(
+            int limit, String cursorTopic, int cursorPartition, String... names) {
+        DescribeTopicPartitionsRequestData data =
+                new DescribeTopicPartitionsRequestData().setResponsePartitionLimit(limit);
         for (String name : names) {
             data.topics().add(new DescribeTopicPartitionsRequestData.TopicRequest().setName(name));
         }
         if (cursorTopic != null) {
-            data.setCursor(new DescribeTopicPartitionsRequestData.Cursor().setTopicName(cursorTopic)
-                .setPartitionIndex(cursorPartition));
+            data.setCursor(new DescribeTopicPartitionsRequestData.Cursor()
+                    .setTopicName(cursorTopic)
+                    .setPartitionIndex(cursorPartition));
         }
         DescribeTopicPartitionsRequest request = new DescribeTopicPartitionsRequest.Builder(data).build((short) 0);
         return fixture.call(handler, request, DescribeTopicPartitionsResponseData.class);
@@ -80,12 +81,15 @@ class DescribeTopicPartitionsHandlerTest {
     void missingAndIllegalNamedTopicsAreReportedSortedByName() {
         DescribeTopicPartitionsResponseData response = describe(2000, null, 0, "zeta", "bad/name", "alpha");
 
-        assertThat(response.topics()).extracting(DescribeTopicPartitionsResponseTopic::name,
-                DescribeTopicPartitionsResponseTopic::errorCode, DescribeTopicPartitionsResponseTopic::topicId)
-            .containsExactly(
-                tuple("alpha", Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), Uuid.ZERO_UUID),
-                tuple("bad/name", Errors.INVALID_TOPIC_EXCEPTION.code(), Uuid.ZERO_UUID),
-                tuple("zeta", Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), Uuid.ZERO_UUID));
+        assertThat(response.topics())
+                .extracting(
+                        DescribeTopicPartitionsResponseTopic::name,
+                        DescribeTopicPartitionsResponseTopic::errorCode,
+                        DescribeTopicPartitionsResponseTopic::topicId)
+                .containsExactly(
+                        tuple("alpha", Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), Uuid.ZERO_UUID),
+                        tuple("bad/name", Errors.INVALID_TOPIC_EXCEPTION.code(), Uuid.ZERO_UUID),
+                        tuple("zeta", Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), Uuid.ZERO_UUID));
         assertThat(response.nextCursor()).isNull();
     }
 
@@ -93,9 +97,10 @@ class DescribeTopicPartitionsHandlerTest {
     void aCursorOutsideTheNamedTopicsIsInvalidRequest() {
         DescribeTopicPartitionsResponseData response = describe(2000, "other", 0, "alpha", "beta");
 
-        assertThat(response.topics()).extracting(DescribeTopicPartitionsResponseTopic::name,
-                DescribeTopicPartitionsResponseTopic::errorCode)
-            .containsExactly(tuple("alpha", Errors.INVALID_REQUEST.code()), tuple("beta", Errors.INVALID_REQUEST.code()));
+        assertThat(response.topics())
+                .extracting(DescribeTopicPartitionsResponseTopic::name, DescribeTopicPartitionsResponseTopic::errorCode)
+                .containsExactly(
+                        tuple("alpha", Errors.INVALID_REQUEST.code()), tuple("beta", Errors.INVALID_REQUEST.code()));
     }
 
     @Test
@@ -105,8 +110,9 @@ class DescribeTopicPartitionsHandlerTest {
 
         DescribeTopicPartitionsResponseData response = describe(2000, null, 0);
 
-        assertThat(response.topics()).extracting(DescribeTopicPartitionsResponseTopic::name)
-            .containsExactly("alpha", "beta");
+        assertThat(response.topics())
+                .extracting(DescribeTopicPartitionsResponseTopic::name)
+                .containsExactly("alpha", "beta");
         assertThat(listing(response)).containsExactly("alpha-0", "alpha-1", "beta-0");
         assertThat(response.nextCursor()).isNull();
     }
@@ -115,7 +121,8 @@ class DescribeTopicPartitionsHandlerTest {
     void everyPartitionIsLedByThisNodeAsOnlyReplica() throws Exception {
         TopicState state = fixture.createTopic("orders", 2, Map.of());
 
-        DescribeTopicPartitionsResponseTopic topic = describe(2000, null, 0, "orders").topics().iterator().next();
+        DescribeTopicPartitionsResponseTopic topic =
+                describe(2000, null, 0, "orders").topics().iterator().next();
 
         assertThat(topic.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(topic.topicId()).isEqualTo(state.metadata().topicId());
@@ -138,7 +145,9 @@ class DescribeTopicPartitionsHandlerTest {
         fixture.createTopic("__consumer_offsets", 1, Map.of());
 
         DescribeTopicPartitionsResponseTopic topic = describe(2000, null, 0, "__consumer_offsets")
-            .topics().iterator().next();
+                .topics()
+                .iterator()
+                .next();
 
         assertThat(topic.isInternal()).isTrue();
     }
@@ -171,7 +180,9 @@ class DescribeTopicPartitionsHandlerTest {
         DescribeTopicPartitionsResponseData response = describe(2, null, 0, "alpha", "beta");
 
         assertThat(listing(response)).containsExactly("alpha-0", "alpha-1");
-        assertThat(response.topics()).extracting(DescribeTopicPartitionsResponseTopic::name).containsExactly("alpha");
+        assertThat(response.topics())
+                .extracting(DescribeTopicPartitionsResponseTopic::name)
+                .containsExactly("alpha");
         assertThat(response.nextCursor().topicName()).isEqualTo("beta");
         assertThat(response.nextCursor().partitionIndex()).isEqualTo(0);
     }
@@ -182,9 +193,10 @@ class DescribeTopicPartitionsHandlerTest {
 
         DescribeTopicPartitionsResponseData response = describe(1, null, 0, "alpha", "beta");
 
-        assertThat(response.topics()).extracting(DescribeTopicPartitionsResponseTopic::name,
-                DescribeTopicPartitionsResponseTopic::errorCode)
-            .containsExactly(tuple("alpha", Errors.UNKNOWN_TOPIC_OR_PARTITION.code()), tuple("beta", Errors.NONE.code()));
+        assertThat(response.topics())
+                .extracting(DescribeTopicPartitionsResponseTopic::name, DescribeTopicPartitionsResponseTopic::errorCode)
+                .containsExactly(
+                        tuple("alpha", Errors.UNKNOWN_TOPIC_OR_PARTITION.code()), tuple("beta", Errors.NONE.code()));
         assertThat(response.nextCursor()).isNull();
     }
 
@@ -193,16 +205,21 @@ class DescribeTopicPartitionsHandlerTest {
         fixture.close();
         FaultInjectingChannels channels = new FaultInjectingChannels();
         fixture = new AdminHandlerFixture(dir.resolve("faulty"), Map.of(), channels);
-        handler = new DescribeTopicPartitionsHandler(fixture.topics,
-            new ClusterInfo(NODE, "cluster-abc", null, Map.of()));
+        handler = new DescribeTopicPartitionsHandler(
+                fixture.topics, new ClusterInfo(NODE, "cluster-abc", null, Map.of()));
         TopicState state = fixture.createTopic("orders", 2, Map.of());
         channels.failWrites(true);
-        AppendResult append = state.partition(1).append(
-            MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes(StandardCharsets.UTF_8))).buffer(), AppendOrigin.CLIENT);
+        AppendResult append = state.partition(1)
+                .append(
+                        MemoryRecords.withRecords(
+                                        Compression.NONE, new SimpleRecord("v".getBytes(StandardCharsets.UTF_8)))
+                                .buffer(),
+                        AppendOrigin.CLIENT);
         channels.failWrites(false);
         assertThat(append.error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
 
-        DescribeTopicPartitionsResponseTopic topic = describe(2000, null, 0, "orders").topics().iterator().next();
+        DescribeTopicPartitionsResponseTopic topic =
+                describe(2000, null, 0, "orders").topics().iterator().next();
 
         assertThat(topic.errorCode()).isEqualTo(Errors.NONE.code());
         DescribeTopicPartitionsResponsePartition healthy = topic.partitions().get(0);

@@ -3,21 +3,18 @@ package io.millrace.broker.server.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.common.ManualClock;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
 import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
-import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
 import io.millrace.broker.server.ClusterInfo;
-import io.millrace.broker.server.Responder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
@@ -62,8 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GroupHandlersEveryVersionTest {
 
-    private static final Map<String, String> SETTINGS = Map.of("group.initial.rebalance.delay.ms", "0",
-        "offsets.topic.num.partitions", "2");
+    private static final Map<String, String> SETTINGS =
+            Map.of("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "2");
 
     @TempDir
     Path dir;
@@ -77,12 +74,16 @@ class GroupHandlersEveryVersionTest {
     void setUp() throws Exception {
         fixture = new AdminHandlerFixture(dir, SETTINGS);
         topic = fixture.createTopic("orders", 2, Map.of());
-        TopicState offsets = fixture.topics.createInternalTopic("__consumer_offsets", 2,
-            Map.of("cleanup.policy", "compact"));
+        TopicState offsets =
+                fixture.topics.createInternalTopic("__consumer_offsets", 2, Map.of("cleanup.policy", "compact"));
         loop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
         TopicManagerView view = new TopicManagerView(fixture.topics);
-        groups = new GroupCoordinator(GroupCoordinatorConfig.from(fixture.broker), new ManualClock(), loop,
-            new PartitionOffsetsLog(offsets.partitions(), loop), view);
+        groups = new GroupCoordinator(
+                GroupCoordinatorConfig.from(fixture.broker),
+                new ManualClock(),
+                loop,
+                new PartitionOffsetsLog(offsets.partitions(), loop),
+                view);
         groups.startup(Runnable::run);
     }
 
@@ -105,7 +106,8 @@ class GroupHandlersEveryVersionTest {
                 group.setKey("g1");
                 txn.setKey("tx");
             }
-            FindCoordinatorResponse r = (FindCoordinatorResponse) roundTrip(handler, ApiKeys.FIND_COORDINATOR, group, v);
+            FindCoordinatorResponse r =
+                    (FindCoordinatorResponse) roundTrip(handler, ApiKeys.FIND_COORDINATOR, group, v);
             if (v >= 4) {
                 assertThat(r.data().coordinators()).extracting(c -> c.nodeId()).containsExactly(0, 0);
                 assertThat(r.data().coordinators().get(0).port()).isEqualTo(9092);
@@ -114,10 +116,15 @@ class GroupHandlersEveryVersionTest {
                 assertThat(r.data().host()).isEqualTo("127.0.0.1");
             }
             if (v >= 1) {
-                FindCoordinatorResponse t = (FindCoordinatorResponse) roundTrip(handler, ApiKeys.FIND_COORDINATOR, txn,
-                    v);
-                Errors error = Errors.forCode(v >= 4 ? t.data().coordinators().get(0).errorCode() : t.data().errorCode());
-                int node = v >= 4 ? t.data().coordinators().get(0).nodeId() : t.data().nodeId();
+                FindCoordinatorResponse t =
+                        (FindCoordinatorResponse) roundTrip(handler, ApiKeys.FIND_COORDINATOR, txn, v);
+                Errors error = Errors.forCode(
+                        v >= 4
+                                ? t.data().coordinators().get(0).errorCode()
+                                : t.data().errorCode());
+                int node = v >= 4
+                        ? t.data().coordinators().get(0).nodeId()
+                        : t.data().nodeId();
                 assertThat(error).as("this node coordinates transactions too").isEqualTo(Errors.NONE);
                 assertThat(node).isZero();
             }
@@ -132,10 +139,16 @@ class GroupHandlersEveryVersionTest {
         LeaveGroupHandler leave = new LeaveGroupHandler(groups);
         for (short v = join.minVersion(); v <= join.maxVersion(); v++) {
             String group = "classic-v" + v;
-            JoinGroupRequestData request = new JoinGroupRequestData().setGroupId(group).setMemberId("")
-                .setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000).setProtocolType("consumer");
-            request.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
-                .setMetadata(new byte[]{1}));
+            JoinGroupRequestData request = new JoinGroupRequestData()
+                    .setGroupId(group)
+                    .setMemberId("")
+                    .setSessionTimeoutMs(10_000)
+                    .setRebalanceTimeoutMs(10_000)
+                    .setProtocolType("consumer");
+            request.protocols()
+                    .add(new JoinGroupRequestData.JoinGroupRequestProtocol()
+                            .setName("range")
+                            .setMetadata(new byte[] {1}));
             JoinGroupResponse joined = (JoinGroupResponse) roundTrip(join, ApiKeys.JOIN_GROUP, request, v);
             if (v >= 4) {
                 assertThat(joined.error()).isEqualTo(Errors.MEMBER_ID_REQUIRED);
@@ -147,18 +160,28 @@ class GroupHandlersEveryVersionTest {
             int generation = joined.data().generationId();
 
             short syncVersion = (short) Math.min(v, sync.maxVersion());
-            SyncGroupRequestData syncRequest = new SyncGroupRequestData().setGroupId(group).setMemberId(member)
-                .setGenerationId(generation);
-            syncRequest.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(member)
-                .setAssignment(new byte[]{4, 2}));
-            SyncGroupResponse synced = (SyncGroupResponse) roundTrip(sync, ApiKeys.SYNC_GROUP, syncRequest,
-                syncVersion);
+            SyncGroupRequestData syncRequest = new SyncGroupRequestData()
+                    .setGroupId(group)
+                    .setMemberId(member)
+                    .setGenerationId(generation);
+            syncRequest
+                    .assignments()
+                    .add(new SyncGroupRequestData.SyncGroupRequestAssignment()
+                            .setMemberId(member)
+                            .setAssignment(new byte[] {4, 2}));
+            SyncGroupResponse synced =
+                    (SyncGroupResponse) roundTrip(sync, ApiKeys.SYNC_GROUP, syncRequest, syncVersion);
             assertThat(synced.data().assignment()).containsExactly(4, 2);
 
             short hbVersion = (short) Math.min(v, heartbeat.maxVersion());
-            HeartbeatResponse hb = (HeartbeatResponse) roundTrip(heartbeat, ApiKeys.HEARTBEAT,
-                new HeartbeatRequestData().setGroupId(group).setMemberId(member).setGenerationId(generation),
-                hbVersion);
+            HeartbeatResponse hb = (HeartbeatResponse) roundTrip(
+                    heartbeat,
+                    ApiKeys.HEARTBEAT,
+                    new HeartbeatRequestData()
+                            .setGroupId(group)
+                            .setMemberId(member)
+                            .setGenerationId(generation),
+                    hbVersion);
             assertThat(hb.error()).isEqualTo(Errors.NONE);
 
             short leaveVersion = (short) Math.min(v, leave.maxVersion());
@@ -168,8 +191,8 @@ class GroupHandlersEveryVersionTest {
             } else {
                 leaveRequest.setMemberId(member);
             }
-            LeaveGroupResponse left = (LeaveGroupResponse) roundTrip(leave, ApiKeys.LEAVE_GROUP, leaveRequest,
-                leaveVersion);
+            LeaveGroupResponse left =
+                    (LeaveGroupResponse) roundTrip(leave, ApiKeys.LEAVE_GROUP, leaveRequest, leaveVersion);
             assertThat(left.topLevelError()).isEqualTo(Errors.NONE);
         }
     }
@@ -186,29 +209,43 @@ class GroupHandlersEveryVersionTest {
             } else {
                 t.setName("orders");
             }
-            t.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(1)
-                .setCommittedOffset(100 + v).setCommittedMetadata("v" + v));
-            OffsetCommitResponse r = (OffsetCommitResponse) roundTrip(commit, ApiKeys.OFFSET_COMMIT,
-                new OffsetCommitRequestData().setGroupId("offsets").setGenerationIdOrMemberEpoch(-1).setMemberId("")
-                    .setTopics(new ArrayList<>(List.of(t))), v);
-            assertThat(r.data().topics().get(0).partitions().get(0).errorCode()).as("commit v%d", v)
-                .isEqualTo(Errors.NONE.code());
+            t.partitions()
+                    .add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                            .setPartitionIndex(1)
+                            .setCommittedOffset(100 + v)
+                            .setCommittedMetadata("v" + v));
+            OffsetCommitResponse r = (OffsetCommitResponse) roundTrip(
+                    commit,
+                    ApiKeys.OFFSET_COMMIT,
+                    new OffsetCommitRequestData()
+                            .setGroupId("offsets")
+                            .setGenerationIdOrMemberEpoch(-1)
+                            .setMemberId("")
+                            .setTopics(new ArrayList<>(List.of(t))),
+                    v);
+            assertThat(r.data().topics().get(0).partitions().get(0).errorCode())
+                    .as("commit v%d", v)
+                    .isEqualTo(Errors.NONE.code());
         }
         for (short v = fetch.minVersion(); v <= fetch.maxVersion(); v++) {
             OffsetFetchRequestData request = new OffsetFetchRequestData();
             if (v >= 8) {
-                OffsetFetchRequestData.OffsetFetchRequestTopics t = new OffsetFetchRequestData.OffsetFetchRequestTopics()
-                    .setPartitionIndexes(List.of(0, 1));
+                OffsetFetchRequestData.OffsetFetchRequestTopics t =
+                        new OffsetFetchRequestData.OffsetFetchRequestTopics().setPartitionIndexes(List.of(0, 1));
                 if (v >= 10) {
                     t.setTopicId(id);
                 } else {
                     t.setName("orders");
                 }
-                request.groups().add(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("offsets")
-                    .setTopics(List.of(t)));
+                request.groups()
+                        .add(new OffsetFetchRequestData.OffsetFetchRequestGroup()
+                                .setGroupId("offsets")
+                                .setTopics(List.of(t)));
             } else {
-                request.setGroupId("offsets").setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopic()
-                    .setName("orders").setPartitionIndexes(List.of(0, 1))));
+                request.setGroupId("offsets")
+                        .setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopic()
+                                .setName("orders")
+                                .setPartitionIndexes(List.of(0, 1))));
             }
             OffsetFetchResponse r = (OffsetFetchResponse) roundTrip(fetch, ApiKeys.OFFSET_FETCH, request, v);
             var partitions = r.group("offsets").topics().get(0).partitions();
@@ -218,13 +255,18 @@ class GroupHandlersEveryVersionTest {
         }
         OffsetDeleteHandler delete = new OffsetDeleteHandler(groups);
         OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection topics =
-            new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
-        topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("orders")
-            .setPartitions(List.of(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(1))));
-        OffsetDeleteResponse deleted = (OffsetDeleteResponse) roundTrip(delete, ApiKeys.OFFSET_DELETE,
-            new OffsetDeleteRequestData().setGroupId("offsets").setTopics(topics), (short) 0);
+                new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
+        topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic()
+                .setName("orders")
+                .setPartitions(
+                        List.of(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(1))));
+        OffsetDeleteResponse deleted = (OffsetDeleteResponse) roundTrip(
+                delete,
+                ApiKeys.OFFSET_DELETE,
+                new OffsetDeleteRequestData().setGroupId("offsets").setTopics(topics),
+                (short) 0);
         assertThat(deleted.data().topics().find("orders").partitions().find(1).errorCode())
-            .isEqualTo(Errors.NONE.code());
+                .isEqualTo(Errors.NONE.code());
     }
 
     @Test
@@ -234,12 +276,21 @@ class GroupHandlersEveryVersionTest {
         DeleteGroupsHandler delete = new DeleteGroupsHandler(groups);
         OffsetCommitHandler commit = new OffsetCommitHandler(groups);
         for (short v = delete.minVersion(); v <= delete.maxVersion(); v++) {
-            OffsetCommitRequestData.OffsetCommitRequestTopic t = new OffsetCommitRequestData.OffsetCommitRequestTopic()
-                .setName("orders");
-            t.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0)
-                .setCommittedOffset(1));
-            roundTrip(commit, ApiKeys.OFFSET_COMMIT, new OffsetCommitRequestData().setGroupId("admin-v" + v)
-                .setGenerationIdOrMemberEpoch(-1).setMemberId("").setTopics(new ArrayList<>(List.of(t))), (short) 9);
+            OffsetCommitRequestData.OffsetCommitRequestTopic t =
+                    new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("orders");
+            t.partitions()
+                    .add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                            .setPartitionIndex(0)
+                            .setCommittedOffset(1));
+            roundTrip(
+                    commit,
+                    ApiKeys.OFFSET_COMMIT,
+                    new OffsetCommitRequestData()
+                            .setGroupId("admin-v" + v)
+                            .setGenerationIdOrMemberEpoch(-1)
+                            .setMemberId("")
+                            .setTopics(new ArrayList<>(List.of(t))),
+                    (short) 9);
         }
         for (short v = list.minVersion(); v <= list.maxVersion(); v++) {
             ListGroupsRequestData request = new ListGroupsRequestData();
@@ -250,13 +301,19 @@ class GroupHandlersEveryVersionTest {
                 request.setTypesFilter(List.of("Classic"));
             }
             ListGroupsResponse r = (ListGroupsResponse) roundTrip(list, ApiKeys.LIST_GROUPS, request, v);
-            assertThat(r.data().groups()).as("ListGroups v%d", v).extracting(g -> g.groupId())
-                .contains("admin-v0", "admin-v3");
+            assertThat(r.data().groups())
+                    .as("ListGroups v%d", v)
+                    .extracting(g -> g.groupId())
+                    .contains("admin-v0", "admin-v3");
         }
         for (short v = describe.minVersion(); v <= describe.maxVersion(); v++) {
-            DescribeGroupsResponse r = (DescribeGroupsResponse) roundTrip(describe, ApiKeys.DESCRIBE_GROUPS,
-                new DescribeGroupsRequestData().setGroups(List.of("admin-v0", "nobody"))
-                    .setIncludeAuthorizedOperations(v >= 3), v);
+            DescribeGroupsResponse r = (DescribeGroupsResponse) roundTrip(
+                    describe,
+                    ApiKeys.DESCRIBE_GROUPS,
+                    new DescribeGroupsRequestData()
+                            .setGroups(List.of("admin-v0", "nobody"))
+                            .setIncludeAuthorizedOperations(v >= 3),
+                    v);
             assertThat(r.data().groups().get(0).groupState()).isEqualTo("Empty");
             if (v >= 6) {
                 assertThat(r.data().groups().get(1).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
@@ -265,8 +322,11 @@ class GroupHandlersEveryVersionTest {
             }
         }
         for (short v = delete.minVersion(); v <= delete.maxVersion(); v++) {
-            DeleteGroupsResponse r = (DeleteGroupsResponse) roundTrip(delete, ApiKeys.DELETE_GROUPS,
-                new DeleteGroupsRequestData().setGroupsNames(List.of("admin-v" + v, "nobody")), v);
+            DeleteGroupsResponse r = (DeleteGroupsResponse) roundTrip(
+                    delete,
+                    ApiKeys.DELETE_GROUPS,
+                    new DeleteGroupsRequestData().setGroupsNames(List.of("admin-v" + v, "nobody")),
+                    v);
             assertThat(r.get("admin-v" + v)).isEqualTo(Errors.NONE);
             assertThat(r.get("nobody")).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
         }
@@ -278,26 +338,48 @@ class GroupHandlersEveryVersionTest {
         ConsumerGroupDescribeHandler describe = new ConsumerGroupDescribeHandler(groups);
         for (short v = heartbeat.minVersion(); v <= heartbeat.maxVersion(); v++) {
             String group = "kip848-v" + v;
-            ConsumerGroupHeartbeatResponse r = (ConsumerGroupHeartbeatResponse) roundTrip(heartbeat,
-                ApiKeys.CONSUMER_GROUP_HEARTBEAT, new ConsumerGroupHeartbeatRequestData().setGroupId(group)
-                    .setMemberId(Uuid.randomUuid().toString()).setMemberEpoch(0).setRebalanceTimeoutMs(30_000)
-                    .setSubscribedTopicNames(List.of("orders")).setTopicPartitions(new ArrayList<>()), v);
-            assertThat(Errors.forCode(r.data().errorCode())).as("heartbeat v%d", v).isEqualTo(Errors.NONE);
-            assertThat(r.data().assignment().topicPartitions().get(0).partitions()).containsExactly(0, 1);
+            ConsumerGroupHeartbeatResponse r = (ConsumerGroupHeartbeatResponse) roundTrip(
+                    heartbeat,
+                    ApiKeys.CONSUMER_GROUP_HEARTBEAT,
+                    new ConsumerGroupHeartbeatRequestData()
+                            .setGroupId(group)
+                            .setMemberId(Uuid.randomUuid().toString())
+                            .setMemberEpoch(0)
+                            .setRebalanceTimeoutMs(30_000)
+                            .setSubscribedTopicNames(List.of("orders"))
+                            .setTopicPartitions(new ArrayList<>()),
+                    v);
+            assertThat(Errors.forCode(r.data().errorCode()))
+                    .as("heartbeat v%d", v)
+                    .isEqualTo(Errors.NONE);
+            assertThat(r.data().assignment().topicPartitions().get(0).partitions())
+                    .containsExactly(0, 1);
         }
         for (short v = describe.minVersion(); v <= describe.maxVersion(); v++) {
-            ConsumerGroupDescribeResponse d = (ConsumerGroupDescribeResponse) roundTrip(describe,
-                ApiKeys.CONSUMER_GROUP_DESCRIBE, new ConsumerGroupDescribeRequestData()
-                    .setGroupIds(List.of("kip848-v0", "classic-or-missing")).setIncludeAuthorizedOperations(true), v);
+            ConsumerGroupDescribeResponse d = (ConsumerGroupDescribeResponse) roundTrip(
+                    describe,
+                    ApiKeys.CONSUMER_GROUP_DESCRIBE,
+                    new ConsumerGroupDescribeRequestData()
+                            .setGroupIds(List.of("kip848-v0", "classic-or-missing"))
+                            .setIncludeAuthorizedOperations(true),
+                    v);
             assertThat(d.data().groups().get(0).members()).hasSize(1);
-            assertThat(d.data().groups().get(0).members().get(0).assignment().topicPartitions().get(0).topicName())
-                .isEqualTo("orders");
+            assertThat(d.data()
+                            .groups()
+                            .get(0)
+                            .members()
+                            .get(0)
+                            .assignment()
+                            .topicPartitions()
+                            .get(0)
+                            .topicName())
+                    .isEqualTo("orders");
             assertThat(d.data().groups().get(1).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
         }
     }
 
-    private AbstractResponse roundTrip(ApiHandler<? extends AbstractRequest> handler, ApiKeys key, ApiMessage data,
-                                       short version) {
+    private AbstractResponse roundTrip(
+            ApiHandler<? extends AbstractRequest> handler, ApiKeys key, ApiMessage data, short version) {
         return WireRoundTrip.call(fixture, handler, key, data, version);
     }
 

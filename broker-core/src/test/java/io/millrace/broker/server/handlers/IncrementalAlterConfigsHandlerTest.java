@@ -32,8 +32,8 @@ class IncrementalAlterConfigsHandlerTest {
     @BeforeEach
     void setUp() {
         fixture = new AdminHandlerFixture(dir);
-        handler = new IncrementalAlterConfigsHandler(fixture.topics, fixture.broker.nodeId(),
-            AdminHandlerFixture.INLINE);
+        handler =
+                new IncrementalAlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
     }
 
     @AfterEach
@@ -46,7 +46,11 @@ class IncrementalAlterConfigsHandlerTest {
     }
 
     private static AlterConfigsResource op(AlterConfigsResource r, String key, OpType type, String value) {
-        r.configs().add(new AlterableConfig().setName(key).setConfigOperation(type.id()).setValue(value));
+        r.configs()
+                .add(new AlterableConfig()
+                        .setName(key)
+                        .setConfigOperation(type.id())
+                        .setValue(value));
         return r;
     }
 
@@ -57,7 +61,8 @@ class IncrementalAlterConfigsHandlerTest {
     }
 
     private IncrementalAlterConfigsResponseData alter(boolean validateOnly, AlterConfigsResource... resources) {
-        IncrementalAlterConfigsRequestData data = new IncrementalAlterConfigsRequestData().setValidateOnly(validateOnly);
+        IncrementalAlterConfigsRequestData data =
+                new IncrementalAlterConfigsRequestData().setValidateOnly(validateOnly);
         for (AlterConfigsResource r : resources) {
             data.resources().add(r);
         }
@@ -69,8 +74,13 @@ class IncrementalAlterConfigsHandlerTest {
     void setAndDeleteChangeOnlyTheNamedKeys() throws Exception {
         fixture.createTopic("orders", 1, Map.of("retention.ms", "1000", "segment.bytes", "4096"));
 
-        AlterConfigsResourceResponse result = alterOne(false, op(op(resource(TOPIC, "orders"),
-            "retention.ms", OpType.SET, "2000"), "segment.bytes", OpType.DELETE, null));
+        AlterConfigsResourceResponse result = alterOne(
+                false,
+                op(
+                        op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "2000"),
+                        "segment.bytes",
+                        OpType.DELETE,
+                        null));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.errorMessage()).isNull();
@@ -81,8 +91,8 @@ class IncrementalAlterConfigsHandlerTest {
     void deletingAKeyWithoutOverrideSucceedsAndChangesNothing() throws Exception {
         fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
 
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "orders"), "segment.bytes", OpType.DELETE, null));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(TOPIC, "orders"), "segment.bytes", OpType.DELETE, null));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
@@ -92,8 +102,8 @@ class IncrementalAlterConfigsHandlerTest {
     void appendWithoutOverrideStartsFromTheValueInEffect() throws Exception {
         fixture.createTopic("orders", 1, Map.of());
 
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "orders"), "cleanup.policy", OpType.APPEND, "delete"));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(TOPIC, "orders"), "cleanup.policy", OpType.APPEND, "delete"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("cleanup.policy", "delete"));
@@ -103,8 +113,8 @@ class IncrementalAlterConfigsHandlerTest {
     void appendedListIsValidatedLikeAnyValue() throws Exception {
         fixture.createTopic("orders", 1, Map.of());
 
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "orders"), "cleanup.policy", OpType.APPEND, "shred"));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(TOPIC, "orders"), "cleanup.policy", OpType.APPEND, "shred"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
         assertThat(result.errorMessage()).contains("shred");
@@ -115,8 +125,8 @@ class IncrementalAlterConfigsHandlerTest {
     void subtractRemovesFromTheList() throws Exception {
         fixture.createTopic("orders", 1, Map.of("cleanup.policy", "delete"));
 
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "orders"), "cleanup.policy", OpType.SUBTRACT, "delete"));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(TOPIC, "orders"), "cleanup.policy", OpType.SUBTRACT, "delete"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("cleanup.policy", ""));
@@ -126,8 +136,8 @@ class IncrementalAlterConfigsHandlerTest {
     void appendToANonListKeyIsInvalidConfig() throws Exception {
         fixture.createTopic("orders", 1, Map.of());
 
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "orders"), "retention.ms", OpType.APPEND, "5"));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(TOPIC, "orders"), "retention.ms", OpType.APPEND, "5"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
         assertThat(result.errorMessage()).isEqualTo("Can't APPEND to key retention.ms because its type is not LIST.");
@@ -135,8 +145,8 @@ class IncrementalAlterConfigsHandlerTest {
 
     @Test
     void subtractFromAnUnknownKeyIsInvalidConfigEvenBeforeTheTopicIsLookedUp() {
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "nope"), "no.such.key", OpType.SUBTRACT, "x"));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(TOPIC, "nope"), "no.such.key", OpType.SUBTRACT, "x"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
     }
@@ -145,8 +155,13 @@ class IncrementalAlterConfigsHandlerTest {
     void oneBadOperationFailsTheWholeResource() throws Exception {
         fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
 
-        AlterConfigsResourceResponse result = alterOne(false, op(op(resource(TOPIC, "orders"),
-            "retention.ms", OpType.SET, "2000"), "segment.bytes", OpType.SET, "tiny"));
+        AlterConfigsResourceResponse result = alterOne(
+                false,
+                op(
+                        op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "2000"),
+                        "segment.bytes",
+                        OpType.SET,
+                        "tiny"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
         assertThat(result.errorMessage()).contains("segment.bytes");
@@ -157,8 +172,8 @@ class IncrementalAlterConfigsHandlerTest {
     void validateOnlyChecksWithoutChanging() throws Exception {
         fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
 
-        AlterConfigsResourceResponse result = alterOne(true,
-            op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "2000"));
+        AlterConfigsResourceResponse result =
+                alterOne(true, op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "2000"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
@@ -166,8 +181,13 @@ class IncrementalAlterConfigsHandlerTest {
 
     @Test
     void theSameKeyTwiceIsInvalidRequest() {
-        AlterConfigsResourceResponse result = alterOne(false, op(op(resource(TOPIC, "orders"),
-            "retention.ms", OpType.SET, "1"), "retention.ms", OpType.DELETE, null));
+        AlterConfigsResourceResponse result = alterOne(
+                false,
+                op(
+                        op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "1"),
+                        "retention.ms",
+                        OpType.DELETE,
+                        null));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(result.errorMessage()).contains("retention.ms");
@@ -175,8 +195,8 @@ class IncrementalAlterConfigsHandlerTest {
 
     @Test
     void nullValueForSetIsInvalidRequest() {
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, null));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, null));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(result.errorMessage()).contains("retention.ms");
@@ -185,7 +205,11 @@ class IncrementalAlterConfigsHandlerTest {
     @Test
     void unknownOperationIsInvalidRequest() {
         AlterConfigsResource r = resource(TOPIC, "orders");
-        r.configs().add(new AlterableConfig().setName("retention.ms").setConfigOperation((byte) 9).setValue("1"));
+        r.configs()
+                .add(new AlterableConfig()
+                        .setName("retention.ms")
+                        .setConfigOperation((byte) 9)
+                        .setValue("1"));
 
         AlterConfigsResourceResponse result = alterOne(false, r);
 
@@ -194,27 +218,29 @@ class IncrementalAlterConfigsHandlerTest {
 
     @Test
     void unknownTopicIsUnknownTopicOrPartition() {
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(TOPIC, "nope"), "retention.ms", OpType.SET, "1"));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(TOPIC, "nope"), "retention.ms", OpType.SET, "1"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
 
     @Test
     void brokerConfigChangesAreRefusedNamingTheKeys() {
-        AlterConfigsResourceResponse result = alterOne(false,
-            op(resource(BROKER, ""), "log.retention.ms", OpType.SET, "1000"));
+        AlterConfigsResourceResponse result =
+                alterOne(false, op(resource(BROKER, ""), "log.retention.ms", OpType.SET, "1000"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage()).isEqualTo("Millrace has no dynamic broker configuration; set "
-            + "log.retention.ms in the properties file and restart");
+        assertThat(result.errorMessage())
+                .isEqualTo("Millrace has no dynamic broker configuration; set "
+                        + "log.retention.ms in the properties file and restart");
     }
 
     @Test
     void brokerLoggerAndOtherResourceTypesAreInvalidRequest() {
-        IncrementalAlterConfigsResponseData response = alter(false,
-            op(resource(ConfigResource.Type.BROKER_LOGGER.id(), "0"), "root", OpType.SET, "DEBUG"),
-            op(resource(ConfigResource.Type.CLIENT_METRICS.id(), "m"), "interval.ms", OpType.SET, "1000"));
+        IncrementalAlterConfigsResponseData response = alter(
+                false,
+                op(resource(ConfigResource.Type.BROKER_LOGGER.id(), "0"), "root", OpType.SET, "DEBUG"),
+                op(resource(ConfigResource.Type.CLIENT_METRICS.id(), "m"), "interval.ms", OpType.SET, "1000"));
 
         assertThat(response.responses()).hasSize(2).allSatisfy(r -> {
             assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
@@ -224,11 +250,13 @@ class IncrementalAlterConfigsHandlerTest {
 
     @Test
     void aResourceNamedTwiceIsInvalidRequestForBoth() {
-        IncrementalAlterConfigsResponseData response = alter(false,
-            op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "1"),
-            op(resource(TOPIC, "orders"), "segment.bytes", OpType.SET, "4096"));
+        IncrementalAlterConfigsResponseData response = alter(
+                false,
+                op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "1"),
+                op(resource(TOPIC, "orders"), "segment.bytes", OpType.SET, "4096"));
 
-        assertThat(response.responses()).hasSize(2)
-            .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code()));
+        assertThat(response.responses())
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code()));
     }
 }

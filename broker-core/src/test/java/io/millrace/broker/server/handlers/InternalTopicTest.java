@@ -49,45 +49,64 @@ class InternalTopicTest {
     @Test
     void clientsCannotProduceToIt() {
         ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000);
-        ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName("__consumer_offsets");
-        td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
-            .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("x".getBytes()))));
+        ProduceRequestData.TopicProduceData td =
+                new ProduceRequestData.TopicProduceData().setName("__consumer_offsets");
+        td.partitionData()
+                .add(new ProduceRequestData.PartitionProduceData()
+                        .setIndex(0)
+                        .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("x".getBytes()))));
         data.topicData().add(td);
 
-        ProduceResponseData r = fixture.call(new ProduceHandler(fixture.topics, TxnVerifier.DISABLED),
-            new ProduceRequest.Builder((short) 11, (short) 11, data).build((short) 11), ProduceResponseData.class);
+        ProduceResponseData r = fixture.call(
+                new ProduceHandler(fixture.topics, TxnVerifier.DISABLED),
+                new ProduceRequest.Builder((short) 11, (short) 11, data).build((short) 11),
+                ProduceResponseData.class);
 
-        ProduceResponseData.PartitionProduceResponse p = r.responses().iterator().next().partitionResponses().get(0);
+        ProduceResponseData.PartitionProduceResponse p =
+                r.responses().iterator().next().partitionResponses().get(0);
         assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.INVALID_TOPIC_EXCEPTION);
         assertThat(p.errorMessage()).contains("internal topic");
     }
 
     @Test
     void clientsCannotDeleteItOrChangeItsPartitionCount() {
-        DeleteTopicsResponseData deleted = fixture.call(new DeleteTopicsHandler(fixture.topics,
-            AdminHandlerFixture.INLINE), new DeleteTopicsRequest.Builder(new DeleteTopicsRequestData()
-                .setTopicNames(List.of("__consumer_offsets"))).build((short) 5), DeleteTopicsResponseData.class);
-        CreatePartitionsResponseData grown = fixture.call(new CreatePartitionsHandler(fixture.topics, 0,
-            AdminHandlerFixture.INLINE), new CreatePartitionsRequest.Builder(new CreatePartitionsRequestData()
-                .setTopics(new CreatePartitionsRequestData.CreatePartitionsTopicCollection(List.of(
-                    new CreatePartitionsRequestData.CreatePartitionsTopic().setName("__consumer_offsets").setCount(5)
-                        .setAssignments(null))
-                    .iterator()))).build((short) 3), CreatePartitionsResponseData.class);
+        DeleteTopicsResponseData deleted = fixture.call(
+                new DeleteTopicsHandler(fixture.topics, AdminHandlerFixture.INLINE),
+                new DeleteTopicsRequest.Builder(
+                                new DeleteTopicsRequestData().setTopicNames(List.of("__consumer_offsets")))
+                        .build((short) 5),
+                DeleteTopicsResponseData.class);
+        CreatePartitionsResponseData grown = fixture.call(
+                new CreatePartitionsHandler(fixture.topics, 0, AdminHandlerFixture.INLINE),
+                new CreatePartitionsRequest.Builder(new CreatePartitionsRequestData()
+                                .setTopics(new CreatePartitionsRequestData.CreatePartitionsTopicCollection(
+                                        List.of(new CreatePartitionsRequestData.CreatePartitionsTopic()
+                                                        .setName("__consumer_offsets")
+                                                        .setCount(5)
+                                                        .setAssignments(null))
+                                                .iterator())))
+                        .build((short) 3),
+                CreatePartitionsResponseData.class);
 
         assertThat(deleted.responses().find("__consumer_offsets").errorCode())
-            .isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
+                .isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
         assertThat(grown.results().get(0).errorCode()).isEqualTo(Errors.INVALID_PARTITIONS.code());
-        assertThat(fixture.topics.topic("__consumer_offsets")).get()
-            .satisfies(t -> assertThat(t.metadata().partitionCount()).isEqualTo(3));
+        assertThat(fixture.topics.topic("__consumer_offsets"))
+                .get()
+                .satisfies(t -> assertThat(t.metadata().partitionCount()).isEqualTo(3));
     }
 
     @Test
     void metadataReportsItAsInternal() {
-        MetadataResponseData r = fixture.call(new MetadataHandler(fixture.topics, new io.millrace.broker.server
-                .ClusterInfo(0, "c", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER)), false,
-                AdminHandlerFixture.INLINE),
-            new MetadataRequest.Builder(new MetadataRequestData().setTopics(null)).build((short) 12),
-            MetadataResponseData.class);
+        MetadataResponseData r = fixture.call(
+                new MetadataHandler(
+                        fixture.topics,
+                        new io.millrace.broker.server.ClusterInfo(
+                                0, "c", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER)),
+                        false,
+                        AdminHandlerFixture.INLINE),
+                new MetadataRequest.Builder(new MetadataRequestData().setTopics(null)).build((short) 12),
+                MetadataResponseData.class);
 
         assertThat(r.topics().find("__consumer_offsets").isInternal()).isTrue();
         assertThat(r.topics().find("orders").isInternal()).isFalse();

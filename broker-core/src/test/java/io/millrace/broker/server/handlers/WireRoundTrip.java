@@ -31,8 +31,7 @@ import org.apache.kafka.common.requests.RequestHeader;
  */
 final class WireRoundTrip {
 
-    private WireRoundTrip() {
-    }
+    private WireRoundTrip() {}
 
     /** The request as the broker receives it at {@code version}. */
     @SuppressWarnings("unchecked")
@@ -44,8 +43,8 @@ final class WireRoundTrip {
     /** The response as a client reads it. */
     static AbstractResponse response(ApiKeys key, ApiMessage answer, short version) {
         RequestHeader header = new RequestHeader(key, version, "test", 42);
-        List<Object> pieces = ResponseEncoder.encode(UnpooledByteBufAllocator.DEFAULT, 42,
-            header.toResponseHeader().headerVersion(), answer, version);
+        List<Object> pieces = ResponseEncoder.encode(
+                UnpooledByteBufAllocator.DEFAULT, 42, header.toResponseHeader().headerVersion(), answer, version);
         ByteBuffer bytes = ByteBuffer.wrap(concat(pieces));
         assertThat(bytes.getInt()).as("size prefix").isEqualTo(bytes.remaining());
         return AbstractResponse.parseResponse(bytes, header);
@@ -56,8 +55,8 @@ final class WireRoundTrip {
      * response as a client reads it, waiting (bounded) for handlers that answer from another thread.
      */
     @SuppressWarnings("unchecked")
-    static <R extends AbstractRequest> AbstractResponse call(AdminHandlerFixture fixture, ApiHandler<?> handler,
-                                                            ApiKeys key, ApiMessage data, short version) {
+    static <R extends AbstractRequest> AbstractResponse call(
+            AdminHandlerFixture fixture, ApiHandler<?> handler, ApiKeys key, ApiMessage data, short version) {
         R request = request(key, data, version);
         CompletableFuture<ApiMessage> answer = new CompletableFuture<>();
         ((ApiHandler<R>) handler).handle(fixture.context(request), request, new Responder() {

@@ -37,15 +37,16 @@ class KafkaConnectionTest {
 
     /** Answers DescribeCluster only when the test says so, to reorder completions. */
     private final List<Responder> parked = new ArrayList<>();
+
     private EmbeddedChannel channel;
 
     @BeforeEach
     void setUp() {
         AtomicReference<ApiRegistry> self = new AtomicReference<>();
         ApiRegistry registry = ApiRegistry.builder()
-            .add(new ApiVersionsHandler(() -> self.get().handlers(), "cluster"))
-            .add(new ParkingHandler())
-            .build();
+                .add(new ApiVersionsHandler(() -> self.get().handlers(), "cluster"))
+                .add(new ParkingHandler())
+                .build();
         self.set(registry);
         channel = new EmbeddedChannel(new FrameDecoder(1 << 20), new KafkaConnection(registry, LISTENER, 2, 1 << 20));
     }
@@ -54,15 +55,18 @@ class KafkaConnectionTest {
     void responsesLeaveInRequestOrderEvenWhenHandlersFinishOutOfOrder() {
         send(describeCluster(1));
         send(apiVersions(2, (short) 3));
-        assertThat((Object) channel.readOutbound()).as("nothing may overtake the parked request").isNull();
+        assertThat((Object) channel.readOutbound())
+                .as("nothing may overtake the parked request")
+                .isNull();
 
         parked.get(0).respond(new DescribeClusterResponseData().setClusterId("c"));
 
         AbstractResponse first = read(new RequestHeader(ApiKeys.DESCRIBE_CLUSTER, (short) 1, "t", 1));
         AbstractResponse second = read(new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "t", 2));
         assertThat(((DescribeClusterResponse) first).data().clusterId()).isEqualTo("c");
-        assertThat(((ApiVersionsResponse) second).data().apiKeys()).extracting(k -> k.apiKey())
-            .containsExactly(ApiKeys.API_VERSIONS.id, ApiKeys.DESCRIBE_CLUSTER.id);
+        assertThat(((ApiVersionsResponse) second).data().apiKeys())
+                .extracting(k -> k.apiKey())
+                .containsExactly(ApiKeys.API_VERSIONS.id, ApiKeys.DESCRIBE_CLUSTER.id);
     }
 
     @Test
@@ -83,8 +87,8 @@ class KafkaConnectionTest {
         ByteBuffer nio = out.nioBuffer();
         nio.getInt();
         assertThat(nio.getInt()).as("correlation id").isEqualTo(7);
-        ApiVersionsResponseData data = new ApiVersionsResponseData(
-            new org.apache.kafka.common.protocol.ByteBufferAccessor(nio), (short) 0);
+        ApiVersionsResponseData data =
+                new ApiVersionsResponseData(new org.apache.kafka.common.protocol.ByteBufferAccessor(nio), (short) 0);
         out.release();
         assertThat(data.errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
         assertThat(data.apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion()).isEqualTo((short) 5);
@@ -136,8 +140,8 @@ class KafkaConnectionTest {
     }
 
     private static ByteBuffer apiVersions(int correlationId, short version) {
-        ApiVersionsRequest request = new ApiVersionsRequest(new ApiVersionsRequestData()
-            .setClientSoftwareName("test").setClientSoftwareVersion("1"), version);
+        ApiVersionsRequest request = new ApiVersionsRequest(
+                new ApiVersionsRequestData().setClientSoftwareName("test").setClientSoftwareVersion("1"), version);
         return request.serializeWithHeader(new RequestHeader(ApiKeys.API_VERSIONS, version, "t", correlationId));
     }
 

@@ -74,8 +74,10 @@ public final class Assignment {
             return this;
         }
         Map<Uuid, Set<Integer>> merged = new TreeMap<>();
-        partitions.forEach((t, ps) -> merged.computeIfAbsent(t, k -> new TreeSet<>()).addAll(ps));
-        other.partitions.forEach((t, ps) -> merged.computeIfAbsent(t, k -> new TreeSet<>()).addAll(ps));
+        partitions.forEach(
+                (t, ps) -> merged.computeIfAbsent(t, k -> new TreeSet<>()).addAll(ps));
+        other.partitions.forEach(
+                (t, ps) -> merged.computeIfAbsent(t, k -> new TreeSet<>()).addAll(ps));
         return of(merged);
     }
 

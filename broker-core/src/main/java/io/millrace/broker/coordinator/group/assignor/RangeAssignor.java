@@ -47,7 +47,9 @@ public final class RangeAssignor implements PartitionAssignor {
             for (int i = 0; i < subscribers.size(); i++) {
                 int n = base + (i < extra ? 1 : 0);
                 for (int p = next; p < next + n; p++) {
-                    owned.get(subscribers.get(i).memberId()).computeIfAbsent(topic.getKey(), t -> new TreeSet<>()).add(p);
+                    owned.get(subscribers.get(i).memberId())
+                            .computeIfAbsent(topic.getKey(), t -> new TreeSet<>())
+                            .add(p);
                 }
                 next += n;
             }

@@ -52,8 +52,10 @@ public final class UniformAssignor implements PartitionAssignor {
                     return;
                 }
                 for (int p : ps) {
-                    if (p < count && owner.computeIfAbsent(topic, t -> new HashMap<>()).putIfAbsent(p, m.memberId())
-                        == null) {
+                    if (p < count
+                            && owner.computeIfAbsent(topic, t -> new HashMap<>())
+                                            .putIfAbsent(p, m.memberId())
+                                    == null) {
                         give(owned, load, m.memberId(), topic, p);
                     }
                 }
@@ -80,17 +82,19 @@ public final class UniformAssignor implements PartitionAssignor {
     }
 
     /** Moves single partitions from a member to one holding at least two fewer until no such move is left. */
-    private static void balance(List<MemberSpec> members, Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned,
-                                Map<String, Integer> load) {
+    private static void balance(
+            List<MemberSpec> members, Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned, Map<String, Integer> load) {
         boolean moved = true;
         while (moved) {
             moved = false;
             List<MemberSpec> byLoad = new ArrayList<>(members);
-            byLoad.sort(Comparator.comparing((MemberSpec m) -> -load.get(m.memberId())).thenComparing(MemberSpec::sortKey));
+            byLoad.sort(Comparator.comparing((MemberSpec m) -> -load.get(m.memberId()))
+                    .thenComparing(MemberSpec::sortKey));
             outer:
             for (MemberSpec from : byLoad) {
                 int fromLoad = load.get(from.memberId());
-                for (Map.Entry<Uuid, TreeSet<Integer>> topic : owned.get(from.memberId()).descendingMap().entrySet()) {
+                for (Map.Entry<Uuid, TreeSet<Integer>> topic :
+                        owned.get(from.memberId()).descendingMap().entrySet()) {
                     List<MemberSpec> candidates = subscribers(members, topic.getKey());
                     String to = leastLoaded(candidates, load);
                     if (to != null && load.get(to) < fromLoad - 1) {
@@ -125,14 +129,22 @@ public final class UniformAssignor implements PartitionAssignor {
         return best;
     }
 
-    private static void give(Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned, Map<String, Integer> load,
-                             String member, Uuid topic, int partition) {
+    private static void give(
+            Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned,
+            Map<String, Integer> load,
+            String member,
+            Uuid topic,
+            int partition) {
         owned.get(member).computeIfAbsent(topic, t -> new TreeSet<>()).add(partition);
         load.merge(member, 1, Integer::sum);
     }
 
-    private static void take(Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned, Map<String, Integer> load,
-                             String member, Uuid topic, int partition) {
+    private static void take(
+            Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned,
+            Map<String, Integer> load,
+            String member,
+            Uuid topic,
+            int partition) {
         TreeSet<Integer> ps = owned.get(member).get(topic);
         ps.remove(partition);
         if (ps.isEmpty()) {

@@ -16,8 +16,7 @@ class RangeAssignorTest {
 
     @Test
     void givesContiguousRangesTheFirstMembersOneMore() {
-        Map<String, Assignment> result = assignor.assign(List.of(member("b"), member("a"), member("c")),
-            Map.of(t1, 7));
+        Map<String, Assignment> result = assignor.assign(List.of(member("b"), member("a"), member("c")), Map.of(t1, 7));
 
         assertThat(result.get("a").partitions().get(t1)).containsExactly(0, 1, 2);
         assertThat(result.get("b").partitions().get(t1)).containsExactly(3, 4);
@@ -28,15 +27,18 @@ class RangeAssignorTest {
     void coPartitionedTopicsGetTheSamePartitionNumbers() {
         Map<String, Assignment> result = assignor.assign(List.of(member("a"), member("b")), Map.of(t1, 4, t2, 4));
 
-        assertThat(result.get("a").partitions().get(t1)).isEqualTo(result.get("a").partitions().get(t2));
+        assertThat(result.get("a").partitions().get(t1))
+                .isEqualTo(result.get("a").partitions().get(t2));
         assertThat(result.get("b").partitions().get(t1)).containsExactly(2, 3);
     }
 
     @Test
     void staticMembersAreOrderedByInstanceId() {
-        Map<String, Assignment> result = assignor.assign(List.of(
-            new MemberSpec("zzz", "instance-1", Set.of(t1), Assignment.EMPTY),
-            new MemberSpec("aaa", "instance-2", Set.of(t1), Assignment.EMPTY)), Map.of(t1, 2));
+        Map<String, Assignment> result = assignor.assign(
+                List.of(
+                        new MemberSpec("zzz", "instance-1", Set.of(t1), Assignment.EMPTY),
+                        new MemberSpec("aaa", "instance-2", Set.of(t1), Assignment.EMPTY)),
+                Map.of(t1, 2));
 
         assertThat(result.get("zzz").partitions().get(t1)).containsExactly(0);
     }

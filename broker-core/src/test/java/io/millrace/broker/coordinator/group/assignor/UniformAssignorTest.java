@@ -19,8 +19,8 @@ class UniformAssignorTest {
 
     @Test
     void spreadsPartitionsEvenlyOverMembersWithTheSameSubscription() {
-        Map<String, Assignment> result = assignor.assign(List.of(member("a", Set.of(t1)), member("b", Set.of(t1)),
-            member("c", Set.of(t1))), Map.of(t1, 7));
+        Map<String, Assignment> result = assignor.assign(
+                List.of(member("a", Set.of(t1)), member("b", Set.of(t1)), member("c", Set.of(t1))), Map.of(t1, 7));
 
         assertThat(result.values()).extracting(Assignment::size).containsExactlyInAnyOrder(3, 2, 2);
         assertThat(union(result)).isEqualTo(all(t1, 7));
@@ -28,39 +28,47 @@ class UniformAssignorTest {
 
     @Test
     void addingAMemberMovesOnlyThePartitionsItNeeds() {
-        Map<String, Assignment> two = assignor.assign(List.of(member("a", Set.of(t1)), member("b", Set.of(t1))),
-            Map.of(t1, 6));
+        Map<String, Assignment> two =
+                assignor.assign(List.of(member("a", Set.of(t1)), member("b", Set.of(t1))), Map.of(t1, 6));
 
-        Map<String, Assignment> three = assignor.assign(List.of(
-            new MemberSpec("a", null, Set.of(t1), two.get("a")),
-            new MemberSpec("b", null, Set.of(t1), two.get("b")),
-            member("c", Set.of(t1))), Map.of(t1, 6));
+        Map<String, Assignment> three = assignor.assign(
+                List.of(
+                        new MemberSpec("a", null, Set.of(t1), two.get("a")),
+                        new MemberSpec("b", null, Set.of(t1), two.get("b")),
+                        member("c", Set.of(t1))),
+                Map.of(t1, 6));
 
         assertThat(three.get("a").size()).isEqualTo(2);
         assertThat(three.get("b").size()).isEqualTo(2);
-        assertThat(two.get("a").partitions().get(t1)).containsAll(three.get("a").partitions().get(t1));
-        assertThat(two.get("b").partitions().get(t1)).containsAll(three.get("b").partitions().get(t1));
+        assertThat(two.get("a").partitions().get(t1))
+                .containsAll(three.get("a").partitions().get(t1));
+        assertThat(two.get("b").partitions().get(t1))
+                .containsAll(three.get("b").partitions().get(t1));
         assertThat(union(three)).isEqualTo(all(t1, 6));
     }
 
     @Test
     void removingAMemberKeepsTheOthersPartitions() {
-        Map<String, Assignment> three = assignor.assign(List.of(member("a", Set.of(t1)), member("b", Set.of(t1)),
-            member("c", Set.of(t1))), Map.of(t1, 6));
+        Map<String, Assignment> three = assignor.assign(
+                List.of(member("a", Set.of(t1)), member("b", Set.of(t1)), member("c", Set.of(t1))), Map.of(t1, 6));
 
-        Map<String, Assignment> two = assignor.assign(List.of(
-            new MemberSpec("a", null, Set.of(t1), three.get("a")),
-            new MemberSpec("b", null, Set.of(t1), three.get("b"))), Map.of(t1, 6));
+        Map<String, Assignment> two = assignor.assign(
+                List.of(
+                        new MemberSpec("a", null, Set.of(t1), three.get("a")),
+                        new MemberSpec("b", null, Set.of(t1), three.get("b"))),
+                Map.of(t1, 6));
 
-        assertThat(two.get("a").partitions().get(t1)).containsAll(three.get("a").partitions().get(t1));
-        assertThat(two.get("b").partitions().get(t1)).containsAll(three.get("b").partitions().get(t1));
+        assertThat(two.get("a").partitions().get(t1))
+                .containsAll(three.get("a").partitions().get(t1));
+        assertThat(two.get("b").partitions().get(t1))
+                .containsAll(three.get("b").partitions().get(t1));
         assertThat(union(two)).isEqualTo(all(t1, 6));
     }
 
     @Test
     void membersOnlyGetTopicsTheySubscribeTo() {
-        Map<String, Assignment> result = assignor.assign(List.of(member("a", Set.of(t1)), member("b", Set.of(t1, t2))),
-            Map.of(t1, 2, t2, 4));
+        Map<String, Assignment> result =
+                assignor.assign(List.of(member("a", Set.of(t1)), member("b", Set.of(t1, t2))), Map.of(t1, 2, t2, 4));
 
         assertThat(result.get("a").partitions().keySet()).containsExactly(t1);
         assertThat(result.get("b").partitions().get(t2)).hasSize(4);
@@ -71,19 +79,19 @@ class UniformAssignorTest {
     void partitionsOfTopicsNoLongerSubscribedOrGoneAreDropped() {
         Assignment stale = Assignment.of(Map.of(t1, Set.of(0, 1, 5), t2, Set.of(0)));
 
-        Map<String, Assignment> result = assignor.assign(List.of(new MemberSpec("a", null, Set.of(t1), stale)),
-            Map.of(t1, 3));
+        Map<String, Assignment> result =
+                assignor.assign(List.of(new MemberSpec("a", null, Set.of(t1), stale)), Map.of(t1, 3));
 
         assertThat(result.get("a")).isEqualTo(Assignment.of(Map.of(t1, Set.of(0, 1, 2))));
     }
 
     @Test
     void sameInputGivesTheSameOutput() {
-        List<MemberSpec> members = List.of(member("a", Set.of(t1, t2)), member("b", Set.of(t1)), member("c",
-            Set.of(t2)));
+        List<MemberSpec> members =
+                List.of(member("a", Set.of(t1, t2)), member("b", Set.of(t1)), member("c", Set.of(t2)));
 
-        assertThat(assignor.assign(members, Map.of(t1, 5, t2, 5))).isEqualTo(assignor.assign(members,
-            Map.of(t1, 5, t2, 5)));
+        assertThat(assignor.assign(members, Map.of(t1, 5, t2, 5)))
+                .isEqualTo(assignor.assign(members, Map.of(t1, 5, t2, 5)));
     }
 
     private static MemberSpec member(String id, Set<Uuid> topics) {
