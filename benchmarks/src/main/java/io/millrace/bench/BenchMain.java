@@ -69,12 +69,11 @@ public final class BenchMain {
         Path out = repo.resolve("benchmarks/results");
         Path work = repo.resolve("benchmarks/target/bench-work");
         boolean quick = a.remove("--quick");
-        BenchSettings s = quick ? BenchSettings.quick(out, work) : BenchSettings.full(out, work);
-        String name = null;
+        BenchSettings.Builder s = quick ? BenchSettings.quick(out, work) : BenchSettings.full(out, work);
         for (int i = 0; i < a.size(); i++) {
             String option = a.get(i);
             if (option.equals("--profile")) {
-                s = s.withProfile(true);
+                s.profile = true;
                 continue;
             }
             if (i + 1 >= a.size()) {
@@ -82,35 +81,34 @@ public final class BenchMain {
             }
             String value = a.get(++i);
             switch (option) {
-                case "--rounds" -> s = s.withRounds(positive(option, value));
+                case "--rounds" -> s.rounds = positive(option, value);
                 case "--seconds" -> {
-                    Duration d = Duration.ofSeconds(positive(option, value));
-                    s = s.withDurations(d, d);
+                    s.produceDuration = Duration.ofSeconds(positive(option, value));
+                    s.latencyDuration = s.produceDuration;
                 }
-                case "--producers" -> s = s.withClients(positive(option, value), s.consumers(), s.partitions());
-                case "--consumers" -> s = s.withClients(s.producers(), positive(option, value), s.partitions());
-                case "--partitions" -> s = s.withClients(s.producers(), s.consumers(), positive(option, value));
+                case "--producers" -> s.producers = positive(option, value);
+                case "--consumers" -> s.consumers = positive(option, value);
+                case "--partitions" -> s.partitions = positive(option, value);
                 case "--brokers" ->
-                    s = s.withBrokers(Arrays.stream(value.split(","))
+                    s.brokers = Arrays.stream(value.split(","))
                             .map(String::trim)
                             .map(BrokerSetup::fromId)
                             .distinct()
-                            .toList());
-                case "--jvm-opts" ->
-                    s = s.withJvmFlags(Arrays.asList(value.trim().split("\\s+")));
-                case "--out" -> s = s.withOutput(Path.of(value).toAbsolutePath(), s.name());
-                case "--work" -> s = s.withWorkDir(Path.of(value).toAbsolutePath());
-                case "--rate" -> s = s.withFixedRate(positive(option, value));
-                case "--name" -> name = value;
+                            .toList();
+                case "--jvm-opts" -> s.jvmFlags = Arrays.asList(value.trim().split("\\s+"));
+                case "--out" -> s.outDir = Path.of(value).toAbsolutePath();
+                case "--work" -> s.workDir = Path.of(value).toAbsolutePath();
+                case "--rate" -> s.fixedRate = positive(option, value);
+                case "--name" -> s.name = value;
                 default -> throw new IllegalArgumentException("unknown option: " + option);
             }
         }
-        if (name == null) {
-            name = s.mode() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        if (s.name == null) {
+            s.name = s.mode + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         }
-        s = s.withOutput(s.outDir(), name);
-        Files.createDirectories(s.outDir());
-        BenchResult result = new BenchHarness(s, BenchEnvironment.fromSystemProperties(), progress).run();
+        BenchSettings settings = s.build();
+        Files.createDirectories(settings.outDir());
+        BenchResult result = new BenchHarness(settings, BenchEnvironment.fromSystemProperties(), progress).run();
         write(result, progress);
         return result;
     }

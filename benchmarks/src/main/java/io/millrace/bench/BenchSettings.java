@@ -59,225 +59,66 @@ record BenchSettings(
             List.of(BrokerSetup.KAFKA, BrokerSetup.MILLRACE, BrokerSetup.KAFKA_FSYNC);
 
     /** About two minutes: one round of short workloads, to prove the harness works. */
-    static BenchSettings quick(Path outDir, Path workDir) {
-        return new BenchSettings(
-                "quick",
-                1,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(2),
-                4,
-                4,
-                4,
-                1024,
-                DEFAULT_BROKERS,
-                DEFAULT_JVM_FLAGS,
-                outDir,
-                "quick",
-                workDir,
-                false,
-                0);
+    static Builder quick(Path outDir, Path workDir) {
+        return new Builder("quick", 1, Duration.ofSeconds(1), Duration.ofSeconds(2), outDir, workDir);
     }
 
     /** The figures to publish: three rounds of 15-second workloads (about 20 minutes). */
-    static BenchSettings full(Path outDir, Path workDir) {
-        return new BenchSettings(
-                "full",
-                3,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(15),
-                Duration.ofSeconds(15),
-                4,
-                4,
-                4,
-                1024,
-                DEFAULT_BROKERS,
-                DEFAULT_JVM_FLAGS,
-                outDir,
-                "full",
-                workDir,
-                false,
-                0);
+    static Builder full(Path outDir, Path workDir) {
+        return new Builder("full", 3, Duration.ofSeconds(5), Duration.ofSeconds(15), outDir, workDir);
     }
 
-    BenchSettings withRounds(int n) {
-        return new BenchSettings(
-                mode,
-                n,
-                warmup,
-                produceDuration,
-                latencyDuration,
-                producers,
-                consumers,
-                partitions,
-                recordSize,
-                brokers,
-                jvmFlags,
-                outDir,
-                name,
-                workDir,
-                profile,
-                fixedRate);
-    }
+    /**
+     * A mode's settings while the command line changes them field by field; {@link #build} makes
+     * the record. {@code name} stays null until chosen. Not thread-safe.
+     */
+    static final class Builder {
+        final String mode;
+        int rounds;
+        final Duration warmup;
+        Duration produceDuration;
+        Duration latencyDuration;
+        int producers = 4;
+        int consumers = 4;
+        int partitions = 4;
+        int recordSize = 1024;
+        List<BrokerSetup> brokers = DEFAULT_BROKERS;
+        List<String> jvmFlags = DEFAULT_JVM_FLAGS;
+        Path outDir;
+        String name;
+        Path workDir;
+        boolean profile;
+        double fixedRate;
 
-    BenchSettings withDurations(Duration produce, Duration latency) {
-        return new BenchSettings(
-                mode,
-                rounds,
-                warmup,
-                produce,
-                latency,
-                producers,
-                consumers,
-                partitions,
-                recordSize,
-                brokers,
-                jvmFlags,
-                outDir,
-                name,
-                workDir,
-                profile,
-                fixedRate);
-    }
+        private Builder(String mode, int rounds, Duration warmup, Duration workloadLength, Path outDir, Path workDir) {
+            this.mode = mode;
+            this.rounds = rounds;
+            this.warmup = warmup;
+            this.produceDuration = workloadLength;
+            this.latencyDuration = workloadLength;
+            this.outDir = outDir;
+            this.workDir = workDir;
+        }
 
-    BenchSettings withClients(int producerCount, int consumerCount, int partitionCount) {
-        return new BenchSettings(
-                mode,
-                rounds,
-                warmup,
-                produceDuration,
-                latencyDuration,
-                producerCount,
-                consumerCount,
-                partitionCount,
-                recordSize,
-                brokers,
-                jvmFlags,
-                outDir,
-                name,
-                workDir,
-                profile,
-                fixedRate);
-    }
-
-    BenchSettings withBrokers(List<BrokerSetup> setups) {
-        return new BenchSettings(
-                mode,
-                rounds,
-                warmup,
-                produceDuration,
-                latencyDuration,
-                producers,
-                consumers,
-                partitions,
-                recordSize,
-                List.copyOf(setups),
-                jvmFlags,
-                outDir,
-                name,
-                workDir,
-                profile,
-                fixedRate);
-    }
-
-    BenchSettings withJvmFlags(List<String> flags) {
-        return new BenchSettings(
-                mode,
-                rounds,
-                warmup,
-                produceDuration,
-                latencyDuration,
-                producers,
-                consumers,
-                partitions,
-                recordSize,
-                brokers,
-                List.copyOf(flags),
-                outDir,
-                name,
-                workDir,
-                profile,
-                fixedRate);
-    }
-
-    BenchSettings withOutput(Path dir, String fileName) {
-        return new BenchSettings(
-                mode,
-                rounds,
-                warmup,
-                produceDuration,
-                latencyDuration,
-                producers,
-                consumers,
-                partitions,
-                recordSize,
-                brokers,
-                jvmFlags,
-                dir,
-                fileName,
-                workDir,
-                profile,
-                fixedRate);
-    }
-
-    BenchSettings withProfile(boolean on) {
-        return new BenchSettings(
-                mode,
-                rounds,
-                warmup,
-                produceDuration,
-                latencyDuration,
-                producers,
-                consumers,
-                partitions,
-                recordSize,
-                brokers,
-                jvmFlags,
-                outDir,
-                name,
-                workDir,
-                on,
-                fixedRate);
-    }
-
-    BenchSettings withWorkDir(Path dir) {
-        return new BenchSettings(
-                mode,
-                rounds,
-                warmup,
-                produceDuration,
-                latencyDuration,
-                producers,
-                consumers,
-                partitions,
-                recordSize,
-                brokers,
-                jvmFlags,
-                outDir,
-                name,
-                dir,
-                profile,
-                fixedRate);
-    }
-
-    BenchSettings withFixedRate(double recordsPerSecond) {
-        return new BenchSettings(
-                mode,
-                rounds,
-                warmup,
-                produceDuration,
-                latencyDuration,
-                producers,
-                consumers,
-                partitions,
-                recordSize,
-                brokers,
-                jvmFlags,
-                outDir,
-                name,
-                workDir,
-                profile,
-                recordsPerSecond);
+        BenchSettings build() {
+            return new BenchSettings(
+                    mode,
+                    rounds,
+                    warmup,
+                    produceDuration,
+                    latencyDuration,
+                    producers,
+                    consumers,
+                    partitions,
+                    recordSize,
+                    List.copyOf(brokers),
+                    List.copyOf(jvmFlags),
+                    outDir,
+                    name,
+                    workDir,
+                    profile,
+                    fixedRate);
+        }
     }
 
     /** The broker whose median acks=all throughput sets the fixed latency rate. */

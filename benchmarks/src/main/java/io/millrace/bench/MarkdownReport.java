@@ -3,6 +3,7 @@ package io.millrace.bench;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The human-readable report: the targets first, then one table per workload with each broker's
@@ -154,25 +155,20 @@ final class MarkdownReport {
             }
             md.append('\n');
         }
-        md.append("\nCores used meanwhile (medians) by the harness: ");
-        md.append(String.join(
-                ", ",
-                brokers.stream()
-                        .map(b -> b.label() + " " + Stats.format(Stats.median(r.harnessCpuCores(w, b))))
-                        .toList()));
-        md.append("; by the kernel: ");
-        md.append(String.join(
-                ", ",
-                brokers.stream()
-                        .map(b -> b.label() + " " + Stats.format(Stats.median(r.kernelCpuCores(w, b))))
-                        .toList()));
-        md.append("; by other processes: ");
-        md.append(String.join(
-                ", ",
-                brokers.stream()
-                        .map(b -> b.label() + " " + Stats.format(Stats.median(r.otherCpuCores(w, b))))
-                        .toList()));
+        md.append("\nCores used meanwhile (medians) by the harness: ")
+                .append(medianCores(brokers, b -> r.harnessCpuCores(w, b)));
+        md.append("; by the kernel: ").append(medianCores(brokers, b -> r.kernelCpuCores(w, b)));
+        md.append("; by other processes: ").append(medianCores(brokers, b -> r.otherCpuCores(w, b)));
         md.append(".\n\n");
+    }
+
+    /** "label median, label median, ..." of each broker's per-round cores. */
+    private static String medianCores(List<BrokerSetup> brokers, Function<BrokerSetup, List<Double>> perRound) {
+        return String.join(
+                ", ",
+                brokers.stream()
+                        .map(b -> b.label() + " " + Stats.format(Stats.median(perRound.apply(b))))
+                        .toList());
     }
 
     private static String seconds(Duration d) {

@@ -97,7 +97,7 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         if (!type.equals("AVRO")) {
             throw new RestClientException("Schema " + id + " is of type " + type + ", not AVRO", 200, 42201);
         }
-        Schema schema = parse(answer.path("schema").asText(), references(answer));
+        Schema schema = parse(answer.path("schema").asText(), SchemaReference.fromJson(answer.path("references")));
         put(schemasById, id, schema);
         return schema;
     }
@@ -162,16 +162,6 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         return new SchemaReference("", ref.subject(), ref.version());
     }
 
-    private static List<SchemaReference> references(JsonNode node) {
-        List<SchemaReference> refs = new ArrayList<>();
-        node.path("references")
-                .forEach(r -> refs.add(new SchemaReference(
-                        r.path("name").asText(),
-                        r.path("subject").asText(),
-                        r.path("version").asInt())));
-        return refs;
-    }
-
     private static SchemaMetadata metadata(JsonNode node) {
         return new SchemaMetadata(
                 node.path("subject").asText(),
@@ -179,7 +169,7 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
                 node.path("id").asInt(),
                 node.path("schemaType").asText("AVRO"),
                 node.path("schema").asText(),
-                references(node));
+                SchemaReference.fromJson(node.path("references")));
     }
 
     private <K, V> void put(Map<K, V> cache, K key, V value) {

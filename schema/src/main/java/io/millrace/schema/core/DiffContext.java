@@ -18,18 +18,24 @@ import java.util.Set;
  */
 public final class DiffContext<C extends DiffContext.Change> {
 
-    /** A kind of change (an enum constant named as Confluent names it), compatible or not. */
+    /**
+     * A kind of change (an enum constant named as Confluent names it): incompatible exactly when it
+     * has a description.
+     */
     public interface Change {
 
         String name();
 
-        boolean compatible();
-
         /**
          * The description of an incompatible change, with {@code {path}}, {@code {update}} and
-         * {@code {original}} standing for the path and the names of the two schemas.
+         * {@code {original}} standing for the path and the names of the two schemas; null for a
+         * compatible change.
          */
         String template();
+
+        default boolean compatible() {
+            return template() == null;
+        }
 
         /** Confluent's verbose form: {@code {errorType:"..", description:".."}}. */
         default String describe(String path, ParsedSchema.Roles roles) {

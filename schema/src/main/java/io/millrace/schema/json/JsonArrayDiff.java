@@ -4,7 +4,6 @@ import static io.millrace.schema.json.JsonChange.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.millrace.schema.core.DiffContext;
-import io.millrace.schema.json.JsonSchemaDocs.Located;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,7 +55,7 @@ final class JsonArrayDiff {
         Items oItems = Items.of(o);
         Items uItems = Items.of(u);
         ctx.enter("items");
-        p.compare(ctx, located(oItems.all(), p.original()), located(uItems.all(), p.update()));
+        p.compareNodes(ctx, oItems.all(), uItems.all());
         ctx.leave();
         compareTuples(ctx, p, oItems, uItems);
         compareAdditional(ctx, p, oItems, uItems);
@@ -71,20 +70,13 @@ final class JsonArrayDiff {
         }
     }
 
-    private static Located located(JsonNode node, JsonShape side) {
-        return node == null ? null : new Located(node, side.at().doc());
-    }
-
     private static void compareTuples(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, Items o, Items u) {
         int common = Math.min(o.tuple().size(), u.tuple().size());
         for (int i = 0; i < Math.max(o.tuple().size(), u.tuple().size()); i++) {
             ctx.enter("items");
             ctx.enter(Integer.toString(i));
             if (i < common) {
-                p.compare(
-                        ctx,
-                        located(o.tuple().get(i), p.original()),
-                        located(u.tuple().get(i), p.update()));
+                p.compareNodes(ctx, o.tuple().get(i), u.tuple().get(i));
             } else if (i < o.tuple().size()) {
                 removed(ctx, p, o.tuple().get(i), u);
             } else {
@@ -99,16 +91,15 @@ final class JsonArrayDiff {
         if (u.open()) {
             ctx.add(ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL);
         } else if (u.additionalSchema() != null) {
-            DiffContext<JsonChange> trial = ctx.sub();
-            p.compare(trial, located(item, p.original()), located(u.additionalSchema(), p.update()));
-            ctx.addAll(trial);
-            ctx.add(
-                    trial.compatible()
-                            ? ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                            : ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            p.compareCovered(
+                    ctx,
+                    item,
+                    u.additionalSchema(),
+                    ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
             ctx.add(
-                    item.isBoolean() && !item.asBoolean()
+                    JsonSchemaDiff.acceptsNothing(item)
                             ? ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
                             : ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
         }
@@ -116,16 +107,17 @@ final class JsonArrayDiff {
 
     private static void added(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, Items o, JsonNode item) {
         if (o.open()) {
-            boolean empty = (item.isBoolean() && item.asBoolean()) || (item.isObject() && item.isEmpty());
-            ctx.add(empty ? ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL : ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
-        } else if (o.additionalSchema() != null) {
-            DiffContext<JsonChange> trial = ctx.sub();
-            p.compare(trial, located(o.additionalSchema(), p.original()), located(item, p.update()));
-            ctx.addAll(trial);
             ctx.add(
-                    trial.compatible()
-                            ? ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                            : ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+                    JsonSchemaDiff.acceptsAnything(item)
+                            ? ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
+                            : ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
+        } else if (o.additionalSchema() != null) {
+            p.compareCovered(
+                    ctx,
+                    o.additionalSchema(),
+                    item,
+                    ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
             ctx.add(ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
         }
@@ -143,7 +135,7 @@ final class JsonArrayDiff {
         } else if (o.additionalSchema() != null && u.additionalSchema() == null) {
             ctx.add(ADDITIONAL_ITEMS_EXTENDED);
         } else if (o.additionalSchema() != null) {
-            p.compare(ctx, located(o.additionalSchema(), p.original()), located(u.additionalSchema(), p.update()));
+            p.compareNodes(ctx, o.additionalSchema(), u.additionalSchema());
         }
         ctx.leave();
     }

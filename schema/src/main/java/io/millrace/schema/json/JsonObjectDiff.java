@@ -4,7 +4,6 @@ import static io.millrace.schema.json.JsonChange.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.millrace.schema.core.DiffContext;
-import io.millrace.schema.json.JsonSchemaDocs.Located;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -94,10 +93,7 @@ final class JsonObjectDiff {
             } else if (oProp == null) {
                 added(ctx, p, name, uProp);
             } else {
-                p.compare(
-                        ctx,
-                        new Located(oProp, p.original().at().doc()),
-                        new Located(uProp, p.update().at().doc()));
+                p.compareNodes(ctx, oProp, uProp);
             }
             ctx.leave();
         }
@@ -112,19 +108,15 @@ final class JsonObjectDiff {
         }
         JsonNode partial = partialSchema(u, name);
         if (partial != null) {
-            DiffContext<JsonChange> trial = ctx.sub();
-            p.compare(
-                    trial,
-                    new Located(oProp, p.original().at().doc()),
-                    new Located(partial, p.update().at().doc()));
-            ctx.addAll(trial);
-            ctx.add(
-                    trial.compatible()
-                            ? PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                            : PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            p.compareCovered(
+                    ctx,
+                    oProp,
+                    partial,
+                    PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
             ctx.add(
-                    oProp.isBoolean() && !oProp.asBoolean()
+                    JsonSchemaDiff.acceptsNothing(oProp)
                             ? PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
                             : PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
         }
@@ -133,25 +125,20 @@ final class JsonObjectDiff {
     private static void added(DiffContext<JsonChange> ctx, JsonSchemaDiff.Pair p, String name, JsonNode uProp) {
         JsonNode o = p.originalNode();
         if (open(o)) {
-            boolean empty = (uProp.isBoolean() && uProp.asBoolean()) || (uProp.isObject() && uProp.isEmpty());
             ctx.add(
-                    empty
+                    JsonSchemaDiff.acceptsAnything(uProp)
                             ? PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
                             : PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL);
             return;
         }
         JsonNode partial = partialSchema(o, name);
         if (partial != null) {
-            DiffContext<JsonChange> trial = ctx.sub();
-            p.compare(
-                    trial,
-                    new Located(partial, p.original().at().doc()),
-                    new Located(uProp, p.update().at().doc()));
-            ctx.addAll(trial);
-            ctx.add(
-                    trial.compatible()
-                            ? PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                            : PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            p.compareCovered(
+                    ctx,
+                    partial,
+                    uProp,
+                    PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         }
         if (strings(p.updateNode().get("required")).contains(name)) {
             ctx.add(
@@ -197,10 +184,7 @@ final class JsonObjectDiff {
             } else if (!oSchemas.containsKey(key)) {
                 ctx.add(DEPENDENCY_SCHEMA_ADDED);
             } else {
-                p.compare(
-                        ctx,
-                        new Located(oSchemas.get(key), p.original().at().doc()),
-                        new Located(uSchemas.get(key), p.update().at().doc()));
+                p.compareNodes(ctx, oSchemas.get(key), uSchemas.get(key));
             }
             ctx.leave();
         }
@@ -238,10 +222,7 @@ final class JsonObjectDiff {
         } else if (oSchema && !uSchema) {
             ctx.add(ADDITIONAL_PROPERTIES_EXTENDED);
         } else if (oSchema) {
-            p.compare(
-                    ctx,
-                    new Located(o, p.original().at().doc()),
-                    new Located(u, p.update().at().doc()));
+            p.compareNodes(ctx, o, u);
         }
         ctx.leave();
     }

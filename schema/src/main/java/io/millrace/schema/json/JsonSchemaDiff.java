@@ -90,6 +90,32 @@ final class JsonSchemaDiff {
             JsonSchemaDiff.compare(ctx, originalDocs, originalSub, updateDocs, updateSub);
         }
 
+        /** Compares two subschemas (null: absent), each read in its own side's document. */
+        void compareNodes(DiffContext<JsonChange> ctx, JsonNode originalSub, JsonNode updateSub) {
+            compare(ctx, located(originalSub, original), located(updateSub, update));
+        }
+
+        /**
+         * Compares a property or item with the schema of the other side's partially open content
+         * model that covers it: keeps the differences found, then adds {@code covered} when they
+         * are all compatible, {@code notCovered} otherwise.
+         */
+        void compareCovered(
+                DiffContext<JsonChange> ctx,
+                JsonNode originalSub,
+                JsonNode updateSub,
+                JsonChange covered,
+                JsonChange notCovered) {
+            DiffContext<JsonChange> trial = ctx.sub();
+            compareNodes(trial, originalSub, updateSub);
+            ctx.addAll(trial);
+            ctx.add(trial.compatible() ? covered : notCovered);
+        }
+
+        private static Located located(JsonNode node, JsonShape side) {
+            return node == null ? null : new Located(node, side.at().doc());
+        }
+
         JsonNode originalNode() {
             return original.at().node();
         }
@@ -97,6 +123,16 @@ final class JsonSchemaDiff {
         JsonNode updateNode() {
             return update.at().node();
         }
+    }
+
+    /** {@code true} or {@code {}}: a schema every value satisfies. */
+    static boolean acceptsAnything(JsonNode schema) {
+        return (schema.isBoolean() && schema.asBoolean()) || (schema.isObject() && schema.isEmpty());
+    }
+
+    /** {@code false}: a schema no value satisfies. */
+    static boolean acceptsNothing(JsonNode schema) {
+        return schema.isBoolean() && !schema.asBoolean();
     }
 
     private static void compareShapes(DiffContext<JsonChange> ctx, Pair p) {

@@ -61,8 +61,7 @@ final class ProtobufDiff {
             DiffContext<ProtobufChange> ctx, Sides sides, List<Type> original, List<Type> update) {
         Map<String, Type> o = byName(original);
         Map<String, Type> u = byName(update);
-        Set<String> names = new TreeSet<>(o.keySet());
-        names.addAll(u.keySet());
+        Set<String> names = keysOfEither(o, u);
         for (String name : names) {
             Type ot = o.get(name);
             Type ut = u.get(name);
@@ -125,8 +124,7 @@ final class ProtobufDiff {
             }
         }
         compareOneOfs(ctx, sides, o, u, uAll.keySet());
-        Set<Integer> tags = new TreeSet<>(oTop.keySet());
-        tags.addAll(uTop.keySet());
+        Set<Integer> tags = keysOfEither(oTop, uTop);
         for (int tag : tags) {
             Field of = oTop.get(tag);
             Field uf = uTop.get(tag);
@@ -158,8 +156,7 @@ final class ProtobufDiff {
         o.getOneOfs().forEach(x -> oOneOfs.put(x.getName(), x));
         Map<String, OneOf> uOneOfs = new TreeMap<>();
         u.getOneOfs().forEach(x -> uOneOfs.put(x.getName(), x));
-        Set<String> names = new TreeSet<>(oOneOfs.keySet());
-        names.addAll(uOneOfs.keySet());
+        Set<String> names = keysOfEither(oOneOfs, uOneOfs);
         for (String name : names) {
             ctx.enter(name);
             OneOf oo = oOneOfs.get(name);
@@ -171,8 +168,7 @@ final class ProtobufDiff {
             } else {
                 Map<Integer, Field> of = byTag(oo.getFields());
                 Map<Integer, Field> uf = byTag(uo.getFields());
-                Set<Integer> tags = new TreeSet<>(of.keySet());
-                tags.addAll(uf.keySet());
+                Set<Integer> tags = keysOfEither(of, uf);
                 for (int tag : tags) {
                     ctx.enter(Integer.toString(tag));
                     if (!uf.containsKey(tag)) {
@@ -288,8 +284,7 @@ final class ProtobufDiff {
         o.getConstants().forEach(c -> oc.putIfAbsent(c.getTag(), c));
         Map<Integer, EnumConstant> uc = new TreeMap<>();
         u.getConstants().forEach(c -> uc.putIfAbsent(c.getTag(), c));
-        Set<Integer> tags = new TreeSet<>(oc.keySet());
-        tags.addAll(uc.keySet());
+        Set<Integer> tags = keysOfEither(oc, uc);
         for (int tag : tags) {
             if (!uc.containsKey(tag)) {
                 ctx.add(Integer.toString(tag), ENUM_CONST_REMOVED);
@@ -299,6 +294,13 @@ final class ProtobufDiff {
                 ctx.add(Integer.toString(tag), ENUM_CONST_CHANGED);
             }
         }
+    }
+
+    /** The keys of either map, in order. */
+    private static <K> Set<K> keysOfEither(Map<K, ?> original, Map<K, ?> update) {
+        Set<K> keys = new TreeSet<>(original.keySet());
+        keys.addAll(update.keySet());
+        return keys;
     }
 
     private static Map<Integer, Field> byTag(List<Field> fields) {

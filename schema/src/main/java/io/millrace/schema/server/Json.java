@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * JSON bodies in and out, in Confluent's shapes. Bad bodies become 4xx with an error_code:
@@ -144,25 +145,25 @@ final class Json {
     }
 
     private static String optionalText(ObjectNode object, String name) {
-        JsonNode v = object.get(name);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw unprocessable("'" + name + "' must be a string");
-        }
-        return v.asText();
+        JsonNode v = optional(object, name, JsonNode::isTextual, "a string");
+        return v == null ? null : v.asText();
     }
 
     private static Integer optionalInt(ObjectNode object, String name) {
+        JsonNode v = optional(object, name, JsonNode::isInt, "an integer");
+        return v == null ? null : v.asInt();
+    }
+
+    /** Field {@code name}, null when absent or null; 422 when it is not {@code what}. */
+    private static JsonNode optional(ObjectNode object, String name, Predicate<JsonNode> is, String what) {
         JsonNode v = object.get(name);
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isInt()) {
-            throw unprocessable("'" + name + "' must be an integer");
+        if (!is.test(v)) {
+            throw unprocessable("'" + name + "' must be " + what);
         }
-        return v.asInt();
+        return v;
     }
 
     static RegistryException unprocessable(String message) {

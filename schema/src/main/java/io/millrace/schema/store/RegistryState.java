@@ -42,14 +42,34 @@ public final class RegistryState {
     /** A subject version and the topic keys that currently hold it. */
     private record Entry(RegisteredSchema schema, Set<SchemaKey> keys) {}
 
+    /** A setting (compatibility level or mode): its global value and per-subject values; null is unset. */
+    private static final class Setting<V> {
+        private final Map<String, V> bySubject = new HashMap<>();
+        private V global;
+
+        /** @param subject null for the global value */
+        V get(String subject) {
+            return subject == null ? global : bySubject.get(subject);
+        }
+
+        /** @param value null (a tombstone) unsets it */
+        void set(String subject, V value) {
+            if (subject == null) {
+                global = value;
+            } else if (value == null) {
+                bySubject.remove(subject);
+            } else {
+                bySubject.put(subject, value);
+            }
+        }
+    }
+
     private final Map<String, NavigableMap<Integer, Entry>> subjects = new TreeMap<>();
     private final Map<Integer, SchemaIdentity> identities = new HashMap<>();
     private final Map<SchemaIdentity, Integer> idsByIdentity = new HashMap<>();
     private final Map<Integer, Integer> idUses = new HashMap<>();
-    private final Map<String, CompatibilityLevel> configs = new HashMap<>();
-    private final Map<String, Mode> modes = new HashMap<>();
-    private CompatibilityLevel globalConfig;
-    private Mode globalMode;
+    private final Setting<CompatibilityLevel> configs = new Setting<>();
+    private final Setting<Mode> modes = new Setting<>();
     private int maxId;
     private long nextOffset;
 
@@ -60,23 +80,9 @@ public final class RegistryState {
             if (decoded instanceof SchemaKey k) {
                 applySchema(offset, k, value);
             } else if (decoded instanceof ConfigKey k) {
-                CompatibilityLevel level = value == null ? null : StoreCodec.decodeConfig(value);
-                if (k.subject() == null) {
-                    globalConfig = level;
-                } else if (level == null) {
-                    configs.remove(k.subject());
-                } else {
-                    configs.put(k.subject(), level);
-                }
+                configs.set(k.subject(), value == null ? null : StoreCodec.decodeConfig(value));
             } else if (decoded instanceof ModeKey k) {
-                Mode mode = value == null ? null : StoreCodec.decodeMode(value);
-                if (k.subject() == null) {
-                    globalMode = mode;
-                } else if (mode == null) {
-                    modes.remove(k.subject());
-                } else {
-                    modes.put(k.subject(), mode);
-                }
+                modes.set(k.subject(), value == null ? null : StoreCodec.decodeMode(value));
             }
         } catch (IOException | RuntimeException e) {
             log.warn("Skipping unreadable record at offset {} of the schemas topic: {}", offset, e.toString());
@@ -266,11 +272,11 @@ public final class RegistryState {
         }
 
         public Optional<CompatibilityLevel> config(String subject) {
-            return Optional.ofNullable(subject == null ? globalConfig : configs.get(subject));
+            return Optional.ofNullable(configs.get(subject));
         }
 
         public Optional<Mode> mode(String subject) {
-            return Optional.ofNullable(subject == null ? globalMode : modes.get(subject));
+            return Optional.ofNullable(modes.get(subject));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -134,18 +135,12 @@ public final class SchemasTopic implements AutoCloseable {
 
     /** Waits until the state holds every record written to the topic before this call. */
     public void catchUp() {
-        long end;
-        try {
-            end = admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
-                    .partitionResult(partition)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .offset();
-        } catch (ExecutionException | TimeoutException e) {
-            throw RegistryErrors.storeError("Cannot read the end offset of " + topic + ": " + rootMessage(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RegistryErrors.timeout("Interrupted while reading the end offset of " + topic);
-        }
+        long end = await(
+                        admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                                .partitionResult(partition),
+                        "Cannot read the end offset of " + topic,
+                        "Interrupted while reading the end offset of " + topic)
+                .offset();
         awaitApplied(end);
     }
 
@@ -165,15 +160,26 @@ public final class SchemasTopic implements AutoCloseable {
 
     /** Appends one record and returns its offset once the broker acknowledged it. */
     public long append(byte[] key, byte[] value) {
+        return await(
+                        producer.send(new ProducerRecord<>(topic, 0, key, value)),
+                        "Cannot write to " + topic,
+                        "Interrupted while writing to " + topic)
+                .offset();
+    }
+
+    /**
+     * The result of a call on the topic within the timeout. Its failure is a store error (50001)
+     * saying {@code failure} and the root cause; an interrupt is a timeout (50002) saying
+     * {@code interrupted}.
+     */
+    private <T> T await(Future<T> call, String failure, String interrupted) {
         try {
-            return producer.send(new ProducerRecord<>(topic, 0, key, value))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .offset();
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw RegistryErrors.storeError("Cannot write to " + topic + ": " + rootMessage(e), e);
+            throw RegistryErrors.storeError(failure + ": " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw RegistryErrors.timeout("Interrupted while writing to " + topic);
+            throw RegistryErrors.timeout(interrupted);
         }
     }
 

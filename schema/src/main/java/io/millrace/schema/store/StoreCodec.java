@@ -13,8 +13,6 @@ import io.millrace.schema.store.StoreKey.ModeKey;
 import io.millrace.schema.store.StoreKey.SchemaKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The record format of the {@code _schemas} topic: UTF-8 JSON keys and values, Confluent-like.
@@ -99,20 +97,13 @@ public final class StoreCodec {
         if (!node.path("schema").isTextual() || !node.path("id").canConvertToInt()) {
             throw new IOException("SCHEMA value without schema or id");
         }
-        List<SchemaReference> refs = new ArrayList<>();
-        for (JsonNode r : node.path("references")) {
-            refs.add(new SchemaReference(
-                    r.path("name").asText(),
-                    r.path("subject").asText(),
-                    r.path("version").asInt()));
-        }
         return new RegisteredSchema(
                 node.path("subject").asText(),
                 node.path("version").asInt(),
                 node.get("id").asInt(),
                 node.path("schemaType").asText("AVRO"),
                 node.get("schema").asText(),
-                refs,
+                SchemaReference.fromJson(node.path("references")),
                 node.path("deleted").asBoolean(false));
     }
 

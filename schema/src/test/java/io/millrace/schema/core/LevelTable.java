@@ -3,54 +3,60 @@ package io.millrace.schema.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The table every schema type's compatibility-level test is written as: one row per evolution
- * (history, candidate) and level, and the check of one row through {@link CompatibilityChecker}.
+ * The table every schema type's compatibility-level test is written as: each evolution (history,
+ * candidate) names the levels that accept it, and is checked at every level through
+ * {@link CompatibilityChecker}. A subclass gives its type's provider and evolutions.
  */
-public final class LevelTable {
-
-    private static final CompatibilityLevel[] LEVELS = {
-        CompatibilityLevel.NONE,
-        CompatibilityLevel.BACKWARD,
-        CompatibilityLevel.BACKWARD_TRANSITIVE,
-        CompatibilityLevel.FORWARD,
-        CompatibilityLevel.FORWARD_TRANSITIVE,
-        CompatibilityLevel.FULL,
-        CompatibilityLevel.FULL_TRANSITIVE
-    };
-
-    private LevelTable() {}
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class LevelTable {
 
     /**
-     * Adds the rows {@code (level, history, candidate, compatible)} of one evolution.
-     *
      * @param history earlier versions, oldest first
-     * @param expected outcomes in the order NONE, BACKWARD, BACKWARD_T, FORWARD, FORWARD_T, FULL, FULL_T
+     * @param acceptedBy the levels at which {@code candidate} is compatible; every other level rejects it
      */
-    public static void add(List<Arguments> cases, List<String> history, String candidate, boolean... expected) {
-        assertThat(expected).as("one outcome per level").hasSize(LEVELS.length);
-        for (int i = 0; i < LEVELS.length; i++) {
-            cases.add(Arguments.of(LEVELS[i], history, candidate, expected[i]));
-        }
+    protected record Evolution(List<String> history, String candidate, Set<CompatibilityLevel> acceptedBy) {}
+
+    protected static Evolution evolution(List<String> history, String candidate, CompatibilityLevel... acceptedBy) {
+        return new Evolution(history, candidate, Set.of(acceptedBy));
     }
 
-    /** Checks one row: compatible or not, and an incompatible answer in Confluent's verbose form. */
-    public static void check(
-            SchemaProvider provider,
-            CompatibilityLevel level,
-            List<String> history,
-            String candidate,
-            boolean compatible) {
+    protected abstract SchemaProvider provider();
+
+    protected abstract List<Evolution> evolutions();
+
+    /** level, history (oldest first), candidate, compatible? */
+    protected Stream<Arguments> rows() {
+        return evolutions().stream()
+                .flatMap(e -> Arrays.stream(CompatibilityLevel.values())
+                        .map(level -> Arguments.of(
+                                level,
+                                e.history(),
+                                e.candidate(),
+                                e.acceptedBy().contains(level))));
+    }
+
+    /** Compatible or not, and an incompatible answer in Confluent's verbose form. */
+    @ParameterizedTest(name = "{0}: {1} -> {2} compatible={3}")
+    @MethodSource("rows")
+    protected void eachLevelAcceptsAndRejectsTheRightEvolutions(
+            CompatibilityLevel level, List<String> history, String candidate, boolean compatible) {
         List<CompatibilityChecker.Previous> previous = new ArrayList<>();
         for (int i = 0; i < history.size(); i++) {
             previous.add(new CompatibilityChecker.Previous(
-                    i + 1, provider.parse(history.get(i), List.of(), r -> null), history.get(i)));
+                    i + 1, provider().parse(history.get(i), List.of(), r -> null), history.get(i)));
         }
         List<String> problems =
-                CompatibilityChecker.check(level, provider.parse(candidate, List.of(), r -> null), previous);
+                CompatibilityChecker.check(level, provider().parse(candidate, List.of(), r -> null), previous);
         assertThat(problems.isEmpty()).as("problems: %s", problems).isEqualTo(compatible);
         if (!compatible) {
             assertThat(problems)
