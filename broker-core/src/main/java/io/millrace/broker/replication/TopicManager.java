@@ -92,6 +92,12 @@ public final class TopicManager {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** The partition, or null when the topic or the partition does not exist. */
+    public Partition partition(String topic, int index) {
+        TopicState state = byName.get(topic);
+        return state == null ? null : state.partition(index);
+    }
+
     /** All topics, sorted by name. */
     public List<TopicState> topics() {
         List<TopicState> all = new ArrayList<>(byName.values());

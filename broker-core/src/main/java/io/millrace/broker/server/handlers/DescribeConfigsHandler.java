@@ -106,6 +106,17 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         }
     }
 
+    /** The keys of {@code definition} that {@code filter} selects (null: all), sorted by name. */
+    private static List<ConfigDef.ConfigKey> selected(ConfigDef definition, Set<String> filter) {
+        List<ConfigDef.ConfigKey> keys = new ArrayList<>();
+        for (String key : new TreeSet<>(definition.names())) {
+            if (filter == null || filter.contains(key)) {
+                keys.add(definition.configKeys().get(key));
+            }
+        }
+        return keys;
+    }
+
     /** The requested keys, or null for all (an empty list also means all, as in Kafka). */
     private static Set<String> keyFilter(DescribeConfigsResource resource) {
         List<String> keys = resource.configurationKeys();
@@ -122,11 +133,8 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         Map<String, String> overrides = state.get().metadata().configs();
         LogConfig effective = topics.logConfig(overrides);
         List<DescribeConfigsResourceResult> configs = new ArrayList<>();
-        for (String key : new TreeSet<>(LogConfig.DEFINITION.names())) {
-            if (filter != null && !filter.contains(key)) {
-                continue;
-            }
-            ConfigDef.ConfigKey def = LogConfig.DEFINITION.configKeys().get(key);
+        for (ConfigDef.ConfigKey def : selected(LogConfig.DEFINITION, filter)) {
+            String key = def.name;
             boolean sensitive = def.type == ConfigDef.Type.PASSWORD;
             String value = sensitive ? null : render(effective.get(key), def.type);
             List<DescribeConfigsSynonym> chain = new ArrayList<>();
@@ -139,10 +147,7 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             }
             configs.add(entry(key, value, chain, includeSynonyms, sensitive, false, def, documentation));
         }
-        return new DescribeConfigsResult()
-                .setErrorCode(Errors.NONE.code())
-                .setErrorMessage(null)
-                .setConfigs(configs);
+        return described(configs);
     }
 
     private DescribeConfigsResult describeBroker(
@@ -150,10 +155,7 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         List<DescribeConfigsResourceResult> configs = new ArrayList<>();
         if (name == null || name.isEmpty()) {
             // Cluster-wide dynamic defaults: Millrace has none.
-            return new DescribeConfigsResult()
-                    .setErrorCode(Errors.NONE.code())
-                    .setErrorMessage(null)
-                    .setConfigs(configs);
+            return described(configs);
         }
         int id;
         try {
@@ -165,11 +167,8 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             throw new InvalidRequestException(
                     "Unexpected broker id, expected " + broker.nodeId() + " or empty string, but received " + name);
         }
-        for (String key : new TreeSet<>(BrokerConfig.DEFINITION.names())) {
-            if (filter != null && !filter.contains(key)) {
-                continue;
-            }
-            ConfigDef.ConfigKey def = BrokerConfig.DEFINITION.configKeys().get(key);
+        for (ConfigDef.ConfigKey def : selected(BrokerConfig.DEFINITION, filter)) {
+            String key = def.name;
             boolean sensitive = def.type == ConfigDef.Type.PASSWORD;
             String value = sensitive ? null : render(broker.get(key), def.type);
             List<DescribeConfigsSynonym> chain = brokerChain(brokerSynonymGroup(key), sensitive);
@@ -180,6 +179,10 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             }
             configs.add(entry(key, value, chain, includeSynonyms, sensitive, true, def, documentation));
         }
+        return described(configs);
+    }
+
+    private static DescribeConfigsResult described(List<DescribeConfigsResourceResult> configs) {
         return new DescribeConfigsResult()
                 .setErrorCode(Errors.NONE.code())
                 .setErrorMessage(null)
