@@ -138,8 +138,7 @@ final class ConsumerGroupManager {
                 Assignment oldTarget = g.target(old.memberId());
                 g.addMemberTombstones(changes.records, old.memberId());
                 changes.applyAll();
-                ctx.timers.cancel(sessionKey(groupId, old.memberId()));
-                ctx.timers.cancel(rebalanceKey(groupId, old.memberId()));
+                cancelTimers(groupId, old.memberId());
                 ConsumerMember renamed = old.withMemberId(memberId);
                 changes.add(new ConsumerMemberSubscription(groupId, memberId, renamed.subscription()));
                 changes.add(new GroupRecord.ConsumerTargetAssignment(groupId, memberId, oldTarget));
@@ -272,14 +271,8 @@ final class ConsumerGroupManager {
         ConsumerMember member = group.member(memberId);
         reconcile(group, member, request.topicPartitions(), changes);
         member = group.member(memberId);
-        ctx.timers.schedule(
-                sessionKey(groupId, memberId),
-                ctx.config.consumerSessionTimeoutMs(),
-                () -> fence(
-                        groupId,
-                        memberId,
-                        -1,
-                        "its session timed out after " + ctx.config.consumerSessionTimeoutMs() + " ms"));
+        scheduleSessionTimeout(
+                groupId, memberId, "its session timed out after " + ctx.config.consumerSessionTimeoutMs() + " ms");
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setErrorCode(Errors.NONE.code())
                 .setMemberId(memberId)
@@ -312,22 +305,16 @@ final class ConsumerGroupManager {
         }
         changes.add(new ConsumerCurrentAssignment(group.groupId(), member.memberId(), next));
         changes.applyAll();
-        String key = rebalanceKey(group.groupId(), member.memberId());
         if (next.state() == MemberState.UNREVOKED_PARTITIONS) {
-            int epoch = next.memberEpoch();
-            String groupId = group.groupId();
-            String memberId = member.memberId();
-            ctx.timers.schedule(
-                    key,
+            scheduleRebalanceTimeout(
+                    group.groupId(),
+                    member.memberId(),
+                    next.memberEpoch(),
                     member.rebalanceTimeoutMs(),
-                    () -> fence(
-                            groupId,
-                            memberId,
-                            epoch,
-                            "it did not revoke partitions within its rebalance timeout of "
-                                    + member.rebalanceTimeoutMs() + " ms"));
+                    "it did not revoke partitions within its rebalance timeout of " + member.rebalanceTimeoutMs()
+                            + " ms");
         } else {
-            ctx.timers.cancel(key);
+            ctx.timers.cancel(rebalanceKey(group.groupId(), member.memberId()));
         }
     }
 
@@ -406,8 +393,25 @@ final class ConsumerGroupManager {
         long hash = group.computeMetadataHash(group.subscribedTopicNames());
         changes.add(new ConsumerGroupMetadata(groupId, new GroupEpoch(group.groupEpoch() + 1, hash)));
         changes.applyAll();
-        ctx.timers.cancel(sessionKey(groupId, member.memberId()));
-        ctx.timers.cancel(rebalanceKey(groupId, member.memberId()));
+        cancelTimers(groupId, member.memberId());
+    }
+
+    private void cancelTimers(String groupId, String memberId) {
+        ctx.timers.cancel(sessionKey(groupId, memberId));
+        ctx.timers.cancel(rebalanceKey(groupId, memberId));
+    }
+
+    /** Fences the member (whatever its epoch) unless it heartbeats within the session timeout. */
+    private void scheduleSessionTimeout(String groupId, String memberId, String reason) {
+        ctx.timers.schedule(
+                sessionKey(groupId, memberId),
+                ctx.config.consumerSessionTimeoutMs(),
+                () -> fence(groupId, memberId, -1, reason));
+    }
+
+    /** Fences the member at {@code epoch} unless it revokes its partitions within its rebalance timeout. */
+    private void scheduleRebalanceTimeout(String groupId, String memberId, int epoch, int timeoutMs, String reason) {
+        ctx.timers.schedule(rebalanceKey(groupId, memberId), timeoutMs, () -> fence(groupId, memberId, epoch, reason));
     }
 
     /** After loading: every member must heartbeat within the session timeout, and revoke within its rebalance timeout. */
@@ -415,21 +419,17 @@ final class ConsumerGroupManager {
         for (ConsumerMember m : group.members()) {
             String groupId = group.groupId();
             String memberId = m.memberId();
-            ctx.timers.schedule(
-                    sessionKey(groupId, memberId),
-                    ctx.config.consumerSessionTimeoutMs(),
-                    () -> fence(
-                            groupId,
-                            memberId,
-                            -1,
-                            "it did not heartbeat within the session timeout after the " + "coordinator restarted"));
+            scheduleSessionTimeout(
+                    groupId,
+                    memberId,
+                    "it did not heartbeat within the session timeout after the coordinator restarted");
             if (m.state() == MemberState.UNREVOKED_PARTITIONS) {
-                int epoch = m.memberEpoch();
-                ctx.timers.schedule(
-                        rebalanceKey(groupId, memberId),
+                scheduleRebalanceTimeout(
+                        groupId,
+                        memberId,
+                        m.memberEpoch(),
                         m.rebalanceTimeoutMs(),
-                        () -> fence(
-                                groupId, memberId, epoch, "it did not revoke partitions within its rebalance timeout"));
+                        "it did not revoke partitions within its rebalance timeout");
             }
         }
     }

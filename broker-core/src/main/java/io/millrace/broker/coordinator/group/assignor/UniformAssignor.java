@@ -37,7 +37,7 @@ public final class UniformAssignor implements PartitionAssignor {
     @Override
     public Map<String, Assignment> assign(List<MemberSpec> members, Map<Uuid, Integer> partitionCounts) {
         List<MemberSpec> sorted = new ArrayList<>(members);
-        sorted.sort(Comparator.comparing(MemberSpec::sortKey).thenComparing(MemberSpec::memberId));
+        sorted.sort(MemberSpec.ORDER);
         Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned = new HashMap<>();
         Map<String, Integer> load = new HashMap<>();
         Map<Uuid, Map<Integer, String>> owner = new TreeMap<>();
@@ -62,7 +62,7 @@ public final class UniformAssignor implements PartitionAssignor {
             });
         }
         for (Map.Entry<Uuid, Integer> topic : new TreeMap<>(partitionCounts).entrySet()) {
-            List<MemberSpec> subscribers = subscribers(sorted, topic.getKey());
+            List<MemberSpec> subscribers = MemberSpec.subscribers(sorted, topic.getKey());
             if (subscribers.isEmpty()) {
                 continue;
             }
@@ -95,7 +95,7 @@ public final class UniformAssignor implements PartitionAssignor {
                 int fromLoad = load.get(from.memberId());
                 for (Map.Entry<Uuid, TreeSet<Integer>> topic :
                         owned.get(from.memberId()).descendingMap().entrySet()) {
-                    List<MemberSpec> candidates = subscribers(members, topic.getKey());
+                    List<MemberSpec> candidates = MemberSpec.subscribers(members, topic.getKey());
                     String to = leastLoaded(candidates, load);
                     if (to != null && load.get(to) < fromLoad - 1) {
                         int partition = topic.getValue().last();
@@ -107,16 +107,6 @@ public final class UniformAssignor implements PartitionAssignor {
                 }
             }
         }
-    }
-
-    private static List<MemberSpec> subscribers(List<MemberSpec> members, Uuid topic) {
-        List<MemberSpec> out = new ArrayList<>();
-        for (MemberSpec m : members) {
-            if (m.subscribedTopics().contains(topic)) {
-                out.add(m);
-            }
-        }
-        return out;
     }
 
     private static String leastLoaded(List<MemberSpec> candidates, Map<String, Integer> load) {
