@@ -30,9 +30,9 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,21 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoreHandlersEveryVersionTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
-    private AdminHandlerFixture fixture;
     private TopicState topic;
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new AdminHandlerFixture(dir);
         topic = fixture.createTopic("orders", 2, Map.of());
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
     }
 
     @Test
@@ -176,7 +169,7 @@ class CoreHandlersEveryVersionTest {
     }
 
     @Test
-    void initProducerIdAtEveryVersion() throws Exception {
+    void initProducerIdAtEveryVersion(@TempDir Path dir) throws Exception {
         // Without a transactional id the transaction coordinator is not involved.
         InitProducerIdHandler handler = new InitProducerIdHandler(
                 new ProducerIdManager(dir.resolve("producer-ids")), null, AdminHandlerFixture.INLINE);

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
-import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
-import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
-import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.coordinator.txn.PartitionMarkerWriter;
 import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
 import io.millrace.broker.coordinator.txn.TransactionCoordinator;
@@ -15,7 +12,6 @@ import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +45,9 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every transaction handler, at every version it advertises, through the wire format: a whole
@@ -65,12 +60,15 @@ class TxnHandlersEveryVersionTest {
 
     private static final String OFFSETS_TOPIC = "__consumer_offsets";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture(Map.of(
+            "group.initial.rebalance.delay.ms",
+            "0",
+            "offsets.topic.num.partitions",
+            "2",
+            "transaction.state.log.num.partitions",
+            "2"));
 
-    private AdminHandlerFixture fixture;
-    private ThreadCoordinatorExecutor groupLoop;
-    private ThreadCoordinatorExecutor txnLoop;
     private GroupCoordinator groups;
     private TransactionCoordinator transactions;
     private PartitionMarkerWriter markers;
@@ -78,30 +76,12 @@ class TxnHandlersEveryVersionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new AdminHandlerFixture(
-                dir,
-                Map.of(
-                        "group.initial.rebalance.delay.ms",
-                        "0",
-                        "offsets.topic.num.partitions",
-                        "2",
-                        "transaction.state.log.num.partitions",
-                        "2"));
         fixture.createTopic("orders", 2, Map.of());
-        TopicState offsets = fixture.topics.createInternalTopic(OFFSETS_TOPIC, 2, Map.of("cleanup.policy", "compact"));
+        ManualClock clock = new ManualClock();
+        groups = fixture.startGroupCoordinator(2, clock);
         TopicState state = fixture.topics.createInternalTopic(
                 TransactionCoordinator.TOPIC, 2, Map.of("cleanup.policy", "compact"));
-        ManualClock clock = new ManualClock();
-        groupLoop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
-        TopicManagerView view = new TopicManagerView(fixture.topics);
-        groups = new GroupCoordinator(
-                GroupCoordinatorConfig.from(fixture.broker),
-                clock,
-                groupLoop,
-                new PartitionOffsetsLog(offsets.partitions(), groupLoop),
-                view);
-        groups.startup(Runnable::run);
-        txnLoop = new ThreadCoordinatorExecutor("millrace-txn-coordinator");
+        ThreadCoordinatorExecutor txnLoop = fixture.coordinatorThread("millrace-txn-coordinator");
         markers = new PartitionMarkerWriter(fixture.topics, txnLoop, clock);
         markers.setListener((tp, producerId, commit) -> {
             if (tp.topic().equals(OFFSETS_TOPIC)) {
@@ -116,13 +96,6 @@ class TxnHandlersEveryVersionTest {
                 markers,
                 producerIds::getAndIncrement);
         transactions.startup(Runnable::run);
-    }
-
-    @AfterEach
-    void tearDown() {
-        txnLoop.close();
-        groupLoop.close();
-        fixture.close();
     }
 
     private AbstractResponse call(ApiHandler<?> handler, ApiKeys key, ApiMessage data, int version) {
