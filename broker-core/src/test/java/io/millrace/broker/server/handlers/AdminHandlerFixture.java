@@ -3,6 +3,7 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.Broker;
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.ManualClock;
+import io.millrace.broker.common.TempDirectory;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
@@ -22,17 +23,13 @@ import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.stream.Stream;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -71,11 +68,7 @@ final class AdminHandlerFixture implements AfterEachCallback, AutoCloseable {
     }
 
     AdminHandlerFixture(Map<String, String> brokerSettings, FileChannelFactory channels) {
-        try {
-            this.dir = Files.createTempDirectory("millrace-handlers");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.dir = TempDirectory.create("millrace-handlers");
         Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
         settings.putIfAbsent(BrokerConfig.LOG_DIRS, dir.resolve("data").toString());
         this.broker = BrokerConfig.parse(settings);
@@ -165,11 +158,7 @@ final class AdminHandlerFixture implements AfterEachCallback, AutoCloseable {
         }
         channel.finishAndReleaseAll();
         logs.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TempDirectory.delete(dir);
     }
 
     /** Captures responses; fails if the handler answers twice or with something that does not encode. */
