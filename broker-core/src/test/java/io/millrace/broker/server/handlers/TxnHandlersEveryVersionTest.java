@@ -102,6 +102,22 @@ class TxnHandlersEveryVersionTest {
         return WireRoundTrip.call(fixture, handler, key, data, (short) version);
     }
 
+    /** AddPartitionsToTxn (v3 and below) of partition 0 of each topic. */
+    private static AddPartitionsToTxnRequestData addPartitionZero(
+            String transactionalId, long producerId, short epoch, String... topics) {
+        AddPartitionsToTxnRequestData data = new AddPartitionsToTxnRequestData()
+                .setV3AndBelowTransactionalId(transactionalId)
+                .setV3AndBelowProducerId(producerId)
+                .setV3AndBelowProducerEpoch(epoch);
+        for (String topic : topics) {
+            data.v3AndBelowTopics()
+                    .add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic()
+                            .setName(topic)
+                            .setPartitions(List.of(0)));
+        }
+        return data;
+    }
+
     private static short clamp(ApiHandler<?> handler, int step) {
         return (short) Math.max(handler.minVersion(), Math.min(handler.maxVersion(), step));
     }
@@ -131,14 +147,7 @@ class TxnHandlersEveryVersionTest {
             long pid = initialized.data().producerId();
             short epoch = initialized.data().producerEpoch();
 
-            AddPartitionsToTxnRequestData added = new AddPartitionsToTxnRequestData()
-                    .setV3AndBelowTransactionalId(txnId)
-                    .setV3AndBelowProducerId(pid)
-                    .setV3AndBelowProducerEpoch(epoch);
-            added.v3AndBelowTopics()
-                    .add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic()
-                            .setName("orders")
-                            .setPartitions(List.of(0)));
+            AddPartitionsToTxnRequestData added = addPartitionZero(txnId, pid, epoch, "orders");
             AddPartitionsToTxnResponse addedResponse =
                     (AddPartitionsToTxnResponse) call(add, ApiKeys.ADD_PARTITIONS_TO_TXN, added, clamp(add, step));
             assertThat(addedResponse.errors().values())
@@ -304,18 +313,7 @@ class TxnHandlersEveryVersionTest {
         long pid = ok.data().producerId();
         short epoch = ok.data().producerEpoch();
 
-        AddPartitionsToTxnRequestData added = new AddPartitionsToTxnRequestData()
-                .setV3AndBelowTransactionalId("t")
-                .setV3AndBelowProducerId(pid)
-                .setV3AndBelowProducerEpoch(epoch);
-        added.v3AndBelowTopics()
-                .add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic()
-                        .setName("orders")
-                        .setPartitions(List.of(0)));
-        added.v3AndBelowTopics()
-                .add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic()
-                        .setName("missing")
-                        .setPartitions(List.of(0)));
+        AddPartitionsToTxnRequestData added = addPartitionZero("t", pid, epoch, "orders", "missing");
         AddPartitionsToTxnResponse partly = (AddPartitionsToTxnResponse) call(
                 new AddPartitionsToTxnHandler(fixture.topics, transactions), ApiKeys.ADD_PARTITIONS_TO_TXN, added, 3);
         assertThat(partly.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID))
