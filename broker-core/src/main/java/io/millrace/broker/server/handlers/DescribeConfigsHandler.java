@@ -3,7 +3,6 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
-import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.VersionedHandler;
@@ -12,14 +11,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfigsResource;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
@@ -126,11 +123,7 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
     private DescribeConfigsResult describeTopic(
             String name, Set<String> filter, boolean includeSynonyms, boolean documentation) {
         TopicName.validate(name);
-        Optional<TopicState> state = topics.topic(name);
-        if (state.isEmpty()) {
-            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-        }
-        Map<String, String> overrides = state.get().metadata().configs();
+        Map<String, String> overrides = topics.existingTopic(name).metadata().configs();
         LogConfig effective = topics.logConfig(overrides);
         List<DescribeConfigsResourceResult> configs = new ArrayList<>();
         for (ConfigDef.ConfigKey def : selected(LogConfig.DEFINITION, filter)) {

@@ -2,14 +2,12 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
-import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.VersionedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
@@ -18,7 +16,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
@@ -124,11 +121,7 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
         // The topic manager serialises every change on itself (see its Javadoc); holding its
         // monitor makes this read-modify-write atomic with respect to other alterations.
         synchronized (topics) {
-            Optional<TopicState> state = topics.topic(name);
-            if (state.isEmpty()) {
-                throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-            }
-            Map<String, String> current = state.get().metadata().configs();
+            Map<String, String> current = topics.existingTopic(name).metadata().configs();
             Map<String, String> updated = new TreeMap<>(current);
             for (Op op : ops) {
                 switch (op.type()) {
