@@ -81,7 +81,7 @@ final class ConsumerGroupManager {
                 response = leave(group, request, changes);
             } else {
                 Join join = resolve(client, request);
-                group = join.apply(changes);
+                group = apply(join, changes);
                 response = heartbeat(group, join, client, request, changes);
             }
         } catch (ApiException e) {
@@ -103,59 +103,44 @@ final class ConsumerGroupManager {
     }
 
     /** Who is heartbeating, found and checked before anything changes (so a refusal changes nothing). */
-    private final class Join {
-        final String groupId;
-        final ConsumerGroup group;
-        final boolean convertClassic;
-        final String memberId;
-        final ConsumerMember existing;
-        final ConsumerMember replacedStatic;
+    private record Join(
+            String groupId,
+            ConsumerGroup group,
+            boolean convertClassic,
+            String memberId,
+            ConsumerMember replacedStatic) {}
 
-        Join(
-                String groupId,
-                ConsumerGroup group,
-                boolean convertClassic,
-                String memberId,
-                ConsumerMember existing,
-                ConsumerMember replacedStatic) {
-            this.groupId = groupId;
-            this.group = group;
-            this.convertClassic = convertClassic;
-            this.memberId = memberId;
-            this.existing = existing;
-            this.replacedStatic = replacedStatic;
+    /** Makes the group a checked join needs: converted from an empty classic group, or with a static member's new id. */
+    private ConsumerGroup apply(Join join, Changes changes) {
+        String groupId = join.groupId();
+        String memberId = join.memberId();
+        if (join.convertClassic()) {
+            log.info("Empty classic group {} becomes a consumer-protocol group", groupId);
+            ctx.store.remove(groupId);
+            changes.add(new ClassicGroupMetadata(groupId, null));
         }
-
-        ConsumerGroup apply(Changes changes) {
-            if (convertClassic) {
-                log.info("Empty classic group {} becomes a consumer-protocol group", groupId);
-                ctx.store.remove(groupId);
-                changes.add(new ClassicGroupMetadata(groupId, null));
-            }
-            ConsumerGroup g = group != null ? group : ctx.store.consumerGroup(groupId);
-            if (replacedStatic != null) {
-                ConsumerMember old = replacedStatic;
-                Assignment oldTarget = g.target(old.memberId());
-                g.addMemberTombstones(changes.records, old.memberId());
-                changes.applyAll();
-                cancelTimers(groupId, old.memberId());
-                ConsumerMember renamed = old.withMemberId(memberId);
-                changes.add(new ConsumerMemberSubscription(groupId, memberId, renamed.subscription()));
-                changes.add(new GroupRecord.ConsumerTargetAssignment(groupId, memberId, oldTarget));
-                changes.add(new ConsumerCurrentAssignment(
-                        groupId,
-                        memberId,
-                        new MemberAssignmentState(
-                                0, 0, renamed.state(), renamed.assigned(), renamed.pendingRevocation())));
-                log.info(
-                        "Group {}: static member {} came back as member {} and keeps its partitions",
-                        groupId,
-                        old.instanceId(),
-                        memberId);
-            }
+        ConsumerGroup g = join.group() != null ? join.group() : ctx.store.consumerGroup(groupId);
+        if (join.replacedStatic() != null) {
+            ConsumerMember old = join.replacedStatic();
+            Assignment oldTarget = g.target(old.memberId());
+            g.addMemberTombstones(changes.records, old.memberId());
             changes.applyAll();
-            return g;
+            cancelTimers(groupId, old.memberId());
+            ConsumerMember renamed = old.withMemberId(memberId);
+            changes.add(new ConsumerMemberSubscription(groupId, memberId, renamed.subscription()));
+            changes.add(new GroupRecord.ConsumerTargetAssignment(groupId, memberId, oldTarget));
+            changes.add(new ConsumerCurrentAssignment(
+                    groupId,
+                    memberId,
+                    new MemberAssignmentState(0, 0, renamed.state(), renamed.assigned(), renamed.pendingRevocation())));
+            log.info(
+                    "Group {}: static member {} came back as member {} and keeps its partitions",
+                    groupId,
+                    old.instanceId(),
+                    memberId);
         }
+        changes.applyAll();
+        return g;
     }
 
     private Join resolve(ClientInfo client, ConsumerGroupHeartbeatRequestData request) {
@@ -212,7 +197,7 @@ final class ConsumerGroupManager {
             }
             checkEpoch(existing, epoch, request.topicPartitions());
         }
-        return new Join(groupId, group, convert, memberId, existing, replaced);
+        return new Join(groupId, group, convert, memberId, replaced);
     }
 
     private ConsumerGroupHeartbeatResponseData heartbeat(
@@ -222,11 +207,11 @@ final class ConsumerGroupManager {
             ConsumerGroupHeartbeatRequestData request,
             Changes changes) {
         String groupId = group.groupId();
-        String memberId = join.memberId;
+        String memberId = join.memberId();
         ConsumerMember before = group.member(memberId);
         if (before != null
                 && request.memberEpoch() == 0
-                && join.replacedStatic == null
+                && join.replacedStatic() == null
                 && (before.memberEpoch() != 0
                         || !before.assigned().isEmpty()
                         || !before.pendingRevocation().isEmpty())) {
