@@ -18,6 +18,7 @@ import io.millrace.broker.replication.MetadataStore;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
+import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
@@ -49,6 +50,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class AdminHandlerFixture implements AfterEachCallback, AutoCloseable {
 
     static final Endpoint LISTENER = new Endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "127.0.0.1", 9092);
+
+    /** A cluster of this one node (id 0) advertising {@link #LISTENER}. */
+    static final ClusterInfo CLUSTER = new ClusterInfo(0, "cluster", null, Map.of("PLAINTEXT", LISTENER));
 
     final BrokerConfig broker;
     final TopicManager topics;

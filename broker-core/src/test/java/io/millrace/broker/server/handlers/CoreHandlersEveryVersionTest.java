@@ -153,7 +153,8 @@ class CoreHandlersEveryVersionTest {
 
     @Test
     void metadataAtEveryVersion() {
-        MetadataHandler handler = new MetadataHandler(fixture.topics, cluster(), false, AdminHandlerFixture.INLINE);
+        MetadataHandler handler =
+                new MetadataHandler(fixture.topics, AdminHandlerFixture.CLUSTER, false, AdminHandlerFixture.INLINE);
         for (short v = handler.minVersion(); v <= handler.maxVersion(); v++) {
             MetadataRequestData data = new MetadataRequestData();
             data.topics().add(new MetadataRequestData.MetadataRequestTopic().setName("orders"));
@@ -266,16 +267,13 @@ class CoreHandlersEveryVersionTest {
         assertThat(topic.partition(0).highWatermark()).isEqualTo(end);
     }
 
-    private io.millrace.broker.server.ClusterInfo cluster() {
-        return new io.millrace.broker.server.ClusterInfo(
-                0, "cluster", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER));
-    }
-
     /** Serialises the request at {@code version}, parses it as the broker would, runs the handler, and
      * encodes + re-parses the response the way a client receives it. */
     private <R extends AbstractRequest> AbstractResponse roundTrip(
             ApiHandler<R> handler, ApiKeys key, ApiMessage data, short version) {
         R request = WireRoundTrip.request(key, data, version);
+        // Not the fixture's CapturingResponder: fetch answers hold file slices, which only the
+        // broker's own encoder (in WireRoundTrip.response) writes.
         List<ApiMessage> answers = new ArrayList<>();
         handler.handle(fixture.context(request), request, new Responder() {
             @Override

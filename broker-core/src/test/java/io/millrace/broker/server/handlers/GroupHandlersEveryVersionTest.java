@@ -6,7 +6,6 @@ import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
-import io.millrace.broker.server.ClusterInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,7 @@ class GroupHandlersEveryVersionTest {
 
     @Test
     void findCoordinatorNamesThisNodeForGroupsAndExplainsTransactions() {
-        FindCoordinatorHandler handler = new FindCoordinatorHandler(cluster());
+        FindCoordinatorHandler handler = new FindCoordinatorHandler(AdminHandlerFixture.CLUSTER);
         for (short v = handler.minVersion(); v <= handler.maxVersion(); v++) {
             FindCoordinatorRequestData group = new FindCoordinatorRequestData().setKeyType((byte) 0);
             FindCoordinatorRequestData txn = new FindCoordinatorRequestData().setKeyType((byte) 1);
@@ -356,9 +355,5 @@ class GroupHandlersEveryVersionTest {
     private AbstractResponse roundTrip(
             ApiHandler<? extends AbstractRequest> handler, ApiKeys key, ApiMessage data, short version) {
         return WireRoundTrip.call(fixture, handler, key, data, version);
-    }
-
-    private static ClusterInfo cluster() {
-        return new ClusterInfo(0, "cluster", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER));
     }
 }

@@ -89,12 +89,7 @@ class InternalTopicTest {
     @Test
     void metadataReportsItAsInternal() {
         MetadataResponseData r = fixture.call(
-                new MetadataHandler(
-                        fixture.topics,
-                        new io.millrace.broker.server.ClusterInfo(
-                                0, "c", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER)),
-                        false,
-                        AdminHandlerFixture.INLINE),
+                new MetadataHandler(fixture.topics, AdminHandlerFixture.CLUSTER, false, AdminHandlerFixture.INLINE),
                 new MetadataRequest.Builder(new MetadataRequestData().setTopics(null)).build((short) 12),
                 MetadataResponseData.class);
 
