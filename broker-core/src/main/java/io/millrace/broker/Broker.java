@@ -11,7 +11,6 @@ import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
 import io.millrace.broker.extension.BrokerExtensions;
 import io.millrace.broker.log.FileChannelFactory;
-import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.log.LogManager;
 import io.millrace.broker.log.LogManagerConfig;
 import io.millrace.broker.replication.MetadataStore;
@@ -62,7 +61,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.KafkaException;
@@ -116,23 +114,13 @@ public final class Broker implements AutoCloseable {
 
         static GroupServices start(BrokerConfig config, TopicManager topics, Clock clock) {
             GroupCoordinatorConfig groupConfig = GroupCoordinatorConfig.from(config);
-            TopicState offsetsTopic = topics.createInternalTopic(
+            TopicState offsetsTopic = CoordinatorSupport.stateTopic(
+                    topics,
                     OFFSETS_TOPIC,
                     groupConfig.offsetsTopicPartitions(),
-                    Map.of(
-                            LogConfig.CLEANUP_POLICY,
-                            "compact",
-                            LogConfig.SEGMENT_BYTES,
-                            String.valueOf(groupConfig.offsetsTopicSegmentBytes()),
-                            // Compaction, not time, bounds this topic: committed offsets of live groups never age out.
-                            LogConfig.RETENTION_MS,
-                            "-1"));
+                    groupConfig.offsetsTopicSegmentBytes());
             ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
-            ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "millrace-group-loader");
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService loader = CoordinatorSupport.daemonThread("millrace-group-loader");
             TopicManagerView view = new TopicManagerView(topics);
             GroupCoordinator coordinator = new GroupCoordinator(
                     groupConfig, clock, loop, new PartitionOffsetsLog(offsetsTopic.partitions(), loop), view);
@@ -214,11 +202,7 @@ public final class Broker implements AutoCloseable {
                     groupCoordinator.onTransactionCompleted(tp.partition(), producerId, commit);
                 }
             });
-            admin = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "millrace-admin");
-                t.setDaemon(true);
-                return t;
-            });
+            admin = CoordinatorSupport.daemonThread("millrace-admin");
             ExecutorService adminExecutor = admin;
             server = new SocketServer(config);
             AtomicReference<ClusterInfo> cluster = new AtomicReference<>();

@@ -8,13 +8,10 @@ import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
 import io.millrace.broker.coordinator.txn.TransactionCoordinator;
 import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
-import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.handlers.TxnVerifier;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The transaction coordinator of a running broker, the marker writer and the threads they run on:
@@ -31,23 +28,10 @@ record TxnServices(
 
     static TxnServices start(BrokerConfig config, TopicManager topics, ProducerIdManager producerIds, Clock clock) {
         TxnCoordinatorConfig txnConfig = TxnCoordinatorConfig.from(config);
-        TopicState stateTopic = topics.createInternalTopic(
-                TransactionCoordinator.TOPIC,
-                txnConfig.statePartitions(),
-                Map.of(
-                        LogConfig.CLEANUP_POLICY,
-                        "compact",
-                        LogConfig.SEGMENT_BYTES,
-                        String.valueOf(txnConfig.stateSegmentBytes()),
-                        // Compaction, not time, bounds this topic: the state of live transactional ids never ages out.
-                        LogConfig.RETENTION_MS,
-                        "-1"));
+        TopicState stateTopic = CoordinatorSupport.stateTopic(
+                topics, TransactionCoordinator.TOPIC, txnConfig.statePartitions(), txnConfig.stateSegmentBytes());
         ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor("millrace-txn-coordinator");
-        ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "millrace-txn-loader");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService loader = CoordinatorSupport.daemonThread("millrace-txn-loader");
         PartitionMarkerWriter markers = new PartitionMarkerWriter(topics, loop, clock);
         TransactionCoordinator coordinator = new TransactionCoordinator(
                 txnConfig,

@@ -2,19 +2,13 @@ package io.millrace.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.millrace.broker.common.Clock;
-import io.millrace.broker.common.config.BrokerConfig;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,10 +19,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * In-process smoke test of the whole broker with the real Java clients; the multi-process
@@ -36,35 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokerRoundTripTest {
 
-    @TempDir
-    Path dataDir;
-
-    private Broker broker;
-    private String bootstrap;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = Broker.start(
-                BrokerConfig.parse(Map.of(
-                        BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0", BrokerConfig.LOG_DIRS, dataDir.toString())),
-                Clock.system());
-        bootstrap = "127.0.0.1:" + broker.endpoints().get(0).port();
-    }
-
-    @AfterEach
-    void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final InProcessBroker broker = new InProcessBroker(Map.of());
 
     @Test
     void idempotentProducerAndAssignedConsumerRoundTrip() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("smoke", 2, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        String bootstrap = broker.bootstrap();
+        broker.createTopic("smoke", 2);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

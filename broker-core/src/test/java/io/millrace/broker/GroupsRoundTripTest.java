@@ -2,10 +2,7 @@ package io.millrace.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.config.BrokerConfig;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,9 +22,7 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,39 +33,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GroupsRoundTripTest {
 
-    @TempDir
-    Path dataDir;
-
-    private Broker broker;
-    private String bootstrap;
-
-    @BeforeEach
-    void start() throws Exception {
-        broker = Broker.start(
-                BrokerConfig.parse(Map.of(
-                        BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0",
-                        BrokerConfig.LOG_DIRS, dataDir.toString(),
-                        BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, "3",
-                        BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, "0")),
-                Clock.system());
-        bootstrap = "127.0.0.1:" + broker.endpoints().get(0).port();
-    }
-
-    @AfterEach
-    void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final InProcessBroker broker = new InProcessBroker(
+            Map.of(BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS, "3", BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, "0"));
 
     @ParameterizedTest
     @ValueSource(strings = {"classic", "consumer"})
     void subscribedConsumerCommitsAndTheNextOneResumesThere(String protocol) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        broker.createTopic("orders", 2);
         produce(0, 20);
 
         List<String> first = new ArrayList<>();
@@ -99,7 +67,7 @@ class GroupsRoundTripTest {
         assertThat(second)
                 .as("resumed exactly after the committed offsets")
                 .containsExactlyInAnyOrderElementsOf(range(20, 30));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = broker.admin()) {
             ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("g-" + protocol))
                     .all()
                     .get(30, TimeUnit.SECONDS)
@@ -110,7 +78,7 @@ class GroupsRoundTripTest {
 
     private KafkaConsumer<String, String> consumer(String protocol) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -122,7 +90,7 @@ class GroupsRoundTripTest {
 
     private void produce(int from, int to) throws Exception {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
@@ -148,9 +116,5 @@ class GroupsRoundTripTest {
             out.add("v" + i);
         }
         return out;
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

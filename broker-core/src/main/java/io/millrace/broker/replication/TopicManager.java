@@ -92,6 +92,21 @@ public final class TopicManager {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** The topic, or UnknownTopicOrPartitionException when it does not exist. */
+    public TopicState existingTopic(String name) {
+        TopicState state = byName.get(name);
+        if (state == null) {
+            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
+        }
+        return state;
+    }
+
+    /** The partition, or null when the topic or the partition does not exist. */
+    public Partition partition(String topic, int index) {
+        TopicState state = byName.get(topic);
+        return state == null ? null : state.partition(index);
+    }
+
     /** All topics, sorted by name. */
     public List<TopicState> topics() {
         List<TopicState> all = new ArrayList<>(byName.values());
@@ -185,11 +200,7 @@ public final class TopicManager {
         if (validateOnly) {
             return new TopicState(metadata, List.of());
         }
-        try {
-            store.writeTopic(metadata);
-        } catch (IOException e) {
-            throw storageError("create topic '" + name + "'", e);
-        }
+        writeTopic(metadata, "create topic '" + name + "'");
         TopicState state = install(metadata, logConfig);
         log.info(
                 "Created topic '{}' (id {}) with {} partitions{}",
@@ -223,10 +234,7 @@ public final class TopicManager {
         if (!config.getBoolean(BrokerConfig.DELETE_TOPIC_ENABLE)) {
             throw new TopicDeletionDisabledException("Topic deletion is disabled (delete.topic.enable=false).");
         }
-        TopicState state = byName.get(name);
-        if (state == null) {
-            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-        }
+        TopicState state = existingTopic(name);
         if (brokerOwned.contains(name)) {
             throw new InvalidTopicException(
                     "Topic '" + name + "' is an internal topic of the broker and cannot be " + "deleted.");
@@ -257,10 +265,7 @@ public final class TopicManager {
     }
 
     public synchronized TopicState addPartitions(String name, int totalCount, boolean validateOnly) {
-        TopicState state = byName.get(name);
-        if (state == null) {
-            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-        }
+        TopicState state = existingTopic(name);
         int current = state.metadata().partitionCount();
         if (brokerOwned.contains(name)) {
             throw new InvalidPartitionsException("Topic '" + name + "' is an internal topic of the broker; its "
@@ -277,11 +282,7 @@ public final class TopicManager {
         if (validateOnly) {
             return new TopicState(grown, state.partitions());
         }
-        try {
-            store.writeTopic(grown);
-        } catch (IOException e) {
-            throw storageError("add partitions to topic '" + name + "'", e);
-        }
+        writeTopic(grown, "add partitions to topic '" + name + "'");
         TopicState updated = install(grown, logConfig(grown.configs()));
         log.info("Topic '{}' grew from {} to {} partitions", name, current, totalCount);
         listeners.forEach(l -> l.partitionsAdded(grown));
@@ -290,20 +291,13 @@ public final class TopicManager {
 
     /** Replaces a topic's configuration overrides. */
     public synchronized TopicState alterConfigs(String name, Map<String, String> overrides, boolean validateOnly) {
-        TopicState state = byName.get(name);
-        if (state == null) {
-            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-        }
+        TopicState state = existingTopic(name);
         LogConfig logConfig = logConfig(overrides);
         TopicMetadata altered = state.metadata().withConfigs(overrides);
         if (validateOnly) {
             return new TopicState(altered, state.partitions());
         }
-        try {
-            store.writeTopic(altered);
-        } catch (IOException e) {
-            throw storageError("alter the configuration of topic '" + name + "'", e);
-        }
+        writeTopic(altered, "alter the configuration of topic '" + name + "'");
         for (LocalPartition p : state.partitions()) {
             p.log().updateConfig(logConfig);
         }
@@ -338,6 +332,15 @@ public final class TopicManager {
         byName.put(metadata.name(), state);
         byId.put(metadata.topicId(), state);
         return state;
+    }
+
+    /** Writes the topic's metadata file, the commit point of every change; a failure is a storage error. */
+    private void writeTopic(TopicMetadata metadata, String action) {
+        try {
+            store.writeTopic(metadata);
+        } catch (IOException e) {
+            throw storageError(action, e);
+        }
     }
 
     private static KafkaStorageException storageError(String action, IOException e) {

@@ -81,7 +81,7 @@ final class ConsumerGroupManager {
                 response = leave(group, request, changes);
             } else {
                 Join join = resolve(client, request);
-                group = join.apply(changes);
+                group = apply(join, changes);
                 response = heartbeat(group, join, client, request, changes);
             }
         } catch (ApiException e) {
@@ -103,60 +103,44 @@ final class ConsumerGroupManager {
     }
 
     /** Who is heartbeating, found and checked before anything changes (so a refusal changes nothing). */
-    private final class Join {
-        final String groupId;
-        final ConsumerGroup group;
-        final boolean convertClassic;
-        final String memberId;
-        final ConsumerMember existing;
-        final ConsumerMember replacedStatic;
+    private record Join(
+            String groupId,
+            ConsumerGroup group,
+            boolean convertClassic,
+            String memberId,
+            ConsumerMember replacedStatic) {}
 
-        Join(
-                String groupId,
-                ConsumerGroup group,
-                boolean convertClassic,
-                String memberId,
-                ConsumerMember existing,
-                ConsumerMember replacedStatic) {
-            this.groupId = groupId;
-            this.group = group;
-            this.convertClassic = convertClassic;
-            this.memberId = memberId;
-            this.existing = existing;
-            this.replacedStatic = replacedStatic;
+    /** Makes the group a checked join needs: converted from an empty classic group, or with a static member's new id. */
+    private ConsumerGroup apply(Join join, Changes changes) {
+        String groupId = join.groupId();
+        String memberId = join.memberId();
+        if (join.convertClassic()) {
+            log.info("Empty classic group {} becomes a consumer-protocol group", groupId);
+            ctx.store.remove(groupId);
+            changes.add(new ClassicGroupMetadata(groupId, null));
         }
-
-        ConsumerGroup apply(Changes changes) {
-            if (convertClassic) {
-                log.info("Empty classic group {} becomes a consumer-protocol group", groupId);
-                ctx.store.remove(groupId);
-                changes.add(new ClassicGroupMetadata(groupId, null));
-            }
-            ConsumerGroup g = group != null ? group : ctx.store.consumerGroup(groupId);
-            if (replacedStatic != null) {
-                ConsumerMember old = replacedStatic;
-                Assignment oldTarget = g.target(old.memberId());
-                g.addMemberTombstones(changes.records, old.memberId());
-                changes.applyAll();
-                ctx.timers.cancel(sessionKey(groupId, old.memberId()));
-                ctx.timers.cancel(rebalanceKey(groupId, old.memberId()));
-                ConsumerMember renamed = old.withMemberId(memberId);
-                changes.add(new ConsumerMemberSubscription(groupId, memberId, renamed.subscription()));
-                changes.add(new GroupRecord.ConsumerTargetAssignment(groupId, memberId, oldTarget));
-                changes.add(new ConsumerCurrentAssignment(
-                        groupId,
-                        memberId,
-                        new MemberAssignmentState(
-                                0, 0, renamed.state(), renamed.assigned(), renamed.pendingRevocation())));
-                log.info(
-                        "Group {}: static member {} came back as member {} and keeps its partitions",
-                        groupId,
-                        old.instanceId(),
-                        memberId);
-            }
+        ConsumerGroup g = join.group() != null ? join.group() : ctx.store.consumerGroup(groupId);
+        if (join.replacedStatic() != null) {
+            ConsumerMember old = join.replacedStatic();
+            Assignment oldTarget = g.target(old.memberId());
+            g.addMemberTombstones(changes.records, old.memberId());
             changes.applyAll();
-            return g;
+            cancelTimers(groupId, old.memberId());
+            ConsumerMember renamed = old.withMemberId(memberId);
+            changes.add(new ConsumerMemberSubscription(groupId, memberId, renamed.subscription()));
+            changes.add(new GroupRecord.ConsumerTargetAssignment(groupId, memberId, oldTarget));
+            changes.add(new ConsumerCurrentAssignment(
+                    groupId,
+                    memberId,
+                    new MemberAssignmentState(0, 0, renamed.state(), renamed.assigned(), renamed.pendingRevocation())));
+            log.info(
+                    "Group {}: static member {} came back as member {} and keeps its partitions",
+                    groupId,
+                    old.instanceId(),
+                    memberId);
         }
+        changes.applyAll();
+        return g;
     }
 
     private Join resolve(ClientInfo client, ConsumerGroupHeartbeatRequestData request) {
@@ -213,7 +197,7 @@ final class ConsumerGroupManager {
             }
             checkEpoch(existing, epoch, request.topicPartitions());
         }
-        return new Join(groupId, group, convert, memberId, existing, replaced);
+        return new Join(groupId, group, convert, memberId, replaced);
     }
 
     private ConsumerGroupHeartbeatResponseData heartbeat(
@@ -223,11 +207,11 @@ final class ConsumerGroupManager {
             ConsumerGroupHeartbeatRequestData request,
             Changes changes) {
         String groupId = group.groupId();
-        String memberId = join.memberId;
+        String memberId = join.memberId();
         ConsumerMember before = group.member(memberId);
         if (before != null
                 && request.memberEpoch() == 0
-                && join.replacedStatic == null
+                && join.replacedStatic() == null
                 && (before.memberEpoch() != 0
                         || !before.assigned().isEmpty()
                         || !before.pendingRevocation().isEmpty())) {
@@ -272,14 +256,8 @@ final class ConsumerGroupManager {
         ConsumerMember member = group.member(memberId);
         reconcile(group, member, request.topicPartitions(), changes);
         member = group.member(memberId);
-        ctx.timers.schedule(
-                sessionKey(groupId, memberId),
-                ctx.config.consumerSessionTimeoutMs(),
-                () -> fence(
-                        groupId,
-                        memberId,
-                        -1,
-                        "its session timed out after " + ctx.config.consumerSessionTimeoutMs() + " ms"));
+        scheduleSessionTimeout(
+                groupId, memberId, "its session timed out after " + ctx.config.consumerSessionTimeoutMs() + " ms");
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setErrorCode(Errors.NONE.code())
                 .setMemberId(memberId)
@@ -312,22 +290,16 @@ final class ConsumerGroupManager {
         }
         changes.add(new ConsumerCurrentAssignment(group.groupId(), member.memberId(), next));
         changes.applyAll();
-        String key = rebalanceKey(group.groupId(), member.memberId());
         if (next.state() == MemberState.UNREVOKED_PARTITIONS) {
-            int epoch = next.memberEpoch();
-            String groupId = group.groupId();
-            String memberId = member.memberId();
-            ctx.timers.schedule(
-                    key,
+            scheduleRebalanceTimeout(
+                    group.groupId(),
+                    member.memberId(),
+                    next.memberEpoch(),
                     member.rebalanceTimeoutMs(),
-                    () -> fence(
-                            groupId,
-                            memberId,
-                            epoch,
-                            "it did not revoke partitions within its rebalance timeout of "
-                                    + member.rebalanceTimeoutMs() + " ms"));
+                    "it did not revoke partitions within its rebalance timeout of " + member.rebalanceTimeoutMs()
+                            + " ms");
         } else {
-            ctx.timers.cancel(key);
+            ctx.timers.cancel(rebalanceKey(group.groupId(), member.memberId()));
         }
     }
 
@@ -406,8 +378,25 @@ final class ConsumerGroupManager {
         long hash = group.computeMetadataHash(group.subscribedTopicNames());
         changes.add(new ConsumerGroupMetadata(groupId, new GroupEpoch(group.groupEpoch() + 1, hash)));
         changes.applyAll();
-        ctx.timers.cancel(sessionKey(groupId, member.memberId()));
-        ctx.timers.cancel(rebalanceKey(groupId, member.memberId()));
+        cancelTimers(groupId, member.memberId());
+    }
+
+    private void cancelTimers(String groupId, String memberId) {
+        ctx.timers.cancel(sessionKey(groupId, memberId));
+        ctx.timers.cancel(rebalanceKey(groupId, memberId));
+    }
+
+    /** Fences the member (whatever its epoch) unless it heartbeats within the session timeout. */
+    private void scheduleSessionTimeout(String groupId, String memberId, String reason) {
+        ctx.timers.schedule(
+                sessionKey(groupId, memberId),
+                ctx.config.consumerSessionTimeoutMs(),
+                () -> fence(groupId, memberId, -1, reason));
+    }
+
+    /** Fences the member at {@code epoch} unless it revokes its partitions within its rebalance timeout. */
+    private void scheduleRebalanceTimeout(String groupId, String memberId, int epoch, int timeoutMs, String reason) {
+        ctx.timers.schedule(rebalanceKey(groupId, memberId), timeoutMs, () -> fence(groupId, memberId, epoch, reason));
     }
 
     /** After loading: every member must heartbeat within the session timeout, and revoke within its rebalance timeout. */
@@ -415,21 +404,17 @@ final class ConsumerGroupManager {
         for (ConsumerMember m : group.members()) {
             String groupId = group.groupId();
             String memberId = m.memberId();
-            ctx.timers.schedule(
-                    sessionKey(groupId, memberId),
-                    ctx.config.consumerSessionTimeoutMs(),
-                    () -> fence(
-                            groupId,
-                            memberId,
-                            -1,
-                            "it did not heartbeat within the session timeout after the " + "coordinator restarted"));
+            scheduleSessionTimeout(
+                    groupId,
+                    memberId,
+                    "it did not heartbeat within the session timeout after the coordinator restarted");
             if (m.state() == MemberState.UNREVOKED_PARTITIONS) {
-                int epoch = m.memberEpoch();
-                ctx.timers.schedule(
-                        rebalanceKey(groupId, memberId),
+                scheduleRebalanceTimeout(
+                        groupId,
+                        memberId,
+                        m.memberEpoch(),
                         m.rebalanceTimeoutMs(),
-                        () -> fence(
-                                groupId, memberId, epoch, "it did not revoke partitions within its rebalance timeout"));
+                        "it did not revoke partitions within its rebalance timeout");
             }
         }
     }

@@ -86,30 +86,7 @@ public final class GroupCoordinator {
         this.executor = executor;
         this.offsetsLog = offsetsLog;
         this.store = new GroupStore(offsetsLog.partitionCount(), topics);
-        this.ctx = new CoordinatorContext(
-                config,
-                clock,
-                new Timers(executor),
-                store,
-                new RecordWriter() {
-                    @Override
-                    public void write(int partition, List<GroupRecord> records, Consumer<Errors> done) {
-                        GroupCoordinator.this.write(partition, records, done);
-                    }
-
-                    @Override
-                    public void writeTransactional(
-                            int partition,
-                            List<GroupRecord> records,
-                            long producerId,
-                            short producerEpoch,
-                            VerificationGuard guard,
-                            Consumer<Errors> done) {
-                        GroupCoordinator.this.writeTransactional(
-                                partition, records, producerId, producerEpoch, guard, done);
-                    }
-                },
-                topics);
+        this.ctx = new CoordinatorContext(config, clock, new Timers(executor), store, new LogWriter(), topics);
         this.classic = new ClassicGroupManager(ctx);
         this.consumer = new ConsumerGroupManager(ctx);
         this.offsets = new OffsetManager(ctx);
@@ -257,36 +234,42 @@ public final class GroupCoordinator {
         };
     }
 
-    private void write(int partition, List<GroupRecord> records, Consumer<Errors> done) {
-        if (records.isEmpty()) {
-            offsetsLog.afterDurable(partition, done);
-            return;
-        }
-        offsetsLog.append(partition, records, clock.milliseconds(), error -> {
-            if (error != Errors.NONE) {
-                reload(partition, error);
-            }
-            done.accept(error);
-        });
-    }
+    /** Writes to the offsets log; a failed write reloads the partition's groups from what the log holds. */
+    private final class LogWriter implements RecordWriter {
 
-    private void writeTransactional(
-            int partition,
-            List<GroupRecord> records,
-            long producerId,
-            short producerEpoch,
-            VerificationGuard guard,
-            Consumer<Errors> done) {
-        offsetsLog.appendTransactional(
-                partition, records, producerId, producerEpoch, guard, clock.milliseconds(), error -> {
-                    // A refusal by the producer state wrote nothing; any other failure may have left the log unsure.
-                    if (error != Errors.NONE
-                            && error != Errors.INVALID_PRODUCER_EPOCH
-                            && error != Errors.INVALID_TXN_STATE) {
-                        reload(partition, error);
-                    }
-                    done.accept(error);
-                });
+        @Override
+        public void write(int partition, List<GroupRecord> records, Consumer<Errors> done) {
+            if (records.isEmpty()) {
+                offsetsLog.afterDurable(partition, done);
+                return;
+            }
+            offsetsLog.append(partition, records, clock.milliseconds(), error -> {
+                if (error != Errors.NONE) {
+                    reload(partition, error);
+                }
+                done.accept(error);
+            });
+        }
+
+        @Override
+        public void writeTransactional(
+                int partition,
+                List<GroupRecord> records,
+                long producerId,
+                short producerEpoch,
+                VerificationGuard guard,
+                Consumer<Errors> done) {
+            offsetsLog.appendTransactional(
+                    partition, records, producerId, producerEpoch, guard, clock.milliseconds(), error -> {
+                        // A producer-state refusal wrote nothing; any other failure may have left the log unsure.
+                        if (error != Errors.NONE
+                                && error != Errors.INVALID_PRODUCER_EPOCH
+                                && error != Errors.INVALID_TXN_STATE) {
+                            reload(partition, error);
+                        }
+                        done.accept(error);
+                    });
+        }
     }
 
     /** After a failed write: forget the partition's groups and read them back from what the log holds. */
@@ -350,14 +333,14 @@ public final class GroupCoordinator {
         return submit(request.groupId(), true, e -> new HeartbeatResponseData().setErrorCode(e.code()), f -> {
             HeartbeatResponseData response = classic.heartbeat(
                     request.groupId(), request.memberId(), request.groupInstanceId(), request.generationId());
-            write(store.partitionFor(request.groupId()), List.of(), error -> f.complete(response));
+            ctx.writer.write(store.partitionFor(request.groupId()), List.of(), error -> f.complete(response));
         });
     }
 
     public CompletableFuture<LeaveGroupResponseData> leaveGroup(String groupId, List<MemberIdentity> members) {
         return submit(groupId, true, e -> new LeaveGroupResponseData().setErrorCode(e.code()), f -> {
             LeaveGroupResponseData response = classic.leave(groupId, members);
-            write(store.partitionFor(groupId), List.of(), error -> f.complete(response));
+            ctx.writer.write(store.partitionFor(groupId), List.of(), error -> f.complete(response));
         });
     }
 

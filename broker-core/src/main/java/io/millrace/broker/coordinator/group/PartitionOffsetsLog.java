@@ -3,7 +3,6 @@ package io.millrace.broker.coordinator.group;
 import io.millrace.broker.coordinator.CoordinatorExecutor;
 import io.millrace.broker.coordinator.PartitionRecords;
 import io.millrace.broker.log.AppendOrigin;
-import io.millrace.broker.log.AppendResult;
 import io.millrace.broker.log.VerificationGuard;
 import io.millrace.broker.replication.Partition;
 import java.io.IOException;
@@ -80,24 +79,11 @@ public final class PartitionOffsetsLog implements OffsetsLog {
 
     private void write(
             int partition, List<ByteBuffer> batches, VerificationGuard guard, int count, Consumer<Errors> done) {
-        Partition p = partitions.get(partition);
-        long lastOffset = -1;
-        for (ByteBuffer batch : batches) {
-            AppendResult result = p.append(batch, AppendOrigin.COORDINATOR, guard);
-            if (!result.succeeded()) {
-                log.error(
-                        "Could not append {} group record(s) to {}: {} {}",
-                        count,
-                        p.topicPartition(),
-                        result.error().name(),
-                        result.errorMessage() == null ? "" : result.errorMessage());
-                executor.execute(() -> done.accept(result.error()));
-                return;
-            }
-            lastOffset = result.lastOffset();
+        long end = PartitionRecords.appendDurably(
+                partitions.get(partition), batches, guard, count + " group record(s)", executor, done);
+        if (end >= 0) {
+            appendedEnd[partition] = end;
         }
-        appendedEnd[partition] = lastOffset + 1;
-        p.whenDurable(lastOffset + 1, error -> executor.execute(() -> done.accept(error)));
     }
 
     @Override

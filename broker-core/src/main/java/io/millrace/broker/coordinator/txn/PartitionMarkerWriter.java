@@ -72,8 +72,7 @@ public final class PartitionMarkerWriter implements TxnMarkerWriter {
             int coordinatorEpoch,
             boolean commit,
             Consumer<Errors> done) {
-        Partition p =
-                topics.topic(tp.topic()).map(t -> t.partition(tp.partition())).orElse(null);
+        Partition p = topics.partition(tp.topic(), tp.partition());
         if (p == null || p.isDeleted()) {
             done.accept(Errors.UNKNOWN_TOPIC_OR_PARTITION);
             return;

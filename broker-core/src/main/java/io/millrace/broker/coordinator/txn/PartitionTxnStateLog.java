@@ -4,9 +4,10 @@ import io.millrace.broker.common.Clock;
 import io.millrace.broker.coordinator.CoordinatorExecutor;
 import io.millrace.broker.coordinator.PartitionRecords;
 import io.millrace.broker.log.AppendOrigin;
-import io.millrace.broker.log.AppendResult;
+import io.millrace.broker.log.VerificationGuard;
 import io.millrace.broker.replication.Partition;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -43,24 +44,17 @@ public final class PartitionTxnStateLog implements TxnStateLog {
 
     @Override
     public void append(int partition, String transactionalId, TxnRecord record, Consumer<Errors> done) {
-        Partition p = partitions.get(partition);
-        AppendResult result = p.append(
-                PartitionRecords.batchOf(
-                        TxnRecordSerde.key(transactionalId),
-                        record == null ? null : TxnRecordSerde.value(record),
-                        clock.milliseconds()),
-                AppendOrigin.COORDINATOR);
-        if (!result.succeeded()) {
-            log.error(
-                    "Could not append the state of transactional id '{}' to {}: {} {}",
-                    transactionalId,
-                    p.topicPartition(),
-                    result.error().name(),
-                    result.errorMessage() == null ? "" : result.errorMessage());
-            executor.execute(() -> done.accept(result.error()));
-            return;
-        }
-        p.whenDurable(result.lastOffset() + 1, error -> executor.execute(() -> done.accept(error)));
+        ByteBuffer batch = PartitionRecords.batchOf(
+                TxnRecordSerde.key(transactionalId),
+                record == null ? null : TxnRecordSerde.value(record),
+                clock.milliseconds());
+        PartitionRecords.appendDurably(
+                partitions.get(partition),
+                List.of(batch),
+                VerificationGuard.DISABLED,
+                "the state of transactional id '" + transactionalId + "'",
+                executor,
+                done);
     }
 
     @Override

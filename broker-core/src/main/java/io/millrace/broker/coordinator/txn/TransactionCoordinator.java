@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -377,53 +378,55 @@ public final class TransactionCoordinator {
 
     /** Aborts, with a bumped epoch, every transaction open for longer than its transaction.timeout.ms. */
     public void abortTimedOutTransactions() {
-        executor.execute(() -> {
-            if (!loaded) {
-                return;
-            }
-            long now = clock.milliseconds();
-            for (TxnMetadata md : new ArrayList<>(store.all())) {
-                if (md.state == TxnState.ONGOING && md.pending() == null && md.startTimestamp + md.timeoutMs < now) {
-                    log.info(
-                            "Aborting the transaction of {}: open for {} ms, longer than its transaction.timeout.ms={};"
-                                    + " its epoch is bumped, so the producer instance that opened it is fenced",
-                            md,
-                            now - md.startTimestamp,
-                            md.timeoutMs);
-                    fenceAndAbort(md, error -> {
-                        if (error != Errors.NONE) {
-                            log.warn(
-                                    "Could not abort the timed-out transaction of {}: {}; will try again",
-                                    md,
-                                    error.name());
-                        }
-                    });
-                }
+        forEachSettled((md, now) -> {
+            if (md.state == TxnState.ONGOING && md.startTimestamp + md.timeoutMs < now) {
+                log.info(
+                        "Aborting the transaction of {}: open for {} ms, longer than its transaction.timeout.ms={};"
+                                + " its epoch is bumped, so the producer instance that opened it is fenced",
+                        md,
+                        now - md.startTimestamp,
+                        md.timeoutMs);
+                fenceAndAbort(md, error -> {
+                    if (error != Errors.NONE) {
+                        log.warn(
+                                "Could not abort the timed-out transaction of {}: {}; will try again",
+                                md,
+                                error.name());
+                    }
+                });
             }
         });
     }
 
     /** Forgets (tombstones) transactional ids idle for transactional.id.expiration.ms. */
     public void expireTransactionalIds() {
+        forEachSettled((md, now) -> {
+            if (md.state.isIdle() && md.lastUpdateTimestamp <= now - config.transactionalIdExpirationMs()) {
+                store.persist(
+                        md,
+                        md.prepareDead(),
+                        error -> log.info(
+                                "Transactional id '{}' expired after {} ms without use{}",
+                                md.transactionalId,
+                                config.transactionalIdExpirationMs(),
+                                error == Errors.NONE ? "" : "; writing its tombstone failed (" + error.name() + ")"));
+            }
+        });
+    }
+
+    /**
+     * On the coordinator thread, once the state is loaded: runs {@code action} with the current time
+     * for every transactional id that has no transition in flight.
+     */
+    private void forEachSettled(ObjLongConsumer<TxnMetadata> action) {
         executor.execute(() -> {
             if (!loaded) {
                 return;
             }
             long now = clock.milliseconds();
             for (TxnMetadata md : new ArrayList<>(store.all())) {
-                if (md.state.isIdle()
-                        && md.pending() == null
-                        && md.lastUpdateTimestamp <= now - config.transactionalIdExpirationMs()) {
-                    store.persist(
-                            md,
-                            md.prepareDead(),
-                            error -> log.info(
-                                    "Transactional id '{}' expired after {} ms" + " without use{}",
-                                    md.transactionalId,
-                                    config.transactionalIdExpirationMs(),
-                                    error == Errors.NONE
-                                            ? ""
-                                            : "; writing its tombstone failed (" + error.name() + ")"));
+                if (md.pending() == null) {
+                    action.accept(md, now);
                 }
             }
         });

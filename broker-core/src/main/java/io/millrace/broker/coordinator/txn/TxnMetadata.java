@@ -110,6 +110,12 @@ final class TxnMetadata {
         return new TxnRecord(transactionalId, pid, previousPid, epoch, lastEpoch, timeout, next, parts, start, now);
     }
 
+    /** A transition that keeps the producer id, epochs and timeout. */
+    private TxnRecord transition(TxnState next, Set<TopicPartition> parts, long start, long now) {
+        return with(
+                producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, next, parts, start, now);
+    }
+
     boolean isEpochExhausted() {
         return isExhausted(producerEpoch);
     }
@@ -163,30 +169,12 @@ final class TxnMetadata {
         Set<TopicPartition> all = new HashSet<>(partitions);
         all.addAll(added);
         long start = state.isIdle() ? now : startTimestamp;
-        return with(
-                producerId,
-                previousProducerId,
-                producerEpoch,
-                lastProducerEpoch,
-                timeoutMs,
-                TxnState.ONGOING,
-                all,
-                start,
-                now);
+        return transition(TxnState.ONGOING, all, start, now);
     }
 
     /** EndTxn: the outcome is decided. */
     TxnRecord prepareAbortOrCommit(TxnState next, long now) {
-        return with(
-                producerId,
-                previousProducerId,
-                producerEpoch,
-                lastProducerEpoch,
-                timeoutMs,
-                next,
-                partitions,
-                startTimestamp,
-                now);
+        return transition(next, partitions, startTimestamp, now);
     }
 
     /**
@@ -210,30 +198,12 @@ final class TxnMetadata {
     /** Every marker is written: the transaction is complete and its partitions are forgotten. */
     TxnRecord prepareComplete(long now) {
         TxnState next = state == TxnState.PREPARE_COMMIT ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT;
-        return with(
-                producerId,
-                previousProducerId,
-                producerEpoch,
-                lastProducerEpoch,
-                timeoutMs,
-                next,
-                Set.of(),
-                startTimestamp,
-                now);
+        return transition(next, Set.of(), startTimestamp, now);
     }
 
     /** Expiry of an idle transactional id (written as a tombstone). */
     TxnRecord prepareDead() {
-        return with(
-                producerId,
-                previousProducerId,
-                producerEpoch,
-                lastProducerEpoch,
-                timeoutMs,
-                TxnState.DEAD,
-                Set.of(),
-                startTimestamp,
-                lastUpdateTimestamp);
+        return transition(TxnState.DEAD, Set.of(), startTimestamp, lastUpdateTimestamp);
     }
 
     @Override

@@ -47,9 +47,8 @@ public final class AddOffsetsToTxnHandler extends VersionedHandler<AddOffsetsToT
         short version = context.apiVersion();
         transactions.addPartitions(
                 data.transactionalId(), data.producerId(), data.producerEpoch(), Set.of(partition), error -> {
-                    Errors answer =
-                            version < 2 && error == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : error;
-                    responder.respond(new AddOffsetsToTxnResponseData().setErrorCode(answer.code()));
+                    responder.respond(new AddOffsetsToTxnResponseData()
+                            .setErrorCode(TxnErrors.forVersion(error, version).code()));
                 });
     }
 }

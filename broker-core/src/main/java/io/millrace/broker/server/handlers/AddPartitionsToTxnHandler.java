@@ -43,10 +43,7 @@ public final class AddPartitionsToTxnHandler extends VersionedHandler<AddPartiti
         Set<TopicPartition> partitions = new LinkedHashSet<>(requested);
         Map<TopicPartition, Errors> unknown = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            boolean exists = topics.topic(tp.topic())
-                    .map(t -> t.partition(tp.partition()) != null)
-                    .orElse(false);
-            if (!exists) {
+            if (topics.partition(tp.topic(), tp.partition()) == null) {
                 unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
             }
         }
@@ -60,8 +57,7 @@ public final class AddPartitionsToTxnHandler extends VersionedHandler<AddPartiti
         short version = context.apiVersion();
         transactions.addPartitions(
                 transactionalId, data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), partitions, error -> {
-                    Errors answer =
-                            version < 2 && error == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : error;
+                    Errors answer = TxnErrors.forVersion(error, version);
                     Map<TopicPartition, Errors> errors = new HashMap<>();
                     partitions.forEach(tp -> errors.put(tp, answer));
                     responder.respond(response(transactionalId, errors));

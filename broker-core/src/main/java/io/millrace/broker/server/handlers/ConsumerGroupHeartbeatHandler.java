@@ -26,7 +26,6 @@ public final class ConsumerGroupHeartbeatHandler extends VersionedHandler<Consum
                 groups.consumerGroupHeartbeat(GroupReplies.client(context), request.data()),
                 context,
                 request,
-                responder,
-                r -> r);
+                responder);
     }
 }

@@ -4,7 +4,6 @@ import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.VersionedHandler;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.ApiException;
@@ -40,13 +39,9 @@ public final class CreatePartitionsHandler extends VersionedHandler<CreatePartit
 
     private CreatePartitionsResponseData grow(CreatePartitionsRequestData data) {
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
-        Set<String> seen = new HashSet<>();
-        Set<String> duplicates = new HashSet<>();
-        for (CreatePartitionsRequestData.CreatePartitionsTopic t : data.topics()) {
-            if (!seen.add(t.name())) {
-                duplicates.add(t.name());
-            }
-        }
+        Set<String> duplicates = RequestChecks.duplicates(data.topics().stream()
+                .map(CreatePartitionsRequestData.CreatePartitionsTopic::name)
+                .toList());
         for (CreatePartitionsRequestData.CreatePartitionsTopic t : data.topics()) {
             CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(t.name());
             response.results().add(result);

@@ -6,7 +6,6 @@ import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.VersionedHandler;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -53,13 +52,8 @@ public final class CreateTopicsHandler extends VersionedHandler<CreateTopicsRequ
 
     private CreateTopicsResponseData create(short version, CreateTopicsRequestData data) {
         CreateTopicsResponseData response = new CreateTopicsResponseData();
-        Set<String> seen = new HashSet<>();
-        Set<String> duplicates = new HashSet<>();
-        for (CreatableTopic t : data.topics()) {
-            if (!seen.add(t.name())) {
-                duplicates.add(t.name());
-            }
-        }
+        Set<String> duplicates = RequestChecks.duplicates(
+                data.topics().stream().map(CreatableTopic::name).toList());
         for (CreatableTopic t : data.topics()) {
             CreatableTopicResult result = new CreatableTopicResult()
                     .setName(t.name())

@@ -46,9 +46,7 @@ public final class DeleteRecordsHandler extends VersionedHandler<DeleteRecordsRe
                                 .setPartitionIndex(dp.partitionIndex())
                                 .setLowWatermark(-1L);
                 tr.partitions().add(pr);
-                Partition p = topics.topic(topic.name())
-                        .map(s -> s.partition(dp.partitionIndex()))
-                        .orElse(null);
+                Partition p = topics.partition(topic.name(), dp.partitionIndex());
                 if (p == null) {
                     pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;

@@ -3,7 +3,6 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
-import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.VersionedHandler;
@@ -12,14 +11,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfigsResource;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
@@ -106,6 +103,17 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         }
     }
 
+    /** The keys of {@code definition} that {@code filter} selects (null: all), sorted by name. */
+    private static List<ConfigDef.ConfigKey> selected(ConfigDef definition, Set<String> filter) {
+        List<ConfigDef.ConfigKey> keys = new ArrayList<>();
+        for (String key : new TreeSet<>(definition.names())) {
+            if (filter == null || filter.contains(key)) {
+                keys.add(definition.configKeys().get(key));
+            }
+        }
+        return keys;
+    }
+
     /** The requested keys, or null for all (an empty list also means all, as in Kafka). */
     private static Set<String> keyFilter(DescribeConfigsResource resource) {
         List<String> keys = resource.configurationKeys();
@@ -115,18 +123,11 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
     private DescribeConfigsResult describeTopic(
             String name, Set<String> filter, boolean includeSynonyms, boolean documentation) {
         TopicName.validate(name);
-        Optional<TopicState> state = topics.topic(name);
-        if (state.isEmpty()) {
-            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-        }
-        Map<String, String> overrides = state.get().metadata().configs();
+        Map<String, String> overrides = topics.existingTopic(name).metadata().configs();
         LogConfig effective = topics.logConfig(overrides);
         List<DescribeConfigsResourceResult> configs = new ArrayList<>();
-        for (String key : new TreeSet<>(LogConfig.DEFINITION.names())) {
-            if (filter != null && !filter.contains(key)) {
-                continue;
-            }
-            ConfigDef.ConfigKey def = LogConfig.DEFINITION.configKeys().get(key);
+        for (ConfigDef.ConfigKey def : selected(LogConfig.DEFINITION, filter)) {
+            String key = def.name;
             boolean sensitive = def.type == ConfigDef.Type.PASSWORD;
             String value = sensitive ? null : render(effective.get(key), def.type);
             List<DescribeConfigsSynonym> chain = new ArrayList<>();
@@ -139,10 +140,7 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             }
             configs.add(entry(key, value, chain, includeSynonyms, sensitive, false, def, documentation));
         }
-        return new DescribeConfigsResult()
-                .setErrorCode(Errors.NONE.code())
-                .setErrorMessage(null)
-                .setConfigs(configs);
+        return described(configs);
     }
 
     private DescribeConfigsResult describeBroker(
@@ -150,10 +148,7 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         List<DescribeConfigsResourceResult> configs = new ArrayList<>();
         if (name == null || name.isEmpty()) {
             // Cluster-wide dynamic defaults: Millrace has none.
-            return new DescribeConfigsResult()
-                    .setErrorCode(Errors.NONE.code())
-                    .setErrorMessage(null)
-                    .setConfigs(configs);
+            return described(configs);
         }
         int id;
         try {
@@ -165,11 +160,8 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             throw new InvalidRequestException(
                     "Unexpected broker id, expected " + broker.nodeId() + " or empty string, but received " + name);
         }
-        for (String key : new TreeSet<>(BrokerConfig.DEFINITION.names())) {
-            if (filter != null && !filter.contains(key)) {
-                continue;
-            }
-            ConfigDef.ConfigKey def = BrokerConfig.DEFINITION.configKeys().get(key);
+        for (ConfigDef.ConfigKey def : selected(BrokerConfig.DEFINITION, filter)) {
+            String key = def.name;
             boolean sensitive = def.type == ConfigDef.Type.PASSWORD;
             String value = sensitive ? null : render(broker.get(key), def.type);
             List<DescribeConfigsSynonym> chain = brokerChain(brokerSynonymGroup(key), sensitive);
@@ -180,6 +172,10 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             }
             configs.add(entry(key, value, chain, includeSynonyms, sensitive, true, def, documentation));
         }
+        return described(configs);
+    }
+
+    private static DescribeConfigsResult described(List<DescribeConfigsResourceResult> configs) {
         return new DescribeConfigsResult()
                 .setErrorCode(Errors.NONE.code())
                 .setErrorMessage(null)

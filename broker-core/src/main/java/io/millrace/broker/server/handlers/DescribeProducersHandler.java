@@ -38,12 +38,10 @@ public final class DescribeProducersHandler extends VersionedHandler<DescribePro
             for (int index : topic.partitionIndexes()) {
                 PartitionResponse pr = new PartitionResponse().setPartitionIndex(index);
                 tr.partitions().add(pr);
-                Partition p =
-                        topics.topic(topic.name()).map(t -> t.partition(index)).orElse(null);
-                if (p == null || p.isDeleted()) {
-                    pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                } else if (p.isOffline()) {
-                    pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+                Partition p = topics.partition(topic.name(), index);
+                Errors unavailable = RequestChecks.unavailable(p);
+                if (unavailable != Errors.NONE) {
+                    pr.setErrorCode(unavailable.code());
                 } else {
                     for (ProducerView v : p.activeProducers()) {
                         pr.activeProducers()

@@ -35,9 +35,8 @@ public final class EndTxnHandler extends VersionedHandler<EndTxnRequest> {
         short version = context.apiVersion();
         transactions.endTxn(
                 data.transactionalId(), data.producerId(), data.producerEpoch(), data.committed(), error -> {
-                    Errors answer =
-                            version < 2 && error == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : error;
-                    responder.respond(new EndTxnResponseData().setErrorCode(answer.code()));
+                    responder.respond(new EndTxnResponseData()
+                            .setErrorCode(TxnErrors.forVersion(error, version).code()));
                 });
     }
 }

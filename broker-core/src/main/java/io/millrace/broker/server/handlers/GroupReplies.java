@@ -29,6 +29,16 @@ final class GroupReplies {
 
     private GroupReplies() {}
 
+    /** Answers with what the coordinator completes the future with: the response itself. */
+    static void answer(
+            CompletableFuture<? extends ApiMessage> future,
+            RequestContext context,
+            AbstractRequest request,
+            Responder responder) {
+        answer(future, context, request, responder, response -> response);
+    }
+
+    /** Answers with {@code toResponse} of what the coordinator completes the future with. */
     static <T> void answer(
             CompletableFuture<T> future,
             RequestContext context,

@@ -19,6 +19,6 @@ public final class HeartbeatHandler extends VersionedHandler<HeartbeatRequest> {
 
     @Override
     public void handle(RequestContext context, HeartbeatRequest request, Responder responder) {
-        GroupReplies.answer(groups.heartbeat(request.data()), context, request, responder, r -> r);
+        GroupReplies.answer(groups.heartbeat(request.data()), context, request, responder);
     }
 }

@@ -2,34 +2,27 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
-import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.VersionedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * IncrementalAlterConfigs (v0–v1): per-key SET, DELETE (back to the broker's value), APPEND and
@@ -46,16 +39,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class IncrementalAlterConfigsHandler extends VersionedHandler<IncrementalAlterConfigsRequest> {
 
-    private static final Logger log = LoggerFactory.getLogger(IncrementalAlterConfigsHandler.class);
-
     private final TopicManager topics;
-    private final int nodeId;
+    private final ConfigAlteration alteration;
     private final Executor adminExecutor;
 
     public IncrementalAlterConfigsHandler(TopicManager topics, int nodeId, Executor adminExecutor) {
         super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
         this.topics = topics;
-        this.nodeId = nodeId;
+        this.alteration = new ConfigAlteration(ApiKeys.INCREMENTAL_ALTER_CONFIGS, nodeId);
         this.adminExecutor = adminExecutor;
     }
 
@@ -67,30 +58,17 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
 
     private IncrementalAlterConfigsResponseData alter(IncrementalAlterConfigsRequestData data) {
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
-        List<String> keys = new ArrayList<>();
-        data.resources().forEach(r -> keys.add(AlterConfigsHandler.resourceKey(r.resourceType(), r.resourceName())));
-        Set<String> duplicates = AlterConfigsHandler.duplicates(keys);
-        for (AlterConfigsResource resource : data.resources()) {
-            AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
-                    .setResourceType(resource.resourceType())
-                    .setResourceName(resource.resourceName())
-                    .setErrorCode(Errors.NONE.code())
-                    .setErrorMessage(null);
-            response.responses().add(result);
-            try {
-                if (duplicates.contains(
-                        AlterConfigsHandler.resourceKey(resource.resourceType(), resource.resourceName()))) {
-                    throw new InvalidRequestException("Each resource must appear at most once.");
-                }
-                alterOne(resource, data.validateOnly());
-            } catch (ApiException e) {
-                log.debug(
-                        "IncrementalAlterConfigs of {} '{}' failed: {}",
-                        resource.resourceType(),
-                        resource.resourceName(),
-                        e.getMessage());
-                result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
-            }
+        List<ConfigAlteration.Outcome> outcomes = alteration.alterEach(
+                data.resources(),
+                r -> new ConfigAlteration.Resource(r.resourceType(), r.resourceName()),
+                r -> alterOne(r, data.validateOnly()));
+        for (ConfigAlteration.Outcome o : outcomes) {
+            response.responses()
+                    .add(new AlterConfigsResourceResponse()
+                            .setResourceType(o.resource().type())
+                            .setResourceName(o.resource().name())
+                            .setErrorCode(o.error().code())
+                            .setErrorMessage(o.message()));
         }
         return response;
     }
@@ -114,29 +92,20 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
             }
             ops.add(new Op(c.name(), type, c.value()));
         }
-        Set<String> duplicateNames = AlterConfigsHandler.duplicates(names);
+        Set<String> duplicateNames = RequestChecks.duplicates(names);
         if (!duplicateNames.isEmpty()) {
             throw new InvalidRequestException(
                     "Duplicate config keys in one resource: " + String.join(", ", duplicateNames));
         }
-        if (!nullValues.isEmpty()) {
-            throw new InvalidRequestException("Null value not supported for : " + String.join(", ", nullValues));
+        ConfigAlteration.requireValues(nullValues);
+        if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.BROKER_LOGGER) {
+            throw new InvalidRequestException("Resource type BROKER_LOGGER is not supported: Millrace log "
+                    + "levels are set in its logging configuration file");
         }
-        ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-        switch (type) {
-            case TOPIC:
-                AlterConfigsHandler.validateTopicResourceName(resource.resourceName());
-                alterTopic(resource.resourceName(), ops, validateOnly);
-                return;
-            case BROKER:
-                AlterConfigsHandler.rejectBrokerChange(resource.resourceName(), nodeId, names);
-                return;
-            case BROKER_LOGGER:
-                throw new InvalidRequestException("Resource type BROKER_LOGGER is not supported: Millrace log "
-                        + "levels are set in its logging configuration file");
-            default:
-                throw AlterConfigsHandler.unsupportedResourceType(resource.resourceType(), resource.resourceName());
-        }
+        alteration.alter(
+                new ConfigAlteration.Resource(resource.resourceType(), resource.resourceName()),
+                names,
+                topic -> alterTopic(topic, ops, validateOnly));
     }
 
     private void alterTopic(String name, List<Op> ops, boolean validateOnly) {
@@ -152,11 +121,7 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
         // The topic manager serialises every change on itself (see its Javadoc); holding its
         // monitor makes this read-modify-write atomic with respect to other alterations.
         synchronized (topics) {
-            Optional<TopicState> state = topics.topic(name);
-            if (state.isEmpty()) {
-                throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
-            }
-            Map<String, String> current = state.get().metadata().configs();
+            Map<String, String> current = topics.existingTopic(name).metadata().configs();
             Map<String, String> updated = new TreeMap<>(current);
             for (Op op : ops) {
                 switch (op.type()) {

@@ -28,7 +28,6 @@ public final class ListGroupsHandler extends VersionedHandler<ListGroupsRequest>
                         version >= 4 ? data.statesFilter() : List.of(), version >= 5 ? data.typesFilter() : List.of()),
                 context,
                 request,
-                responder,
-                r -> r);
+                responder);
     }
 }

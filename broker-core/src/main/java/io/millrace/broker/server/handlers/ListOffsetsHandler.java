@@ -49,10 +49,9 @@ public final class ListOffsetsHandler extends VersionedHandler<ListOffsetsReques
                         .setLeaderEpoch(-1);
                 tr.partitions().add(pr);
                 Partition p = state.map(s -> s.partition(lp.partitionIndex())).orElse(null);
-                if (p == null || p.isDeleted()) {
-                    pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                } else if (p.isOffline()) {
-                    pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+                Errors unavailable = RequestChecks.unavailable(p);
+                if (unavailable != Errors.NONE) {
+                    pr.setErrorCode(unavailable.code());
                 } else if (lp.currentLeaderEpoch() >= 0 && lp.currentLeaderEpoch() != p.leaderEpoch()) {
                     pr.setErrorCode(
                             lp.currentLeaderEpoch() > p.leaderEpoch()

@@ -24,10 +24,6 @@ public final class OffsetCommitHandler extends VersionedHandler<OffsetCommitRequ
     @Override
     public void handle(RequestContext context, OffsetCommitRequest request, Responder responder) {
         GroupReplies.answer(
-                groups.commitOffsets(GroupReplies.client(context), request.data()),
-                context,
-                request,
-                responder,
-                r -> r);
+                groups.commitOffsets(GroupReplies.client(context), request.data()), context, request, responder);
     }
 }

@@ -19,6 +19,6 @@ public final class OffsetDeleteHandler extends VersionedHandler<OffsetDeleteRequ
 
     @Override
     public void handle(RequestContext context, OffsetDeleteRequest request, Responder responder) {
-        GroupReplies.answer(groups.deleteOffsets(request.data()), context, request, responder, r -> r);
+        GroupReplies.answer(groups.deleteOffsets(request.data()), context, request, responder);
     }
 }

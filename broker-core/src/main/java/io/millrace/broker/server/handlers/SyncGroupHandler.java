@@ -19,6 +19,6 @@ public final class SyncGroupHandler extends VersionedHandler<SyncGroupRequest> {
 
     @Override
     public void handle(RequestContext context, SyncGroupRequest request, Responder responder) {
-        GroupReplies.answer(groups.syncGroup(request.data()), context, request, responder, r -> r);
+        GroupReplies.answer(groups.syncGroup(request.data()), context, request, responder);
     }
 }

@@ -55,8 +55,7 @@ public final class TxnOffsetCommitHandler extends VersionedHandler<TxnOffsetComm
             return;
         }
         int index = groups.partitionFor(data.groupId());
-        Partition partition =
-                topics.topic(offsetsTopic).map(t -> t.partition(index)).orElse(null);
+        Partition partition = topics.partition(offsetsTopic, index);
         if (partition == null) {
             responder.respond(request.getErrorResponse(0, Errors.COORDINATOR_NOT_AVAILABLE.exception())
                     .data());
@@ -95,19 +94,14 @@ public final class TxnOffsetCommitHandler extends VersionedHandler<TxnOffsetComm
                 groups.commitTransactionalOffsets(GroupReplies.client(context), request.data(), guard),
                 context,
                 request,
-                responder,
-                r -> r);
+                responder);
     }
 
     /** How a failed verification reaches the producer (the errors its TxnOffsetCommit handling knows). */
     static Errors verificationError(Errors error, short version) {
-        switch (error) {
-            case PRODUCER_FENCED:
-                return version < 2 ? Errors.INVALID_PRODUCER_EPOCH : Errors.PRODUCER_FENCED;
-            case TRANSACTION_ABORTABLE:
-                return version >= 4 ? Errors.TRANSACTION_ABORTABLE : Errors.INVALID_TXN_STATE;
-            default:
-                return error;
+        if (error == Errors.TRANSACTION_ABORTABLE) {
+            return version >= 4 ? Errors.TRANSACTION_ABORTABLE : Errors.INVALID_TXN_STATE;
         }
+        return TxnErrors.forVersion(error, version);
     }
 }

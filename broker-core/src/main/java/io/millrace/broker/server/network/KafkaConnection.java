@@ -135,18 +135,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
             reject("malformed " + key.name + " v" + version + " request: " + e.getMessage());
             return null;
         }
-        RequestContext context = new RequestContext(
-                key,
-                version,
-                header.correlationId(),
-                header.clientId(),
-                listener,
-                ctx.channel().remoteAddress(),
-                connectionId,
-                System.nanoTime(),
-                ctx.channel().eventLoop());
-        Slot slot = new Slot(context, frameSize, request);
-        pending.addLast(slot);
+        Slot slot = enqueue(key, version, header.correlationId(), header.clientId(), frameSize, request);
+        RequestContext context = slot.context;
         try {
             invoke(handler, context, request, slot);
         } catch (RuntimeException e) {
@@ -164,6 +154,24 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         return slot;
     }
 
+    /** Queues the slot of a request received now on this connection, in arrival order. */
+    private Slot enqueue(
+            ApiKeys key, short version, int correlationId, String clientId, int frameSize, AbstractRequest request) {
+        RequestContext context = new RequestContext(
+                key,
+                version,
+                correlationId,
+                clientId,
+                listener,
+                ctx.channel().remoteAddress(),
+                connectionId,
+                System.nanoTime(),
+                ctx.channel().eventLoop());
+        Slot slot = new Slot(context, frameSize, request);
+        pending.addLast(slot);
+        return slot;
+    }
+
     @SuppressWarnings("unchecked")
     private static <R extends AbstractRequest> void invoke(
             ApiHandler<R> handler, RequestContext context, AbstractRequest request, Responder responder) {
@@ -171,18 +179,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private Slot answerUnsupportedApiVersions(int correlationId, short version, int frameSize) {
-        RequestContext context = new RequestContext(
-                ApiKeys.API_VERSIONS,
-                version,
-                correlationId,
-                null,
-                listener,
-                ctx.channel().remoteAddress(),
-                connectionId,
-                System.nanoTime(),
-                ctx.channel().eventLoop());
-        Slot slot = new Slot(context, frameSize, null);
-        pending.addLast(slot);
+        Slot slot = enqueue(ApiKeys.API_VERSIONS, version, correlationId, null, frameSize, null);
         ApiVersionsResponseData response =
                 new ApiVersionsResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code());
         ApiHandler<?> handler = registry.handler(ApiKeys.API_VERSIONS);

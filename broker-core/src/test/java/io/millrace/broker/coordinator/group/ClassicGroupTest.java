@@ -252,11 +252,7 @@ class ClassicGroupTest {
 
     @Test
     void staticMemberRejoiningWithSameProtocolKeepsTheGenerationAndFencesItsOldId() {
-        CompletableFuture<JoinGroupResponseData> a = h.join(
-                CoordinatorHarness.joinRequest("g", "", "instance-a", SESSION, REBALANCE, "range"),
-                CoordinatorHarness.JOIN_VERSION);
-        h.executor.runAll();
-        JoinGroupResponseData joined = done(a);
+        JoinGroupResponseData joined = staticMemberJoinsAlone("instance-a");
         h.await(h.sync("g", joined.memberId(), joined.generationId(), Map.of(joined.memberId(), new byte[] {5})));
 
         // The process restarts with the same group.instance.id and no member id.
@@ -292,11 +288,7 @@ class ClassicGroupTest {
 
     @Test
     void adminCanRemoveAStaticMemberByItsInstanceIdAlone() {
-        CompletableFuture<JoinGroupResponseData> a = h.join(
-                CoordinatorHarness.joinRequest("g", "", "instance-a", SESSION, REBALANCE, "range"),
-                CoordinatorHarness.JOIN_VERSION);
-        h.executor.runAll();
-        JoinGroupResponseData joined = done(a);
+        JoinGroupResponseData joined = staticMemberJoinsAlone("instance-a");
         h.await(h.sync("g", joined.memberId(), joined.generationId(), Map.of()));
 
         LeaveGroupResponseData removed = h.await(h.coordinator.leaveGroup(
@@ -349,6 +341,15 @@ class ClassicGroupTest {
     private static <T> T done(CompletableFuture<T> future) {
         assertThat(future).as("answered").isDone();
         return future.join();
+    }
+
+    /** A static member joins the empty group with no member id; alone, it is in generation 1 at once. */
+    private JoinGroupResponseData staticMemberJoinsAlone(String instanceId) {
+        CompletableFuture<JoinGroupResponseData> joined = h.join(
+                CoordinatorHarness.joinRequest("g", "", instanceId, SESSION, REBALANCE, "range"),
+                CoordinatorHarness.JOIN_VERSION);
+        h.executor.runAll();
+        return done(joined);
     }
 
     /** Two members, generation 2 (the second join rebalanced the group), both synced. */

@@ -109,12 +109,7 @@ class ConsumerGroupHeartbeatTest {
     void leavingMemberIsRemovedAndTheGroupEpochBumped() {
         ConsumerGroupHeartbeatResponseData a = join("g", "a", List.of("t"));
 
-        ConsumerGroupHeartbeatResponseData left = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(),
-                new ConsumerGroupHeartbeatRequestData()
-                        .setGroupId("g")
-                        .setMemberId("a")
-                        .setMemberEpoch(-1)));
+        ConsumerGroupHeartbeatResponseData left = send(request("g", "a", -1));
 
         assertThat(left.memberEpoch()).isEqualTo(-1);
         assertThat(state("g")).isEqualTo("Empty");
@@ -126,22 +121,15 @@ class ConsumerGroupHeartbeatTest {
 
     @Test
     void staticMemberThatLeftTemporarilyComesBackUnderANewIdWithItsPartitions() {
-        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(), joinRequest("g", "a1", List.of("t")).setInstanceId("instance-a")));
-        ConsumerGroupHeartbeatResponseData left = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(),
-                new ConsumerGroupHeartbeatRequestData()
-                        .setGroupId("g")
-                        .setMemberId("a1")
-                        .setInstanceId("instance-a")
-                        .setMemberEpoch(-2)));
+        ConsumerGroupHeartbeatResponseData a =
+                send(joinRequest("g", "a1", List.of("t")).setInstanceId("instance-a"));
+        ConsumerGroupHeartbeatResponseData left = send(request("g", "a1", -2).setInstanceId("instance-a"));
         assertThat(left.memberEpoch()).isEqualTo(-2);
 
-        ConsumerGroupHeartbeatResponseData taken = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(),
-                joinRequest("g", "x", List.of("t")).setInstanceId("instance-a").setMemberId("intruder")));
-        ConsumerGroupHeartbeatResponseData back = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(), joinRequest("g", "a2", List.of("t")).setInstanceId("instance-a")));
+        ConsumerGroupHeartbeatResponseData taken = send(
+                joinRequest("g", "x", List.of("t")).setInstanceId("instance-a").setMemberId("intruder"));
+        ConsumerGroupHeartbeatResponseData back =
+                send(joinRequest("g", "a2", List.of("t")).setInstanceId("instance-a"));
 
         assertThat(Errors.forCode(taken.errorCode()))
                 .as("the first rejoin wins")
@@ -179,8 +167,7 @@ class ConsumerGroupHeartbeatTest {
 
     @Test
     void regexSubscriptionFollowsTopicsCreatedLater() {
-        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(), joinRequest("g", "a", null).setSubscribedTopicRegex("orders-.*")));
+        ConsumerGroupHeartbeatResponseData a = send(joinRequest("g", "a", null).setSubscribedTopicRegex("orders-.*"));
         assertThat(a.assignment().topicPartitions()).isEmpty();
 
         Uuid orders = h.topics.create("orders-eu", 2).id();
@@ -208,14 +195,9 @@ class ConsumerGroupHeartbeatTest {
         Uuid other = h.topics.create("u", 2).id();
         ConsumerGroupHeartbeatResponseData a = join("g", "a", List.of("t"));
 
-        ConsumerGroupHeartbeatResponseData changed = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(),
-                new ConsumerGroupHeartbeatRequestData()
-                        .setGroupId("g")
-                        .setMemberId("a")
-                        .setMemberEpoch(a.memberEpoch())
-                        .setSubscribedTopicNames(List.of("u"))
-                        .setTopicPartitions(owned(partitions(a)))));
+        ConsumerGroupHeartbeatResponseData changed = send(request("g", "a", a.memberEpoch())
+                .setSubscribedTopicNames(List.of("u"))
+                .setTopicPartitions(owned(partitions(a))));
         assertThat(changed.memberEpoch()).as("must first revoke t").isEqualTo(a.memberEpoch());
         assertThat(changed.assignment().topicPartitions()).isEmpty();
 
@@ -228,10 +210,10 @@ class ConsumerGroupHeartbeatTest {
 
     @Test
     void rangeAssignorCanBeChosenByTheMembers() {
-        ConsumerGroupHeartbeatResponseData a = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(), joinRequest("g", "a", List.of("t")).setServerAssignor("range")));
-        ConsumerGroupHeartbeatResponseData b = h.await(h.coordinator.consumerGroupHeartbeat(
-                client(), joinRequest("g", "b", List.of("t")).setServerAssignor("range")));
+        ConsumerGroupHeartbeatResponseData a =
+                send(joinRequest("g", "a", List.of("t")).setServerAssignor("range"));
+        ConsumerGroupHeartbeatResponseData b =
+                send(joinRequest("g", "b", List.of("t")).setServerAssignor("range"));
         settle("g", Map.of("a", a.memberEpoch(), "b", b.memberEpoch()));
 
         assertThat(assigned("g", "a")).containsExactly(0, 1, 2);
@@ -288,33 +270,34 @@ class ConsumerGroupHeartbeatTest {
     }
 
     private static ConsumerGroupHeartbeatRequestData joinRequest(String group, String member, List<String> topics) {
-        return new ConsumerGroupHeartbeatRequestData()
-                .setGroupId(group)
-                .setMemberId(member)
-                .setMemberEpoch(0)
+        return request(group, member, 0)
                 .setRebalanceTimeoutMs(REBALANCE_TIMEOUT)
                 .setSubscribedTopicNames(topics)
                 .setTopicPartitions(new ArrayList<>());
     }
 
+    private static ConsumerGroupHeartbeatRequestData request(String group, String member, int epoch) {
+        return new ConsumerGroupHeartbeatRequestData()
+                .setGroupId(group)
+                .setMemberId(member)
+                .setMemberEpoch(epoch);
+    }
+
+    private ConsumerGroupHeartbeatResponseData send(ConsumerGroupHeartbeatRequestData request) {
+        return h.await(h.coordinator.consumerGroupHeartbeat(client(), request));
+    }
+
     private ConsumerGroupHeartbeatResponseData join(String group, String member, List<String> topics) {
-        return h.await(h.coordinator.consumerGroupHeartbeat(client(), joinRequest(group, member, topics)));
+        return send(joinRequest(group, member, topics));
     }
 
     private ConsumerGroupHeartbeatResponseData heartbeat(
             String group, String member, int epoch, List<TopicPartitions> owned) {
-        return h.await(h.coordinator.consumerGroupHeartbeat(
-                client(),
-                new ConsumerGroupHeartbeatRequestData()
-                        .setGroupId(group)
-                        .setMemberId(member)
-                        .setMemberEpoch(epoch)
-                        .setTopicPartitions(owned)));
+        return send(request(group, member, epoch).setTopicPartitions(owned));
     }
 
     private Errors error(ConsumerGroupHeartbeatRequestData request) {
-        return Errors.forCode(
-                h.await(h.coordinator.consumerGroupHeartbeat(client(), request)).errorCode());
+        return Errors.forCode(send(request).errorCode());
     }
 
     private List<TopicPartitions> owned(Set<Integer> partitions) {

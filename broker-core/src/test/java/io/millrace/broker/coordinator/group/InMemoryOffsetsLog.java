@@ -20,10 +20,6 @@ final class InMemoryOffsetsLog implements OffsetsLog {
      * transaction that wrote it (-1: none); or, with a null key, a transaction marker of that producer.
      */
     record Entry(byte[] key, byte[] value, long producerId, boolean commit) {
-        Entry(byte[] key, byte[] value) {
-            this(key, value, -1L, false);
-        }
-
         boolean isMarker() {
             return key == null;
         }
@@ -99,16 +95,7 @@ final class InMemoryOffsetsLog implements OffsetsLog {
 
     @Override
     public void append(int partition, List<GroupRecord> records, long timestampMs, Consumer<Errors> done) {
-        if (nextFailure != null) {
-            Errors error = nextFailure;
-            nextFailure = null;
-            executor.execute(() -> done.accept(error));
-            return;
-        }
-        for (GroupRecord r : records) {
-            entries.get(partition).add(new Entry(GroupRecordSerde.key(r), GroupRecordSerde.value(r)));
-        }
-        completeWhenDurable(() -> done.accept(Errors.NONE));
+        store(partition, records, -1L, done);
     }
 
     @Override
@@ -120,6 +107,11 @@ final class InMemoryOffsetsLog implements OffsetsLog {
             VerificationGuard guard,
             long timestampMs,
             Consumer<Errors> done) {
+        store(partition, records, producerId, done);
+    }
+
+    /** Stores the records (of the transaction of {@code producerId}, or -1: none) unless this append is to fail. */
+    private void store(int partition, List<GroupRecord> records, long producerId, Consumer<Errors> done) {
         if (nextFailure != null) {
             Errors error = nextFailure;
             nextFailure = null;

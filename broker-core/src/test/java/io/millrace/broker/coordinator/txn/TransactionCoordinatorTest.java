@@ -44,6 +44,13 @@ class TransactionCoordinatorTest {
 
     /** A coordinator (re)started over the same state log, loaded. */
     private void startCoordinator() {
+        newCoordinator();
+        coordinator.startup(Runnable::run);
+        executor.runAll();
+    }
+
+    /** A new coordinator over the same state log, on a new executor, not started. */
+    private void newCoordinator() {
         executor = new ManualCoordinatorExecutor(clock);
         stateLog.useExecutor(executor);
         markers.useExecutor(executor);
@@ -54,8 +61,6 @@ class TransactionCoordinatorTest {
                 stateLog,
                 markers,
                 nextProducerId::getAndIncrement);
-        coordinator.startup(Runnable::run);
-        executor.runAll();
     }
 
     private InitResult init(String id, int timeoutMs) {
@@ -306,20 +311,9 @@ class TransactionCoordinatorTest {
 
     @Test
     void requestsWaitForTheStateToLoad() {
-        executor = new ManualCoordinatorExecutor(clock);
-        stateLog.useExecutor(executor);
-        coordinator = new TransactionCoordinator(
-                new TxnCoordinatorConfig(5, 1 << 20, MAX_TIMEOUT, EXPIRATION, ABORT_INTERVAL, 3_600_000, 1000, true),
-                clock,
-                executor,
-                stateLog,
-                markers,
-                nextProducerId::getAndIncrement);
-        AtomicReference<InitResult> result = new AtomicReference<>();
-        coordinator.initProducerId(TXN, TIMEOUT, -1, (short) -1, result::set);
-        executor.runAll();
+        newCoordinator();
 
-        assertThat(result.get().error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        assertThat(init(TXN, TIMEOUT).error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
     }
 
     @Test

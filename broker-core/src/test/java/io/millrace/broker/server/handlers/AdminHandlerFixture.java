@@ -1,14 +1,24 @@
 package io.millrace.broker.server.handlers;
 
+import io.millrace.broker.Broker;
+import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.ManualClock;
+import io.millrace.broker.common.TempDirectory;
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
+import io.millrace.broker.coordinator.group.GroupCoordinator;
+import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
+import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
+import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.log.FileChannelFactory;
+import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.log.LogManager;
 import io.millrace.broker.log.LogManagerConfig;
 import io.millrace.broker.replication.MetadataStore;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
+import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
@@ -25,38 +35,75 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real {@link TopicManager} over a temporary directory, an event loop for request contexts, and
- * a responder that captures what a handler answers (after checking it encodes at the request's
- * version). The admin executor runs tasks inline unless a test queues them.
+ * A real {@link TopicManager} over a temporary directory of its own, an event loop for request
+ * contexts, and a responder that captures what a handler answers (after checking it encodes at the
+ * request's version). The admin executor runs tasks inline unless a test queues them.
+ *
+ * <p>Register it as a JUnit extension ({@code @RegisterExtension final AdminHandlerFixture fixture
+ * = new AdminHandlerFixture();}) and it is closed, its directory deleted, after each test; a
+ * fixture made inside a test is closed with try-with-resources.
  */
-final class AdminHandlerFixture implements AutoCloseable {
+final class AdminHandlerFixture implements AfterEachCallback, AutoCloseable {
 
     static final Endpoint LISTENER = new Endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "127.0.0.1", 9092);
 
+    /** A cluster of this one node (id 0) advertising {@link #LISTENER}. */
+    static final ClusterInfo CLUSTER = new ClusterInfo(0, "cluster", null, Map.of("PLAINTEXT", LISTENER));
+
     final BrokerConfig broker;
     final TopicManager topics;
+    private final Path dir;
     private final LogManager logs;
     private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final List<ThreadCoordinatorExecutor> coordinatorThreads = new ArrayList<>();
     private boolean started;
 
-    AdminHandlerFixture(Path dir) {
-        this(dir, Map.of());
+    AdminHandlerFixture() {
+        this(Map.of());
     }
 
     /** @param brokerSettings explicit broker settings (as if from the properties file) */
-    AdminHandlerFixture(Path dir, Map<String, String> brokerSettings) {
-        this(dir, brokerSettings, FileChannelFactory.DEFAULT);
+    AdminHandlerFixture(Map<String, String> brokerSettings) {
+        this(brokerSettings, FileChannelFactory.DEFAULT);
     }
 
-    AdminHandlerFixture(Path dir, Map<String, String> brokerSettings, FileChannelFactory channels) {
+    AdminHandlerFixture(Map<String, String> brokerSettings, FileChannelFactory channels) {
+        this.dir = TempDirectory.create("millrace-handlers");
         Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
         settings.putIfAbsent(BrokerConfig.LOG_DIRS, dir.resolve("data").toString());
         this.broker = BrokerConfig.parse(settings);
         this.logs = new LogManager(LogManagerConfig.from(broker), new ManualClock(), channels);
         this.topics =
                 new TopicManager(broker, new MetadataStore(dir.resolve("data").resolve(".millrace")), logs);
+    }
+
+    /**
+     * A loaded group coordinator over {@code __consumer_offsets} (created with {@code partitions}
+     * partitions), on a coordinator thread the fixture stops when it closes.
+     */
+    GroupCoordinator startGroupCoordinator(int partitions, Clock clock) {
+        TopicState offsets = topics.createInternalTopic(
+                Broker.OFFSETS_TOPIC, partitions, Map.of(LogConfig.CLEANUP_POLICY, "compact"));
+        ThreadCoordinatorExecutor loop = coordinatorThread("millrace-group-coordinator");
+        GroupCoordinator groups = new GroupCoordinator(
+                GroupCoordinatorConfig.from(broker),
+                clock,
+                loop,
+                new PartitionOffsetsLog(offsets.partitions(), loop),
+                new TopicManagerView(topics));
+        groups.startup(Runnable::run);
+        return groups;
+    }
+
+    /** A coordinator thread the fixture stops when it closes. */
+    ThreadCoordinatorExecutor coordinatorThread(String name) {
+        ThreadCoordinatorExecutor loop = new ThreadCoordinatorExecutor(name);
+        coordinatorThreads.add(loop);
+        return loop;
     }
 
     /** Creates a topic (starting the storage on first use). */
@@ -73,16 +120,7 @@ final class AdminHandlerFixture implements AutoCloseable {
     }
 
     RequestContext context(AbstractRequest request) {
-        return new RequestContext(
-                request.apiKey(),
-                request.version(),
-                7,
-                "test-client",
-                LISTENER,
-                new InetSocketAddress("127.0.0.1", 50000),
-                "conn-1",
-                System.nanoTime(),
-                channel.eventLoop());
+        return context(request, LISTENER);
     }
 
     RequestContext context(AbstractRequest request, Endpoint listener) {
@@ -100,19 +138,31 @@ final class AdminHandlerFixture implements AutoCloseable {
 
     /** Runs the handler and returns its (single) response. */
     <R extends AbstractRequest, M extends ApiMessage> M call(ApiHandler<R> handler, R request, Class<M> type) {
+        return call(handler, request, LISTENER, type);
+    }
+
+    /** Runs the handler on a request that came in on {@code listener} and returns its (single) response. */
+    <R extends AbstractRequest, M extends ApiMessage> M call(
+            ApiHandler<R> handler, R request, Endpoint listener, Class<M> type) {
         CapturingResponder responder = new CapturingResponder(request.version());
-        handler.handle(context(request), request, responder);
+        handler.handle(context(request, listener), request, responder);
         return type.cast(responder.single());
     }
 
     @Override
-    public void close() {
-        channel.finishAndReleaseAll();
-        try {
-            logs.close();
-        } catch (UnsupportedOperationException storageNotImplementedYet) {
-            // the storage layer is still a skeleton
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
+    }
+
+    /** Stops the coordinator threads (the last started first), closes the storage and deletes the directory. */
+    @Override
+    public void close() throws IOException {
+        for (int i = coordinatorThreads.size() - 1; i >= 0; i--) {
+            coordinatorThreads.get(i).close();
         }
+        channel.finishAndReleaseAll();
+        logs.close();
+        TempDirectory.delete(dir);
     }
 
     /** Captures responses; fails if the handler answers twice or with something that does not encode. */

@@ -2,7 +2,6 @@ package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -12,32 +11,19 @@ import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AlterConfigsHandlerTest {
 
     private static final byte TOPIC = ConfigResource.Type.TOPIC.id();
     private static final byte BROKER = ConfigResource.Type.BROKER.id();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
-    private AdminHandlerFixture fixture;
-    private AlterConfigsHandler handler;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AdminHandlerFixture(dir);
-        handler = new AlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    private final AlterConfigsHandler handler =
+            new AlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
 
     private static AlterConfigsResource resource(byte type, String name, String... keyValues) {
         AlterConfigsResource r =

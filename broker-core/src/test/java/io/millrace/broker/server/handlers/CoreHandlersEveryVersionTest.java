@@ -30,9 +30,9 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,21 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoreHandlersEveryVersionTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
-    private AdminHandlerFixture fixture;
     private TopicState topic;
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new AdminHandlerFixture(dir);
         topic = fixture.createTopic("orders", 2, Map.of());
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
     }
 
     @Test
@@ -160,7 +153,8 @@ class CoreHandlersEveryVersionTest {
 
     @Test
     void metadataAtEveryVersion() {
-        MetadataHandler handler = new MetadataHandler(fixture.topics, cluster(), false, AdminHandlerFixture.INLINE);
+        MetadataHandler handler =
+                new MetadataHandler(fixture.topics, AdminHandlerFixture.CLUSTER, false, AdminHandlerFixture.INLINE);
         for (short v = handler.minVersion(); v <= handler.maxVersion(); v++) {
             MetadataRequestData data = new MetadataRequestData();
             data.topics().add(new MetadataRequestData.MetadataRequestTopic().setName("orders"));
@@ -176,7 +170,7 @@ class CoreHandlersEveryVersionTest {
     }
 
     @Test
-    void initProducerIdAtEveryVersion() throws Exception {
+    void initProducerIdAtEveryVersion(@TempDir Path dir) throws Exception {
         // Without a transactional id the transaction coordinator is not involved.
         InitProducerIdHandler handler = new InitProducerIdHandler(
                 new ProducerIdManager(dir.resolve("producer-ids")), null, AdminHandlerFixture.INLINE);
@@ -273,16 +267,13 @@ class CoreHandlersEveryVersionTest {
         assertThat(topic.partition(0).highWatermark()).isEqualTo(end);
     }
 
-    private io.millrace.broker.server.ClusterInfo cluster() {
-        return new io.millrace.broker.server.ClusterInfo(
-                0, "cluster", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER));
-    }
-
     /** Serialises the request at {@code version}, parses it as the broker would, runs the handler, and
      * encodes + re-parses the response the way a client receives it. */
     private <R extends AbstractRequest> AbstractResponse roundTrip(
             ApiHandler<R> handler, ApiKeys key, ApiMessage data, short version) {
         R request = WireRoundTrip.request(key, data, version);
+        // Not the fixture's CapturingResponder: fetch answers hold file slices, which only the
+        // broker's own encoder (in WireRoundTrip.response) writes.
         List<ApiMessage> answers = new ArrayList<>();
         handler.handle(fixture.context(request), request, new Responder() {
             @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
@@ -12,10 +11,8 @@ import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClust
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,29 +22,15 @@ class DescribeClusterHandlerTest {
     private static final Endpoint EXTERNAL_ADVERTISED =
             new Endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "broker.example.com", 19092);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
-    private AdminHandlerFixture fixture;
-    private DescribeClusterHandler handler;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AdminHandlerFixture(dir);
-        ClusterInfo cluster = new ClusterInfo(4, "cluster-abc", "rack-1", Map.of("PLAINTEXT", EXTERNAL_ADVERTISED));
-        handler = new DescribeClusterHandler(cluster);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    private final DescribeClusterHandler handler = new DescribeClusterHandler(
+            new ClusterInfo(4, "cluster-abc", "rack-1", Map.of("PLAINTEXT", EXTERNAL_ADVERTISED)));
 
     private DescribeClusterResponseData describe(short version, DescribeClusterRequestData data, Endpoint listener) {
         DescribeClusterRequest request = new DescribeClusterRequest.Builder(data).build(version);
-        AdminHandlerFixture.CapturingResponder responder = new AdminHandlerFixture.CapturingResponder(version);
-        handler.handle(fixture.context(request, listener), request, responder);
-        return (DescribeClusterResponseData) responder.single();
+        return fixture.call(handler, request, listener, DescribeClusterResponseData.class);
     }
 
     @Test

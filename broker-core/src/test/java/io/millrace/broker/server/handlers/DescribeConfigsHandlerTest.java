@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.log.LogConfig;
-import java.nio.file.Path;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,6 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,20 +31,17 @@ class DescribeConfigsHandlerTest {
     private static final byte TOPIC = ConfigResource.Type.TOPIC.id();
     private static final byte BROKER = ConfigResource.Type.BROKER.id();
 
-    @TempDir
-    Path dir;
-
     private AdminHandlerFixture fixture;
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws IOException {
         if (fixture != null) {
             fixture.close();
         }
     }
 
     private DescribeConfigsHandler handler(Map<String, String> brokerSettings) {
-        fixture = new AdminHandlerFixture(dir, brokerSettings);
+        fixture = new AdminHandlerFixture(brokerSettings);
         return new DescribeConfigsHandler(fixture.topics, fixture.broker);
     }
 

@@ -10,7 +10,6 @@ import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ClusterInfo;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,34 +23,31 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DescribeTopicPartitionsHandlerTest {
 
     private static final int NODE = 0;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
-    private AdminHandlerFixture fixture;
-    private DescribeTopicPartitionsHandler handler;
+    private final DescribeTopicPartitionsHandler handler = handler(fixture);
 
-    @BeforeEach
-    void setUp() {
-        fixture = new AdminHandlerFixture(dir);
-        handler = new DescribeTopicPartitionsHandler(
-                fixture.topics, new ClusterInfo(NODE, "cluster-abc", null, Map.of()));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
+    private static DescribeTopicPartitionsHandler handler(AdminHandlerFixture fixture) {
+        return new DescribeTopicPartitionsHandler(fixture.topics, new ClusterInfo(NODE, "cluster-abc", null, Map.of()));
     }
 
     private DescribeTopicPartitionsResponseData describe(
+            int limit, String cursorTopic, int cursorPartition, String... names) {
+        return fixture.call(
+                handler,
+                request(limit, cursorTopic, cursorPartition, names),
+                DescribeTopicPartitionsResponseData.class);
+    }
+
+    private static DescribeTopicPartitionsRequest request(
             int limit, String cursorTopic, int cursorPartition, String... names) {
         DescribeTopicPartitionsRequestData data =
                 new DescribeTopicPartitionsRequestData().setResponsePartitionLimit(limit);
@@ -63,8 +59,7 @@ class DescribeTopicPartitionsHandlerTest {
                     .setTopicName(cursorTopic)
                     .setPartitionIndex(cursorPartition));
         }
-        DescribeTopicPartitionsRequest request = new DescribeTopicPartitionsRequest.Builder(data).build((short) 0);
-        return fixture.call(handler, request, DescribeTopicPartitionsResponseData.class);
+        return new DescribeTopicPartitionsRequest.Builder(data).build((short) 0);
     }
 
     private static List<String> listing(DescribeTopicPartitionsResponseData response) {
@@ -202,24 +197,28 @@ class DescribeTopicPartitionsHandlerTest {
 
     @Test
     void aPartitionWhoseStorageFailedHasNoLeaderAndReportsStorageError() throws Exception {
-        fixture.close();
         FaultInjectingChannels channels = new FaultInjectingChannels();
-        fixture = new AdminHandlerFixture(dir.resolve("faulty"), Map.of(), channels);
-        handler = new DescribeTopicPartitionsHandler(
-                fixture.topics, new ClusterInfo(NODE, "cluster-abc", null, Map.of()));
-        TopicState state = fixture.createTopic("orders", 2, Map.of());
-        channels.failWrites(true);
-        AppendResult append = state.partition(1)
-                .append(
-                        MemoryRecords.withRecords(
-                                        Compression.NONE, new SimpleRecord("v".getBytes(StandardCharsets.UTF_8)))
-                                .buffer(),
-                        AppendOrigin.CLIENT);
-        channels.failWrites(false);
-        assertThat(append.error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        DescribeTopicPartitionsResponseTopic topic;
+        try (AdminHandlerFixture faulty = new AdminHandlerFixture(Map.of(), channels)) {
+            TopicState state = faulty.createTopic("orders", 2, Map.of());
+            channels.failWrites(true);
+            AppendResult append = state.partition(1)
+                    .append(
+                            MemoryRecords.withRecords(
+                                            Compression.NONE, new SimpleRecord("v".getBytes(StandardCharsets.UTF_8)))
+                                    .buffer(),
+                            AppendOrigin.CLIENT);
+            channels.failWrites(false);
+            assertThat(append.error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
 
-        DescribeTopicPartitionsResponseTopic topic =
-                describe(2000, null, 0, "orders").topics().iterator().next();
+            topic = faulty.call(
+                            handler(faulty),
+                            request(2000, null, 0, "orders"),
+                            DescribeTopicPartitionsResponseData.class)
+                    .topics()
+                    .iterator()
+                    .next();
+        }
 
         assertThat(topic.errorCode()).isEqualTo(Errors.NONE.code());
         DescribeTopicPartitionsResponsePartition healthy = topic.partitions().get(0);

@@ -3,15 +3,9 @@ package io.millrace.broker.server.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.common.ManualClock;
-import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
-import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
-import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
-import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
-import io.millrace.broker.server.ClusterInfo;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +41,9 @@ import org.apache.kafka.common.requests.OffsetCommitResponse;
 import org.apache.kafka.common.requests.OffsetDeleteResponse;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.apache.kafka.common.requests.SyncGroupResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every group handler, at every version it advertises, answers a realistic request with a
@@ -62,40 +55,21 @@ class GroupHandlersEveryVersionTest {
     private static final Map<String, String> SETTINGS =
             Map.of("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "2");
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture(SETTINGS);
 
-    private AdminHandlerFixture fixture;
-    private ThreadCoordinatorExecutor loop;
     private GroupCoordinator groups;
     private TopicState topic;
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new AdminHandlerFixture(dir, SETTINGS);
         topic = fixture.createTopic("orders", 2, Map.of());
-        TopicState offsets =
-                fixture.topics.createInternalTopic("__consumer_offsets", 2, Map.of("cleanup.policy", "compact"));
-        loop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
-        TopicManagerView view = new TopicManagerView(fixture.topics);
-        groups = new GroupCoordinator(
-                GroupCoordinatorConfig.from(fixture.broker),
-                new ManualClock(),
-                loop,
-                new PartitionOffsetsLog(offsets.partitions(), loop),
-                view);
-        groups.startup(Runnable::run);
-    }
-
-    @AfterEach
-    void tearDown() {
-        loop.close();
-        fixture.close();
+        groups = fixture.startGroupCoordinator(2, new ManualClock());
     }
 
     @Test
     void findCoordinatorNamesThisNodeForGroupsAndExplainsTransactions() {
-        FindCoordinatorHandler handler = new FindCoordinatorHandler(cluster());
+        FindCoordinatorHandler handler = new FindCoordinatorHandler(AdminHandlerFixture.CLUSTER);
         for (short v = handler.minVersion(); v <= handler.maxVersion(); v++) {
             FindCoordinatorRequestData group = new FindCoordinatorRequestData().setKeyType((byte) 0);
             FindCoordinatorRequestData txn = new FindCoordinatorRequestData().setKeyType((byte) 1);
@@ -381,9 +355,5 @@ class GroupHandlersEveryVersionTest {
     private AbstractResponse roundTrip(
             ApiHandler<? extends AbstractRequest> handler, ApiKeys key, ApiMessage data, short version) {
         return WireRoundTrip.call(fixture, handler, key, data, version);
-    }
-
-    private static ClusterInfo cluster() {
-        return new ClusterInfo(0, "cluster", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER));
     }
 }

@@ -2,7 +2,6 @@ package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.config.ConfigResource;
@@ -13,33 +12,19 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IncrementalAlterConfigsHandlerTest {
 
     private static final byte TOPIC = ConfigResource.Type.TOPIC.id();
     private static final byte BROKER = ConfigResource.Type.BROKER.id();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
-    private AdminHandlerFixture fixture;
-    private IncrementalAlterConfigsHandler handler;
-
-    @BeforeEach
-    void setUp() {
-        fixture = new AdminHandlerFixture(dir);
-        handler =
-                new IncrementalAlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
+    private final IncrementalAlterConfigsHandler handler =
+            new IncrementalAlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
 
     private static AlterConfigsResource resource(byte type, String name) {
         return new AlterConfigsResource().setResourceType(type).setResourceName(name);

@@ -2,7 +2,6 @@ package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
@@ -21,29 +20,20 @@ import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code __consumer_offsets} belongs to the broker: clients see it as internal and cannot write, delete or grow it. */
 class InternalTopicTest {
 
-    @TempDir
-    Path dir;
-
-    private AdminHandlerFixture fixture;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new AdminHandlerFixture(dir);
         fixture.createTopic("orders", 1, Map.of());
         fixture.topics.createInternalTopic("__consumer_offsets", 3, Map.of("cleanup.policy", "compact"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
     }
 
     @Test
@@ -99,12 +89,7 @@ class InternalTopicTest {
     @Test
     void metadataReportsItAsInternal() {
         MetadataResponseData r = fixture.call(
-                new MetadataHandler(
-                        fixture.topics,
-                        new io.millrace.broker.server.ClusterInfo(
-                                0, "c", null, Map.of("PLAINTEXT", AdminHandlerFixture.LISTENER)),
-                        false,
-                        AdminHandlerFixture.INLINE),
+                new MetadataHandler(fixture.topics, AdminHandlerFixture.CLUSTER, false, AdminHandlerFixture.INLINE),
                 new MetadataRequest.Builder(new MetadataRequestData().setTopics(null)).build((short) 12),
                 MetadataResponseData.class);
 

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
-import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
-import io.millrace.broker.coordinator.group.PartitionOffsetsLog;
-import io.millrace.broker.coordinator.group.TopicManagerView;
 import io.millrace.broker.coordinator.txn.PartitionMarkerWriter;
 import io.millrace.broker.coordinator.txn.PartitionTxnStateLog;
 import io.millrace.broker.coordinator.txn.TransactionCoordinator;
@@ -15,7 +12,6 @@ import io.millrace.broker.coordinator.txn.TxnCoordinatorConfig;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +45,9 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every transaction handler, at every version it advertises, through the wire format: a whole
@@ -65,12 +60,15 @@ class TxnHandlersEveryVersionTest {
 
     private static final String OFFSETS_TOPIC = "__consumer_offsets";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final AdminHandlerFixture fixture = new AdminHandlerFixture(Map.of(
+            "group.initial.rebalance.delay.ms",
+            "0",
+            "offsets.topic.num.partitions",
+            "2",
+            "transaction.state.log.num.partitions",
+            "2"));
 
-    private AdminHandlerFixture fixture;
-    private ThreadCoordinatorExecutor groupLoop;
-    private ThreadCoordinatorExecutor txnLoop;
     private GroupCoordinator groups;
     private TransactionCoordinator transactions;
     private PartitionMarkerWriter markers;
@@ -78,30 +76,12 @@ class TxnHandlersEveryVersionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new AdminHandlerFixture(
-                dir,
-                Map.of(
-                        "group.initial.rebalance.delay.ms",
-                        "0",
-                        "offsets.topic.num.partitions",
-                        "2",
-                        "transaction.state.log.num.partitions",
-                        "2"));
         fixture.createTopic("orders", 2, Map.of());
-        TopicState offsets = fixture.topics.createInternalTopic(OFFSETS_TOPIC, 2, Map.of("cleanup.policy", "compact"));
+        ManualClock clock = new ManualClock();
+        groups = fixture.startGroupCoordinator(2, clock);
         TopicState state = fixture.topics.createInternalTopic(
                 TransactionCoordinator.TOPIC, 2, Map.of("cleanup.policy", "compact"));
-        ManualClock clock = new ManualClock();
-        groupLoop = new ThreadCoordinatorExecutor("millrace-group-coordinator");
-        TopicManagerView view = new TopicManagerView(fixture.topics);
-        groups = new GroupCoordinator(
-                GroupCoordinatorConfig.from(fixture.broker),
-                clock,
-                groupLoop,
-                new PartitionOffsetsLog(offsets.partitions(), groupLoop),
-                view);
-        groups.startup(Runnable::run);
-        txnLoop = new ThreadCoordinatorExecutor("millrace-txn-coordinator");
+        ThreadCoordinatorExecutor txnLoop = fixture.coordinatorThread("millrace-txn-coordinator");
         markers = new PartitionMarkerWriter(fixture.topics, txnLoop, clock);
         markers.setListener((tp, producerId, commit) -> {
             if (tp.topic().equals(OFFSETS_TOPIC)) {
@@ -118,15 +98,24 @@ class TxnHandlersEveryVersionTest {
         transactions.startup(Runnable::run);
     }
 
-    @AfterEach
-    void tearDown() {
-        txnLoop.close();
-        groupLoop.close();
-        fixture.close();
-    }
-
     private AbstractResponse call(ApiHandler<?> handler, ApiKeys key, ApiMessage data, int version) {
         return WireRoundTrip.call(fixture, handler, key, data, (short) version);
+    }
+
+    /** AddPartitionsToTxn (v3 and below) of partition 0 of each topic. */
+    private static AddPartitionsToTxnRequestData addPartitionZero(
+            String transactionalId, long producerId, short epoch, String... topics) {
+        AddPartitionsToTxnRequestData data = new AddPartitionsToTxnRequestData()
+                .setV3AndBelowTransactionalId(transactionalId)
+                .setV3AndBelowProducerId(producerId)
+                .setV3AndBelowProducerEpoch(epoch);
+        for (String topic : topics) {
+            data.v3AndBelowTopics()
+                    .add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic()
+                            .setName(topic)
+                            .setPartitions(List.of(0)));
+        }
+        return data;
     }
 
     private static short clamp(ApiHandler<?> handler, int step) {
@@ -158,14 +147,7 @@ class TxnHandlersEveryVersionTest {
             long pid = initialized.data().producerId();
             short epoch = initialized.data().producerEpoch();
 
-            AddPartitionsToTxnRequestData added = new AddPartitionsToTxnRequestData()
-                    .setV3AndBelowTransactionalId(txnId)
-                    .setV3AndBelowProducerId(pid)
-                    .setV3AndBelowProducerEpoch(epoch);
-            added.v3AndBelowTopics()
-                    .add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic()
-                            .setName("orders")
-                            .setPartitions(List.of(0)));
+            AddPartitionsToTxnRequestData added = addPartitionZero(txnId, pid, epoch, "orders");
             AddPartitionsToTxnResponse addedResponse =
                     (AddPartitionsToTxnResponse) call(add, ApiKeys.ADD_PARTITIONS_TO_TXN, added, clamp(add, step));
             assertThat(addedResponse.errors().values())
@@ -331,18 +313,7 @@ class TxnHandlersEveryVersionTest {
         long pid = ok.data().producerId();
         short epoch = ok.data().producerEpoch();
 
-        AddPartitionsToTxnRequestData added = new AddPartitionsToTxnRequestData()
-                .setV3AndBelowTransactionalId("t")
-                .setV3AndBelowProducerId(pid)
-                .setV3AndBelowProducerEpoch(epoch);
-        added.v3AndBelowTopics()
-                .add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic()
-                        .setName("orders")
-                        .setPartitions(List.of(0)));
-        added.v3AndBelowTopics()
-                .add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic()
-                        .setName("missing")
-                        .setPartitions(List.of(0)));
+        AddPartitionsToTxnRequestData added = addPartitionZero("t", pid, epoch, "orders", "missing");
         AddPartitionsToTxnResponse partly = (AddPartitionsToTxnResponse) call(
                 new AddPartitionsToTxnHandler(fixture.topics, transactions), ApiKeys.ADD_PARTITIONS_TO_TXN, added, 3);
         assertThat(partly.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID))

@@ -1,7 +1,5 @@
 package io.millrace.broker.coordinator.group.assignor;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +28,11 @@ public final class RangeAssignor implements PartitionAssignor {
         Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned = new HashMap<>();
         members.forEach(m -> owned.put(m.memberId(), new TreeMap<>()));
         for (Map.Entry<Uuid, Integer> topic : new TreeMap<>(partitionCounts).entrySet()) {
-            List<MemberSpec> subscribers = new ArrayList<>();
-            for (MemberSpec m : members) {
-                if (m.subscribedTopics().contains(topic.getKey())) {
-                    subscribers.add(m);
-                }
-            }
+            List<MemberSpec> subscribers = MemberSpec.subscribers(members, topic.getKey());
             if (subscribers.isEmpty()) {
                 continue;
             }
-            subscribers.sort(Comparator.comparing(MemberSpec::sortKey).thenComparing(MemberSpec::memberId));
+            subscribers.sort(MemberSpec.ORDER);
             int partitions = topic.getValue();
             int base = partitions / subscribers.size();
             int extra = partitions % subscribers.size();

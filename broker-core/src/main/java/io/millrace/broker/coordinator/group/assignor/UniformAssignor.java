@@ -37,14 +37,9 @@ public final class UniformAssignor implements PartitionAssignor {
     @Override
     public Map<String, Assignment> assign(List<MemberSpec> members, Map<Uuid, Integer> partitionCounts) {
         List<MemberSpec> sorted = new ArrayList<>(members);
-        sorted.sort(Comparator.comparing(MemberSpec::sortKey).thenComparing(MemberSpec::memberId));
-        Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned = new HashMap<>();
-        Map<String, Integer> load = new HashMap<>();
+        sorted.sort(MemberSpec.ORDER);
+        Holdings holdings = new Holdings(sorted);
         Map<Uuid, Map<Integer, String>> owner = new TreeMap<>();
-        for (MemberSpec m : sorted) {
-            owned.put(m.memberId(), new TreeMap<>());
-            load.put(m.memberId(), 0);
-        }
         for (MemberSpec m : sorted) {
             m.current().partitions().forEach((topic, ps) -> {
                 Integer count = partitionCounts.get(topic);
@@ -56,51 +51,47 @@ public final class UniformAssignor implements PartitionAssignor {
                             && owner.computeIfAbsent(topic, t -> new HashMap<>())
                                             .putIfAbsent(p, m.memberId())
                                     == null) {
-                        give(owned, load, m.memberId(), topic, p);
+                        holdings.give(m.memberId(), topic, p);
                     }
                 }
             });
         }
         for (Map.Entry<Uuid, Integer> topic : new TreeMap<>(partitionCounts).entrySet()) {
-            List<MemberSpec> subscribers = subscribers(sorted, topic.getKey());
+            List<MemberSpec> subscribers = MemberSpec.subscribers(sorted, topic.getKey());
             if (subscribers.isEmpty()) {
                 continue;
             }
             Map<Integer, String> topicOwners = owner.computeIfAbsent(topic.getKey(), t -> new HashMap<>());
             for (int p = 0; p < topic.getValue(); p++) {
                 if (!topicOwners.containsKey(p)) {
-                    String target = leastLoaded(subscribers, load);
+                    String target = holdings.leastLoaded(subscribers);
                     topicOwners.put(p, target);
-                    give(owned, load, target, topic.getKey(), p);
+                    holdings.give(target, topic.getKey(), p);
                 }
             }
         }
-        balance(sorted, owned, load);
-        Map<String, Assignment> result = new HashMap<>();
-        owned.forEach((member, ps) -> result.put(member, Assignment.of(ps)));
-        return result;
+        balance(sorted, holdings);
+        return holdings.assignments();
     }
 
     /** Moves single partitions from a member to one holding at least two fewer until no such move is left. */
-    private static void balance(
-            List<MemberSpec> members, Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned, Map<String, Integer> load) {
+    private static void balance(List<MemberSpec> members, Holdings holdings) {
         boolean moved = true;
         while (moved) {
             moved = false;
             List<MemberSpec> byLoad = new ArrayList<>(members);
-            byLoad.sort(Comparator.comparing((MemberSpec m) -> -load.get(m.memberId()))
+            byLoad.sort(Comparator.comparing((MemberSpec m) -> -holdings.load(m.memberId()))
                     .thenComparing(MemberSpec::sortKey));
             outer:
             for (MemberSpec from : byLoad) {
-                int fromLoad = load.get(from.memberId());
+                int fromLoad = holdings.load(from.memberId());
                 for (Map.Entry<Uuid, TreeSet<Integer>> topic :
-                        owned.get(from.memberId()).descendingMap().entrySet()) {
-                    List<MemberSpec> candidates = subscribers(members, topic.getKey());
-                    String to = leastLoaded(candidates, load);
-                    if (to != null && load.get(to) < fromLoad - 1) {
+                        holdings.owned(from.memberId()).descendingMap().entrySet()) {
+                    String to = holdings.leastLoaded(MemberSpec.subscribers(members, topic.getKey()));
+                    if (to != null && holdings.load(to) < fromLoad - 1) {
                         int partition = topic.getValue().last();
-                        take(owned, load, from.memberId(), topic.getKey(), partition);
-                        give(owned, load, to, topic.getKey(), partition);
+                        holdings.take(from.memberId(), topic.getKey(), partition);
+                        holdings.give(to, topic.getKey(), partition);
                         moved = true;
                         break outer;
                     }
@@ -109,47 +100,55 @@ public final class UniformAssignor implements PartitionAssignor {
         }
     }
 
-    private static List<MemberSpec> subscribers(List<MemberSpec> members, Uuid topic) {
-        List<MemberSpec> out = new ArrayList<>();
-        for (MemberSpec m : members) {
-            if (m.subscribedTopics().contains(topic)) {
-                out.add(m);
+    /** The partitions each member holds while the assignment is worked out, and how many. */
+    private static final class Holdings {
+        private final Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned = new HashMap<>();
+        private final Map<String, Integer> load = new HashMap<>();
+
+        Holdings(List<MemberSpec> members) {
+            for (MemberSpec m : members) {
+                owned.put(m.memberId(), new TreeMap<>());
+                load.put(m.memberId(), 0);
             }
         }
-        return out;
-    }
 
-    private static String leastLoaded(List<MemberSpec> candidates, Map<String, Integer> load) {
-        String best = null;
-        for (MemberSpec m : candidates) {
-            if (best == null || load.get(m.memberId()) < load.get(best)) {
-                best = m.memberId();
+        TreeMap<Uuid, TreeSet<Integer>> owned(String member) {
+            return owned.get(member);
+        }
+
+        int load(String member) {
+            return load.get(member);
+        }
+
+        /** The first of the candidates holding the fewest partitions, or null when there are none. */
+        String leastLoaded(List<MemberSpec> candidates) {
+            String best = null;
+            for (MemberSpec m : candidates) {
+                if (best == null || load.get(m.memberId()) < load.get(best)) {
+                    best = m.memberId();
+                }
             }
+            return best;
         }
-        return best;
-    }
 
-    private static void give(
-            Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned,
-            Map<String, Integer> load,
-            String member,
-            Uuid topic,
-            int partition) {
-        owned.get(member).computeIfAbsent(topic, t -> new TreeSet<>()).add(partition);
-        load.merge(member, 1, Integer::sum);
-    }
-
-    private static void take(
-            Map<String, TreeMap<Uuid, TreeSet<Integer>>> owned,
-            Map<String, Integer> load,
-            String member,
-            Uuid topic,
-            int partition) {
-        TreeSet<Integer> ps = owned.get(member).get(topic);
-        ps.remove(partition);
-        if (ps.isEmpty()) {
-            owned.get(member).remove(topic);
+        void give(String member, Uuid topic, int partition) {
+            owned.get(member).computeIfAbsent(topic, t -> new TreeSet<>()).add(partition);
+            load.merge(member, 1, Integer::sum);
         }
-        load.merge(member, -1, Integer::sum);
+
+        void take(String member, Uuid topic, int partition) {
+            TreeSet<Integer> ps = owned.get(member).get(topic);
+            ps.remove(partition);
+            if (ps.isEmpty()) {
+                owned.get(member).remove(topic);
+            }
+            load.merge(member, -1, Integer::sum);
+        }
+
+        Map<String, Assignment> assignments() {
+            Map<String, Assignment> result = new HashMap<>();
+            owned.forEach((member, ps) -> result.put(member, Assignment.of(ps)));
+            return result;
+        }
     }
 }

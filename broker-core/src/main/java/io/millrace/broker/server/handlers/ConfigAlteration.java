@@ -1,0 +1,135 @@
+package io.millrace.broker.server.handlers;
+
+import io.millrace.broker.stream.TopicName;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What AlterConfigs and IncrementalAlterConfigs share: every resource of a request is altered on
+ * its own and answered with its own error; a resource named twice is refused each time; a topic
+ * resource must name a legal topic; a broker resource must name this node (or be empty) and any
+ * change to it is refused, because every broker key is static; other resource types are not
+ * supported. The handlers keep what differs between the two APIs: reading a resource's configs
+ * and working out the topic's new overrides. Immutable; thread-safe.
+ */
+final class ConfigAlteration {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigAlteration.class);
+
+    /** A resource as a request names it (the type as sent, so unknown types are echoed back). */
+    record Resource(byte type, String name) {}
+
+    /** How one resource fared: NONE with no message, or the error and its message. */
+    record Outcome(Resource resource, Errors error, String message) {}
+
+    private final ApiKeys api;
+    private final int nodeId;
+
+    ConfigAlteration(ApiKeys api, int nodeId) {
+        this.api = api;
+        this.nodeId = nodeId;
+    }
+
+    /**
+     * Alters each resource in request order with {@code alter}, which throws an {@link ApiException}
+     * to fail that resource alone.
+     *
+     * @return one outcome per resource, in request order
+     */
+    <R> List<Outcome> alterEach(Collection<R> resources, Function<R, Resource> resourceOf, Consumer<R> alter) {
+        Set<Resource> duplicates =
+                RequestChecks.duplicates(resources.stream().map(resourceOf).toList());
+        List<Outcome> outcomes = new ArrayList<>(resources.size());
+        for (R r : resources) {
+            Resource resource = resourceOf.apply(r);
+            try {
+                if (duplicates.contains(resource)) {
+                    throw new InvalidRequestException("Each resource must appear at most once.");
+                }
+                alter.accept(r);
+                outcomes.add(new Outcome(resource, Errors.NONE, null));
+            } catch (ApiException e) {
+                log.debug("{} of {} '{}' failed: {}", api.name, resource.type(), resource.name(), e.getMessage());
+                outcomes.add(new Outcome(resource, Errors.forException(e), e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Refuses a resource whose configs (other than deletions) lack a value. */
+    static void requireValues(List<String> keysWithoutValue) {
+        if (!keysWithoutValue.isEmpty()) {
+            throw new InvalidRequestException("Null value not supported for : " + String.join(", ", keysWithoutValue));
+        }
+    }
+
+    /**
+     * Alters one resource whose configs the handler has read: a topic resource is validated and
+     * handed to {@code alterTopic} with the topic's name; a broker resource is checked and any
+     * change of {@code keys} refused.
+     */
+    void alter(Resource resource, Collection<String> keys, Consumer<String> alterTopic) {
+        switch (ConfigResource.Type.forId(resource.type())) {
+            case TOPIC:
+                validateTopicResourceName(resource.name());
+                alterTopic.accept(resource.name());
+                return;
+            case BROKER:
+                rejectBrokerChange(resource.name(), keys);
+                return;
+            default:
+                throw unsupportedResourceType(resource);
+        }
+    }
+
+    /** Kafka's checks on a topic resource name: not empty (no default topic resource), then a legal name. */
+    private static void validateTopicResourceName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidRequestException("Default topic resources are not allowed.");
+        }
+        TopicName.validate(name);
+    }
+
+    /**
+     * Broker resources: the name must be this node's id or empty (cluster default); any change is
+     * refused because every broker key is static.
+     */
+    private void rejectBrokerChange(String name, Collection<String> keys) {
+        if (name != null && !name.isEmpty()) {
+            int id;
+            try {
+                id = Integer.parseInt(name);
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("Node id must be an integer, but it is: " + name);
+            }
+            if (id != nodeId) {
+                throw new InvalidRequestException(
+                        "Unexpected broker id, expected " + nodeId + ", but received " + name);
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        throw new InvalidRequestException("Millrace has no dynamic broker configuration; set " + String.join(", ", keys)
+                + " in the properties file and restart");
+    }
+
+    private static InvalidRequestException unsupportedResourceType(Resource resource) {
+        ConfigResource.Type t = ConfigResource.Type.forId(resource.type());
+        String what = t == ConfigResource.Type.UNKNOWN
+                ? "Unknown resource type " + resource.type()
+                : "Resource type " + t + " is not supported by Millrace";
+        return new InvalidRequestException(what + " (resource '" + resource.name() + "')");
+    }
+}
