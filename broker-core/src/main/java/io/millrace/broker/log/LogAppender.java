@@ -4,7 +4,6 @@ import io.millrace.broker.log.TransactionState.ProducerBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 
@@ -27,44 +26,26 @@ import org.apache.kafka.common.record.TimestampType;
  */
 final class LogAppender {
 
-    private final PartitionLog log;
-    private final String name;
-    private final LogContext ctx;
-    private final ReentrantLock lock;
+    private final PartitionContext partition;
     private final SegmentList segments;
     private final TransactionState txns;
-    private final DurabilityTracker durability;
-    private final PartitionStatus status;
 
-    LogAppender(
-            PartitionLog log,
-            String name,
-            LogContext ctx,
-            ReentrantLock lock,
-            SegmentList segments,
-            TransactionState txns,
-            DurabilityTracker durability,
-            PartitionStatus status) {
-        this.log = log;
-        this.name = name;
-        this.ctx = ctx;
-        this.lock = lock;
-        this.segments = segments;
+    LogAppender(PartitionContext partition, TransactionState txns) {
+        this.partition = partition;
+        this.segments = partition.segments();
         this.txns = txns;
-        this.durability = durability;
-        this.status = status;
     }
 
     /** See {@link PartitionLog#append(ByteBuffer, int, AppendOrigin, VerificationGuard)}. */
     AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin, VerificationGuard guard) {
-        AppendResult unavailable = status.unavailable(segments.logStartOffset());
+        AppendResult unavailable = partition.status().unavailable(segments.logStartOffset());
         if (unavailable != null) {
             return unavailable;
         }
-        LogConfig cfg = log.config();
-        long now = ctx.clock().milliseconds();
+        LogConfig cfg = partition.log().config();
+        long now = partition.ctx().clock().milliseconds();
         BatchValidator.Outcome outcome =
-                BatchValidator.validate(batch, cfg, origin, now, name, segments.logStartOffset());
+                BatchValidator.validate(batch, cfg, origin, now, partition.name(), segments.logStartOffset());
         if (outcome.failure() != null) {
             return outcome.failure();
         }
@@ -81,7 +62,7 @@ final class LogAppender {
         if (control && (marker == null || producerId < 0)) {
             return AppendResult.failed(
                     Errors.INVALID_RECORD,
-                    "Control batch for " + name + " is not a transaction marker of a producer",
+                    "Control batch for " + partition.name() + " is not a transaction marker of a producer",
                     segments.logStartOffset());
         }
         int firstSeq = BatchHeader.baseSequence(b, at);
@@ -96,9 +77,9 @@ final class LogAppender {
         boolean becameDirty = false;
         IOException failure = null;
         Path failedFile = null;
-        lock.lock();
+        partition.lock().lock();
         try {
-            result = status.unavailable(segments.logStartOffset());
+            result = partition.status().unavailable(segments.logStartOffset());
             if (result == null) {
                 result = txns.check(
                         producer,
@@ -115,7 +96,7 @@ final class LogAppender {
                 LogSegment segment = segments.active();
                 try {
                     if (segment.shouldRoll(size, last, now, cfg)) {
-                        failedFile = log.dir();
+                        failedFile = partition.dir();
                         segment = roll(cfg);
                     }
                     failedFile = segment.logFile();
@@ -125,29 +106,29 @@ final class LogAppender {
                     }
                     txns.record(segment, producer, base, last, maxTimestamp, now);
                     segments.setLogEndOffset(last + 1);
-                    becameDirty = durability.markDirty(now);
+                    becameDirty = partition.durability().markDirty(now);
                     result = new AppendResult(
                             Errors.NONE, null, base, last, outcome.logAppendTime(), segments.logStartOffset(), false);
                 } catch (IOException e) {
                     failure = e;
                     result = AppendResult.failed(
                             Errors.KAFKA_STORAGE_ERROR,
-                            "Write to " + name + " failed: " + e,
+                            "Write to " + partition.name() + " failed: " + e,
                             segments.logStartOffset());
                 }
             }
         } finally {
-            lock.unlock();
+            partition.lock().unlock();
         }
         if (failure != null) {
-            status.goOffline("writing a record batch", failedFile, failure);
+            partition.status().goOffline("writing a record batch", failedFile, failure);
         } else if (becameDirty) {
-            ctx.committer().schedule(log);
+            partition.ctx().committer().schedule(partition.log());
         }
         return result;
     }
 
-    /** Rolls to a new segment and snapshots producer state at its base; the caller holds the lock. */
+    /** Rolls to a new segment and snapshots producer state at its base; the caller holds the partition lock. */
     LogSegment roll(LogConfig cfg) throws IOException {
         long base = segments.logEndOffset();
         byte[] snapshot = txns.snapshot(base);

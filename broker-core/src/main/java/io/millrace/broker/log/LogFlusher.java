@@ -29,30 +29,15 @@ final class LogFlusher {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogFlusher.class);
 
-    private final PartitionLog log;
-    private final String name;
-    private final LogContext ctx;
+    private final PartitionContext partition;
     private final SegmentList segments;
     private final TransactionState txns;
-    private final DurabilityTracker durability;
-    private final PartitionStatus status;
     private final Object flushLock = new Object();
 
-    LogFlusher(
-            PartitionLog log,
-            String name,
-            LogContext ctx,
-            SegmentList segments,
-            TransactionState txns,
-            DurabilityTracker durability,
-            PartitionStatus status) {
-        this.log = log;
-        this.name = name;
-        this.ctx = ctx;
-        this.segments = segments;
+    LogFlusher(PartitionContext partition, TransactionState txns) {
+        this.partition = partition;
+        this.segments = partition.segments();
         this.txns = txns;
-        this.durability = durability;
-        this.status = status;
     }
 
     /**
@@ -60,6 +45,8 @@ final class LogFlusher {
      * the durable point, complete waiters and tell the listener. One flush at a time.
      */
     void flush(DurableListener listener) {
+        DurabilityTracker durability = partition.durability();
+        PartitionStatus status = partition.status();
         synchronized (flushLock) {
             long before = durability.durableOffset();
             if (!status.canFlush()) {
@@ -81,13 +68,15 @@ final class LogFlusher {
             status.complete(done, Errors.NONE);
             if (plan.target().offset() > before) {
                 try {
-                    listener.onDurableOffsetAdvanced(log, plan.target().offset());
+                    listener.onDurableOffsetAdvanced(
+                            partition.log(), plan.target().offset());
                 } catch (RuntimeException e) {
-                    LOG.error("Durable-offset listener failed for {}", name, e);
+                    LOG.error("Durable-offset listener failed for {}", partition.name(), e);
                 }
             }
             LogSegment active = segments.active();
-            if (active.wantsFill(log.config().segmentBytes(), ctx.preallocateBytes())) {
+            if (active.wantsFill(
+                    partition.log().config().segmentBytes(), partition.ctx().preallocateBytes())) {
                 schedulePrefill(active);
             }
         }
@@ -95,7 +84,7 @@ final class LogFlusher {
 
     private void schedulePrefill(LogSegment active) {
         try {
-            ctx.scheduler().execute(() -> prefill(active));
+            partition.ctx().scheduler().execute(() -> prefill(active));
         } catch (RejectedExecutionException e) {
             active.cancelFill(); // shutting down: the fill is pointless
         }
@@ -109,19 +98,19 @@ final class LogFlusher {
         boolean wrote;
         try {
             wrote = active.fillAhead(
-                    log.config().segmentBytes(),
-                    ctx.preallocateBytes(),
-                    ctx.clock().milliseconds());
+                    partition.log().config().segmentBytes(),
+                    partition.ctx().preallocateBytes(),
+                    partition.ctx().clock().milliseconds());
         } catch (IOException e) {
             active.stopPrefill();
             if (isLive(active)) {
                 LOG.warn(
                         "{}: could not preallocate space in {} ({}); appends to this segment go on without"
                                 + " preallocation, at a higher fsync cost. Check free space and the disk holding {}.",
-                        name,
+                        partition.name(),
                         active.logFile(),
                         e.toString(),
-                        log.dir());
+                        partition.dir());
             }
             return;
         }
@@ -130,7 +119,7 @@ final class LogFlusher {
                 active.channel().force(false);
             } catch (IOException e) {
                 if (isLive(active)) {
-                    status.goOffline("fsyncing preallocated space of", active.logFile(), e);
+                    partition.status().goOffline("fsyncing preallocated space of", active.logFile(), e);
                 }
             }
         }
@@ -138,6 +127,6 @@ final class LogFlusher {
 
     /** Whether a failure in {@code segment} concerns the live log (not one closed or deleted meanwhile). */
     private boolean isLive(LogSegment segment) {
-        return !status.isDeleted() && !status.isClosed() && !segment.isDeleted();
+        return !partition.status().isDeleted() && !partition.status().isClosed() && !segment.isDeleted();
     }
 }

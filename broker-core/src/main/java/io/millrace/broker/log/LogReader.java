@@ -2,7 +2,6 @@ package io.millrace.broker.log;
 
 import io.millrace.broker.log.DurabilityTracker.DurablePoint;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.protocol.Errors;
@@ -30,33 +29,24 @@ final class LogReader {
         T run() throws IOException;
     }
 
-    private final Path dir;
+    private final PartitionContext partition;
     private final SegmentList segments;
     private final TransactionState txns;
-    private final DurabilityTracker durability;
-    private final PartitionStatus status;
 
-    LogReader(
-            Path dir,
-            SegmentList segments,
-            TransactionState txns,
-            DurabilityTracker durability,
-            PartitionStatus status) {
-        this.dir = dir;
-        this.segments = segments;
+    LogReader(PartitionContext partition, TransactionState txns) {
+        this.partition = partition;
+        this.segments = partition.segments();
         this.txns = txns;
-        this.durability = durability;
-        this.status = status;
     }
 
     /** See {@link PartitionLog#read(long, int, boolean, boolean)}. */
     LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
-        DurablePoint durable = durability.point();
+        DurablePoint durable = partition.durability().point();
         long start = segments.logStartOffset();
         long end = segments.logEndOffset();
         long lso = txns.lastStableOffset(durable.offset(), start);
         List<AbortedTxn> none = readCommitted ? List.of() : null;
-        if (status.isOffline()) {
+        if (partition.status().isOffline()) {
             return new LogReadResult(
                     Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         }
@@ -77,11 +67,11 @@ final class LogReader {
                 aborted = segments.abortedTransactions(fetchOffset, Math.min(lso, segments.upperBoundOf(slice)));
             }
         } catch (SegmentList.SegmentReadException e) {
-            status.goOffline("reading", e.file(), e.getCause());
+            partition.status().goOffline("reading", e.file(), e.getCause());
             return new LogReadResult(
                     Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         } catch (IOException e) {
-            status.goOffline("reading", dir, e);
+            partition.status().goOffline("reading", partition.dir(), e);
             return new LogReadResult(
                     Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         }
@@ -100,14 +90,15 @@ final class LogReader {
         return search(
                 "searching by timestamp",
                 () -> TimestampLookup.offsetForTimestamp(
-                        segments.map(), durability.point(), segments.logStartOffset(), timestamp));
+                        segments.map(), partition.durability().point(), segments.logStartOffset(), timestamp));
     }
 
     /** See {@link PartitionLog#maxTimestampOffset}. */
     Optional<TimestampOffset> maxTimestampOffset() {
         return search(
                 "searching for the largest timestamp",
-                () -> TimestampLookup.maxTimestamp(segments.map(), durability.point(), segments.logStartOffset()));
+                () -> TimestampLookup.maxTimestamp(
+                        segments.map(), partition.durability().point(), segments.logStartOffset()));
     }
 
     /** See {@link PartitionLog#abortedTransactions}. */
@@ -117,11 +108,11 @@ final class LogReader {
 
     /** Runs a search of the online partition; an I/O error takes it offline and is thrown as KafkaStorageException. */
     private <T> T search(String action, Search<T> search) {
-        status.checkOnline();
+        partition.status().checkOnline();
         try {
             return search.run();
         } catch (IOException e) {
-            throw status.storageFailure(action, e);
+            throw partition.status().storageFailure(action, e);
         }
     }
 }

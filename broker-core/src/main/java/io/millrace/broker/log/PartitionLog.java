@@ -92,11 +92,12 @@ public final class PartitionLog {
         this.segments = new SegmentList(dir, name, ctx.channels(), recovered);
         this.durability = new DurabilityTracker(segments.fullyDurable());
         this.status = new PartitionStatus(name, dir, durability);
-        this.txns = new TransactionState(name, dir, ctx, lock, segments, status, producers, recoveryPoint);
-        this.appender = new LogAppender(this, name, ctx, lock, segments, txns, durability, status);
-        this.reader = new LogReader(dir, segments, txns, durability, status);
-        this.flusher = new LogFlusher(this, name, ctx, segments, txns, durability, status);
-        this.removal = new SegmentRemoval(this, name, ctx, lock, segments, appender, durability, status);
+        PartitionContext shared = new PartitionContext(this, name, dir, ctx, lock, segments, durability, status);
+        this.txns = new TransactionState(shared, producers, recoveryPoint);
+        this.appender = new LogAppender(shared, txns);
+        this.reader = new LogReader(shared, txns);
+        this.flusher = new LogFlusher(shared, txns);
+        this.removal = new SegmentRemoval(shared, appender);
     }
 
     /** Recovers and opens an existing partition directory (see {@link LogRecovery}). */

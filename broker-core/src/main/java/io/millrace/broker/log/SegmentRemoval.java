@@ -28,124 +28,118 @@ final class SegmentRemoval {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentRemoval.class);
 
-    private final PartitionLog log;
-    private final String name;
-    private final LogContext ctx;
-    private final ReentrantLock lock;
-    private final Object logStartLock = new Object();
+    /** Picks the segments to remove; runs under the partition lock. */
+    @FunctionalInterface
+    private interface Selection {
+        List<Deletion> select() throws IOException;
+    }
+
+    private final PartitionContext partition;
     private final SegmentList segments;
     private final LogAppender appender;
-    private final DurabilityTracker durability;
-    private final PartitionStatus status;
+    private final Object logStartLock = new Object();
 
-    SegmentRemoval(
-            PartitionLog log,
-            String name,
-            LogContext ctx,
-            ReentrantLock lock,
-            SegmentList segments,
-            LogAppender appender,
-            DurabilityTracker durability,
-            PartitionStatus status) {
-        this.log = log;
-        this.name = name;
-        this.ctx = ctx;
-        this.lock = lock;
-        this.segments = segments;
+    SegmentRemoval(PartitionContext partition, LogAppender appender) {
+        this.partition = partition;
+        this.segments = partition.segments();
         this.appender = appender;
-        this.durability = durability;
-        this.status = status;
     }
 
     /** See {@link PartitionLog#deleteRecordsBefore}. */
     long deleteRecordsBefore(long offset) {
+        PartitionStatus status = partition.status();
         status.checkOnline();
-        long highWatermark = durability.durableOffset();
+        long highWatermark = partition.durability().durableOffset();
         long target = offset == -1 ? highWatermark : offset;
         if (target < 0 || target > highWatermark) {
-            throw new OffsetOutOfRangeException("Cannot delete records of " + name + " before offset " + offset
-                    + ": it must lie between 0 and the high watermark " + highWatermark + " (or be -1 for the high"
-                    + " watermark)");
+            throw new OffsetOutOfRangeException("Cannot delete records of " + partition.name() + " before offset "
+                    + offset + ": it must lie between 0 and the high watermark " + highWatermark
+                    + " (or be -1 for the high watermark)");
         }
         synchronized (logStartLock) {
             if (target <= segments.logStartOffset()) {
                 return segments.logStartOffset();
             }
             try {
-                Checkpoints.writeLogStartOffset(log.dir(), target);
+                Checkpoints.writeLogStartOffset(partition.dir(), target);
             } catch (IOException e) {
                 throw status.storageFailure("persisting the log start offset", e);
             }
-            List<Deletion> removed = List.of();
-            IOException failure = null;
-            lock.lock();
+            List<Deletion> removed;
             try {
-                segments.advanceLogStart(target);
-                removed = SegmentRetention.selectBelowLogStart(
-                        segments.all(), durability.durableOffset(), segments.logEndOffset(), segments.logStartOffset());
-                removeSegments(removed);
+                removed = removeUnderLock(() -> {
+                    segments.advanceLogStart(target);
+                    return SegmentRetention.selectBelowLogStart(
+                            segments.all(),
+                            partition.durability().durableOffset(),
+                            segments.logEndOffset(),
+                            segments.logStartOffset());
+                });
             } catch (IOException e) {
-                failure = e;
-            } finally {
-                lock.unlock();
-            }
-            if (failure != null) {
-                throw status.storageFailure("deleting segments below the log start offset", failure);
+                throw status.storageFailure("deleting segments below the log start offset", e);
             }
             logDeletions(removed);
-            LOG.info("{}: log start offset moved to {} by DeleteRecords", name, segments.logStartOffset());
+            LOG.info("{}: log start offset moved to {} by DeleteRecords", partition.name(), segments.logStartOffset());
             return segments.logStartOffset();
         }
     }
 
     /** See {@link PartitionLog#applyRetention}. */
     int applyRetention() {
-        if (!status.isUsable()) {
+        if (!partition.status().isUsable()) {
             return 0;
         }
-        List<Deletion> removed = List.of();
-        IOException failure = null;
+        List<Deletion> removed;
         try {
             for (LogSegment s : segments.all()) {
                 s.maxTimestamp(); // loads lazily-read time indexes before taking the lock
             }
-        } catch (IOException e) {
-            failure = e;
-        }
-        lock.lock();
-        try {
-            if (failure != null) {
-                throw failure;
-            }
-            removed = SegmentRetention.select(
+            removed = removeUnderLock(() -> SegmentRetention.select(
                     segments.all(),
-                    log.config(),
-                    ctx.clock().milliseconds(),
-                    durability.durableOffset(),
+                    partition.log().config(),
+                    partition.ctx().clock().milliseconds(),
+                    partition.durability().durableOffset(),
                     segments.logEndOffset(),
-                    segments.logStartOffset());
-            removeSegments(removed);
+                    segments.logStartOffset()));
         } catch (IOException e) {
-            failure = e;
-        } finally {
-            lock.unlock();
-        }
-        if (failure != null) {
-            status.goOffline("applying retention", log.dir(), failure);
+            partition.status().goOffline("applying retention", partition.dir(), e);
             return 0;
         }
         logDeletions(removed);
         return removed.size();
     }
 
+    /**
+     * Under the partition lock: removes the segments {@code selection} picks (rolling first if all
+     * go) and schedules their files' deletion.
+     */
+    private List<Deletion> removeUnderLock(Selection selection) throws IOException {
+        ReentrantLock lock = partition.lock();
+        lock.lock();
+        try {
+            List<Deletion> removed = selection.select();
+            if (removed.size() == segments.count()) {
+                appender.roll(partition.log().config());
+            }
+            List<LogSegment> files = segments.remove(removed, partition.log().config());
+            if (!files.isEmpty()) {
+                deleteLater(files);
+            }
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** See {@link PartitionLog#replaceSegments}. */
     boolean replaceSegments(List<LogSegment> group, LogSegment cleaned, SwapObserver observer) throws IOException {
-        Path dir = log.dir();
+        ReentrantLock lock = partition.lock();
+        Path dir = partition.dir();
         Path failedFile = dir;
         try {
             lock.lock();
             try {
-                if (!status.isUsable() || !segments.containsAll(group)) {
+                if (!partition.status().isUsable() || !segments.containsAll(group)) {
                     return false;
                 }
                 segments.replace(group, cleaned);
@@ -165,33 +159,32 @@ final class SegmentRemoval {
             }
             Checkpoints.fsyncDirectory(dir);
         } catch (IOException e) {
+            PartitionStatus status = partition.status();
             if (!status.isDeleted()) {
                 status.goOffline(
                         "swapping in the cleaned segment " + cleaned.logFile().getFileName(), failedFile, e);
             }
             throw e;
         }
-        ctx.deleter().deleteSegmentsLater(name, group, log.config().fileDeleteDelayMs());
+        deleteLater(group);
         observer.reached(SwapObserver.Step.DONE);
         return true;
     }
 
-    /** Removes segments (rolling first if all go) and schedules their files' deletion; under the lock. */
-    private void removeSegments(List<Deletion> removed) throws IOException {
-        if (removed.size() == segments.count()) {
-            appender.roll(log.config());
-        }
-        List<LogSegment> files = segments.remove(removed, log.config());
-        if (!files.isEmpty()) {
-            ctx.deleter().deleteSegmentsLater(name, files, log.config().fileDeleteDelayMs());
-        }
+    /** Deletes the files of removed segments after file.delete.delay.ms, when reads in flight are done. */
+    private void deleteLater(List<LogSegment> removed) {
+        partition
+                .ctx()
+                .deleter()
+                .deleteSegmentsLater(
+                        partition.name(), removed, partition.log().config().fileDeleteDelayMs());
     }
 
     private void logDeletions(List<Deletion> removed) {
         for (Deletion d : removed) {
             LOG.info(
                     "{}: deleted segment {} ({} bytes, offsets from {}): {}; log start offset is now {}",
-                    name,
+                    partition.name(),
                     d.segment().logFile().getFileName(),
                     d.segment().size(),
                     d.segment().baseOffset(),

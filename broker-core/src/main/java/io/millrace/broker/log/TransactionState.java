@@ -1,13 +1,11 @@
 package io.millrace.broker.log;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,33 +46,15 @@ final class TransactionState {
         }
     }
 
-    private final String name;
-    private final Path dir;
-    private final LogContext ctx;
-    private final ReentrantLock lock;
-    private final SegmentList segments;
-    private final PartitionStatus status;
+    private final PartitionContext partition;
     private final ProducerStateTable producers;
     /** The producers' first unstable offset ({@link ProducerStateTable#firstUnstableOffset()}), published. */
     private volatile long firstUnstableOffset;
     /** The recovery point last written to the checkpoint file (-1: unknown); snapshots at or below it may go. */
     private volatile long checkpointedRecoveryPoint;
 
-    TransactionState(
-            String name,
-            Path dir,
-            LogContext ctx,
-            ReentrantLock lock,
-            SegmentList segments,
-            PartitionStatus status,
-            ProducerStateTable producers,
-            long checkpointedRecoveryPoint) {
-        this.name = name;
-        this.dir = dir;
-        this.ctx = ctx;
-        this.lock = lock;
-        this.segments = segments;
-        this.status = status;
+    TransactionState(PartitionContext partition, ProducerStateTable producers, long checkpointedRecoveryPoint) {
+        this.partition = partition;
         this.producers = producers;
         this.firstUnstableOffset = producers.firstUnstableOffset();
         this.checkpointedRecoveryPoint = checkpointedRecoveryPoint;
@@ -96,7 +76,11 @@ final class TransactionState {
             boolean logAppendTime) {
         if (batch.marker() != null) {
             return producers.checkMarker(
-                    batch.producerId(), batch.epoch(), batch.marker().coordinatorEpoch(), name, logStartOffset);
+                    batch.producerId(),
+                    batch.epoch(),
+                    batch.marker().coordinatorEpoch(),
+                    partition.name(),
+                    logStartOffset);
         }
         if (batch.isData() && origin == AppendOrigin.CLIENT) {
             return producers.check(
@@ -106,13 +90,13 @@ final class TransactionState {
                     batch.lastSeq(),
                     batch.transactional(),
                     guard,
-                    name,
+                    partition.name(),
                     logStartOffset,
                     logAppendTime);
         }
         if (batch.isData()) {
             return producers.checkCoordinatorWrite(
-                    batch.producerId(), batch.epoch(), batch.transactional(), guard, name, logStartOffset);
+                    batch.producerId(), batch.epoch(), batch.transactional(), guard, partition.name(), logStartOffset);
         }
         return null;
     }
@@ -136,7 +120,7 @@ final class TransactionState {
                     maxTimestamp,
                     now);
             if (aborted != null && segment.txnIndex().append(aborted)) {
-                segments.markDirectoryChanged();
+                partition.segments().markDirectoryChanged();
             }
             firstUnstableOffset = producers.firstUnstableOffset();
         } else if (batch.isData()) {
@@ -154,7 +138,7 @@ final class TransactionState {
         }
     }
 
-    /** The table serialized as a snapshot at {@code offset} (the log end); the caller holds the lock. */
+    /** The table serialized as a snapshot at {@code offset} (the log end); the caller holds the partition lock. */
     byte[] snapshot(long offset) {
         return ProducerStateSnapshot.serialize(producers, offset);
     }
@@ -162,8 +146,8 @@ final class TransactionState {
     /** Writes a snapshot taken at a roll on the log scheduler thread; a failure only costs replay at restart. */
     void writeSnapshotLater(long offset, byte[] snapshot) {
         try {
-            ctx.scheduler().execute(() -> {
-                if (status.isDeleted()) {
+            partition.ctx().scheduler().execute(() -> {
+                if (partition.status().isDeleted()) {
                     return;
                 }
                 try {
@@ -172,9 +156,9 @@ final class TransactionState {
                     LOG.warn(
                             "{}: could not write producer-state snapshot at offset {} in {} ({}); a restart will"
                                     + " replay more of the log to rebuild producer state",
-                            name,
+                            partition.name(),
                             offset,
-                            dir,
+                            partition.dir(),
                             e.toString());
                 }
             });
@@ -185,7 +169,7 @@ final class TransactionState {
 
     /** Writes a snapshot file now (fsynced), removing snapshots the checkpointed recovery point made redundant. */
     void writeSnapshot(long offset, byte[] snapshot) throws IOException {
-        ProducerStateSnapshot.write(dir, offset, snapshot, checkpointedRecoveryPoint);
+        ProducerStateSnapshot.write(partition.dir(), offset, snapshot, checkpointedRecoveryPoint);
     }
 
     /** The checkpoint file now records {@code recoveryPoint} for this log (older snapshots may go). */
@@ -211,12 +195,12 @@ final class TransactionState {
      */
     void onDurable(long durableOffset) {
         if (firstUnstableOffset < durableOffset) {
-            lock.lock();
+            partition.lock().lock();
             try {
                 producers.onDurable(durableOffset);
                 firstUnstableOffset = producers.firstUnstableOffset();
             } finally {
-                lock.unlock();
+                partition.lock().unlock();
             }
         }
     }
@@ -267,11 +251,11 @@ final class TransactionState {
     }
 
     private <T> T locked(Supplier<T> work) {
-        lock.lock();
+        partition.lock().lock();
         try {
             return work.get();
         } finally {
-            lock.unlock();
+            partition.lock().unlock();
         }
     }
 }
