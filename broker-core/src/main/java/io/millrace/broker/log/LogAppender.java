@@ -38,7 +38,7 @@ final class LogAppender {
 
     /** See {@link PartitionLog#append(ByteBuffer, int, AppendOrigin, VerificationGuard)}. */
     AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin, VerificationGuard guard) {
-        AppendResult unavailable = partition.status().unavailable(segments.logStartOffset());
+        AppendResult unavailable = partition.log().unavailable();
         if (unavailable != null) {
             return unavailable;
         }
@@ -79,7 +79,7 @@ final class LogAppender {
         Path failedFile = null;
         partition.lock().lock();
         try {
-            result = partition.status().unavailable(segments.logStartOffset());
+            result = partition.log().unavailable();
             if (result == null) {
                 result = txns.check(
                         producer,
@@ -121,7 +121,7 @@ final class LogAppender {
             partition.lock().unlock();
         }
         if (failure != null) {
-            partition.status().goOffline("writing a record batch", failedFile, failure);
+            partition.log().goOffline("writing a record batch", failedFile, failure);
         } else if (becameDirty) {
             partition.ctx().committer().schedule(partition.log());
         }

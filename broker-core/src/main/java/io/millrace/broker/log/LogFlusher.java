@@ -46,10 +46,10 @@ final class LogFlusher {
      */
     void flush(DurableListener listener) {
         DurabilityTracker durability = partition.durability();
-        PartitionStatus status = partition.status();
+        PartitionLog log = partition.log();
         synchronized (flushLock) {
             long before = durability.durableOffset();
-            if (!status.canFlush()) {
+            if (!log.canFlush()) {
                 return;
             }
             durability.clearDirty();
@@ -57,26 +57,24 @@ final class LogFlusher {
             try {
                 plan.execute();
             } catch (SegmentList.FlushException e) {
-                if (!status.isDeleted()) {
-                    status.goOffline("fsyncing", e.file(), e.io());
+                if (!log.isDeleted()) {
+                    log.goOffline("fsyncing", e.file(), e.io());
                 }
                 return;
             }
             plan.markFlushed();
             List<Waiter> done = durability.publish(plan.target());
             txns.onDurable(plan.target().offset());
-            status.complete(done, Errors.NONE);
+            log.complete(done, Errors.NONE);
             if (plan.target().offset() > before) {
                 try {
-                    listener.onDurableOffsetAdvanced(
-                            partition.log(), plan.target().offset());
+                    listener.onDurableOffsetAdvanced(log, plan.target().offset());
                 } catch (RuntimeException e) {
                     LOG.error("Durable-offset listener failed for {}", partition.name(), e);
                 }
             }
             LogSegment active = segments.active();
-            if (active.wantsFill(
-                    partition.log().config().segmentBytes(), partition.ctx().preallocateBytes())) {
+            if (active.wantsFill(log.config().segmentBytes(), partition.ctx().preallocateBytes())) {
                 schedulePrefill(active);
             }
         }
@@ -119,7 +117,7 @@ final class LogFlusher {
                 active.channel().force(false);
             } catch (IOException e) {
                 if (isLive(active)) {
-                    partition.status().goOffline("fsyncing preallocated space of", active.logFile(), e);
+                    partition.log().goOffline("fsyncing preallocated space of", active.logFile(), e);
                 }
             }
         }
@@ -127,6 +125,6 @@ final class LogFlusher {
 
     /** Whether a failure in {@code segment} concerns the live log (not one closed or deleted meanwhile). */
     private boolean isLive(LogSegment segment) {
-        return !partition.status().isDeleted() && !partition.status().isClosed() && !segment.isDeleted();
+        return !partition.log().isDeleted() && !partition.log().isClosed() && !segment.isDeleted();
     }
 }

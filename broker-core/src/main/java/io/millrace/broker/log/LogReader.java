@@ -46,7 +46,7 @@ final class LogReader {
         long end = segments.logEndOffset();
         long lso = txns.lastStableOffset(durable.offset(), start);
         List<AbortedTxn> none = readCommitted ? List.of() : null;
-        if (partition.status().isOffline()) {
+        if (partition.log().isOffline()) {
             return new LogReadResult(
                     Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         }
@@ -67,11 +67,11 @@ final class LogReader {
                 aborted = segments.abortedTransactions(fetchOffset, Math.min(lso, segments.upperBoundOf(slice)));
             }
         } catch (SegmentList.SegmentReadException e) {
-            partition.status().goOffline("reading", e.file(), e.getCause());
+            partition.log().goOffline("reading", e.file(), e.getCause());
             return new LogReadResult(
                     Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         } catch (IOException e) {
-            partition.status().goOffline("reading", partition.dir(), e);
+            partition.log().goOffline("reading", partition.dir(), e);
             return new LogReadResult(
                     Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
         }
@@ -108,11 +108,11 @@ final class LogReader {
 
     /** Runs a search of the online partition; an I/O error takes it offline and is thrown as KafkaStorageException. */
     private <T> T search(String action, Search<T> search) {
-        partition.status().checkOnline();
+        partition.log().checkOnline();
         try {
             return search.run();
         } catch (IOException e) {
-            throw partition.status().storageFailure(action, e);
+            throw partition.log().storageFailure(action, e);
         }
     }
 }

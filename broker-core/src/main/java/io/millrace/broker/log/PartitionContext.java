@@ -8,7 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link LogReader}, {@link LogFlusher}, {@link SegmentRemoval}) share, created by its
  * {@link PartitionLog}.
  *
- * @param log        the partition's log: its configuration, and its identity towards the group
+ * @param log        the partition's log: its configuration and status (offline, closed, deleted,
+ *                   see {@link PartitionLog#goOffline}), and its identity towards the group
  *                   committer and the durable listener
  * @param name       topic-partition, for messages
  * @param dir        the partition directory
@@ -16,7 +17,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param lock       the partition lock (see {@link PartitionLog} for what it guards)
  * @param segments   the segments and the offsets they span
  * @param durability the durable point and the acks=all waiters
- * @param status     offline, closed, deleted
  */
 record PartitionContext(
         PartitionLog log,
@@ -25,5 +25,4 @@ record PartitionContext(
         LogContext ctx,
         ReentrantLock lock,
         SegmentList segments,
-        DurabilityTracker durability,
-        PartitionStatus status) {}
+        DurabilityTracker durability) {}

@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.log.DurabilityTracker.Waiter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -32,13 +33,13 @@ import org.slf4j.LoggerFactory;
  * records from non-active segments below the durable offset, leaving gaps: a read at an offset
  * that is gone returns the next batch.
  *
- * <p>This class opens and closes the log, owns its configuration and the partition lock, and
- * hands each call to the part that does the work: {@link LogAppender} (the write path),
- * {@link TransactionState} (producers, transactions, the last stable offset), {@link LogReader}
- * (fetches and lookups), {@link LogFlusher} (group commit and preallocation),
- * {@link SegmentRemoval} (retention, DeleteRecords, the cleaner's swaps) and
- * {@link PartitionStatus} (offline, closed, deleted), all sharing one {@link SegmentList} and one
- * {@link DurabilityTracker}.
+ * <p>This class opens and closes the log, owns its configuration, the partition lock and its
+ * status (offline, closed, deleted), and hands each call to the part that does the work:
+ * {@link LogAppender} (the write path), {@link TransactionState} (producers, transactions, the
+ * last stable offset), {@link LogReader} (fetches and lookups), {@link LogFlusher} (group commit
+ * and preallocation) and {@link SegmentRemoval} (retention, DeleteRecords, the cleaner's swaps),
+ * all sharing one {@link PartitionContext}: the {@link SegmentList} and {@link DurabilityTracker}
+ * among others.
  *
  * <p>Thread-safety: all methods may be called from any thread. The partition lock serializes
  * appends, rolls, retention, the cleaner's segment swaps, producer-state changes and closing;
@@ -49,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * readable for file.delete.delay.ms. Two more locks are taken before the partition lock, never
  * after it: the flusher's (one flush at a time) and the log-start lock of {@link SegmentRemoval}
  * (one DeleteRecords at a time). Durability callbacks and the durable listener run without the
- * partition lock held.
+ * partition lock held. {@code closed} and {@code deleted} are set under the partition lock, so an
+ * append, which checks them again under it, never writes after them; {@code offline} is set under
+ * the durability tracker's monitor, so that it is logged once.
  *
  * <p>Failure: an I/O error on this partition's files takes it offline (logged once as ERROR);
  * from then on appends and reads answer KAFKA_STORAGE_ERROR and durability waiters fail with it.
@@ -66,13 +69,16 @@ public final class PartitionLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final SegmentList segments;
     private final DurabilityTracker durability;
-    private final PartitionStatus status;
     private final TransactionState txns;
     private final LogAppender appender;
     private final LogReader reader;
     private final LogFlusher flusher;
     private final SegmentRemoval removal;
     private volatile LogConfig config;
+
+    private volatile boolean offline;
+    private volatile boolean deleted;
+    private volatile boolean closed;
 
     private PartitionLog(
             String topic,
@@ -91,8 +97,7 @@ public final class PartitionLog {
         this.ctx = ctx;
         this.segments = new SegmentList(dir, name, ctx.channels(), recovered);
         this.durability = new DurabilityTracker(segments.fullyDurable());
-        this.status = new PartitionStatus(name, dir, durability);
-        PartitionContext shared = new PartitionContext(this, name, dir, ctx, lock, segments, durability, status);
+        PartitionContext shared = new PartitionContext(this, name, dir, ctx, lock, segments, durability);
         this.txns = new TransactionState(shared, producers, recoveryPoint);
         this.appender = new LogAppender(shared, txns);
         this.reader = new LogReader(shared, txns);
@@ -221,7 +226,7 @@ public final class PartitionLog {
     public void whenDurable(long offsetExclusive, DurabilityCallback callback) {
         Errors now = durability.register(offsetExclusive, callback);
         if (now != null) {
-            status.complete(callback, now);
+            complete(callback, now);
             return;
         }
         ctx.committer().flushForWaiter(this);
@@ -302,7 +307,7 @@ public final class PartitionLog {
     }
 
     public boolean isOffline() {
-        return status.isOffline();
+        return offline;
     }
 
     /**
@@ -360,7 +365,7 @@ public final class PartitionLog {
 
     /** Whether background work (cleaning) may still touch this log. */
     boolean isUsable() {
-        return status.isUsable();
+        return !offline && !deleted && !closed;
     }
 
     /**
@@ -396,7 +401,7 @@ public final class PartitionLog {
     }
 
     boolean canFlush() {
-        return status.canFlush();
+        return !offline && !deleted;
     }
 
     /**
@@ -428,13 +433,13 @@ public final class PartitionLog {
      */
     boolean closeForShutdown(DurableListener listener) {
         flush(listener);
-        boolean clean = !status.isOffline();
+        boolean clean = !offline;
         byte[] snapshot = null;
         long end = segments.logEndOffset();
         LogSegment active = segments.active();
         lock.lock();
         try {
-            status.markClosed();
+            closed = true;
             end = segments.logEndOffset();
             if (clean) {
                 active.onBecomeInactive();
@@ -464,7 +469,7 @@ public final class PartitionLog {
                 clean = false;
             }
         }
-        status.failWaiters(Errors.KAFKA_STORAGE_ERROR);
+        failWaiters(Errors.KAFKA_STORAGE_ERROR);
         segments.closeAll();
         return clean;
     }
@@ -476,21 +481,106 @@ public final class PartitionLog {
     List<LogSegment> markDeleted() {
         lock.lock();
         try {
-            status.markDeleted();
+            deleted = true;
+            closed = true;
         } finally {
             lock.unlock();
         }
-        status.failWaiters(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        failWaiters(Errors.UNKNOWN_TOPIC_OR_PARTITION);
         return segments.all();
     }
 
     boolean isDeleted() {
-        return status.isDeleted();
+        return deleted;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    // ---- failure ----
+
+    /** Why an append is refused now, or null when the log takes appends. */
+    AppendResult unavailable() {
+        long logStart = segments.logStartOffset();
+        if (offline) {
+            return AppendResult.failed(
+                    Errors.KAFKA_STORAGE_ERROR,
+                    name + " is offline after a storage error on " + dir + "; see the broker log",
+                    logStart);
+        }
+        if (deleted) {
+            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, name + " has been deleted", logStart);
+        }
+        if (closed) {
+            return AppendResult.failed(
+                    Errors.KAFKA_STORAGE_ERROR, name + " is closed: the broker is shutting down", logStart);
+        }
+        return null;
+    }
+
+    /** @throws KafkaStorageException if the partition is offline */
+    void checkOnline() {
+        if (offline) {
+            throw new KafkaStorageException(name + " is offline after a storage error on " + dir);
+        }
+    }
+
+    /** Takes the partition offline for {@code e} and returns the exception to throw to the caller. */
+    KafkaStorageException storageFailure(String action, IOException e) {
+        goOffline(action, dir, e);
+        return new KafkaStorageException("Storage error on " + name + " while " + action + ": " + e, e);
+    }
+
+    /**
+     * Takes the partition offline after an I/O error while {@code action} on {@code file} (logged
+     * once, as ERROR) and fails every durability waiter with KAFKA_STORAGE_ERROR.
+     */
+    void goOffline(String action, Path file, Throwable cause) {
+        boolean first;
+        synchronized (durability) {
+            first = !offline;
+            offline = true;
+        }
+        if (first) {
+            LOG.error(
+                    "{} is now OFFLINE: an I/O error occurred while {} {} ({}). Appends and reads of this"
+                            + " partition fail with KAFKA_STORAGE_ERROR until the broker restarts. Check the disk holding {}"
+                            + " (kernel log, free space, permissions), then restart the broker; recovery will truncate any"
+                            + " damaged tail.",
+                    name,
+                    action,
+                    file,
+                    cause.toString(),
+                    dir,
+                    cause);
+        }
+        failWaiters(Errors.KAFKA_STORAGE_ERROR);
+    }
+
+    /** The partition can no longer flush: completes every durability waiter, and later ones, with {@code error}. */
+    private void failWaiters(Errors error) {
+        complete(durability.fail(error), error);
+    }
+
+    /** Runs durability callbacks; the caller holds no lock. */
+    void complete(List<Waiter> waiters, Errors error) {
+        for (Waiter w : waiters) {
+            complete(w.callback(), error);
+        }
+    }
+
+    private void complete(DurabilityCallback callback, Errors error) {
+        try {
+            callback.onComplete(error);
+        } catch (RuntimeException e) {
+            LOG.error("Durability callback for {} threw", name, e);
+        }
     }
 
     @Override
     public String toString() {
         return "PartitionLog(" + name + ", start=" + logStartOffset() + ", durable=" + durableOffset() + ", end="
-                + logEndOffset() + ", segments=" + segments.count() + (status.isOffline() ? ", OFFLINE" : "") + ")";
+                + logEndOffset() + ", segments=" + segments.count() + (offline ? ", OFFLINE" : "") + ")";
     }
 }

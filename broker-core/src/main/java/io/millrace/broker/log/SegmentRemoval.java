@@ -47,8 +47,8 @@ final class SegmentRemoval {
 
     /** See {@link PartitionLog#deleteRecordsBefore}. */
     long deleteRecordsBefore(long offset) {
-        PartitionStatus status = partition.status();
-        status.checkOnline();
+        PartitionLog log = partition.log();
+        log.checkOnline();
         long highWatermark = partition.durability().durableOffset();
         long target = offset == -1 ? highWatermark : offset;
         if (target < 0 || target > highWatermark) {
@@ -63,7 +63,7 @@ final class SegmentRemoval {
             try {
                 Checkpoints.writeLogStartOffset(partition.dir(), target);
             } catch (IOException e) {
-                throw status.storageFailure("persisting the log start offset", e);
+                throw log.storageFailure("persisting the log start offset", e);
             }
             List<Deletion> removed;
             try {
@@ -76,7 +76,7 @@ final class SegmentRemoval {
                             segments.logStartOffset());
                 });
             } catch (IOException e) {
-                throw status.storageFailure("deleting segments below the log start offset", e);
+                throw log.storageFailure("deleting segments below the log start offset", e);
             }
             logDeletions(removed);
             LOG.info("{}: log start offset moved to {} by DeleteRecords", partition.name(), segments.logStartOffset());
@@ -86,7 +86,7 @@ final class SegmentRemoval {
 
     /** See {@link PartitionLog#applyRetention}. */
     int applyRetention() {
-        if (!partition.status().isUsable()) {
+        if (!partition.log().isUsable()) {
             return 0;
         }
         List<Deletion> removed;
@@ -102,7 +102,7 @@ final class SegmentRemoval {
                     segments.logEndOffset(),
                     segments.logStartOffset()));
         } catch (IOException e) {
-            partition.status().goOffline("applying retention", partition.dir(), e);
+            partition.log().goOffline("applying retention", partition.dir(), e);
             return 0;
         }
         logDeletions(removed);
@@ -139,7 +139,7 @@ final class SegmentRemoval {
         try {
             lock.lock();
             try {
-                if (!partition.status().isUsable() || !segments.containsAll(group)) {
+                if (!partition.log().isUsable() || !segments.containsAll(group)) {
                     return false;
                 }
                 segments.replace(group, cleaned);
@@ -159,9 +159,9 @@ final class SegmentRemoval {
             }
             Checkpoints.fsyncDirectory(dir);
         } catch (IOException e) {
-            PartitionStatus status = partition.status();
-            if (!status.isDeleted()) {
-                status.goOffline(
+            PartitionLog log = partition.log();
+            if (!log.isDeleted()) {
+                log.goOffline(
                         "swapping in the cleaned segment " + cleaned.logFile().getFileName(), failedFile, e);
             }
             throw e;

@@ -147,7 +147,7 @@ final class TransactionState {
     void writeSnapshotLater(long offset, byte[] snapshot) {
         try {
             partition.ctx().scheduler().execute(() -> {
-                if (partition.status().isDeleted()) {
+                if (partition.log().isDeleted()) {
                     return;
                 }
                 try {
