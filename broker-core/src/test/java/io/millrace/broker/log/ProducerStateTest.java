@@ -213,9 +213,9 @@ class ProducerStateTest {
     void shouldRoundTripTheSnapshotFormatAndRejectDamage() {
         ProducerStateTable table = new ProducerStateTable();
         for (int i = 0; i < 7; i++) {
-            table.update(9L, (short) 3, i * 2, i * 2 + 1, i * 10L, i * 10L + 1, 1000L + i, 55L);
+            table.update(9L, (short) 3, i * 2, i * 2 + 1, i * 10L, i * 10L + 1, 1000L + i, 55L, false);
         }
-        table.update(10L, (short) 0, 0, 0, 100L, 100L, -1L, 56L);
+        table.update(10L, (short) 0, 0, 0, 100L, 100L, -1L, 56L, false);
         byte[] bytes = ProducerStateSnapshot.serialize(table, 200L);
 
         ProducerStateTable loaded = new ProducerStateTable();

@@ -337,7 +337,7 @@ class TransactionalLogTest {
     void producersWithAnOpenTransactionAreNotExpired() {
         ProducerStateTable table = new ProducerStateTable();
         table.update(A, EPOCH, 0, 0, 5L, 5L, 1L, 0L, true);
-        table.update(B, EPOCH, 0, 0, 6L, 6L, 1L, 0L);
+        table.update(B, EPOCH, 0, 0, 6L, 6L, 1L, 0L, false);
 
         assertThat(table.expire(TestLogs.HOUR, 1000)).isEqualTo(1);
         assertThat(table.get(A)).isNotNull();
