@@ -6,7 +6,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * What the parts of one partition's log ({@link TransactionState}, {@link LogAppender},
  * {@link LogReader}, {@link LogFlusher}, {@link SegmentRemoval}) share, created by its
- * {@link PartitionLog}.
+ * {@link PartitionLog}. Immutable, and holds no files of its own; {@code lock} guards what
+ * {@link PartitionLog} says, each other part's class says how it is shared.
  *
  * @param log        the partition's log: its configuration and status (offline, closed, deleted,
  *                   see {@link PartitionLog#goOffline}), and its identity towards the group
