@@ -37,7 +37,7 @@ public record LogManagerConfig(
     /** Up to 8 MiB of zeros ahead of a busy partition's log end. */
     public static final int DEFAULT_PREALLOCATE_BYTES = 8 * 1024 * 1024;
 
-    /** With the default cleaner settings and flush threads. */
+    /** With the default cleaner settings, flush threads and preallocation. */
     public LogManagerConfig(
             List<Path> logDirs,
             long retentionCheckIntervalMs,
@@ -50,24 +50,7 @@ public record LogManagerConfig(
                 recoveryPointCheckpointIntervalMs,
                 producerIdExpirationMs,
                 producerIdExpirationCheckIntervalMs,
-                CleanerConfig.defaults());
-    }
-
-    /** With the default number of flush threads and preallocation. */
-    public LogManagerConfig(
-            List<Path> logDirs,
-            long retentionCheckIntervalMs,
-            long recoveryPointCheckpointIntervalMs,
-            long producerIdExpirationMs,
-            long producerIdExpirationCheckIntervalMs,
-            CleanerConfig cleaner) {
-        this(
-                logDirs,
-                retentionCheckIntervalMs,
-                recoveryPointCheckpointIntervalMs,
-                producerIdExpirationMs,
-                producerIdExpirationCheckIntervalMs,
-                cleaner,
+                CleanerConfig.defaults(),
                 DEFAULT_FLUSH_THREADS,
                 DEFAULT_PREALLOCATE_BYTES);
     }

@@ -1,26 +1,20 @@
 package io.millrace.broker.log;
 
-import io.millrace.broker.log.DurabilityTracker.DurablePoint;
 import io.millrace.broker.log.DurabilityTracker.Waiter;
-import io.millrace.broker.log.SegmentRetention.Deletion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +33,26 @@ import org.slf4j.LoggerFactory;
  * records from non-active segments below the durable offset, leaving gaps: a read at an offset
  * that is gone returns the next batch.
  *
- * <p>Thread-safety: all methods may be called from any thread. Appends, rolls, retention, the
- * cleaner's segment swaps and producer-state changes are serialized by one lock, held only for
- * in-memory work, renames and the positional write (never for an fsync; the group-commit thread
- * plans its flush from the published appended point without it). Reads are lock-free: they
- * use the published durable point and the copy-on-write segment map. A removed segment's channel
- * stays open until its delayed deletion, so a {@link FileSlice} handed out stays readable for
- * file.delete.delay.ms. Durability callbacks and the durable listener run without any lock held.
+ * <p>This class opens and closes the log, owns its configuration, the partition lock and its
+ * status (offline, closed, deleted), and hands each call to the part that does the work:
+ * {@link LogAppender} (the write path), {@link TransactionState} (producers, transactions, the
+ * last stable offset), {@link LogReader} (fetches and lookups), {@link LogFlusher} (group commit
+ * and preallocation) and {@link SegmentRemoval} (retention, DeleteRecords, the cleaner's swaps),
+ * all sharing one {@link PartitionContext}: the {@link SegmentList} and {@link DurabilityTracker}
+ * among others.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. The partition lock serializes
+ * appends, rolls, retention, the cleaner's segment swaps, producer-state changes and closing;
+ * it is held only for in-memory work, renames and the positional write (never for an fsync; the
+ * group-commit thread plans its flush from the published appended point without it). Reads are
+ * lock-free: they use the published durable point and the copy-on-write segment map. A removed
+ * segment's channel stays open until its delayed deletion, so a {@link FileSlice} handed out stays
+ * readable for file.delete.delay.ms. Two more locks are taken before the partition lock, never
+ * after it: the flusher's (one flush at a time) and the log-start lock of {@link SegmentRemoval}
+ * (one DeleteRecords at a time). Durability callbacks and the durable listener run without the
+ * partition lock held. {@code closed} and {@code deleted} are set under the partition lock, so an
+ * append, which checks them again under it, never writes after them; {@code offline} is set under
+ * the durability tracker's monitor, so that it is logged once.
  *
  * <p>Failure: an I/O error on this partition's files takes it offline (logged once as ERROR);
  * from then on appends and reads answer KAFKA_STORAGE_ERROR and durability waiters fail with it.
@@ -57,19 +64,17 @@ public final class PartitionLog {
     private final String topic;
     private final int partition;
     private final String name;
+    private final Path dir;
     private final LogContext ctx;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Object logStartLock = new Object();
-    private final Object flushLock = new Object();
     private final SegmentList segments;
-    private final ProducerStateTable producers;
     private final DurabilityTracker durability;
-    private final Path dir;
+    private final TransactionState txns;
+    private final LogAppender appender;
+    private final LogReader reader;
+    private final LogFlusher flusher;
+    private final SegmentRemoval removal;
     private volatile LogConfig config;
-    /** The producers' first unstable offset ({@link ProducerStateTable#firstUnstableOffset()}), published. */
-    private volatile long firstUnstableOffset;
-    /** The recovery point last written to the checkpoint file (-1: unknown); snapshots at or below it may go. */
-    private volatile long checkpointedRecoveryPoint;
 
     private volatile boolean offline;
     private volatile boolean deleted;
@@ -91,10 +96,13 @@ public final class PartitionLog {
         this.config = config;
         this.ctx = ctx;
         this.segments = new SegmentList(dir, name, ctx.channels(), recovered);
-        this.producers = producers;
         this.durability = new DurabilityTracker(segments.fullyDurable());
-        this.firstUnstableOffset = producers.firstUnstableOffset();
-        this.checkpointedRecoveryPoint = recoveryPoint;
+        PartitionContext shared = new PartitionContext(this, name, dir, ctx, lock, segments, durability);
+        this.txns = new TransactionState(shared, producers, recoveryPoint);
+        this.appender = new LogAppender(shared, txns);
+        this.reader = new LogReader(shared, txns);
+        this.flusher = new LogFlusher(shared, txns);
+        this.removal = new SegmentRemoval(shared, appender);
     }
 
     /** Recovers and opens an existing partition directory (see {@link LogRecovery}). */
@@ -165,6 +173,8 @@ public final class PartitionLog {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    // ---- writes ----
+
     /**
      * Appends one record batch without a transaction-verification guard (a coordinator's writes
      * need none); see {@link #append(ByteBuffer, int, AppendOrigin, VerificationGuard)}.
@@ -193,116 +203,7 @@ public final class PartitionLog {
      * operator-readable message. Thread-safe.
      */
     public AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin, VerificationGuard guard) {
-        AppendResult unavailable = unavailable();
-        if (unavailable != null) {
-            return unavailable;
-        }
-        LogConfig cfg = config;
-        long now = ctx.clock().milliseconds();
-        BatchValidator.Outcome outcome =
-                BatchValidator.validate(batch, cfg, origin, now, name, segments.logStartOffset());
-        if (outcome.failure() != null) {
-            return outcome.failure();
-        }
-        ByteBuffer b = outcome.batch();
-        int at = b.position();
-        int size = b.remaining();
-        int lastDelta = BatchHeader.lastOffsetDelta(b, at);
-        long maxTimestamp = BatchHeader.maxTimestamp(b, at);
-        long producerId = BatchHeader.producerId(b, at);
-        int attributes = BatchHeader.attributes(b, at);
-        boolean control = (attributes & BatchHeader.CONTROL_FLAG_MASK) != 0;
-        boolean transactional = (attributes & BatchHeader.TRANSACTIONAL_FLAG_MASK) != 0;
-        TxnMarker marker = control ? TxnMarker.parse(b, at, size) : null;
-        if (control && (marker == null || producerId < 0)) {
-            return AppendResult.failed(
-                    Errors.INVALID_RECORD,
-                    "Control batch for " + name + " is not a transaction" + " marker of a producer",
-                    segments.logStartOffset());
-        }
-        boolean producerBatch = producerId >= 0 && !control;
-        short epoch = BatchHeader.producerEpoch(b, at);
-        int firstSeq = BatchHeader.baseSequence(b, at);
-        int lastSeq = BatchHeader.lastSequence(firstSeq, lastDelta);
-        AppendResult result;
-        boolean becameDirty = false;
-        IOException failure = null;
-        Path failedFile = null;
-        lock.lock();
-        try {
-            result = unavailable();
-            if (result == null && marker != null) {
-                result = producers.checkMarker(
-                        producerId, epoch, marker.coordinatorEpoch(), name, segments.logStartOffset());
-            } else if (result == null && producerBatch && origin == AppendOrigin.CLIENT) {
-                result = producers.check(
-                        producerId,
-                        epoch,
-                        firstSeq,
-                        lastSeq,
-                        transactional,
-                        guard,
-                        name,
-                        segments.logStartOffset(),
-                        cfg.timestampType() == TimestampType.LOG_APPEND_TIME);
-            } else if (result == null && producerBatch) {
-                result = producers.checkCoordinatorWrite(
-                        producerId, epoch, transactional, guard, name, segments.logStartOffset());
-            }
-            if (result == null) {
-                long base = segments.logEndOffset();
-                long last = base + lastDelta;
-                BatchHeader.setBaseOffset(b, at, base);
-                BatchHeader.setPartitionLeaderEpoch(b, at, leaderEpoch);
-                LogSegment segment = segments.active();
-                try {
-                    if (segment.shouldRoll(size, last, now, cfg)) {
-                        failedFile = dir;
-                        segment = roll(cfg);
-                    }
-                    failedFile = segment.logFile();
-                    segment.append(b, base, maxTimestamp, now, cfg.indexIntervalBytes());
-                    if (marker != null) {
-                        failedFile = segment.txnIndex().file();
-                        completeTxn(segment, producerId, epoch, marker, base, maxTimestamp, now);
-                    } else if (producerBatch) {
-                        producers.update(
-                                producerId, epoch, firstSeq, lastSeq, base, last, maxTimestamp, now, transactional);
-                        firstUnstableOffset = producers.firstUnstableOffset();
-                    }
-                    segments.setLogEndOffset(last + 1);
-                    becameDirty = durability.markDirty(now);
-                    result = new AppendResult(
-                            Errors.NONE, null, base, last, outcome.logAppendTime(), segments.logStartOffset(), false);
-                } catch (IOException e) {
-                    failure = e;
-                    result = AppendResult.failed(
-                            Errors.KAFKA_STORAGE_ERROR,
-                            "Write to " + name + " failed: " + e,
-                            segments.logStartOffset());
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (failure != null) {
-            goOffline("writing a record batch", failedFile, failure);
-        } else if (becameDirty) {
-            ctx.committer().schedule(this);
-        }
-        return result;
-    }
-
-    /** Applies a marker just written to {@code segment}; the caller holds the lock. */
-    private void completeTxn(
-            LogSegment segment, long producerId, short epoch, TxnMarker marker, long offset, long timestamp, long now)
-            throws IOException {
-        AbortedTxn aborted = producers.completeTxn(
-                producerId, epoch, marker.coordinatorEpoch(), marker.commit(), offset, timestamp, now);
-        if (aborted != null && segment.txnIndex().append(aborted)) {
-            segments.markDirectoryChanged();
-        }
-        firstUnstableOffset = producers.firstUnstableOffset();
+        return appender.append(batch, leaderEpoch, origin, guard);
     }
 
     /**
@@ -312,63 +213,7 @@ public final class PartitionLog {
      * open here (no verification needed).
      */
     public VerificationGuard startTxnVerification(long producerId) {
-        lock.lock();
-        try {
-            return producers.startVerification(producerId);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private AppendResult unavailable() {
-        long logStart = segments.logStartOffset();
-        if (offline) {
-            return AppendResult.failed(
-                    Errors.KAFKA_STORAGE_ERROR,
-                    name + " is offline after a storage error on " + dir + "; see the broker log",
-                    logStart);
-        }
-        if (deleted) {
-            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, name + " has been deleted", logStart);
-        }
-        if (closed) {
-            return AppendResult.failed(
-                    Errors.KAFKA_STORAGE_ERROR, name + " is closed: the broker is shutting down", logStart);
-        }
-        return null;
-    }
-
-    /** Rolls to a new segment and snapshots producer state at its base; the caller holds the lock. */
-    private LogSegment roll(LogConfig cfg) throws IOException {
-        long base = segments.logEndOffset();
-        byte[] snapshot = ProducerStateSnapshot.serialize(producers, base);
-        LogSegment next = segments.roll(cfg);
-        writeSnapshotLater(base, snapshot);
-        return next;
-    }
-
-    private void writeSnapshotLater(long offset, byte[] snapshot) {
-        Path d = dir;
-        try {
-            ctx.scheduler().execute(() -> {
-                if (deleted) {
-                    return;
-                }
-                try {
-                    ProducerStateSnapshot.write(d, offset, snapshot, checkpointedRecoveryPoint);
-                } catch (IOException e) {
-                    LOG.warn(
-                            "{}: could not write producer-state snapshot at offset {} in {} ({}); a restart will"
-                                    + " replay more of the log to rebuild producer state",
-                            name,
-                            offset,
-                            d,
-                            e.toString());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // Shutting down: the shutdown snapshot supersedes this one.
-        }
+        return txns.startVerification(producerId);
     }
 
     /**
@@ -387,6 +232,8 @@ public final class PartitionLog {
         ctx.committer().flushForWaiter(this);
     }
 
+    // ---- reads ----
+
     /** Reads as a read_uncommitted consumer; see {@link #read(long, int, boolean, boolean)}. */
     public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch) {
         return read(fetchOffset, maxBytes, minOneBatch, false);
@@ -402,48 +249,7 @@ public final class PartitionLog {
      * KAFKA_STORAGE_ERROR when offline. The slice refers to the segment file (no copy).
      */
     public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
-        DurablePoint durable = durability.point();
-        long start = segments.logStartOffset();
-        long end = segments.logEndOffset();
-        long lso = lastStableOffset(durable.offset(), start);
-        List<AbortedTxn> none = readCommitted ? List.of() : null;
-        if (offline) {
-            return new LogReadResult(
-                    Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
-        }
-        if (fetchOffset < start || fetchOffset > end) {
-            return new LogReadResult(
-                    Errors.OFFSET_OUT_OF_RANGE, segments.emptySlice(), durable.offset(), lso, start, end, none);
-        }
-        long bound = readCommitted ? lso : durable.offset();
-        if (fetchOffset >= bound) {
-            return new LogReadResult(Errors.NONE, segments.emptySlice(), durable.offset(), lso, start, end, none);
-        }
-        SegmentList.Slice slice;
-        List<AbortedTxn> aborted = none;
-        try {
-            DurablePoint limit = readCommitted ? segments.boundAt(lso, durable) : durable;
-            slice = segments.slice(fetchOffset, maxBytes, minOneBatch, limit);
-            if (slice != null && readCommitted) {
-                aborted = segments.abortedTransactions(fetchOffset, Math.min(lso, segments.upperBoundOf(slice)));
-            }
-        } catch (SegmentList.SegmentReadException e) {
-            goOffline("reading", e.file(), e.getCause());
-            return new LogReadResult(
-                    Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
-        } catch (IOException e) {
-            goOffline("reading", dir, e);
-            return new LogReadResult(
-                    Errors.KAFKA_STORAGE_ERROR, segments.emptySlice(), durable.offset(), lso, start, end, none);
-        }
-        if (slice != null) {
-            return new LogReadResult(Errors.NONE, slice.records(), durable.offset(), lso, start, end, aborted);
-        }
-        // The segment was removed by retention while we looked: the offset is below the log start now.
-        long newStart = segments.logStartOffset();
-        Errors error = fetchOffset < newStart ? Errors.OFFSET_OUT_OF_RANGE : Errors.NONE;
-        return new LogReadResult(
-                error, segments.emptySlice(), durable.offset(), lso, newStart, segments.logEndOffset(), none);
+        return reader.read(fetchOffset, maxBytes, minOneBatch, readCommitted);
     }
 
     /**
@@ -452,11 +258,7 @@ public final class PartitionLog {
      * watermark, at least the log start offset.
      */
     public long lastStableOffset() {
-        return lastStableOffset(durability.durableOffset(), segments.logStartOffset());
-    }
-
-    private long lastStableOffset(long highWatermark, long logStart) {
-        return Math.max(logStart, Math.min(firstUnstableOffset, highWatermark));
+        return txns.lastStableOffset(durability.durableOffset(), segments.logStartOffset());
     }
 
     /**
@@ -465,37 +267,17 @@ public final class PartitionLog {
      * @throws KafkaStorageException if the partition is offline or an index cannot be read
      */
     List<AbortedTxn> abortedTransactions(long from, long upperBound) {
-        checkOnline();
-        try {
-            return segments.abortedTransactions(from, upperBound);
-        } catch (IOException e) {
-            throw storageFailure("reading aborted-transaction indexes", e);
-        }
+        return reader.abortedTransactions(from, upperBound);
     }
 
     /** The producers this partition tracks, as DescribeProducers reports them. */
     public List<ProducerView> activeProducers() {
-        lock.lock();
-        try {
-            List<ProducerView> out = new ArrayList<>(producers.size());
-            producers
-                    .entries()
-                    .forEach((id, e) -> out.add(new ProducerView(
-                            id,
-                            e.epoch,
-                            e.lastSequence(),
-                            e.lastTimestamp,
-                            e.coordinatorEpoch,
-                            e.currentTxnFirstOffset)));
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return txns.activeProducers();
     }
 
     /** The checkpoint file now records {@code recoveryPoint} for this log (older snapshots may go). */
     void recoveryPointCheckpointed(long recoveryPoint) {
-        checkpointedRecoveryPoint = recoveryPoint;
+        txns.recoveryPointCheckpointed(recoveryPoint);
     }
 
     public long logStartOffset() {
@@ -535,13 +317,7 @@ public final class PartitionLog {
      * @throws KafkaStorageException if the partition is offline or reading fails
      */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
-        checkOnline();
-        try {
-            return TimestampLookup.offsetForTimestamp(
-                    segments.map(), durability.point(), segments.logStartOffset(), timestamp);
-        } catch (IOException e) {
-            throw storageFailure("searching by timestamp", e);
-        }
+        return reader.offsetForTimestamp(timestamp);
     }
 
     /**
@@ -551,13 +327,10 @@ public final class PartitionLog {
      * @throws KafkaStorageException if the partition is offline or reading fails
      */
     public Optional<TimestampOffset> maxTimestampOffset() {
-        checkOnline();
-        try {
-            return TimestampLookup.maxTimestamp(segments.map(), durability.point(), segments.logStartOffset());
-        } catch (IOException e) {
-            throw storageFailure("searching for the largest timestamp", e);
-        }
+        return reader.maxTimestampOffset();
     }
+
+    // ---- removing segments ----
 
     /**
      * DeleteRecords: moves the log start offset up to {@code offset} (-1 = the high watermark),
@@ -568,43 +341,7 @@ public final class PartitionLog {
      * @throws KafkaStorageException if the partition is offline or persisting fails
      */
     public long deleteRecordsBefore(long offset) {
-        checkOnline();
-        long highWatermark = durableOffset();
-        long target = offset == -1 ? highWatermark : offset;
-        if (target < 0 || target > highWatermark) {
-            throw new OffsetOutOfRangeException("Cannot delete records of " + name + " before offset " + offset
-                    + ": it must lie between 0 and the high watermark " + highWatermark + " (or be -1 for the high"
-                    + " watermark)");
-        }
-        synchronized (logStartLock) {
-            if (target <= segments.logStartOffset()) {
-                return segments.logStartOffset();
-            }
-            try {
-                Checkpoints.writeLogStartOffset(dir, target);
-            } catch (IOException e) {
-                throw storageFailure("persisting the log start offset", e);
-            }
-            List<Deletion> removed = List.of();
-            IOException failure = null;
-            lock.lock();
-            try {
-                segments.advanceLogStart(target);
-                removed = SegmentRetention.selectBelowLogStart(
-                        segments.all(), durableOffset(), segments.logEndOffset(), segments.logStartOffset());
-                removeSegments(removed);
-            } catch (IOException e) {
-                failure = e;
-            } finally {
-                lock.unlock();
-            }
-            if (failure != null) {
-                throw storageFailure("deleting segments below the log start offset", failure);
-            }
-            logDeletions(removed);
-            LOG.info("{}: log start offset moved to {} by DeleteRecords", name, segments.logStartOffset());
-            return segments.logStartOffset();
-        }
+        return removal.deleteRecordsBefore(offset);
     }
 
     /**
@@ -612,42 +349,7 @@ public final class PartitionLog {
      * segments were deleted. Called by the log scheduler.
      */
     public int applyRetention() {
-        if (offline || deleted || closed) {
-            return 0;
-        }
-        List<Deletion> removed = List.of();
-        IOException failure = null;
-        try {
-            for (LogSegment s : segments.all()) {
-                s.maxTimestamp(); // loads lazily-read time indexes before taking the lock
-            }
-        } catch (IOException e) {
-            failure = e;
-        }
-        lock.lock();
-        try {
-            if (failure != null) {
-                throw failure;
-            }
-            removed = SegmentRetention.select(
-                    segments.all(),
-                    config,
-                    ctx.clock().milliseconds(),
-                    durableOffset(),
-                    segments.logEndOffset(),
-                    segments.logStartOffset());
-            removeSegments(removed);
-        } catch (IOException e) {
-            failure = e;
-        } finally {
-            lock.unlock();
-        }
-        if (failure != null) {
-            goOffline("applying retention", dir, failure);
-            return 0;
-        }
-        logDeletions(removed);
-        return removed.size();
+        return removal.applyRetention();
     }
 
     // ---- compaction (called by the cleaner thread) ----
@@ -671,18 +373,7 @@ public final class PartitionLog {
      * known) and its epoch: the cleaner keeps that batch, or the marker of that epoch.
      */
     Map<Long, CompactionFilter.ProducerTail> producerTails() {
-        lock.lock();
-        try {
-            Map<Long, CompactionFilter.ProducerTail> out = new HashMap<>();
-            producers
-                    .entries()
-                    .forEach((id, e) -> out.put(
-                            id,
-                            new CompactionFilter.ProducerTail(e.count > 0 ? e.lastOffset[e.newest()] : -1L, e.epoch)));
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return txns.producerTails();
     }
 
     /**
@@ -700,62 +391,7 @@ public final class PartitionLog {
      * @throws IOException when a rename or fsync fails; the partition is then offline
      */
     boolean replaceSegments(List<LogSegment> group, LogSegment cleaned, SwapObserver observer) throws IOException {
-        Path failedFile = dir;
-        try {
-            lock.lock();
-            try {
-                if (!isUsable() || !segments.containsAll(group)) {
-                    return false;
-                }
-                segments.replace(group, cleaned);
-            } finally {
-                lock.unlock();
-            }
-            Checkpoints.fsyncDirectory(dir);
-            observer.reached(SwapObserver.Step.OLD_SEGMENTS_DELETED);
-            lock.lock();
-            try {
-                if (!cleaned.isDeleted()) {
-                    failedFile = cleaned.logFile();
-                    cleaned.changeSuffix(LogSegment.SWAP_SUFFIX, "");
-                }
-            } finally {
-                lock.unlock();
-            }
-            Checkpoints.fsyncDirectory(dir);
-        } catch (IOException e) {
-            if (!deleted) {
-                goOffline("swapping in the cleaned segment " + cleaned.logFile().getFileName(), failedFile, e);
-            }
-            throw e;
-        }
-        ctx.deleter().deleteSegmentsLater(name, group, config.fileDeleteDelayMs());
-        observer.reached(SwapObserver.Step.DONE);
-        return true;
-    }
-
-    /** Removes segments (rolling first if all go) and schedules their files' deletion; under the lock. */
-    private void removeSegments(List<Deletion> removed) throws IOException {
-        if (removed.size() == segments.count()) {
-            roll(config);
-        }
-        List<LogSegment> files = segments.remove(removed, config);
-        if (!files.isEmpty()) {
-            ctx.deleter().deleteSegmentsLater(name, files, config.fileDeleteDelayMs());
-        }
-    }
-
-    private void logDeletions(List<Deletion> removed) {
-        for (Deletion d : removed) {
-            LOG.info(
-                    "{}: deleted segment {} ({} bytes, offsets from {}): {}; log start offset is now {}",
-                    name,
-                    d.segment().logFile().getFileName(),
-                    d.segment().size(),
-                    d.segment().baseOffset(),
-                    d.reason(),
-                    segments.logStartOffset());
-        }
+        return removal.replaceSegments(group, cleaned, observer);
     }
 
     // ---- group commit ----
@@ -775,158 +411,19 @@ public final class PartitionLog {
      * append's write.
      */
     void flush(DurableListener listener) {
-        synchronized (flushLock) {
-            long before = durability.durableOffset();
-            if (offline || deleted) {
-                return;
-            }
-            durability.clearDirty();
-            SegmentList.FlushPlan plan = segments.planFlush(durability.point().segmentBase());
-            try {
-                plan.execute();
-            } catch (SegmentList.FlushException e) {
-                if (!deleted) {
-                    goOffline("fsyncing", e.file(), e.io());
-                }
-                return;
-            }
-            plan.markFlushed();
-            List<Waiter> done = durability.publish(plan.target());
-            if (firstUnstableOffset < plan.target().offset()) {
-                // Markers below the new durable offset may now let the last stable offset move.
-                lock.lock();
-                try {
-                    producers.onDurable(plan.target().offset());
-                    firstUnstableOffset = producers.firstUnstableOffset();
-                } finally {
-                    lock.unlock();
-                }
-            }
-            completeAll(done, Errors.NONE);
-            if (plan.target().offset() > before) {
-                try {
-                    listener.onDurableOffsetAdvanced(this, plan.target().offset());
-                } catch (RuntimeException e) {
-                    LOG.error("Durable-offset listener failed for {}", name, e);
-                }
-            }
-            LogSegment active = segments.active();
-            if (active.wantsFill(config.segmentBytes(), ctx.preallocateBytes())) {
-                schedulePrefill(active);
-            }
-        }
+        flusher.flush(listener);
     }
 
-    private void schedulePrefill(LogSegment active) {
-        try {
-            ctx.scheduler().execute(() -> prefill(active));
-        } catch (RejectedExecutionException e) {
-            active.cancelFill(); // shutting down: the fill is pointless
-        }
-    }
-
-    /**
-     * On the log scheduler thread, asked for by a flush: zero-fills space ahead of the active
-     * segment's end and fsyncs it, so later flushes overwrite allocated, durable bytes
-     * ({@link SegmentPrefill}). A failed fill only stops preallocation in that segment.
-     */
-    private void prefill(LogSegment active) {
-        boolean wrote;
-        try {
-            wrote = active.fillAhead(
-                    config.segmentBytes(), ctx.preallocateBytes(), ctx.clock().milliseconds());
-        } catch (IOException e) {
-            active.stopPrefill();
-            if (!deleted && !closed && !active.isDeleted()) {
-                LOG.warn(
-                        "{}: could not preallocate space in {} ({}); appends to this segment go on without"
-                                + " preallocation, at a higher fsync cost. Check free space and the disk holding {}.",
-                        name,
-                        active.logFile(),
-                        e.toString(),
-                        dir);
-            }
-            return;
-        }
-        if (wrote) {
-            try {
-                active.channel().force(false);
-            } catch (IOException e) {
-                if (!deleted && !closed && !active.isDeleted()) {
-                    goOffline("fsyncing preallocated space of", active.logFile(), e);
-                }
-            }
-        }
-    }
-
-    private void completeAll(List<Waiter> waiters, Errors error) {
-        for (Waiter w : waiters) {
-            complete(w.callback(), error);
-        }
-    }
-
-    private void complete(DurabilityCallback callback, Errors error) {
-        try {
-            callback.onComplete(error);
-        } catch (RuntimeException e) {
-            LOG.error("Durability callback for {} threw", name, e);
-        }
-    }
-
-    // ---- failure, lifecycle ----
-
-    private void checkOnline() {
-        if (offline) {
-            throw new KafkaStorageException(name + " is offline after a storage error on " + dir);
-        }
-    }
-
-    private KafkaStorageException storageFailure(String action, IOException e) {
-        goOffline(action, dir, e);
-        return new KafkaStorageException("Storage error on " + name + " while " + action + ": " + e, e);
-    }
-
-    private void goOffline(String action, Path file, Throwable cause) {
-        boolean first;
-        synchronized (durability) {
-            first = !offline;
-            offline = true;
-        }
-        if (first) {
-            LOG.error(
-                    "{} is now OFFLINE: an I/O error occurred while {} {} ({}). Appends and reads of this"
-                            + " partition fail with KAFKA_STORAGE_ERROR until the broker restarts. Check the disk holding {}"
-                            + " (kernel log, free space, permissions), then restart the broker; recovery will truncate any"
-                            + " damaged tail.",
-                    name,
-                    action,
-                    file,
-                    cause.toString(),
-                    dir,
-                    cause);
-        }
-        completeAll(durability.fail(Errors.KAFKA_STORAGE_ERROR), Errors.KAFKA_STORAGE_ERROR);
-    }
+    // ---- producers, lifecycle ----
 
     /** Drops idle producers (log scheduler). */
     int expireProducers(long expirationMs) {
-        long now = ctx.clock().milliseconds();
-        lock.lock();
-        try {
-            return producers.expire(now, expirationMs);
-        } finally {
-            lock.unlock();
-        }
+        return txns.expire(ctx.clock().milliseconds(), expirationMs);
     }
 
     /** Producer ids currently tracked (tests and metrics). */
     int producerCount() {
-        lock.lock();
-        try {
-            return producers.size();
-        } finally {
-            lock.unlock();
-        }
+        return txns.producerCount();
     }
 
     /**
@@ -946,7 +443,7 @@ public final class PartitionLog {
             end = segments.logEndOffset();
             if (clean) {
                 active.onBecomeInactive();
-                snapshot = ProducerStateSnapshot.serialize(producers, end);
+                snapshot = txns.snapshot(end);
             }
         } catch (IOException e) {
             LOG.warn(
@@ -961,7 +458,7 @@ public final class PartitionLog {
         if (clean) {
             try {
                 active.syncIndexes();
-                ProducerStateSnapshot.write(dir, end, snapshot, checkpointedRecoveryPoint);
+                txns.writeSnapshot(end, snapshot);
             } catch (IOException e) {
                 LOG.warn(
                         "{}: could not write its shutdown state to {} ({}); the next startup will check this"
@@ -972,7 +469,7 @@ public final class PartitionLog {
                 clean = false;
             }
         }
-        completeAll(durability.fail(Errors.KAFKA_STORAGE_ERROR), Errors.KAFKA_STORAGE_ERROR);
+        failWaiters(Errors.KAFKA_STORAGE_ERROR);
         segments.closeAll();
         return clean;
     }
@@ -989,12 +486,96 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
-        completeAll(durability.fail(Errors.UNKNOWN_TOPIC_OR_PARTITION), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        failWaiters(Errors.UNKNOWN_TOPIC_OR_PARTITION);
         return segments.all();
     }
 
     boolean isDeleted() {
         return deleted;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    // ---- failure ----
+
+    /** Why an append is refused now, or null when the log takes appends. */
+    AppendResult unavailable() {
+        long logStart = segments.logStartOffset();
+        if (offline) {
+            return AppendResult.failed(
+                    Errors.KAFKA_STORAGE_ERROR,
+                    name + " is offline after a storage error on " + dir + "; see the broker log",
+                    logStart);
+        }
+        if (deleted) {
+            return AppendResult.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION, name + " has been deleted", logStart);
+        }
+        if (closed) {
+            return AppendResult.failed(
+                    Errors.KAFKA_STORAGE_ERROR, name + " is closed: the broker is shutting down", logStart);
+        }
+        return null;
+    }
+
+    /** @throws KafkaStorageException if the partition is offline */
+    void checkOnline() {
+        if (offline) {
+            throw new KafkaStorageException(name + " is offline after a storage error on " + dir);
+        }
+    }
+
+    /** Takes the partition offline for {@code e} and returns the exception to throw to the caller. */
+    KafkaStorageException storageFailure(String action, IOException e) {
+        goOffline(action, dir, e);
+        return new KafkaStorageException("Storage error on " + name + " while " + action + ": " + e, e);
+    }
+
+    /**
+     * Takes the partition offline after an I/O error while {@code action} on {@code file} (logged
+     * once, as ERROR) and fails every durability waiter with KAFKA_STORAGE_ERROR.
+     */
+    void goOffline(String action, Path file, Throwable cause) {
+        boolean first;
+        synchronized (durability) {
+            first = !offline;
+            offline = true;
+        }
+        if (first) {
+            LOG.error(
+                    "{} is now OFFLINE: an I/O error occurred while {} {} ({}). Appends and reads of this"
+                            + " partition fail with KAFKA_STORAGE_ERROR until the broker restarts. Check the disk holding {}"
+                            + " (kernel log, free space, permissions), then restart the broker; recovery will truncate any"
+                            + " damaged tail.",
+                    name,
+                    action,
+                    file,
+                    cause.toString(),
+                    dir,
+                    cause);
+        }
+        failWaiters(Errors.KAFKA_STORAGE_ERROR);
+    }
+
+    /** The partition can no longer flush: completes every durability waiter, and later ones, with {@code error}. */
+    private void failWaiters(Errors error) {
+        complete(durability.fail(error), error);
+    }
+
+    /** Runs durability callbacks; the caller holds no lock. */
+    void complete(List<Waiter> waiters, Errors error) {
+        for (Waiter w : waiters) {
+            complete(w.callback(), error);
+        }
+    }
+
+    private void complete(DurabilityCallback callback, Errors error) {
+        try {
+            callback.onComplete(error);
+        } catch (RuntimeException e) {
+            LOG.error("Durability callback for {} threw", name, e);
+        }
     }
 
     @Override

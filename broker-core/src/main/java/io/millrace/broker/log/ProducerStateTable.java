@@ -124,12 +124,7 @@ final class ProducerStateTable {
             long logStartOffset) {
         Entry entry = producers.get(producerId);
         if (entry != null && epoch < entry.epoch) {
-            return AppendResult.failed(
-                    Errors.INVALID_PRODUCER_EPOCH,
-                    "Producer " + producerId + " wrote to "
-                            + topicPartition + " with epoch " + epoch + ", older than its current epoch " + entry.epoch
-                            + " (fenced)",
-                    logStartOffset);
+            return fenced(entry, producerId, epoch, topicPartition, logStartOffset, "");
         }
         if (opensUnverified(entry, producerId, transactional, guard)) {
             return AppendResult.failed(
@@ -179,12 +174,13 @@ final class ProducerStateTable {
             }
         }
         if (epoch < entry.epoch) {
-            return AppendResult.failed(
-                    Errors.INVALID_PRODUCER_EPOCH,
-                    "Producer " + producerId + " wrote to "
-                            + topicPartition + " with epoch " + epoch + ", older than its current epoch " + entry.epoch
-                            + ": a newer instance of this producer has taken over (fenced)",
-                    logStartOffset);
+            return fenced(
+                    entry,
+                    producerId,
+                    epoch,
+                    topicPartition,
+                    logStartOffset,
+                    ": a newer instance of this producer has taken over");
         }
         if (epoch > entry.epoch) {
             if (firstSeq != 0 && entry.epoch != NO_EPOCH) {
@@ -211,21 +207,18 @@ final class ProducerStateTable {
         return null;
     }
 
-    private static boolean inSequence(int lastSeq, int nextSeq) {
-        return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
+    /** INVALID_PRODUCER_EPOCH for a write with an epoch older than the producer's; {@code why} ends the message. */
+    private static AppendResult fenced(
+            Entry entry, long producerId, short epoch, String topicPartition, long logStartOffset, String why) {
+        return AppendResult.failed(
+                Errors.INVALID_PRODUCER_EPOCH,
+                "Producer " + producerId + " wrote to " + topicPartition + " with epoch " + epoch
+                        + ", older than its current epoch " + entry.epoch + why + " (fenced)",
+                logStartOffset);
     }
 
-    /** Records an appended non-transactional batch (also used when replaying the log after a restart). */
-    void update(
-            long producerId,
-            short epoch,
-            int firstSeq,
-            int lastSeq,
-            long firstOffset,
-            long lastOffset,
-            long maxTimestamp,
-            long nowMs) {
-        update(producerId, epoch, firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp, nowMs, false);
+    private static boolean inSequence(int lastSeq, int nextSeq) {
+        return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
     }
 
     /** Records an appended data batch; a transactional one opens the producer's transaction if none is. */

@@ -3,7 +3,9 @@ package io.millrace.broker.log;
 import io.millrace.broker.log.DurabilityTracker.DurablePoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -27,14 +29,9 @@ final class TimestampLookup {
     static Optional<TimestampOffset> offsetForTimestamp(
             NavigableMap<Long, LogSegment> segments, DurablePoint durable, long logStart, long target)
             throws IOException {
-        for (LogSegment segment : fromLogStart(segments, logStart).values()) {
-            if (beyondDurable(segment, durable)) {
-                break;
-            }
-            long limit = durableLimit(segment, durable);
-            if (limit <= 0) {
-                continue;
-            }
+        for (Readable readable : readable(segments, durable, logStart)) {
+            LogSegment segment = readable.segment();
+            long limit = readable.limit();
             if (segment.maxTimestamp() < target) {
                 continue;
             }
@@ -63,14 +60,9 @@ final class TimestampLookup {
         LogSegment bestSegment = null;
         long bestTs = BatchHeader.NO_TIMESTAMP;
         long bestBatch = -1;
-        for (LogSegment segment : fromLogStart(segments, logStart).values()) {
-            if (beyondDurable(segment, durable)) {
-                break;
-            }
-            long limit = durableLimit(segment, durable);
-            if (limit <= 0) {
-                continue;
-            }
+        for (Readable readable : readable(segments, durable, logStart)) {
+            LogSegment segment = readable.segment();
+            long limit = readable.limit();
             long segmentMax = segment.maxTimestamp();
             long batchOffset = segment.maxTimestampBatchOffset();
             if (segmentMax <= bestTs) {
@@ -99,9 +91,27 @@ final class TimestampLookup {
         return largestRecord(bestSegment, position, header.sizeInBytes(), logStart, durable.offset());
     }
 
-    private static NavigableMap<Long, LogSegment> fromLogStart(NavigableMap<Long, LogSegment> segments, long logStart) {
+    /** A segment with durable bytes, and how many. */
+    private record Readable(LogSegment segment, long limit) {}
+
+    /**
+     * The segments holding durable bytes, from the one holding the log start offset on, with their
+     * durable byte counts.
+     */
+    private static List<Readable> readable(
+            NavigableMap<Long, LogSegment> segments, DurablePoint durable, long logStart) {
         Long first = segments.floorKey(logStart);
-        return first == null ? segments : segments.tailMap(first, true);
+        List<Readable> out = new ArrayList<>();
+        for (LogSegment segment : (first == null ? segments : segments.tailMap(first, true)).values()) {
+            if (beyondDurable(segment, durable)) {
+                break;
+            }
+            long limit = durableLimit(segment, durable);
+            if (limit > 0) {
+                out.add(new Readable(segment, limit));
+            }
+        }
+        return out;
     }
 
     /** Whether the segment starts after the one holding the durable point (none of it is readable). */

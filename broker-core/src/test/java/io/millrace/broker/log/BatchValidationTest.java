@@ -4,34 +4,24 @@ import static io.millrace.broker.log.TestLogs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BatchValidationTest {
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
-    private TestLogs logs;
     private PartitionLog log;
 
     @BeforeEach
     void setUp() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         log = logs.create(
                 "orders",
                 0,
                 config(LogConfig.MAX_MESSAGE_BYTES, "2000", LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, "60000"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        logs.close();
     }
 
     private AppendResult appendClient(ByteBuffer batch) {

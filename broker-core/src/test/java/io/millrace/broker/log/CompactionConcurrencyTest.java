@@ -2,11 +2,10 @@ package io.millrace.broker.log;
 
 import static io.millrace.broker.log.CompactionFixture.compacted;
 import static io.millrace.broker.log.CompactionFixture.latest;
-import static io.millrace.broker.log.CompactionFixture.readAll;
+import static io.millrace.broker.log.TestLogs.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.log.TestBatches.Entry;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cleaner thread compacts a log while a writer appends and a reader walks the whole log again
@@ -27,22 +24,8 @@ class CompactionConcurrencyTest {
 
     private static final int KEYS = 20;
 
-    @TempDir
-    Path tmp;
-
-    private TestLogs logs;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.cleaner = new CleanerConfig(true, 1, 1 << 20, 16 * 1024, 1);
-        logs.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        logs.close();
-    }
+    @RegisterExtension
+    final TestLogs logs = new TestLogs().withCleaner(new CleanerConfig(true, 1, 1 << 20, 16 * 1024, 1));
 
     @Test
     void readersSeeAConsistentLogWhileTheCleanerThreadCompactsIt() throws Exception {

@@ -2,43 +2,47 @@ package io.millrace.broker.log;
 
 import static io.millrace.broker.log.TestLogs.append;
 import static io.millrace.broker.log.TestLogs.awaitDurable;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.log.TestBatches.Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A log manager whose cleaner threads are off, so a test runs each cleaning pass itself
- * ({@link #clean()}) with a manual clock; plus helpers to write keyed records, roll segments and
- * read a whole log back.
+ * The compaction tests' fixture, registered with {@code @RegisterExtension}: before each test, a
+ * log manager ({@link TestLogs}) whose cleaner threads are off, so the test runs each cleaning pass
+ * itself ({@link #clean()}) with a manual clock; plus helpers to write keyed records, roll segments
+ * and tell which records compaction keeps.
  */
-final class CompactionFixture implements AutoCloseable {
+final class CompactionFixture implements BeforeEachCallback, AfterEachCallback {
 
     /** segment.ms of the topics: {@link #roll} lets the clock pass it. */
     static final long SEGMENT_MS = 10_000;
 
     static final long DELETE_RETENTION_MS = 60_000;
 
-    final TestLogs logs;
+    final TestLogs logs = new TestLogs().withCleaner(new CleanerConfig(false, 1, 1 << 20, 64 * 1024, 1));
     /** Every record appended, in offset order. */
     final List<Entry> written = new ArrayList<>();
 
     Cleaner cleaner;
     private boolean rollNext;
 
-    CompactionFixture(Path root) throws IOException {
-        logs = new TestLogs(root);
-        logs.cleaner = new CleanerConfig(false, 1, 1 << 20, 64 * 1024, 1);
-        logs.start();
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        logs.beforeEach(context);
         cleaner = logs.manager.cleaner().newCleaner(0);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        logs.afterEach(context);
     }
 
     /** A compacted topic's config (plus {@code keyValues} overrides), cleaned at any dirty ratio. */
@@ -104,23 +108,6 @@ final class CompactionFixture implements AutoCloseable {
         return logs.manager.cleaner().cleanOnce(cleaner);
     }
 
-    /** Every record from the log start to the durable offset, read as a consumer would. */
-    static List<Entry> readAll(PartitionLog log) throws IOException {
-        List<Entry> out = new ArrayList<>();
-        long next = log.logStartOffset();
-        while (next < log.durableOffset()) {
-            LogReadResult r = log.read(next, 1 << 20, true);
-            assertThat(r.error()).isEqualTo(Errors.NONE);
-            List<MutableRecordBatch> batches = TestBatches.batchesOf(r.records());
-            if (batches.isEmpty()) {
-                break;
-            }
-            out.addAll(TestBatches.entriesOf(r.records()));
-            next = batches.get(batches.size() - 1).nextOffset();
-        }
-        return out;
-    }
-
     /** Latest value per key (null for a tombstone), in order of first appearance. */
     static Map<String, String> latest(List<Entry> entries) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -148,10 +135,5 @@ final class CompactionFixture implements AutoCloseable {
         return entries.stream()
                 .map(e -> new Entry(e.offset(), e.key(), e.value(), null))
                 .toList();
-    }
-
-    @Override
-    public void close() {
-        logs.close();
     }
 }

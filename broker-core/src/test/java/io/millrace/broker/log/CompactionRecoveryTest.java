@@ -1,8 +1,8 @@
 package io.millrace.broker.log;
 
 import static io.millrace.broker.log.CompactionFixture.compacted;
-import static io.millrace.broker.log.CompactionFixture.readAll;
 import static io.millrace.broker.log.CompactionFixture.withoutCodec;
+import static io.millrace.broker.log.TestLogs.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.log.TestBatches.Entry;
@@ -14,10 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A crash at every step of a cleaned segment's swap (simulated by copying the data directory at
@@ -26,22 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CompactionRecoveryTest {
 
-    @TempDir
-    Path tmp;
-
-    private CompactionFixture f;
-    private final List<TestLogs> crashes = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new CompactionFixture(tmp.resolve("live"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        crashes.forEach(TestLogs::close);
-        f.close();
-    }
+    @RegisterExtension
+    final CompactionFixture f = new CompactionFixture();
 
     @Test
     void aCrashAtAnyStepOfTheSwapRecoversToTheOldOrTheCleanedLog() throws Exception {
@@ -60,9 +44,7 @@ class CompactionRecoveryTest {
         Map<SwapObserver.Step, TestLogs> atStep = new EnumMap<>(SwapObserver.Step.class);
         f.cleaner.setSwapObserver(step -> {
             try {
-                TestLogs copy = f.logs.crashCopy(tmp.resolve("crash-" + step));
-                crashes.add(copy);
-                atStep.put(step, copy);
+                atStep.put(step, f.logs.crashCopy());
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -102,8 +84,7 @@ class CompactionRecoveryTest {
         Path dir = log.dir();
         Files.write(LogSegment.file(dir, 0, LogSegment.LOG_SUFFIX + LogSegment.CLEANED_SUFFIX), new byte[100]);
         Files.write(LogSegment.file(dir, 0, LogSegment.INDEX_SUFFIX + LogSegment.SWAP_SUFFIX), new byte[8]);
-        TestLogs copy = f.logs.crashCopy(tmp.resolve("crash"));
-        crashes.add(copy);
+        TestLogs copy = f.logs.crashCopy();
 
         copy.start();
         PartitionLog recovered = copy.log("state", 0);
@@ -130,7 +111,7 @@ class CompactionRecoveryTest {
         f.cleaner.setSwapObserver(step -> {
             if (step == SwapObserver.Step.SWAP_RENAMED && firstSwap.isEmpty()) {
                 try {
-                    firstSwap.add(f.logs.crashCopy(tmp.resolve("crash")));
+                    firstSwap.add(f.logs.crashCopy());
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
@@ -139,7 +120,6 @@ class CompactionRecoveryTest {
         assertThat(f.clean()).isTrue();
         List<Entry> after = withoutCodec(readAll(log));
         TestLogs copy = firstSwap.get(0);
-        crashes.add(copy);
 
         copy.start();
         PartitionLog recovered = copy.log("state", 0);

@@ -7,8 +7,6 @@ import static io.millrace.broker.log.TestLogs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.millrace.broker.common.ManualClock;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,26 +17,17 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class GroupCommitTest {
 
-    @TempDir
-    Path tmp;
-
     private final FaultInjectingChannels channels = new FaultInjectingChannels();
-    private TestLogs logs;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        logs = new TestLogs(tmp, 1, new ManualClock(), channels);
-        // Preallocation's fills fsync too (SegmentPrefillTest covers them); these tests count and
-        // block the fsyncs of data.
-        logs.preallocateBytes = 0;
-        logs.start();
-    }
+    // Preallocation's fills fsync too (SegmentPrefillTest covers them); these tests count and block
+    // the fsyncs of data.
+    @RegisterExtension
+    final TestLogs logs = new TestLogs(1, channels).withPreallocateBytes(0);
 
     @AfterEach
     void tearDown() {
@@ -46,7 +35,6 @@ class GroupCommitTest {
         channels.releaseForces();
         channels.failForce = false;
         channels.failWrite = false;
-        logs.close();
     }
 
     @Test
@@ -68,8 +56,7 @@ class GroupCommitTest {
 
     @Test
     void withSeveralFlushThreadsFsyncsOfDifferentPartitionsRunConcurrently() throws Exception {
-        logs.flushThreads = 2;
-        logs.restart();
+        logs.withFlushThreads(2).restart();
         PartitionLog first = logs.create("orders", 0, config(LogConfig.FLUSH_MS, "3600000"));
         PartitionLog second = logs.create("orders", 1, config(LogConfig.FLUSH_MS, "3600000"));
         channels.blockForces();
@@ -166,7 +153,11 @@ class GroupCommitTest {
                 new FileDeleter(scheduler),
                 LogManagerConfig.DEFAULT_PREALLOCATE_BYTES);
         PartitionLog log = PartitionLog.create(
-                "orders", 0, tmp.resolve("direct").resolve("orders-0"), config(LogConfig.FLUSH_MS, "3600000"), ctx);
+                "orders",
+                0,
+                logs.root.resolve("direct").resolve("orders-0"),
+                config(LogConfig.FLUSH_MS, "3600000"),
+                ctx);
         try {
             append(log, TestBatches.batch(logs.clock.milliseconds(), "a"));
             CompletableFuture<Errors> done = new CompletableFuture<>();

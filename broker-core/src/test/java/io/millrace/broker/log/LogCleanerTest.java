@@ -3,8 +3,8 @@ package io.millrace.broker.log;
 import static io.millrace.broker.log.CompactionFixture.DELETE_RETENTION_MS;
 import static io.millrace.broker.log.CompactionFixture.compacted;
 import static io.millrace.broker.log.CompactionFixture.latest;
-import static io.millrace.broker.log.CompactionFixture.readAll;
 import static io.millrace.broker.log.CompactionFixture.withoutCodec;
+import static io.millrace.broker.log.TestLogs.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -19,28 +19,14 @@ import java.util.Random;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cleaning passes run by the test on a manual clock: what compaction keeps and removes, and when. */
 class LogCleanerTest {
 
-    @TempDir
-    Path tmp;
-
-    private CompactionFixture f;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new CompactionFixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
+    @RegisterExtension
+    final CompactionFixture f = new CompactionFixture();
 
     @Test
     void keepsOnlyTheLatestValueOfEveryKeyAtItsOriginalOffset() throws Exception {
@@ -391,29 +377,28 @@ class LogCleanerTest {
         assertThat(f.clean()).isTrue();
         assertThat(readAll(log)).extracting(Entry::value).doesNotContain("a", "b");
 
-        try (TestLogs crashed = f.logs.crashCopy(tmp.resolve("crash"))) {
-            Path dir = crashed.dirs.get(0).resolve("state-0");
-            for (Path snapshot : TestLogs.files(dir, ProducerStateSnapshot.SUFFIX)) {
-                Files.delete(snapshot);
-            }
-            crashed.start();
-            PartitionLog recovered = crashed.log("state", 0);
-
-            AppendResult retry = recovered.append(
-                    TestBatches.keyed(Compression.NONE, 42L, (short) 0, 1, now, second), 0, AppendOrigin.CLIENT);
-            assertThat(retry.error()).isEqualTo(Errors.NONE);
-            assertThat(retry.duplicate())
-                    .as("the retried batch is recognised from the log")
-                    .isTrue();
-            assertThat(retry.baseOffset()).isEqualTo(last.baseOffset());
-            AppendResult gap = recovered.append(
-                    TestBatches.keyed(Compression.NONE, 42L, (short) 0, 5, now, "k", "g"), 0, AppendOrigin.CLIENT);
-            assertThat(gap.error()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
-            AppendResult next = recovered.append(
-                    TestBatches.keyed(Compression.NONE, 42L, (short) 0, 2, now, "k", "n"), 0, AppendOrigin.CLIENT);
-            assertThat(next.error()).isEqualTo(Errors.NONE);
-            assertThat(next.duplicate()).isFalse();
+        TestLogs crashed = f.logs.crashCopy();
+        Path dir = crashed.dirs.get(0).resolve("state-0");
+        for (Path snapshot : TestLogs.files(dir, ProducerStateSnapshot.SUFFIX)) {
+            Files.delete(snapshot);
         }
+        crashed.start();
+        PartitionLog recovered = crashed.log("state", 0);
+
+        AppendResult retry = recovered.append(
+                TestBatches.keyed(Compression.NONE, 42L, (short) 0, 1, now, second), 0, AppendOrigin.CLIENT);
+        assertThat(retry.error()).isEqualTo(Errors.NONE);
+        assertThat(retry.duplicate())
+                .as("the retried batch is recognised from the log")
+                .isTrue();
+        assertThat(retry.baseOffset()).isEqualTo(last.baseOffset());
+        AppendResult gap = recovered.append(
+                TestBatches.keyed(Compression.NONE, 42L, (short) 0, 5, now, "k", "g"), 0, AppendOrigin.CLIENT);
+        assertThat(gap.error()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+        AppendResult next = recovered.append(
+                TestBatches.keyed(Compression.NONE, 42L, (short) 0, 2, now, "k", "n"), 0, AppendOrigin.CLIENT);
+        assertThat(next.error()).isEqualTo(Errors.NONE);
+        assertThat(next.duplicate()).isFalse();
     }
 
     @Test

@@ -7,7 +7,6 @@ import static io.millrace.broker.log.TestLogs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.millrace.broker.common.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,23 +16,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LogManagerTest {
 
-    @TempDir
-    Path tmp;
-
-    private TestLogs logs;
-
-    @AfterEach
-    void tearDown() {
-        if (logs != null) {
-            logs.close();
-        }
-    }
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
     private static long entries(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
@@ -43,32 +32,30 @@ class LogManagerTest {
 
     @Test
     void shouldPlaceNewPartitionsInTheLogDirWithTheFewestPartitions() throws Exception {
-        logs = new TestLogs(tmp, 3, new ManualClock(), FileChannelFactory.DEFAULT);
-        logs.start();
-        logs.create("a", 0, config());
-        logs.create("a", 1, config());
-        logs.create("a", 2, config());
+        TestLogs threeDirs = logs.another(3, FileChannelFactory.DEFAULT);
+        threeDirs.start();
+        threeDirs.create("a", 0, config());
+        threeDirs.create("a", 1, config());
+        threeDirs.create("a", 2, config());
 
         assertThat(List.of(
-                        logs.log("a", 0).dir().getParent(),
-                        logs.log("a", 1).dir().getParent(),
-                        logs.log("a", 2).dir().getParent()))
-                .containsExactlyInAnyOrderElementsOf(logs.dirs.stream()
+                        threeDirs.log("a", 0).dir().getParent(),
+                        threeDirs.log("a", 1).dir().getParent(),
+                        threeDirs.log("a", 2).dir().getParent()))
+                .containsExactlyInAnyOrderElementsOf(threeDirs.dirs.stream()
                         .map(p -> p.toAbsolutePath().normalize())
                         .toList());
-        Path freed = logs.log("a", 1).dir().getParent();
-        logs.manager.deleteLog("a", 1);
+        Path freed = threeDirs.log("a", 1).dir().getParent();
+        threeDirs.manager.deleteLog("a", 1);
 
-        PartitionLog next = logs.create("b", 0, config());
+        PartitionLog next = threeDirs.create("b", 0, config());
 
         assertThat(next.dir().getParent()).isEqualTo(freed);
-        assertThat(logs.manager.logs()).hasSize(3);
+        assertThat(threeDirs.manager.logs()).hasSize(3);
     }
 
     @Test
     void shouldReturnTheExistingLogWhenCreatingItTwice() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         PartitionLog first = logs.create("stream:orders", 0, config());
 
         PartitionLog second = logs.create("stream:orders", 0, config());
@@ -81,8 +68,6 @@ class LogManagerTest {
 
     @Test
     void shouldMoveADeletedLogToTheTrashAndRemoveItsFilesLater() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config());
         append(log, TestBatches.batch(logs.clock.milliseconds(), "a"));
         awaitDurable(log);
@@ -111,8 +96,6 @@ class LogManagerTest {
 
     @Test
     void shouldMoveOrphanPartitionDirsToTheTrashOnStartup() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         PartitionLog kept = logs.create("kept", 0, config());
         PartitionLog orphan = logs.create("gone", 0, config());
         append(orphan, TestBatches.batch(logs.clock.milliseconds(), "x"));
@@ -135,8 +118,6 @@ class LogManagerTest {
 
     @Test
     void shouldWriteCheckpointsAndACleanShutdownMarkerOnClose() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config());
         append(log, TestBatches.batch(logs.clock.milliseconds(), "a", "b", "c"));
         Path dir = logs.dirs.get(0);
@@ -156,8 +137,6 @@ class LogManagerTest {
 
     @Test
     void shouldRefuseALogDirLockedByAnotherManager() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         LogManager second = new LogManager(
                 new LogManagerConfig(logs.dirs, 1000, 1000, 1000, 1000), logs.clock, FileChannelFactory.DEFAULT);
 
@@ -169,8 +148,6 @@ class LogManagerTest {
 
     @Test
     void shouldRejectTopicNamesThatCannotBeStored() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
 
         assertThatThrownBy(() -> logs.create("x".repeat(300), 0, config()))
                 .isInstanceOf(IllegalArgumentException.class);

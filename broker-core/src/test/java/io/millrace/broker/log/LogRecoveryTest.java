@@ -5,68 +5,30 @@ import static io.millrace.broker.log.TestLogs.awaitDurable;
 import static io.millrace.broker.log.TestLogs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.broker.log.TestBatches.Entry;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LogRecoveryTest {
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
-    private TestLogs logs;
-    private TestLogs crashed;
-
-    @AfterEach
-    void tearDown() {
-        if (crashed != null) {
-            crashed.close();
-        }
-        if (logs != null) {
-            logs.close();
-        }
-    }
-
-    /** Appends {@code n} one-record batches and returns each batch's size. */
-    private List<Integer> fill(PartitionLog log, int n) throws Exception {
-        List<Integer> sizes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ByteBuffer b = TestBatches.batch(logs.clock.milliseconds(), "value-" + i);
-            sizes.add(b.remaining());
-            append(log, b);
-        }
-        awaitDurable(log);
-        return sizes;
-    }
-
-    private List<String> readAll(PartitionLog log) throws Exception {
-        List<String> out = new ArrayList<>();
-        long next = log.logStartOffset();
-        while (next < log.durableOffset()) {
-            LogReadResult r = log.read(next, 1 << 20, true);
-            assertThat(r.error()).isEqualTo(Errors.NONE);
-            List<Long> offsets = TestBatches.offsetsOf(r.records());
-            out.addAll(TestBatches.valuesOf(r.records()));
-            next = offsets.get(offsets.size() - 1) + 1;
-        }
-        return out;
+    /** The values of {@link TestLogs#readAll}. */
+    private static List<String> readAll(PartitionLog log) throws Exception {
+        return TestLogs.readAll(log).stream().map(Entry::value).toList();
     }
 
     @Test
     void shouldRecoverATornTailToTheLastCompleteBatch() throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config());
-        fill(log, 10);
+        logs.fill(log, 10);
         int size = log.activeSegment().size(); // the file may be longer: zero-filled space
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
         Path segment = LogSegment.file(crashed.dirs.get(0).resolve("orders-0"), 0, LogSegment.LOG_SUFFIX);
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
             f.setLength(size - 7);
@@ -84,15 +46,13 @@ class LogRecoveryTest {
 
     @Test
     void shouldTruncateAtACorruptBatchAndDropLaterSegments() throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        List<Integer> sizes = fill(log, 40);
+        List<Integer> sizes = logs.fill(log, 40);
         assertThat(log.numberOfSegments()).isGreaterThanOrEqualTo(3);
         List<Path> segmentFiles = TestLogs.files(log.dir(), LogSegment.LOG_SUFFIX);
         long secondBase =
                 Long.parseLong(segmentFiles.get(1).getFileName().toString().substring(0, 20));
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
         Path dir = crashed.dirs.get(0).resolve("orders-0");
         // flip one bit inside the third batch of the second segment
         int position = sizes.get((int) secondBase) + sizes.get((int) secondBase + 1) + 70;
@@ -116,11 +76,9 @@ class LogRecoveryTest {
 
     @Test
     void shouldRebuildAMissingIndexOfAClosedSegment() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         PartitionLog log = logs.create(
                 "orders", 0, config(LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "100"));
-        fill(log, 60);
+        logs.fill(log, 60);
         Path dir = log.dir();
         logs.manager.close();
         Path index = LogSegment.file(dir, 0, LogSegment.INDEX_SUFFIX);
@@ -142,10 +100,8 @@ class LogRecoveryTest {
 
     @Test
     void shouldKeepEverythingAcrossACleanRestart() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        fill(log, 30);
+        logs.fill(log, 30);
         int segments = log.numberOfSegments();
 
         logs.restart();
@@ -162,17 +118,15 @@ class LogRecoveryTest {
 
     @Test
     void shouldRecoverAnUncleanCopyWithoutLosingDurableData() throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        fill(log, 30);
+        logs.fill(log, 30);
         logs.manager.checkpointRecoveryPoints();
-        fill(log, 0);
+        logs.fill(log, 0);
         for (int i = 30; i < 45; i++) {
             append(log, TestBatches.batch(logs.clock.milliseconds(), "value-" + i));
         }
         awaitDurable(log);
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
 
         crashed.start();
         PartitionLog recovered = crashed.log("orders", 0);
@@ -183,10 +137,8 @@ class LogRecoveryTest {
 
     @Test
     void shouldScanOnlyFromTheSegmentHoldingTheRecoveryPointAfterACrash() throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        List<Integer> sizes = fill(log, 40);
+        List<Integer> sizes = logs.fill(log, 40);
         logs.manager.checkpointRecoveryPoints();
         long recoveryPoint = Checkpoints.readRecoveryPoints(logs.dirs.get(0)).get("orders-0");
         assertThat(recoveryPoint).isEqualTo(40);
@@ -197,7 +149,7 @@ class LogRecoveryTest {
                 .toString()
                 .substring(0, 20));
         int lastSize = log.activeSegment().size(); // the file may be longer: zero-filled space
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
         Path dir = crashed.dirs.get(0).resolve("orders-0");
         // damage the middle of the first segment (trusted: below the recovery point's segment) and the
         // last batch of the last segment (scanned)
@@ -214,10 +166,8 @@ class LogRecoveryTest {
 
     @Test
     void shouldStartDespiteGarbageInEveryFileItReads() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        fill(log, 30);
+        logs.fill(log, 30);
         Path dir = log.dir();
         logs.manager.close();
         java.util.Random random = new java.util.Random(42);
@@ -256,10 +206,8 @@ class LogRecoveryTest {
 
     @Test
     void shouldRemoveLeftoverFilesOfInterruptedOperations() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
         PartitionLog log = logs.create("orders", 0, config());
-        fill(log, 3);
+        logs.fill(log, 3);
         Path dir = log.dir();
         logs.manager.close();
         Files.writeString(dir.resolve("00000000000000000000.log.deleted"), "x");

@@ -6,34 +6,18 @@ import static io.millrace.broker.log.TestLogs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PartitionLogAppendReadTest {
 
-    @TempDir
-    Path tmp;
-
-    private TestLogs logs;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        logs.close();
-    }
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
     @Test
     void shouldReadBackAppendedBatchByteForByteWithOnlyOffsetAndEpochAssigned() throws Exception {
@@ -90,10 +74,7 @@ class PartitionLogAppendReadTest {
     void shouldFindOffsetsInClosedSegmentsThroughTheIndex() throws Exception {
         PartitionLog log = logs.create(
                 "orders", 0, config(LogConfig.SEGMENT_BYTES, "2048", LogConfig.INDEX_INTERVAL_BYTES, "100"));
-        for (int i = 0; i < 100; i++) {
-            append(log, TestBatches.batch(logs.clock.milliseconds(), "value-" + i));
-        }
-        awaitDurable(log);
+        logs.fill(log, 100);
         assertThat(log.numberOfSegments()).isGreaterThan(2);
         assertThat(TestLogs.segmentFile(log, 0, LogSegment.INDEX_SUFFIX)).isNotEmptyFile();
 
@@ -124,13 +105,7 @@ class PartitionLogAppendReadTest {
     @Test
     void shouldCutTheSliceAtMaxBytes() throws Exception {
         PartitionLog log = logs.create("orders", 0, config());
-        List<Integer> sizes = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            ByteBuffer b = TestBatches.batch(logs.clock.milliseconds(), "value-" + i);
-            sizes.add(b.remaining());
-            append(log, b);
-        }
-        awaitDurable(log);
+        List<Integer> sizes = logs.fill(log, 5);
 
         int twoBatches = sizes.get(0) + sizes.get(1);
         LogReadResult read = log.read(0, twoBatches + 5, false);

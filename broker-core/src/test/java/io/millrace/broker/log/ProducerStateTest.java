@@ -10,35 +10,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProducerStateTest {
 
     private static final long PID = 1000L;
 
-    @TempDir
-    Path tmp;
-
-    private TestLogs logs;
-    private TestLogs crashed;
-
-    @AfterEach
-    void tearDown() {
-        if (crashed != null) {
-            crashed.close();
-        }
-        if (logs != null) {
-            logs.close();
-        }
-    }
-
-    private PartitionLog start(LogConfig config) throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
-        return logs.create("orders", 0, config);
-    }
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
     private ByteBuffer batch(short epoch, int seq, String... values) {
         return TestBatches.idempotent(PID, epoch, seq, logs.clock.milliseconds(), values);
@@ -50,7 +30,7 @@ class ProducerStateTest {
 
     @Test
     void shouldAnswerADuplicateWithTheOriginalOffsetsAndWriteNothing() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         AppendResult first = append(log, batch((short) 0, 0, "a", "b"));
         append(log, batch((short) 0, 2, "c"));
         long sizeBefore = log.sizeInBytes();
@@ -67,7 +47,7 @@ class ProducerStateTest {
 
     @Test
     void shouldRejectOutOfOrderSequences() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         append(log, batch((short) 0, 0, "a", "b"));
 
         AppendResult gap = send(log, batch((short) 0, 5, "c"));
@@ -79,7 +59,7 @@ class ProducerStateTest {
 
     @Test
     void shouldRejectAFencedEpoch() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         append(log, batch((short) 5, 0, "a"));
 
         assertThat(send(log, batch((short) 4, 1, "old")).error()).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
@@ -87,7 +67,7 @@ class ProducerStateTest {
 
     @Test
     void shouldRequireANewEpochToStartAtSequenceZero() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         append(log, batch((short) 0, 0, "a"));
 
         assertThat(send(log, batch((short) 1, 3, "x")).error()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
@@ -96,7 +76,7 @@ class ProducerStateTest {
 
     @Test
     void shouldAcceptAnySequenceFromAnUnknownProducerAndWrapAtIntMax() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         append(log, batch((short) 0, Integer.MAX_VALUE - 1, "a", "b"));
 
         assertThat(send(log, batch((short) 0, 0, "wrapped")).error()).isEqualTo(Errors.NONE);
@@ -104,7 +84,7 @@ class ProducerStateTest {
 
     @Test
     void shouldKeepProducerStateAcrossACleanRestart() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         AppendResult first = append(log, batch((short) 0, 0, "a"));
         append(log, batch((short) 0, 1, "b"));
         awaitDurable(log);
@@ -121,7 +101,7 @@ class ProducerStateTest {
 
     @Test
     void shouldRebuildProducerStateAfterACrashFromSnapshotAndReplay() throws Exception {
-        PartitionLog log = start(config(LogConfig.SEGMENT_BYTES, "1024"));
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
         // another producer writes only into the first segment: after the crash only a snapshot knows it
         AppendResult early = append(log, TestBatches.idempotent(77L, (short) 0, 0, logs.clock.milliseconds(), "e"));
         int seq = 0;
@@ -138,7 +118,7 @@ class ProducerStateTest {
                 return false;
             }
         });
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
         // the crash copy must not rely on a shutdown snapshot
         Path dir = crashed.dirs.get(0).resolve("orders-0");
         assertThat(Files.exists(dir.resolve(Checkpoints.CLEAN_SHUTDOWN_FILE))).isFalse();
@@ -170,11 +150,11 @@ class ProducerStateTest {
 
     @Test
     void shouldRebuildProducerStateAfterACrashWithoutAnySnapshot() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         append(log, batch((short) 0, 0, "a"));
         AppendResult second = append(log, batch((short) 0, 1, "b"));
         awaitDurable(log);
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
         assertThat(TestLogs.files(crashed.dirs.get(0).resolve("orders-0"), ProducerStateSnapshot.SUFFIX))
                 .isEmpty();
 
@@ -189,7 +169,8 @@ class ProducerStateTest {
 
     @Test
     void shouldExpireIdleProducersButNotDropThemWithRetention() throws Exception {
-        PartitionLog log = start(config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_MS, "1000"));
+        PartitionLog log =
+                logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_MS, "1000"));
         append(log, batch((short) 0, 0, "a"));
         for (int i = 0; i < 30; i++) {
             append(log, TestBatches.batch(logs.clock.milliseconds(), "filler-" + i));
@@ -213,9 +194,9 @@ class ProducerStateTest {
     void shouldRoundTripTheSnapshotFormatAndRejectDamage() {
         ProducerStateTable table = new ProducerStateTable();
         for (int i = 0; i < 7; i++) {
-            table.update(9L, (short) 3, i * 2, i * 2 + 1, i * 10L, i * 10L + 1, 1000L + i, 55L);
+            table.update(9L, (short) 3, i * 2, i * 2 + 1, i * 10L, i * 10L + 1, 1000L + i, 55L, false);
         }
-        table.update(10L, (short) 0, 0, 0, 100L, 100L, -1L, 56L);
+        table.update(10L, (short) 0, 0, 0, 100L, 100L, -1L, 56L, false);
         byte[] bytes = ProducerStateSnapshot.serialize(table, 200L);
 
         ProducerStateTable loaded = new ProducerStateTable();

@@ -11,35 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RetentionTest {
 
-    @TempDir
-    Path tmp;
-
-    private TestLogs logs;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        logs.close();
-    }
-
-    private void fill(PartitionLog log, int batches) throws Exception {
-        for (int i = 0; i < batches; i++) {
-            append(log, TestBatches.batch(logs.clock.milliseconds(), "value-" + i));
-        }
-        awaitDurable(log);
-    }
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
     private static boolean noDeletedFilesIn(Path dir) {
         try {
@@ -53,11 +31,11 @@ class RetentionTest {
     void shouldDeleteSegmentsOlderThanRetentionMs() throws Exception {
         PartitionLog log =
                 logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_MS, "60000"));
-        fill(log, 30);
+        logs.fill(log, 30);
         int oldSegments = log.numberOfSegments();
         logs.clock.advanceMs(120_000);
         long newBase = log.logEndOffset();
-        fill(log, 1);
+        logs.fill(log, 1);
         assertThat(log.numberOfSegments()).isGreaterThanOrEqualTo(oldSegments);
 
         int deleted = log.applyRetention();
@@ -75,7 +53,7 @@ class RetentionTest {
     void shouldKeepEverythingForeverWithRetentionMsMinusOne() throws Exception {
         PartitionLog log =
                 logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_MS, "-1"));
-        fill(log, 30);
+        logs.fill(log, 30);
         int segments = log.numberOfSegments();
         logs.clock.advanceMs(100L * 365 * 24 * TestLogs.HOUR);
 
@@ -87,7 +65,7 @@ class RetentionTest {
     @Test
     void shouldRollAndDeleteEverythingWhenAllSegmentsExpired() throws Exception {
         PartitionLog log = logs.create("orders", 0, config(LogConfig.RETENTION_MS, "1000"));
-        fill(log, 5);
+        logs.fill(log, 5);
         logs.clock.advanceMs(5_000);
 
         assertThat(log.applyRetention()).isEqualTo(1);
@@ -105,14 +83,13 @@ class RetentionTest {
     @Test
     void shouldNotDeleteDataThatIsNotDurableYet() throws Exception {
         FaultInjectingChannels channels = new FaultInjectingChannels();
-        logs.close();
-        logs = new TestLogs(tmp.resolve("other"), 1, logs.clock, channels);
-        logs.start();
-        PartitionLog log = logs.create("orders", 0, config(LogConfig.RETENTION_MS, "1000"));
+        TestLogs faulty = logs.another(1, channels);
+        faulty.start();
+        PartitionLog log = faulty.create("orders", 0, config(LogConfig.RETENTION_MS, "1000"));
         channels.blockForces();
         try {
-            append(log, TestBatches.batch(logs.clock.milliseconds(), "pending"));
-            logs.clock.advanceMs(5_000);
+            append(log, TestBatches.batch(faulty.clock.milliseconds(), "pending"));
+            faulty.clock.advanceMs(5_000);
 
             assertThat(log.applyRetention()).isZero();
             assertThat(log.logStartOffset()).isZero();
@@ -125,7 +102,7 @@ class RetentionTest {
     void shouldDeleteOldestSegmentsBeyondRetentionBytes() throws Exception {
         PartitionLog log =
                 logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_BYTES, "2500"));
-        fill(log, 60);
+        logs.fill(log, 60);
         long before = log.sizeInBytes();
         assertThat(before).isGreaterThan(2500);
 
@@ -141,7 +118,7 @@ class RetentionTest {
     @Test
     void shouldPersistDeleteRecordsAcrossRestartAndDeleteWholeSegmentsBelowIt() throws Exception {
         PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
-        fill(log, 40);
+        logs.fill(log, 40);
         int segments = log.numberOfSegments();
 
         assertThat(log.deleteRecordsBefore(25)).isEqualTo(25);
@@ -163,7 +140,7 @@ class RetentionTest {
     @Test
     void shouldRefuseToDeleteRecordsBeyondTheHighWatermark() throws Exception {
         PartitionLog log = logs.create("orders", 0, config());
-        fill(log, 3);
+        logs.fill(log, 3);
 
         assertThatThrownBy(() -> log.deleteRecordsBefore(4))
                 .isInstanceOf(OffsetOutOfRangeException.class)

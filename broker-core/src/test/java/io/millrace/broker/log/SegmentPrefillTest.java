@@ -21,29 +21,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class SegmentPrefillTest {
 
     private static final int MB = 1024 * 1024;
 
+    /** Files of the tests of {@link SegmentPrefill} on its own. */
     @TempDir
     Path tmp;
 
-    private TestLogs logs;
-    private TestLogs crashed;
-
-    @AfterEach
-    void tearDown() {
-        if (crashed != null) {
-            crashed.close();
-        }
-        if (logs != null) {
-            logs.close();
-        }
-    }
+    /** Started by the tests in a partition log. */
+    @RegisterExtension
+    final TestLogs logs = new TestLogs().startedByTest();
 
     // ---- SegmentPrefill on its own ----
 
@@ -192,20 +184,14 @@ class SegmentPrefillTest {
 
     @Test
     void aBusyPartitionsActiveSegmentHasZerosBeyondItsDataAndReadsOnlyTheData() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
-        PartitionLog log = logs.create("orders", 0, config());
-        appendValues(log, 0, 20);
-        LogSegment active = log.activeSegment();
-
-        await("space is preallocated", () -> fileLength(active) > active.size());
+        PartitionLog log = preallocatedLog(20);
 
         assertThat(values(log, 0, 20)).containsExactly(TestBatches.values("v", 20));
     }
 
     @Test
     void rollingAndCleanShutdownCutEverySegmentFileToItsData() throws Exception {
-        PartitionLog log = rolledLog(tmp, 100);
+        PartitionLog log = rolledLog(100);
         assertThat(log.numberOfSegments()).isGreaterThan(3);
         for (LogSegment s :
                 log.segmentMap().headMap(log.activeSegment().baseOffset()).values()) {
@@ -230,15 +216,10 @@ class SegmentPrefillTest {
 
     @Test
     void afterACrashRecoveryCutsTheZerosAndKeepsEveryRecord() throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
-        PartitionLog log = logs.create("orders", 0, config());
-        appendValues(log, 0, 30);
-        LogSegment active = log.activeSegment();
-        await("space is preallocated", () -> fileLength(active) > active.size());
-        int size = active.size();
+        PartitionLog log = preallocatedLog(30);
+        int size = log.activeSegment().size();
 
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
         crashed.start();
         PartitionLog recovered = crashed.log("orders", 0);
 
@@ -253,8 +234,8 @@ class SegmentPrefillTest {
 
     @Test
     void zerosLeftAtTheEndOfARolledSegmentThatTheNextOneFollowsAreCutWithoutLoss() throws Exception {
-        PartitionLog log = rolledLog(tmp.resolve("live"), 60);
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        PartitionLog log = rolledLog(60);
+        TestLogs crashed = logs.crashCopy();
         Path first = LogSegment.file(crashed.dirs.get(0).resolve("orders-0"), 0, LogSegment.LOG_SUFFIX);
         // a crash before the cut at the roll reached the disk
         Files.write(first, new byte[1024], StandardOpenOption.APPEND);
@@ -269,10 +250,10 @@ class SegmentPrefillTest {
 
     @Test
     void zerosWhereRecordsOfARolledSegmentShouldBeDropTheSegmentsAfterIt() throws Exception {
-        PartitionLog log = rolledLog(tmp.resolve("live"), 60);
+        PartitionLog log = rolledLog(60);
         long secondBase = log.segmentMap().higherKey(0L);
         int lastBatchSize = TestBatches.batch(0, "v" + (secondBase - 1)).remaining();
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
         Path first = LogSegment.file(crashed.dirs.get(0).resolve("orders-0"), 0, LogSegment.LOG_SUFFIX);
         // the first segment's last batch never reached the disk, the zeros preallocated there did
         try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
@@ -291,9 +272,7 @@ class SegmentPrefillTest {
 
     @Test
     void withPreallocationTurnedOffTheFileHoldsOnlyData() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.preallocateBytes = 0;
-        logs.start();
+        logs.withPreallocateBytes(0).start();
         PartitionLog log = logs.create("orders", 0, config());
         for (int round = 0; round < 5; round++) {
             appendValues(log, round * 10, 10);
@@ -327,11 +306,23 @@ class SegmentPrefillTest {
     }
 
     /**
-     * Starts {@link #logs} under {@code root} with a partition of 1 KiB segments holding durable
-     * values v0..v{n-1}, appended ten at a time (so several segments roll).
+     * Starts {@link #logs} with a partition holding durable values v0..v{n-1} and waits until
+     * space is preallocated beyond them in its active segment.
      */
-    private PartitionLog rolledLog(Path root, int n) throws Exception {
-        logs = new TestLogs(root);
+    private PartitionLog preallocatedLog(int n) throws Exception {
+        logs.start();
+        PartitionLog log = logs.create("orders", 0, config());
+        appendValues(log, 0, n);
+        LogSegment active = log.activeSegment();
+        await("space is preallocated", () -> fileLength(active) > active.size());
+        return log;
+    }
+
+    /**
+     * Starts {@link #logs} with a partition of 1 KiB segments holding durable values v0..v{n-1},
+     * appended ten at a time (so several segments roll).
+     */
+    private PartitionLog rolledLog(int n) throws Exception {
         logs.start();
         PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
         for (int from = 0; from < n; from += 10) {

@@ -12,28 +12,13 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SegmentRollTest {
 
-    @TempDir
-    Path tmp;
-
-    private TestLogs logs;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        logs.close();
-    }
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
     @Test
     void shouldRollWhenSegmentMsHasPassedSinceTheFirstAppend() throws Exception {

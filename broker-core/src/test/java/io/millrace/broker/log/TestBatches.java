@@ -22,14 +22,7 @@ final class TestBatches {
 
     /** An uncompressed, non-idempotent CreateTime batch; every record gets {@code timestamp}. */
     static ByteBuffer batch(long timestamp, String... values) {
-        return build(
-                Compression.NONE,
-                RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE,
-                false,
-                timestamps(timestamp, values.length),
-                values);
+        return compressed(Compression.NONE, timestamps(timestamp, values.length), values);
     }
 
     static ByteBuffer compressed(Compression compression, long[] timestamps, String... values) {
@@ -61,19 +54,8 @@ final class TestBatches {
             boolean transactional,
             long[] timestamps,
             String... values) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(
-                ByteBuffer.allocate(1024 + 64 * values.length),
-                RecordBatch.MAGIC_VALUE_V2,
-                compression,
-                TimestampType.CREATE_TIME,
-                0L,
-                RecordBatch.NO_TIMESTAMP,
-                producerId,
-                epoch,
-                baseSequence,
-                transactional,
-                false,
-                RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        MemoryRecordsBuilder builder =
+                builder(values.length, compression, producerId, epoch, baseSequence, transactional);
         for (int i = 0; i < values.length; i++) {
             builder.appendWithOffset(
                     i,
@@ -95,8 +77,36 @@ final class TestBatches {
             int baseSequence,
             long timestamp,
             String... keyValues) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(
-                ByteBuffer.allocate(1024 + 64 * keyValues.length),
+        return keyed(compression, producerId, epoch, baseSequence, false, timestamp, keyValues);
+    }
+
+    /** A transactional batch of keyed records (key, value, ...). */
+    static ByteBuffer transactionalKeyed(
+            long producerId, short epoch, int baseSequence, long timestamp, String... keyValues) {
+        return keyed(Compression.NONE, producerId, epoch, baseSequence, true, timestamp, keyValues);
+    }
+
+    private static ByteBuffer keyed(
+            Compression compression,
+            long producerId,
+            short epoch,
+            int baseSequence,
+            boolean transactional,
+            long timestamp,
+            String... keyValues) {
+        MemoryRecordsBuilder builder =
+                builder(keyValues.length, compression, producerId, epoch, baseSequence, transactional);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            builder.appendWithOffset(i / 2, timestamp, utf8(keyValues[i]), utf8(keyValues[i + 1]));
+        }
+        return builder.build().buffer();
+    }
+
+    /** A magic-2 CreateTime batch builder from offset 0, its buffer sized for {@code items} keys or values. */
+    private static MemoryRecordsBuilder builder(
+            int items, Compression compression, long producerId, short epoch, int baseSequence, boolean transactional) {
+        return MemoryRecords.builder(
+                ByteBuffer.allocate(1024 + 64 * items),
                 RecordBatch.MAGIC_VALUE_V2,
                 compression,
                 TimestampType.CREATE_TIME,
@@ -105,35 +115,9 @@ final class TestBatches {
                 producerId,
                 epoch,
                 baseSequence,
-                false,
-                false,
-                RecordBatch.NO_PARTITION_LEADER_EPOCH);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            builder.appendWithOffset(i / 2, timestamp, utf8(keyValues[i]), utf8(keyValues[i + 1]));
-        }
-        return builder.build().buffer();
-    }
-
-    /** A transactional batch of keyed records (key, value, ...). */
-    static ByteBuffer transactionalKeyed(
-            long producerId, short epoch, int baseSequence, long timestamp, String... keyValues) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(
-                ByteBuffer.allocate(1024 + 64 * keyValues.length),
-                RecordBatch.MAGIC_VALUE_V2,
-                Compression.NONE,
-                TimestampType.CREATE_TIME,
-                0L,
-                RecordBatch.NO_TIMESTAMP,
-                producerId,
-                epoch,
-                baseSequence,
-                true,
+                transactional,
                 false,
                 RecordBatch.NO_PARTITION_LEADER_EPOCH);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            builder.appendWithOffset(i / 2, timestamp, utf8(keyValues[i]), utf8(keyValues[i + 1]));
-        }
-        return builder.build().buffer();
     }
 
     /** A transaction marker (control batch) as the coordinator writes it. */

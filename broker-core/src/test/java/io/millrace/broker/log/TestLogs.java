@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.log.TestBatches.Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileVisitResult;
@@ -23,42 +24,103 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A log manager over temporary directories with a manual clock, plus restart helpers. A "crash"
- * is simulated by copying the live directories (what the disk holds at that moment) and starting
- * a new manager on the copy, which finds no clean-shutdown marker.
+ * The log tests' fixture: a log manager over a temporary directory with a manual clock, plus
+ * restart and crash helpers. Registered with {@code @RegisterExtension}, before each test it makes
+ * a fresh temporary directory and starts the manager on it (unless {@link #startedByTest()});
+ * after the test it closes every manager it started, crash copies included, and deletes the
+ * directory. A "crash" is simulated by copying the live directories (what the disk holds at that
+ * moment) and starting a new manager on the copy, which finds no clean-shutdown marker.
  */
-final class TestLogs implements AutoCloseable {
+final class TestLogs implements BeforeEachCallback, AfterEachCallback {
 
     static final long HOUR = 3_600_000L;
 
-    final Path root;
-    final List<Path> dirs;
     final ManualClock clock;
     final FileChannelFactory channels;
     final Map<String, LogConfig> topics = new HashMap<>();
-    /** The cleaner threads' settings; the default runs them with Kafka's 15 s backoff. */
-    CleanerConfig cleaner = CleanerConfig.defaults();
-    /** Zero-filled space ahead of active segments ({@link SegmentPrefill}); the broker's default. */
-    int preallocateBytes = LogManagerConfig.DEFAULT_PREALLOCATE_BYTES;
-    /** log.flush.threads; the broker's default. */
-    int flushThreads = LogManagerConfig.DEFAULT_FLUSH_THREADS;
+    /** The test's temporary directory, holding the log directories and those of the copies. */
+    Path root;
+    /** The log directories, {@code data0}... in {@link #root}. */
+    List<Path> dirs;
 
     LogManager manager;
 
-    TestLogs(Path root, int logDirs, ManualClock clock, FileChannelFactory channels) {
-        this.root = root;
+    private final int logDirs;
+    /** The cleaner threads' settings; the default runs them with Kafka's 15 s backoff. */
+    private CleanerConfig cleaner = CleanerConfig.defaults();
+    /** Zero-filled space ahead of active segments ({@link SegmentPrefill}); the broker's default. */
+    private int preallocateBytes = LogManagerConfig.DEFAULT_PREALLOCATE_BYTES;
+    /** log.flush.threads; the broker's default. */
+    private int flushThreads = LogManagerConfig.DEFAULT_FLUSH_THREADS;
+
+    private boolean startBeforeEach = true;
+    private final List<TestLogs> others = new ArrayList<>();
+
+    /** One log directory, real file channels. */
+    TestLogs() {
+        this(1, FileChannelFactory.DEFAULT);
+    }
+
+    TestLogs(int logDirs, FileChannelFactory channels) {
+        this(logDirs, new ManualClock(), channels);
+    }
+
+    private TestLogs(int logDirs, ManualClock clock, FileChannelFactory channels) {
+        this.logDirs = logDirs;
         this.clock = clock;
         this.channels = channels;
+    }
+
+    /** The test configures the manager and calls {@link #start()} itself. */
+    TestLogs startedByTest() {
+        startBeforeEach = false;
+        return this;
+    }
+
+    /** Cleaner settings from the next {@link #start()}. */
+    TestLogs withCleaner(CleanerConfig cleaner) {
+        this.cleaner = cleaner;
+        return this;
+    }
+
+    /** Preallocation from the next {@link #start()} (0: none). */
+    TestLogs withPreallocateBytes(int preallocateBytes) {
+        this.preallocateBytes = preallocateBytes;
+        return this;
+    }
+
+    /** Flush threads from the next {@link #start()}. */
+    TestLogs withFlushThreads(int flushThreads) {
+        this.flushThreads = flushThreads;
+        return this;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        useRoot(Files.createTempDirectory("millrace-logs"));
+        if (startBeforeEach) {
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+        FileDeleter.deleteTree("the test's directory", root);
+    }
+
+    private void useRoot(Path root) {
+        this.root = root;
         this.dirs = new ArrayList<>();
         for (int i = 0; i < logDirs; i++) {
             dirs.add(root.resolve("data" + i));
         }
-    }
-
-    TestLogs(Path root) {
-        this(root, 1, new ManualClock(), FileChannelFactory.DEFAULT);
     }
 
     static LogConfig config(String... keyValues) {
@@ -94,13 +156,24 @@ final class TestLogs implements AutoCloseable {
         return start();
     }
 
-    /** A manager started on a copy of the current files, as if the machine had crashed now. */
-    TestLogs crashCopy(Path newRoot) throws IOException {
-        TestLogs copy = new TestLogs(newRoot, dirs.size(), clock, FileChannelFactory.DEFAULT);
+    /**
+     * Another manager, not started, over new log directories in this test's directory: the same
+     * clock and settings, no topics. Closed after the test.
+     */
+    TestLogs another(int logDirs, FileChannelFactory channels) {
+        TestLogs other = new TestLogs(logDirs, clock, channels);
+        other.useRoot(root.resolve("other" + others.size()));
+        other.cleaner = cleaner;
+        other.preallocateBytes = preallocateBytes;
+        other.flushThreads = flushThreads;
+        others.add(other);
+        return other;
+    }
+
+    /** A manager, not started, on a copy of the current files, as if the machine had crashed now. */
+    TestLogs crashCopy() throws IOException {
+        TestLogs copy = another(dirs.size(), FileChannelFactory.DEFAULT);
         copy.topics.putAll(topics);
-        copy.cleaner = cleaner;
-        copy.preallocateBytes = preallocateBytes;
-        copy.flushThreads = flushThreads;
         for (int i = 0; i < dirs.size(); i++) {
             copyTree(dirs.get(i), copy.dirs.get(i));
         }
@@ -135,14 +208,47 @@ final class TestLogs implements AutoCloseable {
         });
     }
 
-    @Override
-    public void close() {
+    /** Closes the other managers, then this one. */
+    private void close() {
+        others.forEach(TestLogs::close);
         if (manager != null) {
             manager.close();
         }
     }
 
     // ---- helpers for tests ----
+
+    /**
+     * Appends {@code n} one-record batches holding value-0 .. value-{n-1}, waits until they are
+     * durable, and returns each batch's size.
+     */
+    List<Integer> fill(PartitionLog log, int n) throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ByteBuffer b = TestBatches.batch(clock.milliseconds(), "value-" + i);
+            sizes.add(b.remaining());
+            append(log, b);
+        }
+        awaitDurable(log);
+        return sizes;
+    }
+
+    /** Every record from the log start to the durable offset, read as a consumer would. */
+    static List<Entry> readAll(PartitionLog log) throws IOException {
+        List<Entry> out = new ArrayList<>();
+        long next = log.logStartOffset();
+        while (next < log.durableOffset()) {
+            LogReadResult r = log.read(next, 1 << 20, true);
+            assertThat(r.error()).isEqualTo(Errors.NONE);
+            List<MutableRecordBatch> batches = TestBatches.batchesOf(r.records());
+            if (batches.isEmpty()) {
+                break;
+            }
+            out.addAll(TestBatches.entriesOf(r.records()));
+            next = batches.get(batches.size() - 1).nextOffset();
+        }
+        return out;
+    }
 
     static AppendResult append(PartitionLog log, ByteBuffer batch) {
         AppendResult r = log.append(batch, 7, AppendOrigin.CLIENT);

@@ -5,33 +5,23 @@ import static io.millrace.broker.log.TestLogs.awaitDurable;
 import static io.millrace.broker.log.TestLogs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.apache.kafka.common.compress.Compression;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TimestampLookupTest {
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
-    private TestLogs logs;
     private long t0;
 
     @BeforeEach
-    void setUp() throws Exception {
-        logs = new TestLogs(tmp);
-        logs.start();
+    void setUp() {
         t0 = logs.clock.milliseconds() - 100_000;
-    }
-
-    @AfterEach
-    void tearDown() {
-        logs.close();
     }
 
     private static Compression compression(String name) {

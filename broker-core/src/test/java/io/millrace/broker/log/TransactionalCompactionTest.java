@@ -3,19 +3,16 @@ package io.millrace.broker.log;
 import static io.millrace.broker.log.CompactionFixture.DELETE_RETENTION_MS;
 import static io.millrace.broker.log.CompactionFixture.compacted;
 import static io.millrace.broker.log.CompactionFixture.latest;
-import static io.millrace.broker.log.CompactionFixture.readAll;
+import static io.millrace.broker.log.TestLogs.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Compaction of logs holding transactions: aborted data, markers, open transactions. */
 class TransactionalCompactionTest {
@@ -24,22 +21,11 @@ class TransactionalCompactionTest {
     private static final long B = 8L;
     private static final short EPOCH = 0;
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final CompactionFixture f = new CompactionFixture();
 
-    private CompactionFixture f;
     private int sequenceA;
     private int sequenceB;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        f = new CompactionFixture(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
 
     private void txn(PartitionLog log, long producerId, String key, String value) throws Exception {
         int seq = producerId == A ? sequenceA++ : sequenceB++;

@@ -20,9 +20,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Transactions in one partition's log: open transactions, markers, the last stable offset and the aborted index. */
 class TransactionalLogTest {
@@ -32,27 +31,8 @@ class TransactionalLogTest {
     private static final short EPOCH = 0;
     private static final int COORDINATOR_EPOCH = 0;
 
-    @TempDir
-    Path tmp;
-
-    private TestLogs logs;
-    private TestLogs crashed;
-
-    @AfterEach
-    void tearDown() {
-        if (crashed != null) {
-            crashed.close();
-        }
-        if (logs != null) {
-            logs.close();
-        }
-    }
-
-    private PartitionLog start(LogConfig config) throws Exception {
-        logs = new TestLogs(tmp.resolve("live"));
-        logs.start();
-        return logs.create("orders", 0, config);
-    }
+    @RegisterExtension
+    final TestLogs logs = new TestLogs();
 
     private long now() {
         return logs.clock.milliseconds();
@@ -74,7 +54,7 @@ class TransactionalLogTest {
 
     @Test
     void readCommittedStopsAtTheFirstOffsetOfAnOpenTransaction() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         TestLogs.append(log, TestBatches.batch(now(), "plain0", "plain1"));
         AppendResult open = txnWrite(log, A, EPOCH, 0, "t0", "t1");
         TestLogs.append(log, TestBatches.batch(now(), "after"));
@@ -91,7 +71,7 @@ class TransactionalLogTest {
 
     @Test
     void aCommitMarkerMakesTheTransactionVisibleOnceDurable() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         txnWrite(log, A, EPOCH, 0, "t0", "t1");
         AppendResult commit = marker(log, A, EPOCH, true);
         assertThat(commit.error()).isEqualTo(Errors.NONE);
@@ -108,7 +88,7 @@ class TransactionalLogTest {
 
     @Test
     void anAbortedTransactionIsListedForReadCommittedAndItsRecordsDropped() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         AppendResult aborted = txnWrite(log, A, EPOCH, 0, "a0", "a1");
         AppendResult kept = txnWrite(log, B, EPOCH, 0, "b0");
         marker(log, A, EPOCH, false);
@@ -127,7 +107,7 @@ class TransactionalLogTest {
 
     @Test
     void theAbortedListCoversTransactionsWhoseMarkerLiesInALaterSegment() throws Exception {
-        PartitionLog log = start(config(LogConfig.SEGMENT_BYTES, "1024"));
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
         AppendResult first = txnWrite(log, A, EPOCH, 0, "a0");
         int seq = 1;
         while (log.numberOfSegments() < 3) {
@@ -146,7 +126,7 @@ class TransactionalLogTest {
 
     @Test
     void aTransactionalBatchNeedsTheCoordinatorsConfirmationToStartATransaction() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         ByteBuffer unverified = TestBatches.transactional(A, EPOCH, 0, now(), "x");
         assertThat(log.append(unverified, 0, AppendOrigin.CLIENT).error()).isEqualTo(Errors.INVALID_TXN_STATE);
 
@@ -172,7 +152,7 @@ class TransactionalLogTest {
 
     @Test
     void aNonTransactionalWriteDuringAnOpenTransactionIsRefused() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         txnWrite(log, A, EPOCH, 0, "t");
         AppendResult plain = log.append(TestBatches.idempotent(A, EPOCH, 1, now(), "p"), 0, AppendOrigin.CLIENT);
         assertThat(plain.error()).isEqualTo(Errors.INVALID_TXN_STATE);
@@ -181,7 +161,7 @@ class TransactionalLogTest {
 
     @Test
     void aMarkerWithANewerEpochFencesTheOldProducerAndStaleMarkersAreRefused() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         txnWrite(log, A, EPOCH, 0, "t");
         assertThat(marker(log, A, (short) 1, false).error()).isEqualTo(Errors.NONE);
 
@@ -203,7 +183,7 @@ class TransactionalLogTest {
 
     @Test
     void describeProducersShowsTheOpenTransactionsStartOffset() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         TestLogs.append(log, TestBatches.batch(now(), "x"));
         txnWrite(log, A, (short) 3, 0, "t0", "t1");
         awaitDurable(log);
@@ -213,7 +193,7 @@ class TransactionalLogTest {
 
     @Test
     void transactionStateAndTheAbortedIndexSurviveACrash() throws Exception {
-        PartitionLog log = start(config(LogConfig.SEGMENT_BYTES, "2048"));
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "2048"));
         AppendResult aborted = txnWrite(log, A, EPOCH, 0, "a0");
         marker(log, A, EPOCH, false);
         int seq = 0;
@@ -223,7 +203,7 @@ class TransactionalLogTest {
         AppendResult open = txnWrite(log, B, EPOCH, 0, "open");
         awaitDurable(log);
         List<AbortedTxn> before = log.read(0, 1 << 20, true, true).abortedTransactions();
-        crashed = logs.crashCopy(tmp.resolve("crash"));
+        TestLogs crashed = logs.crashCopy();
         // The crash image lost every aborted-transaction index: recovery must rebuild them from the log.
         for (Path f : TestLogs.files(crashed.dirs.get(0).resolve("orders-0"), LogSegment.TXN_INDEX_SUFFIX)) {
             Files.delete(f);
@@ -256,7 +236,7 @@ class TransactionalLogTest {
 
     @Test
     void aDamagedAbortedIndexIsRebuiltAfterACleanRestart() throws Exception {
-        PartitionLog log = start(config(LogConfig.SEGMENT_BYTES, "1024"));
+        PartitionLog log = logs.create("orders", 0, config(LogConfig.SEGMENT_BYTES, "1024"));
         txnWrite(log, A, EPOCH, 0, "a0");
         marker(log, A, EPOCH, false);
         while (log.numberOfSegments() < 3) {
@@ -278,7 +258,7 @@ class TransactionalLogTest {
 
     @Test
     void openTransactionsSurviveACleanRestartThroughTheSnapshot() throws Exception {
-        PartitionLog log = start(config());
+        PartitionLog log = logs.create("orders", 0, config());
         AppendResult open = txnWrite(log, A, (short) 2, 0, "t");
         awaitDurable(log);
 
@@ -337,7 +317,7 @@ class TransactionalLogTest {
     void producersWithAnOpenTransactionAreNotExpired() {
         ProducerStateTable table = new ProducerStateTable();
         table.update(A, EPOCH, 0, 0, 5L, 5L, 1L, 0L, true);
-        table.update(B, EPOCH, 0, 0, 6L, 6L, 1L, 0L);
+        table.update(B, EPOCH, 0, 0, 6L, 6L, 1L, 0L, false);
 
         assertThat(table.expire(TestLogs.HOUR, 1000)).isEqualTo(1);
         assertThat(table.get(A)).isNotNull();
