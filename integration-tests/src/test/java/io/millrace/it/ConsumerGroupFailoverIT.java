@@ -2,6 +2,10 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.TestJvm;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three consumer processes in one group share six partitions. One is killed with SIGKILL (so it
@@ -27,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * then hand its partitions to the survivors, which resume at its committed offsets. With commits
  * made synchronously after processing, every record of both phases is processed exactly once.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ConsumerGroupFailoverIT {
 
     private static final String TOPIC = "failover";
@@ -40,22 +43,20 @@ class ConsumerGroupFailoverIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    private BrokerProcess broker;
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder()
+            .override("group.initial.rebalance.delay.ms", "1000")
+            .build();
+
     private final List<TestJvm> jvms = new ArrayList<>();
 
     @AfterEach
-    void cleanUp() {
+    void closeJvms() {
         jvms.forEach(TestJvm::close);
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
     void killedConsumersPartitionsMoveWithinTheSessionTimeoutAndEveryRecordIsProcessedOnce() throws Exception {
-        broker = BrokerProcess.builder(ConsumerGroupFailoverIT.class.getSimpleName())
-                .override("group.initial.rebalance.delay.ms", "1000")
-                .start();
         Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
         List<GroupMemberView> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

@@ -2,33 +2,24 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.KafkaCli;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.ProcessResult;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Apache Kafka's own command-line tools, each in a JVM with Kafka's release classpath, work
  * against the broker unchanged: kafka-topics, the console producer and consumer, get-offsets.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class KafkaCliIT {
 
-    private static BrokerProcess broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(KafkaCliIT.class.getSimpleName());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder().build();
 
     @Test
     void kafkaTopicsCreatesListsAndDescribesTopics() {

@@ -2,6 +2,9 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +28,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nothing acknowledged with acks=all is lost, duplicated or moved when the broker is killed with
@@ -40,7 +42,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * along. The whole log is then read back and checked against the acknowledgements and against
  * what the consumer was shown (consumers only ever see fsynced data).
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class Kill9DurabilityIT {
 
     private static final int PARTITIONS = 4;
@@ -50,20 +51,13 @@ class Kill9DurabilityIT {
     private static final Pattern VALUE = Pattern.compile("p(\\d+)-(\\d+)-.*");
     private static final String FILLER = "x".repeat(80);
 
-    private BrokerProcess broker;
-
-    @AfterEach
-    void closeBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder().build();
 
     @RepeatedTest(value = 5, name = "kill -9 number {currentRepetition} of {totalRepetitions}")
     void everyAcknowledgedRecordSurvivesKill9ExactlyOnceAtItsOffset(RepetitionInfo repetition) throws Exception {
         long seed = System.nanoTime() ^ repetition.getCurrentRepetition();
         Random random = new Random(seed);
-        broker = BrokerProcess.start(Kill9DurabilityIT.class.getSimpleName());
         // Every other run rolls segments every few hundred records, so the kill may land mid-roll.
         boolean smallSegments = repetition.getCurrentRepetition() % 2 == 1;
         Clients.createTopic(

@@ -2,6 +2,8 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,26 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A clean shutdown (SIGTERM) and restart on the same data directory keeps every record and offset. */
-@ExtendWith(BrokerLogOnFailure.class)
 class RestartIT {
 
-    private BrokerProcess broker;
-
-    @AfterEach
-    void closeBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder().build();
 
     @Test
     void cleanRestartKeepsEveryRecordAndAnIdempotentProducerCarriesOn() {
-        broker = BrokerProcess.start(RestartIT.class.getSimpleName());
         String topic = "restarted";
         int partitions = 3;
         long half = 30_000;
