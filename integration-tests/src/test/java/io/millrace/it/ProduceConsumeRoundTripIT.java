@@ -59,25 +59,7 @@ class ProduceConsumeRoundTripIT {
 
         produce(records, topic, total, Map.of());
 
-        long[] next = new long[partitions];
-        List<String> mismatches = new ArrayList<>();
-        Clients.readToEnd(broker.bootstrap(), topicPartitions(topic, partitions), received -> {
-            int p = received.partition();
-            if (received.offset() != next[p]) {
-                mismatches.add("partition " + p + ": expected offset " + next[p] + " but read " + received.offset());
-                next[p] = received.offset();
-            }
-            String diff = records.difference(received, records.indexAt(p, received.offset()));
-            if (diff != null && mismatches.size() < 20) {
-                mismatches.add(diff);
-            }
-            next[p]++;
-        });
-
-        assertThat(mismatches).as("records that differ from what was produced").isEmpty();
-        for (int p = 0; p < partitions; p++) {
-            assertThat(next[p]).as("records read from partition " + p).isEqualTo(records.countInPartition(total, p));
-        }
+        records.assertTopicHolds(broker.bootstrap(), topic, total);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -179,23 +161,7 @@ class ProduceConsumeRoundTripIT {
                                     .sum()
                             >= total);
         }
-        long[] next = new long[partitions];
-        List<String> mismatches = new ArrayList<>();
-        Clients.readToEnd(broker.bootstrap(), tps, received -> {
-            int p = received.partition();
-            if (received.offset() != next[p] && mismatches.size() < 20) {
-                mismatches.add("partition " + p + ": expected offset " + next[p] + " but read " + received.offset());
-            }
-            String diff = records.difference(received, records.indexAt(p, received.offset()));
-            if (diff != null && mismatches.size() < 20) {
-                mismatches.add(diff);
-            }
-            next[p] = received.offset() + 1;
-        });
-        assertThat(mismatches).as("records that differ from what was produced").isEmpty();
-        for (int p = 0; p < partitions; p++) {
-            assertThat(next[p]).as("records read from partition " + p).isEqualTo(records.countInPartition(total, p));
-        }
+        records.assertTopicHolds(broker.bootstrap(), topic, total);
     }
 
     @Test
