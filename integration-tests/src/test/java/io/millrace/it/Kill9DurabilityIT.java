@@ -140,29 +140,8 @@ class Kill9DurabilityIT {
             log.computeIfAbsent(p, k -> new HashMap<>()).put(record.offset(), value);
         });
 
-        List<String> lost = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            for (Map.Entry<Long, String> ack : acknowledged.get(p).entrySet()) {
-                String inLog = log.getOrDefault(p, Map.of()).get(ack.getKey());
-                if (!ack.getValue().equals(inLog)) {
-                    lost.add(ack.getValue() + " acknowledged at " + p + "@" + ack.getKey() + " but the log has "
-                            + (inLog == null ? "nothing" : inLog) + " there"
-                            + (whereInLog.containsKey(ack.getValue())
-                                    ? " (value found at " + whereInLog.get(ack.getValue()) + ")"
-                                    : ""));
-                }
-            }
-        }
-        List<String> unseen = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            for (Map.Entry<Long, String> shown : seen.get(p).entrySet()) {
-                String inLog = log.getOrDefault(p, Map.of()).get(shown.getKey());
-                if (!shown.getValue().equals(inLog)) {
-                    unseen.add(shown.getValue() + " was read at " + p + "@" + shown.getKey() + " but the log has "
-                            + (inLog == null ? "nothing" : inLog) + " there");
-                }
-            }
-        }
+        List<String> lost = notInLog(acknowledged, "acknowledged", log, whereInLog);
+        List<String> unseen = notInLog(seen, "was read", log, whereInLog);
         String context = " (seed " + seed + (smallSegments ? ", 16 KiB segments" : "") + ", killed after "
                 + ackedBeforeKill + " of " + total + " acknowledgements, " + ackCount.get() + " acknowledged in all)";
         assertThat(firstOf(lost))
@@ -183,6 +162,31 @@ class Kill9DurabilityIT {
         assertThat(ackCount.get()).as("acknowledged records" + context).isEqualTo(total);
 
         broker.stop();
+    }
+
+    /**
+     * The records of {@code expected} (per partition: offset to value) that the log does not hold at
+     * their offset, each described with {@code how} it was expected ("acknowledged", "was read").
+     */
+    private static List<String> notInLog(
+            List<Map<Long, String>> expected,
+            String how,
+            Map<Integer, Map<Long, String>> log,
+            Map<String, String> whereInLog) {
+        List<String> missing = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (Map.Entry<Long, String> record : expected.get(p).entrySet()) {
+                String inLog = log.getOrDefault(p, Map.of()).get(record.getKey());
+                if (!record.getValue().equals(inLog)) {
+                    missing.add(record.getValue() + " " + how + " at " + p + "@" + record.getKey() + " but the log has "
+                            + (inLog == null ? "nothing" : inLog) + " there"
+                            + (whereInLog.containsKey(record.getValue())
+                                    ? " (value found at " + whereInLog.get(record.getValue()) + ")"
+                                    : ""));
+                }
+            }
+        }
+        return missing;
     }
 
     private static List<String> firstOf(List<String> problems) {
