@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,21 +47,15 @@ class ConsumerGroupFailoverIT {
             .override("group.initial.rebalance.delay.ms", "1000")
             .build();
 
-    private final List<TestJvm> jvms = new ArrayList<>();
-
-    @AfterEach
-    void closeJvms() {
-        jvms.forEach(TestJvm::close);
-    }
-
     @Test
     void killedConsumersPartitionsMoveWithinTheSessionTimeoutAndEveryRecordIsProcessedOnce() throws Exception {
         Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
         List<GroupMemberView> members = new ArrayList<>();
+        List<TestJvm> jvms = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             GroupMemberView view = new GroupMemberView("consumer-" + i);
             members.add(view);
-            jvms.add(TestJvm.start(
+            jvms.add(broker.startJvm(
                     view.name,
                     GroupConsumerMain.class,
                     List.of(broker.bootstrap(), GROUP, TOPIC, String.valueOf(SESSION_TIMEOUT_MS)),

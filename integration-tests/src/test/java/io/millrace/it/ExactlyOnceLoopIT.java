@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,13 +53,6 @@ class ExactlyOnceLoopIT {
     final MillraceBroker broker = MillraceBroker.builder()
             .override("group.initial.rebalance.delay.ms", "0")
             .build();
-
-    private final List<TestJvm> jvms = new ArrayList<>();
-
-    @AfterEach
-    void closeJvms() {
-        jvms.forEach(TestJvm::close);
-    }
 
     @Test
     void everyInputRecordIsInTheOutputExactlyOnceAfterTwentyKills() throws Exception {
@@ -133,10 +125,8 @@ class ExactlyOnceLoopIT {
     }
 
     private TestJvm startApp(String name, java.util.function.Consumer<String> onLine) {
-        TestJvm jvm = TestJvm.start(
+        return broker.startJvm(
                 name, ExactlyOnceAppMain.class, List.of(broker.bootstrap(), GROUP, IN, OUT, TXN_ID), onLine);
-        jvms.add(jvm);
-        return jvm;
     }
 
     private void produceInput() throws Exception {

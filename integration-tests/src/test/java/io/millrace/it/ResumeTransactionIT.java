@@ -15,7 +15,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,13 +37,6 @@ class ResumeTransactionIT {
             .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
             .build();
 
-    private final List<TestJvm> jvms = new ArrayList<>();
-
-    @AfterEach
-    void closeJvms() {
-        jvms.forEach(TestJvm::close);
-    }
-
     @ParameterizedTest(name = "broker restarted before the commit: {0}")
     @ValueSource(booleans = {false, true})
     void aNewProcessCommitsTheTransactionOfAKilledWriterByItsProducerIdAndEpoch(boolean restartBroker) {
@@ -53,12 +45,11 @@ class ResumeTransactionIT {
         Clients.createTopic(broker.bootstrap(), topic, 1, Map.of());
 
         List<String> writerOut = new CopyOnWriteArrayList<>();
-        TestJvm writer = TestJvm.start(
+        TestJvm writer = broker.startJvm(
                 "writer",
                 OpenTransactionMain.class,
                 List.of(broker.bootstrap(), txnId, topic, String.valueOf(RECORDS), TRANSACTION_TIMEOUT_MS),
                 writerOut::add);
-        jvms.add(writer);
         String open = Await.value(
                 "the writer's transaction is open",
                 Duration.ofSeconds(90),
@@ -81,12 +72,11 @@ class ResumeTransactionIT {
                 .isEqualTo(TransactionState.ONGOING);
 
         List<String> resumeOut = new CopyOnWriteArrayList<>();
-        TestJvm resumer = TestJvm.start(
+        TestJvm resumer = broker.startJvm(
                 "resumer",
                 ResumeTransactionMain.class,
                 List.of(broker.bootstrap(), txnId, fields[1], fields[2]),
                 resumeOut::add);
-        jvms.add(resumer);
         Await.until(
                 "the resumed transaction is committed",
                 Duration.ofSeconds(90),

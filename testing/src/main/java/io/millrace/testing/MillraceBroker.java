@@ -1,6 +1,9 @@
 package io.millrace.testing;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Registered in a static field, the broker starts before all tests of the class and stops after
  * them; in an instance field, it starts before each test and stops after it. Stopping asserts a
  * clean exit (SIGTERM, exit code 0) unless the test itself stopped or killed the broker, then
- * deletes the data directory. When a test fails, or the broker does not stop cleanly, the tails of
+ * deletes the data directory; the {@link #admin()} client and the {@link #startJvm} processes of a
+ * test go after the test. When a test fails, or the broker does not stop cleanly, the tails of
  * the broker's log files are printed and the files attached to the test report.
  *
  * <p>The accessors are for use inside the tests (and {@code @BeforeAll}/{@code @BeforeEach}
@@ -32,6 +36,7 @@ public final class MillraceBroker
     private final BrokerProcess.Builder settings;
     private BrokerProcess broker;
     private Admin admin;
+    private final List<TestJvm> jvms = new ArrayList<>();
     /** The unique id of the class or test whose start this broker belongs to. */
     private String owner;
 
@@ -136,6 +141,16 @@ public final class MillraceBroker
         return admin;
     }
 
+    /**
+     * Starts {@code mainClass} in a JVM of its own as {@link TestJvm#start} does, for a client
+     * application of this broker; it is killed after the current test, before the broker stops.
+     */
+    public TestJvm startJvm(String name, Class<?> mainClass, List<String> args, Consumer<String> onLine) {
+        TestJvm jvm = TestJvm.start(name, mainClass, args, onLine);
+        jvms.add(jvm);
+        return jvm;
+    }
+
     /** The broker process itself, e.g. for its log files. */
     public BrokerProcess process() {
         return running();
@@ -147,6 +162,8 @@ public final class MillraceBroker
     }
 
     private void end(ExtensionContext context) {
+        jvms.forEach(TestJvm::close);
+        jvms.clear();
         if (admin != null) {
             admin.close();
             admin = null;
