@@ -55,10 +55,7 @@ class SchemaRegistryInBrokerIT {
         broker.stop();
         broker.restart();
 
-        Await.until(
-                "the registry answers after the restart",
-                Duration.ofSeconds(60),
-                () -> http.get("/config").status() == 200);
+        http.awaitAnswering("the registry after the restart");
         assertThat(snapshot(http, List.of(id1, id2, id3))).isEqualTo(before);
         assertThat(http.get("/config/events-value")
                         .json()

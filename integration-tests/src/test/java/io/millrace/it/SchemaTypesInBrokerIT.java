@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.millrace.it.RegistryHttp.Answer;
-import io.millrace.testing.Await;
 import io.millrace.testing.MillraceBroker;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -106,10 +104,7 @@ class SchemaTypesInBrokerIT {
 
         broker.stop();
         broker.restart();
-        Await.until(
-                "the registry answers after the restart",
-                Duration.ofSeconds(60),
-                () -> http.get("/config").status() == 200);
+        http.awaitAnswering("the registry after the restart");
         assertThat(http.post("/subjects/orders-value", orderBody(ORDER_V1))
                         .json()
                         .get("id")
