@@ -2,12 +2,16 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.BrokerProcess;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.RawKafkaConnection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -36,54 +40,30 @@ import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Java AdminClient's topic, config, offset and cluster operations against the broker. */
-@ExtendWith(BrokerLogOnFailure.class)
 class AdminClientIT {
 
     private static final int DEFAULT_PARTITIONS = 3;
-    private static BrokerProcess broker;
-    private Admin admin;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.builder(AdminClientIT.class.getSimpleName())
-                .override("num.partitions", String.valueOf(DEFAULT_PARTITIONS))
-                .start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
-
-    @BeforeEach
-    void openAdmin() {
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterEach
-    void closeAdmin() {
-        admin.close();
-    }
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder()
+            .override("num.partitions", String.valueOf(DEFAULT_PARTITIONS))
+            .build();
 
     @Test
     void createsListsDescribesAndDeletesTopicsIncludingStreamQualifiedNames() {
         String plain = "orders";
         String qualified = "payments:settled";
-        Clients.await(
-                admin.createTopics(List.of(new NewTopic(plain, 3, (short) 1), new NewTopic(qualified, 2, (short) 1)))
-                        .all());
+        Clients.await(broker.admin()
+                .createTopics(List.of(new NewTopic(plain, 3, (short) 1), new NewTopic(qualified, 2, (short) 1)))
+                .all());
 
-        assertThat(Clients.await(admin.listTopics().names())).contains(plain, qualified);
-        Map<String, TopicDescription> described =
-                Clients.await(admin.describeTopics(List.of(plain, qualified)).allTopicNames());
+        assertThat(Clients.await(broker.admin().listTopics().names())).contains(plain, qualified);
+        Map<String, TopicDescription> described = Clients.await(
+                broker.admin().describeTopics(List.of(plain, qualified)).allTopicNames());
         assertThat(described.get(plain).partitions()).hasSize(3);
         assertThat(described.get(qualified).partitions()).hasSize(2);
         assertThat(described.get(qualified).name()).isEqualTo(qualified);
@@ -103,75 +83,86 @@ class AdminClientIT {
         // A stream-qualified topic takes writes and reads like any other.
         roundTrip(qualified, 1, "qualified");
 
-        Clients.await(admin.deleteTopics(List.of(plain, qualified)).all());
+        Clients.await(broker.admin().deleteTopics(List.of(plain, qualified)).all());
         Await.until(
                 "deleted topics to disappear from the topic list",
                 Duration.ofSeconds(30),
-                () -> !Clients.await(admin.listTopics().names()).contains(plain));
-        assertThat(Clients.await(admin.listTopics().names())).doesNotContain(plain, qualified);
-        assertThat(Clients.failure(admin.describeTopics(List.of(plain)).allTopicNames()))
+                () -> !Clients.await(broker.admin().listTopics().names()).contains(plain));
+        assertThat(Clients.await(broker.admin().listTopics().names())).doesNotContain(plain, qualified);
+        assertThat(Clients.failure(broker.admin().describeTopics(List.of(plain)).allTopicNames()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
     }
 
     @Test
     void createTopicWithoutPartitionCountUsesTheBrokerDefault() {
-        Clients.await(admin.createTopics(
+        Clients.await(broker.admin()
+                .createTopics(
                         List.of(new NewTopic("defaulted", java.util.Optional.empty(), java.util.Optional.empty())))
                 .all());
 
         TopicDescription description = Clients.await(
-                        admin.describeTopics(List.of("defaulted")).allTopicNames())
+                        broker.admin().describeTopics(List.of("defaulted")).allTopicNames())
                 .get("defaulted");
         assertThat(description.partitions()).hasSize(DEFAULT_PARTITIONS);
     }
 
     @Test
     void creatingAnExistingTopicFailsWithTopicAlreadyExists() {
-        Clients.await(admin.createTopics(List.of(new NewTopic("existing", 1, (short) 1)))
+        Clients.await(broker.admin()
+                .createTopics(List.of(new NewTopic("existing", 1, (short) 1)))
                 .all());
 
-        assertThat(Clients.failure(admin.createTopics(List.of(new NewTopic("existing", 1, (short) 1)))
+        assertThat(Clients.failure(broker.admin()
+                        .createTopics(List.of(new NewTopic("existing", 1, (short) 1)))
                         .all()))
                 .isInstanceOf(TopicExistsException.class);
     }
 
     @Test
     void deletingOrDescribingAnUnknownTopicFailsWithUnknownTopic() {
-        assertThat(Clients.failure(admin.deleteTopics(List.of("no-such-topic")).all()))
+        assertThat(Clients.failure(
+                        broker.admin().deleteTopics(List.of("no-such-topic")).all()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
         assertThat(Clients.failure(
-                        admin.describeTopics(List.of("no-such-topic")).allTopicNames()))
+                        broker.admin().describeTopics(List.of("no-such-topic")).allTopicNames()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
-        assertThat(Clients.failure(
-                        admin.describeTopics(List.of("nostream:no-such-topic")).allTopicNames()))
+        assertThat(Clients.failure(broker.admin()
+                        .describeTopics(List.of("nostream:no-such-topic"))
+                        .allTopicNames()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
     }
 
     @Test
     void createPartitionsGrowsATopicThatThenTakesWritesOnTheNewPartitions() {
-        Clients.await(admin.createTopics(List.of(new NewTopic("growing", 2, (short) 1)))
+        Clients.await(broker.admin()
+                .createTopics(List.of(new NewTopic("growing", 2, (short) 1)))
                 .all());
 
-        Clients.await(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(5)))
+        Clients.await(broker.admin()
+                .createPartitions(Map.of("growing", NewPartitions.increaseTo(5)))
                 .all());
 
         Await.until(
                 "growing to have 5 partitions",
                 Duration.ofSeconds(30),
-                () -> Clients.await(admin.describeTopics(List.of("growing")).allTopicNames())
+                () -> Clients.await(broker.admin()
+                                        .describeTopics(List.of("growing"))
+                                        .allTopicNames())
                                 .get("growing")
                                 .partitions()
                                 .size()
                         == 5);
         roundTrip("growing", 4, "on a new partition");
-        assertThat(Clients.failure(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3)))
+        assertThat(Clients.failure(broker.admin()
+                        .createPartitions(Map.of("growing", NewPartitions.increaseTo(3)))
                         .all()))
                 .isInstanceOf(InvalidPartitionsException.class);
     }
 
     @Test
     void describesAndIncrementallyAltersTopicConfigs() {
-        Clients.await(admin.createTopics(
+        Clients.await(broker.admin()
+                .createTopics(
                         List.of(new NewTopic("configured", 1, (short) 1).configs(Map.of("retention.ms", "86400000"))))
                 .all());
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "configured");
@@ -185,7 +176,8 @@ class AdminClientIT {
                 .isNotNull();
         assertThat(segmentBytes.isDefault()).isTrue();
 
-        Clients.await(admin.incrementalAlterConfigs(Map.of(
+        Clients.await(broker.admin()
+                .incrementalAlterConfigs(Map.of(
                         resource,
                         List.of(
                                 new AlterConfigOp(new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET),
@@ -197,7 +189,8 @@ class AdminClientIT {
         assertThat(altered.get("max.message.bytes").value()).isEqualTo("2000000");
         assertThat(altered.get("max.message.bytes").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
 
-        Clients.await(admin.incrementalAlterConfigs(Map.of(
+        Clients.await(broker.admin()
+                .incrementalAlterConfigs(Map.of(
                         resource,
                         List.of(new AlterConfigOp(
                                 new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE))))
@@ -205,7 +198,8 @@ class AdminClientIT {
         assertThat(topicConfig(resource).get("max.message.bytes").isDefault()).isTrue();
         assertThat(topicConfig(resource).get("retention.ms").value()).isEqualTo("3600000");
 
-        assertThat(Clients.failure(admin.incrementalAlterConfigs(Map.of(
+        assertThat(Clients.failure(broker.admin()
+                        .incrementalAlterConfigs(Map.of(
                                 resource,
                                 List.of(new AlterConfigOp(
                                         new ConfigEntry("retention.ms", "not-a-number"), AlterConfigOp.OpType.SET))))
@@ -216,7 +210,8 @@ class AdminClientIT {
 
     @Test
     void legacyAlterConfigsReplacesTheWholeSetOfTopicOverrides() throws Exception {
-        Clients.await(admin.createTopics(
+        Clients.await(broker.admin()
+                .createTopics(
                         List.of(new NewTopic("replaced", 1, (short) 1).configs(Map.of("max.message.bytes", "2000000"))))
                 .all());
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "replaced");
@@ -263,7 +258,7 @@ class AdminClientIT {
         }
 
         TopicDescription description = Clients.await(
-                        admin.describeTopics(List.of(topic)).allTopicNames())
+                        broker.admin().describeTopics(List.of(topic)).allTopicNames())
                 .get(topic);
         assertThat(description.partitions()).hasSize(DEFAULT_PARTITIONS);
     }
@@ -272,23 +267,26 @@ class AdminClientIT {
     void aDeletedTopicCreatedAgainStartsEmpty() {
         String topic = "reborn";
         TopicPartition tp = new TopicPartition(topic, 0);
-        Clients.await(
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        Clients.await(broker.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                .all());
         roundTrip(topic, 0, "first life");
         roundTrip(topic, 0, "still first life");
-        String firstId = Clients.await(admin.describeTopics(List.of(topic)).allTopicNames())
+        String firstId = Clients.await(
+                        broker.admin().describeTopics(List.of(topic)).allTopicNames())
                 .get(topic)
                 .topicId()
                 .toString();
 
-        Clients.await(admin.deleteTopics(List.of(topic)).all());
+        Clients.await(broker.admin().deleteTopics(List.of(topic)).all());
         Await.until(
                 topic + " to be gone",
                 Duration.ofSeconds(30),
-                () -> !Clients.await(admin.listTopics().names()).contains(topic));
+                () -> !Clients.await(broker.admin().listTopics().names()).contains(topic));
         Await.until(topic + " to be created again", Duration.ofSeconds(30), () -> {
             try {
-                Clients.await(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                Clients.await(broker.admin()
+                        .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
                         .all());
                 return true;
             } catch (AssertionError e) {
@@ -299,7 +297,7 @@ class AdminClientIT {
             }
         });
 
-        assertThat(Clients.await(admin.describeTopics(List.of(topic)).allTopicNames())
+        assertThat(Clients.await(broker.admin().describeTopics(List.of(topic)).allTopicNames())
                         .get(topic)
                         .topicId())
                 .as("topic id of the new topic")
@@ -316,8 +314,9 @@ class AdminClientIT {
     void describesTheBrokersConfigIncludingOverrides() {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, brokerId());
 
-        Config config =
-                Clients.await(admin.describeConfigs(List.of(resource)).all()).get(resource);
+        Config config = Clients.await(
+                        broker.admin().describeConfigs(List.of(resource)).all())
+                .get(resource);
 
         assertThat(config.get("num.partitions"))
                 .as("num.partitions in the broker config")
@@ -328,8 +327,9 @@ class AdminClientIT {
     @Test
     void listsEarliestLatestByTimestampAndMaxTimestampOffsets() {
         String topic = "offsets";
-        Clients.await(
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        Clients.await(broker.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                .all());
         TopicPartition tp = new TopicPartition(topic, 0);
         long base = System.currentTimeMillis() - 600_000;
         // Timestamps rise by a second per record, except record 7, which is the newest of all.
@@ -360,8 +360,9 @@ class AdminClientIT {
     @Test
     void deleteRecordsMovesTheEarliestOffset() {
         String topic = "trimmed";
-        Clients.await(
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+        Clients.await(broker.admin()
+                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                .all());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
             for (int i = 0; i < 10; i++) {
@@ -369,7 +370,8 @@ class AdminClientIT {
             }
         }
 
-        DeletedRecords deleted = Clients.await(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6)))
+        DeletedRecords deleted = Clients.await(broker.admin()
+                .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6)))
                 .lowWatermarks()
                 .get(tp));
 
@@ -395,7 +397,7 @@ class AdminClientIT {
 
     @Test
     void describeClusterReportsTheSingleNode() {
-        DescribeClusterResult cluster = admin.describeCluster();
+        DescribeClusterResult cluster = broker.admin().describeCluster();
 
         Collection<Node> nodes = Clients.await(cluster.nodes());
         assertThat(nodes).hasSize(1);
@@ -406,16 +408,19 @@ class AdminClientIT {
     }
 
     private String brokerId() {
-        return String.valueOf(
-                Clients.await(admin.describeCluster().nodes()).iterator().next().id());
+        return String.valueOf(Clients.await(broker.admin().describeCluster().nodes())
+                .iterator()
+                .next()
+                .id());
     }
 
     private Config topicConfig(ConfigResource resource) {
-        return Clients.await(admin.describeConfigs(Set.of(resource)).all()).get(resource);
+        return Clients.await(broker.admin().describeConfigs(Set.of(resource)).all())
+                .get(resource);
     }
 
     private ListOffsetsResultInfo listOffset(TopicPartition tp, OffsetSpec spec) {
-        return Clients.await(admin.listOffsets(Map.of(tp, spec)).partitionResult(tp));
+        return Clients.await(broker.admin().listOffsets(Map.of(tp, spec)).partitionResult(tp));
     }
 
     private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {

@@ -8,8 +8,8 @@ import io.millrace.it.avro.Payment;
 import io.millrace.schema.serde.KafkaAvroDeserializer;
 import io.millrace.schema.serde.KafkaAvroSerdeConfig;
 import io.millrace.schema.serde.KafkaAvroSerializer;
-import io.millrace.schema.server.RegistryConfig;
-import io.millrace.schema.server.RegistryServer;
+import io.millrace.testing.Await;
+import io.millrace.testing.MillraceBroker;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,17 +37,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Avro serializer and deserializer through a real broker with kafka-clients: generic and
  * specific records round-trip, the bytes on the wire are Confluent's format (magic 0, big-endian
  * id, plain Avro binary), and an unknown schema id fails naming the id.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class AvroSerdeRoundTripIT {
 
     private static final Schema ORDER = new Schema.Parser()
@@ -55,25 +53,13 @@ class AvroSerdeRoundTripIT {
                     + "\"namespace\":\"shop\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
                     + "{\"name\":\"item\",\"type\":\"string\"},{\"name\":\"qty\",\"type\":\"int\",\"default\":1}]}");
 
-    static BrokerProcess broker;
-    static RegistryServer registry;
-    static String url;
+    @RegisterExtension
+    @Order(1)
+    static final MillraceBroker broker = MillraceBroker.builder().build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        broker = BrokerProcess.start(AvroSerdeRoundTripIT.class.getSimpleName());
-        registry = RegistryServer.start(
-                new RegistryConfig(Map.of(RegistryConfig.LISTENERS, "http://127.0.0.1:0")), broker.bootstrap());
-        url = registry.uris().get(0).toString();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        BrokerProcess.stopAndClose(broker);
-    }
+    @RegisterExtension
+    @Order(2)
+    static final RegistryInTestJvm registry = new RegistryInTestJvm(broker, Map.of());
 
     @Test
     void genericRecordsRoundTripInConfluentsWireFormat() throws Exception {
@@ -84,7 +70,7 @@ class AvroSerdeRoundTripIT {
         order.put("qty", 3);
         produce(topic, Map.of(), order);
 
-        int id = new RegistryHttp(url)
+        int id = new RegistryHttp(registry.url())
                 .get("/subjects/" + topic + "-value/versions/latest")
                 .json()
                 .get("id")
@@ -136,14 +122,14 @@ class AvroSerdeRoundTripIT {
         assertThatThrownBy(() -> serializer(lookupOnly).serialize(topic, order))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("shop.Order");
-        int id = new RegistryHttp(url).register("shop.Order", ORDER.toString());
+        int id = new RegistryHttp(registry.url()).register("shop.Order", ORDER.toString());
         byte[] bytes = serializer(lookupOnly).serialize(topic, order);
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
 
         Map<String, Object> topicRecord = Map.of(
                 KafkaAvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, "io.millrace.schema.serde.TopicRecordNameStrategy");
         serializer(topicRecord).serialize(topic, order);
-        assertThat(new RegistryHttp(url)
+        assertThat(new RegistryHttp(registry.url())
                         .get("/subjects/" + topic + "-shop.Order/versions/1")
                         .status())
                 .isEqualTo(200);
@@ -195,7 +181,7 @@ class AvroSerdeRoundTripIT {
 
     private static KafkaAvroSerializer serializer(Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>(extra);
-        config.put(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, url);
+        config.put(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
         KafkaAvroSerializer serializer = new KafkaAvroSerializer();
         serializer.configure(config, false);
         return serializer;
@@ -204,7 +190,7 @@ class AvroSerdeRoundTripIT {
     private static void produce(String topic, Map<String, Object> serdeConfig, Object value) throws Exception {
         Map<String, Object> props = new HashMap<>(serdeConfig);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        props.put(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, url);
+        props.put(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KafkaAvroSerializer.class.getName());
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(props)) {
@@ -215,7 +201,7 @@ class AvroSerdeRoundTripIT {
     private static KafkaConsumer<String, Object> consumer(Map<String, Object> serdeConfig) {
         Map<String, Object> props = new HashMap<>(serdeConfig);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        props.put(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, url);
+        props.put(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, KafkaAvroDeserializer.class.getName());

@@ -2,6 +2,9 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker is killed with SIGKILL while transactional producers are in the middle of
@@ -34,7 +37,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * transaction timeout, and a read_committed consumer reaches the end of the log: the last stable
  * offset catches up with the high watermark.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class BrokerKillDuringTransactionsIT {
 
     private static final String TOPIC = "txn-kill";
@@ -44,24 +46,22 @@ class BrokerKillDuringTransactionsIT {
     private static final int RECORDS_PER_TXN = 6;
     private static final String ABANDONED_TIMEOUT_MS = "3000";
 
-    private BrokerProcess broker;
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder()
+            .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500")
+            .build();
+
     private final List<KafkaProducer<byte[], byte[]>> abandoned = new ArrayList<>();
 
     @AfterEach
-    void cleanUp() {
+    void closeAbandonedProducers() {
         abandoned.forEach(p -> p.close(Duration.ZERO));
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
     void acknowledgedTransactionsSurviveKill9AndOpenOnesAbortSoReadCommittedReachesTheEnd() throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        broker = BrokerProcess.builder(BrokerKillDuringTransactionsIT.class.getSimpleName())
-                .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500")
-                .start();
         Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
 
         Map<String, Integer> acknowledged = new ConcurrentHashMap<>();

@@ -2,6 +2,9 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +20,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Log compaction end to end: a topic with {@code cleanup.policy=compact} ends up holding exactly the
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * log. The broker checks for cleaning work every 100 ms and the topic uses 2 KiB segments, so the
  * cleaner runs many passes within seconds.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class CompactionIT {
 
     private static final String TOPIC = "compacted-state";
@@ -42,19 +42,9 @@ class CompactionIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(45);
 
-    private static BrokerProcess broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.builder(CompactionIT.class.getSimpleName())
-                .override("log.cleaner.backoff.ms", "100")
-                .start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
+    @RegisterExtension
+    static final MillraceBroker broker =
+            MillraceBroker.builder().override("log.cleaner.backoff.ms", "100").build();
 
     @Test
     void keepsTheLatestValuePerKeyAndDropsTombstonesWhileReadersSeeAConsistentLog() throws Exception {

@@ -2,6 +2,10 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.TestJvm;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +21,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three consumer processes in one group share six partitions. One is killed with SIGKILL (so it
@@ -27,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * then hand its partitions to the survivors, which resume at its committed offsets. With commits
  * made synchronously after processing, every record of both phases is processed exactly once.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ConsumerGroupFailoverIT {
 
     private static final String TOPIC = "failover";
@@ -40,28 +42,20 @@ class ConsumerGroupFailoverIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    private BrokerProcess broker;
-    private final List<TestJvm> jvms = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() {
-        jvms.forEach(TestJvm::close);
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder()
+            .override("group.initial.rebalance.delay.ms", "1000")
+            .build();
 
     @Test
     void killedConsumersPartitionsMoveWithinTheSessionTimeoutAndEveryRecordIsProcessedOnce() throws Exception {
-        broker = BrokerProcess.builder(ConsumerGroupFailoverIT.class.getSimpleName())
-                .override("group.initial.rebalance.delay.ms", "1000")
-                .start();
         Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
         List<GroupMemberView> members = new ArrayList<>();
+        List<TestJvm> jvms = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             GroupMemberView view = new GroupMemberView("consumer-" + i);
             members.add(view);
-            jvms.add(TestJvm.start(
+            jvms.add(broker.startJvm(
                     view.name,
                     GroupConsumerMain.class,
                     List.of(broker.bootstrap(), GROUP, TOPIC, String.valueOf(SESSION_TIMEOUT_MS)),

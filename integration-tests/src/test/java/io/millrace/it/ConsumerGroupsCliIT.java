@@ -3,6 +3,11 @@ package io.millrace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.KafkaCli;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.ProcessResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,36 +22,24 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Apache Kafka's {@code kafka-consumer-groups} tool (ConsumerGroupCommand of the pinned release,
  * in its own JVM) manages groups on the broker: list, describe with lag, reset offsets of an
  * inactive group, delete offsets of a partition, delete the group.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ConsumerGroupsCliIT {
 
     private static final String TOPIC = "cli-lag";
     private static final String GROUP = "cli-group";
     private static final int RECORDS_PER_PARTITION = 10;
 
-    private static BrokerProcess broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.builder(ConsumerGroupsCliIT.class.getSimpleName())
-                .override("group.initial.rebalance.delay.ms", "0")
-                .start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder()
+            .override("group.initial.rebalance.delay.ms", "0")
+            .build();
 
     @Test
     void listDescribeWithLagResetOffsetsAndDeleteAGroup() throws Exception {

@@ -2,6 +2,9 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,10 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,26 +32,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * assigned (and keeps being consumed) throughout. Revocations and assignments are observed through
  * the consumers' rebalance listeners.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class CooperativeRebalanceIT {
 
     private static final int PARTITIONS = 6;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    private static BrokerProcess broker;
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder()
+            .override("group.initial.rebalance.delay.ms", "0")
+            .build();
+
     private final List<Member> members = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.builder(CooperativeRebalanceIT.class.getSimpleName())
-                .override("group.initial.rebalance.delay.ms", "0")
-                .start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
 
     @AfterEach
     void closeMembers() {

@@ -2,6 +2,10 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.TestJvm;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +25,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly-once consume-transform-produce under SIGKILL: {@link ExactlyOnceAppMain} (a read_committed
@@ -33,7 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the same transactional id and group; a last run drains the input. The output read with
  * read_committed then holds every input record exactly once.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ExactlyOnceLoopIT {
 
     private static final int RECORDS = 6000;
@@ -47,24 +49,15 @@ class ExactlyOnceLoopIT {
     private static final String GROUP = "eos-app";
     private static final String TXN_ID = "eos-app-txn";
 
-    private BrokerProcess broker;
-    private final List<TestJvm> jvms = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() {
-        jvms.forEach(TestJvm::close);
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder()
+            .override("group.initial.rebalance.delay.ms", "0")
+            .build();
 
     @Test
     void everyInputRecordIsInTheOutputExactlyOnceAfterTwentyKills() throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        broker = BrokerProcess.builder(ExactlyOnceLoopIT.class.getSimpleName())
-                .override("group.initial.rebalance.delay.ms", "0")
-                .start();
         Clients.createTopic(broker.bootstrap(), IN, PARTITIONS, Map.of());
         Clients.createTopic(broker.bootstrap(), OUT, PARTITIONS, Map.of());
         produceInput();
@@ -132,10 +125,8 @@ class ExactlyOnceLoopIT {
     }
 
     private TestJvm startApp(String name, java.util.function.Consumer<String> onLine) {
-        TestJvm jvm = TestJvm.start(
+        return broker.startJvm(
                 name, ExactlyOnceAppMain.class, List.of(broker.bootstrap(), GROUP, IN, OUT, TXN_ID), onLine);
-        jvms.add(jvm);
-        return jvm;
     }
 
     private void produceInput() throws Exception {

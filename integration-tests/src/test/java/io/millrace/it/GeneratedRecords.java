@@ -1,10 +1,17 @@
 package io.millrace.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.millrace.testing.Clients;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -45,6 +52,33 @@ final class GeneratedRecords {
         byte[] value = value(random, i);
         RecordHeaders headers = headers(random, i);
         return new ProducerRecord<>(topic, (int) (i % partitions), timestamp(i), key, value, headers);
+    }
+
+    /**
+     * Reads every partition of {@code topic} from its start to its end and asserts that together
+     * they hold exactly the first {@code total} records, each at its offset.
+     */
+    void assertTopicHolds(String bootstrap, String topic, long total) {
+        long[] next = new long[partitions];
+        List<String> mismatches = new ArrayList<>();
+        List<TopicPartition> topicPartitions = IntStream.range(0, partitions)
+                .mapToObj(p -> new TopicPartition(topic, p))
+                .toList();
+        Clients.readToEnd(bootstrap, topicPartitions, received -> {
+            int p = received.partition();
+            if (received.offset() != next[p] && mismatches.size() < 20) {
+                mismatches.add("partition " + p + ": expected offset " + next[p] + " but read " + received.offset());
+            }
+            String diff = difference(received, indexAt(p, received.offset()));
+            if (diff != null && mismatches.size() < 20) {
+                mismatches.add(diff);
+            }
+            next[p] = received.offset() + 1;
+        });
+        assertThat(mismatches).as("records that differ from what was produced").isEmpty();
+        for (int p = 0; p < partitions; p++) {
+            assertThat(next[p]).as("records read from partition " + p).isEqualTo(countInPartition(total, p));
+        }
     }
 
     /** Null if {@code received} is record {@code i}, else what differs. */

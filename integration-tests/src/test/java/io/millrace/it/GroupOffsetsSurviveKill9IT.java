@@ -2,6 +2,9 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +21,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Committed offsets are durable: after the broker is killed with SIGKILL and restarted on the same
@@ -28,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * protocols, and offsets committed from outside any group (generation -1, as Flink's source and
  * Storm's spout do with assign()) come back with their metadata.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class GroupOffsetsSurviveKill9IT {
 
     private static final String TOPIC = "resumable";
@@ -36,20 +37,13 @@ class GroupOffsetsSurviveKill9IT {
     private static final int RECORDS_PER_PARTITION = 30;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    private BrokerProcess broker;
-
-    @AfterEach
-    void cleanUp() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder()
+            .override("group.initial.rebalance.delay.ms", "0")
+            .build();
 
     @Test
     void committedOffsetsSurviveKill9AndConsumersResumeExactlyThere() throws Exception {
-        broker = BrokerProcess.builder(GroupOffsetsSurviveKill9IT.class.getSimpleName())
-                .override("group.initial.rebalance.delay.ms", "0")
-                .start();
         Clients.createTopic(broker.bootstrap(), TOPIC, PARTITIONS, Map.of());
         produce();
         Map<TopicPartition, OffsetAndMetadata> classic = offsets(7, "classic-");

@@ -2,33 +2,25 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.KafkaCli;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.ProcessResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Apache Kafka's own command-line tools, each in a JVM with Kafka's release classpath, work
  * against the broker unchanged: kafka-topics, the console producer and consumer, get-offsets.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class KafkaCliIT {
 
-    private static BrokerProcess broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(KafkaCliIT.class.getSimpleName());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder().build();
 
     @Test
     void kafkaTopicsCreatesListsAndDescribesTopics() {
@@ -68,20 +60,8 @@ class KafkaCliIT {
                 .mapToObj(i -> "key-" + i + "\tline " + i + " of the console test")
                 .collect(Collectors.toList());
 
-        ProcessResult produced = KafkaCli.run(
-                KafkaCli.DEFAULT_TIMEOUT,
-                String.join("\n", lines) + "\n",
-                KafkaCli.CONSOLE_PRODUCER,
-                "--bootstrap-server",
-                broker.bootstrap(),
-                "--topic",
-                topic,
-                "--reader-property",
-                "parse.key=true",
-                "--reader-property",
-                "key.separator=\t",
-                "--request-required-acks",
-                "all");
+        ProcessResult produced =
+                produceKeyedLines(topic, String.join("\n", lines) + "\n", "\t", "--request-required-acks", "all");
         assertThat(produced.exitCode()).as(produced.describe()).isZero();
         assertThat(produced.stderr()).as(produced.describe()).doesNotContain("ERROR");
 
@@ -124,18 +104,7 @@ class KafkaCliIT {
             expected[BuiltInPartitioner.partitionForKey(GeneratedRecords.utf8(key), 2)]++;
             input.append(key).append(':').append("value ").append(i).append('\n');
         }
-        ProcessResult produced = KafkaCli.run(
-                KafkaCli.DEFAULT_TIMEOUT,
-                input.toString(),
-                KafkaCli.CONSOLE_PRODUCER,
-                "--bootstrap-server",
-                broker.bootstrap(),
-                "--topic",
-                topic,
-                "--reader-property",
-                "parse.key=true",
-                "--reader-property",
-                "key.separator=:");
+        ProcessResult produced = produceKeyedLines(topic, input.toString(), ":");
         assertThat(produced.exitCode()).as(produced.describe()).isZero();
 
         ProcessResult latest = KafkaCli.run(
@@ -157,6 +126,24 @@ class KafkaCliIT {
         assertThat(earliest.stdout().lines().sorted().collect(Collectors.toList()))
                 .as(earliest.describe())
                 .containsExactly(topic + ":0:0", topic + ":1:0");
+    }
+
+    /**
+     * The console producer writing {@code input} to {@code topic}, a record per line with its key
+     * before {@code separator}; {@code options} are further producer options.
+     */
+    private static ProcessResult produceKeyedLines(String topic, String input, String separator, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-server",
+                broker.bootstrap(),
+                "--topic",
+                topic,
+                "--reader-property",
+                "parse.key=true",
+                "--reader-property",
+                "key.separator=" + separator));
+        args.addAll(List.of(options));
+        return KafkaCli.run(KafkaCli.DEFAULT_TIMEOUT, input, KafkaCli.CONSOLE_PRODUCER, args.toArray(new String[0]));
     }
 
     private static ProcessResult topics(String... args) {

@@ -2,29 +2,22 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.BrokerProcess;
+import io.millrace.testing.Clients;
+import io.millrace.testing.Kcat;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.ProcessResult;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** kcat (librdkafka) lists metadata, produces and consumes against the broker. */
-@ExtendWith(BrokerLogOnFailure.class)
 class KcatIT {
 
-    private static BrokerProcess broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(KcatIT.class.getSimpleName());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder().build();
 
     @Test
     void metadataListingShowsTheBrokerAndItsTopics() {

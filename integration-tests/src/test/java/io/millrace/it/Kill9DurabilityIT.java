@@ -2,6 +2,9 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +28,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nothing acknowledged with acks=all is lost, duplicated or moved when the broker is killed with
@@ -40,7 +42,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * along. The whole log is then read back and checked against the acknowledgements and against
  * what the consumer was shown (consumers only ever see fsynced data).
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class Kill9DurabilityIT {
 
     private static final int PARTITIONS = 4;
@@ -50,20 +51,13 @@ class Kill9DurabilityIT {
     private static final Pattern VALUE = Pattern.compile("p(\\d+)-(\\d+)-.*");
     private static final String FILLER = "x".repeat(80);
 
-    private BrokerProcess broker;
-
-    @AfterEach
-    void closeBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder().build();
 
     @RepeatedTest(value = 5, name = "kill -9 number {currentRepetition} of {totalRepetitions}")
     void everyAcknowledgedRecordSurvivesKill9ExactlyOnceAtItsOffset(RepetitionInfo repetition) throws Exception {
         long seed = System.nanoTime() ^ repetition.getCurrentRepetition();
         Random random = new Random(seed);
-        broker = BrokerProcess.start(Kill9DurabilityIT.class.getSimpleName());
         // Every other run rolls segments every few hundred records, so the kill may land mid-roll.
         boolean smallSegments = repetition.getCurrentRepetition() % 2 == 1;
         Clients.createTopic(
@@ -146,29 +140,8 @@ class Kill9DurabilityIT {
             log.computeIfAbsent(p, k -> new HashMap<>()).put(record.offset(), value);
         });
 
-        List<String> lost = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            for (Map.Entry<Long, String> ack : acknowledged.get(p).entrySet()) {
-                String inLog = log.getOrDefault(p, Map.of()).get(ack.getKey());
-                if (!ack.getValue().equals(inLog)) {
-                    lost.add(ack.getValue() + " acknowledged at " + p + "@" + ack.getKey() + " but the log has "
-                            + (inLog == null ? "nothing" : inLog) + " there"
-                            + (whereInLog.containsKey(ack.getValue())
-                                    ? " (value found at " + whereInLog.get(ack.getValue()) + ")"
-                                    : ""));
-                }
-            }
-        }
-        List<String> unseen = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            for (Map.Entry<Long, String> shown : seen.get(p).entrySet()) {
-                String inLog = log.getOrDefault(p, Map.of()).get(shown.getKey());
-                if (!shown.getValue().equals(inLog)) {
-                    unseen.add(shown.getValue() + " was read at " + p + "@" + shown.getKey() + " but the log has "
-                            + (inLog == null ? "nothing" : inLog) + " there");
-                }
-            }
-        }
+        List<String> lost = notInLog(acknowledged, "acknowledged", log, whereInLog);
+        List<String> unseen = notInLog(seen, "was read", log, whereInLog);
         String context = " (seed " + seed + (smallSegments ? ", 16 KiB segments" : "") + ", killed after "
                 + ackedBeforeKill + " of " + total + " acknowledgements, " + ackCount.get() + " acknowledged in all)";
         assertThat(firstOf(lost))
@@ -189,6 +162,31 @@ class Kill9DurabilityIT {
         assertThat(ackCount.get()).as("acknowledged records" + context).isEqualTo(total);
 
         broker.stop();
+    }
+
+    /**
+     * The records of {@code expected} (per partition: offset to value) that the log does not hold at
+     * their offset, each described with {@code how} it was expected ("acknowledged", "was read").
+     */
+    private static List<String> notInLog(
+            List<Map<Long, String>> expected,
+            String how,
+            Map<Integer, Map<Long, String>> log,
+            Map<String, String> whereInLog) {
+        List<String> missing = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (Map.Entry<Long, String> record : expected.get(p).entrySet()) {
+                String inLog = log.getOrDefault(p, Map.of()).get(record.getKey());
+                if (!record.getValue().equals(inLog)) {
+                    missing.add(record.getValue() + " " + how + " at " + p + "@" + record.getKey() + " but the log has "
+                            + (inLog == null ? "nothing" : inLog) + " there"
+                            + (whereInLog.containsKey(record.getValue())
+                                    ? " (value found at " + whereInLog.get(record.getValue()) + ")"
+                                    : ""));
+                }
+            }
+        }
+        return missing;
     }
 
     private static List<String> firstOf(List<String> problems) {

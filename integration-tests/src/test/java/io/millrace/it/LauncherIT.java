@@ -2,18 +2,19 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import io.millrace.testing.Await;
+import io.millrace.testing.BrokerLogOnFailure;
+import io.millrace.testing.BrokerProcess;
+import io.millrace.testing.Clients;
+import io.millrace.testing.ExternalCommand;
+import io.millrace.testing.ProcessResult;
+import io.millrace.testing.TestEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -56,26 +57,11 @@ class LauncherIT {
             assertThat(subjects.text()).isEqualTo("[]");
 
             String topic = "launched";
-            RecordMetadata written;
-            try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
-                written = producer.send(new ProducerRecord<>(topic, 0, null, GeneratedRecords.utf8("hello")))
-                        .get(60, TimeUnit.SECONDS);
-            }
-            TopicPartition tp = new TopicPartition(topic, 0);
-            try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
-                consumer.assign(List.of(tp));
-                consumer.seek(tp, written.offset());
-                ConsumerRecord<byte[], byte[]> read = Await.value(
-                        "the record written through the launched broker",
-                        Duration.ofSeconds(30),
-                        () -> {
-                            List<ConsumerRecord<byte[], byte[]>> polled =
-                                    consumer.poll(Duration.ofMillis(200)).records(tp);
-                            return polled.isEmpty() ? null : polled.get(0);
-                        },
-                        r -> r != null);
-                assertThat(new String(read.value(), StandardCharsets.UTF_8)).isEqualTo("hello");
-            }
+            RecordMetadata written = Clients.sendText(broker.bootstrap(), topic, "hello");
+            assertThat(Clients.readText(
+                            broker.bootstrap(), new TopicPartition(topic, 0), written.offset(), Duration.ofSeconds(30)))
+                    .as("the record written through the launched broker")
+                    .isEqualTo("hello");
 
             broker.stop();
             try (Stream<Path> files = Files.list(broker.dataDir())) {
@@ -88,7 +74,7 @@ class LauncherIT {
 
     @Test
     void startRejectsABadValueWithExitCode2AndAMessageNamingTheKey() throws Exception {
-        Path dataDir = Files.createDirectories(ItEnvironment.brokerLogs().resolveSibling("broker-data"))
+        Path dataDir = Files.createDirectories(TestEnvironment.brokerLogs().resolveSibling("broker-data"))
                 .resolve("LauncherIT-bad-value");
         ProcessResult result = launcher(
                 "start",
@@ -126,7 +112,7 @@ class LauncherIT {
     }
 
     private static ProcessResult launcher(String... args) {
-        Path root = ItEnvironment.repoRoot();
+        Path root = TestEnvironment.repoRoot();
         List<String> command = new java.util.ArrayList<>();
         command.add(root.resolve("millrace").toString());
         command.addAll(List.of(args));

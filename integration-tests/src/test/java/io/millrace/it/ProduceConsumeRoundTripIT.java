@@ -2,6 +2,11 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.BrokerProcess;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.RawKafkaConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,10 +33,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,21 +42,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Records produced by the Java client come back from the broker byte for byte, and compressed
  * batches are stored and served with the producer's codec.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ProduceConsumeRoundTripIT {
 
     private static final long SEED = 0x6D696C6C72616365L;
-    private static BrokerProcess broker;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(ProduceConsumeRoundTripIT.class.getSimpleName());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder().build();
 
     @Test
     void millionRecordsOverSixPartitionsRoundTripByteExactWithDefaultProducer() {
@@ -65,25 +59,7 @@ class ProduceConsumeRoundTripIT {
 
         produce(records, topic, total, Map.of());
 
-        long[] next = new long[partitions];
-        List<String> mismatches = new ArrayList<>();
-        Clients.readToEnd(broker.bootstrap(), topicPartitions(topic, partitions), received -> {
-            int p = received.partition();
-            if (received.offset() != next[p]) {
-                mismatches.add("partition " + p + ": expected offset " + next[p] + " but read " + received.offset());
-                next[p] = received.offset();
-            }
-            String diff = records.difference(received, records.indexAt(p, received.offset()));
-            if (diff != null && mismatches.size() < 20) {
-                mismatches.add(diff);
-            }
-            next[p]++;
-        });
-
-        assertThat(mismatches).as("records that differ from what was produced").isEmpty();
-        for (int p = 0; p < partitions; p++) {
-            assertThat(next[p]).as("records read from partition " + p).isEqualTo(records.countInPartition(total, p));
-        }
+        records.assertTopicHolds(broker.bootstrap(), topic, total);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -185,23 +161,7 @@ class ProduceConsumeRoundTripIT {
                                     .sum()
                             >= total);
         }
-        long[] next = new long[partitions];
-        List<String> mismatches = new ArrayList<>();
-        Clients.readToEnd(broker.bootstrap(), tps, received -> {
-            int p = received.partition();
-            if (received.offset() != next[p] && mismatches.size() < 20) {
-                mismatches.add("partition " + p + ": expected offset " + next[p] + " but read " + received.offset());
-            }
-            String diff = records.difference(received, records.indexAt(p, received.offset()));
-            if (diff != null && mismatches.size() < 20) {
-                mismatches.add(diff);
-            }
-            next[p] = received.offset() + 1;
-        });
-        assertThat(mismatches).as("records that differ from what was produced").isEmpty();
-        for (int p = 0; p < partitions; p++) {
-            assertThat(next[p]).as("records read from partition " + p).isEqualTo(records.countInPartition(total, p));
-        }
+        records.assertTopicHolds(broker.bootstrap(), topic, total);
     }
 
     @Test
@@ -249,15 +209,8 @@ class ProduceConsumeRoundTripIT {
                         .get();
             }
 
-            ConsumerRecord<byte[], byte[]> read = Await.value(
-                    "the record written during the long poll",
-                    Duration.ofSeconds(30),
-                    () -> {
-                        List<ConsumerRecord<byte[], byte[]>> polled =
-                                consumer.poll(Duration.ofMillis(500)).records(tp);
-                        return polled.isEmpty() ? null : polled.get(0);
-                    },
-                    r -> r != null);
+            ConsumerRecord<byte[], byte[]> read = Clients.awaitRecord(
+                    consumer, tp, "the record written during the long poll", Duration.ofSeconds(30));
             assertThat(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo("awaited");
         } finally {

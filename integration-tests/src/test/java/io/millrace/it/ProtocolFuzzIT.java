@@ -2,6 +2,10 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.BrokerProcess;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.RawKafkaConnection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,10 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -39,11 +39,10 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker never dies from bad input: random bytes, truncated and oversized frames, valid
@@ -52,7 +51,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * serves a normal producer and consumer. Each phase runs for a bounded time (about a minute in
  * all); the seed is printed so a failing run can be repeated.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ProtocolFuzzIT {
 
     private static final int MAX_REQUEST_BYTES = 1024 * 1024;
@@ -61,21 +59,17 @@ class ProtocolFuzzIT {
     private static final long SEED = Long.getLong("millrace.fuzz.seed", System.nanoTime());
     private static final AtomicInteger ROUND_TRIPS = new AtomicInteger();
 
-    private static BrokerProcess broker;
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder()
+            .override("socket.request.max.bytes", String.valueOf(MAX_REQUEST_BYTES))
+            .build();
+
     private final Random random = new Random(SEED);
 
     @BeforeAll
-    static void startBroker() {
+    static void printSeedAndCreateTopic() {
         System.out.println("ProtocolFuzzIT seed: " + SEED + " (rerun with -Dmillrace.fuzz.seed=" + SEED + ")");
-        broker = BrokerProcess.builder(ProtocolFuzzIT.class.getSimpleName())
-                .override("socket.request.max.bytes", String.valueOf(MAX_REQUEST_BYTES))
-                .start();
         Clients.createTopic(broker.bootstrap(), "fuzz-target", 2, Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
     }
 
     @AfterEach
@@ -86,27 +80,15 @@ class ProtocolFuzzIT {
         String topic = "after-fuzz";
         String text = "still serving " + ROUND_TRIPS.incrementAndGet();
         RecordMetadata written;
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
-            written = producer.send(new ProducerRecord<>(topic, 0, null, text.getBytes(StandardCharsets.UTF_8)))
-                    .get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        try {
+            written = Clients.sendText(broker.bootstrap(), topic, text);
+        } catch (RuntimeException | AssertionError e) {
             throw new AssertionError("Produce after fuzzing failed (seed " + SEED + ")", e);
         }
-        TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, written.offset());
-            ConsumerRecord<byte[], byte[]> read = Await.value(
-                    "the record produced after fuzzing",
-                    Duration.ofSeconds(30),
-                    () -> {
-                        List<ConsumerRecord<byte[], byte[]>> polled =
-                                consumer.poll(Duration.ofMillis(200)).records(tp);
-                        return polled.isEmpty() ? null : polled.get(0);
-                    },
-                    r -> r != null);
-            assertThat(new String(read.value(), StandardCharsets.UTF_8)).isEqualTo(text);
-        }
+        assertThat(Clients.readText(
+                        broker.bootstrap(), new TopicPartition(topic, 0), written.offset(), Duration.ofSeconds(30)))
+                .as("the record produced after fuzzing")
+                .isEqualTo(text);
     }
 
     @Test

@@ -2,6 +2,11 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.BrokerProcess;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.RawKafkaConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +29,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What consumers see of transactions, with Kafka's own producer and consumer: read_committed never
@@ -35,23 +39,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * transaction markers are control batches in the log (a raw fetch shows them at their offsets), never
  * records a consumer returns.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ReadCommittedIT {
 
     private static final String TOPIC = "read-committed";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
 
-    private static BrokerProcess broker;
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder().build();
 
     @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(ReadCommittedIT.class.getSimpleName());
+    static void createTopic() {
         Clients.createTopic(broker.bootstrap(), TOPIC, 1, Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
     }
 
     private static KafkaProducer<byte[], byte[]> transactional(String id) {

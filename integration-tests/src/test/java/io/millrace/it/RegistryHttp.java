@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.millrace.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -129,6 +130,14 @@ final class RegistryHttp {
             sb.append(i == 0 ? "" : ",").append(fields[i]);
         }
         return sb.append("]}").toString();
+    }
+
+    /** Waits up to a minute until the registry ({@code what}) answers {@code GET /config} with 200. */
+    void awaitAnswering(String what) {
+        Await.until(
+                what + " to answer",
+                Duration.ofSeconds(60),
+                () -> get("/config").status() == 200);
     }
 
     /** Registers and returns the id, failing the test on any other answer. */

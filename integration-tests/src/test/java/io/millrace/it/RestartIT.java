@@ -2,33 +2,23 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A clean shutdown (SIGTERM) and restart on the same data directory keeps every record and offset. */
-@ExtendWith(BrokerLogOnFailure.class)
 class RestartIT {
 
-    private BrokerProcess broker;
-
-    @AfterEach
-    void closeBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder().build();
 
     @Test
     void cleanRestartKeepsEveryRecordAndAnIdempotentProducerCarriesOn() {
-        broker = BrokerProcess.start(RestartIT.class.getSimpleName());
         String topic = "restarted";
         int partitions = 3;
         long half = 30_000;
@@ -53,27 +43,7 @@ class RestartIT {
         assertThat(firstError.get()).as("send failure after the restart").isNull();
         assertThat(acknowledged.get()).isEqualTo(2 * half);
 
-        long[] next = new long[partitions];
-        List<String> mismatches = new ArrayList<>();
-        List<TopicPartition> tps = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            tps.add(new TopicPartition(topic, p));
-        }
-        Clients.readToEnd(broker.bootstrap(), tps, received -> {
-            int p = received.partition();
-            if (received.offset() != next[p] && mismatches.size() < 20) {
-                mismatches.add("partition " + p + ": expected offset " + next[p] + " but read " + received.offset());
-            }
-            String diff = records.difference(received, records.indexAt(p, received.offset()));
-            if (diff != null && mismatches.size() < 20) {
-                mismatches.add(diff);
-            }
-            next[p] = received.offset() + 1;
-        });
-        assertThat(mismatches).as("records that differ from what was produced").isEmpty();
-        for (int p = 0; p < partitions; p++) {
-            assertThat(next[p]).as("records in partition " + p).isEqualTo(records.countInPartition(2 * half, p));
-        }
+        records.assertTopicHolds(broker.bootstrap(), topic, 2 * half);
         broker.stop();
     }
 

@@ -2,7 +2,10 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.TestJvm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,40 +27,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Flink sets it, and the broker checks for timed-out transactions every second: it must not abort
  * the transaction early.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ResumeTransactionIT {
 
     private static final int RECORDS = 25;
     private static final String TRANSACTION_TIMEOUT_MS = "600000";
 
-    private BrokerProcess broker;
-    private final List<TestJvm> jvms = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() {
-        jvms.forEach(TestJvm::close);
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder()
+            .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
+            .build();
 
     @ParameterizedTest(name = "broker restarted before the commit: {0}")
     @ValueSource(booleans = {false, true})
     void aNewProcessCommitsTheTransactionOfAKilledWriterByItsProducerIdAndEpoch(boolean restartBroker) {
-        broker = BrokerProcess.builder(ResumeTransactionIT.class.getSimpleName())
-                .override("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-                .start();
         String topic = "resume-" + restartBroker;
         String txnId = "flink-sink-" + restartBroker;
         Clients.createTopic(broker.bootstrap(), topic, 1, Map.of());
 
         List<String> writerOut = new CopyOnWriteArrayList<>();
-        TestJvm writer = TestJvm.start(
+        TestJvm writer = broker.startJvm(
                 "writer",
                 OpenTransactionMain.class,
                 List.of(broker.bootstrap(), txnId, topic, String.valueOf(RECORDS), TRANSACTION_TIMEOUT_MS),
                 writerOut::add);
-        jvms.add(writer);
         String open = Await.value(
                 "the writer's transaction is open",
                 Duration.ofSeconds(90),
@@ -82,12 +72,11 @@ class ResumeTransactionIT {
                 .isEqualTo(TransactionState.ONGOING);
 
         List<String> resumeOut = new CopyOnWriteArrayList<>();
-        TestJvm resumer = TestJvm.start(
+        TestJvm resumer = broker.startJvm(
                 "resumer",
                 ResumeTransactionMain.class,
                 List.of(broker.bootstrap(), txnId, fields[1], fields[2]),
                 resumeOut::add);
-        jvms.add(resumer);
         Await.until(
                 "the resumed transaction is committed",
                 Duration.ofSeconds(90),
@@ -112,12 +101,6 @@ class ResumeTransactionIT {
 
     /** What read_committed sees of the topic, read up to its last stable offset. */
     private List<String> committed(String topic) {
-        List<String> out = new ArrayList<>();
-        Clients.readToEnd(
-                broker.bootstrap(),
-                List.of(new TopicPartition(topic, 0)),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
-        return out;
+        return Clients.readCommittedText(broker.bootstrap(), new TopicPartition(topic, 0));
     }
 }

@@ -2,12 +2,14 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,19 +18,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retention deletes whole old segments by time ({@code retention.ms}) and by size
  * ({@code retention.bytes}), and keeps everything with {@code retention.ms=-1}. Topics use the
  * smallest segments allowed and the broker checks retention often, so the effect shows in seconds.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class RetentionIT {
 
     private static final int SEGMENT_BYTES = 1024;
@@ -36,40 +33,26 @@ class RetentionIT {
     private static final int VALUE_BYTES = 100;
     private static final Duration RETENTION_DEADLINE = Duration.ofSeconds(60);
 
-    private static BrokerProcess broker;
-    private Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.builder(RetentionIT.class.getSimpleName())
-                .override("log.retention.check.interval.ms", "200")
-                .override("log.segment.delete.delay.ms", "100")
-                .start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
-
-    @BeforeEach
-    void openAdmin() {
-        admin = Clients.admin(broker.bootstrap());
-    }
-
-    @AfterEach
-    void closeAdmin() {
-        admin.close();
-    }
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder()
+            .override("log.retention.check.interval.ms", "200")
+            .override("log.segment.delete.delay.ms", "100")
+            .build();
 
     @Test
     void timeRetentionDeletesOldSegmentsWhileRetentionMinusOneKeepsEverything() {
         String forever = "kept-forever";
         String shortLived = "short-lived";
         Clients.createTopic(
-                admin, forever, 1, Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES), "retention.ms", "-1"));
+                broker.admin(),
+                forever,
+                1,
+                Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES), "retention.ms", "-1"));
         Clients.createTopic(
-                admin, shortLived, 1, Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES), "retention.ms", "2000"));
+                broker.admin(),
+                shortLived,
+                1,
+                Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES), "retention.ms", "2000"));
         // Month-old records: any finite time retention would delete them at once.
         produceOneBatchPerRecord(
                 forever, System.currentTimeMillis() - Duration.ofDays(30).toMillis());
@@ -106,7 +89,7 @@ class RetentionIT {
         String topic = "size-capped";
         int retentionBytes = 2048;
         Clients.createTopic(
-                admin,
+                broker.admin(),
                 topic,
                 1,
                 Map.of(
@@ -156,7 +139,7 @@ class RetentionIT {
     }
 
     private long offset(TopicPartition tp, OffsetSpec spec) {
-        return Clients.await(admin.listOffsets(Map.of(tp, spec)).partitionResult(tp))
+        return Clients.await(broker.admin().listOffsets(Map.of(tp, spec)).partitionResult(tp))
                 .offset();
     }
 

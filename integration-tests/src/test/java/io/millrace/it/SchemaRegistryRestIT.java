@@ -9,20 +9,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.millrace.it.RegistryHttp.Answer;
 import io.millrace.schema.server.RegistryConfig;
-import io.millrace.schema.server.RegistryServer;
+import io.millrace.testing.MillraceBroker;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The REST contract of the schema registry, endpoint by endpoint: Confluent's success shapes,
  * media type and error codes. The registry runs in this JVM against a real broker process; each
  * test uses its own subjects (tests that change global settings restore them).
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class SchemaRegistryRestIT {
 
     private static final String V1 = record("User", "{\"name\":\"name\",\"type\":\"string\"}");
@@ -30,26 +29,20 @@ class SchemaRegistryRestIT {
             "User", "{\"name\":\"name\",\"type\":\"string\"}", "{\"name\":\"age\",\"type\":\"int\",\"default\":0}");
     private static final String INCOMPATIBLE = record("User", "{\"name\":\"name\",\"type\":\"int\"}");
 
-    static BrokerProcess broker;
-    static RegistryServer registry;
+    @RegisterExtension
+    @Order(1)
+    static final MillraceBroker broker = MillraceBroker.builder().build();
+
+    @RegisterExtension
+    @Order(2)
+    static final RegistryInTestJvm registry =
+            new RegistryInTestJvm(broker, Map.of(RegistryConfig.MAX_REQUEST_BYTES, "65536"));
+
     static RegistryHttp http;
 
     @BeforeAll
-    static void start() throws Exception {
-        broker = BrokerProcess.start(SchemaRegistryRestIT.class.getSimpleName());
-        registry = RegistryServer.start(
-                new RegistryConfig(Map.of(
-                        RegistryConfig.LISTENERS, "http://127.0.0.1:0", RegistryConfig.MAX_REQUEST_BYTES, "65536")),
-                broker.bootstrap());
-        http = new RegistryHttp(registry.uris().get(0).toString());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        BrokerProcess.stopAndClose(broker);
+    static void connect() {
+        http = new RegistryHttp(registry.url());
     }
 
     @Test
@@ -729,7 +722,7 @@ class SchemaRegistryRestIT {
 
     @Test
     void anOversizedBodyIsAnswered413WhileTheClientIsStillSendingIt() throws Exception {
-        java.net.URI uri = registry.uris().get(0);
+        java.net.URI uri = registry.uri();
         byte[] body = new byte[6 << 20];
         java.util.Arrays.fill(body, (byte) 'x');
         try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {

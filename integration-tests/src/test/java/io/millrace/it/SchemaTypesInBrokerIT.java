@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.millrace.it.RegistryHttp.Answer;
-import java.time.Duration;
+import io.millrace.testing.MillraceBroker;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * JSON Schema and Protobuf through the registry the broker process serves (its classpath holds
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * references across subjects, fetching, compatibility checks at transitive levels, rejected
  * evolutions and bad schemas, and the stored schemas still parsing after a restart.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class SchemaTypesInBrokerIT {
 
     private static final String MONEY = """
@@ -44,91 +43,83 @@ class SchemaTypesInBrokerIT {
     /** Number 2 back as a string: fine against v2, a different wire type from v1's int32. */
     private static final String ORDER_V3 = ORDER_V1.replace("int32 quantity = 2;", "string quantity = 2;");
 
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder().withSchemaRegistry().build();
+
     @Test
     void jsonAndProtobufSchemasAreRegisteredCheckedAndRejectedByTheBrokersRegistry() {
-        int registryPort = BrokerProcess.freePort();
-        try (BrokerProcess broker = BrokerProcess.builder(SchemaTypesInBrokerIT.class.getSimpleName())
-                .withSchemaRegistry(registryPort)
-                .start()) {
-            RegistryHttp http = new RegistryHttp("http://127.0.0.1:" + registryPort);
-            assertThat(http.get("/schemas/types").json())
-                    .extracting(JsonNode::asText)
-                    .containsExactly("AVRO", "JSON", "PROTOBUF");
+        RegistryHttp http = new RegistryHttp(broker.registryUrl());
+        assertThat(http.get("/schemas/types").json())
+                .extracting(JsonNode::asText)
+                .containsExactly("AVRO", "JSON", "PROTOBUF");
 
-            int money = register(http, "money-value", typed("PROTOBUF", MONEY));
-            Answer unresolved = http.post("/subjects/orders-value/versions", typed("PROTOBUF", ORDER_V1));
-            assertThat(unresolved.status()).isEqualTo(422);
-            assertThat(unresolved.errorCode()).isEqualTo(42201);
-            assertThat(unresolved.json().get("message").asText()).contains("money.proto");
-            int order = register(http, "orders-value", orderBody(ORDER_V1));
-            JsonNode byId = http.get("/schemas/ids/" + order).json();
-            assertThat(byId.get("schemaType").asText()).isEqualTo("PROTOBUF");
-            assertThat(byId.get("schema").asText()).contains("message Order").contains("import \"money.proto\";");
-            assertThat(byId.get("references").get(0).get("subject").asText()).isEqualTo("money-value");
-            assertThat(http.get("/subjects/money-value/versions/1/referencedby").json())
-                    .extracting(JsonNode::asInt)
-                    .containsExactly(order);
+        int money = register(http, "money-value", typed("PROTOBUF", MONEY));
+        Answer unresolved = http.post("/subjects/orders-value/versions", typed("PROTOBUF", ORDER_V1));
+        assertThat(unresolved.status()).isEqualTo(422);
+        assertThat(unresolved.errorCode()).isEqualTo(42201);
+        assertThat(unresolved.json().get("message").asText()).contains("money.proto");
+        int order = register(http, "orders-value", orderBody(ORDER_V1));
+        JsonNode byId = http.get("/schemas/ids/" + order).json();
+        assertThat(byId.get("schemaType").asText()).isEqualTo("PROTOBUF");
+        assertThat(byId.get("schema").asText()).contains("message Order").contains("import \"money.proto\";");
+        assertThat(byId.get("references").get(0).get("subject").asText()).isEqualTo("money-value");
+        assertThat(http.get("/subjects/money-value/versions/1/referencedby").json())
+                .extracting(JsonNode::asInt)
+                .containsExactly(order);
 
-            http.put(
-                    "/config/orders-value",
-                    RegistryHttp.JSON.createObjectNode().put("compatibility", "BACKWARD_TRANSITIVE"));
-            assertThat(register(http, "orders-value", orderBody(ORDER_V2))).isNotIn(money, order);
-            assertThat(compatible(http, "/compatibility/subjects/orders-value/versions/latest", ORDER_V3))
-                    .as("against the latest version only")
-                    .isTrue();
-            assertThat(compatible(http, "/compatibility/subjects/orders-value/versions", ORDER_V3))
-                    .as("against every version the level names")
-                    .isFalse();
-            Answer rejected = http.post("/subjects/orders-value/versions", orderBody(ORDER_V3));
-            assertThat(rejected.status()).isEqualTo(409);
-            assertThat(rejected.errorCode()).isEqualTo(40901);
-            assertThat(rejected.json().get("message").asText())
-                    .contains("FIELD_SCALAR_KIND_CHANGED")
-                    .contains("#/Order/2");
-            Answer broken = http.post(
-                    "/subjects/orders-value/versions",
-                    typed("PROTOBUF", "syntax = \"proto3\"; message Order { string sku = 1; int32 count = 1; }"));
-            assertThat(broken.status()).isEqualTo(422);
-            assertThat(broken.json().get("message").asText())
-                    .contains("Invalid Protobuf schema")
-                    .contains("tag 1");
+        http.put(
+                "/config/orders-value",
+                RegistryHttp.JSON.createObjectNode().put("compatibility", "BACKWARD_TRANSITIVE"));
+        assertThat(register(http, "orders-value", orderBody(ORDER_V2))).isNotIn(money, order);
+        assertThat(compatible(http, "/compatibility/subjects/orders-value/versions/latest", ORDER_V3))
+                .as("against the latest version only")
+                .isTrue();
+        assertThat(compatible(http, "/compatibility/subjects/orders-value/versions", ORDER_V3))
+                .as("against every version the level names")
+                .isFalse();
+        Answer rejected = http.post("/subjects/orders-value/versions", orderBody(ORDER_V3));
+        assertThat(rejected.status()).isEqualTo(409);
+        assertThat(rejected.errorCode()).isEqualTo(40901);
+        assertThat(rejected.json().get("message").asText())
+                .contains("FIELD_SCALAR_KIND_CHANGED")
+                .contains("#/Order/2");
+        Answer broken = http.post(
+                "/subjects/orders-value/versions",
+                typed("PROTOBUF", "syntax = \"proto3\"; message Order { string sku = 1; int32 count = 1; }"));
+        assertThat(broken.status()).isEqualTo(422);
+        assertThat(broken.json().get("message").asText())
+                .contains("Invalid Protobuf schema")
+                .contains("tag 1");
 
-            String item = "{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"}},\"required\":[\"sku\"]}";
-            int itemId = register(http, "item-value", typed("JSON", item));
-            String cart = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\","
-                    + "\"items\":{\"$ref\":\"item.json\"}}}}";
-            int cartId = register(http, "cart-value", typed("JSON", cart, "item.json", "item-value", 1));
-            Answer narrowed = http.post(
-                    "/subjects/item-value/versions", typed("JSON", item.replace("\"string\"", "\"integer\"")));
-            assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(409);
-            Answer badJson = http.post("/subjects/item-value/versions", typed("JSON", "{\"type\":\"objekt\"}"));
-            assertThat(badJson.errorCode()).isEqualTo(42201);
+        String item = "{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"}},\"required\":[\"sku\"]}";
+        int itemId = register(http, "item-value", typed("JSON", item));
+        String cart = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\","
+                + "\"items\":{\"$ref\":\"item.json\"}}}}";
+        int cartId = register(http, "cart-value", typed("JSON", cart, "item.json", "item-value", 1));
+        Answer narrowed =
+                http.post("/subjects/item-value/versions", typed("JSON", item.replace("\"string\"", "\"integer\"")));
+        assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(409);
+        Answer badJson = http.post("/subjects/item-value/versions", typed("JSON", "{\"type\":\"objekt\"}"));
+        assertThat(badJson.errorCode()).isEqualTo(42201);
 
-            broker.stop();
-            broker.restart();
-            Await.until(
-                    "the registry answers after the restart",
-                    Duration.ofSeconds(60),
-                    () -> http.get("/config").status() == 200);
-            assertThat(http.post("/subjects/orders-value", orderBody(ORDER_V1))
-                            .json()
-                            .get("id")
-                            .asInt())
-                    .as("the stored Protobuf text parses to the same schema")
-                    .isEqualTo(order);
-            assertThat(register(http, "cart-value", typed("JSON", cart, "item.json", "item-value", 1)))
-                    .isEqualTo(cartId);
-            assertThat(http.get("/schemas/ids/" + itemId)
-                            .json()
-                            .get("schemaType")
-                            .asText())
-                    .isEqualTo("JSON");
-            assertThat(http.post("/subjects/orders-value/versions", orderBody(ORDER_V3))
-                            .status())
-                    .as("the transitive level still holds")
-                    .isEqualTo(409);
-            broker.stop();
-        }
+        broker.stop();
+        broker.restart();
+        http.awaitAnswering("the registry after the restart");
+        assertThat(http.post("/subjects/orders-value", orderBody(ORDER_V1))
+                        .json()
+                        .get("id")
+                        .asInt())
+                .as("the stored Protobuf text parses to the same schema")
+                .isEqualTo(order);
+        assertThat(register(http, "cart-value", typed("JSON", cart, "item.json", "item-value", 1)))
+                .isEqualTo(cartId);
+        assertThat(http.get("/schemas/ids/" + itemId).json().get("schemaType").asText())
+                .isEqualTo("JSON");
+        assertThat(http.post("/subjects/orders-value/versions", orderBody(ORDER_V3))
+                        .status())
+                .as("the transitive level still holds")
+                .isEqualTo(409);
+        broker.stop();
     }
 
     private static ObjectNode orderBody(String schema) {

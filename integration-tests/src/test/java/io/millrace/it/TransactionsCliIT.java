@@ -2,21 +2,21 @@ package io.millrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.testing.Clients;
+import io.millrace.testing.KafkaCli;
+import io.millrace.testing.MillraceBroker;
+import io.millrace.testing.ProcessResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Apache Kafka's {@code kafka-transactions} tool (TransactionsCommand of the pinned release, in its
@@ -24,23 +24,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code describe-producers}, {@code find-hanging} and {@code abort} of an open transaction by its
  * start offset.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class TransactionsCliIT {
 
     private static final String TOPIC = "cli-txn";
     private static final String TXN_ID = "cli-writer";
 
-    private static BrokerProcess broker;
+    @RegisterExtension
+    static final MillraceBroker broker = MillraceBroker.builder().build();
 
     @BeforeAll
-    static void startBroker() {
-        broker = BrokerProcess.start(TransactionsCliIT.class.getSimpleName());
+    static void createTopic() {
         Clients.createTopic(broker.bootstrap(), TOPIC, 1, Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
     }
 
     @Test
@@ -89,23 +83,13 @@ class TransactionsCliIT {
             assertThat(abort.exitCode()).as(abort.describe()).isZero();
             ProcessResult after = transactions("describe-producers", "--topic", TOPIC, "--partition", "0");
             assertThat(after.stdout()).as(after.describe()).containsPattern("\\d+\\s+0\\s+\\d+\\s+0\\s+\\d+\\s+None");
-            assertThat(committedRecords())
+            assertThat(Clients.readCommittedText(broker.bootstrap(), new TopicPartition(TOPIC, 0)))
                     .as("the aborted record is gone for read_committed")
                     .isEmpty();
             producer.abortTransaction();
         }
         ProcessResult done = transactions("describe", "--transactional-id", TXN_ID);
         assertThat(done.stdout()).as(done.describe()).contains("CompleteAbort");
-    }
-
-    private static List<String> committedRecords() {
-        List<String> out = new ArrayList<>();
-        Clients.readToEnd(
-                broker.bootstrap(),
-                List.of(new TopicPartition(TOPIC, 0)),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
-        return out;
     }
 
     private static ProcessResult transactions(String... args) {

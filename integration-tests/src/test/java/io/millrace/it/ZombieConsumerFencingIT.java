@@ -3,9 +3,11 @@ package io.millrace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
+import io.millrace.testing.MillraceBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,9 +20,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * KIP-447 with Kafka's own clients: {@code sendOffsetsToTransaction} carries the consumer's group
@@ -28,25 +29,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * zombie still holding the old generation) cannot commit offsets in its transaction, while the
  * instance holding the current generation can.
  */
-@ExtendWith(BrokerLogOnFailure.class)
 class ZombieConsumerFencingIT {
 
     private static final String IN = "kip447-in";
     private static final String OUT = "kip447-out";
     private static final String GROUP = "kip447-app";
 
-    private BrokerProcess broker;
-
-    @AfterEach
-    void stopBroker() {
-        BrokerProcess.stopAndClose(broker);
-    }
+    @RegisterExtension
+    final MillraceBroker broker = MillraceBroker.builder()
+            .override("group.initial.rebalance.delay.ms", "0")
+            .build();
 
     @Test
     void offsetsOfAZombieFromAnOlderGenerationAreRejectedAndTheCurrentGenerationCommits() throws Exception {
-        broker = BrokerProcess.builder(ZombieConsumerFencingIT.class.getSimpleName())
-                .override("group.initial.rebalance.delay.ms", "0")
-                .start();
         Clients.createTopic(broker.bootstrap(), IN, 2, Map.of());
         Clients.createTopic(broker.bootstrap(), OUT, 1, Map.of());
         try (KafkaProducer<byte[], byte[]> input = Clients.producer(broker.bootstrap())) {
@@ -104,13 +99,9 @@ class ZombieConsumerFencingIT {
                     .isEqualTo(3L);
         }
 
-        List<String> out = new ArrayList<>();
-        Clients.readToEnd(
-                broker.bootstrap(),
-                List.of(new TopicPartition(OUT, 0)),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
-        assertThat(out).as("read_committed output").containsExactly("from-owner");
+        assertThat(Clients.readCommittedText(broker.bootstrap(), new TopicPartition(OUT, 0)))
+                .as("read_committed output")
+                .containsExactly("from-owner");
     }
 
     private KafkaProducer<byte[], byte[]> transactional(String id) {

@@ -1,4 +1,4 @@
-package io.millrace.it;
+package io.millrace.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * can be killed with SIGKILL like a real application. Each line it prints on stdout is handed to a
  * listener as it arrives; stderr is kept for failure messages.
  */
-final class TestJvm implements AutoCloseable {
+public final class TestJvm implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -37,9 +37,9 @@ final class TestJvm implements AutoCloseable {
     }
 
     /** Starts {@code mainClass} with {@code args}; {@code onLine} gets every stdout line (on a reader thread). */
-    static TestJvm start(String name, Class<?> mainClass, List<String> args, Consumer<String> onLine) {
+    public static TestJvm start(String name, Class<?> mainClass, List<String> args, Consumer<String> onLine) {
         List<String> command = new ArrayList<>();
-        command.add(ItEnvironment.javaExecutable());
+        command.add(TestEnvironment.javaExecutable());
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
@@ -70,23 +70,24 @@ final class TestJvm implements AutoCloseable {
         t.start();
     }
 
-    boolean isAlive() {
+    /** Whether the process still runs. */
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** SIGKILL: the process gets no chance to leave its group or flush anything. */
-    void kill9() {
+    public void kill9() {
         process.destroyForcibly();
         waitFor(Duration.ofSeconds(30));
     }
 
     /** Sends SIGKILL without waiting (safe from the stdout listener, so the kill lands right after a line). */
-    void kill9Now() {
+    public void kill9Now() {
         process.destroyForcibly();
     }
 
     /** Asks the process to stop (SIGTERM) and waits for it. */
-    void stop() {
+    public void stop() {
         process.destroy();
         waitFor(Duration.ofSeconds(60));
     }
@@ -104,7 +105,7 @@ final class TestJvm implements AutoCloseable {
     }
 
     /** The last lines the process wrote on stderr, for failure messages. */
-    String stderrTail() {
+    public String stderrTail() {
         synchronized (stderr) {
             return name + " stderr:\n"
                     + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 30), stderr.size()));

@@ -1,4 +1,4 @@
-package io.millrace.it;
+package io.millrace.testing;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,9 +24,9 @@ import org.apache.kafka.common.requests.RequestUtils;
  * message classes, one request at a time: for readiness probes, fuzzing and the few checks that
  * need to see exactly what the broker sends (e.g. the record batches of a Fetch response).
  */
-final class RawKafkaConnection implements AutoCloseable {
+public final class RawKafkaConnection implements AutoCloseable {
 
-    static final String CLIENT_ID = "millrace-it-raw";
+    private static final String CLIENT_ID = "millrace-it-raw";
 
     private final Socket socket;
     private final DataInputStream in;
@@ -39,7 +39,8 @@ final class RawKafkaConnection implements AutoCloseable {
         this.out = new DataOutputStream(socket.getOutputStream());
     }
 
-    static RawKafkaConnection open(String host, int port, Duration timeout) throws IOException {
+    /** Connects to {@code host:port}; {@code timeout} bounds the connect and every later read. */
+    public static RawKafkaConnection open(String host, int port, Duration timeout) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
@@ -53,7 +54,7 @@ final class RawKafkaConnection implements AutoCloseable {
     }
 
     /** A request frame's payload (header and body, no size prefix) as a client would send it. */
-    static ByteBuffer serialize(ApiMessage request, short version, int correlationId) {
+    public static ByteBuffer serialize(ApiMessage request, short version, int correlationId) {
         ApiKeys api = ApiKeys.forId(request.apiKey());
         RequestHeaderData header = new RequestHeaderData()
                 .setRequestApiKey(request.apiKey())
@@ -64,7 +65,7 @@ final class RawKafkaConnection implements AutoCloseable {
     }
 
     /** Sends {@code request} at {@code version} and returns the response body. */
-    ApiMessage send(ApiMessage request, short version) throws IOException {
+    public ApiMessage send(ApiMessage request, short version) throws IOException {
         int correlationId = nextCorrelationId++;
         writeFrame(serialize(request, version, correlationId));
         ByteBuffer response = ByteBuffer.wrap(readFrame());
@@ -83,7 +84,7 @@ final class RawKafkaConnection implements AutoCloseable {
      * if the broker does not support that one (it then answers in version 0 with its supported
      * range, KIP-511), again at the broker's newest.
      */
-    ApiVersionsResponseData apiVersions() throws IOException {
+    public ApiVersionsResponseData apiVersions() throws IOException {
         ApiVersionsResponseData response = apiVersions(ApiKeys.API_VERSIONS.latestVersion());
         if (response.errorCode() == Errors.UNSUPPORTED_VERSION.code()) {
             ApiVersionsResponseData.ApiVersion supported = response.apiKeys().find(ApiKeys.API_VERSIONS.id);
@@ -119,7 +120,7 @@ final class RawKafkaConnection implements AutoCloseable {
     }
 
     /** The newest version of {@code api} that both the broker and this kafka-clients support, or -1. */
-    static short newestCommonVersion(ApiVersionsResponseData versions, ApiKeys api) {
+    public static short newestCommonVersion(ApiVersionsResponseData versions, ApiKeys api) {
         ApiVersionsResponseData.ApiVersion broker = versions.apiKeys().find(api.id);
         if (broker == null) {
             return -1;
@@ -129,7 +130,7 @@ final class RawKafkaConnection implements AutoCloseable {
     }
 
     /** Writes a size prefix and {@code payload}. */
-    void writeFrame(ByteBuffer payload) throws IOException {
+    public void writeFrame(ByteBuffer payload) throws IOException {
         byte[] bytes = new byte[payload.remaining()];
         payload.duplicate().get(bytes);
         out.writeInt(bytes.length);
@@ -138,13 +139,13 @@ final class RawKafkaConnection implements AutoCloseable {
     }
 
     /** Writes bytes as they are, without a size prefix. */
-    void writeRaw(byte[] bytes) throws IOException {
+    public void writeRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** Reads one size-prefixed frame. */
-    byte[] readFrame() throws IOException {
+    public byte[] readFrame() throws IOException {
         int size = in.readInt();
         if (size < 0 || size > 256 * 1024 * 1024) {
             throw new IOException("Implausible response size " + size);
@@ -158,7 +159,7 @@ final class RawKafkaConnection implements AutoCloseable {
      * Reads and discards until the broker closes the connection; true if it did so before the
      * socket timeout, false if the connection stayed open. A reset counts as closed.
      */
-    boolean closedByPeer() throws IOException {
+    public boolean closedByPeer() throws IOException {
         byte[] sink = new byte[8192];
         try {
             while (in.read(sink) >= 0) {
@@ -170,10 +171,6 @@ final class RawKafkaConnection implements AutoCloseable {
         } catch (EOFException | java.net.SocketException e) {
             return true;
         }
-    }
-
-    void setTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout((int) timeout.toMillis());
     }
 
     @Override

@@ -1,7 +1,8 @@
-package io.millrace.it;
+package io.millrace.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -27,92 +28,135 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * A Millrace broker running as a separate JVM, as users run it: started from
  * {@code broker-core/target} (or through the {@code millrace} launcher), listening on a free port
- * of 127.0.0.1, with a fresh data directory. Every start writes the process's stdout and stderr
- * to {@code target/broker-logs/<name>-<n>.log}.
+ * of 127.0.0.1, with a fresh data directory under {@code target/broker-data}. Every start writes
+ * the process's stdout and stderr to {@code target/broker-logs/<name>-<n>.log} (see
+ * {@link TestEnvironment#brokerLogs()}).
  *
  * <p>{@link #kill9()} and {@link #restart()} keep the port and the data directory, so clients
  * reconnect to the same address and find the same data.
+ *
+ * <p>A test class that wants one broker for its tests registers a {@link MillraceBroker}; this class
+ * is for tests that run several brokers or start one in the middle of a test (close it with
+ * {@link #stopAndClose()} or try-with-resources). Not thread-safe: the test thread drives it.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
 
-    static final String HOST = "127.0.0.1";
-    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
-    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
+    /** The address every broker listens on. */
+    public static final String HOST = "127.0.0.1";
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
     private static final int SIGKILL_EXIT_CODE = 128 + 9;
     private static final Map<String, AtomicInteger> STARTS = new ConcurrentHashMap<>();
 
     private final String name;
     private final boolean viaLauncher;
-    private final Map<String, String> overrides;
-    private final Map<String, String> environment;
-    private final boolean dataDirFromEnvironment;
     private final boolean withSchemaModule;
+    private final boolean dataDirFromEnvironment;
+    private final Map<String, String> settings;
+    private final Map<String, String> environment;
     private final int port;
+    private final int registryPort;
     private final Path dataDir;
+    private final List<Path> logFiles = new ArrayList<>();
     private Process process;
-    private Path logFile;
+    /** Whether the last process ended through {@link #stop()} or {@link #kill9()}, not by itself. */
+    private boolean endedByTest;
 
-    private BrokerProcess(Builder builder, int port, Path dataDir) {
-        this.name = builder.name;
+    private BrokerProcess(Builder builder, String name, Path dataDir) {
+        this.name = name;
         this.viaLauncher = builder.viaLauncher;
-        this.overrides = new LinkedHashMap<>(builder.overrides);
-        this.environment = new LinkedHashMap<>(builder.environment);
+        this.withSchemaModule = builder.withSchemaRegistry;
         this.dataDirFromEnvironment = builder.dataDirFromEnvironment;
-        this.withSchemaModule = builder.withSchemaModule;
-        this.port = port;
+        this.environment = new LinkedHashMap<>(builder.environment);
+        this.port = freePort();
+        this.registryPort = builder.withSchemaRegistry ? freePort() : -1;
         this.dataDir = dataDir;
+        this.settings = new LinkedHashMap<>();
+        settings.put("listeners", "PLAINTEXT://" + HOST + ":" + port);
+        if (!dataDirFromEnvironment) {
+            settings.put("log.dirs", dataDir.toString());
+        }
+        if (withSchemaModule) {
+            settings.put("schema.registry.listeners", registryUrl());
+        }
+        settings.putAll(builder.overrides);
     }
 
-    /** @param name names the log files; use the test class's simple name */
-    static Builder builder(String name) {
+    /**
+     * Settings of a broker to start.
+     *
+     * @param name names the log and data files; use the test class's simple name
+     */
+    public static Builder builder(String name) {
         return new Builder(name);
     }
 
     /** A broker with default settings, ready to serve. */
-    static BrokerProcess start(String name) {
+    public static BrokerProcess start(String name) {
         return builder(name).start();
     }
 
-    String bootstrap() {
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrap() {
         return HOST + ":" + port;
     }
 
-    int port() {
+    /** The Kafka listener's port; the same across restarts. */
+    public int port() {
         return port;
     }
 
-    Path dataDir() {
+    /** The data directory ({@code log.dirs}); the same across restarts. */
+    public Path dataDir() {
         return dataDir;
     }
 
-    Path logFile() {
-        return logFile;
+    /** The base URL of the schema registry the broker runs ({@link Builder#withSchemaRegistry()}). */
+    public String registryUrl() {
+        if (!withSchemaModule) {
+            throw new IllegalStateException(
+                    "The broker " + name + " runs no schema registry: use withSchemaRegistry()");
+        }
+        return "http://" + HOST + ":" + registryPort;
     }
 
-    boolean isAlive() {
+    /** The output file of the current (or last) process. */
+    public Path logFile() {
+        return logFiles.get(logFiles.size() - 1);
+    }
+
+    /** The output files of every start, oldest first. */
+    public List<Path> logFiles() {
+        return List.copyOf(logFiles);
+    }
+
+    /** Whether the broker process runs. */
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** Everything the current (or last) process printed so far. */
-    String log() {
+    public String log() {
         try {
-            return Files.readString(logFile, StandardCharsets.UTF_8);
+            return Files.readString(logFile(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** The last {@code lines} lines of the current (or last) process's output. */
-    String logTail(int lines) {
-        return tail(logFile, lines);
+    public String logTail(int lines) {
+        return BrokerLogs.tail(logFile(), lines);
     }
 
     /** Kills the broker with SIGKILL: no shutdown hook, no flush, no chance to clean up. */
-    void kill9() {
+    public void kill9() {
         assertThat(System.getProperty("os.name"))
                 .as("Process.destroyForcibly() sends SIGKILL only on Unix")
                 .containsIgnoringCase("linux");
         process.destroyForcibly();
+        endedByTest = true;
         int exitCode = waitForExit(process, SHUTDOWN_TIMEOUT);
         assertThat(exitCode)
                 .as("exit code of the broker killed by SIGKILL (128 + 9)\n" + logTail(40))
@@ -120,7 +164,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Starts the broker again on the same port and data directory and waits until it serves. */
-    void restart() {
+    public void restart() {
         if (isAlive()) {
             throw new IllegalStateException("The broker is still running");
         }
@@ -128,12 +172,13 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** Stops the broker with SIGTERM and asserts that it shut down cleanly (exit code 0). */
-    void stop() {
+    public void stop() {
         if (!isAlive()) {
             throw new AssertionError(
                     "The broker is not running (exit code " + process.exitValue() + ")\n" + logTail(60));
         }
         process.destroy();
+        endedByTest = true;
         int exitCode = waitForExit(process, SHUTDOWN_TIMEOUT);
         assertThat(exitCode)
                 .as("exit code of the broker after SIGTERM\n" + logTail(60))
@@ -141,21 +186,23 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * For {@code @AfterAll}: stops a running broker cleanly (asserting a clean exit), then deletes
-     * its data. Does nothing for a broker that never started.
+     * Ends the broker after its tests, then deletes its data: stops it cleanly (asserting a clean
+     * exit) if it runs, and fails if it exited without the test stopping or killing it.
      */
-    static void stopAndClose(BrokerProcess broker) {
-        if (broker == null) {
-            return;
-        }
+    public void stopAndClose() {
         try {
-            broker.stop();
+            if (isAlive()) {
+                stop();
+            } else if (!endedByTest) {
+                throw new AssertionError(
+                        "The broker exited by itself with code " + process.exitValue() + "\n" + logTail(60));
+            }
         } finally {
-            broker.close();
+            close();
         }
     }
 
-    /** Kills the broker if it still runs and deletes its data; for cleanup after a test. */
+    /** Kills the broker if it still runs and deletes its data; for cleanup after a failure. */
     @Override
     public void close() {
         if (isAlive()) {
@@ -165,37 +212,37 @@ final class BrokerProcess implements AutoCloseable {
         deleteRecursively(dataDir);
     }
 
+    /** A port nothing listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void launch() {
         int n = STARTS.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
-        logFile = ItEnvironment.brokerLogs().resolve(name + "-" + n + ".log");
+        Path logFile = TestEnvironment.brokerLogs().resolve(name + "-" + n + ".log");
         List<String> command = new ArrayList<>();
         Path workDir;
         if (viaLauncher) {
-            workDir = ItEnvironment.repoRoot();
+            workDir = TestEnvironment.repoRoot();
             command.add(workDir.resolve("millrace").toString());
         } else {
-            Path target = ItEnvironment.brokerTarget();
             workDir = dataDir.getParent();
-            command.add(ItEnvironment.javaExecutable());
+            command.add(TestEnvironment.javaExecutable());
             command.add("-Xmx1g");
             command.add("-cp");
-            String classpath = brokerJar(target) + java.io.File.pathSeparator + target.resolve("lib") + "/*";
-            if (withSchemaModule) {
-                Path schema = ItEnvironment.schemaTarget();
-                classpath += java.io.File.pathSeparator + moduleJar(schema, "schema-") + java.io.File.pathSeparator
-                        + schema.resolve("lib") + "/*";
-            }
-            command.add(classpath);
+            command.add(
+                    withSchemaModule
+                            ? TestEnvironment.brokerClasspath() + File.pathSeparator + TestEnvironment.schemaClasspath()
+                            : TestEnvironment.brokerClasspath());
             command.add("io.millrace.broker.Main");
         }
         command.add("start");
-        Map<String, String> effective = new LinkedHashMap<>();
-        effective.put("listeners", "PLAINTEXT://" + HOST + ":" + port);
-        if (!dataDirFromEnvironment) {
-            effective.put("log.dirs", dataDir.toString());
-        }
-        effective.putAll(overrides);
-        effective.forEach((key, value) -> {
+        settings.forEach((key, value) -> {
             command.add("--override");
             command.add(key + "=" + value);
         });
@@ -210,6 +257,8 @@ final class BrokerProcess implements AutoCloseable {
         try {
             Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+            logFiles.add(logFile);
+            endedByTest = false;
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the broker: " + command, e);
@@ -232,7 +281,7 @@ final class BrokerProcess implements AutoCloseable {
         while (System.nanoTime() - deadline < 0) {
             if (!process.isAlive()) {
                 throw new AssertionError("The broker exited during startup with code " + process.exitValue() + " ("
-                        + logFile + ")\n" + logTail(60));
+                        + logFile() + ")\n" + logTail(60));
             }
             try {
                 if (servesMetadata()) {
@@ -245,7 +294,7 @@ final class BrokerProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         AssertionError failure = new AssertionError("The broker did not answer Metadata on " + bootstrap() + " within "
-                + STARTUP_TIMEOUT + "; last error: " + last + " (" + logFile + ")\n" + logTail(60));
+                + STARTUP_TIMEOUT + "; last error: " + last + " (" + logFile() + ")\n" + logTail(60));
         failure.initCause(last);
         throw failure;
     }
@@ -268,30 +317,6 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private static Path brokerJar(Path target) {
-        return moduleJar(target, "broker-core-");
-    }
-
-    private static Path moduleJar(Path target, String prefix) {
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(p -> {
-                        String f = p.getFileName().toString();
-                        return f.startsWith(prefix)
-                                && f.endsWith(".jar")
-                                && !f.endsWith("-sources.jar")
-                                && !f.endsWith("-tests.jar")
-                                && !f.endsWith("-javadoc.jar");
-                    })
-                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
-                    .orElseThrow(() -> new AssertionError("No " + prefix + "*.jar in " + target
-                            + "; build it with: mvn -B -pl broker-core,schema -am package -DskipTests"));
-        } catch (IOException e) {
-            throw new AssertionError(
-                    "No build in " + target + "; build it with: mvn -B -pl broker-core,schema -am package -DskipTests",
-                    e);
-        }
-    }
-
     private static int waitForExit(Process process, Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -306,25 +331,6 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return "--- last " + Math.min(lines, all.size()) + " lines of " + file + " ---\n"
-                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
@@ -336,63 +342,84 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    /** Settings of a broker to start. */
-    static final class Builder {
+    /**
+     * Settings of a broker: {@link #start()} starts one now; {@link #build()} makes a
+     * {@link MillraceBroker} extension that starts one for a test class or for each test.
+     */
+    public static final class Builder {
         private final String name;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean viaLauncher;
         private boolean dataDirFromEnvironment;
-        private boolean withSchemaModule;
+        private boolean withSchemaRegistry;
 
-        private Builder(String name) {
+        Builder(String name) {
             this.name = name;
         }
 
         /** Passed as {@code --override key=value} after the listener and data directory. */
-        Builder override(String key, String value) {
+        public Builder override(String key, String value) {
             overrides.put(key, value);
             return this;
         }
 
-        Builder environment(String key, String value) {
+        /** An environment variable of the broker process. */
+        public Builder environment(String key, String value) {
             environment.put(key, value);
             return this;
         }
 
         /** Start through the repository's {@code ./millrace start} instead of {@code java -cp}. */
-        Builder viaLauncher() {
+        public Builder viaLauncher() {
             this.viaLauncher = true;
             return this;
         }
 
         /**
          * Put the schema module on the classpath (as {@code ./millrace start} does), so the broker
-         * runs the schema registry extension on {@code registryPort}.
+         * runs the schema registry extension on a free port ({@link BrokerProcess#registryUrl()}),
+         * and wait for the registry too before the broker counts as started.
          */
-        Builder withSchemaRegistry(int registryPort) {
-            this.withSchemaModule = true;
-            overrides.put("schema.registry.listeners", "http://" + HOST + ":" + registryPort);
+        public Builder withSchemaRegistry() {
+            this.withSchemaRegistry = true;
             return this;
         }
 
         /** Pass the data directory as {@code MILLRACE_LOG_DIRS} instead of an override. */
-        Builder dataDirFromEnvironment() {
+        public Builder dataDirFromEnvironment() {
             this.dataDirFromEnvironment = true;
             return this;
         }
 
         /** Starts the broker and waits until it answers Metadata. */
-        BrokerProcess start() {
+        public BrokerProcess start() {
+            if (name == null) {
+                throw new IllegalStateException("A broker started directly needs a name: BrokerProcess.builder(name)");
+            }
+            return start(name);
+        }
+
+        /** A JUnit extension that starts a broker with these settings; see {@link MillraceBroker}. */
+        public MillraceBroker build() {
+            return new MillraceBroker(this);
+        }
+
+        /** The builder's own name if it has one, else {@code fallback}. */
+        String nameOr(String fallback) {
+            return name == null ? fallback : name;
+        }
+
+        BrokerProcess start(String brokerName) {
             Path dataDir;
             try {
-                Path parent = ItEnvironment.brokerLogs().resolveSibling("broker-data");
+                Path parent = TestEnvironment.brokerLogs().resolveSibling("broker-data");
                 Files.createDirectories(parent);
-                dataDir = Files.createTempDirectory(parent, name + "-");
+                dataDir = Files.createTempDirectory(parent, brokerName + "-");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            BrokerProcess broker = new BrokerProcess(this, freePort(), dataDir);
+            BrokerProcess broker = new BrokerProcess(this, brokerName, dataDir);
             broker.launch();
             return broker;
         }

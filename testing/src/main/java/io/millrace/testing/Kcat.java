@@ -1,4 +1,4 @@
-package io.millrace.it;
+package io.millrace.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,28 +11,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs kcat (librdkafka's command-line client). A missing kcat fails the test: the librdkafka
+ * Runs kcat (librdkafka's command-line client) from {@code /usr/bin/kcat}, with a one-minute timeout. A missing kcat fails the test: the librdkafka
  * client is one of the reference clients, and a check that silently skips is no check.
  */
-final class Kcat {
+public final class Kcat {
 
-    static final Path EXECUTABLE = Paths.get("/usr/bin/kcat");
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);
+    private static final Path EXECUTABLE = Paths.get("/usr/bin/kcat");
+    private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
     private Kcat() {}
 
-    static ProcessResult run(String... args) {
+    /** Runs kcat with {@code args} and no input. */
+    public static ProcessResult run(String... args) {
         return runWithInput(null, args);
     }
 
     /** @param stdin written to kcat's standard input, then closed; null for none */
-    static ProcessResult runWithInput(String stdin, String... args) {
+    public static ProcessResult runWithInput(String stdin, String... args) {
         if (!Files.isExecutable(EXECUTABLE)) {
             fail("kcat is not installed at " + EXECUTABLE + "; install it with: apt-get install -y kcat");
         }
         List<String> command = new ArrayList<>();
         command.add(EXECUTABLE.toString());
         command.addAll(List.of(args));
-        return ExternalCommand.run(command, null, Map.of(), stdin, DEFAULT_TIMEOUT);
+        return ExternalCommand.run(command, null, Map.of(), stdin, TIMEOUT);
     }
 }

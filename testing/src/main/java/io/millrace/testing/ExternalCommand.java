@@ -1,4 +1,4 @@
-package io.millrace.it;
+package io.millrace.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a short-lived command to completion with a timeout, capturing stdout and stderr. */
-final class ExternalCommand {
+public final class ExternalCommand {
 
     private ExternalCommand() {}
 
@@ -22,7 +22,7 @@ final class ExternalCommand {
      * @param stdin written to the command's standard input, which is then closed; null for none
      * @throws AssertionError when the command does not finish within {@code timeout} (it is killed)
      */
-    static ProcessResult run(
+    public static ProcessResult run(
             List<String> command, Path workDir, Map<String, String> environment, String stdin, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command);
         if (workDir != null) {

@@ -1,6 +1,8 @@
-package io.millrace.it;
+package io.millrace.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +18,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * kafka-clients with the settings the tests share. Consumers have no group: the tests read with
- * {@code assign()} and explicit positions.
+ * kafka-clients against a broker's bootstrap address, with the settings tests share: byte-array
+ * records, consumers without a group (tests read with {@code assign()} and explicit positions unless
+ * they set {@code group.id}), and helpers that wait for an answer with a deadline.
  */
-final class Clients {
+public final class Clients {
 
     /** How long a reader may go without receiving a record before it gives up. */
-    static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
     private Clients() {}
 
     /** A producer with kafka-clients' defaults (idempotent, acks=all) plus {@code overrides}. */
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -41,12 +46,13 @@ final class Clients {
         return new KafkaProducer<>(config);
     }
 
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    /** A producer with kafka-clients' defaults (idempotent, acks=all). */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return producer(bootstrap, Map.of());
     }
 
-    /** A consumer without a group, for {@code assign()}. */
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> overrides) {
+    /** A consumer starting at the earliest offset, without auto-commit, plus {@code overrides} (e.g. a group id). */
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -57,20 +63,24 @@ final class Clients {
         return new KafkaConsumer<>(config);
     }
 
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    /** A consumer without a group (for {@code assign()}) starting at the earliest offset. */
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
         return consumer(bootstrap, Map.of());
     }
 
-    static Admin admin(String bootstrap) {
+    /** An admin client; close it after use. */
+    public static Admin admin(String bootstrap) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
-    static void createTopic(Admin admin, String name, int partitions, Map<String, String> configs) {
+    /** Creates a topic with replication factor 1 and the given topic configs, waiting for the answer. */
+    public static void createTopic(Admin admin, String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
         await(admin.createTopics(List.of(topic)).all());
     }
 
-    static void createTopic(String bootstrap, String name, int partitions, Map<String, String> configs) {
+    /** {@link #createTopic(Admin, String, int, Map)} with an admin client of its own. */
+    public static void createTopic(String bootstrap, String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin(bootstrap)) {
             createTopic(admin, name, partitions, configs);
         }
@@ -81,13 +91,13 @@ final class Clients {
      * the read starts, handing every record to {@code handler} in offset order per partition.
      * Fails if no record arrives for {@link #STALL_TIMEOUT} while some are still expected.
      */
-    static void readToEnd(
+    public static void readToEnd(
             String bootstrap, List<TopicPartition> partitions, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
         readToEnd(bootstrap, partitions, Map.of(), handler);
     }
 
     /** {@link #readToEnd(String, List, Consumer)} with consumer settings, e.g. the isolation level. */
-    static void readToEnd(
+    public static void readToEnd(
             String bootstrap,
             List<TopicPartition> partitions,
             Map<String, Object> overrides,
@@ -123,6 +133,60 @@ final class Clients {
         }
     }
 
+    /**
+     * The values (as UTF-8) that a read_committed consumer reads from {@code partition}, from its
+     * earliest offset up to its last stable offset.
+     */
+    public static List<String> readCommittedText(String bootstrap, TopicPartition partition) {
+        List<String> values = new ArrayList<>();
+        readToEnd(
+                bootstrap,
+                List.of(partition),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
+        return values;
+    }
+
+    /** Writes {@code text} (UTF-8, no key) to partition 0 of {@code topic} and waits a minute at most for the ack. */
+    public static RecordMetadata sendText(String bootstrap, String topic, String text) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            return producer.send(new ProducerRecord<>(topic, 0, null, text.getBytes(StandardCharsets.UTF_8)))
+                    .get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("Send to " + topic + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("No acknowledgement from " + bootstrap + " within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The value (as UTF-8) at {@code offset} of {@code partition}, polled for until {@code timeout}. */
+    public static String readText(String bootstrap, TopicPartition partition, long offset, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, offset);
+            ConsumerRecord<byte[], byte[]> record =
+                    awaitRecord(consumer, partition, "the record at offset " + offset + " of " + partition, timeout);
+            return new String(record.value(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Polls {@code consumer} until it returns a record of {@code partition}, and returns the first one. */
+    public static ConsumerRecord<byte[], byte[]> awaitRecord(
+            KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, String what, Duration timeout) {
+        return Await.value(
+                what,
+                timeout,
+                () -> {
+                    List<ConsumerRecord<byte[], byte[]>> polled =
+                            consumer.poll(Duration.ofMillis(200)).records(partition);
+                    return polled.isEmpty() ? null : polled.get(0);
+                },
+                r -> r != null);
+    }
+
     private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey()) < e.getValue()) {
@@ -133,7 +197,7 @@ final class Clients {
     }
 
     /** The result of an admin or producer future, failing the test after a minute. */
-    static <T> T await(org.apache.kafka.common.KafkaFuture<T> future) {
+    public static <T> T await(org.apache.kafka.common.KafkaFuture<T> future) {
         try {
             return future.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -147,7 +211,7 @@ final class Clients {
     }
 
     /** The exception a failed admin future completes with (its cause), or an assertion error if it succeeds. */
-    static Throwable failure(org.apache.kafka.common.KafkaFuture<?> future) {
+    public static Throwable failure(org.apache.kafka.common.KafkaFuture<?> future) {
         try {
             Object value = future.get(60, TimeUnit.SECONDS);
             throw new AssertionError("Expected the request to fail, but it returned " + value);

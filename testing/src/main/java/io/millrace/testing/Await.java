@@ -1,4 +1,4 @@
-package io.millrace.it;
+package io.millrace.testing;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -8,14 +8,14 @@ import java.util.function.Predicate;
  * Polls for a condition until a deadline. Tests never sleep for a fixed time to let something
  * happen: they wait for the observable effect, and the deadline only bounds a broken run.
  */
-final class Await {
+public final class Await {
 
     private static final long POLL_INTERVAL_MS = 50;
 
     private Await() {}
 
     /** Waits until {@code condition} holds; fails naming {@code what} when the deadline passes. */
-    static void until(String what, Duration timeout, Callable<Boolean> condition) {
+    public static void until(String what, Duration timeout, Callable<Boolean> condition) {
         value(what, timeout, condition, Boolean.TRUE::equals);
     }
 
@@ -23,7 +23,7 @@ final class Await {
      * Evaluates {@code probe} until its value satisfies {@code accept} and returns that value.
      * An exception from the probe counts as "not yet"; the last one is attached to the failure.
      */
-    static <T> T value(String what, Duration timeout, Callable<T> probe, Predicate<? super T> accept) {
+    public static <T> T value(String what, Duration timeout, Callable<T> probe, Predicate<? super T> accept) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = null;
         Exception lastError = null;
@@ -50,7 +50,7 @@ final class Await {
     }
 
     /** The pause between two polls; the only sleep the tests use. */
-    static void pause() {
+    public static void pause() {
         try {
             Thread.sleep(POLL_INTERVAL_MS);
         } catch (InterruptedException e) {
