@@ -1,9 +1,7 @@
 package io.millrace.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -299,12 +297,8 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** A port of 127.0.0.1 nobody listens on now, picked the way the test fixture picks one. */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.millrace.testing.BrokerProcess.freePort();
     }
 }
