@@ -10,7 +10,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 
 /**
@@ -35,12 +34,8 @@ public final class AddOffsetsToTxnHandler extends VersionedHandler<AddOffsetsToT
     @Override
     public void handle(RequestContext context, AddOffsetsToTxnRequest request, Responder responder) {
         AddOffsetsToTxnRequestData data = request.data();
-        if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
-            responder.respond(new AddOffsetsToTxnResponseData().setErrorCode(Errors.INVALID_REQUEST.code()));
-            return;
-        }
-        if (data.groupId() == null || data.groupId().isEmpty()) {
-            responder.respond(new AddOffsetsToTxnResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code()));
+        if (TxnErrors.refusedWithoutTransactionalId(data.transactionalId(), request, responder)
+                || TxnErrors.refusedWithoutGroupId(data.groupId(), request, responder)) {
             return;
         }
         TopicPartition partition = new TopicPartition(offsetsTopic, groups.partitionFor(data.groupId()));

@@ -2,16 +2,14 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.Responder;
-import io.millrace.broker.server.VersionedHandler;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
-import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterableConfig;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsResourceResponse;
@@ -29,46 +27,36 @@ import org.apache.kafka.common.requests.AlterConfigsRequest;
  * file and restart), even for keys Kafka could change at runtime. There is no
  * {@code AlterConfigPolicy}.
  */
-public final class AlterConfigsHandler extends VersionedHandler<AlterConfigsRequest> {
+public final class AlterConfigsHandler extends BlockingHandler<AlterConfigsRequest> {
 
     private final TopicManager topics;
     private final ConfigAlteration alteration;
-    private final Executor adminExecutor;
 
     public AlterConfigsHandler(TopicManager topics, int nodeId, Executor adminExecutor) {
-        super(ApiKeys.ALTER_CONFIGS, 0, 2);
+        super(ApiKeys.ALTER_CONFIGS, 0, 2, adminExecutor);
         this.topics = topics;
         this.alteration = new ConfigAlteration(ApiKeys.ALTER_CONFIGS, nodeId);
-        this.adminExecutor = adminExecutor;
     }
 
     @Override
-    public void handle(RequestContext context, AlterConfigsRequest request, Responder responder) {
+    AlterConfigsResponseData respond(RequestContext context, AlterConfigsRequest request) {
         AlterConfigsRequestData data = request.data();
-        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> alter(data));
+        return new AlterConfigsResponseData()
+                .setResponses(alteration.alterEach(
+                        data.resources(),
+                        r -> new ConfigAlteration.Resource(r.resourceType(), r.resourceName()),
+                        (resource, r) -> alterOne(resource, r.configs(), data.validateOnly()),
+                        o -> new AlterConfigsResourceResponse()
+                                .setResourceType(o.resource().type())
+                                .setResourceName(o.resource().name())
+                                .setErrorCode(o.error().code())
+                                .setErrorMessage(o.message())));
     }
 
-    private AlterConfigsResponseData alter(AlterConfigsRequestData data) {
-        AlterConfigsResponseData response = new AlterConfigsResponseData();
-        List<ConfigAlteration.Outcome> outcomes = alteration.alterEach(
-                data.resources(),
-                r -> new ConfigAlteration.Resource(r.resourceType(), r.resourceName()),
-                r -> alterOne(r, data.validateOnly()));
-        for (ConfigAlteration.Outcome o : outcomes) {
-            response.responses()
-                    .add(new AlterConfigsResourceResponse()
-                            .setResourceType(o.resource().type())
-                            .setResourceName(o.resource().name())
-                            .setErrorCode(o.error().code())
-                            .setErrorMessage(o.message()));
-        }
-        return response;
-    }
-
-    private void alterOne(AlterConfigsResource resource, boolean validateOnly) {
+    private void alterOne(ConfigAlteration.Resource resource, Collection<AlterableConfig> given, boolean validateOnly) {
         Map<String, String> configs = new LinkedHashMap<>();
         List<String> nullValues = new ArrayList<>();
-        for (AlterableConfig c : resource.configs()) {
+        for (AlterableConfig c : given) {
             if (configs.containsKey(c.name())) {
                 throw new InvalidRequestException("Duplicate config key '" + c.name() + "' in one resource");
             }
@@ -78,9 +66,6 @@ public final class AlterConfigsHandler extends VersionedHandler<AlterConfigsRequ
             }
         }
         ConfigAlteration.requireValues(nullValues);
-        alteration.alter(
-                new ConfigAlteration.Resource(resource.resourceType(), resource.resourceName()),
-                configs.keySet(),
-                topic -> topics.alterConfigs(topic, configs, validateOnly));
+        alteration.alter(resource, configs.keySet(), topic -> topics.alterConfigs(topic, configs, validateOnly));
     }
 }

@@ -8,8 +8,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a handler's disk-touching work on the admin executor and guarantees an answer: if the
@@ -17,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * instead of a connection stuck behind a request that never completes.
  */
 final class BlockingWork {
-
-    private static final Logger log = LoggerFactory.getLogger(BlockingWork.class);
 
     private BlockingWork() {}
 
@@ -33,13 +29,7 @@ final class BlockingWork {
             try {
                 response = work.get();
             } catch (RuntimeException e) {
-                log.error(
-                        "{} from {} failed unexpectedly: {}",
-                        context.apiKey().name,
-                        context.describeClient(),
-                        e.toString(),
-                        e);
-                response = request.getErrorResponse(0, e).data();
+                response = UnexpectedFailures.response(context, request, e);
             }
             responder.respond(response);
         };

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigResource;
@@ -43,28 +44,36 @@ final class ConfigAlteration {
 
     /**
      * Alters each resource in request order with {@code alter}, which throws an {@link ApiException}
-     * to fail that resource alone.
+     * to fail that resource alone, and answers each with {@code answer} of how it fared.
      *
-     * @return one outcome per resource, in request order
+     * @param <R> the request's resource type
+     * @param <A> the response's per-resource answer type
+     * @return one answer per resource, in request order
      */
-    <R> List<Outcome> alterEach(Collection<R> resources, Function<R, Resource> resourceOf, Consumer<R> alter) {
+    <R, A> List<A> alterEach(
+            Collection<R> resources,
+            Function<R, Resource> resourceOf,
+            BiConsumer<Resource, R> alter,
+            Function<Outcome, A> answer) {
         Set<Resource> duplicates =
                 RequestChecks.duplicates(resources.stream().map(resourceOf).toList());
-        List<Outcome> outcomes = new ArrayList<>(resources.size());
+        List<A> answers = new ArrayList<>(resources.size());
         for (R r : resources) {
             Resource resource = resourceOf.apply(r);
+            Outcome outcome;
             try {
                 if (duplicates.contains(resource)) {
                     throw new InvalidRequestException("Each resource must appear at most once.");
                 }
-                alter.accept(r);
-                outcomes.add(new Outcome(resource, Errors.NONE, null));
+                alter.accept(resource, r);
+                outcome = new Outcome(resource, Errors.NONE, null);
             } catch (ApiException e) {
                 log.debug("{} of {} '{}' failed: {}", api.name, resource.type(), resource.name(), e.getMessage());
-                outcomes.add(new Outcome(resource, Errors.forException(e), e.getMessage()));
+                outcome = new Outcome(resource, Errors.forException(e), e.getMessage());
             }
+            answers.add(answer.apply(outcome));
         }
-        return outcomes;
+        return answers;
     }
 
     /** Refuses a resource whose configs (other than deletions) lack a value. */

@@ -2,8 +2,6 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.Responder;
-import io.millrace.broker.server.VersionedHandler;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.ApiException;
@@ -19,25 +17,20 @@ import org.apache.kafka.common.requests.CreatePartitionsRequest;
  * CreatePartitions: grows a topic to a new total count (never shrinks). Manual assignments
  * must place every new partition on this node. Runs on the admin executor.
  */
-public final class CreatePartitionsHandler extends VersionedHandler<CreatePartitionsRequest> {
+public final class CreatePartitionsHandler extends BlockingHandler<CreatePartitionsRequest> {
 
     private final TopicManager topics;
     private final int nodeId;
-    private final Executor adminExecutor;
 
     public CreatePartitionsHandler(TopicManager topics, int nodeId, Executor adminExecutor) {
-        super(ApiKeys.CREATE_PARTITIONS, 0, 3);
+        super(ApiKeys.CREATE_PARTITIONS, 0, 3, adminExecutor);
         this.topics = topics;
         this.nodeId = nodeId;
-        this.adminExecutor = adminExecutor;
     }
 
     @Override
-    public void handle(RequestContext context, CreatePartitionsRequest request, Responder responder) {
-        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> grow(request.data()));
-    }
-
-    private CreatePartitionsResponseData grow(CreatePartitionsRequestData data) {
+    CreatePartitionsResponseData respond(RequestContext context, CreatePartitionsRequest request) {
+        CreatePartitionsRequestData data = request.data();
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
         Set<String> duplicates = RequestChecks.duplicates(data.topics().stream()
                 .map(CreatePartitionsRequestData.CreatePartitionsTopic::name)

@@ -4,8 +4,6 @@ import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.Responder;
-import io.millrace.broker.server.VersionedHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -29,28 +27,22 @@ import org.apache.kafka.common.requests.CreateTopicsRequest;
  * From v5 the result carries the new topic's effective configuration. Runs on the admin
  * executor because creation creates directories and fsyncs.
  */
-public final class CreateTopicsHandler extends VersionedHandler<CreateTopicsRequest> {
+public final class CreateTopicsHandler extends BlockingHandler<CreateTopicsRequest> {
 
     private final TopicManager topics;
     private final TopicConfigView configView;
     private final int nodeId;
-    private final Executor adminExecutor;
 
     public CreateTopicsHandler(TopicManager topics, BrokerConfig broker, Executor adminExecutor) {
-        super(ApiKeys.CREATE_TOPICS, 2, 7);
+        super(ApiKeys.CREATE_TOPICS, 2, 7, adminExecutor);
         this.topics = topics;
         this.configView = new TopicConfigView(broker);
         this.nodeId = broker.nodeId();
-        this.adminExecutor = adminExecutor;
     }
 
     @Override
-    public void handle(RequestContext context, CreateTopicsRequest request, Responder responder) {
-        BlockingWork.respondOn(
-                adminExecutor, context, request, responder, () -> create(context.apiVersion(), request.data()));
-    }
-
-    private CreateTopicsResponseData create(short version, CreateTopicsRequestData data) {
+    CreateTopicsResponseData respond(RequestContext context, CreateTopicsRequest request) {
+        CreateTopicsRequestData data = request.data();
         CreateTopicsResponseData response = new CreateTopicsResponseData();
         Set<String> duplicates = RequestChecks.duplicates(
                 data.topics().stream().map(CreatableTopic::name).toList());
@@ -73,7 +65,7 @@ public final class CreateTopicsHandler extends VersionedHandler<CreateTopicsRequ
                         .setTopicId(state.metadata().topicId())
                         .setNumPartitions(state.metadata().partitionCount())
                         .setReplicationFactor((short) 1);
-                if (version >= 5) {
+                if (context.apiVersion() >= 5) {
                     result.setConfigs(creatableConfigs(state.metadata().configs()));
                 }
             } catch (ApiException e) {

@@ -3,8 +3,6 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.replication.Partition;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.Responder;
-import io.millrace.broker.server.VersionedHandler;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
@@ -18,23 +16,18 @@ import org.apache.kafka.common.requests.DeleteRecordsRequest;
  * high watermark). The new start offset is durable before the answer; whole segments below it
  * are removed. Runs on the admin executor.
  */
-public final class DeleteRecordsHandler extends VersionedHandler<DeleteRecordsRequest> {
+public final class DeleteRecordsHandler extends BlockingHandler<DeleteRecordsRequest> {
 
     private final TopicManager topics;
-    private final Executor adminExecutor;
 
     public DeleteRecordsHandler(TopicManager topics, Executor adminExecutor) {
-        super(ApiKeys.DELETE_RECORDS, 0, 2);
+        super(ApiKeys.DELETE_RECORDS, 0, 2, adminExecutor);
         this.topics = topics;
-        this.adminExecutor = adminExecutor;
     }
 
     @Override
-    public void handle(RequestContext context, DeleteRecordsRequest request, Responder responder) {
-        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> delete(request.data()));
-    }
-
-    private DeleteRecordsResponseData delete(DeleteRecordsRequestData data) {
+    DeleteRecordsResponseData respond(RequestContext context, DeleteRecordsRequest request) {
+        DeleteRecordsRequestData data = request.data();
         DeleteRecordsResponseData response = new DeleteRecordsResponseData();
         for (DeleteRecordsRequestData.DeleteRecordsTopic topic : data.topics()) {
             DeleteRecordsResponseData.DeleteRecordsTopicResult tr =

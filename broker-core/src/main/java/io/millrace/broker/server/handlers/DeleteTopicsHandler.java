@@ -3,8 +3,6 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.Responder;
-import io.millrace.broker.server.VersionedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,27 +20,21 @@ import org.apache.kafka.common.requests.DeleteTopicsRequest;
  * DeleteTopics by name, or (v6) by topic id. The topic disappears at once; its files are
  * moved aside and removed after {@code file.delete.delay.ms}. Runs on the admin executor.
  */
-public final class DeleteTopicsHandler extends VersionedHandler<DeleteTopicsRequest> {
+public final class DeleteTopicsHandler extends BlockingHandler<DeleteTopicsRequest> {
 
     private final TopicManager topics;
-    private final Executor adminExecutor;
 
     public DeleteTopicsHandler(TopicManager topics, Executor adminExecutor) {
-        super(ApiKeys.DELETE_TOPICS, 1, 6);
+        super(ApiKeys.DELETE_TOPICS, 1, 6, adminExecutor);
         this.topics = topics;
-        this.adminExecutor = adminExecutor;
     }
 
     @Override
-    public void handle(RequestContext context, DeleteTopicsRequest request, Responder responder) {
-        BlockingWork.respondOn(
-                adminExecutor, context, request, responder, () -> delete(context.apiVersion(), request.data()));
-    }
-
-    private DeleteTopicsResponseData delete(short version, DeleteTopicsRequestData data) {
+    DeleteTopicsResponseData respond(RequestContext context, DeleteTopicsRequest request) {
+        DeleteTopicsRequestData data = request.data();
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
         List<DeleteTopicsRequestData.DeleteTopicState> targets = new ArrayList<>();
-        if (version >= 6) {
+        if (context.apiVersion() >= 6) {
             targets.addAll(data.topics());
         } else {
             for (String name : data.topicNames()) {

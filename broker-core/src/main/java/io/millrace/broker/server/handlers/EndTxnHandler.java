@@ -7,7 +7,6 @@ import io.millrace.broker.server.VersionedHandler;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.EndTxnRequest;
 
 /**
@@ -28,8 +27,7 @@ public final class EndTxnHandler extends VersionedHandler<EndTxnRequest> {
     @Override
     public void handle(RequestContext context, EndTxnRequest request, Responder responder) {
         EndTxnRequestData data = request.data();
-        if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
-            responder.respond(new EndTxnResponseData().setErrorCode(Errors.INVALID_REQUEST.code()));
+        if (TxnErrors.refusedWithoutTransactionalId(data.transactionalId(), request, responder)) {
             return;
         }
         short version = context.apiVersion();

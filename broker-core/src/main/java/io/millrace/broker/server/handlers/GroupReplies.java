@@ -11,8 +11,6 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.utils.Utils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Shared by the group handlers: turns the group coordinator's future into exactly one response
@@ -20,8 +18,6 @@ import org.slf4j.LoggerFactory;
  * way group APIs report it.
  */
 final class GroupReplies {
-
-    private static final Logger log = LoggerFactory.getLogger(GroupReplies.class);
 
     /** Authorized operations on a group without an authorizer (DescribeGroups, ConsumerGroupDescribe). */
     static final int GROUP_OPS = Utils.to32BitField(
@@ -56,13 +52,7 @@ final class GroupReplies {
                 }
             }
             if (failure != null) {
-                log.error(
-                        "{} from {} failed unexpectedly: {}",
-                        context.apiKey().name,
-                        context.describeClient(),
-                        failure.toString(),
-                        failure);
-                response = request.getErrorResponse(0, failure).data();
+                response = UnexpectedFailures.response(context, request, failure);
             }
             responder.respond(response);
         });

@@ -3,9 +3,8 @@ package io.millrace.broker.server.handlers;
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
-import io.millrace.broker.server.Responder;
-import io.millrace.broker.server.VersionedHandler;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +16,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
-import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
@@ -37,50 +35,40 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
  * GROUP resources are not supported. APPEND/SUBTRACT trim whitespace around list elements.
  * A request that changes nothing does not rewrite the topic's metadata.
  */
-public final class IncrementalAlterConfigsHandler extends VersionedHandler<IncrementalAlterConfigsRequest> {
+public final class IncrementalAlterConfigsHandler extends BlockingHandler<IncrementalAlterConfigsRequest> {
 
     private final TopicManager topics;
     private final ConfigAlteration alteration;
-    private final Executor adminExecutor;
 
     public IncrementalAlterConfigsHandler(TopicManager topics, int nodeId, Executor adminExecutor) {
-        super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
+        super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, adminExecutor);
         this.topics = topics;
         this.alteration = new ConfigAlteration(ApiKeys.INCREMENTAL_ALTER_CONFIGS, nodeId);
-        this.adminExecutor = adminExecutor;
     }
 
     @Override
-    public void handle(RequestContext context, IncrementalAlterConfigsRequest request, Responder responder) {
+    IncrementalAlterConfigsResponseData respond(RequestContext context, IncrementalAlterConfigsRequest request) {
         IncrementalAlterConfigsRequestData data = request.data();
-        BlockingWork.respondOn(adminExecutor, context, request, responder, () -> alter(data));
-    }
-
-    private IncrementalAlterConfigsResponseData alter(IncrementalAlterConfigsRequestData data) {
-        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
-        List<ConfigAlteration.Outcome> outcomes = alteration.alterEach(
-                data.resources(),
-                r -> new ConfigAlteration.Resource(r.resourceType(), r.resourceName()),
-                r -> alterOne(r, data.validateOnly()));
-        for (ConfigAlteration.Outcome o : outcomes) {
-            response.responses()
-                    .add(new AlterConfigsResourceResponse()
-                            .setResourceType(o.resource().type())
-                            .setResourceName(o.resource().name())
-                            .setErrorCode(o.error().code())
-                            .setErrorMessage(o.message()));
-        }
-        return response;
+        return new IncrementalAlterConfigsResponseData()
+                .setResponses(alteration.alterEach(
+                        data.resources(),
+                        r -> new ConfigAlteration.Resource(r.resourceType(), r.resourceName()),
+                        (resource, r) -> alterOne(resource, r.configs(), data.validateOnly()),
+                        o -> new AlterConfigsResourceResponse()
+                                .setResourceType(o.resource().type())
+                                .setResourceName(o.resource().name())
+                                .setErrorCode(o.error().code())
+                                .setErrorMessage(o.message())));
     }
 
     /** One requested operation on one key. */
     private record Op(String key, OpType type, String value) {}
 
-    private void alterOne(AlterConfigsResource resource, boolean validateOnly) {
+    private void alterOne(ConfigAlteration.Resource resource, Collection<AlterableConfig> given, boolean validateOnly) {
         List<Op> ops = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> nullValues = new ArrayList<>();
-        for (AlterableConfig c : resource.configs()) {
+        for (AlterableConfig c : given) {
             names.add(c.name());
             OpType type = OpType.forId(c.configOperation());
             if (type == null) {
@@ -98,14 +86,11 @@ public final class IncrementalAlterConfigsHandler extends VersionedHandler<Incre
                     "Duplicate config keys in one resource: " + String.join(", ", duplicateNames));
         }
         ConfigAlteration.requireValues(nullValues);
-        if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.BROKER_LOGGER) {
+        if (ConfigResource.Type.forId(resource.type()) == ConfigResource.Type.BROKER_LOGGER) {
             throw new InvalidRequestException("Resource type BROKER_LOGGER is not supported: Millrace log "
                     + "levels are set in its logging configuration file");
         }
-        alteration.alter(
-                new ConfigAlteration.Resource(resource.resourceType(), resource.resourceName()),
-                names,
-                topic -> alterTopic(topic, ops, validateOnly));
+        alteration.alter(resource, names, topic -> alterTopic(topic, ops, validateOnly));
     }
 
     private void alterTopic(String name, List<Op> ops, boolean validateOnly) {

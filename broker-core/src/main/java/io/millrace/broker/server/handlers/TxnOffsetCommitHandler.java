@@ -44,14 +44,8 @@ public final class TxnOffsetCommitHandler extends VersionedHandler<TxnOffsetComm
     @Override
     public void handle(RequestContext context, TxnOffsetCommitRequest request, Responder responder) {
         TxnOffsetCommitRequestData data = request.data();
-        if (data.transactionalId() == null || data.transactionalId().isEmpty()) {
-            responder.respond(request.getErrorResponse(0, Errors.INVALID_REQUEST.exception())
-                    .data());
-            return;
-        }
-        if (data.groupId() == null || data.groupId().isEmpty()) {
-            responder.respond(request.getErrorResponse(0, Errors.INVALID_GROUP_ID.exception())
-                    .data());
+        if (TxnErrors.refusedWithoutTransactionalId(data.transactionalId(), request, responder)
+                || TxnErrors.refusedWithoutGroupId(data.groupId(), request, responder)) {
             return;
         }
         int index = groups.partitionFor(data.groupId());

@@ -1,8 +1,10 @@
 package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
@@ -13,6 +15,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AlterConfigsHandlerTest {
 
@@ -83,77 +88,67 @@ class AlterConfigsHandlerTest {
         assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
     }
 
-    @Test
-    void badValueIsInvalidConfigNamingTheKeyAndLeavesOverridesAlone() throws Exception {
+    /**
+     * One resource the handler refuses (topic "orders" exists with retention.ms=1000): the error and
+     * message it is answered with; the topic's overrides stay as they were.
+     */
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                argumentSet(
+                        "a bad value is invalid config naming the key",
+                        resource(TOPIC, "orders", "segment.bytes", "12"),
+                        Errors.INVALID_CONFIG,
+                        "Invalid value 12 for configuration segment.bytes: Value must be at least 1024"),
+                argumentSet(
+                        "an unknown key is invalid config",
+                        resource(TOPIC, "orders", "retention.mss", "1"),
+                        Errors.INVALID_CONFIG,
+                        "Unknown topic config name: retention.mss"),
+                argumentSet(
+                        "a null value is invalid request",
+                        resource(TOPIC, "orders", "retention.ms", null),
+                        Errors.INVALID_REQUEST,
+                        "Null value not supported for : retention.ms"),
+                argumentSet(
+                        "an unknown topic is unknown topic or partition",
+                        resource(TOPIC, "nope", "retention.ms", "1"),
+                        Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                        "Topic 'nope' does not exist."),
+                argumentSet(
+                        "an empty topic name is invalid request",
+                        resource(TOPIC, "", "retention.ms", "1"),
+                        Errors.INVALID_REQUEST,
+                        "Default topic resources are not allowed."),
+                argumentSet(
+                        "broker config changes are refused naming the keys",
+                        resource(BROKER, "0", "log.retention.hours", "1", "num.partitions", "3"),
+                        Errors.INVALID_REQUEST,
+                        "Millrace has no dynamic broker configuration; set "
+                                + "log.retention.hours, num.partitions in the properties file and restart"),
+                argumentSet(
+                        "another broker id is invalid request",
+                        resource(BROKER, "3", "num.partitions", "3"),
+                        Errors.INVALID_REQUEST,
+                        "Unexpected broker id, expected 0, but received 3"),
+                argumentSet(
+                        "an unsupported resource type is invalid request",
+                        resource(ConfigResource.Type.GROUP.id(), "g", "consumer.session.timeout.ms", "45000"),
+                        Errors.INVALID_REQUEST,
+                        "Resource type GROUP is not supported by Millrace (resource 'g')"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void refusedResource(AlterConfigsResource resource, Errors error, String message) throws Exception {
         fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
 
-        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders", "segment.bytes", "12")));
+        AlterConfigsResourceResponse result = only(alter(false, resource));
 
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
-        assertThat(result.errorMessage()).contains("segment.bytes");
+        assertThat(result.errorCode()).isEqualTo(error.code());
+        assertThat(result.errorMessage()).isEqualTo(message);
+        assertThat(result.resourceType()).isEqualTo(resource.resourceType());
+        assertThat(result.resourceName()).isEqualTo(resource.resourceName());
         assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
-    }
-
-    @Test
-    void unknownKeyIsInvalidConfig() throws Exception {
-        fixture.createTopic("orders", 1, Map.of());
-
-        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders", "retention.mss", "1")));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
-        assertThat(result.errorMessage()).contains("retention.mss");
-    }
-
-    @Test
-    void nullValueIsInvalidRequest() {
-        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "orders", "retention.ms", null)));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage()).contains("retention.ms");
-    }
-
-    @Test
-    void unknownTopicIsUnknownTopicOrPartition() {
-        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "nope", "retention.ms", "1")));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-        assertThat(result.errorMessage()).contains("nope");
-    }
-
-    @Test
-    void emptyTopicNameIsInvalidRequest() {
-        AlterConfigsResourceResponse result = only(alter(false, resource(TOPIC, "", "retention.ms", "1")));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-    }
-
-    @Test
-    void brokerConfigChangesAreRefusedNamingTheKeys() {
-        AlterConfigsResourceResponse result =
-                only(alter(false, resource(BROKER, "0", "log.retention.hours", "1", "num.partitions", "3")));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage())
-                .isEqualTo("Millrace has no dynamic broker configuration; set "
-                        + "log.retention.hours, num.partitions in the properties file and restart");
-        assertThat(result.resourceType()).isEqualTo(BROKER);
-    }
-
-    @Test
-    void anotherBrokerIdIsInvalidRequest() {
-        AlterConfigsResourceResponse result = only(alter(false, resource(BROKER, "3", "num.partitions", "3")));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage()).contains("expected 0");
-    }
-
-    @Test
-    void unsupportedResourceTypeIsInvalidRequest() {
-        AlterConfigsResourceResponse result = only(
-                alter(false, resource(ConfigResource.Type.GROUP.id(), "g", "consumer.session.timeout.ms", "45000")));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage()).contains("GROUP");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.millrace.broker.coordinator.txn.ProducerIdManager;
 import io.millrace.broker.replication.TopicState;
 import io.millrace.broker.server.ApiHandler;
-import io.millrace.broker.server.Responder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.junit.jupiter.api.BeforeEach;
@@ -267,37 +265,9 @@ class CoreHandlersEveryVersionTest {
         assertThat(topic.partition(0).highWatermark()).isEqualTo(end);
     }
 
-    /** Serialises the request at {@code version}, parses it as the broker would, runs the handler, and
-     * encodes + re-parses the response the way a client receives it. */
-    private <R extends AbstractRequest> AbstractResponse roundTrip(
-            ApiHandler<R> handler, ApiKeys key, ApiMessage data, short version) {
-        R request = WireRoundTrip.request(key, data, version);
-        // Not the fixture's CapturingResponder: fetch answers hold file slices, which only the
-        // broker's own encoder (in WireRoundTrip.response) writes.
-        List<ApiMessage> answers = new ArrayList<>();
-        handler.handle(fixture.context(request), request, new Responder() {
-            @Override
-            public void respond(ApiMessage response) {
-                answers.add(response);
-            }
-
-            @Override
-            public void respond(ApiMessage response, short v) {
-                answers.add(response);
-            }
-
-            @Override
-            public void respondNothing() {
-                throw new AssertionError("no response");
-            }
-
-            @Override
-            public void closeConnection(String reason) {
-                throw new AssertionError(reason);
-            }
-        });
-        assertThat(answers).as("%s v%d answered once", key, version).hasSize(1);
-        return WireRoundTrip.response(key, answers.get(0), version);
+    /** The handler's answer to {@code data} sent at {@code version}, as a client reads it ({@link WireRoundTrip}). */
+    private AbstractResponse roundTrip(ApiHandler<?> handler, ApiKeys key, ApiMessage data, short version) {
+        return WireRoundTrip.call(fixture, handler, key, data, version);
     }
 
     /** The single partition of a fetch response. */

@@ -1,10 +1,12 @@
 package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import io.millrace.broker.server.ClusterInfo;
 import io.millrace.broker.server.Endpoint;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
@@ -14,6 +16,8 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DescribeClusterHandlerTest {
@@ -73,23 +77,33 @@ class DescribeClusterHandlerTest {
         assertThat(with.clusterAuthorizedOperations()).isEqualTo(Ops.CLUSTER);
     }
 
-    @Test
-    void askingForControllersIsMismatchedEndpointType() {
-        DescribeClusterResponseData response = describe(
-                (short) 1, new DescribeClusterRequestData().setEndpointType((byte) 2), AdminHandlerFixture.LISTENER);
-
-        assertThat(response.errorCode()).isEqualTo(Errors.MISMATCHED_ENDPOINT_TYPE.code());
-        assertThat(response.errorMessage()).contains("CONTROLLER");
-        assertThat(response.brokers()).isEmpty();
+    static Stream<Arguments> refusedEndpointTypes() {
+        return Stream.of(
+                argumentSet(
+                        "asking for controllers is mismatched endpoint type",
+                        (byte) 2,
+                        Errors.MISMATCHED_ENDPOINT_TYPE,
+                        "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type "
+                                + "CONTROLLER. Millrace runs as a single combined node: send the request to its broker "
+                                + "listener with bootstrap.servers."),
+                argumentSet(
+                        "an unknown endpoint type is unsupported",
+                        (byte) 7,
+                        Errors.UNSUPPORTED_ENDPOINT_TYPE,
+                        "Unsupported endpoint type 7"));
     }
 
-    @Test
-    void unknownEndpointTypeIsUnsupported() {
+    @ParameterizedTest
+    @MethodSource("refusedEndpointTypes")
+    void endpointTypesOtherThanBrokerAreRefused(byte endpointType, Errors error, String message) {
         DescribeClusterResponseData response = describe(
-                (short) 1, new DescribeClusterRequestData().setEndpointType((byte) 7), AdminHandlerFixture.LISTENER);
+                (short) 1,
+                new DescribeClusterRequestData().setEndpointType(endpointType),
+                AdminHandlerFixture.LISTENER);
 
-        assertThat(response.errorCode()).isEqualTo(Errors.UNSUPPORTED_ENDPOINT_TYPE.code());
-        assertThat(response.errorMessage()).isEqualTo("Unsupported endpoint type 7");
+        assertThat(response.errorCode()).isEqualTo(error.code());
+        assertThat(response.errorMessage()).isEqualTo(message);
+        assertThat(response.brokers()).isEmpty();
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.log.LogConfig;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfigsResource;
@@ -21,9 +23,12 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DescribeConfigsHandlerTest {
@@ -59,6 +64,15 @@ class DescribeConfigsHandlerTest {
         return fixture.call(handler, request, DescribeConfigsResponseData.class);
     }
 
+    /** The result for {@code resource} alone, described at v4 without documentation. */
+    private DescribeConfigsResult describeOne(
+            DescribeConfigsHandler handler, boolean synonyms, DescribeConfigsResource resource) {
+        List<DescribeConfigsResult> results =
+                describe(handler, (short) 4, synonyms, false, resource).results();
+        assertThat(results).hasSize(1);
+        return results.get(0);
+    }
+
     private static DescribeConfigsResource resource(byte type, String name, String... keys) {
         return new DescribeConfigsResource()
                 .setResourceType(type)
@@ -80,9 +94,7 @@ class DescribeConfigsHandlerTest {
         DescribeConfigsHandler handler = handler(Map.of());
         fixture.createTopic("orders", 1, Map.of());
 
-        DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(TOPIC, "orders"))
-                .results()
-                .get(0);
+        DescribeConfigsResult result = describeOne(handler, false, resource(TOPIC, "orders"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.resourceName()).isEqualTo("orders");
@@ -103,65 +115,62 @@ class DescribeConfigsHandlerTest {
         assertThat(config(result, "max.message.bytes").value()).isEqualTo("1048588");
     }
 
-    @Test
-    void topicOverrideComesFirstThenStaticBrokerThenDefaultSynonyms() throws Exception {
-        DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.LOG_SEGMENT_BYTES, "8192"));
-        fixture.createTopic("orders", 1, Map.of("segment.bytes", "4096"));
-
-        DescribeConfigsResourceResult segmentBytes = config(
-                describe(handler, (short) 4, true, false, resource(TOPIC, "orders"))
-                        .results()
-                        .get(0),
-                "segment.bytes");
-
-        assertThat(segmentBytes.value()).isEqualTo("4096");
-        assertThat(segmentBytes.configSource()).isEqualTo(ConfigSource.TOPIC_CONFIG.id());
-        assertThat(segmentBytes.synonyms())
-                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
-                .containsExactly(
-                        tuple("segment.bytes", "4096", ConfigSource.TOPIC_CONFIG.id()),
-                        tuple("log.segment.bytes", "8192", ConfigSource.STATIC_BROKER_CONFIG.id()),
-                        tuple("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG.id()));
+    static Stream<Arguments> topicKeySources() {
+        return Stream.of(
+                argumentSet(
+                        "a topic override comes first, then the static broker setting, then the default",
+                        Map.of(BrokerConfig.LOG_SEGMENT_BYTES, "8192"),
+                        Map.of("segment.bytes", "4096"),
+                        "segment.bytes",
+                        "4096",
+                        ConfigSource.TOPIC_CONFIG,
+                        List.of(
+                                tuple("segment.bytes", "4096", ConfigSource.TOPIC_CONFIG.id()),
+                                tuple("log.segment.bytes", "8192", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                                tuple("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG.id()))),
+                argumentSet(
+                        "an explicit broker setting is the static broker config of topics without override",
+                        Map.of(BrokerConfig.MESSAGE_MAX_BYTES, "2000000"),
+                        Map.of(),
+                        "max.message.bytes",
+                        "2000000",
+                        ConfigSource.STATIC_BROKER_CONFIG,
+                        List.of(
+                                tuple("message.max.bytes", "2000000", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                                tuple("message.max.bytes", "1048588", ConfigSource.DEFAULT_CONFIG.id()))),
+                argumentSet(
+                        "retention.ms takes its source from log.retention.hours",
+                        Map.of(BrokerConfig.LOG_RETENTION_HOURS, "24"),
+                        Map.of(),
+                        "retention.ms",
+                        "86400000",
+                        ConfigSource.STATIC_BROKER_CONFIG,
+                        List.of(
+                                tuple("log.retention.hours", "24", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                                tuple("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG.id()))));
     }
 
-    @Test
-    void explicitBrokerSettingIsStaticBrokerConfigForTopicsWithoutOverride() throws Exception {
-        DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.MESSAGE_MAX_BYTES, "2000000"));
-        fixture.createTopic("orders", 1, Map.of());
+    /** A topic key's value, source and synonym chain (name, value, source), among every key described. */
+    @ParameterizedTest
+    @MethodSource("topicKeySources")
+    void topicKeySourceAndSynonyms(
+            Map<String, String> brokerSettings,
+            Map<String, String> overrides,
+            String key,
+            String value,
+            ConfigSource source,
+            List<Tuple> synonyms)
+            throws Exception {
+        DescribeConfigsHandler handler = handler(brokerSettings);
+        fixture.createTopic("orders", 1, overrides);
 
-        DescribeConfigsResourceResult maxMessage = config(
-                describe(handler, (short) 4, true, false, resource(TOPIC, "orders", "max.message.bytes"))
-                        .results()
-                        .get(0),
-                "max.message.bytes");
+        DescribeConfigsResourceResult described = config(describeOne(handler, true, resource(TOPIC, "orders")), key);
 
-        assertThat(maxMessage.value()).isEqualTo("2000000");
-        assertThat(maxMessage.configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
-        assertThat(maxMessage.synonyms())
-                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::source)
-                .containsExactly(
-                        tuple("message.max.bytes", ConfigSource.STATIC_BROKER_CONFIG.id()),
-                        tuple("message.max.bytes", ConfigSource.DEFAULT_CONFIG.id()));
-    }
-
-    @Test
-    void retentionMsTakesItsSourceFromLogRetentionHours() throws Exception {
-        DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.LOG_RETENTION_HOURS, "24"));
-        fixture.createTopic("orders", 1, Map.of());
-
-        DescribeConfigsResourceResult retention = config(
-                describe(handler, (short) 4, true, false, resource(TOPIC, "orders", "retention.ms"))
-                        .results()
-                        .get(0),
-                "retention.ms");
-
-        assertThat(retention.value()).isEqualTo("86400000");
-        assertThat(retention.configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
-        assertThat(retention.synonyms())
+        assertThat(described.value()).isEqualTo(value);
+        assertThat(described.configSource()).isEqualTo(source.id());
+        assertThat(described.synonyms())
                 .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
-                .containsExactly(
-                        tuple("log.retention.hours", "24", ConfigSource.STATIC_BROKER_CONFIG.id()),
-                        tuple("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG.id()));
+                .containsExactlyElementsOf(synonyms);
     }
 
     @Test
@@ -169,14 +178,8 @@ class DescribeConfigsHandlerTest {
         DescribeConfigsHandler handler = handler(Map.of());
         fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
 
-        DescribeConfigsResult result = describe(
-                        handler,
-                        (short) 4,
-                        false,
-                        false,
-                        resource(TOPIC, "orders", "retention.ms", "no.such.key", "cleanup.policy"))
-                .results()
-                .get(0);
+        DescribeConfigsResult result =
+                describeOne(handler, false, resource(TOPIC, "orders", "retention.ms", "no.such.key", "cleanup.policy"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.configs())
@@ -188,9 +191,7 @@ class DescribeConfigsHandlerTest {
     void unknownTopicIsUnknownTopicOrPartitionWithMessage() {
         DescribeConfigsHandler handler = handler(Map.of());
 
-        DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(TOPIC, "nope"))
-                .results()
-                .get(0);
+        DescribeConfigsResult result = describeOne(handler, false, resource(TOPIC, "nope"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         assertThat(result.errorMessage()).contains("nope");
@@ -202,9 +203,7 @@ class DescribeConfigsHandlerTest {
     void illegalTopicNameIsInvalidTopic() {
         DescribeConfigsHandler handler = handler(Map.of());
 
-        DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(TOPIC, "bad/name"))
-                .results()
-                .get(0);
+        DescribeConfigsResult result = describeOne(handler, false, resource(TOPIC, "bad/name"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
     }
@@ -215,9 +214,7 @@ class DescribeConfigsHandlerTest {
     void brokerShowsEveryBrokerKeyReadOnlyWithSources() {
         DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.NUM_PARTITIONS, "3"));
 
-        DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(BROKER, "0"))
-                .results()
-                .get(0);
+        DescribeConfigsResult result = describeOne(handler, false, resource(BROKER, "0"));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.configs())
@@ -244,14 +241,8 @@ class DescribeConfigsHandlerTest {
     void brokerSynonymsOfAKeyStartAtTheKeyItself() {
         DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.LOG_RETENTION_MS, "5000"));
 
-        DescribeConfigsResult result = describe(
-                        handler,
-                        (short) 4,
-                        true,
-                        false,
-                        resource(BROKER, "0", BrokerConfig.LOG_RETENTION_MS, BrokerConfig.LOG_RETENTION_HOURS))
-                .results()
-                .get(0);
+        DescribeConfigsResult result = describeOne(
+                handler, true, resource(BROKER, "0", BrokerConfig.LOG_RETENTION_MS, BrokerConfig.LOG_RETENTION_HOURS));
 
         DescribeConfigsResourceResult ms = config(result, BrokerConfig.LOG_RETENTION_MS);
         assertThat(ms.value()).isEqualTo("5000");
@@ -298,9 +289,7 @@ class DescribeConfigsHandlerTest {
     void emptyBrokerNameDescribesTheEmptySetOfDynamicDefaults() {
         DescribeConfigsHandler handler = handler(Map.of());
 
-        DescribeConfigsResult result = describe(handler, (short) 4, false, false, resource(BROKER, ""))
-                .results()
-                .get(0);
+        DescribeConfigsResult result = describeOne(handler, false, resource(BROKER, ""));
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.configs()).isEmpty();

@@ -188,15 +188,8 @@ class GroupHandlersEveryVersionTest {
                             .setPartitionIndex(1)
                             .setCommittedOffset(100 + v)
                             .setCommittedMetadata("v" + v));
-            OffsetCommitResponse r = (OffsetCommitResponse) roundTrip(
-                    commit,
-                    ApiKeys.OFFSET_COMMIT,
-                    new OffsetCommitRequestData()
-                            .setGroupId("offsets")
-                            .setGenerationIdOrMemberEpoch(-1)
-                            .setMemberId("")
-                            .setTopics(new ArrayList<>(List.of(t))),
-                    v);
+            OffsetCommitResponse r = (OffsetCommitResponse)
+                    roundTrip(commit, ApiKeys.OFFSET_COMMIT, commitWithoutMember("offsets", t), v);
             assertThat(r.data().topics().get(0).partitions().get(0).errorCode())
                     .as("commit v%d", v)
                     .isEqualTo(Errors.NONE.code());
@@ -256,15 +249,7 @@ class GroupHandlersEveryVersionTest {
                     .add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
                             .setPartitionIndex(0)
                             .setCommittedOffset(1));
-            roundTrip(
-                    commit,
-                    ApiKeys.OFFSET_COMMIT,
-                    new OffsetCommitRequestData()
-                            .setGroupId("admin-v" + v)
-                            .setGenerationIdOrMemberEpoch(-1)
-                            .setMemberId("")
-                            .setTopics(new ArrayList<>(List.of(t))),
-                    (short) 9);
+            roundTrip(commit, ApiKeys.OFFSET_COMMIT, commitWithoutMember("admin-v" + v, t), (short) 9);
         }
         for (short v = list.minVersion(); v <= list.maxVersion(); v++) {
             ListGroupsRequestData request = new ListGroupsRequestData();
@@ -350,6 +335,16 @@ class GroupHandlersEveryVersionTest {
                     .isEqualTo("orders");
             assertThat(d.data().groups().get(1).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
         }
+    }
+
+    /** An OffsetCommit of {@code topic} by no member (generation -1), which any client may send to an empty group. */
+    private static OffsetCommitRequestData commitWithoutMember(
+            String group, OffsetCommitRequestData.OffsetCommitRequestTopic topic) {
+        return new OffsetCommitRequestData()
+                .setGroupId(group)
+                .setGenerationIdOrMemberEpoch(-1)
+                .setMemberId("")
+                .setTopics(new ArrayList<>(List.of(topic)));
     }
 
     private AbstractResponse roundTrip(

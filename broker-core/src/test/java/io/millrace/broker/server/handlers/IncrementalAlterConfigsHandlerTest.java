@@ -1,8 +1,11 @@
 package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
@@ -14,6 +17,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class IncrementalAlterConfigsHandlerTest {
 
@@ -26,17 +32,17 @@ class IncrementalAlterConfigsHandlerTest {
     private final IncrementalAlterConfigsHandler handler =
             new IncrementalAlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
 
-    private static AlterConfigsResource resource(byte type, String name) {
-        return new AlterConfigsResource().setResourceType(type).setResourceName(name);
+    private static AlterConfigsResource resource(byte type, String name, AlterableConfig... ops) {
+        AlterConfigsResource r =
+                new AlterConfigsResource().setResourceType(type).setResourceName(name);
+        for (AlterableConfig op : ops) {
+            r.configs().add(op);
+        }
+        return r;
     }
 
-    private static AlterConfigsResource op(AlterConfigsResource r, String key, OpType type, String value) {
-        r.configs()
-                .add(new AlterableConfig()
-                        .setName(key)
-                        .setConfigOperation(type.id())
-                        .setValue(value));
-        return r;
+    private static AlterableConfig op(String key, OpType type, String value) {
+        return new AlterableConfig().setName(key).setConfigOperation(type.id()).setValue(value);
     }
 
     private AlterConfigsResourceResponse alterOne(boolean validateOnly, AlterConfigsResource resource) {
@@ -55,177 +61,175 @@ class IncrementalAlterConfigsHandlerTest {
         return fixture.call(handler, request, IncrementalAlterConfigsResponseData.class);
     }
 
-    @Test
-    void setAndDeleteChangeOnlyTheNamedKeys() throws Exception {
-        fixture.createTopic("orders", 1, Map.of("retention.ms", "1000", "segment.bytes", "4096"));
+    /**
+     * One request altering topic "orders", created with the overrides {@code before}: the error it
+     * is answered with, a part of the message (null: no message) and the overrides it leaves.
+     */
+    record TopicAlteration(
+            Map<String, String> before,
+            boolean validateOnly,
+            List<AlterableConfig> ops,
+            Errors error,
+            String messagePart,
+            Map<String, String> after) {}
 
-        AlterConfigsResourceResponse result = alterOne(
-                false,
-                op(
-                        op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "2000"),
-                        "segment.bytes",
-                        OpType.DELETE,
-                        null));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(result.errorMessage()).isNull();
-        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "2000"));
+    static Stream<Arguments> topicAlterations() {
+        return Stream.of(
+                argumentSet(
+                        "set and delete change only the named keys",
+                        new TopicAlteration(
+                                Map.of("retention.ms", "1000", "segment.bytes", "4096"),
+                                false,
+                                List.of(
+                                        op("retention.ms", OpType.SET, "2000"),
+                                        op("segment.bytes", OpType.DELETE, null)),
+                                Errors.NONE,
+                                null,
+                                Map.of("retention.ms", "2000"))),
+                argumentSet(
+                        "deleting a key without override succeeds and changes nothing",
+                        new TopicAlteration(
+                                Map.of("retention.ms", "1000"),
+                                false,
+                                List.of(op("segment.bytes", OpType.DELETE, null)),
+                                Errors.NONE,
+                                null,
+                                Map.of("retention.ms", "1000"))),
+                argumentSet(
+                        "append without override starts from the value in effect",
+                        new TopicAlteration(
+                                Map.of(),
+                                false,
+                                List.of(op("cleanup.policy", OpType.APPEND, "delete")),
+                                Errors.NONE,
+                                null,
+                                Map.of("cleanup.policy", "delete"))),
+                argumentSet(
+                        "an appended list is validated like any value",
+                        new TopicAlteration(
+                                Map.of(),
+                                false,
+                                List.of(op("cleanup.policy", OpType.APPEND, "shred")),
+                                Errors.INVALID_CONFIG,
+                                "shred",
+                                Map.of())),
+                argumentSet(
+                        "subtract removes from the list",
+                        new TopicAlteration(
+                                Map.of("cleanup.policy", "delete"),
+                                false,
+                                List.of(op("cleanup.policy", OpType.SUBTRACT, "delete")),
+                                Errors.NONE,
+                                null,
+                                Map.of("cleanup.policy", ""))),
+                argumentSet(
+                        "one bad operation fails the whole resource",
+                        new TopicAlteration(
+                                Map.of("retention.ms", "1000"),
+                                false,
+                                List.of(
+                                        op("retention.ms", OpType.SET, "2000"),
+                                        op("segment.bytes", OpType.SET, "tiny")),
+                                Errors.INVALID_CONFIG,
+                                "segment.bytes",
+                                Map.of("retention.ms", "1000"))),
+                argumentSet(
+                        "validate only checks without changing",
+                        new TopicAlteration(
+                                Map.of("retention.ms", "1000"),
+                                true,
+                                List.of(op("retention.ms", OpType.SET, "2000")),
+                                Errors.NONE,
+                                null,
+                                Map.of("retention.ms", "1000"))));
     }
 
-    @Test
-    void deletingAKeyWithoutOverrideSucceedsAndChangesNothing() throws Exception {
-        fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
+    @ParameterizedTest
+    @MethodSource("topicAlterations")
+    void alteringATopic(TopicAlteration c) throws Exception {
+        fixture.createTopic("orders", 1, c.before());
 
         AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(TOPIC, "orders"), "segment.bytes", OpType.DELETE, null));
+                alterOne(c.validateOnly(), resource(TOPIC, "orders", c.ops().toArray(AlterableConfig[]::new)));
 
-        assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
+        assertThat(result.errorCode()).isEqualTo(c.error().code());
+        if (c.messagePart() == null) {
+            assertThat(result.errorMessage()).isNull();
+        } else {
+            assertThat(result.errorMessage()).contains(c.messagePart());
+        }
+        assertThat(fixture.overrides("orders")).isEqualTo(c.after());
     }
 
-    @Test
-    void appendWithoutOverrideStartsFromTheValueInEffect() throws Exception {
+    /** One resource the handler refuses (topic "orders" exists, without overrides): error and message. */
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                argumentSet(
+                        "append to a non-list key is invalid config",
+                        resource(TOPIC, "orders", op("retention.ms", OpType.APPEND, "5")),
+                        Errors.INVALID_CONFIG,
+                        "Can't APPEND to key retention.ms because its type is not LIST."),
+                argumentSet(
+                        "subtract from an unknown key is invalid config even before the topic is looked up",
+                        resource(TOPIC, "nope", op("no.such.key", OpType.SUBTRACT, "x")),
+                        Errors.INVALID_CONFIG,
+                        "Can't SUBTRACT to key no.such.key because its type is not LIST."),
+                argumentSet(
+                        "the same key twice is invalid request",
+                        resource(
+                                TOPIC,
+                                "orders",
+                                op("retention.ms", OpType.SET, "1"),
+                                op("retention.ms", OpType.DELETE, null)),
+                        Errors.INVALID_REQUEST,
+                        "Duplicate config keys in one resource: retention.ms"),
+                argumentSet(
+                        "a null value for SET is invalid request",
+                        resource(TOPIC, "orders", op("retention.ms", OpType.SET, null)),
+                        Errors.INVALID_REQUEST,
+                        "Null value not supported for : retention.ms"),
+                argumentSet(
+                        "an unknown operation is invalid request",
+                        resource(
+                                TOPIC,
+                                "orders",
+                                new AlterableConfig()
+                                        .setName("retention.ms")
+                                        .setConfigOperation((byte) 9)
+                                        .setValue("1")),
+                        Errors.INVALID_REQUEST,
+                        "Unknown operation type 9 for config key 'retention.ms'"),
+                argumentSet(
+                        "an unknown topic is unknown topic or partition",
+                        resource(TOPIC, "nope", op("retention.ms", OpType.SET, "1")),
+                        Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                        "Topic 'nope' does not exist."),
+                argumentSet(
+                        "broker config changes are refused naming the keys",
+                        resource(BROKER, "", op("log.retention.ms", OpType.SET, "1000")),
+                        Errors.INVALID_REQUEST,
+                        "Millrace has no dynamic broker configuration; set "
+                                + "log.retention.ms in the properties file and restart"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void refusedResource(AlterConfigsResource resource, Errors error, String message) throws Exception {
         fixture.createTopic("orders", 1, Map.of());
 
-        AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(TOPIC, "orders"), "cleanup.policy", OpType.APPEND, "delete"));
+        AlterConfigsResourceResponse result = alterOne(false, resource);
 
-        assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("cleanup.policy", "delete"));
-    }
-
-    @Test
-    void appendedListIsValidatedLikeAnyValue() throws Exception {
-        fixture.createTopic("orders", 1, Map.of());
-
-        AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(TOPIC, "orders"), "cleanup.policy", OpType.APPEND, "shred"));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
-        assertThat(result.errorMessage()).contains("shred");
+        assertThat(result.errorCode()).isEqualTo(error.code());
+        assertThat(result.errorMessage()).isEqualTo(message);
         assertThat(fixture.overrides("orders")).isEmpty();
-    }
-
-    @Test
-    void subtractRemovesFromTheList() throws Exception {
-        fixture.createTopic("orders", 1, Map.of("cleanup.policy", "delete"));
-
-        AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(TOPIC, "orders"), "cleanup.policy", OpType.SUBTRACT, "delete"));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("cleanup.policy", ""));
-    }
-
-    @Test
-    void appendToANonListKeyIsInvalidConfig() throws Exception {
-        fixture.createTopic("orders", 1, Map.of());
-
-        AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(TOPIC, "orders"), "retention.ms", OpType.APPEND, "5"));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
-        assertThat(result.errorMessage()).isEqualTo("Can't APPEND to key retention.ms because its type is not LIST.");
-    }
-
-    @Test
-    void subtractFromAnUnknownKeyIsInvalidConfigEvenBeforeTheTopicIsLookedUp() {
-        AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(TOPIC, "nope"), "no.such.key", OpType.SUBTRACT, "x"));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
-    }
-
-    @Test
-    void oneBadOperationFailsTheWholeResource() throws Exception {
-        fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
-
-        AlterConfigsResourceResponse result = alterOne(
-                false,
-                op(
-                        op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "2000"),
-                        "segment.bytes",
-                        OpType.SET,
-                        "tiny"));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
-        assertThat(result.errorMessage()).contains("segment.bytes");
-        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
-    }
-
-    @Test
-    void validateOnlyChecksWithoutChanging() throws Exception {
-        fixture.createTopic("orders", 1, Map.of("retention.ms", "1000"));
-
-        AlterConfigsResourceResponse result =
-                alterOne(true, op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "2000"));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
-    }
-
-    @Test
-    void theSameKeyTwiceIsInvalidRequest() {
-        AlterConfigsResourceResponse result = alterOne(
-                false,
-                op(
-                        op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "1"),
-                        "retention.ms",
-                        OpType.DELETE,
-                        null));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage()).contains("retention.ms");
-    }
-
-    @Test
-    void nullValueForSetIsInvalidRequest() {
-        AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, null));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage()).contains("retention.ms");
-    }
-
-    @Test
-    void unknownOperationIsInvalidRequest() {
-        AlterConfigsResource r = resource(TOPIC, "orders");
-        r.configs()
-                .add(new AlterableConfig()
-                        .setName("retention.ms")
-                        .setConfigOperation((byte) 9)
-                        .setValue("1"));
-
-        AlterConfigsResourceResponse result = alterOne(false, r);
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-    }
-
-    @Test
-    void unknownTopicIsUnknownTopicOrPartition() {
-        AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(TOPIC, "nope"), "retention.ms", OpType.SET, "1"));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-    }
-
-    @Test
-    void brokerConfigChangesAreRefusedNamingTheKeys() {
-        AlterConfigsResourceResponse result =
-                alterOne(false, op(resource(BROKER, ""), "log.retention.ms", OpType.SET, "1000"));
-
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
-        assertThat(result.errorMessage())
-                .isEqualTo("Millrace has no dynamic broker configuration; set "
-                        + "log.retention.ms in the properties file and restart");
     }
 
     @Test
     void brokerLoggerAndOtherResourceTypesAreInvalidRequest() {
         IncrementalAlterConfigsResponseData response = alter(
                 false,
-                op(resource(ConfigResource.Type.BROKER_LOGGER.id(), "0"), "root", OpType.SET, "DEBUG"),
-                op(resource(ConfigResource.Type.CLIENT_METRICS.id(), "m"), "interval.ms", OpType.SET, "1000"));
+                resource(ConfigResource.Type.BROKER_LOGGER.id(), "0", op("root", OpType.SET, "DEBUG")),
+                resource(ConfigResource.Type.CLIENT_METRICS.id(), "m", op("interval.ms", OpType.SET, "1000")));
 
         assertThat(response.responses()).hasSize(2).allSatisfy(r -> {
             assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
@@ -237,8 +241,8 @@ class IncrementalAlterConfigsHandlerTest {
     void aResourceNamedTwiceIsInvalidRequestForBoth() {
         IncrementalAlterConfigsResponseData response = alter(
                 false,
-                op(resource(TOPIC, "orders"), "retention.ms", OpType.SET, "1"),
-                op(resource(TOPIC, "orders"), "segment.bytes", OpType.SET, "4096"));
+                resource(TOPIC, "orders", op("retention.ms", OpType.SET, "1")),
+                resource(TOPIC, "orders", op("segment.bytes", OpType.SET, "4096")));
 
         assertThat(response.responses())
                 .hasSize(2)

@@ -356,6 +356,44 @@ class TxnHandlersEveryVersionTest {
                 .isEqualTo(Errors.TRANSACTIONAL_ID_NOT_FOUND.code());
     }
 
+    @Test
+    void requestsWithoutTransactionalIdOrGroupIdAreRefusedAtEveryVersion() {
+        AddOffsetsToTxnHandler addOffsets = new AddOffsetsToTxnHandler(transactions, groups, OFFSETS_TOPIC);
+        EndTxnHandler end = new EndTxnHandler(transactions);
+        TxnOffsetCommitHandler txnCommit =
+                new TxnOffsetCommitHandler(groups, fixture.topics, OFFSETS_TOPIC, transactions::verifyPartition);
+        for (short v = addOffsets.minVersion(); v <= addOffsets.maxVersion(); v++) {
+            AbstractResponse noTxn = call(
+                    addOffsets,
+                    ApiKeys.ADD_OFFSETS_TO_TXN,
+                    new AddOffsetsToTxnRequestData().setTransactionalId("").setGroupId("g"),
+                    v);
+            AbstractResponse noGroup = call(
+                    addOffsets,
+                    ApiKeys.ADD_OFFSETS_TO_TXN,
+                    new AddOffsetsToTxnRequestData().setTransactionalId("t").setGroupId(""),
+                    v);
+            assertThat(noTxn.errorCounts()).as("AddOffsetsToTxn v%d", v).containsOnlyKeys(Errors.INVALID_REQUEST);
+            assertThat(noGroup.errorCounts()).as("AddOffsetsToTxn v%d", v).containsOnlyKeys(Errors.INVALID_GROUP_ID);
+        }
+        for (short v = end.minVersion(); v <= end.maxVersion(); v++) {
+            AbstractResponse noTxn = call(end, ApiKeys.END_TXN, new EndTxnRequestData().setTransactionalId(""), v);
+            assertThat(noTxn.errorCounts()).as("EndTxn v%d", v).containsOnlyKeys(Errors.INVALID_REQUEST);
+        }
+        for (short v = txnCommit.minVersion(); v <= txnCommit.maxVersion(); v++) {
+            AbstractResponse noTxn =
+                    call(txnCommit, ApiKeys.TXN_OFFSET_COMMIT, txnOffsetCommit("", "g", 1L, (short) 0, 5L), v);
+            AbstractResponse noGroup =
+                    call(txnCommit, ApiKeys.TXN_OFFSET_COMMIT, txnOffsetCommit("t", "", 1L, (short) 0, 5L), v);
+            assertThat(noTxn.errorCounts())
+                    .as("TxnOffsetCommit v%d", v)
+                    .containsExactly(Map.entry(Errors.INVALID_REQUEST, 1));
+            assertThat(noGroup.errorCounts())
+                    .as("TxnOffsetCommit v%d", v)
+                    .containsExactly(Map.entry(Errors.INVALID_GROUP_ID, 1));
+        }
+    }
+
     private static ProduceRequestData transactionalProduce(String txnId, long pid, short epoch, int version) {
         ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName("orders");
         td.partitionData()
