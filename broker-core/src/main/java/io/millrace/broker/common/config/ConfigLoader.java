@@ -99,7 +99,7 @@ public final class ConfigLoader {
                 extension.put(key, value);
             } else {
                 warnings.add("Unknown configuration key '" + key + "' (from " + origin.get(key)
-                        + ") is ignored; check its spelling against the README's configuration table");
+                        + ") is ignored; check its spelling against docs/configuration.md");
             }
         });
         return new Result(BrokerConfig.parse(known), warnings, extension);
