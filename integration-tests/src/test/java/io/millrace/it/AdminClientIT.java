@@ -108,9 +108,7 @@ class AdminClientIT {
 
     @Test
     void creatingAnExistingTopicFailsWithTopicAlreadyExists() {
-        Clients.await(broker.admin()
-                .createTopics(List.of(new NewTopic("existing", 1, (short) 1)))
-                .all());
+        Clients.createTopic(broker.admin(), "existing", 1, Map.of());
 
         assertThat(Clients.failure(broker.admin()
                         .createTopics(List.of(new NewTopic("existing", 1, (short) 1)))
@@ -134,9 +132,7 @@ class AdminClientIT {
 
     @Test
     void createPartitionsGrowsATopicThatThenTakesWritesOnTheNewPartitions() {
-        Clients.await(broker.admin()
-                .createTopics(List.of(new NewTopic("growing", 2, (short) 1)))
-                .all());
+        Clients.createTopic(broker.admin(), "growing", 2, Map.of());
 
         Clients.await(broker.admin()
                 .createPartitions(Map.of("growing", NewPartitions.increaseTo(5)))
@@ -161,10 +157,7 @@ class AdminClientIT {
 
     @Test
     void describesAndIncrementallyAltersTopicConfigs() {
-        Clients.await(broker.admin()
-                .createTopics(
-                        List.of(new NewTopic("configured", 1, (short) 1).configs(Map.of("retention.ms", "86400000"))))
-                .all());
+        Clients.createTopic(broker.admin(), "configured", 1, Map.of("retention.ms", "86400000"));
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "configured");
 
         ConfigEntry created = topicConfig(resource).get("retention.ms");
@@ -210,10 +203,7 @@ class AdminClientIT {
 
     @Test
     void legacyAlterConfigsReplacesTheWholeSetOfTopicOverrides() throws Exception {
-        Clients.await(broker.admin()
-                .createTopics(
-                        List.of(new NewTopic("replaced", 1, (short) 1).configs(Map.of("max.message.bytes", "2000000"))))
-                .all());
+        Clients.createTopic(broker.admin(), "replaced", 1, Map.of("max.message.bytes", "2000000"));
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "replaced");
 
         // AlterConfigs (key 33), which the 4.x AdminClient no longer sends: the request's configs
@@ -267,9 +257,7 @@ class AdminClientIT {
     void aDeletedTopicCreatedAgainStartsEmpty() {
         String topic = "reborn";
         TopicPartition tp = new TopicPartition(topic, 0);
-        Clients.await(broker.admin()
-                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-                .all());
+        Clients.createTopic(broker.admin(), topic, 1, Map.of());
         roundTrip(topic, 0, "first life");
         roundTrip(topic, 0, "still first life");
         String firstId = Clients.await(
@@ -285,9 +273,7 @@ class AdminClientIT {
                 () -> !Clients.await(broker.admin().listTopics().names()).contains(topic));
         Await.until(topic + " to be created again", Duration.ofSeconds(30), () -> {
             try {
-                Clients.await(broker.admin()
-                        .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-                        .all());
+                Clients.createTopic(broker.admin(), topic, 1, Map.of());
                 return true;
             } catch (AssertionError e) {
                 if (e.getCause() instanceof TopicExistsException) {
@@ -327,9 +313,7 @@ class AdminClientIT {
     @Test
     void listsEarliestLatestByTimestampAndMaxTimestampOffsets() {
         String topic = "offsets";
-        Clients.await(broker.admin()
-                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-                .all());
+        Clients.createTopic(broker.admin(), topic, 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         long base = System.currentTimeMillis() - 600_000;
         // Timestamps rise by a second per record, except record 7, which is the newest of all.
@@ -360,9 +344,7 @@ class AdminClientIT {
     @Test
     void deleteRecordsMovesTheEarliestOffset() {
         String topic = "trimmed";
-        Clients.await(broker.admin()
-                .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-                .all());
+        Clients.createTopic(broker.admin(), topic, 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
             for (int i = 0; i < 10; i++) {
@@ -381,14 +363,8 @@ class AdminClientIT {
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            ConsumerRecord<byte[], byte[]> first = Await.value(
-                    "a record after the deleted ones",
-                    Duration.ofSeconds(30),
-                    () -> {
-                        var polled = consumer.poll(Duration.ofMillis(200)).records(tp);
-                        return polled.isEmpty() ? null : polled.get(0);
-                    },
-                    r -> r != null);
+            ConsumerRecord<byte[], byte[]> first =
+                    Clients.awaitRecord(consumer, tp, "a record after the deleted ones", Duration.ofSeconds(30));
             assertThat(first.offset()).isEqualTo(6);
             assertThat(new String(first.value(), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo("r6");
@@ -441,14 +417,8 @@ class AdminClientIT {
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, written.offset());
-            ConsumerRecord<byte[], byte[]> read = Await.value(
-                    "the record just written to " + tp,
-                    Duration.ofSeconds(30),
-                    () -> {
-                        var polled = consumer.poll(Duration.ofMillis(200)).records(tp);
-                        return polled.isEmpty() ? null : polled.get(0);
-                    },
-                    r -> r != null);
+            ConsumerRecord<byte[], byte[]> read =
+                    Clients.awaitRecord(consumer, tp, "the record just written to " + tp, Duration.ofSeconds(30));
             assertThat(read.offset()).isEqualTo(written.offset());
             assertThat(new String(read.value(), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo(text);

@@ -9,6 +9,7 @@ import io.millrace.schema.serde.KafkaAvroDeserializer;
 import io.millrace.schema.serde.KafkaAvroSerdeConfig;
 import io.millrace.schema.serde.KafkaAvroSerializer;
 import io.millrace.testing.Await;
+import io.millrace.testing.Clients;
 import io.millrace.testing.MillraceBroker;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -33,7 +34,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -64,17 +64,12 @@ class AvroSerdeRoundTripIT {
     @Test
     void genericRecordsRoundTripInConfluentsWireFormat() throws Exception {
         String topic = "orders-generic";
-        GenericRecord order = new GenericData.Record(ORDER);
-        order.put("id", 42L);
-        order.put("item", "kettle");
-        order.put("qty", 3);
+        GenericRecord order = order(42L, "kettle", 3);
         produce(topic, Map.of(), order);
 
         int id = new RegistryHttp(registry.url())
                 .get("/subjects/" + topic + "-value/versions/latest")
-                .json()
-                .get("id")
-                .asInt();
+                .id();
         byte[] raw = consumeRaw(topic);
         assertThat(raw[0]).as("magic byte").isEqualTo((byte) 0);
         assertThat(Arrays.copyOfRange(raw, 1, 5))
@@ -110,10 +105,7 @@ class AvroSerdeRoundTripIT {
     @Test
     void subjectStrategiesLookupAndLatestVersionFollowConfluentsSettings() throws Exception {
         String topic = "orders-strategies";
-        GenericRecord order = new GenericData.Record(ORDER);
-        order.put("id", 7L);
-        order.put("item", "lamp");
-        order.put("qty", 1);
+        GenericRecord order = order(7L, "lamp", 1);
         Map<String, Object> lookupOnly = Map.of(
                 KafkaAvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
                 "false",
@@ -157,9 +149,7 @@ class AvroSerdeRoundTripIT {
             producer.send(new ProducerRecord<>(topic, 0, "k", framed)).get(60, TimeUnit.SECONDS);
         }
         try (KafkaConsumer<String, Object> consumer = consumer(Map.of())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
+            assignFromStart(consumer, topic);
             Throwable failure = Await.value(
                     "the deserialization failure",
                     Duration.ofSeconds(30),
@@ -177,6 +167,22 @@ class AvroSerdeRoundTripIT {
                     .hasMessageContaining("schema for id 12345")
                     .hasMessageContaining("40403");
         }
+    }
+
+    private static GenericRecord order(long id, String item, int qty) {
+        GenericRecord order = new GenericData.Record(ORDER);
+        order.put("id", id);
+        order.put("item", item);
+        order.put("qty", qty);
+        return order;
+    }
+
+    /** Assigns partition 0 of {@code topic} and seeks to its start; returns that partition. */
+    private static TopicPartition assignFromStart(KafkaConsumer<?, ?> consumer, String topic) {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToBeginning(List.of(tp));
+        return tp;
     }
 
     private static KafkaAvroSerializer serializer(Map<String, Object> extra) {
@@ -210,9 +216,7 @@ class AvroSerdeRoundTripIT {
 
     private static List<Object> consume(String topic, Map<String, Object> serdeConfig) {
         try (KafkaConsumer<String, Object> consumer = consumer(serdeConfig)) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
+            assignFromStart(consumer, topic);
             List<Object> values = new ArrayList<>();
             Await.until("a record of " + topic, Duration.ofSeconds(30), () -> {
                 for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
@@ -225,23 +229,10 @@ class AvroSerdeRoundTripIT {
     }
 
     private static byte[] consumeRaw(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            return Await.value(
-                    "a raw record of " + topic,
-                    Duration.ofSeconds(30),
-                    () -> {
-                        List<ConsumerRecord<byte[], byte[]>> records =
-                                consumer.poll(Duration.ofMillis(200)).records(tp);
-                        return records.isEmpty() ? null : records.get(0).value();
-                    },
-                    v -> v != null);
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrap())) {
+            TopicPartition tp = assignFromStart(consumer, topic);
+            return Clients.awaitRecord(consumer, tp, "a raw record of " + topic, Duration.ofSeconds(30))
+                    .value();
         }
     }
 }

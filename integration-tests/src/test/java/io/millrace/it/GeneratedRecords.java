@@ -24,17 +24,7 @@ import org.apache.kafka.common.record.TimestampType;
  * so the record at offset {@code k} of partition {@code p} is record {@code k * partitions + p}.
  * Keys and values are sometimes null or empty, and headers sometimes absent or null-valued.
  */
-final class GeneratedRecords {
-
-    private final long seed;
-    private final int partitions;
-    private final long baseTimestamp;
-
-    GeneratedRecords(long seed, int partitions, long baseTimestamp) {
-        this.seed = seed;
-        this.partitions = partitions;
-        this.baseTimestamp = baseTimestamp;
-    }
+record GeneratedRecords(long seed, int partitions, long baseTimestamp) {
 
     /** How many of the first {@code total} records go to {@code partition}. */
     long countInPartition(long total, int partition) {

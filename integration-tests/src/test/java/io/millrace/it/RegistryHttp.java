@@ -1,5 +1,7 @@
 package io.millrace.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -43,6 +45,21 @@ final class RegistryHttp {
 
         int errorCode() {
             return json().path("error_code").asInt(-1);
+        }
+
+        /** The schema id this answer carries (registration, lookup, a version); fails the test if it has none. */
+        int id() {
+            JsonNode id = json().get("id");
+            if (id == null) {
+                throw new AssertionError("No schema id in " + this);
+            }
+            return id.asInt();
+        }
+
+        /** Asserts that this is an error answer: the HTTP status and Confluent's error code. */
+        void assertError(int httpStatus, int code) {
+            assertThat(status).as("status of %s", this).isEqualTo(httpStatus);
+            assertThat(errorCode()).as("error code of %s", this).isEqualTo(code);
         }
 
         @Override
@@ -140,13 +157,18 @@ final class RegistryHttp {
                 () -> get("/config").status() == 200);
     }
 
-    /** Registers and returns the id, failing the test on any other answer. */
+    /** Registers an Avro schema and returns the id, failing the test on any other answer. */
     int register(String subject, String schema) {
-        Answer a = post("/subjects/" + subject + "/versions", schemaBody(schema));
+        return register(subject, schemaBody(schema));
+    }
+
+    /** Registers a request body (schema, type, references) and returns the id, failing the test on any other answer. */
+    int register(String subject, ObjectNode body) {
+        Answer a = post("/subjects/" + subject + "/versions", body);
         if (a.status() != 200) {
             throw new AssertionError("register under " + subject + ": " + a);
         }
-        return a.json().get("id").asInt();
+        return a.id();
     }
 
     private static String write(Object body) {

@@ -51,10 +51,10 @@ class SchemaRegistryRestIT {
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
         assertThat(first.contentType()).startsWith(RegistryHttp.MEDIA_TYPE);
         assertThat(first.json().fieldNames()).toIterable().containsExactly("id");
-        int id = first.json().get("id").asInt();
+        int id = first.id();
         // whitespace differs, the parsed schema does not
         Answer again = http.post("/subjects/reg-a/versions", schemaBody(V1.replace(",", " , ")));
-        assertThat(again.json().get("id").asInt()).isEqualTo(id);
+        assertThat(again.id()).isEqualTo(id);
         // the same schema under another subject shares the id
         assertThat(http.register("reg-a-other", V1)).isEqualTo(id);
         assertThat(http.get("/subjects/reg-a/versions").json()).hasSize(1);
@@ -66,8 +66,7 @@ class SchemaRegistryRestIT {
                 http.send("POST", "/subjects/media/versions", schemaBody(V1).toString(), "application/json");
         assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
         Answer xml = http.send("POST", "/subjects/media/versions", "<schema/>", "application/xml");
-        assertThat(xml.status()).isEqualTo(415);
-        assertThat(xml.errorCode()).isEqualTo(415);
+        xml.assertError(415, 415);
     }
 
     @Test
@@ -103,15 +102,13 @@ class SchemaRegistryRestIT {
         assertThat(latest.has("schemaType"))
                 .as("AVRO is implied, as Confluent omits it")
                 .isFalse();
-        assertThat(http.get("/subjects/ver/versions/1").json().get("id").asInt())
-                .isEqualTo(id1);
+        assertThat(http.get("/subjects/ver/versions/1").id()).isEqualTo(id1);
         assertThat(http.get("/subjects/ver/versions/-1").json().get("version").asInt())
                 .isEqualTo(2);
         Answer raw = http.get("/subjects/ver/versions/1/schema");
         assertThat(raw.json().get("name").asText()).isEqualTo("User");
 
-        assertThat(http.get("/subjects/ver/versions/9").errorCode()).isEqualTo(40402);
-        assertThat(http.get("/subjects/ver/versions/9").status()).isEqualTo(404);
+        http.get("/subjects/ver/versions/9").assertError(404, 40402);
         assertThat(http.get("/subjects/no-such/versions/1").errorCode()).isEqualTo(40401);
         assertThat(http.get("/subjects/no-such/versions").errorCode()).isEqualTo(40401);
         for (String bad : new String[] {"0", "-2", "abc", "2147483648"}) {
@@ -210,10 +207,7 @@ class SchemaRegistryRestIT {
         Answer missingRef =
                 http.post("/subjects/ref-order/versions", RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 5));
         assertThat(missingRef.errorCode()).isEqualTo(42201);
-        Answer registered =
-                http.post("/subjects/ref-order/versions", RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 1));
-        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
-        int orderId = registered.json().get("id").asInt();
+        int orderId = http.register("ref-order", RegistryHttp.schemaBody(order, "acme.Money", "ref-money", 1));
 
         JsonNode version = http.get("/subjects/ref-order/versions/1").json();
         assertThat(version.get("references").get(0).get("subject").asText()).isEqualTo("ref-money");
@@ -226,8 +220,7 @@ class SchemaRegistryRestIT {
                 .extracting(JsonNode::asInt)
                 .containsExactly(orderId);
         Answer protectedVersion = http.delete("/subjects/ref-money/versions/1");
-        assertThat(protectedVersion.status()).isEqualTo(422);
-        assertThat(protectedVersion.errorCode()).isEqualTo(42206);
+        protectedVersion.assertError(422, 42206);
         assertThat(http.delete("/subjects/ref-money").errorCode()).isEqualTo(42206);
     }
 
@@ -276,8 +269,7 @@ class SchemaRegistryRestIT {
         assertThat(http.get("/config/cfg").json().get("compatibilityLevel").asText())
                 .isEqualTo("FULL");
         Answer unset = http.get("/config/cfg-unset");
-        assertThat(unset.status()).isEqualTo(404);
-        assertThat(unset.errorCode()).isEqualTo(40408);
+        unset.assertError(404, 40408);
         assertThat(http.get("/config/cfg-unset?defaultToGlobal=true")
                         .json()
                         .get("compatibilityLevel")
@@ -285,8 +277,7 @@ class SchemaRegistryRestIT {
                 .isEqualTo("BACKWARD");
         Answer bad =
                 http.put("/config/cfg", RegistryHttp.JSON.createObjectNode().put("compatibility", "SIDEWAYS"));
-        assertThat(bad.status()).isEqualTo(422);
-        assertThat(bad.errorCode()).isEqualTo(42203);
+        bad.assertError(422, 42203);
         assertThat(http.put("/config", "{}").errorCode()).isEqualTo(42203);
         assertThat(http.delete("/config/cfg").json().get("compatibilityLevel").asText())
                 .isEqualTo("FULL");
@@ -313,8 +304,7 @@ class SchemaRegistryRestIT {
     void incompatibleSchemasAreRejectedWith409AndCheckedByTheCompatibilityEndpoints() {
         http.register("compat", V1);
         Answer rejected = http.post("/subjects/compat/versions", schemaBody(INCOMPATIBLE));
-        assertThat(rejected.status()).isEqualTo(409);
-        assertThat(rejected.errorCode()).isEqualTo(40901);
+        rejected.assertError(409, 40901);
         assertThat(rejected.json().get("message").asText())
                 .contains("incompatible")
                 .contains("compat");
@@ -354,19 +344,13 @@ class SchemaRegistryRestIT {
     @Test
     void jsonSchemasAreRegisteredLookedUpAndServedWithTheirType() {
         String schema = jsonObject("\"id\":{\"type\":\"integer\"}", "");
-        Answer first = http.post("/subjects/json-a/versions", typed("JSON", schema));
-        assertThat(first.status()).as(first.toString()).isEqualTo(200);
-        int id = first.json().get("id").asInt();
+        int id = http.register("json-a", typed("JSON", schema));
         assertThat(http.post("/subjects/json-a/versions", typed("json", schema.replace(",", " ,\n")))
-                        .json()
-                        .get("id")
-                        .asInt())
+                        .id())
                 .as("whitespace and the type's case do not matter")
                 .isEqualTo(id);
         assertThat(http.post("/subjects/json-a-other/versions", typed("JSON", schema))
-                        .json()
-                        .get("id")
-                        .asInt())
+                        .id())
                 .isEqualTo(id);
 
         JsonNode version = http.get("/subjects/json-a/versions/latest").json();
@@ -403,8 +387,7 @@ class SchemaRegistryRestIT {
                 .contains("#/properties/id")
                 .contains("BACKWARD");
         Answer rejected = http.post("/subjects/json-compat/versions", typed("JSON", changed));
-        assertThat(rejected.status()).isEqualTo(409);
-        assertThat(rejected.errorCode()).isEqualTo(40901);
+        rejected.assertError(409, 40901);
         assertThat(http.post("/compatibility/subjects/json-compat/versions", typed("JSON", widened))
                         .json()
                         .get("is_compatible")
@@ -426,8 +409,7 @@ class SchemaRegistryRestIT {
                 .as("closed model: old readers reject the new property")
                 .isFalse();
         http.put("/config/json-compat", RegistryHttp.JSON.createObjectNode().put("compatibility", "BACKWARD"));
-        Answer registered = http.post("/subjects/json-compat/versions", typed("JSON", added));
-        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        http.register("json-compat", typed("JSON", added));
         assertThat(http.get("/subjects/json-compat/versions").json()).hasSize(2);
 
         Answer avro = http.post("/subjects/json-compat/versions", schemaBody(V1));
@@ -443,10 +425,7 @@ class SchemaRegistryRestIT {
         Answer unresolved = http.post("/subjects/json-customer/versions", typed("JSON", customer));
         assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
         assertThat(unresolved.json().get("message").asText()).contains("address.json");
-        Answer registered = http.post(
-                "/subjects/json-customer/versions", typed("JSON", customer, "address.json", "json-address", 1));
-        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
-        int id = registered.json().get("id").asInt();
+        int id = http.register("json-customer", typed("JSON", customer, "address.json", "json-address", 1));
         assertThat(http.get("/schemas/ids/" + id)
                         .json()
                         .get("references")
@@ -458,10 +437,19 @@ class SchemaRegistryRestIT {
                 .extracting(JsonNode::asInt)
                 .containsExactly(id);
         assertThat(http.post("/subjects/json-customer", typed("JSON", customer, "address.json", "json-address", 1))
-                        .json()
-                        .get("id")
-                        .asInt())
+                        .id())
                 .isEqualTo(id);
+    }
+
+    /**
+     * Registers {@code first} and then {@code second} under {@code subject} with normalization: the
+     * second gets the first's id and is no new version.
+     */
+    private static void assertNormalizedToOneVersion(String subject, ObjectNode first, ObjectNode second) {
+        String path = "/subjects/" + subject + "/versions";
+        int id = http.post(path + "?normalize=true", first).id();
+        assertThat(http.post(path + "?normalize=true", second).id()).isEqualTo(id);
+        assertThat(http.get(path).json()).hasSize(1);
     }
 
     @Test
@@ -470,23 +458,13 @@ class SchemaRegistryRestIT {
                 + "\"string\"},\"b\":{\"type\":\"integer\"}}}";
         String two = "{\"properties\":{\"b\":{\"type\":\"integer\"},\"a\":{\"type\":\"string\"}},"
                 + "\"required\":[\"a\",\"b\"],\"type\":\"object\"}";
-        int a = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", one))
-                .json()
-                .get("id")
-                .asInt();
-        int b = http.post("/subjects/json-norm/versions?normalize=true", typed("JSON", two))
-                .json()
-                .get("id")
-                .asInt();
-        assertThat(b).isEqualTo(a);
-        assertThat(http.get("/subjects/json-norm/versions").json()).hasSize(1);
+        assertNormalizedToOneVersion("json-norm", typed("JSON", one), typed("JSON", two));
     }
 
     @Test
     void protobufSchemasAreRegisteredWithImportsLookedUpAndChecked() {
         String money = "syntax = \"proto3\";\npackage acme.money;\nmessage Money {\n  int64 cents = 1;\n}\n";
-        Answer moneyId = http.post("/subjects/proto-money/versions", typed("PROTOBUF", money));
-        assertThat(moneyId.status()).as(moneyId.toString()).isEqualTo(200);
+        http.register("proto-money", typed("PROTOBUF", money));
         String invoice = "syntax = \"proto3\";\npackage acme.billing;\nimport \"money.proto\";\n"
                 + "import \"google/protobuf/timestamp.proto\";\nmessage Invoice {\n  acme.money.Money total = 1;\n"
                 + "  google.protobuf.Timestamp issued = 2;\n}\n";
@@ -494,15 +472,11 @@ class SchemaRegistryRestIT {
         assertThat(unresolved.errorCode()).as(unresolved.toString()).isEqualTo(42201);
         assertThat(unresolved.json().get("message").asText()).contains("money.proto");
         ObjectNode withRef = typed("PROTOBUF", invoice, "money.proto", "proto-money", 1);
-        Answer registered = http.post("/subjects/proto-invoice/versions", withRef);
-        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
-        int id = registered.json().get("id").asInt();
+        int id = http.register("proto-invoice", withRef);
         assertThat(http.post(
                                 "/subjects/proto-invoice/versions",
                                 withRef.deepCopy().put("schema", invoice.replace("\n  ", "\n    ")))
-                        .json()
-                        .get("id")
-                        .asInt())
+                        .id())
                 .as("layout does not matter")
                 .isEqualTo(id);
 
@@ -512,11 +486,7 @@ class SchemaRegistryRestIT {
         assertThat(http.get("/schemas/ids/" + id).json().get("schemaType").asText())
                 .isEqualTo("PROTOBUF");
         assertThat(http.get("/schemas/ids/" + id + "/schema").text()).contains("message Invoice");
-        assertThat(http.post("/subjects/proto-invoice", withRef)
-                        .json()
-                        .get("id")
-                        .asInt())
-                .isEqualTo(id);
+        assertThat(http.post("/subjects/proto-invoice", withRef).id()).isEqualTo(id);
         assertThat(http.get("/subjects/proto-money/versions/1/referencedby").json())
                 .extracting(JsonNode::asInt)
                 .containsExactly(id);
@@ -533,13 +503,10 @@ class SchemaRegistryRestIT {
                 "  google.protobuf.Timestamp issued = 2;\n",
                 "  google.protobuf.Timestamp issued = 2;\n  string note = 3;\n");
         http.put("/config/proto-invoice", RegistryHttp.JSON.createObjectNode().put("compatibility", "FULL_TRANSITIVE"));
-        Answer second = http.post(
-                "/subjects/proto-invoice/versions", typed("PROTOBUF", added, "money.proto", "proto-money", 1));
-        assertThat(second.status()).as(second.toString()).isEqualTo(200);
+        http.register("proto-invoice", typed("PROTOBUF", added, "money.proto", "proto-money", 1));
         Answer rejected = http.post(
                 "/subjects/proto-invoice/versions", typed("PROTOBUF", changed, "money.proto", "proto-money", 1));
-        assertThat(rejected.status()).isEqualTo(409);
-        assertThat(rejected.errorCode()).isEqualTo(40901);
+        rejected.assertError(409, 40901);
     }
 
     @Test
@@ -548,16 +515,7 @@ class SchemaRegistryRestIT {
                 "syntax = \"proto3\"; package n; message A { string s = 2; int32 x = 1; B b = 3; } " + "message B {}";
         String two = "syntax = \"proto3\"; package n; message A { int32 x = 1; string s = 2; .n.B b = 3; } "
                 + "message B {}";
-        int a = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", one))
-                .json()
-                .get("id")
-                .asInt();
-        int b = http.post("/subjects/proto-norm/versions?normalize=true", typed("PROTOBUF", two))
-                .json()
-                .get("id")
-                .asInt();
-        assertThat(b).isEqualTo(a);
-        assertThat(http.get("/subjects/proto-norm/versions").json()).hasSize(1);
+        assertNormalizedToOneVersion("proto-norm", typed("PROTOBUF", one), typed("PROTOBUF", two));
     }
 
     @Test
@@ -578,8 +536,7 @@ class SchemaRegistryRestIT {
                         .asText())
                 .isEqualTo("READONLY");
         Answer refused = http.post("/subjects/mode-ro/versions", schemaBody(V2));
-        assertThat(refused.status()).isEqualTo(422);
-        assertThat(refused.errorCode()).isEqualTo(42205);
+        refused.assertError(422, 42205);
         assertThat(http.delete("/subjects/mode-ro").errorCode()).isEqualTo(42205);
         assertThat(http.put(
                                 "/mode/mode-ro",
@@ -604,9 +561,8 @@ class SchemaRegistryRestIT {
         Answer withId = http.post(
                 "/subjects/mode-imp/versions",
                 schemaBody(imported).put("id", 5000).put("version", 3));
-        assertThat(withId.json().get("id").asInt()).as(withId.toString()).isEqualTo(5000);
-        assertThat(http.get("/subjects/mode-imp/versions/3").json().get("id").asInt())
-                .isEqualTo(5000);
+        assertThat(withId.id()).as(withId.toString()).isEqualTo(5000);
+        assertThat(http.get("/subjects/mode-imp/versions/3").id()).isEqualTo(5000);
         assertThat(http.post("/subjects/mode-imp/versions", schemaBody(imported).put("id", 5001))
                         .errorCode())
                 .isEqualTo(42207);
@@ -641,23 +597,22 @@ class SchemaRegistryRestIT {
         String qualified = "{\"type\":\"record\",\"name\":\"Pt\",\"namespace\":\"geo\",\"fields\":["
                 + "{\"name\":\"x\",\"type\":\"int\"}]}";
         String fullName = "{\"type\":\"record\",\"name\":\"geo.Pt\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}";
-        int a = http.post("/subjects/norm/versions?normalize=true", schemaBody(qualified))
-                .json()
-                .get("id")
-                .asInt();
-        int b = http.post("/subjects/norm/versions?normalize=true", schemaBody(fullName))
-                .json()
-                .get("id")
-                .asInt();
-        assertThat(b).isEqualTo(a);
-        assertThat(http.get("/subjects/norm/versions").json()).hasSize(1);
+        assertNormalizedToOneVersion("norm", schemaBody(qualified), schemaBody(fullName));
+    }
+
+    /** Registering {@code schema} as {@code type} is refused as invalid (422, 42201), the message naming {@code mentions}. */
+    private static void assertInvalidSchema(String type, String schema, String... mentions) {
+        Answer refused = http.post("/subjects/bad/versions", typed(type, schema));
+        refused.assertError(422, 42201);
+        for (String mention : mentions) {
+            assertThat(refused.json().get("message").asText()).contains(mention);
+        }
     }
 
     @Test
     void malformedRequestsGet4xxWithAnErrorCode() {
         Answer notJson = http.post("/subjects/bad/versions", "{\"schema\": ");
-        assertThat(notJson.status()).isEqualTo(400);
-        assertThat(notJson.errorCode()).isEqualTo(400);
+        notJson.assertError(400, 400);
         assertThat(http.post("/subjects/bad/versions", "[1,2]").status()).isEqualTo(422);
         assertThat(http.post("/subjects/bad/versions", "{\"schema\": 5}").errorCode())
                 .isEqualTo(42201);
@@ -668,35 +623,15 @@ class SchemaRegistryRestIT {
         assertThat(http.post("/subjects/bad/versions", "{\"schema\":\"x\",\"bogus\":1}")
                         .status())
                 .isEqualTo(422);
-        Answer xml = http.post("/subjects/bad/versions", schemaBody("<a/>").put("schemaType", "XML"));
-        assertThat(xml.errorCode()).isEqualTo(42201);
-        assertThat(xml.json().get("message").asText())
-                .contains("XML")
-                .contains("AVRO")
-                .contains("JSON")
-                .contains("PROTOBUF");
-        Answer json = http.post(
-                "/subjects/bad/versions", schemaBody("{\"type\":\"objekt\"}").put("schemaType", "JSON"));
-        assertThat(json.status()).isEqualTo(422);
-        assertThat(json.errorCode()).isEqualTo(42201);
-        assertThat(json.json().get("message").asText())
-                .contains("Invalid JSON schema")
-                .contains("/type");
-        assertThat(http.post("/subjects/bad/versions", schemaBody("{\"type\":").put("schemaType", "JSON"))
-                        .errorCode())
-                .isEqualTo(42201);
-        Answer proto = http.post(
-                "/subjects/bad/versions",
-                schemaBody("syntax = \"proto3\"; message A { int32 x = 1; " + "string y = 1; }")
-                        .put("schemaType", "PROTOBUF"));
-        assertThat(proto.status()).isEqualTo(422);
-        assertThat(proto.errorCode()).isEqualTo(42201);
-        assertThat(proto.json().get("message").asText())
-                .contains("Invalid Protobuf schema")
-                .contains("tag 1");
-        assertThat(http.post("/subjects/bad/versions", schemaBody("message {").put("schemaType", "PROTOBUF"))
-                        .errorCode())
-                .isEqualTo(42201);
+        assertInvalidSchema("XML", "<a/>", "XML", "AVRO", "JSON", "PROTOBUF");
+        assertInvalidSchema("JSON", "{\"type\":\"objekt\"}", "Invalid JSON schema", "/type");
+        assertInvalidSchema("JSON", "{\"type\":");
+        assertInvalidSchema(
+                "PROTOBUF",
+                "syntax = \"proto3\"; message A { int32 x = 1; " + "string y = 1; }",
+                "Invalid Protobuf schema",
+                "tag 1");
+        assertInvalidSchema("PROTOBUF", "message {");
         assertThat(http.post("/subjects/__GLOBAL/versions", schemaBody(V1)).errorCode())
                 .isEqualTo(42208);
         assertThat(http.put("/config/__EMPTY", "{\"compatibility\":\"FULL\"}").errorCode())
@@ -705,8 +640,7 @@ class SchemaRegistryRestIT {
         assertThat(control.status()).as(control.toString()).isBetween(400, 499);
         assertThat(control.errorCode()).as(control.toString()).isBetween(400, 42299);
         Answer unknown = http.get("/nowhere/at/all");
-        assertThat(unknown.status()).isEqualTo(404);
-        assertThat(unknown.errorCode()).isEqualTo(404);
+        unknown.assertError(404, 404);
         assertThat(http.send("PATCH", "/subjects", "{}", RegistryHttp.MEDIA_TYPE)
                         .status())
                 .isIn(400, 405);
@@ -716,8 +650,7 @@ class SchemaRegistryRestIT {
                 "/subjects/bad/versions",
                 schemaBody(
                         record("Big", "{\"name\":\"f\",\"type\":\"string\",\"doc\":\"" + "x".repeat(70_000) + "\"}")));
-        assertThat(tooLarge.status()).isEqualTo(413);
-        assertThat(tooLarge.errorCode()).isEqualTo(42209);
+        tooLarge.assertError(413, 42209);
     }
 
     @Test

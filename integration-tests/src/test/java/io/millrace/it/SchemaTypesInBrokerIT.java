@@ -53,12 +53,11 @@ class SchemaTypesInBrokerIT {
                 .extracting(JsonNode::asText)
                 .containsExactly("AVRO", "JSON", "PROTOBUF");
 
-        int money = register(http, "money-value", typed("PROTOBUF", MONEY));
+        int money = http.register("money-value", typed("PROTOBUF", MONEY));
         Answer unresolved = http.post("/subjects/orders-value/versions", typed("PROTOBUF", ORDER_V1));
-        assertThat(unresolved.status()).isEqualTo(422);
-        assertThat(unresolved.errorCode()).isEqualTo(42201);
+        unresolved.assertError(422, 42201);
         assertThat(unresolved.json().get("message").asText()).contains("money.proto");
-        int order = register(http, "orders-value", orderBody(ORDER_V1));
+        int order = http.register("orders-value", orderBody(ORDER_V1));
         JsonNode byId = http.get("/schemas/ids/" + order).json();
         assertThat(byId.get("schemaType").asText()).isEqualTo("PROTOBUF");
         assertThat(byId.get("schema").asText()).contains("message Order").contains("import \"money.proto\";");
@@ -70,7 +69,7 @@ class SchemaTypesInBrokerIT {
         http.put(
                 "/config/orders-value",
                 RegistryHttp.JSON.createObjectNode().put("compatibility", "BACKWARD_TRANSITIVE"));
-        assertThat(register(http, "orders-value", orderBody(ORDER_V2))).isNotIn(money, order);
+        assertThat(http.register("orders-value", orderBody(ORDER_V2))).isNotIn(money, order);
         assertThat(compatible(http, "/compatibility/subjects/orders-value/versions/latest", ORDER_V3))
                 .as("against the latest version only")
                 .isTrue();
@@ -78,8 +77,7 @@ class SchemaTypesInBrokerIT {
                 .as("against every version the level names")
                 .isFalse();
         Answer rejected = http.post("/subjects/orders-value/versions", orderBody(ORDER_V3));
-        assertThat(rejected.status()).isEqualTo(409);
-        assertThat(rejected.errorCode()).isEqualTo(40901);
+        rejected.assertError(409, 40901);
         assertThat(rejected.json().get("message").asText())
                 .contains("FIELD_SCALAR_KIND_CHANGED")
                 .contains("#/Order/2");
@@ -92,10 +90,10 @@ class SchemaTypesInBrokerIT {
                 .contains("tag 1");
 
         String item = "{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"}},\"required\":[\"sku\"]}";
-        int itemId = register(http, "item-value", typed("JSON", item));
+        int itemId = http.register("item-value", typed("JSON", item));
         String cart = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\","
                 + "\"items\":{\"$ref\":\"item.json\"}}}}";
-        int cartId = register(http, "cart-value", typed("JSON", cart, "item.json", "item-value", 1));
+        int cartId = http.register("cart-value", typed("JSON", cart, "item.json", "item-value", 1));
         Answer narrowed =
                 http.post("/subjects/item-value/versions", typed("JSON", item.replace("\"string\"", "\"integer\"")));
         assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(409);
@@ -105,13 +103,10 @@ class SchemaTypesInBrokerIT {
         broker.stop();
         broker.restart();
         http.awaitAnswering("the registry after the restart");
-        assertThat(http.post("/subjects/orders-value", orderBody(ORDER_V1))
-                        .json()
-                        .get("id")
-                        .asInt())
+        assertThat(http.post("/subjects/orders-value", orderBody(ORDER_V1)).id())
                 .as("the stored Protobuf text parses to the same schema")
                 .isEqualTo(order);
-        assertThat(register(http, "cart-value", typed("JSON", cart, "item.json", "item-value", 1)))
+        assertThat(http.register("cart-value", typed("JSON", cart, "item.json", "item-value", 1)))
                 .isEqualTo(cartId);
         assertThat(http.get("/schemas/ids/" + itemId).json().get("schemaType").asText())
                 .isEqualTo("JSON");
@@ -124,12 +119,6 @@ class SchemaTypesInBrokerIT {
 
     private static ObjectNode orderBody(String schema) {
         return typed("PROTOBUF", schema, "money.proto", "money-value", 1);
-    }
-
-    private static int register(RegistryHttp http, String subject, Object body) {
-        Answer a = http.post("/subjects/" + subject + "/versions", body);
-        assertThat(a.status()).as("register under %s: %s", subject, a).isEqualTo(200);
-        return a.json().get("id").asInt();
     }
 
     private static boolean compatible(RegistryHttp http, String path, String orderSchema) {

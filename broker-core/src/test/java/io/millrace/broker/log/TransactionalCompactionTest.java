@@ -6,6 +6,7 @@ import static io.millrace.broker.log.CompactionFixture.latest;
 import static io.millrace.broker.log.TestLogs.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +30,17 @@ class TransactionalCompactionTest {
 
     private void txn(PartitionLog log, long producerId, String key, String value) throws Exception {
         int seq = producerId == A ? sequenceA++ : sequenceB++;
-        AppendResult r = log.append(
-                TestBatches.transactionalKeyed(producerId, EPOCH, seq, f.logs.clock.milliseconds(), key, value),
-                0,
-                AppendOrigin.COORDINATOR);
-        assertThat(r.error()).isEqualTo(Errors.NONE);
-        TestLogs.awaitDurable(log);
+        appendDurably(
+                log, TestBatches.transactionalKeyed(producerId, EPOCH, seq, f.logs.clock.milliseconds(), key, value));
     }
 
     private void marker(PartitionLog log, long producerId, boolean commit) throws Exception {
-        AppendResult r = log.append(
-                TestBatches.marker(producerId, EPOCH, 0, commit, f.logs.clock.milliseconds()),
-                0,
-                AppendOrigin.COORDINATOR);
+        appendDurably(log, TestBatches.marker(producerId, EPOCH, 0, commit, f.logs.clock.milliseconds()));
+    }
+
+    /** Appends with the coordinator's origin (which markers need) and waits until the batch is durable. */
+    private static void appendDurably(PartitionLog log, ByteBuffer batch) throws Exception {
+        AppendResult r = log.append(batch, 0, AppendOrigin.COORDINATOR);
         assertThat(r.error()).isEqualTo(Errors.NONE);
         TestLogs.awaitDurable(log);
     }

@@ -10,6 +10,7 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
 import org.apache.kafka.common.protocol.Errors;
@@ -31,6 +32,13 @@ class OffsetCommitTest {
         h = new CoordinatorHarness(
                 Map.of("offsets.retention.ms", "60000", "offsets.retention.check.interval.ms", "1000"));
         h.topics.create("t", 3);
+    }
+
+    /** An OffsetFetch of every offset {@code group} committed (no topics named), not awaited. */
+    private static CompletableFuture<List<OffsetFetchResponseGroup>> fetchAll(
+            GroupCoordinator coordinator, String group) {
+        return coordinator.fetchOffsets(
+                List.of(new OffsetFetchRequestGroup().setGroupId(group).setTopics(null)), false);
     }
 
     @Test
@@ -125,11 +133,7 @@ class OffsetCommitTest {
                                                         .OffsetCommitRequestData.OffsetCommitRequestPartition()
                                                 .setPartitionIndex(0)
                                                 .setCommittedOffset(2L))))));
-        var fetch = h.coordinator.fetchOffsets(
-                List.of(new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup()
-                        .setGroupId("g")
-                        .setTopics(null)),
-                false);
+        var fetch = fetchAll(h.coordinator, "g");
         h.executor.runAll();
         assertThat(commit).isNotDone();
         assertThat(fetch).isNotDone();
@@ -160,24 +164,14 @@ class OffsetCommitTest {
         GroupCoordinator loading = new GroupCoordinator(h.config, h.clock, h.executor, h.log, h.topics);
         loading.startup(loads::add);
 
-        var early = h.await(loading.fetchOffsets(
-                        List.of(new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup()
-                                .setGroupId("g")
-                                .setTopics(null)),
-                        false))
-                .get(0);
+        var early = h.await(fetchAll(loading, "g")).get(0);
         assertThat(Errors.forCode(early.errorCode())).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
         assertThat(Errors.forCode(
                         h.await(loading.listGroups(List.of(), List.of())).errorCode()))
                 .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
 
         loads.forEach(Runnable::run);
-        var loaded = h.await(loading.fetchOffsets(
-                        List.of(new org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup()
-                                .setGroupId("g")
-                                .setTopics(null)),
-                        false))
-                .get(0);
+        var loaded = h.await(fetchAll(loading, "g")).get(0);
         assertThat(loaded.topics().get(0).partitions().get(0).committedOffset()).isEqualTo(10L);
     }
 

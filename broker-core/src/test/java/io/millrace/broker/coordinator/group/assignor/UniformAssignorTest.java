@@ -33,17 +33,14 @@ class UniformAssignorTest {
 
         Map<String, Assignment> three = assignor.assign(
                 List.of(
-                        new MemberSpec("a", null, Set.of(t1), two.get("a")),
-                        new MemberSpec("b", null, Set.of(t1), two.get("b")),
+                        member("a", Set.of(t1), two.get("a")),
+                        member("b", Set.of(t1), two.get("b")),
                         member("c", Set.of(t1))),
                 Map.of(t1, 6));
 
         assertThat(three.get("a").size()).isEqualTo(2);
         assertThat(three.get("b").size()).isEqualTo(2);
-        assertThat(two.get("a").partitions().get(t1))
-                .containsAll(three.get("a").partitions().get(t1));
-        assertThat(two.get("b").partitions().get(t1))
-                .containsAll(three.get("b").partitions().get(t1));
+        assertAAndBKeptTheirPartitions(two, three);
         assertThat(union(three)).isEqualTo(all(t1, 6));
     }
 
@@ -53,15 +50,10 @@ class UniformAssignorTest {
                 List.of(member("a", Set.of(t1)), member("b", Set.of(t1)), member("c", Set.of(t1))), Map.of(t1, 6));
 
         Map<String, Assignment> two = assignor.assign(
-                List.of(
-                        new MemberSpec("a", null, Set.of(t1), three.get("a")),
-                        new MemberSpec("b", null, Set.of(t1), three.get("b"))),
+                List.of(member("a", Set.of(t1), three.get("a")), member("b", Set.of(t1), three.get("b"))),
                 Map.of(t1, 6));
 
-        assertThat(two.get("a").partitions().get(t1))
-                .containsAll(three.get("a").partitions().get(t1));
-        assertThat(two.get("b").partitions().get(t1))
-                .containsAll(three.get("b").partitions().get(t1));
+        assertAAndBKeptTheirPartitions(two, three);
         assertThat(union(two)).isEqualTo(all(t1, 6));
     }
 
@@ -79,8 +71,7 @@ class UniformAssignorTest {
     void partitionsOfTopicsNoLongerSubscribedOrGoneAreDropped() {
         Assignment stale = Assignment.of(Map.of(t1, Set.of(0, 1, 5), t2, Set.of(0)));
 
-        Map<String, Assignment> result =
-                assignor.assign(List.of(new MemberSpec("a", null, Set.of(t1), stale)), Map.of(t1, 3));
+        Map<String, Assignment> result = assignor.assign(List.of(member("a", Set.of(t1), stale)), Map.of(t1, 3));
 
         assertThat(result.get("a")).isEqualTo(Assignment.of(Map.of(t1, Set.of(0, 1, 2))));
     }
@@ -95,7 +86,24 @@ class UniformAssignorTest {
     }
 
     private static MemberSpec member(String id, Set<Uuid> topics) {
-        return new MemberSpec(id, null, topics, Assignment.EMPTY);
+        return member(id, topics, Assignment.EMPTY);
+    }
+
+    /** A dynamic member that holds {@code current} from the previous assignment. */
+    private static MemberSpec member(String id, Set<Uuid> topics, Assignment current) {
+        return new MemberSpec(id, null, topics, current);
+    }
+
+    /**
+     * Members a and b, present in both assignments of t1, hold in the three-member one only
+     * partitions they hold in the two-member one: no partition moved between them.
+     */
+    private void assertAAndBKeptTheirPartitions(Map<String, Assignment> ofTwo, Map<String, Assignment> ofThree) {
+        for (String m : List.of("a", "b")) {
+            assertThat(ofTwo.get(m).partitions().get(t1))
+                    .as(m)
+                    .containsAll(ofThree.get(m).partitions().get(t1));
+        }
     }
 
     static Assignment union(Map<String, Assignment> result) {
