@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.common.Clock;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -256,8 +257,8 @@ public final class LogManager implements AutoCloseable {
         Files.createDirectories(trash);
         Path target = trash.resolve(UUID.randomUUID().toString());
         Files.move(partitionDir, target, StandardCopyOption.ATOMIC_MOVE);
-        Checkpoints.fsyncDirectory(logDir);
-        Checkpoints.fsyncDirectory(trash);
+        AtomicFiles.fsyncDirectory(logDir);
+        AtomicFiles.fsyncDirectory(trash);
         return target;
     }
 
