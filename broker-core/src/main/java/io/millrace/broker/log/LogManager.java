@@ -2,6 +2,7 @@ package io.millrace.broker.log;
 
 import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.common.ExecutorShutdown;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -381,14 +382,8 @@ public final class LogManager implements AutoCloseable {
         }
         synchronized (lifecycle) {
             cleaner.close();
-            scheduler.shutdown();
-            try {
-                if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
-                    LOG.warn("Storage background tasks did not finish within 60 s of shutdown");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ExecutorShutdown.shutdownAndAwait(
+                    scheduler, 60, () -> LOG.warn("Storage background tasks did not finish within 60 s of shutdown"));
             committer.close();
             if (started) {
                 shutDownLogs();
