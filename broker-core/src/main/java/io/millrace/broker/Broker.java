@@ -1,6 +1,7 @@
 package io.millrace.broker;
 
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.common.ExecutorShutdown;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.common.config.ConfigLoader;
 import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
@@ -61,7 +62,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -316,15 +316,10 @@ public final class Broker implements AutoCloseable {
         server.close();
         transactions.close();
         groups.close();
-        adminExecutor.shutdown();
-        try {
-            if (!adminExecutor.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.warn("Admin operations did not finish within 30 s; shutting down anyway");
-                adminExecutor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorShutdown.shutdownAndAwait(adminExecutor, 30, () -> {
+            log.warn("Admin operations did not finish within 30 s; shutting down anyway");
+            adminExecutor.shutdownNow();
+        });
         logs.close();
         log.info("Millrace broker stopped cleanly");
     }

@@ -128,12 +128,12 @@ final class BatchHeader {
     }
 
     long baseOffset() {
-        return window.getLong(at + BASE_OFFSET_OFFSET);
+        return baseOffset(window, at);
     }
 
     /** Value of the length field (batch size minus {@link #LOG_OVERHEAD}). */
     int length() {
-        return window.getInt(at + LENGTH_OFFSET);
+        return length(window, at);
     }
 
     /** Whole batch size in bytes, length field included. */
@@ -142,15 +142,15 @@ final class BatchHeader {
     }
 
     byte magic() {
-        return window.get(at + MAGIC_OFFSET);
+        return magic(window, at);
     }
 
     int attributes() {
-        return window.getShort(at + ATTRIBUTES_OFFSET);
+        return attributes(window, at);
     }
 
     int lastOffsetDelta() {
-        return window.getInt(at + LAST_OFFSET_DELTA_OFFSET);
+        return lastOffsetDelta(window, at);
     }
 
     long lastOffset() {
@@ -158,27 +158,27 @@ final class BatchHeader {
     }
 
     long baseTimestamp() {
-        return window.getLong(at + BASE_TIMESTAMP_OFFSET);
+        return baseTimestamp(window, at);
     }
 
     long maxTimestamp() {
-        return window.getLong(at + MAX_TIMESTAMP_OFFSET);
+        return maxTimestamp(window, at);
     }
 
     long producerId() {
-        return window.getLong(at + PRODUCER_ID_OFFSET);
+        return producerId(window, at);
     }
 
     short producerEpoch() {
-        return window.getShort(at + PRODUCER_EPOCH_OFFSET);
+        return producerEpoch(window, at);
     }
 
     int baseSequence() {
-        return window.getInt(at + BASE_SEQUENCE_OFFSET);
+        return baseSequence(window, at);
     }
 
     int recordCount() {
-        return window.getInt(at + RECORDS_COUNT_OFFSET);
+        return recordCount(window, at);
     }
 
     boolean isControl() {

@@ -1,14 +1,12 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -17,8 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The small metadata files of the storage layer, and the crash-safe way to write them
- * (write {@code <name>.tmp}, fsync it, rename over the target, fsync the directory).
+ * The small metadata files of the storage layer, each written crash-safely with {@link AtomicFiles}.
  *
  * <p>Per log directory:
  * <ul>
@@ -46,35 +43,12 @@ final class Checkpoints {
     static final String CLEAN_SHUTDOWN_FILE = ".millrace-clean-shutdown";
     static final String LOCK_FILE = ".lock";
     static final String LOG_START_OFFSET_FILE = "log-start-offset";
-    static final String TMP_SUFFIX = ".tmp";
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
     private static final int LOG_START_MAGIC = 0x4D4C534F;
     private static final int LOG_START_FILE_SIZE = 16;
 
     private Checkpoints() {}
-
-    /** Writes {@code content} to {@code target} so that a crash leaves either the old or the new file. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + TMP_SUFFIX);
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                ch.write(buffer);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(target.getParent());
-    }
-
-    /** fsyncs a directory so that files created, renamed or deleted in it survive a crash. */
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-    }
 
     static void writeRecoveryPoints(Path logDir, Map<String, Long> pointsByDirName) throws IOException {
         writeOffsets(logDir.resolve(RECOVERY_POINT_FILE), pointsByDirName);
@@ -113,7 +87,7 @@ final class Checkpoints {
         for (Map.Entry<String, Long> e : offsetsByDirName.entrySet()) {
             sb.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
         }
-        writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.replace(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<String, Long> readOffsets(Path file, String consequence) {
@@ -156,14 +130,12 @@ final class Checkpoints {
     }
 
     static void writeCleanShutdownMarker(Path logDir) throws IOException {
-        writeAtomically(logDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+        AtomicFiles.replace(logDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
     }
 
     /** Deletes the marker durably: a crash from now on must be treated as unclean. */
     static void deleteCleanShutdownMarker(Path logDir) throws IOException {
-        if (Files.deleteIfExists(logDir.resolve(CLEAN_SHUTDOWN_FILE))) {
-            fsyncDirectory(logDir);
-        }
+        AtomicFiles.delete(logDir.resolve(CLEAN_SHUTDOWN_FILE));
     }
 
     static void writeLogStartOffset(Path partitionDir, long logStartOffset) throws IOException {
@@ -172,7 +144,7 @@ final class Checkpoints {
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 12);
         b.putInt((int) crc.getValue());
-        writeAtomically(partitionDir.resolve(LOG_START_OFFSET_FILE), b.array());
+        AtomicFiles.replace(partitionDir.resolve(LOG_START_OFFSET_FILE), b.array());
     }
 
     /** The persisted log start offset, or empty when absent or corrupt (logged). */

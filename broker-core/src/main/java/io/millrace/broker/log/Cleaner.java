@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.common.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -284,7 +285,7 @@ final class Cleaner {
             keepModificationTime(group.get(group.size() - 1), cleaned);
             observer.reached(SwapObserver.Step.CLEANED_WRITTEN);
             cleaned.changeSuffix(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
-            Checkpoints.fsyncDirectory(log.dir());
+            AtomicFiles.fsyncDirectory(log.dir());
             observer.reached(SwapObserver.Step.SWAP_RENAMED);
             handedOver = true;
             if (!log.replaceSegments(group, cleaned, observer)) {

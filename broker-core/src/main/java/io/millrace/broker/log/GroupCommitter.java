@@ -1,6 +1,7 @@
 package io.millrace.broker.log;
 
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.common.ExecutorShutdown;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -178,14 +179,10 @@ final class GroupCommitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        flushers.shutdown();
-        try {
-            if (!flushers.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("Flush threads did not stop within 30 s (an fsync may be hanging on a failing disk)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorShutdown.shutdownAndAwait(
+                flushers,
+                30,
+                () -> LOG.warn("Flush threads did not stop within 30 s (an fsync may be hanging on a failing disk)"));
         if (thread.isAlive()) {
             LOG.warn("The group-commit thread did not stop within 30 s (an fsync may be hanging on a failing disk)");
         }

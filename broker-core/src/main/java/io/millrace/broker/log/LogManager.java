@@ -1,6 +1,8 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.common.Clock;
+import io.millrace.broker.common.ExecutorShutdown;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -256,8 +258,8 @@ public final class LogManager implements AutoCloseable {
         Files.createDirectories(trash);
         Path target = trash.resolve(UUID.randomUUID().toString());
         Files.move(partitionDir, target, StandardCopyOption.ATOMIC_MOVE);
-        Checkpoints.fsyncDirectory(logDir);
-        Checkpoints.fsyncDirectory(trash);
+        AtomicFiles.fsyncDirectory(logDir);
+        AtomicFiles.fsyncDirectory(trash);
         return target;
     }
 
@@ -380,14 +382,8 @@ public final class LogManager implements AutoCloseable {
         }
         synchronized (lifecycle) {
             cleaner.close();
-            scheduler.shutdown();
-            try {
-                if (!scheduler.awaitTermination(60, TimeUnit.SECONDS)) {
-                    LOG.warn("Storage background tasks did not finish within 60 s of shutdown");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ExecutorShutdown.shutdownAndAwait(
+                    scheduler, 60, () -> LOG.warn("Storage background tasks did not finish within 60 s of shutdown"));
             committer.close();
             if (started) {
                 shutDownLogs();

@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -164,7 +165,7 @@ final class LogRecovery {
                 if (name.endsWith(LogSegment.DELETED_SUFFIX)
                         || name.endsWith(LogSegment.CLEANED_SUFFIX)
                         || name.endsWith(LogSegment.SWAP_SUFFIX)
-                        || name.endsWith(Checkpoints.TMP_SUFFIX)) {
+                        || name.endsWith(AtomicFiles.TMP_SUFFIX)) {
                     LOG.info("{}: removing {} left behind by an interrupted operation", tp, f);
                     Files.deleteIfExists(f);
                     dirChanged = true;
@@ -518,7 +519,7 @@ final class LogRecovery {
             s.markFlushed(s.size());
         }
         if (dirChanged) {
-            Checkpoints.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
         }
     }
 }

@@ -22,11 +22,8 @@ final class OffsetIndex extends SparseIndex {
 
     static final int ENTRY_SIZE = 8;
 
-    private final long baseOffset;
-
     OffsetIndex(Path file, long baseOffset, FileChannelFactory channels) {
-        super(file, ENTRY_SIZE, channels);
-        this.baseOffset = baseOffset;
+        super(file, ENTRY_SIZE, baseOffset, channels);
     }
 
     /** Adds an entry; false when the index is full or read-only (the caller keeps going unindexed). */
@@ -36,7 +33,7 @@ final class OffsetIndex extends SparseIndex {
             return false;
         }
         ByteBuffer b = writableBuffer();
-        b.putInt(at, (int) (batchBaseOffset - baseOffset));
+        b.putInt(at, relative(batchBaseOffset));
         b.putInt(at + 4, position);
         publishEntry();
         return true;
@@ -45,7 +42,7 @@ final class OffsetIndex extends SparseIndex {
     /** File position from which to scan for the batch holding {@code targetOffset} (0 if unindexed). */
     int lookup(long targetOffset) throws IOException {
         ByteBuffer b = buffer();
-        long relative = targetOffset - baseOffset;
+        long relative = targetOffset - baseOffset();
         if (relative < 0) {
             return 0;
         }
@@ -71,7 +68,7 @@ final class OffsetIndex extends SparseIndex {
                 lo = mid + 1;
             }
         }
-        return found < 0 ? -1 : baseOffset + b.getInt(found * ENTRY_SIZE);
+        return found < 0 ? -1 : absolute(b.getInt(found * ENTRY_SIZE));
     }
 
     /** Position of the last entry, or 0 when empty. */

@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.log.DurabilityTracker.Waiter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -126,7 +127,7 @@ public final class PartitionLog {
                 for (LogSegment s : recovered.segments().values()) {
                     s.txnIndex().sync();
                 }
-                Checkpoints.fsyncDirectory(dir);
+                AtomicFiles.fsyncDirectory(dir);
             }
             return new PartitionLog(
                     topic, partition, dir, config, ctx, recovered, producers, recoveryPoint.orElse(-1L));
@@ -147,8 +148,8 @@ public final class PartitionLog {
             throws IOException {
         Files.createDirectories(dir);
         PartitionLog log = open(topic, partition, dir, config, ctx, false, OptionalLong.empty());
-        Checkpoints.fsyncDirectory(dir);
-        Checkpoints.fsyncDirectory(dir.getParent());
+        AtomicFiles.fsyncDirectory(dir);
+        AtomicFiles.fsyncDirectory(dir.getParent());
         return log;
     }
 

@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -96,7 +97,7 @@ final class ProducerStateSnapshot {
      * @param recoveryPoint the partition's last checkpointed recovery point; -1 when unknown (keeps all)
      */
     static void write(Path dir, long offset, byte[] content, long recoveryPoint) throws IOException {
-        Checkpoints.writeAtomically(file(dir, offset), content);
+        AtomicFiles.replace(file(dir, offset), content);
         if (recoveryPoint < 0) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.log.DurabilityTracker.DurablePoint;
 import io.millrace.broker.log.SegmentRetention.Deletion;
 import java.io.IOException;
@@ -384,7 +385,7 @@ final class SegmentList {
             }
             if (syncDir) {
                 try {
-                    Checkpoints.fsyncDirectory(dir);
+                    AtomicFiles.fsyncDirectory(dir);
                 } catch (IOException e) {
                     throw new FlushException(dir, e);
                 }

@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.log.SegmentRetention.Deletion;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -146,7 +147,7 @@ final class SegmentRemoval {
             } finally {
                 lock.unlock();
             }
-            Checkpoints.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
             observer.reached(SwapObserver.Step.OLD_SEGMENTS_DELETED);
             lock.lock();
             try {
@@ -157,7 +158,7 @@ final class SegmentRemoval {
             } finally {
                 lock.unlock();
             }
-            Checkpoints.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
         } catch (IOException e) {
             PartitionLog log = partition.log();
             if (!log.isDeleted()) {

@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A memory-mapped file of fixed-size entries sorted by a key; the shared machinery of
- * {@link OffsetIndex} and {@link TimeIndex}.
+ * {@link OffsetIndex} and {@link TimeIndex}. Both index one segment and store offsets as int32
+ * relative to the segment's base offset ({@link #relative}, {@link #absolute}).
  *
  * <p>Two states. <em>Writable</em> (the active segment's index): the file is preallocated to the
  * segment.index.bytes limit and mapped read-write; the valid entries are the first
@@ -29,15 +30,17 @@ abstract class SparseIndex {
 
     private final FileChannelFactory channels;
     private final int entrySize;
+    private final long baseOffset;
     private volatile Path file;
     private volatile ByteBuffer map;
     private volatile int entries;
     private volatile int maxEntries;
     private volatile boolean writable;
 
-    SparseIndex(Path file, int entrySize, FileChannelFactory channels) {
+    SparseIndex(Path file, int entrySize, long baseOffset, FileChannelFactory channels) {
         this.file = file;
         this.entrySize = entrySize;
+        this.baseOffset = baseOffset;
         this.channels = channels;
     }
 
@@ -134,6 +137,21 @@ abstract class SparseIndex {
      * Byte position where the next entry goes in {@link #writableBuffer()}, or -1 when the index
      * is read-only or full. The single writer fills the entry, then calls {@link #publishEntry()}.
      */
+    /** The base offset of the segment this index belongs to. */
+    final long baseOffset() {
+        return baseOffset;
+    }
+
+    /** {@code offset} as stored in an entry: relative to the segment's base offset. */
+    protected final int relative(long offset) {
+        return (int) (offset - baseOffset);
+    }
+
+    /** The offset an entry's {@code relativeOffset} stands for. */
+    protected final long absolute(int relativeOffset) {
+        return baseOffset + relativeOffset;
+    }
+
     protected final int nextEntryPosition() {
         return writable && entries < maxEntries ? entries * entrySize : -1;
     }

@@ -1,5 +1,6 @@
 package io.millrace.broker.log;
 
+import io.millrace.broker.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -54,14 +55,14 @@ final class SwapRecovery {
             }
             long end = Math.max(base, nextOffset(swap, channels));
             int deleted = deleteReplaced(dir, base, end);
-            Checkpoints.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
             for (String suffix : SEGMENT_SUFFIXES) {
                 Path from = LogSegment.file(dir, base, suffix + LogSegment.SWAP_SUFFIX);
                 if (Files.exists(from)) {
                     Files.move(from, LogSegment.file(dir, base, suffix), StandardCopyOption.ATOMIC_MOVE);
                 }
             }
-            Checkpoints.fsyncDirectory(dir);
+            AtomicFiles.fsyncDirectory(dir);
             LOG.info(
                     "{}: completed the swap of cleaned segment {} interrupted by a crash: it replaces the {} segment"
                             + " file(s) from offset {} up to {}",

@@ -22,11 +22,8 @@ final class TimeIndex extends SparseIndex {
 
     static final int ENTRY_SIZE = 12;
 
-    private final long baseOffset;
-
     TimeIndex(Path file, long baseOffset, FileChannelFactory channels) {
-        super(file, ENTRY_SIZE, channels);
-        this.baseOffset = baseOffset;
+        super(file, ENTRY_SIZE, baseOffset, channels);
     }
 
     /** Full for ordinary entries: the last slot is reserved for the final entry at roll. */
@@ -50,7 +47,7 @@ final class TimeIndex extends SparseIndex {
             return;
         }
         b.putLong(at, timestamp);
-        b.putInt(at + 8, (int) (batchBaseOffset - baseOffset));
+        b.putInt(at + 8, relative(batchBaseOffset));
         publishEntry();
     }
 
@@ -58,7 +55,7 @@ final class TimeIndex extends SparseIndex {
     long lookup(long target) throws IOException {
         ByteBuffer b = buffer();
         int n = floorEntry(b, target);
-        return n < 0 ? baseOffset : baseOffset + b.getInt(n * ENTRY_SIZE + 8);
+        return n < 0 ? baseOffset() : absolute(b.getInt(n * ENTRY_SIZE + 8));
     }
 
     /** The last entry as {timestamp, absolute offset}, or null when empty. */
@@ -69,7 +66,7 @@ final class TimeIndex extends SparseIndex {
             return null;
         }
         int at = (n - 1) * ENTRY_SIZE;
-        return new long[] {b.getLong(at), baseOffset + b.getInt(at + 8)};
+        return new long[] {b.getLong(at), absolute(b.getInt(at + 8))};
     }
 
     /** Cheap consistency check of a read-only index: timestamps and offsets increasing at the ends. */

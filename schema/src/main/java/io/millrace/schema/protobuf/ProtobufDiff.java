@@ -13,13 +13,12 @@ import com.squareup.wire.schema.Schema;
 import com.squareup.wire.schema.Type;
 import io.millrace.schema.core.DiffContext;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Compares an original Protobuf schema with an update, following Confluent's Protobuf rules, on
@@ -59,8 +58,8 @@ final class ProtobufDiff {
 
     private static void compareTypes(
             DiffContext<ProtobufChange> ctx, Sides sides, List<Type> original, List<Type> update) {
-        Map<String, Type> o = byName(original);
-        Map<String, Type> u = byName(update);
+        Map<String, Type> o = index(original, t -> t.getType().getSimpleName());
+        Map<String, Type> u = index(update, t -> t.getType().getSimpleName());
         Set<String> names = keysOfEither(o, u);
         for (String name : names) {
             Type ot = o.get(name);
@@ -80,12 +79,6 @@ final class ProtobufDiff {
             }
             ctx.leave();
         }
-    }
-
-    private static Map<String, Type> byName(List<Type> types) {
-        Map<String, Type> out = new LinkedHashMap<>();
-        types.forEach(t -> out.put(t.getType().getSimpleName(), t));
-        return out;
     }
 
     private static void compareMessage(DiffContext<ProtobufChange> ctx, Sides sides, MessageType o, MessageType u) {
@@ -152,10 +145,8 @@ final class ProtobufDiff {
 
     private static void compareOneOfs(
             DiffContext<ProtobufChange> ctx, Sides sides, MessageType o, MessageType u, Set<Integer> updateTags) {
-        Map<String, OneOf> oOneOfs = new TreeMap<>();
-        o.getOneOfs().forEach(x -> oOneOfs.put(x.getName(), x));
-        Map<String, OneOf> uOneOfs = new TreeMap<>();
-        u.getOneOfs().forEach(x -> uOneOfs.put(x.getName(), x));
+        Map<String, OneOf> oOneOfs = index(o.getOneOfs(), OneOf::getName);
+        Map<String, OneOf> uOneOfs = index(u.getOneOfs(), OneOf::getName);
         Set<String> names = keysOfEither(oOneOfs, uOneOfs);
         for (String name : names) {
             ctx.enter(name);
@@ -280,10 +271,8 @@ final class ProtobufDiff {
     }
 
     private static void compareEnum(DiffContext<ProtobufChange> ctx, EnumType o, EnumType u) {
-        Map<Integer, EnumConstant> oc = new TreeMap<>();
-        o.getConstants().forEach(c -> oc.putIfAbsent(c.getTag(), c));
-        Map<Integer, EnumConstant> uc = new TreeMap<>();
-        u.getConstants().forEach(c -> uc.putIfAbsent(c.getTag(), c));
+        Map<Integer, EnumConstant> oc = index(o.getConstants(), EnumConstant::getTag);
+        Map<Integer, EnumConstant> uc = index(u.getConstants(), EnumConstant::getTag);
         Set<Integer> tags = keysOfEither(oc, uc);
         for (int tag : tags) {
             if (!uc.containsKey(tag)) {
@@ -304,8 +293,13 @@ final class ProtobufDiff {
     }
 
     private static Map<Integer, Field> byTag(List<Field> fields) {
-        Map<Integer, Field> out = new HashMap<>();
-        fields.forEach(f -> out.put(f.getTag(), f));
+        return index(fields, Field::getTag);
+    }
+
+    /** {@code values} by {@code key}, in a mutable map; where keys repeat (enum aliases share a number) the first wins. */
+    private static <K, V> Map<K, V> index(List<V> values, Function<V, K> key) {
+        Map<K, V> out = new HashMap<>();
+        values.forEach(v -> out.putIfAbsent(key.apply(v), v));
         return out;
     }
 

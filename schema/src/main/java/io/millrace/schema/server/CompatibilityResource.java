@@ -25,7 +25,7 @@ final class CompatibilityResource implements Resource {
         if (!all && !one) {
             return null;
         }
-        SubjectsResource.requireMethod(call, "POST");
+        Resource.requireMethod(call, "POST");
         RegisterRequest request = Json.registerRequest(call.json());
         List<String> messages = registry.testCompatibility(
                 call.segment(2), one ? call.segment(4) : null, request, call.flag("normalize"));

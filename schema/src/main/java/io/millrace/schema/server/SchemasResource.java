@@ -23,19 +23,19 @@ final class SchemasResource implements Resource {
             return null;
         }
         if (call.is(1)) {
-            SubjectsResource.requireMethod(call, "GET");
+            Resource.requireMethod(call, "GET");
             List<RegisteredSchema> all =
                     registry.schemas(call.query("subjectPrefix"), call.flag("deleted"), call.flag("latestOnly"));
             return Reply.ok(all.stream().map(Json::schemaVersion).toList());
         }
         if (call.is(2, "schemas", "types")) {
-            SubjectsResource.requireMethod(call, "GET");
+            Resource.requireMethod(call, "GET");
             return Reply.ok(SchemaTypes.standard().names());
         }
         if (call.size() < 3 || call.size() > 4 || !call.segment(1).equals("ids")) {
             return null;
         }
-        SubjectsResource.requireMethod(call, "GET");
+        Resource.requireMethod(call, "GET");
         int id = parseId(call.segment(2));
         if (call.is(3)) {
             return Reply.ok(Json.schemaById(registry.schemaById(id)));

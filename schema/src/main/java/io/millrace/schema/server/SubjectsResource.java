@@ -24,7 +24,7 @@ final class SubjectsResource implements Resource {
         }
         String method = call.method();
         if (call.is(1)) {
-            requireMethod(call, "GET");
+            Resource.requireMethod(call, "GET");
             return Reply.ok(registry.subjects(call.query("subjectPrefix"), call.flag("deleted")));
         }
         String subject = call.segment(1);
@@ -71,20 +71,14 @@ final class SubjectsResource implements Resource {
             }
         }
         if (call.is(5) && call.segment(4).equals("schema")) {
-            requireMethod(call, "GET");
+            Resource.requireMethod(call, "GET");
             return Reply.rawText(
                     registry.version(subject, version, call.flag("deleted")).schema());
         }
         if (call.is(5) && call.segment(4).equals("referencedby")) {
-            requireMethod(call, "GET");
+            Resource.requireMethod(call, "GET");
             return Reply.ok(registry.referencedBy(subject, version));
         }
         return null;
-    }
-
-    static void requireMethod(HttpCall call, String method) {
-        if (!call.method().equals(method)) {
-            throw Resource.methodNotAllowed(call);
-        }
     }
 }
