@@ -90,8 +90,13 @@ public final class LogManager implements AutoCloseable {
         this.scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.ctx = new LogContext(
-                clock, channels, committer, scheduler, new FileDeleter(scheduler), config.preallocateBytes());
-        this.cleaner = new LogCleaner(config.cleaner(), clock, channels, logs::values);
+                clock,
+                SegmentChannels.of(config, channels),
+                committer,
+                scheduler,
+                new FileDeleter(scheduler),
+                config.preallocateBytes());
+        this.cleaner = new LogCleaner(config.cleaner(), clock, ctx.channels(), logs::values);
     }
 
     /**
@@ -352,6 +357,7 @@ public final class LogManager implements AutoCloseable {
             List<LogSegment> segments = log.markDeleted();
             cleaner.forget(log);
             Path target = moveToTrash(logDir, partitionDir);
+            segments.forEach(s -> s.directoryMoved(target));
             long delay = log.config().fileDeleteDelayMs();
             ctx.deleter().deleteDirectoryLater("deleted partition " + topic + "-" + partition, target, segments, delay);
             checkpointRecoveryPoints(logDir);
@@ -494,5 +500,15 @@ public final class LogManager implements AutoCloseable {
 
     LogCleaner cleaner() {
         return cleaner;
+    }
+
+    /** Segment files holding a descriptor now (tests). */
+    int openFiles() {
+        return ctx.channels().openFiles().size();
+    }
+
+    /** Index files mapped now, apart from dropped mappings the garbage collector has not unmapped yet (tests). */
+    int mappedIndexes() {
+        return ctx.channels().mappedIndexes().size();
     }
 }

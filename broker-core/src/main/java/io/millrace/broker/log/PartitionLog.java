@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * it is held only for in-memory work, renames and the positional write (never for an fsync; the
  * group-commit thread plans its flush from the published appended point without it). Reads are
  * lock-free: they use the published durable point and the copy-on-write segment map. A removed
- * segment's channel stays open until its delayed deletion, so a {@link FileSlice} handed out stays
- * readable for file.delete.delay.ms. Two more locks are taken before the partition lock, never
+ * segment's channel is closed for good only at its delayed deletion (until then it reopens the
+ * renamed files when needed), so a {@link FileSlice} handed out stays readable for
+ * file.delete.delay.ms. Two more locks are taken before the partition lock, never
  * after it: the flusher's (one flush at a time) and the log-start lock of {@link SegmentRemoval}
  * (one DeleteRecords at a time). Durability callbacks and the durable listener run without the
  * partition lock held. {@code closed} and {@code deleted} are set under the partition lock, so an

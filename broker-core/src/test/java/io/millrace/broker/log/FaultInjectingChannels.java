@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link FileChannelFactory} whose segment-log channels ({@code *.log}) count fsyncs and can be
- * told to block fsyncs or positional writes until released, or to fail fsyncs or writes.
+ * told to block fsyncs or positional writes until released, or to fail fsyncs, writes or maps
+ * (the latter as the JDK does when the process has no memory mapping left).
  */
 public final class FaultInjectingChannels implements FileChannelFactory {
 
@@ -26,6 +27,8 @@ public final class FaultInjectingChannels implements FileChannelFactory {
     private final Gate writeGate = new Gate(blockedWrites);
     volatile boolean failForce;
     volatile boolean failWrite;
+    /** How many of the next maps fail. */
+    final AtomicInteger failMaps = new AtomicInteger();
 
     /** Makes every later write to a segment log fail (true) or succeed again (false). */
     public void failWrites(boolean fail) {
@@ -188,6 +191,9 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            if (failMaps.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IOException("Map failed", new OutOfMemoryError("injected: no mapping left"));
+            }
             return delegate.map(mode, position, size);
         }
 

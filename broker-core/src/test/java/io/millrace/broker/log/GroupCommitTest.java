@@ -147,7 +147,7 @@ class GroupCommitTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         LogContext ctx = new LogContext(
                 logs.clock,
-                FileChannelFactory.DEFAULT,
+                TestLogs.segmentChannels(),
                 neverStarted,
                 scheduler,
                 new FileDeleter(scheduler),

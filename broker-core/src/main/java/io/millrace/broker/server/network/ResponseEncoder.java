@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.Uuid;
@@ -79,16 +80,26 @@ public final class ResponseEncoder {
                 if (slice.sizeInBytes() == 0) {
                     return;
                 }
-                if (SegmentRegion.canSendFile(slice.channel())) {
+                FileChannel file = pin(slice);
+                if (SegmentRegion.canSendFile(file)) {
                     cutSlice();
-                    pieces.add(new SegmentRegion(slice.channel(), slice.position(), slice.sizeInBytes()));
+                    pieces.add(new SegmentRegion(slice, file));
                 } else {
+                    slice.unpinChannel();
                     copyFrom(slice);
                 }
             } else if (records instanceof MemoryRecords memory) {
                 writeByteBuffer(memory.buffer());
             } else {
                 throw new IllegalArgumentException("Cannot encode records of type " + records.getClass());
+            }
+        }
+
+        private static FileChannel pin(FileSlice slice) {
+            try {
+                return slice.pinChannel();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
