@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link FileChannelFactory} whose segment-log channels ({@code *.log}) count fsyncs and can be
- * told to block fsyncs or positional writes until released, or to fail fsyncs, writes or maps
+ * told to block fsyncs, positional writes or positional reads until released, or to fail fsyncs, writes or maps
  * (the latter as the JDK does when the process has no memory mapping left).
  */
 public final class FaultInjectingChannels implements FileChannelFactory {
@@ -23,8 +23,10 @@ public final class FaultInjectingChannels implements FileChannelFactory {
     final AtomicInteger logForces = new AtomicInteger();
     final AtomicInteger blockedForces = new AtomicInteger();
     final AtomicInteger blockedWrites = new AtomicInteger();
+    final AtomicInteger blockedReads = new AtomicInteger();
     private final Gate forceGate = new Gate(blockedForces);
     private final Gate writeGate = new Gate(blockedWrites);
+    private final Gate readGate = new Gate(blockedReads);
     volatile boolean failForce;
     volatile boolean failWrite;
     /** How many of the next maps fail. */
@@ -51,6 +53,15 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
     void releaseWrites() {
         writeGate.open();
+    }
+
+    /** From now on every positional read of a segment log waits until {@link #releaseReads()}. */
+    void blockReads() {
+        readGate.close();
+    }
+
+    void releaseReads() {
+        readGate.open();
     }
 
     /** Holds callers while closed, counting them in {@code blocked}. */
@@ -179,6 +190,7 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
+            readGate.pass();
             return delegate.read(dst, position);
         }
 

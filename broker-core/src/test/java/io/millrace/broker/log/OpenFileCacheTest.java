@@ -131,6 +131,34 @@ class OpenFileCacheTest {
     }
 
     @Test
+    void aReadWhoseDescriptorIsClosedUnderItRetriesOnAReopenedOne() throws Exception {
+        SegmentChannels channels = new SegmentChannels(factory, 1, 1);
+        CachedFileChannel segment = channels.create(dir.resolve("r.log"), StandardOpenOption.CREATE_NEW);
+        segment.write(ascii("read me"), 0);
+        segment.force(false);
+        faults.blockReads();
+        CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {
+            ByteBuffer b = ByteBuffer.allocate(7);
+            try {
+                segment.read(b, 0);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+            return new String(b.array(), StandardCharsets.US_ASCII);
+        });
+        try {
+            await("the read is in progress", () -> faults.blockedReads.get() == 1);
+            read(existingFiles(channels, 1).get(0));
+            assertThat(segment.isHeld()).as("closed under the read").isFalse();
+        } finally {
+            faults.releaseReads();
+        }
+
+        assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo("read me");
+        assertThat(opens.get("r.log")).isEqualTo(2);
+    }
+
+    @Test
     void aPinnedDescriptorStaysOpenUntilUnpinnedAndCloseWaitsForTheLastPin() throws Exception {
         SegmentChannels channels = new SegmentChannels(factory, 1, 1);
         CachedFileChannel pinned = existingFiles(channels, 1).get(0);
