@@ -39,8 +39,10 @@ final class ProcessLimits {
     /** vm.max_map_count (memory mappings a process may hold), or -1 when it cannot be read. */
     static long maxMapCount() {
         try {
-            return Long.parseLong(Files.readString(MAX_MAP_COUNT).trim());
-        } catch (IOException | NumberFormatException e) {
+            // Not Files.readString: it reads a /proc/sys file (which reports size 0) a byte at a time,
+            // and such a file answers only the first read.
+            return Long.parseLong(Files.readAllLines(MAX_MAP_COUNT).get(0).trim());
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
             return -1;
         }
     }
