@@ -68,6 +68,24 @@ final class CachedFileChannel extends FileChannel implements OpenFileCache.Entry
         }
     }
 
+    private static final Io READ = (ch, buffer, position, count, target) -> ch.read(buffer, position);
+    private static final Io WRITE = (ch, buffer, position, count, target) -> ch.write(buffer, position);
+    private static final Io TRANSFER_TO =
+            (ch, buffer, position, count, target) -> ch.transferTo(position, count, target);
+    private static final Io SIZE = (ch, buffer, position, count, target) -> ch.size();
+    private static final Io TRUNCATE = (ch, buffer, position, count, target) -> {
+        ch.truncate(position);
+        return 0;
+    };
+    private static final Io FORCE_DATA = (ch, buffer, position, count, target) -> {
+        ch.force(false);
+        return 0;
+    };
+    private static final Io FORCE_ALL = (ch, buffer, position, count, target) -> {
+        ch.force(true);
+        return 0;
+    };
+
     private final SegmentChannels channels;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Path file;
@@ -110,61 +128,29 @@ final class CachedFileChannel extends FileChannel implements OpenFileCache.Entry
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
-        FileChannel ch = held();
-        if (ch != null) {
-            try {
-                return ch.read(dst, position);
-            } catch (ClosedChannelException e) {
-                checkRetry(ch, e);
-            }
-        }
-        return pinned(c -> c.read(dst, position));
+        return (int) io(READ, dst, position, 0, null);
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
         WRITES.getAndAdd(this, 1L);
-        FileChannel ch = held();
-        if (ch != null) {
-            try {
-                return ch.write(src, position);
-            } catch (ClosedChannelException e) {
-                checkRetry(ch, e);
-            }
-        }
-        return pinned(c -> c.write(src, position));
+        return (int) io(WRITE, src, position, 0, null);
     }
 
     @Override
     public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-        FileChannel ch = held();
-        if (ch != null) {
-            try {
-                return ch.transferTo(position, count, target);
-            } catch (ClosedChannelException e) {
-                checkRetry(ch, e);
-            }
-        }
-        return pinned(c -> c.transferTo(position, count, target));
+        return io(TRANSFER_TO, null, position, count, target);
     }
 
     @Override
     public long size() throws IOException {
-        FileChannel ch = held();
-        if (ch != null) {
-            try {
-                return ch.size();
-            } catch (ClosedChannelException e) {
-                checkRetry(ch, e);
-            }
-        }
-        return pinned(FileChannel::size);
+        return io(SIZE, null, 0, 0, null);
     }
 
     @Override
     public FileChannel truncate(long size) throws IOException {
         WRITES.getAndAdd(this, 1L);
-        pinned(c -> c.truncate(size));
+        io(TRUNCATE, null, size, 0, null);
         return this;
     }
 
@@ -175,10 +161,7 @@ final class CachedFileChannel extends FileChannel implements OpenFileCache.Entry
     @Override
     public void force(boolean metaData) throws IOException {
         long covered = writes;
-        pinned(c -> {
-            c.force(metaData);
-            return null;
-        });
+        io(metaData ? FORCE_ALL : FORCE_DATA, null, 0, 0, null);
         long before = synced;
         while (before < covered && !SYNCED.compareAndSet(this, before, covered)) {
             before = synced;
@@ -191,16 +174,36 @@ final class CachedFileChannel extends FileChannel implements OpenFileCache.Entry
         return writes != synced;
     }
 
-    /** The fast path: the open descriptor (marked used), or null when there is none. */
-    private FileChannel held() {
+    /**
+     * Runs {@code op} on the open descriptor; when the cache has released it (or closes it under
+     * the operation), on one opened if needed and pinned meanwhile, so that the cache cannot close
+     * it again before the operation is done: the retry completes however full the cache is of
+     * descriptors it may not close.
+     */
+    private long io(Io op, ByteBuffer buffer, long position, long count, WritableByteChannel target)
+            throws IOException {
         FileChannel ch = delegate;
-        if (ch == null || !isOpen()) {
-            return null;
+        if (ch != null && isOpen()) {
+            if (!used) {
+                used = true;
+            }
+            try {
+                return op.on(ch, buffer, position, count, target);
+            } catch (ClosedChannelException e) {
+                checkRetry(ch, e);
+            }
         }
-        if (!used) {
-            used = true;
+        while (true) {
+            ch = pin();
+            try {
+                return op.on(ch, buffer, position, count, target);
+            } catch (ClosedChannelException e) {
+                // Only an interrupt (of another thread) closes a pinned descriptor: open another.
+                checkRetry(ch, e);
+            } finally {
+                unpin();
+            }
         }
-        return ch;
     }
 
     /**
@@ -215,32 +218,6 @@ final class CachedFileChannel extends FileChannel implements OpenFileCache.Entry
                 || failed.isOpen()) {
             throw e;
         }
-    }
-
-    /**
-     * The slow path, after the descriptor was found released: runs {@code op} on a descriptor
-     * opened if needed and pinned meanwhile, so the cache cannot close it again before the
-     * operation is done and the operation needs no second try (even when the cache is full of
-     * descriptors it may not close).
-     */
-    private <T> T pinned(Op<T> op) throws IOException {
-        while (true) {
-            FileChannel ch = pin();
-            try {
-                return op.on(ch);
-            } catch (ClosedChannelException e) {
-                // Only an interrupt (of another thread) closes a pinned descriptor: open another.
-                checkRetry(ch, e);
-            } finally {
-                unpin();
-            }
-        }
-    }
-
-    /** An I/O operation on the JDK channel. */
-    @FunctionalInterface
-    private interface Op<T> {
-        T on(FileChannel ch) throws IOException;
     }
 
     /**
@@ -451,6 +428,16 @@ final class CachedFileChannel extends FileChannel implements OpenFileCache.Entry
     private static UnsupportedOperationException positionalOnly() {
         return new UnsupportedOperationException(
                 "only positional I/O: a channel position would not survive closing an idle descriptor");
+    }
+
+    /**
+     * A positional operation on the JDK channel, with the arguments it needs; the operations are
+     * constants, so running one allocates nothing.
+     */
+    @FunctionalInterface
+    private interface Io {
+        long on(FileChannel ch, ByteBuffer buffer, long position, long count, WritableByteChannel target)
+                throws IOException;
     }
 
     @Override
