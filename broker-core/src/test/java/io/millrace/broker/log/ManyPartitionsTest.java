@@ -214,6 +214,40 @@ class ManyPartitionsTest {
     }
 
     @Test
+    void aResponseThatCannotBeEncodedUnpinsTheFilesItPinned() throws Exception {
+        logs.withCaches(1, 1).withPreallocateBytes(0).start();
+        PartitionLog first = logs.create("fetched", 0, config());
+        PartitionLog second = logs.create("fetched", 1, config());
+        PartitionLog other = logs.create("other", 0, config());
+        for (PartitionLog log : List.of(first, second, other)) {
+            append(log, TestBatches.batch(logs.clock.milliseconds(), "v"));
+            awaitDurable(log);
+        }
+        FileSlice readable = first.read(0, 1 << 20, true).records();
+        FileSlice closed = second.read(0, 1 << 20, true).records();
+        closed.channel().close();
+        FetchResponseData response = new FetchResponseData()
+                .setResponses(List.of(new FetchResponseData.FetchableTopicResponse()
+                        .setTopic("fetched")
+                        .setPartitions(List.of(
+                                new FetchResponseData.PartitionData()
+                                        .setPartitionIndex(0)
+                                        .setRecords(readable),
+                                new FetchResponseData.PartitionData()
+                                        .setPartitionIndex(1)
+                                        .setRecords(closed)))));
+
+        assertThatThrownBy(() ->
+                        ResponseEncoder.encode(UnpooledByteBufAllocator.DEFAULT, 7, (short) 0, response, (short) 11))
+                .hasRootCauseInstanceOf(ClosedChannelException.class);
+
+        readAll(other);
+        assertThat(((CachedFileChannel) readable.channel()).isHeld())
+                .as("not pinned any more")
+                .isFalse();
+    }
+
+    @Test
     void aDeletedPartitionIsReadableUntilItsFilesAreDeletedAndNeverComesBack() throws Exception {
         logs.withCaches(1, 1).withPreallocateBytes(0).start();
         PartitionLog gone = logs.create("gone", 0, config(LogConfig.FILE_DELETE_DELAY_MS, "3600000"));

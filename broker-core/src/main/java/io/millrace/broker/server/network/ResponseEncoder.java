@@ -3,6 +3,7 @@ package io.millrace.broker.server.network;
 import io.millrace.broker.log.FileSlice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -44,8 +45,13 @@ public final class ResponseEncoder {
         ByteBuf buffer = alloc.buffer(4 + size.sizeExcludingZeroCopy());
         buffer.writeInt(size.totalSize());
         PieceWriter writer = new PieceWriter(buffer);
-        header.write(writer, cache, headerVersion);
-        body.write(writer, cache, version);
+        try {
+            header.write(writer, cache, headerVersion);
+            body.write(writer, cache, version);
+        } catch (RuntimeException e) {
+            writer.abandon();
+            throw e;
+        }
         return writer.finish();
     }
 
@@ -64,6 +70,12 @@ public final class ResponseEncoder {
             cutSlice();
             buffer.release();
             return pieces;
+        }
+
+        /** Releases what was encoded so far (file regions also end their pin on the segment file). */
+        void abandon() {
+            pieces.forEach(ReferenceCountUtil::release);
+            buffer.release();
         }
 
         private void cutSlice() {
