@@ -68,7 +68,10 @@ final class SegmentChannels implements FileChannelFactory {
         return new CachedFileChannel(this, file, null);
     }
 
-    /** Creates the file with the given options ({@code CREATE} or {@code CREATE_NEW}) and holds it open. */
+    /**
+     * Creates the file ({@code creation}: {@code CREATE} or {@code CREATE_NEW}) and opens it for
+     * reading and writing; the descriptor stays open until the cache releases it.
+     */
     CachedFileChannel create(Path file, StandardOpenOption creation) throws IOException {
         FileChannel ch = open(file, creation, StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new CachedFileChannel(this, file, ch);
