@@ -258,6 +258,11 @@ public final class LogManager implements AutoCloseable {
         return Collections.unmodifiableCollection(logs.values());
     }
 
+    /** How many partitions were opened since startup (the others hold no file and little heap). */
+    public long openedLogs() {
+        return logs.values().stream().filter(PartitionLog::isOpen).count();
+    }
+
     public Optional<PartitionLog> log(String topic, int partition) {
         return Optional.ofNullable(logs.get(new TopicPartition(topic, partition)));
     }

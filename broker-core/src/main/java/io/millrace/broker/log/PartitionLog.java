@@ -298,7 +298,7 @@ public final class PartitionLog {
     }
 
     /** Whether the log was opened (it opens on first use). */
-    boolean isOpen() {
+    public boolean isOpen() {
         return parts != null;
     }
 
