@@ -85,6 +85,9 @@ public final class PartitionLog {
     /** How to open the log on first use; null once open. */
     private volatile OpenPlan plan;
 
+    /** Whether {@link DirtyPartitions} names this log since the last checkpoint (or is about to). */
+    private volatile boolean dirtyNoted;
+
     private volatile boolean offline;
     private volatile boolean deleted;
     private volatile boolean closed;
@@ -297,6 +300,15 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * Opens the log now if it is not open yet (recovery at startup).
+     *
+     * @throws KafkaStorageException if it cannot be opened (then offline, unless a resource limit was hit)
+     */
+    void openNow() {
+        parts();
+    }
+
     /** Whether the log was opened (it opens on first use). */
     public boolean isOpen() {
         return parts != null;
@@ -359,7 +371,12 @@ public final class PartitionLog {
         } catch (KafkaStorageException | UnknownTopicOrPartitionException e) {
             return AppendResult.failed(Errors.forException(e), e.getMessage(), -1);
         }
-        return p.appender().append(batch, leaderEpoch, origin, guard);
+        AppendResult result = p.appender().append(batch, leaderEpoch, origin, guard);
+        if (!dirtyNoted && result.error() == Errors.NONE) {
+            dirtyNoted = true;
+            ctx.dirty().record(dir);
+        }
+        return result;
     }
 
     /**
@@ -438,6 +455,30 @@ public final class PartitionLog {
     /** The producers this partition tracks, as DescribeProducers reports them. */
     public List<ProducerView> activeProducers() {
         return parts().txns().activeProducers();
+    }
+
+    /**
+     * The recovery point to write in the checkpoint, and whether data may lie past it
+     * ({@link #dirtyNoted()} afterwards). The mark is cleared before the offsets are read, and an
+     * append sets it after its data is published: an append racing this call is either below the
+     * point returned or marked.
+     */
+    long checkpointRecoveryPoint() {
+        Parts p = parts;
+        if (p == null) {
+            return recoveryPoint();
+        }
+        dirtyNoted = false;
+        long point = p.segments().recoveryPoint(p.durability().point());
+        if (point != p.segments().logEndOffset()) {
+            dirtyNoted = true;
+        }
+        return point;
+    }
+
+    /** Whether data may lie past the last checkpointed recovery point (see {@link DirtyPartitions}). */
+    boolean dirtyNoted() {
+        return dirtyNoted;
     }
 
     /** The checkpoint file now records {@code recoveryPoint} for this log (older snapshots may go). */
