@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -451,11 +452,14 @@ public final class LogManager implements AutoCloseable {
         for (Path dir : logDirs) {
             clean.put(dir, new ArrayList<>());
         }
-        int opened = 0;
+        List<PartitionLog> opened =
+                logs.values().stream().filter(PartitionLog::isOpen).toList();
+        Map<PartitionLog, CleanShutdownCheckpoint.Entry> closed = closeInParallel(opened);
+        Set<PartitionLog> closedInParallel = new HashSet<>(opened);
         for (PartitionLog log : logs.values()) {
-            opened += log.isOpen() ? 1 : 0;
             Path dir = log.dir().getParent();
-            CleanShutdownCheckpoint.Entry entry = log.closeForShutdown(committer.listener());
+            CleanShutdownCheckpoint.Entry entry =
+                    closedInParallel.contains(log) ? closed.get(log) : log.closeForShutdown(committer.listener());
             if (entry != null) {
                 clean.get(dir).add(entry);
             } else {
@@ -482,7 +486,48 @@ public final class LogManager implements AutoCloseable {
                         e.toString());
             }
         }
-        LOG.info("Storage shut down: {} partitions, {} of them opened since startup and flushed", logs.size(), opened);
+        LOG.info(
+                "Storage shut down: {} partitions, {} of them opened since startup and flushed",
+                logs.size(),
+                opened.size());
+    }
+
+    /**
+     * Closes open logs on several threads, since each close waits for fsyncs (data, indexes, the
+     * producer snapshot) that the disk can serve concurrently. Returns each log's checkpoint entry
+     * (absent: not clean).
+     */
+    private Map<PartitionLog, CleanShutdownCheckpoint.Entry> closeInParallel(List<PartitionLog> open) {
+        Map<PartitionLog, CleanShutdownCheckpoint.Entry> entries = new ConcurrentHashMap<>();
+        int threads = Math.max(1, Math.min(8, open.size() / 16));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "millrace-log-shutdown");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (PartitionLog log : open) {
+                done.add(pool.submit(() -> {
+                    CleanShutdownCheckpoint.Entry entry = log.closeForShutdown(committer.listener());
+                    if (entry != null) {
+                        entries.put(log, entry);
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            LOG.error(
+                    "Closing a partition failed unexpectedly; it will be recovered at the next startup", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Interrupted while closing partitions; those not closed are recovered at the next startup");
+        } finally {
+            pool.shutdownNow();
+        }
+        return entries;
     }
 
     private void checkRunning() {
