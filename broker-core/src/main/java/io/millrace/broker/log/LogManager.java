@@ -542,9 +542,7 @@ public final class LogManager implements AutoCloseable {
         long now = clock.milliseconds();
         for (PartitionLog log : logs.values()) {
             try {
-                if (log.isOpen() || UnopenedRetention.mayDeleteSomething(log.dir(), log.config(), now)) {
-                    log.applyRetention();
-                }
+                log.applyRetentionIfDue(now);
             } catch (IOException e) {
                 LOG.warn("Retention could not look at the files of {} ({}); trying again next time", log, e.toString());
             } catch (RuntimeException e) {

@@ -88,6 +88,9 @@ public final class PartitionLog {
     /** Whether {@link DirtyPartitions} names this log since the last checkpoint (or is about to). */
     private volatile boolean dirtyNoted;
 
+    /** While not open: when retention must look at its files next ({@link UnopenedRetention}); 0 = unknown. */
+    private volatile long unopenedRetentionDueMs;
+
     private volatile boolean offline;
     private volatile boolean deleted;
     private volatile boolean closed;
@@ -333,6 +336,7 @@ public final class PartitionLog {
     /** Swaps the configuration; it applies from the next append, roll, retention run or flush decision. */
     public void updateConfig(LogConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        unopenedRetentionDueMs = 0;
     }
 
     // ---- writes ----
@@ -564,6 +568,27 @@ public final class PartitionLog {
      */
     public long deleteRecordsBefore(long offset) {
         return parts().removal().deleteRecordsBefore(offset);
+    }
+
+    /**
+     * Applies retention when it may delete something: always for an open log; for one not opened
+     * yet only when its files say retention may be due (then it is opened), looking at them again
+     * only when the earliest such moment has come. Returns how many segments were deleted.
+     *
+     * @throws IOException if the files of a log not opened yet cannot be listed
+     */
+    int applyRetentionIfDue(long nowMs) throws IOException {
+        if (parts == null) {
+            long due = unopenedRetentionDueMs;
+            if (due == 0 || due <= nowMs) {
+                due = UnopenedRetention.dueMs(dir, config, nowMs);
+                unopenedRetentionDueMs = due;
+            }
+            if (due > nowMs) {
+                return 0;
+            }
+        }
+        return applyRetention();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.millrace.broker.log;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * An operation was refused because the process hit a resource limit (open files, memory
@@ -13,5 +14,23 @@ public final class ResourceLimitException extends IOException {
 
     public ResourceLimitException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * {@code e} as a resource limit when it is one (already classified, or the disk holding
+     * {@code dir} is full), else null.
+     */
+    static ResourceLimitException of(IOException e, Path dir) {
+        if (e instanceof ResourceLimitException limit) {
+            return limit;
+        }
+        String message = e.getMessage();
+        if (message != null && message.contains("No space left on device")) {
+            return new ResourceLimitException(
+                    "the disk holding " + dir + " is full (No space left on device); free space on it, or lower"
+                            + " retention.bytes / retention.ms of the topics stored there",
+                    e);
+        }
+        return null;
     }
 }

@@ -26,10 +26,16 @@ public final class FaultInjectingChannels implements FileChannelFactory {
     private final Gate writeGate = new Gate(blockedWrites);
     volatile boolean failForce;
     volatile boolean failWrite;
+    volatile boolean diskFull;
 
     /** Makes every later write to a segment log fail (true) or succeed again (false). */
     public void failWrites(boolean fail) {
         failWrite = fail;
+    }
+
+    /** Makes every later write to a segment log fail as on a full disk (true), or succeed again. */
+    void diskFull(boolean full) {
+        diskFull = full;
     }
 
     /** From now on every log fsync waits until {@link #releaseForces()}. */
@@ -114,6 +120,9 @@ public final class FaultInjectingChannels implements FileChannelFactory {
         }
 
         private void checkWrite() throws IOException {
+            if (diskFull) {
+                throw new IOException("No space left on device");
+            }
             if (failWrite) {
                 throw new IOException("injected write failure");
             }
