@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler the log scheduler thread (snapshot writes, delayed deletions, periodic tasks)
  * @param deleter   delayed file deletion
  * @param preallocateBytes largest zero-filled space ahead of an active segment's end (0: none)
+ * @param dirty     notes partitions taking appends, for the startup after a crash
  */
 record LogContext(
         Clock clock,
@@ -20,4 +21,5 @@ record LogContext(
         GroupCommitter committer,
         ScheduledExecutorService scheduler,
         FileDeleter deleter,
-        int preallocateBytes) {}
+        int preallocateBytes,
+        DirtyPartitions dirty) {}

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link FileChannelFactory} whose segment-log channels ({@code *.log}) count fsyncs and can be
- * told to block fsyncs, positional writes or positional reads until released, or to fail fsyncs, writes or maps
- * (the latter as the JDK does when the process has no memory mapping left).
+ * told to block fsyncs, positional writes or positional reads until released, or to fail fsyncs,
+ * writes or maps (the latter as the JDK does when the process has no memory mapping left).
  */
 public final class FaultInjectingChannels implements FileChannelFactory {
 
@@ -29,12 +29,18 @@ public final class FaultInjectingChannels implements FileChannelFactory {
     private final Gate readGate = new Gate(blockedReads);
     volatile boolean failForce;
     volatile boolean failWrite;
+    volatile boolean diskFull;
     /** How many of the next maps fail. */
     final AtomicInteger failMaps = new AtomicInteger();
 
     /** Makes every later write to a segment log fail (true) or succeed again (false). */
     public void failWrites(boolean fail) {
         failWrite = fail;
+    }
+
+    /** Makes every later write to a segment log fail as on a full disk (true), or succeed again. */
+    void diskFull(boolean full) {
+        diskFull = full;
     }
 
     /** From now on every log fsync waits until {@link #releaseForces()}. */
@@ -128,6 +134,9 @@ public final class FaultInjectingChannels implements FileChannelFactory {
         }
 
         private void checkWrite() throws IOException {
+            if (diskFull) {
+                throw new IOException("No space left on device");
+            }
             if (failWrite) {
                 throw new IOException("injected write failure");
             }

@@ -151,7 +151,8 @@ class GroupCommitTest {
                 neverStarted,
                 scheduler,
                 new FileDeleter(scheduler),
-                LogManagerConfig.DEFAULT_PREALLOCATE_BYTES);
+                LogManagerConfig.DEFAULT_PREALLOCATE_BYTES,
+                new DirtyPartitions());
         PartitionLog log = PartitionLog.create(
                 "orders",
                 0,
