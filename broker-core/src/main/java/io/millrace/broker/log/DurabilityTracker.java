@@ -140,6 +140,13 @@ final class DurabilityTracker {
     }
 
     /** The partition can no longer flush: returns every waiter, and later registrations fail at once. */
+    /** Removes and returns the current waiters, leaving later ones to wait as usual (a transient refusal). */
+    synchronized List<Waiter> takeWaiters() {
+        List<Waiter> all = new ArrayList<>(waiters);
+        waiters.clear();
+        return all;
+    }
+
     synchronized List<Waiter> fail(Errors error) {
         if (failure == null) {
             failure = error;

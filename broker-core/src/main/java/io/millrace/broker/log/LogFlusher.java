@@ -59,6 +59,10 @@ final class LogFlusher {
             } catch (SegmentList.FlushException e) {
                 if (!log.isDeleted()) {
                     log.goOffline("fsyncing", e.file(), e.io());
+                    if (!log.isOffline()
+                            && durability.markDirty(partition.ctx().clock().milliseconds())) {
+                        partition.ctx().committer().schedule(log); // refused by a resource limit: retry
+                    }
                 }
                 return;
             }

@@ -13,6 +13,8 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -74,6 +76,8 @@ import org.slf4j.LoggerFactory;
 public final class PartitionLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+    private static final long LIMIT_WARNING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final AtomicLong nextLimitWarningNs = new AtomicLong(System.nanoTime());
 
     private final String topic;
     private final int partition;
@@ -225,10 +229,8 @@ public final class PartitionLog {
             parts = opened;
             plan = null;
             return opened;
-        } catch (ResourceLimitException e) {
-            // Not the partition's fault: refuse this use, try again on the next one.
-            throw new KafkaStorageException("Could not open " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
+            // A resource limit only refuses this use (storageFailure): the next one tries again.
             throw storageFailure("opening the partition directory", e);
         }
     }
@@ -805,7 +807,10 @@ public final class PartitionLog {
     /** Takes the partition offline for {@code e} and returns the exception to throw to the caller. */
     KafkaStorageException storageFailure(String action, IOException e) {
         goOffline(action, dir, e);
-        return new KafkaStorageException("Storage error on " + name + " while " + action + ": " + e, e);
+        ResourceLimitException limit = ResourceLimitException.of(e, dir);
+        return limit != null
+                ? new KafkaStorageException(name + ": " + action + " was refused: " + limit.getMessage(), e)
+                : new KafkaStorageException("Storage error on " + name + " while " + action + ": " + e, e);
     }
 
     /**
@@ -813,6 +818,11 @@ public final class PartitionLog {
      * once, as ERROR) and fails every durability waiter with KAFKA_STORAGE_ERROR.
      */
     void goOffline(String action, Path file, Throwable cause) {
+        ResourceLimitException limit = ResourceLimitException.of(cause, dir);
+        if (limit != null) {
+            refused(action, file, limit);
+            return;
+        }
         boolean first;
         synchronized (this) {
             first = !offline;
@@ -832,6 +842,29 @@ public final class PartitionLog {
                     cause);
         }
         failWaiters(Errors.KAFKA_STORAGE_ERROR);
+    }
+
+    /**
+     * A resource limit refused {@code action}: the partition stays online, the waiters of the
+     * moment are answered KAFKA_STORAGE_ERROR (their producers retry), and the next operation tries
+     * again. Logged at WARN, at most once per {@link #LIMIT_WARNING_INTERVAL_NS} for the node.
+     */
+    private void refused(String action, Path file, ResourceLimitException limit) {
+        long now = System.nanoTime();
+        long next = nextLimitWarningNs.get();
+        if (now - next >= 0 && nextLimitWarningNs.compareAndSet(next, now + LIMIT_WARNING_INTERVAL_NS)) {
+            LOG.warn(
+                    "{}: {} {} was refused: {}. The partition stays online and the operation is tried again; other"
+                            + " partitions hitting the limit in the next 10 s are not logged.",
+                    name,
+                    action,
+                    file,
+                    limit.getMessage());
+        }
+        Parts p = parts;
+        if (p != null) {
+            complete(p.durability().takeWaiters(), Errors.KAFKA_STORAGE_ERROR);
+        }
     }
 
     /** The partition can no longer flush: completes every durability waiter, and later ones, with {@code error}. */

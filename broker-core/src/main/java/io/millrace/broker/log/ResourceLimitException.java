@@ -1,6 +1,7 @@
 package io.millrace.broker.log;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 
 /**
@@ -17,12 +18,24 @@ public final class ResourceLimitException extends IOException {
     }
 
     /**
-     * {@code e} as a resource limit when it is one (already classified, or the disk holding
-     * {@code dir} is full), else null.
+     * {@code e} (or its cause) as a resource limit when it is one: already classified, the disk
+     * holding {@code dir} is full, or the process is out of file descriptors; else null.
      */
-    static ResourceLimitException of(IOException e, Path dir) {
+    static ResourceLimitException of(Throwable e, Path dir) {
         if (e instanceof ResourceLimitException limit) {
             return limit;
+        }
+        if (e == null || !(e instanceof IOException)) {
+            return e == null ? null : of(e.getCause(), dir);
+        }
+        if (e instanceof FileSystemException fs
+                && fs.getReason() != null
+                && fs.getReason().startsWith("Too many open files")) {
+            return new ResourceLimitException(
+                    "the process is out of file descriptors (" + ProcessLimits.openFiles() + " open, limit "
+                            + ProcessLimits.maxOpenFiles() + "); raise the limit (ulimit -n, LimitNOFILE) or lower "
+                            + "log.open.files.max",
+                    e);
         }
         String message = e.getMessage();
         if (message != null && message.contains("No space left on device")) {

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -30,12 +31,18 @@ public final class FaultInjectingChannels implements FileChannelFactory {
     volatile boolean failForce;
     volatile boolean failWrite;
     volatile boolean diskFull;
+    volatile boolean outOfDescriptors;
     /** How many of the next maps fail. */
     final AtomicInteger failMaps = new AtomicInteger();
 
     /** Makes every later write to a segment log fail (true) or succeed again (false). */
     public void failWrites(boolean fail) {
         failWrite = fail;
+    }
+
+    /** Makes every later open fail as when the process is out of file descriptors (true), or succeed again. */
+    void outOfDescriptors(boolean out) {
+        outOfDescriptors = out;
     }
 
     /** Makes every later write to a segment log fail as on a full disk (true), or succeed again. */
@@ -112,6 +119,9 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
+        if (outOfDescriptors) {
+            throw new FileSystemException(path.toString(), null, "Too many open files");
+        }
         FileChannel real = FileChannel.open(path, options);
         return path.getFileName().toString().endsWith(".log") ? new Injected(real) : real;
     }

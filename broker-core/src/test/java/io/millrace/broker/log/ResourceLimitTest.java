@@ -51,4 +51,41 @@ class ResourceLimitTest {
                 .extracting(TestBatches.Entry::value)
                 .containsExactly("value-0", "value-1", "value-2");
     }
+
+    @Test
+    void readOfAnEvictedSegmentWithoutDescriptorsLeftIsRefusedAndThePartitionStaysOnline() throws Exception {
+        List<PartitionLog> partitions = new java.util.ArrayList<>();
+        for (int p = 0; p < 20; p++) {
+            PartitionLog log = logs.create("many", p, config());
+            logs.fill(log, 2);
+            partitions.add(log);
+        }
+        PartitionLog first = partitions.get(0);
+
+        channels.outOfDescriptors(true);
+        LogReadResult refused = first.read(0, 1 << 20, true);
+        channels.outOfDescriptors(false);
+
+        assertThat(refused.error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(first.isOffline()).isFalse();
+        assertThat(TestLogs.readAll(first)).extracting(TestBatches.Entry::value).containsExactly("value-0", "value-1");
+    }
+
+    @Test
+    void firstUseWithoutDescriptorsLeftIsRefusedAndTheNextUseOpensThePartition() throws Exception {
+        logs.fill(logs.create("orders", 0, config()), 2);
+        logs.restart();
+        PartitionLog log = logs.log("orders", 0);
+
+        channels.outOfDescriptors(true);
+        AppendResult refused = log.append(TestBatches.batch(logs.clock.milliseconds(), "x"), 7, AppendOrigin.CLIENT);
+        channels.outOfDescriptors(false);
+
+        assertThat(refused.error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        assertThat(refused.errorMessage()).contains("open files", "log.open.files.max");
+        assertThat(log.isOffline()).isFalse();
+        assertThat(TestLogs.append(log, TestBatches.batch(logs.clock.milliseconds(), "y"))
+                        .baseOffset())
+                .isEqualTo(2);
+    }
 }
