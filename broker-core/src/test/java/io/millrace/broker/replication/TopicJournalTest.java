@@ -57,6 +57,15 @@ class TopicJournalTest {
         return dir.resolve(TopicJournal.SNAPSHOT_FILE);
     }
 
+    /** Appends {@code first}, then another topic, and returns the journal's size between the two. */
+    private long appendThenOneMore(TopicMetadata first) throws IOException {
+        TopicJournal journal = reopen(NO_COMPACTION);
+        journal.append(creates(first));
+        long size = Files.size(journalFile());
+        journal.append(creates(topic("last", 1)));
+        return size;
+    }
+
     /** The number of whole, intact records in the journal file. */
     static int journalRecords(Path metadataDir) throws IOException {
         ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(metadataDir.resolve(TopicJournal.JOURNAL_FILE)));
@@ -113,10 +122,7 @@ class TopicJournalTest {
     @Test
     void aTornTailIsCutOffAndAppendsContinueAfterTheLastWholeRecord() throws IOException {
         TopicMetadata kept = topic("kept", 1);
-        TopicJournal journal = reopen(NO_COMPACTION);
-        journal.append(creates(kept));
-        long committed = Files.size(journalFile());
-        journal.append(creates(topic("torn", 1)));
+        long committed = appendThenOneMore(kept);
         try (FileChannel channel = FileChannel.open(journalFile(), StandardOpenOption.WRITE)) {
             channel.truncate(Files.size(journalFile()) - 3);
         }
@@ -144,10 +150,7 @@ class TopicJournalTest {
     @Test
     void aRecordFailingItsCrcEndsTheJournal() throws IOException {
         TopicMetadata kept = topic("kept", 1);
-        TopicJournal journal = reopen(NO_COMPACTION);
-        journal.append(creates(kept));
-        long committed = Files.size(journalFile());
-        journal.append(creates(topic("damaged", 1)));
+        long committed = appendThenOneMore(kept);
         byte[] bytes = Files.readAllBytes(journalFile());
         bytes[bytes.length - 2] ^= 0x20;
         Files.write(journalFile(), bytes);
