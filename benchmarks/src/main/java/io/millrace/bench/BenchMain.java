@@ -1,5 +1,6 @@
 package io.millrace.bench;
 
+import io.millrace.testing.OpenFileLimit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,9 @@ import java.util.List;
 /**
  * Command line of the harness ({@code ./millrace bench}): runs Millrace and Apache Kafka side by
  * side and writes {@code <name>.md}, {@code <name>.json} and {@code <name>-latency.png} (plus
- * {@code <name>-profile.md} with {@code --profile}) to the output directory.
+ * {@code <name>-profile.md} with {@code --profile}) to the output directory. With {@code --scale}
+ * it runs the many-topics workload ({@link ScaleWorkload}) instead and writes its
+ * {@code <name>.md} and {@code <name>.json}.
  */
 public final class BenchMain {
 
@@ -39,15 +42,29 @@ public final class BenchMain {
           --work DIR           broker data and logs during the run (default benchmarks/target/bench-work)
           --profile            record a JFR profile of each Millrace workload and summarise it
                                in <name>-profile.md (profiling perturbs the figures)
+
+        Usage: millrace bench --scale [options]      many topics on one node (issue 13)
+
+          --topics N           one-partition topics per broker (default 100000)
+          --batch N            topics per CreateTopics request (default 1000)
+          --open-files N       ulimit -n of every broker JVM, soft and hard (default 1024)
+          --brokers LIST       comma-separated, in session order (default kafka,millrace)
+          --seconds S          length of each produce of the throughput check (default 10)
+          --timeout S          the longest one step may take: a CreateTopics batch, a shutdown,
+                               a restart until Metadata serves every topic (default 600)
+          --jvm-opts "FLAGS"   heap and GC flags of every broker JVM
+                               (default -Xms2g -Xmx2g -XX:+UseG1GC and Kafka's other G1 flags)
+          --out DIR, --name NAME, --work DIR   as above (default name scale-<timestamp>)
         """;
 
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         try {
-            BenchResult result = run(args, System.out);
-            if (result == null) {
-                return;
+            if (Arrays.asList(args).contains("--scale")) {
+                runScale(args, System.out);
+            } else {
+                run(args, System.out);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("millrace bench: " + e.getMessage());
@@ -63,9 +80,7 @@ public final class BenchMain {
             progress.print(USAGE);
             return null;
         }
-        Path repo = Path.of(System.getProperty("millrace.repo.root", "."))
-                .toAbsolutePath()
-                .normalize();
+        Path repo = repoRoot();
         Path out = repo.resolve("benchmarks/results");
         Path work = repo.resolve("benchmarks/target/bench-work");
         boolean quick = a.remove("--quick");
@@ -89,13 +104,8 @@ public final class BenchMain {
                 case "--producers" -> s.producers = positive(option, value);
                 case "--consumers" -> s.consumers = positive(option, value);
                 case "--partitions" -> s.partitions = positive(option, value);
-                case "--brokers" ->
-                    s.brokers = Arrays.stream(value.split(","))
-                            .map(String::trim)
-                            .map(BrokerSetup::fromId)
-                            .distinct()
-                            .toList();
-                case "--jvm-opts" -> s.jvmFlags = Arrays.asList(value.trim().split("\\s+"));
+                case "--brokers" -> s.brokers = brokers(value);
+                case "--jvm-opts" -> s.jvmFlags = flags(value);
                 case "--out" -> s.outDir = Path.of(value).toAbsolutePath();
                 case "--work" -> s.workDir = Path.of(value).toAbsolutePath();
                 case "--rate" -> s.fixedRate = positive(option, value);
@@ -104,12 +114,68 @@ public final class BenchMain {
             }
         }
         if (s.name == null) {
-            s.name = s.mode + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            s.name = s.mode + "-" + timestamp();
         }
         BenchSettings settings = s.build();
         Files.createDirectories(settings.outDir());
         BenchResult result = new BenchHarness(settings, BenchEnvironment.fromSystemProperties(), progress).run();
         write(result, progress);
+        return result;
+    }
+
+    /**
+     * Parses the {@code --scale} command line, runs the scale workload and writes its reports; null
+     * when only help was asked.
+     */
+    static ScaleResult runScale(String[] args, PrintStream progress) throws IOException, InterruptedException {
+        List<String> a = new ArrayList<>(Arrays.asList(args));
+        if (a.contains("--help") || a.contains("-h")) {
+            progress.print(USAGE);
+            return null;
+        }
+        a.remove("--scale");
+        Path repo = repoRoot();
+        ScaleSettings.Builder s = new ScaleSettings.Builder(
+                repo.resolve("benchmarks/results"), repo.resolve("benchmarks/target/bench-work"));
+        for (int i = 0; i < a.size(); i++) {
+            String option = a.get(i);
+            if (i + 1 >= a.size()) {
+                throw new IllegalArgumentException("unknown option or missing value: " + option);
+            }
+            String value = a.get(++i);
+            switch (option) {
+                case "--topics" -> s.topics = positive(option, value);
+                case "--batch" -> s.batchSize = positive(option, value);
+                case "--open-files" -> s.openFileLimit = positive(option, value);
+                case "--brokers" -> s.brokers = brokers(value);
+                case "--seconds" -> s.produceDuration = Duration.ofSeconds(positive(option, value));
+                case "--timeout" -> s.stepTimeout = Duration.ofSeconds(positive(option, value));
+                case "--jvm-opts" -> s.jvmFlags = flags(value);
+                case "--out" -> s.outDir = Path.of(value).toAbsolutePath();
+                case "--work" -> s.workDir = Path.of(value).toAbsolutePath();
+                case "--name" -> s.name = value;
+                default -> throw new IllegalArgumentException("unknown option of --scale: " + option);
+            }
+        }
+        if (s.name == null) {
+            s.name = "scale-" + timestamp();
+        }
+        ScaleSettings settings = s.build();
+        try {
+            OpenFileLimit.requireWithinHardLimit(settings.openFileLimit());
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("--open-files " + settings.openFileLimit() + ": " + e.getMessage(), e);
+        }
+        Files.createDirectories(settings.outDir());
+        ScaleResult result = new ScaleWorkload(settings, BenchEnvironment.fromSystemProperties(), progress).run();
+        Path md = settings.outDir().resolve(settings.name() + ".md");
+        String markdown = ScaleReport.markdown(result);
+        Files.writeString(md, markdown, StandardCharsets.UTF_8);
+        Path json = settings.outDir().resolve(settings.name() + ".json");
+        Files.writeString(json, ScaleReport.json(result), StandardCharsets.UTF_8);
+        progress.println();
+        progress.print(markdown);
+        progress.println("Wrote " + md + " and " + json);
         return result;
     }
 
@@ -134,6 +200,28 @@ public final class BenchMain {
         progress.println();
         progress.print(markdown);
         progress.println("Wrote " + md + ", " + json + " and " + chart);
+    }
+
+    private static Path repoRoot() {
+        return Path.of(System.getProperty("millrace.repo.root", "."))
+                .toAbsolutePath()
+                .normalize();
+    }
+
+    private static String timestamp() {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+
+    private static List<BrokerSetup> brokers(String value) {
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .map(BrokerSetup::fromId)
+                .distinct()
+                .toList();
+    }
+
+    private static List<String> flags(String value) {
+        return Arrays.asList(value.trim().split("\\s+"));
     }
 
     private static int positive(String option, String value) {

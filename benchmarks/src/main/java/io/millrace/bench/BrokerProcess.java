@@ -1,5 +1,6 @@
 package io.millrace.bench;
 
+import io.millrace.testing.OpenFileLimit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -26,7 +27,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * as the {@code millrace} launcher runs it; Apache Kafka runs as a combined broker+controller KRaft
  * node from the apache-kafka module's classpath (storage formatted first, as
  * {@code kafka-storage.sh format} does). The process's output goes to {@code broker.log} in its
- * work directory.
+ * work directory. It may run under a limit of open files ({@link OpenFileLimit}), and be stopped,
+ * killed and started again on the same port and data ({@link #stop}, {@link #kill9},
+ * {@link #restart}).
  *
  * <p>Not thread-safe: one thread starts, measures and stops it.
  */
@@ -37,19 +40,22 @@ final class BrokerProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final BrokerSetup setup;
-    private final Process process;
+    private final List<String> command;
+    private final Path workDir;
     private final int port;
     private final Path logFile;
     /** Kills the broker if the harness JVM exits first (Ctrl-C), so no broker outlives a run. */
     private final Thread killOnExit;
+    /** The current (or last) broker process; read by {@link #killOnExit} on another thread. */
+    private volatile Process process;
 
-    private BrokerProcess(BrokerSetup setup, Process process, int port, Path logFile) {
+    private BrokerProcess(BrokerSetup setup, List<String> command, Path workDir, int port, Path logFile) {
         this.setup = setup;
-        this.process = process;
+        this.command = List.copyOf(command);
+        this.workDir = workDir;
         this.port = port;
         this.logFile = logFile;
-        this.killOnExit = new Thread(process::destroyForcibly, "kill-" + setup.id());
-        Runtime.getRuntime().addShutdownHook(killOnExit);
+        this.killOnExit = new Thread(() -> process.destroyForcibly(), "kill-" + setup.id());
     }
 
     /**
@@ -59,6 +65,16 @@ final class BrokerProcess implements AutoCloseable {
      * @param jvmFlags heap, GC and any profiling flags, identical for every broker of a run
      */
     static BrokerProcess start(BrokerSetup setup, BenchEnvironment env, List<String> jvmFlags, Path workDir)
+            throws IOException, InterruptedException {
+        return start(setup, env, jvmFlags, 0, workDir);
+    }
+
+    /**
+     * {@link #start(BrokerSetup, BenchEnvironment, List, Path)} under a limit of {@code openFileLimit}
+     * open files (0 for this JVM's own), at this start and every {@link #restart}.
+     */
+    static BrokerProcess start(
+            BrokerSetup setup, BenchEnvironment env, List<String> jvmFlags, int openFileLimit, Path workDir)
             throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path dataDir = workDir.resolve("data");
@@ -87,25 +103,46 @@ final class BrokerProcess implements AutoCloseable {
                     "kafka.Kafka",
                     properties.toString()));
         }
+        BrokerProcess broker = new BrokerProcess(
+                setup,
+                openFileLimit > 0 ? OpenFileLimit.wrap(openFileLimit, command) : command,
+                workDir,
+                port,
+                logFile);
+        Runtime.getRuntime().addShutdownHook(broker.killOnExit);
+        broker.launch(STARTUP_TIMEOUT);
+        return broker;
+    }
+
+    /**
+     * Starts the broker again with the same command, port and data, and waits up to {@code timeout}
+     * until it answers DescribeCluster.
+     */
+    void restart(Duration timeout) throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(setup.label() + " still runs");
+        }
+        launch(timeout);
+    }
+
+    private void launch(Duration timeout) throws IOException, InterruptedException {
         Files.writeString(
                 logFile,
                 "# " + String.join(" ", command) + "\n",
                 StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        Process process = new ProcessBuilder(command)
+        process = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
-        BrokerProcess broker = new BrokerProcess(setup, process, port, logFile);
         try {
-            broker.awaitReady();
+            awaitReady(timeout);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            broker.close();
+            close();
             throw e;
         }
-        return broker;
     }
 
     /** A combined broker+controller node with a static single-voter quorum; replication factors of 1. */
@@ -201,8 +238,8 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         // Wait for the listener first: an admin client polling a closed port logs a warning per attempt.
         while (!accepts() && System.nanoTime() - deadline < 0) {
@@ -231,8 +268,8 @@ final class BrokerProcess implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
-        throw new IOException(setup.label() + " did not answer DescribeCluster on " + bootstrap() + " within "
-                + STARTUP_TIMEOUT + " (last error: " + last + "); see " + logFile);
+        throw new IOException(setup.label() + " did not answer DescribeCluster on " + bootstrap() + " within " + timeout
+                + " (last error: " + last + "); see " + logFile);
     }
 
     private boolean accepts() {
@@ -262,6 +299,10 @@ final class BrokerProcess implements AutoCloseable {
         return HOST + ":" + port;
     }
 
+    int port() {
+        return port;
+    }
+
     long pid() {
         return process.pid();
     }
@@ -272,6 +313,29 @@ final class BrokerProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Sends SIGTERM and waits up to {@code timeout} for the broker to exit; returns its exit code.
+     * A broker still running then is killed, and the stop fails.
+     */
+    int stop(Duration timeout) throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IOException(setup.label() + " did not exit within " + timeout + " of SIGTERM and was killed");
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the broker with SIGKILL (no shutdown hook, no flush) and waits until it is gone. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** The exit code of the last process; only once it has exited. */
+    int exitCode() {
+        return process.exitValue();
     }
 
     /** Stops the broker with SIGTERM (SIGKILL if it has not exited within a minute). */

@@ -60,6 +60,13 @@ final class ThroughputWorkloads {
     static Throughput produce(
             String bootstrap, String topic, String acks, int producers, int recordSize, Duration duration)
             throws InterruptedException {
+        return produce(bootstrap, List.of(topic), acks, producers, recordSize, duration);
+    }
+
+    /** {@link #produce(String, String, String, int, int, Duration)} with producer {@code i} writing to {@code topics[i % n]}. */
+    static Throughput produce(
+            String bootstrap, List<String> topics, String acks, int producers, int recordSize, Duration duration)
+            throws InterruptedException {
         byte[] value = new byte[recordSize];
         new Random(42).nextBytes(value);
         LongAdder acked = new LongAdder();
@@ -71,13 +78,16 @@ final class ThroughputWorkloads {
                 KafkaProducer<byte[], byte[]> p = BenchClients.producer(
                         bootstrap, "bench-producer-" + i, Map.of(ProducerConfig.ACKS_CONFIG, acks));
                 clients.add(p);
+                String topic = topics.get(i % topics.size());
                 List<PartitionInfo> partitions = p.partitionsFor(topic); // metadata before the clock starts
                 if (partitions.isEmpty()) {
                     throw new IllegalStateException("Topic " + topic + " has no partitions");
                 }
             }
             List<Runnable> tasks = new ArrayList<>();
-            for (KafkaProducer<byte[], byte[]> p : clients) {
+            for (int i = 0; i < producers; i++) {
+                KafkaProducer<byte[], byte[]> p = clients.get(i);
+                String topic = topics.get(i % topics.size());
                 tasks.add(() -> {
                     long deadline = System.nanoTime() + duration.toNanos();
                     while (System.nanoTime() - deadline < 0 && failure.get() == null) {
@@ -95,7 +105,7 @@ final class ThroughputWorkloads {
             long elapsed = runTogether(pool, tasks);
             if (failure.get() != null) {
                 throw new IllegalStateException(
-                        "A produce to " + topic + " (acks=" + acks + ") failed: " + failure.get(), failure.get());
+                        "A produce to " + topics + " (acks=" + acks + ") failed: " + failure.get(), failure.get());
             }
             long records = acked.sum();
             return new Throughput(records, records * recordSize, elapsed);
@@ -113,11 +123,17 @@ final class ThroughputWorkloads {
      * records and value bytes; the time runs from the common start to the last consumer done.
      */
     static Throughput consume(String bootstrap, String topic, int consumers) throws InterruptedException {
+        return consume(bootstrap, List.of(topic), consumers);
+    }
+
+    /** {@link #consume(String, String, int)} of every partition of {@code topics}. */
+    static Throughput consume(String bootstrap, List<String> topics, int consumers) throws InterruptedException {
         Map<TopicPartition, Long> endOffsets;
         try (KafkaConsumer<byte[], byte[]> probe = BenchClients.consumer(bootstrap, "bench-consumer-probe")) {
-            List<TopicPartition> partitions = probe.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                probe.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
             endOffsets = probe.endOffsets(partitions);
         }
         int n = Math.min(consumers, endOffsets.size());

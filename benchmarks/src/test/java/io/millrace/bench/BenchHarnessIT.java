@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -26,25 +22,12 @@ class BenchHarnessIT {
 
     @Test
     void quickRunWritesACompleteMarkdownJsonAndPngReport() throws Exception {
-        Path root = Paths.get(System.getProperty("millrace.bench.it.out", "target/bench-it"))
-                .toAbsolutePath();
-        BenchHarness.deleteRecursively(root);
-        Path out = root.resolve("results");
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        BenchResult result = BenchMain.run(
-                new String[] {
-                    "--quick",
-                    "--out",
-                    out.toString(),
-                    "--name",
-                    "it",
-                    "--work",
-                    root.resolve("work").toString()
-                },
-                new PrintStream(progress, true, StandardCharsets.UTF_8));
+        ItRun run = ItRun.fresh("quick");
+        Path out = run.results();
+        BenchResult result = BenchMain.run(run.args("--quick"), run.progress());
 
         assertThat(result.measurements())
-                .as(progress.toString(StandardCharsets.UTF_8))
+                .as(run.console())
                 .hasSize(Workload.values().length * BenchSettings.DEFAULT_BROKERS.size());
 
         String markdown = Files.readString(out.resolve("it.md"));

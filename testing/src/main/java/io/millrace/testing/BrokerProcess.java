@@ -33,7 +33,9 @@ import org.apache.kafka.common.protocol.Errors;
  * {@link TestEnvironment#brokerLogs()}).
  *
  * <p>{@link #kill9()} and {@link #restart()} keep the port and the data directory, so clients
- * reconnect to the same address and find the same data.
+ * reconnect to the same address and find the same data. A broker built with
+ * {@link Builder#openFileLimit(int)} runs under that limit of open files at every start;
+ * {@link #openFileCount()}, {@link #threadCount()} and {@link #rssBytes()} tell what it holds.
  *
  * <p>A test class that wants one broker for its tests registers a {@link MillraceBroker}; this class
  * is for tests that run several brokers or start one in the middle of a test (close it with
@@ -53,6 +55,9 @@ public final class BrokerProcess implements AutoCloseable {
     private final boolean viaLauncher;
     private final boolean withSchemaModule;
     private final boolean dataDirFromEnvironment;
+    /** The broker's limit of open files ({@code ulimit -n}), or 0 to inherit this JVM's. */
+    private final int openFileLimit;
+
     private final Map<String, String> settings;
     private final Map<String, String> environment;
     private final int port;
@@ -68,6 +73,7 @@ public final class BrokerProcess implements AutoCloseable {
         this.viaLauncher = builder.viaLauncher;
         this.withSchemaModule = builder.withSchemaRegistry;
         this.dataDirFromEnvironment = builder.dataDirFromEnvironment;
+        this.openFileLimit = builder.openFileLimit;
         this.environment = new LinkedHashMap<>(builder.environment);
         this.port = freePort();
         this.registryPort = builder.withSchemaRegistry ? freePort() : -1;
@@ -134,6 +140,26 @@ public final class BrokerProcess implements AutoCloseable {
     /** Whether the broker process runs. */
     public boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** The pid of the broker's JVM (the current or last one); a restart gives a new one. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** How many file descriptors (files, sockets, pipes) the running broker has open now. */
+    public int openFileCount() {
+        return ProcFs.openFileCount(runningPid());
+    }
+
+    /** How many threads the running broker has now. */
+    public int threadCount() {
+        return ProcFs.threadCount(runningPid());
+    }
+
+    /** The running broker's resident set size now, in bytes. */
+    public long rssBytes() {
+        return ProcFs.rssBytes(runningPid());
     }
 
     /** Everything the current (or last) process printed so far. */
@@ -222,6 +248,13 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    private long runningPid() {
+        if (!isAlive()) {
+            throw new IllegalStateException("The broker " + name + " is not running");
+        }
+        return process.pid();
+    }
+
     private void launch() {
         int n = STARTS.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
         Path logFile = TestEnvironment.brokerLogs().resolve(name + "-" + n + ".log");
@@ -246,7 +279,8 @@ public final class BrokerProcess implements AutoCloseable {
             command.add("--override");
             command.add(key + "=" + value);
         });
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> launched = openFileLimit > 0 ? OpenFileLimit.wrap(openFileLimit, command) : command;
+        ProcessBuilder builder = new ProcessBuilder(launched)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
@@ -256,12 +290,12 @@ public final class BrokerProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(logFile.getParent());
-            Files.writeString(logFile, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(logFile, "# " + String.join(" ", launched) + "\n", StandardCharsets.UTF_8);
             logFiles.add(logFile);
             endedByTest = false;
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the broker: " + command, e);
+            throw new UncheckedIOException("Cannot start the broker: " + launched, e);
         }
         awaitReady();
         if (withSchemaModule) {
@@ -353,6 +387,7 @@ public final class BrokerProcess implements AutoCloseable {
         private boolean viaLauncher;
         private boolean dataDirFromEnvironment;
         private boolean withSchemaRegistry;
+        private int openFileLimit;
 
         Builder(String name) {
             this.name = name;
@@ -392,6 +427,19 @@ public final class BrokerProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Run the broker under a limit of {@code limit} open files, soft and hard, at every start, as
+         * {@code ulimit -n limit} before it would (see {@link OpenFileLimit}). Starting fails, saying
+         * why, if the hard limit of this machine's shell ({@code ulimit -Hn}) is lower.
+         */
+        public Builder openFileLimit(int limit) {
+            if (limit <= 0) {
+                throw new IllegalArgumentException("An open-file limit must be positive, not " + limit);
+            }
+            this.openFileLimit = limit;
+            return this;
+        }
+
         /** Starts the broker and waits until it answers Metadata. */
         public BrokerProcess start() {
             if (name == null) {
@@ -411,6 +459,9 @@ public final class BrokerProcess implements AutoCloseable {
         }
 
         BrokerProcess start(String brokerName) {
+            if (openFileLimit > 0) {
+                OpenFileLimit.requireWithinHardLimit(openFileLimit);
+            }
             Path dataDir;
             try {
                 Path parent = TestEnvironment.brokerLogs().resolveSibling("broker-data");

@@ -105,6 +105,26 @@ public final class MillraceBroker
         return running().isAlive();
     }
 
+    /** The pid of the broker's JVM; a restart gives a new one. */
+    public long pid() {
+        return running().pid();
+    }
+
+    /** How many file descriptors the running broker has open now ({@code /proc/<pid>/fd}). */
+    public int openFileCount() {
+        return running().openFileCount();
+    }
+
+    /** How many threads the running broker has now. */
+    public int threadCount() {
+        return running().threadCount();
+    }
+
+    /** The running broker's resident set size now, in bytes. */
+    public long rssBytes() {
+        return running().rssBytes();
+    }
+
     /** Kills the broker with SIGKILL; see {@link BrokerProcess#kill9()}. */
     public void kill9() {
         running().kill9();

@@ -24,8 +24,7 @@ import org.slf4j.LoggerFactory;
  *       {@code <partition directory name> <recovery point>}, where the recovery point is the
  *       partition's durable offset when the file was written: every byte below it was fsynced,
  *       and every segment before the one holding it has fsynced indexes.</li>
- *   <li>{@value #CLEAN_SHUTDOWN_FILE}: empty; present only between a clean shutdown and the next
- *       startup, meaning every file in the directory was flushed and indexes trimmed.</li>
+ *   <li>{@value CleanShutdownCheckpoint#FILE}: see {@link CleanShutdownCheckpoint}.</li>
  *   <li>{@value #LOCK_FILE}: empty; locked (OS file lock) while a broker uses the directory.</li>
  * </ul>
  * Per partition directory:
@@ -40,7 +39,6 @@ final class Checkpoints {
 
     static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
     static final String CLEANER_OFFSET_FILE = "cleaner-offset-checkpoint";
-    static final String CLEAN_SHUTDOWN_FILE = ".millrace-clean-shutdown";
     static final String LOCK_FILE = ".lock";
     static final String LOG_START_OFFSET_FILE = "log-start-offset";
 
@@ -123,19 +121,6 @@ final class Checkpoints {
             LOG.warn("Checkpoint {} is corrupt ({}); {}", file, e.getMessage(), consequence);
             return new LinkedHashMap<>();
         }
-    }
-
-    static boolean hasCleanShutdownMarker(Path logDir) {
-        return Files.exists(logDir.resolve(CLEAN_SHUTDOWN_FILE));
-    }
-
-    static void writeCleanShutdownMarker(Path logDir) throws IOException {
-        AtomicFiles.replace(logDir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
-    }
-
-    /** Deletes the marker durably: a crash from now on must be treated as unclean. */
-    static void deleteCleanShutdownMarker(Path logDir) throws IOException {
-        AtomicFiles.delete(logDir.resolve(CLEAN_SHUTDOWN_FILE));
     }
 
     static void writeLogStartOffset(Path partitionDir, long logStartOffset) throws IOException {

@@ -53,7 +53,7 @@ final class Cleaner {
     private final int id;
     private final OffsetMap map;
     private final int ioBufferSize;
-    private final FileChannelFactory channels;
+    private final SegmentChannels channels;
     private final Clock clock;
     private final BooleanSupplier stopping;
     private final BufferSupplier decompression = BufferSupplier.create();
@@ -61,7 +61,7 @@ final class Cleaner {
     private ByteBuffer writeBuffer;
     private SwapObserver observer = SwapObserver.NONE;
 
-    Cleaner(int id, CleanerConfig config, FileChannelFactory channels, Clock clock, BooleanSupplier stopping) {
+    Cleaner(int id, CleanerConfig config, SegmentChannels channels, Clock clock, BooleanSupplier stopping) {
         this.id = id;
         this.map = new OffsetMap(config.dedupeBytesPerThread());
         this.ioBufferSize = config.ioBufferPerThread();

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes removed segments and trashed partition directories after a delay
  * (file.delete.delay.ms), so fetches already holding a {@link FileSlice} of them can finish: the
- * segment's channel is closed only when its files are deleted.
+ * segment's channel is closed for good only when its files are deleted (until then it reopens
+ * them, under their {@code .deleted} names or in the trash, if the cache closed it meanwhile).
  *
  * <p>Runs on the log scheduler. Pending deletions are remembered so that shutdown can close their
  * channels; files left behind by a crash ({@code .deleted} files, {@code .trash} entries) are

@@ -75,6 +75,7 @@ final class LogAppender {
                 marker);
         AppendResult result;
         boolean becameDirty = false;
+        boolean rolled = false;
         IOException failure = null;
         Path failedFile = null;
         partition.lock().lock();
@@ -97,6 +98,7 @@ final class LogAppender {
                 try {
                     if (segment.shouldRoll(size, last, now, cfg)) {
                         failedFile = partition.dir();
+                        rolled = true;
                         segment = roll(cfg);
                     }
                     failedFile = segment.logFile();
@@ -110,10 +112,17 @@ final class LogAppender {
                     result = new AppendResult(
                             Errors.NONE, null, base, last, outcome.logAppendTime(), segments.logStartOffset(), false);
                 } catch (IOException e) {
-                    failure = e;
+                    // A write refused for want of space or descriptors changed nothing the log
+                    // counts (its size and indexes move only after the write), so it stays online.
+                    ResourceLimitException limit = rolled ? null : ResourceLimitException.of(e, partition.dir());
+                    if (limit == null) {
+                        failure = e;
+                    }
                     result = AppendResult.failed(
                             Errors.KAFKA_STORAGE_ERROR,
-                            "Write to " + partition.name() + " failed: " + e,
+                            limit != null
+                                    ? "Write to " + partition.name() + " refused: " + limit.getMessage()
+                                    : "Write to " + partition.name() + " failed: " + e,
                             segments.logStartOffset());
                 }
             }

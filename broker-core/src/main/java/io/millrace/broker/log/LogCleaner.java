@@ -48,7 +48,7 @@ final class LogCleaner implements AutoCloseable {
 
     private final CleanerConfig config;
     private final Clock clock;
-    private final FileChannelFactory channels;
+    private final SegmentChannels channels;
     private final Supplier<Collection<PartitionLog>> logs;
     private final Map<PartitionLog, Long> firstDirty = new IdentityHashMap<>();
     private final Map<PartitionLog, Long> deleteHorizons = new IdentityHashMap<>();
@@ -60,8 +60,7 @@ final class LogCleaner implements AutoCloseable {
     private volatile boolean closed;
     private long passes;
 
-    LogCleaner(
-            CleanerConfig config, Clock clock, FileChannelFactory channels, Supplier<Collection<PartitionLog>> logs) {
+    LogCleaner(CleanerConfig config, Clock clock, SegmentChannels channels, Supplier<Collection<PartitionLog>> logs) {
         this.config = config;
         this.clock = clock;
         this.channels = channels;

@@ -16,11 +16,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +68,17 @@ public final class LogManager implements AutoCloseable {
     private final Map<Path, FileChannel> dirLocks = new LinkedHashMap<>();
     private final Object lifecycle = new Object();
     private final Object checkpointLock = new Object();
+    /** Partitions per log directory, to place new ones (guarded by {@code lifecycle}). */
+    private final Map<Path, Integer> partitionsPerDir = new HashMap<>();
+    /**
+     * Directories of partitions deleted since the recovery-point checkpoint was last written:
+     * re-creating one rewrites the checkpoint first, so that the new, empty partition never
+     * inherits the old one's recovery point.
+     */
+    private final Set<Path> deletedSinceCheckpoint = ConcurrentHashMap.newKeySet();
+
+    private final DirtyPartitions dirtyPartitions = new DirtyPartitions();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GroupCommitter committer;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -90,41 +103,69 @@ public final class LogManager implements AutoCloseable {
         this.scheduler.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.ctx = new LogContext(
-                clock, channels, committer, scheduler, new FileDeleter(scheduler), config.preallocateBytes());
-        this.cleaner = new LogCleaner(config.cleaner(), clock, channels, logs::values);
+                clock,
+                SegmentChannels.of(config, channels),
+                committer,
+                scheduler,
+                new FileDeleter(scheduler),
+                config.preallocateBytes(),
+                dirtyPartitions);
+        this.cleaner = new LogCleaner(config.cleaner(), clock, ctx.channels(), logs::values);
     }
 
     /**
-     * Discovers and recovers every partition directory of every log directory, then starts the
-     * background threads. A directory whose topic {@code configForTopic} does not know (empty) is
-     * the orphan of an interrupted topic deletion and is moved to the trash.
+     * Discovers every partition directory of every log directory, without opening any: each opens
+     * on first use ({@link PartitionLog}), trusting what a clean shutdown recorded
+     * ({@link CleanShutdownCheckpoint}, deleted here before anything else is written) or recovering
+     * from its recovery point. Then starts the background threads. A directory whose topic
+     * {@code configForTopic} does not know (empty) is the orphan of an interrupted topic deletion
+     * and is moved to the trash.
      *
-     * @throws IOException if a log directory cannot be used (locked by another process, unreadable)
-     *                     or a partition cannot be read; corrupt data is repaired, not reported
+     * @throws IOException if a log directory cannot be used (locked by another process, unreadable,
+     *                     read-only); the contents of partitions are not read here
      */
     public void startup(Function<String, Optional<LogConfig>> configForTopic) throws IOException {
         synchronized (lifecycle) {
             if (started || closed.get()) {
                 throw new IllegalStateException("LogManager.startup may be called once, before close");
             }
-            Map<Path, Boolean> cleanDirs = new LinkedHashMap<>();
-            Map<Path, Map<String, Long>> recoveryPoints = new LinkedHashMap<>();
             for (Path dir : logDirs) {
                 Files.createDirectories(dir);
                 lockDirectory(dir);
-                cleanDirs.put(dir, Checkpoints.hasCleanShutdownMarker(dir));
-                recoveryPoints.put(dir, Checkpoints.readRecoveryPoints(dir));
+                Optional<Map<String, CleanShutdownCheckpoint.Entry>> clean = CleanShutdownCheckpoint.read(dir);
+                Map<String, Long> points = Checkpoints.readRecoveryPoints(dir);
+                CleanShutdownCheckpoint.delete(dir);
                 emptyTrash(dir);
+                int found = discover(dir, configForTopic, clean.orElse(Map.of()), points);
+                if (clean.isPresent() || found == 0) {
+                    LOG.info(
+                            "Log directory {}: {} partitions ({})",
+                            dir,
+                            found,
+                            found == 0
+                                    ? "none yet"
+                                    : "after a clean shutdown; each opens on first use, trusting its files");
+                } else {
+                    Set<String> dirty = DirtyPartitions.read(dir);
+                    List<PartitionLog> toRecover = logs.values().stream()
+                            .filter(l -> dir.equals(l.dir().getParent())
+                                    && dirty.contains(l.dir().getFileName().toString()))
+                            .toList();
+                    long startedMs = clock.milliseconds();
+                    int offline = recoverNow(toRecover);
+                    LOG.info(
+                            "Log directory {}: {} partitions after an unclean shutdown; recovered the {} that took appends"
+                                    + " since the last checkpoint in {} ms{}, the others are recovered from their recovery"
+                                    + " point when first opened",
+                            dir,
+                            found,
+                            toRecover.size(),
+                            clock.milliseconds() - startedMs,
+                            offline == 0 ? "" : " (" + offline + " could not be opened and are OFFLINE, see above)");
+                }
             }
-            recoverAll(configForTopic, cleanDirs, recoveryPoints);
-            for (Path dir : logDirs) {
-                Checkpoints.deleteCleanShutdownMarker(dir);
-                long partitions = countIn(dir);
-                String how = cleanDirs.get(dir)
-                        ? "after a clean shutdown"
-                        : partitions == 0 ? "no partitions yet" : "after an unclean shutdown; tails were verified";
-                LOG.info("Log directory {} loaded ({}): {} partitions", dir, how, partitions);
-            }
+            // A fresh file: drops the entries of partitions deleted before the restart.
+            checkpointRecoveryPoints();
             committer.start();
             cleaner.startup(logDirs, logs.values());
             schedulePeriodic(this::applyRetentionToAll, config.retentionCheckIntervalMs());
@@ -134,11 +175,55 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    private void recoverAll(
+    /** Registers the partitions of {@code dir}, unopened; returns how many. */
+    private int discover(
+            Path dir,
             Function<String, Optional<LogConfig>> configForTopic,
-            Map<Path, Boolean> cleanDirs,
-            Map<Path, Map<String, Long>> recoveryPoints)
+            Map<String, CleanShutdownCheckpoint.Entry> clean,
+            Map<String, Long> recoveryPoints)
             throws IOException {
+        int found = 0;
+        for (Path child : listPartitionDirs(dir)) {
+            String dirName = child.getFileName().toString();
+            Optional<TopicPartition> tp = LogDirNames.parse(dirName);
+            if (tp.isEmpty()) {
+                LOG.warn("Ignoring {} in log directory {}: not a partition directory name", dirName, dir);
+                continue;
+            }
+            Optional<LogConfig> topicConfig = configForTopic.apply(tp.get().topic());
+            if (topicConfig.isEmpty()) {
+                Path target = moveToTrash(dir, child);
+                LOG.warn(
+                        "Partition directory {} belongs to topic '{}', which no longer exists (a topic deletion was"
+                                + " interrupted); moved it to {} for deletion",
+                        child,
+                        tp.get().topic(),
+                        target);
+                continue;
+            }
+            CleanShutdownCheckpoint.Entry entry = clean.get(dirName);
+            Long point = recoveryPoints.get(dirName);
+            PartitionLog.OpenPlan plan = entry != null
+                    ? PartitionLog.OpenPlan.clean(entry)
+                    : PartitionLog.OpenPlan.recover(point == null ? OptionalLong.empty() : OptionalLong.of(point));
+            PartitionLog log =
+                    PartitionLog.lazy(tp.get().topic(), tp.get().partition(), child, topicConfig.get(), ctx, plan);
+            PartitionLog other = logs.putIfAbsent(tp.get(), log);
+            if (other != null) {
+                throw new IOException("Partition " + tp.get() + " exists in two log directories, " + other.dir()
+                        + " and " + child + "; remove the stale copy");
+            }
+            partitionsPerDir.merge(dir, 1, Integer::sum);
+            found++;
+        }
+        return found;
+    }
+
+    /** Opens {@code toRecover} in parallel; returns how many failed (they are then offline, logged). */
+    private static int recoverNow(List<PartitionLog> toRecover) throws IOException {
+        if (toRecover.isEmpty()) {
+            return 0;
+        }
         int threads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -146,67 +231,23 @@ public final class LogManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        List<Future<PartitionLog>> opened = new ArrayList<>();
         try {
-            for (Path dir : logDirs) {
-                for (Path child : listPartitionDirs(dir)) {
-                    String dirName = child.getFileName().toString();
-                    Optional<TopicPartition> tp = LogDirNames.parse(dirName);
-                    if (tp.isEmpty()) {
-                        LOG.warn("Ignoring {} in log directory {}: not a partition directory name", dirName, dir);
-                        continue;
-                    }
-                    Optional<LogConfig> topicConfig =
-                            configForTopic.apply(tp.get().topic());
-                    if (topicConfig.isEmpty()) {
-                        Path target = moveToTrash(dir, child);
-                        LOG.warn(
-                                "Partition directory {} belongs to topic '{}', which no longer exists (a topic deletion"
-                                        + " was interrupted); moved it to {} for deletion",
-                                child,
-                                tp.get().topic(),
-                                target);
-                        continue;
-                    }
-                    Long point = recoveryPoints.get(dir).get(dirName);
-                    boolean clean = cleanDirs.get(dir);
-                    opened.add(pool.submit(() -> PartitionLog.open(
-                            tp.get().topic(),
-                            tp.get().partition(),
-                            child,
-                            topicConfig.get(),
-                            ctx,
-                            clean,
-                            point == null ? OptionalLong.empty() : OptionalLong.of(point))));
-                }
+            List<Future<?>> done = new ArrayList<>();
+            for (PartitionLog log : toRecover) {
+                done.add(pool.submit(log::openNow));
             }
-            IOException failure = null;
-            for (Future<PartitionLog> f : opened) {
+            int failed = 0;
+            for (Future<?> f : done) {
                 try {
-                    PartitionLog log = f.get();
-                    PartitionLog other = logs.putIfAbsent(new TopicPartition(log.topic(), log.partition()), log);
-                    if (other != null && failure == null) {
-                        failure = new IOException("Partition " + log.topic() + "-" + log.partition() + " exists in two"
-                                + " log directories, " + other.dir() + " and " + log.dir() + "; remove the stale copy");
-                    }
+                    f.get();
                 } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof IOException io
-                                ? io
-                                : new IOException("Loading a partition failed: " + e.getCause(), e.getCause());
-                    }
+                    failed++;
                 }
             }
-            if (failure != null) {
-                for (PartitionLog log : logs.values()) {
-                    log.closeForShutdown(committer.listener());
-                }
-                logs.clear();
-                throw failure;
-            }
+            return failed;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while loading partitions", e);
+            throw new IOException("Interrupted while recovering partitions", e);
         } finally {
             pool.shutdownNow();
         }
@@ -284,13 +325,19 @@ public final class LogManager implements AutoCloseable {
         return Collections.unmodifiableCollection(logs.values());
     }
 
+    /** How many partitions were opened since startup (the others hold no file and little heap). */
+    public long openedLogs() {
+        return logs.values().stream().filter(PartitionLog::isOpen).count();
+    }
+
     public Optional<PartitionLog> log(String topic, int partition) {
         return Optional.ofNullable(logs.get(new TopicPartition(topic, partition)));
     }
 
     /**
      * Creates a partition's log in the log directory holding the fewest partitions, or returns
-     * the existing one. The new directory and its parent are fsynced.
+     * the existing one. Only its directory is created now, without an fsync: its first segment
+     * comes with its first use, and its first flush makes both durable ({@link PartitionLog#create}).
      *
      * @throws IllegalArgumentException if the name cannot be stored ({@link LogDirNames#dirName})
      */
@@ -309,30 +356,28 @@ public final class LogManager implements AutoCloseable {
             }
             String dirName = LogDirNames.dirName(topic, partition);
             Path logDir = emptiestLogDir();
+            if (deletedSinceCheckpoint.contains(logDir.resolve(dirName))) {
+                checkpointRecoveryPoints(logDir);
+            }
             PartitionLog log = PartitionLog.create(topic, partition, logDir.resolve(dirName), config, ctx);
             logs.put(key, log);
-            LOG.info("Created log for {}-{} in {}", topic, partition, log.dir());
+            partitionsPerDir.merge(logDir, 1, Integer::sum);
+            LOG.debug("Created log for {}-{} in {}", topic, partition, log.dir());
             return log;
         }
     }
 
     private Path emptiestLogDir() {
         Path best = logDirs.get(0);
-        long bestCount = Long.MAX_VALUE;
+        int bestCount = Integer.MAX_VALUE;
         for (Path dir : logDirs) {
-            long count = countIn(dir);
+            int count = partitionsPerDir.getOrDefault(dir, 0);
             if (count < bestCount) {
                 best = dir;
                 bestCount = count;
             }
         }
         return best;
-    }
-
-    private long countIn(Path logDir) {
-        return logs.values().stream()
-                .filter(l -> logDir.equals(l.dir().getParent()))
-                .count();
     }
 
     /**
@@ -349,12 +394,14 @@ public final class LogManager implements AutoCloseable {
             }
             Path partitionDir = log.dir();
             Path logDir = partitionDir.getParent();
+            partitionsPerDir.merge(logDir, -1, Integer::sum);
+            deletedSinceCheckpoint.add(partitionDir);
             List<LogSegment> segments = log.markDeleted();
             cleaner.forget(log);
             Path target = moveToTrash(logDir, partitionDir);
+            segments.forEach(s -> s.directoryMoved(target));
             long delay = log.config().fileDeleteDelayMs();
             ctx.deleter().deleteDirectoryLater("deleted partition " + topic + "-" + partition, target, segments, delay);
-            checkpointRecoveryPoints(logDir);
             LOG.info(
                     "Deleted log of {}-{}: moved {} to {}; files are removed in {} ms",
                     topic,
@@ -396,40 +443,92 @@ public final class LogManager implements AutoCloseable {
                 }
             }
             dirLocks.clear();
+            dirtyPartitions.close();
         }
     }
 
     private void shutDownLogs() {
-        Map<Path, Boolean> clean = new LinkedHashMap<>();
+        Map<Path, List<CleanShutdownCheckpoint.Entry>> clean = new LinkedHashMap<>();
+        Map<Path, Integer> unclean = new HashMap<>();
         for (Path dir : logDirs) {
-            clean.put(dir, true);
+            clean.put(dir, new ArrayList<>());
         }
+        List<PartitionLog> opened =
+                logs.values().stream().filter(PartitionLog::isOpen).toList();
+        Map<PartitionLog, CleanShutdownCheckpoint.Entry> closed = closeInParallel(opened);
+        Set<PartitionLog> closedInParallel = new HashSet<>(opened);
         for (PartitionLog log : logs.values()) {
-            if (!log.closeForShutdown(committer.listener())) {
-                clean.put(log.dir().getParent(), false);
+            Path dir = log.dir().getParent();
+            CleanShutdownCheckpoint.Entry entry =
+                    closedInParallel.contains(log) ? closed.get(log) : log.closeForShutdown(committer.listener());
+            if (entry != null) {
+                clean.get(dir).add(entry);
+            } else {
+                unclean.merge(dir, 1, Integer::sum);
             }
         }
         ctx.deleter().runPendingNow();
         for (Path dir : logDirs) {
             try {
                 checkpointRecoveryPoints(dir);
-                if (clean.get(dir)) {
-                    Checkpoints.writeCleanShutdownMarker(dir);
-                } else {
+                CleanShutdownCheckpoint.write(dir, clean.get(dir));
+                if (unclean.containsKey(dir)) {
                     LOG.warn(
-                            "Log directory {} was not shut down cleanly (a partition failed); it will be checked fully"
-                                    + " at the next startup",
+                            "{} partitions of log directory {} were not shut down cleanly (failed, or not recovered"
+                                    + " since an unclean shutdown); they are recovered when first opened",
+                            unclean.get(dir),
                             dir);
                 }
             } catch (IOException e) {
                 LOG.warn(
-                        "Could not write the shutdown state of log directory {} ({}); it will be checked fully at the"
-                                + " next startup",
+                        "Could not write the shutdown state of log directory {} ({}); its partitions will be recovered"
+                                + " when first opened at the next startup",
                         dir,
                         e.toString());
             }
         }
-        LOG.info("Storage shut down: {} partitions flushed", logs.size());
+        LOG.info(
+                "Storage shut down: {} partitions, {} of them opened since startup and flushed",
+                logs.size(),
+                opened.size());
+    }
+
+    /**
+     * Closes open logs on several threads, since each close waits for fsyncs (data, indexes, the
+     * producer snapshot) that the disk can serve concurrently. Returns each log's checkpoint entry
+     * (absent: not clean).
+     */
+    private Map<PartitionLog, CleanShutdownCheckpoint.Entry> closeInParallel(List<PartitionLog> open) {
+        Map<PartitionLog, CleanShutdownCheckpoint.Entry> entries = new ConcurrentHashMap<>();
+        int threads = Math.max(1, Math.min(8, open.size() / 16));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "millrace-log-shutdown");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (PartitionLog log : open) {
+                done.add(pool.submit(() -> {
+                    CleanShutdownCheckpoint.Entry entry = log.closeForShutdown(committer.listener());
+                    if (entry != null) {
+                        entries.put(log, entry);
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            LOG.error(
+                    "Closing a partition failed unexpectedly; it will be recovered at the next startup", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Interrupted while closing partitions; those not closed are recovered at the next startup");
+        } finally {
+            pool.shutdownNow();
+        }
+        return entries;
     }
 
     private void checkRunning() {
@@ -441,9 +540,12 @@ public final class LogManager implements AutoCloseable {
     // ---- periodic tasks (log scheduler thread; package-private for tests) ----
 
     void applyRetentionToAll() {
+        long now = clock.milliseconds();
         for (PartitionLog log : logs.values()) {
             try {
-                log.applyRetention();
+                log.applyRetentionIfDue(now);
+            } catch (IOException e) {
+                LOG.warn("Retention could not look at the files of {} ({}); trying again next time", log, e.toString());
             } catch (RuntimeException e) {
                 LOG.error("Retention failed for {}", log, e);
             }
@@ -465,16 +567,29 @@ public final class LogManager implements AutoCloseable {
 
     private void checkpointRecoveryPoints(Path logDir) throws IOException {
         synchronized (checkpointLock) {
+            // Captured before iterating: a partition deleted after this may still be written below.
+            List<Path> deleted = deletedSinceCheckpoint.stream()
+                    .filter(d -> logDir.equals(d.getParent()))
+                    .toList();
             Map<String, Long> points = new TreeMap<>();
             Map<PartitionLog, Long> written = new HashMap<>();
             for (PartitionLog log : logs.values()) {
                 if (logDir.equals(log.dir().getParent()) && !log.isOffline()) {
-                    long point = log.recoveryPoint();
-                    points.put(log.dir().getFileName().toString(), point);
-                    written.put(log, point);
+                    long point = log.checkpointRecoveryPoint();
+                    if (point >= 0) {
+                        points.put(log.dir().getFileName().toString(), point);
+                        written.put(log, point);
+                    }
                 }
             }
             Checkpoints.writeRecoveryPoints(logDir, points);
+            deletedSinceCheckpoint.removeAll(deleted);
+            dirtyPartitions.rewrite(
+                    logDir,
+                    () -> written.keySet().stream()
+                            .filter(PartitionLog::dirtyNoted)
+                            .map(l -> l.dir().getFileName().toString())
+                            .toList());
             written.forEach(PartitionLog::recoveryPointCheckpointed);
         }
     }
@@ -494,5 +609,15 @@ public final class LogManager implements AutoCloseable {
 
     LogCleaner cleaner() {
         return cleaner;
+    }
+
+    /** Segment files holding a descriptor now (tests). */
+    int openFiles() {
+        return ctx.channels().openFiles().size();
+    }
+
+    /** Index files mapped now, apart from dropped mappings the garbage collector has not unmapped yet (tests). */
+    int mappedIndexes() {
+        return ctx.channels().mappedIndexes().size();
     }
 }

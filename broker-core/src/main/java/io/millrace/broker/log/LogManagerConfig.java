@@ -16,6 +16,9 @@ import java.util.List;
  * @param flushThreads                    fsyncs of different partitions that may run at once
  * @param preallocateBytes                largest zero-filled space kept ahead of an active segment's end
  *                                        ({@link SegmentPrefill}); 0 turns preallocation off
+ * @param openFilesMax                    segment files kept open at most, apart from those with unsynced
+ *                                        writes or a send in progress ({@link SegmentChannels})
+ * @param mappedIndexesMax                index files kept mapped at most ({@link SegmentChannels})
  */
 public record LogManagerConfig(
         List<Path> logDirs,
@@ -25,7 +28,9 @@ public record LogManagerConfig(
         long producerIdExpirationCheckIntervalMs,
         CleanerConfig cleaner,
         int flushThreads,
-        int preallocateBytes) {
+        int preallocateBytes,
+        int openFilesMax,
+        int mappedIndexesMax) {
 
     /**
      * One flush thread unless configured: with preallocated segments an fsync is a single data
@@ -37,7 +42,17 @@ public record LogManagerConfig(
     /** Up to 8 MiB of zeros ahead of a busy partition's log end. */
     public static final int DEFAULT_PREALLOCATE_BYTES = 8 * 1024 * 1024;
 
-    /** With the default cleaner settings, flush threads and preallocation. */
+    public LogManagerConfig {
+        if (openFilesMax < 1 || mappedIndexesMax < 1) {
+            throw new IllegalArgumentException(
+                    "openFilesMax and mappedIndexesMax must be positive: " + openFilesMax + ", " + mappedIndexesMax);
+        }
+    }
+
+    /**
+     * With the default cleaner settings, flush threads, preallocation and bounds of open files and
+     * mappings (from the process's limits, {@link ProcessLimits}).
+     */
     public LogManagerConfig(
             List<Path> logDirs,
             long retentionCheckIntervalMs,
@@ -52,7 +67,9 @@ public record LogManagerConfig(
                 producerIdExpirationCheckIntervalMs,
                 CleanerConfig.defaults(),
                 DEFAULT_FLUSH_THREADS,
-                DEFAULT_PREALLOCATE_BYTES);
+                DEFAULT_PREALLOCATE_BYTES,
+                ProcessLimits.defaultOpenFilesMax(),
+                ProcessLimits.defaultMappedIndexesMax());
     }
 
     public static LogManagerConfig from(BrokerConfig broker) {
@@ -64,6 +81,13 @@ public record LogManagerConfig(
                 broker.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
                 CleanerConfig.from(broker),
                 broker.getInt(BrokerConfig.LOG_FLUSH_THREADS),
-                broker.getInt(BrokerConfig.LOG_PREALLOCATE_BYTES));
+                broker.getInt(BrokerConfig.LOG_PREALLOCATE_BYTES),
+                orDefault(broker.get(BrokerConfig.LOG_OPEN_FILES_MAX), ProcessLimits.defaultOpenFilesMax()),
+                orDefault(broker.get(BrokerConfig.LOG_MAPPED_INDEXES_MAX), ProcessLimits.defaultMappedIndexesMax()));
+    }
+
+    /** A setting whose default depends on the machine: null (not set) means the default. */
+    private static int orDefault(Object value, int defaultValue) {
+        return value == null ? defaultValue : (Integer) value;
     }
 }

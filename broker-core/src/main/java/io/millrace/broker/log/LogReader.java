@@ -17,8 +17,9 @@ import org.apache.kafka.common.protocol.Errors;
  * <p>Thread-safety: lock-free. Every read works on the published durable point
  * ({@link DurabilityTracker}), the published first unstable offset ({@link TransactionState}) and
  * one immutable snapshot of the segment map ({@link SegmentList}), so it sees the segments before
- * or after a roll, retention or swap, never a mix. A segment removed meanwhile keeps its channel
- * open until its delayed deletion, so a slice handed out stays readable. An I/O error on a live
+ * or after a roll, retention or swap, never a mix. A segment removed meanwhile stays readable
+ * (its files reopened under their new names) until its delayed deletion, so a slice handed out
+ * stays readable. An I/O error on a live
  * segment takes the partition offline.
  */
 final class LogReader {

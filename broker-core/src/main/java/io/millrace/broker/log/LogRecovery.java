@@ -70,7 +70,7 @@ final class LogRecovery {
     private final Path dir;
     private final String tp;
     private final LogConfig config;
-    private final FileChannelFactory channels;
+    private final SegmentChannels channels;
     private final long nowMs;
     private final Set<LogSegment> toSync = new HashSet<>();
     private boolean dirChanged;
@@ -79,7 +79,7 @@ final class LogRecovery {
     private long chunkStart;
     private int chunkLength;
 
-    private LogRecovery(Path dir, String tp, LogConfig config, FileChannelFactory channels, long nowMs) {
+    private LogRecovery(Path dir, String tp, LogConfig config, SegmentChannels channels, long nowMs) {
         this.dir = dir;
         this.tp = tp;
         this.config = config;
@@ -91,7 +91,7 @@ final class LogRecovery {
             Path dir,
             String tp,
             LogConfig config,
-            FileChannelFactory channels,
+            SegmentChannels channels,
             long nowMs,
             boolean cleanShutdown,
             OptionalLong recoveryPoint)

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,11 +27,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *       segment, see {@link TxnIndex}; only present once there is one.</li>
  * </ul>
  * A removed segment's files are renamed with a {@code .deleted} suffix and deleted after
- * file.delete.delay.ms, so reads in flight can finish on the still-open channel. A segment written
+ * file.delete.delay.ms, so reads in flight can finish (under the new name). A segment written
  * by the {@link Cleaner} starts with the suffix {@code .cleaned} on all its files, becomes
  * {@code .swap} once complete and fsynced, and loses the suffix when it has replaced the segments
  * it was cleaned from ({@link PartitionLog#replaceSegments}); {@link SwapRecovery} finishes or
  * discards that sequence after a crash. Offsets within a cleaned segment may have gaps.
+ *
+ * <p>An idle segment holds no file descriptor and no mapping: the log file's channel is a
+ * {@link CachedFileChannel} and the indexes map their files on use ({@link SparseIndex}), both
+ * bounded by the node's caches ({@link SegmentChannels}), which close or drop the least recently
+ * used. Renames go through the channel and the indexes, so a file is always reopened under its
+ * current name.
  *
  * <p>Thread-safety: appends, rolls and truncation are done by one thread at a time (the owning
  * {@link PartitionLog}'s lock holder). Reads are lock-free: they read the volatile {@link #size()}
@@ -52,13 +57,12 @@ final class LogSegment {
     private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final long baseOffset;
-    private final FileChannel channel;
+    private final CachedFileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final TxnIndex txnIndex;
     private final long rollJitterMs;
     private final SegmentPrefill prefill;
-    private volatile Path logFile;
     private volatile int size;
     private volatile int flushedSize;
     private volatile boolean indexesNeedSync;
@@ -76,71 +80,67 @@ final class LogSegment {
             Path dir,
             long baseOffset,
             String suffix,
-            FileChannel channel,
-            FileChannelFactory channels,
-            long rollJitterMs)
-            throws IOException {
+            CachedFileChannel channel,
+            int size,
+            SegmentChannels channels,
+            long rollJitterMs) {
         this.baseOffset = baseOffset;
         this.channel = channel;
-        this.logFile = file(dir, baseOffset, LOG_SUFFIX + suffix);
         this.offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX + suffix), baseOffset, channels);
         this.timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX + suffix), baseOffset, channels);
         this.txnIndex = new TxnIndex(file(dir, baseOffset, TXN_INDEX_SUFFIX + suffix), channels);
         this.rollJitterMs = rollJitterMs;
-        long length = channel.size();
-        if (length > Integer.MAX_VALUE) {
-            throw new IOException("Segment file " + logFile + " is " + length + " bytes, larger than the 2 GiB a"
-                    + " segment may hold; it was not written by this broker");
-        }
-        this.size = (int) length;
-        this.flushedSize = this.size;
-        this.prefill = new SegmentPrefill(this.size);
+        this.size = size;
+        this.flushedSize = size;
+        this.prefill = new SegmentPrefill(size);
     }
 
     /** A new, empty, active segment (files created, indexes preallocated). */
-    static LogSegment create(Path dir, long baseOffset, LogConfig config, FileChannelFactory channels)
-            throws IOException {
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, SegmentChannels channels) throws IOException {
         return create(dir, baseOffset, "", config, channels);
     }
 
     /** A new, empty segment for the cleaner's output, its files named with {@value #CLEANED_SUFFIX}. */
-    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, FileChannelFactory channels)
+    static LogSegment createCleaned(Path dir, long baseOffset, LogConfig config, SegmentChannels channels)
             throws IOException {
         return create(dir, baseOffset, CLEANED_SUFFIX, config, channels);
     }
 
+    /** On failure the files created so far are removed again, so that the creation can be retried. */
     private static LogSegment create(
-            Path dir, long baseOffset, String suffix, LogConfig config, FileChannelFactory channels)
-            throws IOException {
-        FileChannel ch = channels.open(
-                file(dir, baseOffset, LOG_SUFFIX + suffix),
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+            Path dir, long baseOffset, String suffix, LogConfig config, SegmentChannels channels) throws IOException {
+        CachedFileChannel ch =
+                channels.create(file(dir, baseOffset, LOG_SUFFIX + suffix), StandardOpenOption.CREATE_NEW);
+        long jitterBound = Math.min(config.segmentJitterMs(), config.segmentMs());
+        long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound) : 0;
+        LogSegment segment = new LogSegment(dir, baseOffset, suffix, ch, 0, channels, jitter);
         try {
-            long jitterBound = Math.min(config.segmentJitterMs(), config.segmentMs());
-            long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound) : 0;
-            LogSegment segment = new LogSegment(dir, baseOffset, suffix, ch, channels, jitter);
             segment.offsetIndex.openForAppend(config.segmentIndexBytes(), true);
             segment.timeIndex.openForAppend(config.segmentIndexBytes(), true);
             segment.maxTimestamp = BatchHeader.NO_TIMESTAMP;
             return segment;
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            try {
+                segment.closeAndDelete();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
     }
 
-    /** An existing segment; its indexes are loaded lazily, read-only. */
-    static LogSegment open(Path dir, long baseOffset, FileChannelFactory channels) throws IOException {
-        FileChannel ch =
-                channels.open(file(dir, baseOffset, LOG_SUFFIX), StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
-            return new LogSegment(dir, baseOffset, "", ch, channels, 0);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
+    /**
+     * An existing segment; nothing is opened (the log file on first use, the indexes lazily,
+     * read-only).
+     */
+    static LogSegment open(Path dir, long baseOffset, SegmentChannels channels) throws IOException {
+        Path logFile = file(dir, baseOffset, LOG_SUFFIX);
+        long length = Files.size(logFile);
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException("Segment file " + logFile + " is " + length + " bytes, larger than the 2 GiB a"
+                    + " segment may hold; it was not written by this broker");
         }
+        return new LogSegment(dir, baseOffset, "", channels.existing(logFile), (int) length, channels, 0);
     }
 
     static Path file(Path dir, long baseOffset, String suffix) {
@@ -172,8 +172,9 @@ final class LogSegment {
         return channel;
     }
 
+    /** The log file's current name. */
     Path logFile() {
-        return logFile;
+        return channel.file();
     }
 
     OffsetIndex offsetIndex() {
@@ -248,6 +249,12 @@ final class LogSegment {
      */
     void append(ByteBuffer batch, long batchBaseOffset, long batchMaxTimestamp, long nowMs, int indexIntervalBytes)
             throws IOException {
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            // This batch gets index entries: map the indexes first, so a mapping limit fails the
+            // append before its write rather than after.
+            offsetIndex.buffer();
+            timeIndex.buffer();
+        }
         int position = size;
         int batchSize = batch.remaining();
         int end = position + batchSize;
@@ -298,7 +305,8 @@ final class LogSegment {
     }
 
     /** Index bookkeeping for a batch at {@code position}; shared by append and recovery. */
-    void onBatch(long batchBaseOffset, int position, int batchSize, long batchMaxTimestamp, int indexIntervalBytes) {
+    void onBatch(long batchBaseOffset, int position, int batchSize, long batchMaxTimestamp, int indexIntervalBytes)
+            throws IOException {
         if (batchMaxTimestamp > maxTimestamp) {
             maxTimestampBatchOffset = batchBaseOffset;
             maxTimestamp = batchMaxTimestamp;
@@ -436,11 +444,11 @@ final class LogSegment {
     }
 
     long lastModifiedMs() throws IOException {
-        return Files.getLastModifiedTime(logFile).toMillis();
+        return Files.getLastModifiedTime(logFile()).toMillis();
     }
 
     void setLastModifiedMs(long ms) throws IOException {
-        Files.setLastModifiedTime(logFile, FileTime.fromMillis(ms));
+        Files.setLastModifiedTime(logFile(), FileTime.fromMillis(ms));
     }
 
     /** Timestamp retention judges the segment by: its largest timestamp, else the file's mtime. */
@@ -450,7 +458,7 @@ final class LogSegment {
             return ts;
         }
         try {
-            return Files.getLastModifiedTime(logFile).toMillis();
+            return Files.getLastModifiedTime(logFile()).toMillis();
         } catch (NoSuchFileException e) {
             return Long.MAX_VALUE;
         }
@@ -484,7 +492,7 @@ final class LogSegment {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
-                throw new IOException("Unexpected end of " + logFile + " at " + (position + buffer.position()));
+                throw new IOException("Unexpected end of " + logFile() + " at " + (position + buffer.position()));
             }
         }
         return buffer.flip();
@@ -498,9 +506,7 @@ final class LogSegment {
         offsetIndex.renameTo(withSuffix(offsetIndex.file(), from, to));
         timeIndex.renameTo(withSuffix(timeIndex.file(), from, to));
         txnIndex.renameTo(withSuffix(txnIndex.file(), from, to));
-        Path target = withSuffix(logFile, from, to);
-        Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
-        logFile = target;
+        channel.renameTo(withSuffix(logFile(), from, to));
     }
 
     private static Path withSuffix(Path file, String from, String to) {
@@ -511,35 +517,51 @@ final class LogSegment {
         return file.resolveSibling(name.substring(0, name.length() - from.length()) + to);
     }
 
-    /** Renames the segment's files to {@code <name>.deleted}; the channel stays open for readers. */
+    /** Renames the segment's files to {@code <name>.deleted}; readers go on reading them until deletion. */
     void renameToDeleted() throws IOException {
         deleted = true;
-        Path target = logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX);
-        Files.move(logFile, target, StandardCopyOption.ATOMIC_MOVE);
-        logFile = target;
+        Path logFile = logFile();
+        channel.renameTo(logFile.resolveSibling(logFile.getFileName() + DELETED_SUFFIX));
         offsetIndex.renameTo(
                 offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
         txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + DELETED_SUFFIX));
     }
 
+    /**
+     * The partition directory was moved to {@code dir} (deleted, to the trash): the files are
+     * reopened there until their delayed deletion.
+     */
+    void directoryMoved(Path dir) {
+        channel.directoryMoved(dir);
+        offsetIndex.directoryMoved(dir);
+        timeIndex.directoryMoved(dir);
+        txnIndex.directoryMoved(dir);
+    }
+
     /** Closes the channel and deletes every file of the segment. */
     void closeAndDelete() throws IOException {
         deleted = true;
         close();
-        Files.deleteIfExists(logFile);
+        Files.deleteIfExists(logFile());
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
         txnIndex.deleteIfExists();
     }
 
+    /** Closes the channels for good and drops the index mappings: the segment leaves the caches. */
     void close() throws IOException {
-        channel.close();
-        txnIndex.close();
+        offsetIndex.close();
+        timeIndex.close();
+        try {
+            txnIndex.close();
+        } finally {
+            channel.close();
+        }
     }
 
     @Override
     public String toString() {
-        return logFile.getFileName() + "(size=" + size + ")";
+        return logFile().getFileName() + "(size=" + size + ")";
     }
 }

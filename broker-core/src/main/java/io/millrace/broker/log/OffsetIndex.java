@@ -22,17 +22,17 @@ final class OffsetIndex extends SparseIndex {
 
     static final int ENTRY_SIZE = 8;
 
-    OffsetIndex(Path file, long baseOffset, FileChannelFactory channels) {
+    OffsetIndex(Path file, long baseOffset, SegmentChannels channels) {
         super(file, ENTRY_SIZE, baseOffset, channels);
     }
 
     /** Adds an entry; false when the index is full or read-only (the caller keeps going unindexed). */
-    boolean append(long batchBaseOffset, int position) {
+    boolean append(long batchBaseOffset, int position) throws IOException {
         int at = nextEntryPosition();
         if (at < 0) {
             return false;
         }
-        ByteBuffer b = writableBuffer();
+        ByteBuffer b = buffer();
         b.putInt(at, relative(batchBaseOffset));
         b.putInt(at + 4, position);
         publishEntry();

@@ -4,6 +4,7 @@ import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.log.DurabilityTracker.Waiter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,15 @@ import org.slf4j.LoggerFactory;
  * records from non-active segments below the durable offset, leaving gaps: a read at an offset
  * that is gone returns the next batch.
  *
+ * <p>A log opens on first use: until then it is a name, a directory, a configuration and an
+ * {@link OpenPlan} (about 200 bytes of heap), with no file, thread or timer of its own, so a node
+ * can hold 100,000 idle partitions. The first call that needs its contents lists the directory and
+ * opens it (a few milliseconds; the caller's thread does it), trusting what the clean shutdown
+ * recorded, or recovering from the recovery point after an unclean one. A failure to open takes the
+ * partition offline, except hitting a resource limit ({@link ResourceLimitException}), which only
+ * refuses that call. Background work (flushing, retention, cleaning, producer expiry) leaves
+ * unopened logs alone: they have nothing to flush, and are judged when opened.
+ *
  * <p>This class opens and closes the log, owns its configuration, the partition lock and its
  * status (offline, closed, deleted), and hands each call to the part that does the work:
  * {@link LogAppender} (the write path), {@link TransactionState} (producers, transactions, the
@@ -47,13 +58,15 @@ import org.slf4j.LoggerFactory;
  * it is held only for in-memory work, renames and the positional write (never for an fsync; the
  * group-commit thread plans its flush from the published appended point without it). Reads are
  * lock-free: they use the published durable point and the copy-on-write segment map. A removed
- * segment's channel stays open until its delayed deletion, so a {@link FileSlice} handed out stays
- * readable for file.delete.delay.ms. Two more locks are taken before the partition lock, never
+ * segment's channel is closed for good only at its delayed deletion (until then it reopens the
+ * renamed files when needed), so a {@link FileSlice} handed out stays readable for
+ * file.delete.delay.ms. Two more locks are taken before the partition lock, never
  * after it: the flusher's (one flush at a time) and the log-start lock of {@link SegmentRemoval}
  * (one DeleteRecords at a time). Durability callbacks and the durable listener run without the
  * partition lock held. {@code closed} and {@code deleted} are set under the partition lock, so an
  * append, which checks them again under it, never writes after them; {@code offline} is set under
- * the durability tracker's monitor, so that it is logged once.
+ * this object's monitor, so that it is logged once; opening on first use holds it too (never the
+ * partition lock, which does not exist before).
  *
  * <p>Failure: an I/O error on this partition's files takes it offline (logged once as ERROR);
  * from then on appends and reads answer KAFKA_STORAGE_ERROR and durability waiters fail with it.
@@ -67,46 +80,71 @@ public final class PartitionLog {
     private final String name;
     private final Path dir;
     private final LogContext ctx;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final SegmentList segments;
-    private final DurabilityTracker durability;
-    private final TransactionState txns;
-    private final LogAppender appender;
-    private final LogReader reader;
-    private final LogFlusher flusher;
-    private final SegmentRemoval removal;
     private volatile LogConfig config;
+    /** The open log; null until first use. */
+    private volatile Parts parts;
+    /** How to open the log on first use; null once open. */
+    private volatile OpenPlan plan;
+
+    /** Whether {@link DirtyPartitions} names this log since the last checkpoint (or is about to). */
+    private volatile boolean dirtyNoted;
+
+    /** While not open: when retention must look at its files next ({@link UnopenedRetention}); 0 = unknown. */
+    private volatile long unopenedRetentionDueMs;
 
     private volatile boolean offline;
     private volatile boolean deleted;
     private volatile boolean closed;
 
-    private PartitionLog(
-            String topic,
-            int partition,
-            Path dir,
-            LogConfig config,
-            LogContext ctx,
-            LogRecovery.Result recovered,
-            ProducerStateTable producers,
-            long recoveryPoint) {
+    /**
+     * What an open log is made of: the partition lock and the parts sharing one
+     * {@link PartitionContext}. Exists only once the log was opened.
+     */
+    private record Parts(
+            ReentrantLock lock,
+            SegmentList segments,
+            DurabilityTracker durability,
+            TransactionState txns,
+            LogAppender appender,
+            LogReader reader,
+            LogFlusher flusher,
+            SegmentRemoval removal) {}
+
+    /**
+     * How a partition that is not open yet is opened: from what a clean shutdown recorded about it
+     * ({@code clean}, trusted unless its files disagree), else by recovery from
+     * {@code recoveryPoint} (from its first segment when absent).
+     */
+    record OpenPlan(CleanShutdownCheckpoint.Entry clean, OptionalLong recoveryPoint) {
+
+        static OpenPlan clean(CleanShutdownCheckpoint.Entry entry) {
+            return new OpenPlan(entry, OptionalLong.empty());
+        }
+
+        static OpenPlan recover(OptionalLong recoveryPoint) {
+            return new OpenPlan(null, recoveryPoint);
+        }
+    }
+
+    private PartitionLog(String topic, int partition, Path dir, LogConfig config, LogContext ctx, OpenPlan plan) {
         this.topic = topic;
         this.partition = partition;
         this.name = topic + "-" + partition;
         this.dir = dir;
         this.config = config;
         this.ctx = ctx;
-        this.segments = new SegmentList(dir, name, ctx.channels(), recovered);
-        this.durability = new DurabilityTracker(segments.fullyDurable());
-        PartitionContext shared = new PartitionContext(this, name, dir, ctx, lock, segments, durability);
-        this.txns = new TransactionState(shared, producers, recoveryPoint);
-        this.appender = new LogAppender(shared, txns);
-        this.reader = new LogReader(shared, txns);
-        this.flusher = new LogFlusher(shared, txns);
-        this.removal = new SegmentRemoval(shared, appender);
+        this.plan = plan;
     }
 
-    /** Recovers and opens an existing partition directory (see {@link LogRecovery}). */
+    /**
+     * A partition directory opened on first use, following {@code plan}; nothing is read or
+     * opened now.
+     */
+    static PartitionLog lazy(String topic, int partition, Path dir, LogConfig config, LogContext ctx, OpenPlan plan) {
+        return new PartitionLog(topic, partition, dir, config, ctx, plan);
+    }
+
+    /** Recovers and opens an existing partition directory now (see {@link LogRecovery}). */
     static PartitionLog open(
             String topic,
             int partition,
@@ -116,7 +154,106 @@ public final class PartitionLog {
             boolean cleanShutdown,
             OptionalLong recoveryPoint)
             throws IOException {
-        String name = topic + "-" + partition;
+        PartitionLog log = new PartitionLog(topic, partition, dir, config, ctx, OpenPlan.recover(recoveryPoint));
+        synchronized (log) {
+            log.parts = log.openNow(cleanShutdown, recoveryPoint);
+            log.plan = null;
+        }
+        return log;
+    }
+
+    /**
+     * Creates a new, empty partition directory; its first segment is created when it is first
+     * used. Nothing is fsynced: until data is appended the directory may vanish in a crash (it is
+     * then created again, empty), and the first flush makes it durable together with the data
+     * ({@link SegmentList}).
+     */
+    static PartitionLog create(String topic, int partition, Path dir, LogConfig config, LogContext ctx)
+            throws IOException {
+        Files.createDirectories(dir);
+        return lazy(
+                topic,
+                partition,
+                dir,
+                config,
+                ctx,
+                OpenPlan.clean(
+                        CleanShutdownCheckpoint.Entry.empty(dir.getFileName().toString())));
+    }
+
+    /** The open log, opening it now if this is its first use. */
+    private Parts parts() {
+        Parts p = parts;
+        return p != null ? p : openOnFirstUse();
+    }
+
+    private synchronized Parts openOnFirstUse() {
+        if (parts != null) {
+            return parts;
+        }
+        if (offline) {
+            throw new KafkaStorageException(name + " is offline after a storage error on " + dir);
+        }
+        if (deleted) {
+            throw new UnknownTopicOrPartitionException(name + " has been deleted");
+        }
+        if (closed) {
+            throw new KafkaStorageException(name + " is closed: the broker is shutting down");
+        }
+        OpenPlan how = plan;
+        try {
+            Parts opened;
+            if (how.clean() == null) {
+                opened = openNow(false, how.recoveryPoint());
+            } else {
+                CleanShutdownCheckpoint.Entry recorded = how.clean();
+                opened = openNow(
+                        true,
+                        recorded.lastSegmentBase() < 0
+                                ? OptionalLong.empty()
+                                : OptionalLong.of(recorded.logEndOffset()));
+                String stale = staleness(opened, how.clean());
+                if (stale != null) {
+                    LOG.warn(
+                            "{}: ignoring what the clean shutdown recorded about it: {}. Recovering it fully.",
+                            name,
+                            stale);
+                    opened.segments().closeAll();
+                    opened = openNow(false, OptionalLong.empty());
+                }
+            }
+            parts = opened;
+            plan = null;
+            return opened;
+        } catch (ResourceLimitException e) {
+            // Not the partition's fault: refuse this use, try again on the next one.
+            throw new KafkaStorageException("Could not open " + name + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw storageFailure("opening the partition directory", e);
+        }
+    }
+
+    /** Why a log opened as cleanly shut down does not match what the shutdown recorded, or null. */
+    private static String staleness(Parts opened, CleanShutdownCheckpoint.Entry recorded) {
+        SegmentList segments = opened.segments();
+        if (recorded.lastSegmentBase() < 0) {
+            return segments.logEndOffset() == 0 && segments.active().size() == 0
+                    ? null
+                    : "it was empty, but its directory now holds data ending at offset " + segments.logEndOffset();
+        }
+        LogSegment last = segments.active();
+        if (last.baseOffset() != recorded.lastSegmentBase()
+                || last.size() != recorded.lastSegmentBytes()
+                || segments.logEndOffset() != recorded.logEndOffset()) {
+            return "it ended at offset " + recorded.logEndOffset() + " in segment " + recorded.lastSegmentBase()
+                    + " of " + recorded.lastSegmentBytes() + " bytes, but its files now end at offset "
+                    + segments.logEndOffset() + " in segment " + last.baseOffset() + " of " + last.size() + " bytes";
+        }
+        return null;
+    }
+
+    private Parts openNow(boolean cleanShutdown, OptionalLong recoveryPoint) throws IOException {
+        boolean firstSegment = isEmptyDirectory(dir);
         long now = ctx.clock().milliseconds();
         LogRecovery.Result recovered =
                 LogRecovery.recover(dir, name, config, ctx.channels(), now, cleanShutdown, recoveryPoint);
@@ -129,8 +266,26 @@ public final class PartitionLog {
                 }
                 AtomicFiles.fsyncDirectory(dir);
             }
-            return new PartitionLog(
-                    topic, partition, dir, config, ctx, recovered, producers, recoveryPoint.orElse(-1L));
+            if (firstSegment) {
+                // The directory may be as new as its first segment: make both durable before any data.
+                AtomicFiles.fsyncDirectory(dir);
+                AtomicFiles.fsyncDirectory(dir.getParent());
+            }
+            ReentrantLock lock = new ReentrantLock();
+            SegmentList segments = new SegmentList(dir, name, ctx.channels(), recovered);
+            DurabilityTracker durability = new DurabilityTracker(segments.fullyDurable());
+            PartitionContext shared = new PartitionContext(this, name, dir, ctx, lock, segments, durability);
+            TransactionState txns = new TransactionState(shared, producers, recoveryPoint.orElse(-1L));
+            LogAppender appender = new LogAppender(shared, txns);
+            return new Parts(
+                    lock,
+                    segments,
+                    durability,
+                    txns,
+                    appender,
+                    new LogReader(shared, txns),
+                    new LogFlusher(shared, txns),
+                    new SegmentRemoval(shared, appender));
         } catch (IOException | RuntimeException e) {
             for (LogSegment s : recovered.segments().values()) {
                 try {
@@ -143,14 +298,24 @@ public final class PartitionLog {
         }
     }
 
-    /** Creates a new, empty partition directory (fsyncing it and its parent) and opens it. */
-    static PartitionLog create(String topic, int partition, Path dir, LogConfig config, LogContext ctx)
-            throws IOException {
-        Files.createDirectories(dir);
-        PartitionLog log = open(topic, partition, dir, config, ctx, false, OptionalLong.empty());
-        AtomicFiles.fsyncDirectory(dir);
-        AtomicFiles.fsyncDirectory(dir.getParent());
-        return log;
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
+        }
+    }
+
+    /**
+     * Opens the log now if it is not open yet (recovery at startup).
+     *
+     * @throws KafkaStorageException if it cannot be opened (then offline, unless a resource limit was hit)
+     */
+    void openNow() {
+        parts();
+    }
+
+    /** Whether the log was opened (it opens on first use). */
+    public boolean isOpen() {
+        return parts != null;
     }
 
     public String topic() {
@@ -172,6 +337,7 @@ public final class PartitionLog {
     /** Swaps the configuration; it applies from the next append, roll, retention run or flush decision. */
     public void updateConfig(LogConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        unopenedRetentionDueMs = 0;
     }
 
     // ---- writes ----
@@ -204,7 +370,18 @@ public final class PartitionLog {
      * operator-readable message. Thread-safe.
      */
     public AppendResult append(ByteBuffer batch, int leaderEpoch, AppendOrigin origin, VerificationGuard guard) {
-        return appender.append(batch, leaderEpoch, origin, guard);
+        Parts p;
+        try {
+            p = parts();
+        } catch (KafkaStorageException | UnknownTopicOrPartitionException e) {
+            return AppendResult.failed(Errors.forException(e), e.getMessage(), -1);
+        }
+        AppendResult result = p.appender().append(batch, leaderEpoch, origin, guard);
+        if (!dirtyNoted && result.error() == Errors.NONE) {
+            dirtyNoted = true;
+            ctx.dirty().record(dir);
+        }
+        return result;
     }
 
     /**
@@ -214,7 +391,7 @@ public final class PartitionLog {
      * open here (no verification needed).
      */
     public VerificationGuard startTxnVerification(long producerId) {
-        return txns.startVerification(producerId);
+        return parts().txns().startVerification(producerId);
     }
 
     /**
@@ -225,7 +402,14 @@ public final class PartitionLog {
      * callback runs on a flush thread, or on the calling thread when the answer is already known.
      */
     public void whenDurable(long offsetExclusive, DurabilityCallback callback) {
-        Errors now = durability.register(offsetExclusive, callback);
+        Parts p;
+        try {
+            p = parts();
+        } catch (KafkaStorageException | UnknownTopicOrPartitionException e) {
+            complete(callback, Errors.forException(e));
+            return;
+        }
+        Errors now = p.durability().register(offsetExclusive, callback);
         if (now != null) {
             complete(callback, now);
             return;
@@ -250,7 +434,7 @@ public final class PartitionLog {
      * KAFKA_STORAGE_ERROR when offline. The slice refers to the segment file (no copy).
      */
     public LogReadResult read(long fetchOffset, int maxBytes, boolean minOneBatch, boolean readCommitted) {
-        return reader.read(fetchOffset, maxBytes, minOneBatch, readCommitted);
+        return parts().reader().read(fetchOffset, maxBytes, minOneBatch, readCommitted);
     }
 
     /**
@@ -259,7 +443,9 @@ public final class PartitionLog {
      * watermark, at least the log start offset.
      */
     public long lastStableOffset() {
-        return txns.lastStableOffset(durability.durableOffset(), segments.logStartOffset());
+        Parts p = parts();
+        return p.txns()
+                .lastStableOffset(p.durability().durableOffset(), p.segments().logStartOffset());
     }
 
     /**
@@ -268,43 +454,83 @@ public final class PartitionLog {
      * @throws KafkaStorageException if the partition is offline or an index cannot be read
      */
     List<AbortedTxn> abortedTransactions(long from, long upperBound) {
-        return reader.abortedTransactions(from, upperBound);
+        return parts().reader().abortedTransactions(from, upperBound);
     }
 
     /** The producers this partition tracks, as DescribeProducers reports them. */
     public List<ProducerView> activeProducers() {
-        return txns.activeProducers();
+        return parts().txns().activeProducers();
+    }
+
+    /**
+     * The recovery point to write in the checkpoint, and whether data may lie past it
+     * ({@link #dirtyNoted()} afterwards). The mark is cleared before the offsets are read, and an
+     * append sets it after its data is published: an append racing this call is either below the
+     * point returned or marked.
+     */
+    long checkpointRecoveryPoint() {
+        Parts p = parts;
+        if (p == null) {
+            return recoveryPoint();
+        }
+        dirtyNoted = false;
+        long point = p.segments().recoveryPoint(p.durability().point());
+        if (point != p.segments().logEndOffset()) {
+            dirtyNoted = true;
+        }
+        return point;
+    }
+
+    /** Whether data may lie past the last checkpointed recovery point (see {@link DirtyPartitions}). */
+    boolean dirtyNoted() {
+        return dirtyNoted;
     }
 
     /** The checkpoint file now records {@code recoveryPoint} for this log (older snapshots may go). */
     void recoveryPointCheckpointed(long recoveryPoint) {
-        txns.recoveryPointCheckpointed(recoveryPoint);
+        Parts p = parts;
+        if (p != null) {
+            p.txns().recoveryPointCheckpointed(recoveryPoint);
+        }
     }
 
     public long logStartOffset() {
-        return segments.logStartOffset();
+        return parts().segments().logStartOffset();
     }
 
     public long logEndOffset() {
-        return segments.logEndOffset();
+        return parts().segments().logEndOffset();
     }
 
     /** Every offset below this is fsynced and readable: the high watermark. */
     public long durableOffset() {
-        return durability.durableOffset();
+        return parts().durability().durableOffset();
     }
 
-    /** What the recovery-point checkpoint records for this log (see {@link Checkpoints}). */
+    /**
+     * What the recovery-point checkpoint records for this log (see {@link Checkpoints}); for a log
+     * not opened yet, what it was opened with, -1 when that is nothing.
+     */
     long recoveryPoint() {
-        return segments.recoveryPoint(durability.point());
+        Parts p = parts;
+        if (p != null) {
+            return p.segments().recoveryPoint(p.durability().point());
+        }
+        OpenPlan how = plan;
+        if (how == null) {
+            return -1; // opened meanwhile: the next checkpoint has it
+        }
+        return how.clean() != null
+                ? how.clean().logEndOffset()
+                : how.recoveryPoint().orElse(-1L);
     }
 
     public long sizeInBytes() {
-        return segments.sizeInBytes();
+        return parts().segments().sizeInBytes();
     }
 
     public int numberOfSegments() {
-        return segments.count();
+        return parts().segments().count();
     }
 
     public boolean isOffline() {
@@ -318,7 +544,7 @@ public final class PartitionLog {
      * @throws KafkaStorageException if the partition is offline or reading fails
      */
     public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
-        return reader.offsetForTimestamp(timestamp);
+        return parts().reader().offsetForTimestamp(timestamp);
     }
 
     /**
@@ -328,7 +554,7 @@ public final class PartitionLog {
      * @throws KafkaStorageException if the partition is offline or reading fails
      */
     public Optional<TimestampOffset> maxTimestampOffset() {
-        return reader.maxTimestampOffset();
+        return parts().reader().maxTimestampOffset();
     }
 
     // ---- removing segments ----
@@ -342,7 +568,28 @@ public final class PartitionLog {
      * @throws KafkaStorageException if the partition is offline or persisting fails
      */
     public long deleteRecordsBefore(long offset) {
-        return removal.deleteRecordsBefore(offset);
+        return parts().removal().deleteRecordsBefore(offset);
+    }
+
+    /**
+     * Applies retention when it may delete something: always for an open log; for one not opened
+     * yet only when its files say retention may be due (then it is opened), looking at them again
+     * only when the earliest such moment has come. Returns how many segments were deleted.
+     *
+     * @throws IOException if the files of a log not opened yet cannot be listed
+     */
+    int applyRetentionIfDue(long nowMs) throws IOException {
+        if (parts == null) {
+            long due = unopenedRetentionDueMs;
+            if (due == 0 || due <= nowMs) {
+                due = UnopenedRetention.dueMs(dir, config, nowMs);
+                unopenedRetentionDueMs = due;
+            }
+            if (due > nowMs) {
+                return 0;
+            }
+        }
+        return applyRetention();
     }
 
     /**
@@ -350,23 +597,23 @@ public final class PartitionLog {
      * segments were deleted. Called by the log scheduler.
      */
     public int applyRetention() {
-        return removal.applyRetention();
+        return parts().removal().applyRetention();
     }
 
     // ---- compaction (called by the cleaner thread) ----
 
     /** The current segments, an immutable snapshot (the last one is the active segment). */
     NavigableMap<Long, LogSegment> segmentMap() {
-        return segments.map();
+        return parts().segments().map();
     }
 
     LogSegment activeSegment() {
-        return segments.active();
+        return parts().segments().active();
     }
 
-    /** Whether background work (cleaning) may still touch this log. */
+    /** Whether background work (cleaning) may still touch this log: it is open, and neither offline nor closed. */
     boolean isUsable() {
-        return !offline && !deleted && !closed;
+        return parts != null && !offline && !deleted && !closed;
     }
 
     /**
@@ -374,7 +621,7 @@ public final class PartitionLog {
      * known) and its epoch: the cleaner keeps that batch, or the marker of that epoch.
      */
     Map<Long, CompactionFilter.ProducerTail> producerTails() {
-        return txns.producerTails();
+        return parts().txns().producerTails();
     }
 
     /**
@@ -392,17 +639,17 @@ public final class PartitionLog {
      * @throws IOException when a rename or fsync fails; the partition is then offline
      */
     boolean replaceSegments(List<LogSegment> group, LogSegment cleaned, SwapObserver observer) throws IOException {
-        return removal.replaceSegments(group, cleaned, observer);
+        return parts().removal().replaceSegments(group, cleaned, observer);
     }
 
     // ---- group commit ----
 
     DurabilityTracker durability() {
-        return durability;
+        return parts().durability();
     }
 
     boolean canFlush() {
-        return !offline && !deleted;
+        return parts != null && !offline && !deleted;
     }
 
     /**
@@ -412,39 +659,54 @@ public final class PartitionLog {
      * append's write.
      */
     void flush(DurableListener listener) {
-        flusher.flush(listener);
+        Parts p = parts;
+        if (p != null) {
+            p.flusher().flush(listener);
+        }
     }
 
     // ---- producers, lifecycle ----
 
     /** Drops idle producers (log scheduler). */
     int expireProducers(long expirationMs) {
-        return txns.expire(ctx.clock().milliseconds(), expirationMs);
+        Parts p = parts;
+        return p == null ? 0 : p.txns().expire(ctx.clock().milliseconds(), expirationMs);
     }
 
     /** Producer ids currently tracked (tests and metrics). */
     int producerCount() {
-        return txns.producerCount();
+        return parts().txns().producerCount();
     }
 
     /**
      * Clean shutdown of this log: final flush, indexes trimmed and synced, producer-state snapshot
-     * at the log end, channels closed. Returns whether everything reached disk (the log directory
-     * may then be marked as cleanly shut down).
+     * at the log end, channels closed. Returns what the clean-shutdown checkpoint records for it,
+     * or null when not everything reached disk (it is then recovered at the next startup). A log
+     * never opened keeps what it was opened with: clean if it was.
      */
-    boolean closeForShutdown(DurableListener listener) {
-        flush(listener);
+    CleanShutdownCheckpoint.Entry closeForShutdown(DurableListener listener) {
+        Parts p;
+        synchronized (this) {
+            p = parts;
+            if (p == null) {
+                closed = true;
+                OpenPlan how = plan;
+                return offline || how == null ? null : how.clean();
+            }
+        }
+        p.flusher().flush(listener);
+        SegmentList segments = p.segments();
         boolean clean = !offline;
         byte[] snapshot = null;
         long end = segments.logEndOffset();
         LogSegment active = segments.active();
-        lock.lock();
+        p.lock().lock();
         try {
             closed = true;
             end = segments.logEndOffset();
             if (clean) {
                 active.onBecomeInactive();
-                snapshot = txns.snapshot(end);
+                snapshot = p.txns().snapshot(end);
             }
         } catch (IOException e) {
             LOG.warn(
@@ -454,12 +716,12 @@ public final class PartitionLog {
                     e.toString());
             clean = false;
         } finally {
-            lock.unlock();
+            p.lock().unlock();
         }
         if (clean) {
             try {
                 active.syncIndexes();
-                txns.writeSnapshot(end, snapshot);
+                p.txns().writeSnapshot(end, snapshot);
             } catch (IOException e) {
                 LOG.warn(
                         "{}: could not write its shutdown state to {} ({}); the next startup will check this"
@@ -472,23 +734,35 @@ public final class PartitionLog {
         }
         failWaiters(Errors.KAFKA_STORAGE_ERROR);
         segments.closeAll();
-        return clean;
+        return clean
+                ? new CleanShutdownCheckpoint.Entry(
+                        dir.getFileName().toString(), end, active.baseOffset(), active.size())
+                : null;
     }
 
     /**
      * Marks the log deleted (appends refused, waiters failed) and returns its segments, whose
-     * channels the caller closes after file.delete.delay.ms.
+     * channels the caller closes after file.delete.delay.ms (none when it was never opened).
      */
     List<LogSegment> markDeleted() {
-        lock.lock();
+        Parts p;
+        synchronized (this) {
+            p = parts;
+            if (p == null) {
+                deleted = true;
+                closed = true;
+                return List.of();
+            }
+        }
+        p.lock().lock();
         try {
             deleted = true;
             closed = true;
         } finally {
-            lock.unlock();
+            p.lock().unlock();
         }
         failWaiters(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-        return segments.all();
+        return p.segments().all();
     }
 
     boolean isDeleted() {
@@ -503,7 +777,8 @@ public final class PartitionLog {
 
     /** Why an append is refused now, or null when the log takes appends. */
     AppendResult unavailable() {
-        long logStart = segments.logStartOffset();
+        Parts p = parts;
+        long logStart = p == null ? -1 : p.segments().logStartOffset();
         if (offline) {
             return AppendResult.failed(
                     Errors.KAFKA_STORAGE_ERROR,
@@ -539,7 +814,7 @@ public final class PartitionLog {
      */
     void goOffline(String action, Path file, Throwable cause) {
         boolean first;
-        synchronized (durability) {
+        synchronized (this) {
             first = !offline;
             offline = true;
         }
@@ -561,7 +836,10 @@ public final class PartitionLog {
 
     /** The partition can no longer flush: completes every durability waiter, and later ones, with {@code error}. */
     private void failWaiters(Errors error) {
-        complete(durability.fail(error), error);
+        Parts p = parts;
+        if (p != null) {
+            complete(p.durability().fail(error), error);
+        }
     }
 
     /** Runs durability callbacks; the caller holds no lock. */
@@ -581,7 +859,12 @@ public final class PartitionLog {
 
     @Override
     public String toString() {
-        return "PartitionLog(" + name + ", start=" + logStartOffset() + ", durable=" + durableOffset() + ", end="
-                + logEndOffset() + ", segments=" + segments.count() + (offline ? ", OFFLINE" : "") + ")";
+        Parts p = parts;
+        if (p == null) {
+            return "PartitionLog(" + name + ", not open yet" + (offline ? ", OFFLINE" : "") + ")";
+        }
+        return "PartitionLog(" + name + ", start=" + p.segments().logStartOffset() + ", durable="
+                + p.durability().durableOffset() + ", end=" + p.segments().logEndOffset() + ", segments="
+                + p.segments().count() + (offline ? ", OFFLINE" : "") + ")";
     }
 }

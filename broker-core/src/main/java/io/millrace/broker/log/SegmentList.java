@@ -34,7 +34,7 @@ final class SegmentList {
 
     private final Path dir;
     private final String name;
-    private final FileChannelFactory channels;
+    private final SegmentChannels channels;
     private volatile NavigableMap<Long, LogSegment> segments;
     private volatile LogSegment active;
     private volatile long logEndOffset;
@@ -44,7 +44,7 @@ final class SegmentList {
 
     private final AtomicBoolean dirNeedsSync = new AtomicBoolean();
 
-    SegmentList(Path dir, String name, FileChannelFactory channels, LogRecovery.Result recovered) {
+    SegmentList(Path dir, String name, SegmentChannels channels, LogRecovery.Result recovered) {
         this.dir = dir;
         this.name = name;
         this.channels = channels;

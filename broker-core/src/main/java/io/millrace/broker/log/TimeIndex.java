@@ -22,7 +22,7 @@ final class TimeIndex extends SparseIndex {
 
     static final int ENTRY_SIZE = 12;
 
-    TimeIndex(Path file, long baseOffset, FileChannelFactory channels) {
+    TimeIndex(Path file, long baseOffset, SegmentChannels channels) {
         super(file, ENTRY_SIZE, baseOffset, channels);
     }
 
@@ -33,17 +33,14 @@ final class TimeIndex extends SparseIndex {
     }
 
     /** Adds (timestamp, offset) if the timestamp is larger than the last entry's. */
-    void maybeAppend(long timestamp, long batchBaseOffset, boolean finalEntry) {
-        if (timestamp < 0 || (!finalEntry && isFull())) {
+    void maybeAppend(long timestamp, long batchBaseOffset, boolean finalEntry) throws IOException {
+        int at = nextEntryPosition();
+        if (timestamp < 0 || at < 0 || (!finalEntry && isFull())) {
             return;
         }
-        ByteBuffer b = writableBuffer();
+        ByteBuffer b = buffer();
         int n = publishedEntries();
         if (n > 0 && b.getLong((n - 1) * ENTRY_SIZE) >= timestamp) {
-            return;
-        }
-        int at = nextEntryPosition();
-        if (at < 0) {
             return;
         }
         b.putLong(at, timestamp);

@@ -31,6 +31,9 @@ import java.util.zip.CRC32C;
  * segment ({@link CompactionFilter}); renames follow the segment's ({@code .cleaned}, {@code .swap},
  * {@code .deleted}).
  *
+ * <p>The file's channel is a {@link CachedFileChannel}: it holds a descriptor only while the index
+ * is in use.
+ *
  * <p>Thread-safety: the partition lock holder (or the cleaner, for a segment nobody else sees yet)
  * appends; readers take the entries lock-free from an immutable array published through a volatile
  * field, loaded from the file on first use. {@link #sync()} runs on the group-commit thread without
@@ -42,15 +45,17 @@ final class TxnIndex {
     private static final int CRC_COVERED = ENTRY_SIZE - 4;
     private static final AbortedTxn[] EMPTY = new AbortedTxn[0];
 
-    private final FileChannelFactory channels;
+    private final SegmentChannels channels;
     private volatile Path file;
     private volatile AbortedTxn[] entries;
     private boolean intact = true;
-    private FileChannel channel;
+    /** Created with the first entry; holds a descriptor only while in use. */
+    private CachedFileChannel channel;
+
     private int appended;
     private int synced;
 
-    TxnIndex(Path file, FileChannelFactory channels) {
+    TxnIndex(Path file, SegmentChannels channels) {
         this.file = file;
         this.channels = channels;
     }
@@ -126,7 +131,7 @@ final class TxnIndex {
         boolean created = false;
         if (channel == null) {
             created = !Files.exists(file);
-            channel = channels.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = channels.create(file, StandardOpenOption.CREATE);
         }
         ByteBuffer b = encode(txn);
         long at = (long) current.length * ENTRY_SIZE;
@@ -205,10 +210,20 @@ final class TxnIndex {
     }
 
     synchronized void renameTo(Path target) throws IOException {
-        if (Files.exists(file)) {
+        if (channel != null) {
+            channel.renameTo(target);
+        } else if (Files.exists(file)) {
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         }
         file = target;
+    }
+
+    /** The file's directory was moved to {@code dir} (a deleted partition's, to the trash). */
+    synchronized void directoryMoved(Path dir) {
+        if (channel != null) {
+            channel.directoryMoved(dir);
+        }
+        file = dir.resolve(file.getFileName());
     }
 
     synchronized void deleteIfExists() throws IOException {
@@ -222,7 +237,7 @@ final class TxnIndex {
 
     private void closeChannel() throws IOException {
         if (channel != null) {
-            FileChannel ch = channel;
+            CachedFileChannel ch = channel;
             channel = null;
             ch.close();
         }

@@ -15,21 +15,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link FileChannelFactory} whose segment-log channels ({@code *.log}) count fsyncs and can be
- * told to block fsyncs or positional writes until released, or to fail fsyncs or writes.
+ * told to block fsyncs, positional writes or positional reads until released, or to fail fsyncs,
+ * writes or maps (the latter as the JDK does when the process has no memory mapping left).
  */
 public final class FaultInjectingChannels implements FileChannelFactory {
 
     final AtomicInteger logForces = new AtomicInteger();
     final AtomicInteger blockedForces = new AtomicInteger();
     final AtomicInteger blockedWrites = new AtomicInteger();
+    final AtomicInteger blockedReads = new AtomicInteger();
     private final Gate forceGate = new Gate(blockedForces);
     private final Gate writeGate = new Gate(blockedWrites);
+    private final Gate readGate = new Gate(blockedReads);
     volatile boolean failForce;
     volatile boolean failWrite;
+    volatile boolean diskFull;
+    /** How many of the next maps fail. */
+    final AtomicInteger failMaps = new AtomicInteger();
 
     /** Makes every later write to a segment log fail (true) or succeed again (false). */
     public void failWrites(boolean fail) {
         failWrite = fail;
+    }
+
+    /** Makes every later write to a segment log fail as on a full disk (true), or succeed again. */
+    void diskFull(boolean full) {
+        diskFull = full;
     }
 
     /** From now on every log fsync waits until {@link #releaseForces()}. */
@@ -48,6 +59,15 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
     void releaseWrites() {
         writeGate.open();
+    }
+
+    /** From now on every positional read of a segment log waits until {@link #releaseReads()}. */
+    void blockReads() {
+        readGate.close();
+    }
+
+    void releaseReads() {
+        readGate.open();
     }
 
     /** Holds callers while closed, counting them in {@code blocked}. */
@@ -114,6 +134,9 @@ public final class FaultInjectingChannels implements FileChannelFactory {
         }
 
         private void checkWrite() throws IOException {
+            if (diskFull) {
+                throw new IOException("No space left on device");
+            }
             if (failWrite) {
                 throw new IOException("injected write failure");
             }
@@ -176,6 +199,7 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
+            readGate.pass();
             return delegate.read(dst, position);
         }
 
@@ -188,6 +212,9 @@ public final class FaultInjectingChannels implements FileChannelFactory {
 
         @Override
         public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            if (failMaps.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IOException("Map failed", new OutOfMemoryError("injected: no mapping left"));
+            }
             return delegate.map(mode, position, size);
         }
 

@@ -147,11 +147,12 @@ class GroupCommitTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         LogContext ctx = new LogContext(
                 logs.clock,
-                FileChannelFactory.DEFAULT,
+                TestLogs.segmentChannels(),
                 neverStarted,
                 scheduler,
                 new FileDeleter(scheduler),
-                LogManagerConfig.DEFAULT_PREALLOCATE_BYTES);
+                LogManagerConfig.DEFAULT_PREALLOCATE_BYTES,
+                new DirtyPartitions());
         PartitionLog log = PartitionLog.create(
                 "orders",
                 0,

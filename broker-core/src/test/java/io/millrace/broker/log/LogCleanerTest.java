@@ -255,7 +255,7 @@ class LogCleanerTest {
         f.cleaner = new Cleaner(
                 9,
                 new CleanerConfig(false, 1, 14 * OffsetMap.BYTES_PER_SLOT, 8192, 1),
-                FileChannelFactory.DEFAULT,
+                TestLogs.segmentChannels(),
                 f.logs.clock,
                 () -> false);
         assertThat(f.cleaner.offsetMap().maxKeys()).isEqualTo(10);

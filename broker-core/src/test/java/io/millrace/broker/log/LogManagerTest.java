@@ -125,13 +125,13 @@ class LogManagerTest {
         logs.manager.close();
         logs.manager.close();
 
-        assertThat(dir.resolve(Checkpoints.CLEAN_SHUTDOWN_FILE)).exists();
+        assertThat(dir.resolve(CleanShutdownCheckpoint.FILE)).exists();
         assertThat(Checkpoints.readRecoveryPoints(dir)).isEqualTo(Map.of("orders-0", 3L));
         assertThat(TestLogs.files(log.dir(), ProducerStateSnapshot.SUFFIX))
                 .extracting(p -> p.getFileName().toString())
                 .containsExactly("00000000000000000003.snapshot");
         logs.start();
-        assertThat(dir.resolve(Checkpoints.CLEAN_SHUTDOWN_FILE)).doesNotExist();
+        assertThat(dir.resolve(CleanShutdownCheckpoint.FILE)).doesNotExist();
         assertThat(logs.log("orders", 0).logEndOffset()).isEqualTo(3);
     }
 

@@ -89,9 +89,9 @@ class LogRecoveryTest {
         logs.start();
         PartitionLog reopened = logs.log("orders", 0);
 
+        assertThat(reopened.logEndOffset()).isEqualTo(60); // first use: the log opens
         assertThat(index).isNotEmptyFile();
         assertThat(timeIndex).exists();
-        assertThat(reopened.logEndOffset()).isEqualTo(60);
         for (long offset : new long[] {0, 5, 13, 20}) {
             assertThat(TestBatches.valuesOf(reopened.read(offset, 1, true).records()))
                     .containsExactly("value-" + offset);
@@ -181,7 +181,7 @@ class LogRecoveryTest {
         Files.write(dir.resolve(Checkpoints.LOG_START_OFFSET_FILE), junk);
         Files.write(logs.dirs.get(0).resolve(Checkpoints.RECOVERY_POINT_FILE), junk);
         Files.write(dir.resolve("00000000000000999999.log"), junk);
-        Files.delete(logs.dirs.get(0).resolve(Checkpoints.CLEAN_SHUTDOWN_FILE));
+        Files.delete(logs.dirs.get(0).resolve(CleanShutdownCheckpoint.FILE));
 
         logs.start();
         PartitionLog recovered = logs.log("orders", 0);
@@ -216,9 +216,9 @@ class LogRecoveryTest {
 
         logs.start();
 
+        assertThat(logs.log("orders", 0).logEndOffset()).isEqualTo(3); // first use: the log opens
         assertThat(dir.resolve("00000000000000000000.log.deleted")).doesNotExist();
         assertThat(dir.resolve("log-start-offset.tmp")).doesNotExist();
         assertThat(dir.resolve("00000000000000000077.index")).doesNotExist();
-        assertThat(logs.log("orders", 0).logEndOffset()).isEqualTo(3);
     }
 }

@@ -121,7 +121,7 @@ class ProducerStateTest {
         TestLogs crashed = logs.crashCopy();
         // the crash copy must not rely on a shutdown snapshot
         Path dir = crashed.dirs.get(0).resolve("orders-0");
-        assertThat(Files.exists(dir.resolve(Checkpoints.CLEAN_SHUTDOWN_FILE))).isFalse();
+        assertThat(Files.exists(dir.resolve(CleanShutdownCheckpoint.FILE))).isFalse();
 
         crashed.start();
         PartitionLog recovered = crashed.log("orders", 0);

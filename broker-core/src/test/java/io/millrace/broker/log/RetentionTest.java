@@ -148,4 +148,59 @@ class RetentionTest {
         assertThat(log.deleteRecordsBefore(1)).isEqualTo(1);
         assertThat(log.deleteRecordsBefore(0)).isEqualTo(1);
     }
+
+    @Test
+    void partitionNotOpenedSinceRestartIsOpenedAndTrimmedOnceItsFilesMayHaveExpired() throws Exception {
+        PartitionLog before = logs.create("idle", 0, config(LogConfig.RETENTION_MS, "60000"));
+        logs.fill(before, 5);
+        logs.restart();
+        PartitionLog log = logs.log("idle", 0);
+        setSegmentMtimes(log.dir(), logs.clock.milliseconds() - 30_000);
+
+        logs.manager.applyRetentionToAll();
+        assertThat(log.isOpen()).isFalse();
+
+        logs.clock.advanceMs(61_000);
+        logs.manager.applyRetentionToAll();
+
+        assertThat(log.isOpen()).isTrue();
+        assertThat(log.logStartOffset()).isEqualTo(5);
+        assertThat(log.logEndOffset()).isEqualTo(5);
+    }
+
+    @Test
+    void partitionKeptForeverIsNeverOpenedByRetention() throws Exception {
+        logs.fill(logs.create("forever", 0, config(LogConfig.RETENTION_MS, "-1")), 5);
+        logs.restart();
+        PartitionLog log = logs.log("forever", 0);
+        setSegmentMtimes(log.dir(), 0);
+        logs.clock.advanceMs(100L * 365 * 24 * TestLogs.HOUR);
+
+        logs.manager.applyRetentionToAll();
+
+        assertThat(log.isOpen()).isFalse();
+        assertThat(log.logStartOffset()).isZero();
+    }
+
+    @Test
+    void partitionOverItsRetentionBytesIsOpenedAndTrimmedWithoutWaiting() throws Exception {
+        PartitionLog before =
+                logs.create("big", 0, config(LogConfig.SEGMENT_BYTES, "1024", LogConfig.RETENTION_BYTES, "1024"));
+        logs.fill(before, 40);
+        int segments = before.numberOfSegments();
+        logs.restart();
+        PartitionLog log = logs.log("big", 0);
+
+        logs.manager.applyRetentionToAll();
+
+        assertThat(log.isOpen()).isTrue();
+        assertThat(log.numberOfSegments()).isLessThan(segments);
+        assertThat(log.logStartOffset()).isGreaterThan(0);
+    }
+
+    private static void setSegmentMtimes(Path dir, long ms) throws Exception {
+        for (Path file : TestLogs.files(dir, LogSegment.LOG_SUFFIX)) {
+            java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(ms));
+        }
+    }
 }

@@ -14,7 +14,7 @@ class SparseIndexTest {
 
     @Test
     void shouldLookUpTheLastEntryAtOrBelowTheTargetOffset() throws Exception {
-        OffsetIndex index = new OffsetIndex(tmp.resolve("100.index"), 100, FileChannelFactory.DEFAULT);
+        OffsetIndex index = new OffsetIndex(tmp.resolve("100.index"), 100, TestLogs.segmentChannels());
         index.openForAppend(1024, true);
         index.append(110, 500);
         index.append(120, 1000);
@@ -31,7 +31,7 @@ class SparseIndexTest {
     @Test
     void shouldPreallocateWhileActiveAndTrimToItsEntries() throws Exception {
         Path file = tmp.resolve("0.index");
-        OffsetIndex index = new OffsetIndex(file, 0, FileChannelFactory.DEFAULT);
+        OffsetIndex index = new OffsetIndex(file, 0, TestLogs.segmentChannels());
         index.openForAppend(4096, true);
         assertThat(Files.size(file)).isEqualTo(4096);
         index.append(3, 100);
@@ -40,7 +40,7 @@ class SparseIndexTest {
         index.trim();
 
         assertThat(Files.size(file)).isEqualTo(16);
-        OffsetIndex reloaded = new OffsetIndex(file, 0, FileChannelFactory.DEFAULT);
+        OffsetIndex reloaded = new OffsetIndex(file, 0, TestLogs.segmentChannels());
         assertThat(reloaded.entries()).isEqualTo(2);
         assertThat(reloaded.lookup(10)).isEqualTo(300);
         assertThat(reloaded.looksValid(1000)).isTrue();
@@ -49,7 +49,7 @@ class SparseIndexTest {
 
     @Test
     void shouldReportFullWhenNoRoomIsLeft() throws Exception {
-        OffsetIndex index = new OffsetIndex(tmp.resolve("0.index"), 0, FileChannelFactory.DEFAULT);
+        OffsetIndex index = new OffsetIndex(tmp.resolve("0.index"), 0, TestLogs.segmentChannels());
         index.openForAppend(3 * OffsetIndex.ENTRY_SIZE, true);
         index.append(1, 10);
         index.append(2, 20);
@@ -62,7 +62,7 @@ class SparseIndexTest {
 
     @Test
     void shouldKeepTimeIndexTimestampsIncreasingAndReserveTheFinalSlot() throws Exception {
-        TimeIndex index = new TimeIndex(tmp.resolve("50.timeindex"), 50, FileChannelFactory.DEFAULT);
+        TimeIndex index = new TimeIndex(tmp.resolve("50.timeindex"), 50, TestLogs.segmentChannels());
         index.openForAppend(3 * TimeIndex.ENTRY_SIZE, true);
         index.maybeAppend(1000, 55, false);
         index.maybeAppend(1000, 60, false);

@@ -40,6 +40,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class TestLogs implements BeforeEachCallback, AfterEachCallback {
 
     static final long HOUR = 3_600_000L;
+    /**
+     * log.open.files.max and log.mapped.indexes.max of the tests' managers: small, so that every
+     * log test also runs with segment files and index mappings being released and reopened.
+     */
+    static final int CACHE_CAPACITY = 8;
 
     final ManualClock clock;
     final FileChannelFactory channels;
@@ -58,6 +63,10 @@ final class TestLogs implements BeforeEachCallback, AfterEachCallback {
     private int preallocateBytes = LogManagerConfig.DEFAULT_PREALLOCATE_BYTES;
     /** log.flush.threads; the broker's default. */
     private int flushThreads = LogManagerConfig.DEFAULT_FLUSH_THREADS;
+    /** log.open.files.max and log.mapped.indexes.max. */
+    private int openFilesMax = CACHE_CAPACITY;
+
+    private int mappedIndexesMax = CACHE_CAPACITY;
 
     private boolean startBeforeEach = true;
     private final List<TestLogs> others = new ArrayList<>();
@@ -101,6 +110,18 @@ final class TestLogs implements BeforeEachCallback, AfterEachCallback {
         return this;
     }
 
+    /** Bounds of open segment files and index mappings from the next {@link #start()}. */
+    TestLogs withCaches(int openFilesMax, int mappedIndexesMax) {
+        this.openFilesMax = openFilesMax;
+        this.mappedIndexesMax = mappedIndexesMax;
+        return this;
+    }
+
+    /** Channels for tests that build segments, indexes or cleaners without a manager. */
+    static SegmentChannels segmentChannels() {
+        return new SegmentChannels(FileChannelFactory.DEFAULT, CACHE_CAPACITY, CACHE_CAPACITY);
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         useRoot(Files.createTempDirectory("millrace-logs"));
@@ -134,7 +155,17 @@ final class TestLogs implements BeforeEachCallback, AfterEachCallback {
 
     LogManager start() throws IOException {
         manager = new LogManager(
-                new LogManagerConfig(dirs, HOUR, HOUR, HOUR, HOUR, cleaner, flushThreads, preallocateBytes),
+                new LogManagerConfig(
+                        dirs,
+                        HOUR,
+                        HOUR,
+                        HOUR,
+                        HOUR,
+                        cleaner,
+                        flushThreads,
+                        preallocateBytes,
+                        openFilesMax,
+                        mappedIndexesMax),
                 clock,
                 channels);
         manager.startup(topic -> Optional.ofNullable(topics.get(topic)));
@@ -166,6 +197,8 @@ final class TestLogs implements BeforeEachCallback, AfterEachCallback {
         other.cleaner = cleaner;
         other.preallocateBytes = preallocateBytes;
         other.flushThreads = flushThreads;
+        other.openFilesMax = openFilesMax;
+        other.mappedIndexesMax = mappedIndexesMax;
         others.add(other);
         return other;
     }

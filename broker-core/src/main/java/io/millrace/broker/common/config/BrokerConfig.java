@@ -61,6 +61,8 @@ public final class BrokerConfig {
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String LOG_FLUSH_THREADS = "log.flush.threads";
     public static final String LOG_PREALLOCATE_BYTES = "log.preallocate.bytes";
+    public static final String LOG_OPEN_FILES_MAX = "log.open.files.max";
+    public static final String LOG_MAPPED_INDEXES_MAX = "log.mapped.indexes.max";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
     public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
@@ -490,6 +492,25 @@ public final class BrokerConfig {
                                 + "the segment rolls or the broker stops. 0 turns it off (e.g. on copy-on-write file systems "
                                 + "such as btrfs or ZFS, where overwriting gains nothing).")
                 .define(
+                        LOG_OPEN_FILES_MAX,
+                        Type.INT,
+                        null,
+                        positiveOrUnset(),
+                        MEDIUM,
+                        "Segment files the broker keeps open at most, shared by all partitions: the least recently used "
+                                + "are closed and reopened on their next read or write, so an idle partition holds no file "
+                                + "descriptor. Files with writes not yet fsynced or a fetch response in progress stay open "
+                                + "beyond it. Not set: half the process's open-file limit (ulimit -n), at least 16.")
+                .define(
+                        LOG_MAPPED_INDEXES_MAX,
+                        Type.INT,
+                        null,
+                        positiveOrUnset(),
+                        MEDIUM,
+                        "Offset and time index files the broker keeps memory-mapped at most: the least recently used "
+                                + "mappings are dropped (and unmapped at the next garbage collection) and remade on use. Not "
+                                + "set: a quarter of vm.max_map_count, at least 16.")
+                .define(
                         LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
                         Type.INT,
                         60000,
@@ -806,6 +827,17 @@ public final class BrokerConfig {
                         "Check with the transaction coordinator that a partition was added to a producer's transaction"
                                 + " before accepting the transaction's first batch there (KIP-890), so a late write cannot open"
                                 + " a transaction nobody will finish.");
+    }
+
+    /** An optional positive int: unset (null) means a default computed at startup. */
+    private static ConfigDef.Validator positiveOrUnset() {
+        return ConfigDef.LambdaValidator.with(
+                (name, value) -> {
+                    if (value != null && (Integer) value < 1) {
+                        throw new ConfigException(name, value, "must be at least 1");
+                    }
+                },
+                () -> "[1,...] or unset");
     }
 
     /** Keys that only the launcher script reads; never reported as unknown. */

@@ -3,9 +3,11 @@ package io.millrace.broker.server.network;
 import io.millrace.broker.log.FileSlice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.Uuid;
@@ -43,8 +45,13 @@ public final class ResponseEncoder {
         ByteBuf buffer = alloc.buffer(4 + size.sizeExcludingZeroCopy());
         buffer.writeInt(size.totalSize());
         PieceWriter writer = new PieceWriter(buffer);
-        header.write(writer, cache, headerVersion);
-        body.write(writer, cache, version);
+        try {
+            header.write(writer, cache, headerVersion);
+            body.write(writer, cache, version);
+        } catch (RuntimeException e) {
+            writer.abandon();
+            throw e;
+        }
         return writer.finish();
     }
 
@@ -65,6 +72,12 @@ public final class ResponseEncoder {
             return pieces;
         }
 
+        /** Releases what was encoded so far (file regions also end their pin on the segment file). */
+        void abandon() {
+            pieces.forEach(ReferenceCountUtil::release);
+            buffer.release();
+        }
+
         private void cutSlice() {
             int end = buffer.writerIndex();
             if (end > sliceStart) {
@@ -79,16 +92,26 @@ public final class ResponseEncoder {
                 if (slice.sizeInBytes() == 0) {
                     return;
                 }
-                if (SegmentRegion.canSendFile(slice.channel())) {
+                FileChannel file = pin(slice);
+                if (SegmentRegion.canSendFile(file)) {
                     cutSlice();
-                    pieces.add(new SegmentRegion(slice.channel(), slice.position(), slice.sizeInBytes()));
+                    pieces.add(new SegmentRegion(slice, file));
                 } else {
+                    slice.unpinChannel();
                     copyFrom(slice);
                 }
             } else if (records instanceof MemoryRecords memory) {
                 writeByteBuffer(memory.buffer());
             } else {
                 throw new IllegalArgumentException("Cannot encode records of type " + records.getClass());
+            }
+        }
+
+        private static FileChannel pin(FileSlice slice) {
+            try {
+                return slice.pinChannel();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 

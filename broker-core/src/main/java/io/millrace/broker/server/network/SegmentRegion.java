@@ -1,22 +1,27 @@
 package io.millrace.broker.server.network;
 
+import io.millrace.broker.log.FileSlice;
 import io.netty.channel.DefaultFileRegion;
 import java.nio.channels.FileChannel;
 
 /**
  * A range of a segment file sent with sendfile. Netty's {@link DefaultFileRegion} closes its
- * channel when released, but segment channels belong to the log (which closes them after the
- * segment's deletion delay), so this region leaves the channel open.
+ * channel when released, but segment channels belong to the log, so this region only ends the
+ * slice's pin ({@link FileSlice#pinChannel()}), which kept the descriptor open for the send.
  */
 final class SegmentRegion extends DefaultFileRegion {
 
-    SegmentRegion(FileChannel channel, long position, long count) {
-        super(channel, position, count);
+    private final FileSlice slice;
+
+    /** @param pinned the slice's pinned channel */
+    SegmentRegion(FileSlice slice, FileChannel pinned) {
+        super(pinned, slice.position(), slice.sizeInBytes());
+        this.slice = slice;
     }
 
     @Override
     protected void deallocate() {
-        // The log owns the channel.
+        slice.unpinChannel();
     }
 
     /**
