@@ -60,6 +60,9 @@ public final class TopicManager {
     private final MetadataStore store;
     private final LogManager logs;
     private final Map<String, Object> topicDefaults;
+    /** The configuration of every topic without overrides (most topics), built once. */
+    private final LogConfig defaultLogConfig;
+
     private final ConcurrentHashMap<String, TopicState> byName = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, TopicState> sortedByName = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<Uuid, TopicState> byId = new ConcurrentHashMap<>();
@@ -75,6 +78,7 @@ public final class TopicManager {
         this.store = store;
         this.logs = logs;
         this.topicDefaults = LogConfig.brokerDefaults(config);
+        this.defaultLogConfig = LogConfig.of(topicDefaults, Map.of());
     }
 
     /** Loads topics, recovers their logs and creates any log a crash left missing. */
@@ -172,6 +176,9 @@ public final class TopicManager {
 
     /** Validates overrides and returns the effective configuration, or throws InvalidConfigurationException. */
     public LogConfig logConfig(Map<String, String> overrides) {
+        if (overrides.isEmpty()) {
+            return defaultLogConfig;
+        }
         try {
             return LogConfig.of(topicDefaults, overrides);
         } catch (ConfigException e) {
