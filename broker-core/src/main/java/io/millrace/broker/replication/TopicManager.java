@@ -7,16 +7,19 @@ import io.millrace.broker.log.PartitionLog;
 import io.millrace.broker.stream.TopicName;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -32,11 +35,16 @@ import org.slf4j.LoggerFactory;
  * The topics of this node: creation, deletion, partition growth and configuration, kept in
  * the {@link MetadataStore} and backed by logs in the {@link LogManager}.
  *
- * <p>Lookups are lock-free over immutable {@link TopicState} snapshots; changes are
- * serialised on this object. Each change writes the metadata file first (the commit point)
- * and then creates or removes logs; startup repairs whatever a crash left half done.
- * Failures surface as Kafka {@link org.apache.kafka.common.errors.ApiException}s with
- * messages meant for the person who sent the request.
+ * <p>Lookups are lock-free over immutable {@link TopicState} snapshots, by name or id in constant
+ * time whatever the number of topics; {@link #topics()} is a view kept sorted by name, so listing
+ * never sorts. Changes are serialised on this object. A change that adds partitions (a creation, a
+ * growth) makes their logs first and then commits the metadata, one commit for a whole batch of
+ * creations (see {@link MetadataStore}); if the commit fails the new logs are removed again. A
+ * deletion commits first and then removes the logs. Startup repairs whatever a crash left half
+ * done: logs of an uncommitted topic are orphans the log manager moves away, missing logs of a
+ * committed topic are created. Failures surface as Kafka
+ * {@link org.apache.kafka.common.errors.ApiException}s with messages meant for the person who sent
+ * the request.
  *
  * <p>Internal topics the broker itself writes ({@code __consumer_offsets}) are created with
  * {@link #createInternalTopic} and can then be neither deleted nor grown by clients.
@@ -52,8 +60,15 @@ public final class TopicManager {
     private final MetadataStore store;
     private final LogManager logs;
     private final Map<String, Object> topicDefaults;
+    /** The configuration of every topic without overrides (most topics), built once. */
+    private final LogConfig defaultLogConfig;
+
     private final ConcurrentHashMap<String, TopicState> byName = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, TopicState> sortedByName = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<Uuid, TopicState> byId = new ConcurrentHashMap<>();
+    /** Topic names by {@link TopicName#collisionKey}; guarded by this object. */
+    private final Map<String, String> byCollisionKey = new HashMap<>();
+
     private final ConcurrentHashMap<PartitionLog, LocalPartition> byLog = new ConcurrentHashMap<>();
     private final Set<String> brokerOwned = ConcurrentHashMap.newKeySet();
     private final List<TopicChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -63,6 +78,7 @@ public final class TopicManager {
         this.store = store;
         this.logs = logs;
         this.topicDefaults = LogConfig.brokerDefaults(config);
+        this.defaultLogConfig = LogConfig.of(topicDefaults, Map.of());
     }
 
     /** Loads topics, recovers their logs and creates any log a crash left missing. */
@@ -79,7 +95,7 @@ public final class TopicManager {
         });
         logs.startup(name -> Optional.ofNullable(loaded.get(name)).map(t -> logConfig(t.configs())));
         for (TopicMetadata t : loaded.values()) {
-            install(t, logConfig(t.configs()));
+            publish(t, openLogs(t, 0, logConfig(t.configs())));
         }
         log.info("Loaded {} topics", loaded.size());
     }
@@ -107,11 +123,15 @@ public final class TopicManager {
         return state == null ? null : state.partition(index);
     }
 
-    /** All topics, sorted by name. */
-    public List<TopicState> topics() {
-        List<TopicState> all = new ArrayList<>(byName.values());
-        all.sort(Comparator.comparing(TopicState::name));
-        return all;
+    /** All topics, sorted by name: a live view, consistent per topic, that nothing has to sort. */
+    public Collection<TopicState> topics() {
+        return Collections.unmodifiableCollection(sortedByName.values());
+    }
+
+    /** The topics whose name is {@code first} or sorts after it, sorted by name (a live view). */
+    public Collection<TopicState> topicsFrom(String first) {
+        return Collections.unmodifiableCollection(
+                sortedByName.tailMap(first, true).values());
     }
 
     /** The broker-level defaults of every topic config key. */
@@ -156,6 +176,9 @@ public final class TopicManager {
 
     /** Validates overrides and returns the effective configuration, or throws InvalidConfigurationException. */
     public LogConfig logConfig(Map<String, String> overrides) {
+        if (overrides.isEmpty()) {
+            return defaultLogConfig;
+        }
         try {
             return LogConfig.of(topicDefaults, overrides);
         } catch (ConfigException e) {
@@ -168,26 +191,104 @@ public final class TopicManager {
      *
      * @param partitions -1 for {@code num.partitions}
      * @param replicationFactor -1 for {@code default.replication.factor}
+     * @throws org.apache.kafka.common.errors.ApiException why the topic cannot be created
      */
-    public synchronized TopicState create(
+    public TopicState create(
             String name, int partitions, short replicationFactor, Map<String, String> configs, boolean validateOnly) {
-        TopicName.validate(name);
-        if (byName.containsKey(name)) {
-            throw new TopicExistsException("Topic '" + name + "' already exists.");
-        }
-        String collisionKey = TopicName.collisionKey(name);
-        for (String existing : byName.keySet()) {
-            if (TopicName.collisionKey(existing).equals(collisionKey)) {
-                throw new InvalidTopicException("Topic '" + name + "' collides with existing topic '" + existing
-                        + "': '.' and '_' are interchangeable in metric names");
+        return create(List.of(new NewTopic(name, partitions, replicationFactor, configs)), validateOnly)
+                .get(0)
+                .orThrow();
+    }
+
+    /**
+     * Creates topics: validates each (a topic is also checked against the ones before it in the
+     * list), creates the partition logs of the valid ones, and commits all of them with one durable
+     * metadata write before returning. Each topic succeeds or fails on its own, except that a failed
+     * commit fails every topic that reached it.
+     *
+     * @return one outcome per requested topic, in order
+     */
+    public synchronized List<TopicCreation> create(List<NewTopic> requested, boolean validateOnly) {
+        TopicCreation[] outcomes = new TopicCreation[requested.size()];
+        List<Planned> planned = new ArrayList<>();
+        Map<String, String> batchCollisionKeys = new HashMap<>();
+        for (int i = 0; i < requested.size(); i++) {
+            try {
+                planned.add(new Planned(i, validate(requested.get(i), batchCollisionKeys), List.of()));
+            } catch (ApiException e) {
+                outcomes[i] = TopicCreation.refused(e);
             }
         }
-        int count = partitions == -1 ? config.getInt(BrokerConfig.NUM_PARTITIONS) : partitions;
+        if (validateOnly) {
+            planned.forEach(p -> outcomes[p.index()] = TopicCreation.created(new TopicState(p.metadata(), List.of())));
+            return List.of(outcomes);
+        }
+        List<Planned> ready = new ArrayList<>();
+        for (Planned p : planned) {
+            try {
+                ready.add(p.withLogs(
+                        openLogs(p.metadata(), 0, logConfig(p.metadata().configs()))));
+            } catch (KafkaStorageException | InvalidTopicException e) {
+                outcomes[p.index()] = TopicCreation.refused(e);
+            }
+        }
+        try {
+            store.commit(ready.stream()
+                    .map(p -> new TopicChange.Create(p.metadata()))
+                    .toList());
+        } catch (IOException e) {
+            KafkaStorageException error = storageError("create " + ready.size() + " topics", e);
+            for (Planned p : ready) {
+                discardLogs(p.metadata().name(), 0, p.logs().size());
+                outcomes[p.index()] = TopicCreation.refused(error);
+            }
+            return List.of(outcomes);
+        }
+        for (Planned p : ready) {
+            TopicMetadata metadata = p.metadata();
+            outcomes[p.index()] = TopicCreation.created(publish(metadata, p.logs()));
+            log.info(
+                    "Created topic '{}' (id {}) with {} partitions{}",
+                    metadata.name(),
+                    metadata.topicId(),
+                    metadata.partitionCount(),
+                    metadata.configs().isEmpty() ? "" : " and configs " + metadata.configs());
+            listeners.forEach(l -> l.topicCreated(metadata));
+        }
+        return List.of(outcomes);
+    }
+
+    /** A valid topic of a batch being created: its place in the batch, its metadata and, once made, its logs. */
+    private record Planned(int index, TopicMetadata metadata, List<PartitionLog> logs) {
+
+        Planned withLogs(List<PartitionLog> made) {
+            return new Planned(index, metadata, made);
+        }
+    }
+
+    /** Validates one topic of a batch and gives it an id; its name joins {@code batchCollisionKeys}. */
+    private TopicMetadata validate(NewTopic topic, Map<String, String> batchCollisionKeys) {
+        String name = topic.name();
+        TopicName.validate(name);
+        String collisionKey = TopicName.collisionKey(name);
+        String existing = byCollisionKey.get(collisionKey);
+        if (existing == null) {
+            existing = batchCollisionKeys.get(collisionKey);
+        }
+        if (name.equals(existing)) {
+            throw new TopicExistsException("Topic '" + name + "' already exists.");
+        }
+        if (existing != null) {
+            throw new InvalidTopicException("Topic '" + name + "' collides with existing topic '" + existing
+                    + "': '.' and '_' are interchangeable in metric names");
+        }
+        int count = topic.partitions() == -1 ? config.getInt(BrokerConfig.NUM_PARTITIONS) : topic.partitions();
         if (count < 1) {
             throw new InvalidPartitionsException("Number of partitions must be larger than 0.");
         }
-        short rf =
-                replicationFactor == -1 ? config.getShort(BrokerConfig.DEFAULT_REPLICATION_FACTOR) : replicationFactor;
+        short rf = topic.replicationFactor() == -1
+                ? config.getShort(BrokerConfig.DEFAULT_REPLICATION_FACTOR)
+                : topic.replicationFactor();
         if (rf < 1) {
             throw new InvalidReplicationFactorException("Replication factor must be larger than 0.");
         }
@@ -195,21 +296,9 @@ public final class TopicManager {
             throw new InvalidReplicationFactorException(
                     "Replication factor: " + rf + " larger than available brokers: 1.");
         }
-        LogConfig logConfig = logConfig(configs);
-        TopicMetadata metadata = new TopicMetadata(name, Uuid.randomUuid(), count, configs);
-        if (validateOnly) {
-            return new TopicState(metadata, List.of());
-        }
-        writeTopic(metadata, "create topic '" + name + "'");
-        TopicState state = install(metadata, logConfig);
-        log.info(
-                "Created topic '{}' (id {}) with {} partitions{}",
-                name,
-                metadata.topicId(),
-                count,
-                configs.isEmpty() ? "" : " and configs " + configs);
-        listeners.forEach(l -> l.topicCreated(metadata));
-        return state;
+        logConfig(topic.configs());
+        batchCollisionKeys.put(collisionKey, name);
+        return new TopicMetadata(name, Uuid.randomUuid(), count, topic.configs());
     }
 
     /** Creates a topic with defaults if auto-creation is on and it does not exist yet. */
@@ -239,13 +328,11 @@ public final class TopicManager {
             throw new InvalidTopicException(
                     "Topic '" + name + "' is an internal topic of the broker and cannot be " + "deleted.");
         }
-        try {
-            store.deleteTopic(state.metadata().topicId());
-        } catch (IOException e) {
-            throw storageError("delete topic '" + name + "'", e);
-        }
+        commit(new TopicChange.Delete(state.metadata().topicId()), "delete topic '" + name + "'");
         byName.remove(name);
+        sortedByName.remove(name);
         byId.remove(state.metadata().topicId());
+        byCollisionKey.remove(TopicName.collisionKey(name));
         for (LocalPartition p : state.partitions()) {
             byLog.remove(p.log());
             p.markDeleted();
@@ -282,8 +369,14 @@ public final class TopicManager {
         if (validateOnly) {
             return new TopicState(grown, state.partitions());
         }
-        writeTopic(grown, "add partitions to topic '" + name + "'");
-        TopicState updated = install(grown, logConfig(grown.configs()));
+        List<PartitionLog> added = openLogs(grown, current, logConfig(grown.configs()));
+        try {
+            commit(new TopicChange.Alter(grown), "add partitions to topic '" + name + "'");
+        } catch (KafkaStorageException e) {
+            discardLogs(name, current, totalCount);
+            throw e;
+        }
+        TopicState updated = publish(grown, added);
         log.info("Topic '{}' grew from {} to {} partitions", name, current, totalCount);
         listeners.forEach(l -> l.partitionsAdded(grown));
         return updated;
@@ -297,47 +390,84 @@ public final class TopicManager {
         if (validateOnly) {
             return new TopicState(altered, state.partitions());
         }
-        writeTopic(altered, "alter the configuration of topic '" + name + "'");
+        commit(new TopicChange.Alter(altered), "alter the configuration of topic '" + name + "'");
         for (LocalPartition p : state.partitions()) {
             p.log().updateConfig(logConfig);
         }
         TopicState updated = new TopicState(altered, state.partitions());
-        byName.put(name, updated);
-        byId.put(altered.topicId(), updated);
+        put(updated);
         log.info("Topic '{}' configuration overrides are now {}", name, overrides);
         return updated;
     }
 
-    /** Creates (or reopens) every partition log of the topic and publishes the new snapshot. */
-    private TopicState install(TopicMetadata metadata, LogConfig logConfig) {
-        List<LocalPartition> partitions = new ArrayList<>(metadata.partitionCount());
-        TopicState previous = byName.get(metadata.name());
-        for (int i = 0; i < metadata.partitionCount(); i++) {
-            if (previous != null && i < previous.partitions().size()) {
-                partitions.add(previous.partitions().get(i));
-                continue;
-            }
-            PartitionLog partitionLog;
+    /**
+     * Opens (or creates) the logs of the topic's partitions from {@code first} on; if one fails, the
+     * ones created here are discarded again.
+     *
+     * @throws KafkaStorageException when a log cannot be created
+     * @throws InvalidTopicException when the topic's name cannot be stored
+     */
+    private List<PartitionLog> openLogs(TopicMetadata metadata, int first, LogConfig logConfig) {
+        List<PartitionLog> opened = new ArrayList<>(metadata.partitionCount() - first);
+        for (int i = first; i < metadata.partitionCount(); i++) {
             try {
                 Optional<PartitionLog> existing = logs.log(metadata.name(), i);
-                partitionLog = existing.isPresent() ? existing.get() : logs.createLog(metadata.name(), i, logConfig);
+                opened.add(existing.isPresent() ? existing.get() : logs.createLog(metadata.name(), i, logConfig));
             } catch (IOException e) {
+                discardLogs(metadata.name(), first, i);
                 throw storageError("create partition " + i + " of topic '" + metadata.name() + "'", e);
+            } catch (IllegalArgumentException e) {
+                // The name cannot be stored (too long a directory name).
+                discardLogs(metadata.name(), first, i);
+                throw new InvalidTopicException(e.getMessage());
             }
+        }
+        return opened;
+    }
+
+    /** Removes logs made for a change that was not committed; what cannot be removed is an orphan the next start moves away. */
+    private void discardLogs(String topic, int first, int end) {
+        for (int i = first; i < end; i++) {
+            try {
+                logs.deleteLog(topic, i);
+            } catch (IOException e) {
+                log.warn(
+                        "Could not remove partition {} of topic '{}', which was not created: {}",
+                        i,
+                        topic,
+                        e.toString());
+            }
+        }
+    }
+
+    /** Publishes the topic's new snapshot: its existing partitions plus one per log in {@code addedLogs}. */
+    private TopicState publish(TopicMetadata metadata, List<PartitionLog> addedLogs) {
+        TopicState previous = byName.get(metadata.name());
+        List<LocalPartition> partitions = new ArrayList<>(metadata.partitionCount());
+        if (previous != null) {
+            partitions.addAll(previous.partitions());
+        }
+        for (PartitionLog partitionLog : addedLogs) {
             LocalPartition partition = new LocalPartition(metadata.topicId(), LEADER_EPOCH, partitionLog);
             byLog.put(partitionLog, partition);
             partitions.add(partition);
         }
         TopicState state = new TopicState(metadata, partitions);
-        byName.put(metadata.name(), state);
-        byId.put(metadata.topicId(), state);
+        put(state);
         return state;
     }
 
-    /** Writes the topic's metadata file, the commit point of every change; a failure is a storage error. */
-    private void writeTopic(TopicMetadata metadata, String action) {
+    private void put(TopicState state) {
+        byName.put(state.name(), state);
+        sortedByName.put(state.name(), state);
+        byId.put(state.metadata().topicId(), state);
+        byCollisionKey.put(TopicName.collisionKey(state.name()), state.name());
+    }
+
+    /** Commits one change of an existing topic; a failure is a storage error. */
+    private void commit(TopicChange change, String action) {
         try {
-            store.writeTopic(metadata);
+            store.commit(List.of(change));
         } catch (IOException e) {
             throw storageError(action, e);
         }

@@ -1,10 +1,14 @@
 package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.replication.NewTopic;
+import io.millrace.broker.replication.TopicCreation;
 import io.millrace.broker.replication.TopicManager;
-import io.millrace.broker.replication.TopicState;
+import io.millrace.broker.replication.TopicMetadata;
 import io.millrace.broker.server.RequestContext;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -23,8 +27,9 @@ import org.apache.kafka.common.requests.CreateTopicsRequest;
 /**
  * CreateTopics: validates names, partition counts, the replication factor (a single node
  * holds one replica), manual assignments (every replica list must be exactly this node) and
- * configs, then creates the topic durably. {@code validate_only} checks without creating.
- * From v5 the result carries the new topic's effective configuration. Runs on the admin
+ * configs, then creates every valid topic of the request at once, with one durable metadata
+ * commit before answering; each topic gets its own result. {@code validate_only} checks without
+ * creating. From v5 the result carries the new topic's effective configuration. Runs on the admin
  * executor because creation creates directories and fsyncs.
  */
 public final class CreateTopicsHandler extends BlockingHandler<CreateTopicsRequest> {
@@ -46,6 +51,8 @@ public final class CreateTopicsHandler extends BlockingHandler<CreateTopicsReque
         CreateTopicsResponseData response = new CreateTopicsResponseData();
         Set<String> duplicates = RequestChecks.duplicates(
                 data.topics().stream().map(CreatableTopic::name).toList());
+        List<NewTopic> toCreate = new ArrayList<>();
+        List<CreatableTopicResult> resultsToFill = new ArrayList<>();
         for (CreatableTopic t : data.topics()) {
             CreatableTopicResult result = new CreatableTopicResult()
                     .setName(t.name())
@@ -60,24 +67,38 @@ public final class CreateTopicsHandler extends BlockingHandler<CreateTopicsReque
                 continue;
             }
             try {
-                TopicState state = createOne(t, data.validateOnly());
-                result.setErrorCode(Errors.NONE.code())
-                        .setTopicId(state.metadata().topicId())
-                        .setNumPartitions(state.metadata().partitionCount())
-                        .setReplicationFactor((short) 1);
-                if (context.apiVersion() >= 5) {
-                    result.setConfigs(creatableConfigs(state.metadata().configs()));
-                }
+                toCreate.add(newTopic(t, nodeId));
+                resultsToFill.add(result);
             } catch (ApiException e) {
-                result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+                fail(result, e);
+            }
+        }
+        List<TopicCreation> outcomes = topics.create(toCreate, data.validateOnly());
+        for (int i = 0; i < outcomes.size(); i++) {
+            CreatableTopicResult result = resultsToFill.get(i);
+            TopicCreation outcome = outcomes.get(i);
+            if (outcome.error() != null) {
+                fail(result, outcome.error());
+                continue;
+            }
+            TopicMetadata created = outcome.topic().metadata();
+            result.setErrorCode(Errors.NONE.code())
+                    .setTopicId(created.topicId())
+                    .setNumPartitions(created.partitionCount())
+                    .setReplicationFactor((short) 1);
+            if (context.apiVersion() >= 5) {
+                result.setConfigs(creatableConfigs(created.configs()));
             }
         }
         return response;
     }
 
-    private java.util.List<CreateTopicsResponseData.CreatableTopicConfigs> creatableConfigs(
-            Map<String, String> overrides) {
-        java.util.List<CreateTopicsResponseData.CreatableTopicConfigs> result = new java.util.ArrayList<>();
+    private static void fail(CreatableTopicResult result, ApiException e) {
+        result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+    }
+
+    private List<CreateTopicsResponseData.CreatableTopicConfigs> creatableConfigs(Map<String, String> overrides) {
+        List<CreateTopicsResponseData.CreatableTopicConfigs> result = new ArrayList<>();
         for (TopicConfigView.Entry e : configView.entries(overrides)) {
             result.add(new CreateTopicsResponseData.CreatableTopicConfigs()
                     .setName(e.name())
@@ -89,7 +110,8 @@ public final class CreateTopicsHandler extends BlockingHandler<CreateTopicsReque
         return result;
     }
 
-    private TopicState createOne(CreatableTopic t, boolean validateOnly) {
+    /** The topic the request asks for, after the checks only a request can fail (assignments, null configs). */
+    private static NewTopic newTopic(CreatableTopic t, int nodeId) {
         int partitions = t.numPartitions();
         short replicationFactor = t.replicationFactor();
         if (!t.assignments().isEmpty()) {
@@ -120,6 +142,6 @@ public final class CreateTopicsHandler extends BlockingHandler<CreateTopicsReque
             }
             configs.put(c.name(), c.value());
         }
-        return topics.create(t.name(), partitions, replicationFactor, configs, validateOnly);
+        return new NewTopic(t.name(), partitions, replicationFactor, configs);
     }
 }

@@ -10,7 +10,6 @@ import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
@@ -60,49 +59,75 @@ public final class DescribeTopicPartitionsHandler extends VersionedHandler<Descr
     private DescribeTopicPartitionsResponseData describe(DescribeTopicPartitionsRequestData data) {
         DescribeTopicPartitionsRequestData.Cursor cursor = data.cursor();
         String cursorTopic = cursor == null ? "" : cursor.topicName();
-        boolean allTopics = data.topics().isEmpty();
-        TreeSet<String> names = new TreeSet<>();
-        if (allTopics) {
-            for (TopicState t : topics.topics()) {
-                names.add(t.name());
-            }
-        } else {
-            for (DescribeTopicPartitionsRequestData.TopicRequest t : data.topics()) {
-                names.add(t.name());
-            }
-            if (cursor != null && !names.contains(cursor.topicName())) {
-                return invalidCursor(data);
-            }
-        }
         DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
-        int remaining = Math.min(MAX_PARTITIONS_PER_RESPONSE, data.responsePartitionLimit());
-        for (String name : names.tailSet(cursorTopic, true)) {
-            if (remaining == 0) {
-                // Everything before this topic fitted exactly; the next page starts here.
-                response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
-                break;
-            }
-            if (remaining < 0) {
-                break;
-            }
-            Optional<TopicState> state = topics.topic(name);
-            if (state.isEmpty()) {
-                if (!allTopics) {
-                    response.topics().add(missing(name));
+        Page page = new Page(response, cursor, Math.min(MAX_PARTITIONS_PER_RESPONSE, data.responsePartitionLimit()));
+        if (data.topics().isEmpty()) {
+            // Walks the sorted topics from the cursor on, so a page costs the same with any number of topics.
+            for (TopicState state : topics.topicsFrom(cursorTopic)) {
+                if (!page.add(state.name(), state)) {
+                    break;
                 }
-                continue;
             }
-            int start = name.equals(cursorTopic) ? Math.max(0, cursor.partitionIndex()) : 0;
-            DescribeTopicPartitionsResponseTopic topic = describe(state.get(), start, remaining);
-            response.topics().add(topic);
-            remaining -= topic.partitions().size();
-            int next = start + topic.partitions().size();
-            if (next < state.get().partitions().size()) {
-                response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(next));
+            return response;
+        }
+        TreeSet<String> names = new TreeSet<>();
+        for (DescribeTopicPartitionsRequestData.TopicRequest t : data.topics()) {
+            names.add(t.name());
+        }
+        if (cursor != null && !names.contains(cursor.topicName())) {
+            return invalidCursor(data);
+        }
+        for (String name : names.tailSet(cursorTopic, true)) {
+            if (!page.add(name, topics.topic(name).orElse(null))) {
                 break;
             }
         }
         return response;
+    }
+
+    /** A response being filled, topic by topic in name order, until its partition limit. */
+    private final class Page {
+        private final DescribeTopicPartitionsResponseData response;
+        private final DescribeTopicPartitionsRequestData.Cursor cursor;
+        private int remaining;
+
+        Page(
+                DescribeTopicPartitionsResponseData response,
+                DescribeTopicPartitionsRequestData.Cursor cursor,
+                int limit) {
+            this.response = response;
+            this.cursor = cursor;
+            this.remaining = limit;
+        }
+
+        /**
+         * Adds the topic (null: a named topic that does not exist), or sets the next cursor when the
+         * page is full; false once the page is complete.
+         */
+        boolean add(String name, TopicState state) {
+            if (remaining == 0) {
+                // Everything before this topic fitted exactly; the next page starts here.
+                response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
+                return false;
+            }
+            if (remaining < 0) {
+                return false;
+            }
+            if (state == null) {
+                response.topics().add(missing(name));
+                return true;
+            }
+            int start = cursor != null && name.equals(cursor.topicName()) ? Math.max(0, cursor.partitionIndex()) : 0;
+            DescribeTopicPartitionsResponseTopic topic = describe(state, start, remaining);
+            response.topics().add(topic);
+            remaining -= topic.partitions().size();
+            int next = start + topic.partitions().size();
+            if (next < state.partitions().size()) {
+                response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(next));
+                return false;
+            }
+            return true;
+        }
     }
 
     private DescribeTopicPartitionsResponseTopic describe(TopicState state, int start, int maxCount) {

@@ -168,6 +168,21 @@ class DescribeTopicPartitionsHandlerTest {
     }
 
     @Test
+    void listingAllTopicsResumesAfterACursorTopicDeletedMeanwhile() throws Exception {
+        fixture.createTopic("alpha", 1, Map.of());
+        fixture.createTopic("beta", 2, Map.of());
+        fixture.createTopic("gamma", 1, Map.of());
+        DescribeTopicPartitionsResponseData first = describe(2, null, 0);
+        assertThat(first.nextCursor().topicName()).isEqualTo("beta");
+
+        fixture.topics.delete("beta");
+        DescribeTopicPartitionsResponseData second = describe(2, "beta", 1);
+
+        assertThat(listing(second)).containsExactly("gamma-0");
+        assertThat(second.nextCursor()).isNull();
+    }
+
+    @Test
     void anExactFitPointsTheCursorAtTheNextTopic() throws Exception {
         fixture.createTopic("alpha", 2, Map.of());
         fixture.createTopic("beta", 1, Map.of());
