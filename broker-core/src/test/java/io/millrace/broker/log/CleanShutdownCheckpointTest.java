@@ -76,7 +76,7 @@ class CleanShutdownCheckpointTest {
     @Test
     void checkpointWithAFlippedByteIsIgnored() throws Exception {
         closedLogWithDamageAt(DAMAGED);
-        flipByte(logs.dirs.get(0).resolve(CleanShutdownCheckpoint.FILE), 12);
+        TestLogs.flipByte(logs.dirs.get(0).resolve(CleanShutdownCheckpoint.FILE), 12);
 
         logs.start();
 
@@ -151,7 +151,7 @@ class CleanShutdownCheckpointTest {
         long position = positionOf(dir, damaged);
         logs.manager.close();
         // A byte of the record value, inside the CRC's range.
-        flipByte(lastSegment(dir), position + BatchHeader.HEADER_SIZE + 8);
+        TestLogs.flipByte(lastSegment(dir), position + BatchHeader.HEADER_SIZE + 8);
         return dir;
     }
 
@@ -171,14 +171,5 @@ class CleanShutdownCheckpointTest {
     private static Path lastSegment(Path dir) throws Exception {
         List<Path> segments = TestLogs.files(dir, LogSegment.LOG_SUFFIX);
         return segments.get(segments.size() - 1);
-    }
-
-    private static void flipByte(Path file, long position) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(position);
-            int b = f.read();
-            f.seek(position);
-            f.write(b ^ 0x01);
-        }
     }
 }

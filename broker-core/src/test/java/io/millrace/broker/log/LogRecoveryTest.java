@@ -153,9 +153,9 @@ class LogRecoveryTest {
         Path dir = crashed.dirs.get(0).resolve("orders-0");
         // damage the middle of the first segment (trusted: below the recovery point's segment) and the
         // last batch of the last segment (scanned)
-        flipByte(LogSegment.file(dir, 0, LogSegment.LOG_SUFFIX), sizes.get(0) + 70);
+        TestLogs.flipByte(LogSegment.file(dir, 0, LogSegment.LOG_SUFFIX), sizes.get(0) + 70);
         Path last = LogSegment.file(dir, lastBase, LogSegment.LOG_SUFFIX);
-        flipByte(last, lastSize - 3);
+        TestLogs.flipByte(last, lastSize - 3);
 
         crashed.start();
         PartitionLog recovered = crashed.log("orders", 0);
@@ -193,15 +193,6 @@ class LogRecoveryTest {
         assertThat(append(recovered, TestBatches.batch(logs.clock.milliseconds(), "after"))
                         .baseOffset())
                 .isEqualTo(30);
-    }
-
-    private static void flipByte(Path file, long position) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(position);
-            int b = f.read();
-            f.seek(position);
-            f.write(b ^ 0x01);
-        }
     }
 
     @Test

@@ -266,6 +266,16 @@ final class TestLogs implements BeforeEachCallback, AfterEachCallback {
         return sizes;
     }
 
+    /** Flips the lowest bit of the byte at {@code position} of {@code file} (damage for recovery tests). */
+    static void flipByte(Path file, long position) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(position);
+            int b = f.read();
+            f.seek(position);
+            f.write(b ^ 0x01);
+        }
+    }
+
     /** Every record from the log start to the durable offset, read as a consumer would. */
     static List<Entry> readAll(PartitionLog log) throws IOException {
         List<Entry> out = new ArrayList<>();
