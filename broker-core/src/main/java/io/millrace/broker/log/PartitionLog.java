@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * that is gone returns the next batch.
  *
  * <p>A log opens on first use: until then it is a name, a directory, a configuration and an
- * {@link OpenPlan} (about 200 bytes of heap), with no file, thread or timer of its own, so a node
+ * {@link OpenPlan} (a few hundred bytes of heap), with no file, thread or timer of its own, so a node
  * can hold 100,000 idle partitions. The first call that needs its contents lists the directory and
  * opens it (a few milliseconds; the caller's thread does it), trusting what the clean shutdown
  * recorded, or recovering from the recovery point after an unclean one. A failure to open takes the
