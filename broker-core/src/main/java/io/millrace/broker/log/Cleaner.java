@@ -331,7 +331,7 @@ final class Cleaner {
             ByteBuffer out = result.outputBuffer();
             out.flip();
             if (out.hasRemaining()) {
-                noteDeleteHorizons(out, stats);
+                noteDeleteHorizons(out, filter.currentTime, stats);
                 cleaned.appendBatches(out, config.indexIntervalBytes());
             }
             if (result.bytesRead() == 0) {
@@ -378,10 +378,19 @@ final class Cleaner {
         }
     }
 
-    private static void noteDeleteHorizons(ByteBuffer batches, CleanerStats stats) {
+    /**
+     * Notes the earliest delete horizon not yet behind this pass ({@code nowMs}) among the batches
+     * written: a later pass is due then, to remove the tombstones and markers it guards. A horizon
+     * already passed is left out: whatever the pass kept under it stayed for another reason (a
+     * rewritten batch keeps its horizon after its tombstone went; a producer's newest batch stays)
+     * that time alone does not change, and counting it made the cleaner pick the log again and
+     * again without removing anything.
+     */
+    private static void noteDeleteHorizons(ByteBuffer batches, long nowMs, CleanerStats stats) {
         int at = batches.position();
         while (at + BatchHeader.HEADER_SIZE <= batches.limit()) {
-            if ((BatchHeader.attributes(batches, at) & BatchHeader.DELETE_HORIZON_FLAG_MASK) != 0) {
+            if ((BatchHeader.attributes(batches, at) & BatchHeader.DELETE_HORIZON_FLAG_MASK) != 0
+                    && BatchHeader.baseTimestamp(batches, at) >= nowMs) {
                 stats.earliestDeleteHorizonMs =
                         Math.min(stats.earliestDeleteHorizonMs, BatchHeader.baseTimestamp(batches, at));
             }

@@ -423,4 +423,25 @@ class LogCleanerTest {
                 .as("checkpoint not advanced")
                 .isNull();
     }
+
+    @Test
+    void cleanerSettlesAfterRemovingATombstoneThatSharedItsBatchWithLiveRecords() throws Exception {
+        PartitionLog log = f.create("state", CompactionFixture.compacted());
+        // One batch: live values and a tombstone, as a client batching several sends writes them.
+        f.put(log, "a", "1", "b", "2", "gone", null);
+        f.roll();
+        f.put(log, "c", "3");
+        assertThat(f.clean())
+                .as("the first pass marks the tombstone's batch with a delete horizon")
+                .isTrue();
+        f.logs.clock.advanceMs(CompactionFixture.DELETE_RETENTION_MS + 1);
+        assertThat(f.clean())
+                .as("the pass that removes the tombstone once its horizon passed")
+                .isTrue();
+        assertThat(latest(readAll(log))).doesNotContainKey("gone");
+
+        f.logs.clock.advanceMs(CompactionFixture.DELETE_RETENTION_MS + 1);
+
+        assertThat(f.clean()).as("a pass with nothing left to remove").isFalse();
+    }
 }
