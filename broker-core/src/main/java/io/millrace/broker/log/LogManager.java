@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
@@ -222,33 +223,45 @@ public final class LogManager implements AutoCloseable {
 
     /** Opens {@code toRecover} in parallel; returns how many failed (they are then offline, logged). */
     private static int recoverNow(List<PartitionLog> toRecover) throws IOException {
-        if (toRecover.isEmpty()) {
+        int threads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        return inParallel("millrace-log-recovery", threads, toRecover, PartitionLog::openNow);
+    }
+
+    /**
+     * Runs {@code work} on each log on up to {@code threads} threads named {@code threadName}, and
+     * waits for all of them; returns how many threw.
+     *
+     * @throws IOException when interrupted while waiting
+     */
+    private static int inParallel(String threadName, int threads, List<PartitionLog> logs, Consumer<PartitionLog> work)
+            throws IOException {
+        if (logs.isEmpty()) {
             return 0;
         }
-        int threads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "millrace-log-recovery-" + n.incrementAndGet());
+            Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (PartitionLog log : toRecover) {
-                done.add(pool.submit(log::openNow));
+            for (PartitionLog log : logs) {
+                done.add(pool.submit(() -> work.accept(log)));
             }
             int failed = 0;
             for (Future<?> f : done) {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
+                    LOG.debug("{} failed", threadName, e.getCause());
                     failed++;
                 }
             }
             return failed;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while recovering partitions", e);
+            throw new IOException("Interrupted while waiting for " + threadName + " threads", e);
         } finally {
             pool.shutdownNow();
         }
@@ -507,33 +520,18 @@ public final class LogManager implements AutoCloseable {
      */
     private Map<PartitionLog, CleanShutdownCheckpoint.Entry> closeInParallel(List<PartitionLog> open) {
         Map<PartitionLog, CleanShutdownCheckpoint.Entry> entries = new ConcurrentHashMap<>();
-        int threads = Math.max(1, Math.min(8, open.size() / 16));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "millrace-log-shutdown");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<?>> done = new ArrayList<>();
-            for (PartitionLog log : open) {
-                done.add(pool.submit(() -> {
-                    CleanShutdownCheckpoint.Entry entry = log.closeForShutdown(committer.listener());
-                    if (entry != null) {
-                        entries.put(log, entry);
-                    }
-                }));
+            int failed = inParallel("millrace-log-shutdown", Math.max(1, Math.min(8, open.size() / 16)), open, log -> {
+                CleanShutdownCheckpoint.Entry entry = log.closeForShutdown(committer.listener());
+                if (entry != null) {
+                    entries.put(log, entry);
+                }
+            });
+            if (failed > 0) {
+                LOG.error("Closing {} partitions failed unexpectedly; they are recovered at the next startup", failed);
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            LOG.error(
-                    "Closing a partition failed unexpectedly; it will be recovered at the next startup", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (IOException e) {
             LOG.warn("Interrupted while closing partitions; those not closed are recovered at the next startup");
-        } finally {
-            pool.shutdownNow();
         }
         return entries;
     }

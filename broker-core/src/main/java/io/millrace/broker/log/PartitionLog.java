@@ -473,7 +473,7 @@ public final class PartitionLog {
     long checkpointRecoveryPoint() {
         Parts p = parts;
         if (p == null) {
-            return recoveryPoint();
+            return plannedRecoveryPoint();
         }
         dirtyNoted = false;
         long point = p.segments().recoveryPoint(p.durability().point());
@@ -509,15 +509,8 @@ public final class PartitionLog {
         return parts().durability().durableOffset();
     }
 
-    /**
-     * What the recovery-point checkpoint records for this log (see {@link Checkpoints}); for a log
-     * not opened yet, what it was opened with, -1 when that is nothing.
-     */
-    long recoveryPoint() {
-        Parts p = parts;
-        if (p != null) {
-            return p.segments().recoveryPoint(p.durability().point());
-        }
+    /** The recovery point of a log not opened yet: what it is to be opened with, -1 when that is nothing. */
+    private long plannedRecoveryPoint() {
         OpenPlan how = plan;
         if (how == null) {
             return -1; // opened meanwhile: the next checkpoint has it

@@ -17,6 +17,13 @@ public final class ResourceLimitException extends IOException {
         super(message, cause);
     }
 
+    /** Whether {@code e} is the JDK's report that the process has no file descriptor left (EMFILE). */
+    static boolean isOutOfDescriptors(IOException e) {
+        return e instanceof FileSystemException fs
+                && fs.getReason() != null
+                && fs.getReason().startsWith("Too many open files");
+    }
+
     /**
      * {@code e} (or its cause) as a resource limit when it is one: already classified, the disk
      * holding {@code dir} is full, or the process is out of file descriptors; else null.
@@ -28,9 +35,7 @@ public final class ResourceLimitException extends IOException {
         if (e == null || !(e instanceof IOException)) {
             return e == null ? null : of(e.getCause(), dir);
         }
-        if (e instanceof FileSystemException fs
-                && fs.getReason() != null
-                && fs.getReason().startsWith("Too many open files")) {
+        if (isOutOfDescriptors((IOException) e)) {
             return new ResourceLimitException(
                     "the process is out of file descriptors (" + ProcessLimits.openFiles() + " open, limit "
                             + ProcessLimits.maxOpenFiles() + "); raise the limit (ulimit -n, LimitNOFILE) or lower "

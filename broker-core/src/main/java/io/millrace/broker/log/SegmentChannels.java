@@ -4,7 +4,6 @@ import io.millrace.broker.common.config.BrokerConfig;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
 final class SegmentChannels implements FileChannelFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentChannels.class);
-    private static final String OUT_OF_DESCRIPTORS = "Too many open files";
 
     private final FileChannelFactory factory;
     private final OpenFileCache openFiles;
@@ -88,7 +86,7 @@ final class SegmentChannels implements FileChannelFactory {
     public FileChannel open(Path file, OpenOption... options) throws IOException {
         return retryOnce(
                 () -> factory.open(file, options),
-                SegmentChannels::outOfDescriptors,
+                ResourceLimitException::isOutOfDescriptors,
                 openFiles,
                 () -> "Cannot open " + file + ": the process has reached its limit of " + ProcessLimits.maxOpenFiles()
                         + " open files (ulimit -n; " + ProcessLimits.openFiles() + " open now, of which "
@@ -115,12 +113,6 @@ final class SegmentChannels implements FileChannelFactory {
                         + BrokerConfig.LOG_MAPPED_INDEXES_MAX + "=" + mappedIndexes.capacity() + " index files"
                         + " mapped, and dropped mappings are unmapped at garbage collection). Lower "
                         + BrokerConfig.LOG_MAPPED_INDEXES_MAX + " or raise vm.max_map_count (sysctl).");
-    }
-
-    private static boolean outOfDescriptors(IOException e) {
-        return e instanceof FileSystemException fs
-                && fs.getReason() != null
-                && fs.getReason().startsWith(OUT_OF_DESCRIPTORS);
     }
 
     /**
