@@ -1,5 +1,6 @@
 package io.millrace.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -8,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.RequestHeaderData;
@@ -66,17 +69,37 @@ public final class RawKafkaConnection implements AutoCloseable {
 
     /** Sends {@code request} at {@code version} and returns the response body. */
     public ApiMessage send(ApiMessage request, short version) throws IOException {
-        int correlationId = nextCorrelationId++;
-        writeFrame(serialize(request, version, correlationId));
-        ByteBuffer response = ByteBuffer.wrap(readFrame());
-        ApiKeys api = ApiKeys.forId(request.apiKey());
-        ByteBufferAccessor accessor = new ByteBufferAccessor(response);
-        ResponseHeaderData header = new ResponseHeaderData(accessor, api.responseHeaderVersion(version));
-        if (header.correlationId() != correlationId) {
-            throw new IOException(
-                    "Response correlation id " + header.correlationId() + " does not match request " + correlationId);
+        return sendPipelined(List.of(request), version).get(0);
+    }
+
+    /**
+     * Sends every request at {@code version} in one write, before reading any response (a client
+     * with several requests in flight), and returns their response bodies in request order.
+     */
+    public List<ApiMessage> sendPipelined(List<? extends ApiMessage> requests, short version) throws IOException {
+        int firstCorrelationId = nextCorrelationId;
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        DataOutputStream framer = new DataOutputStream(frames);
+        for (ApiMessage request : requests) {
+            ByteBuffer payload = serialize(request, version, nextCorrelationId++);
+            byte[] bytes = new byte[payload.remaining()];
+            payload.duplicate().get(bytes);
+            framer.writeInt(bytes.length);
+            framer.write(bytes);
         }
-        return AbstractResponse.parseResponse(api, accessor, version).data();
+        writeRaw(frames.toByteArray());
+        List<ApiMessage> responses = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            ApiKeys api = ApiKeys.forId(requests.get(i).apiKey());
+            ByteBufferAccessor accessor = new ByteBufferAccessor(ByteBuffer.wrap(readFrame()));
+            ResponseHeaderData header = new ResponseHeaderData(accessor, api.responseHeaderVersion(version));
+            if (header.correlationId() != firstCorrelationId + i) {
+                throw new IOException("Response correlation id " + header.correlationId() + " does not match request "
+                        + (firstCorrelationId + i));
+            }
+            responses.add(AbstractResponse.parseResponse(api, accessor, version).data());
+        }
+        return responses;
     }
 
     /**

@@ -332,16 +332,16 @@ final class ProducerStateTable {
     /**
      * The guard the first transactional batch of the producer's next transaction must carry, or
      * {@link VerificationGuard#DISABLED} when a transaction of the producer is already open here
-     * (nothing to verify).
+     * (nothing to verify). Every verification until the transaction opens or a marker ends it
+     * shares one guard: a client keeps several Produce requests in flight, and a later request
+     * must not void the guard of an earlier one that the coordinator has already confirmed.
      */
     VerificationGuard startVerification(long producerId) {
         Entry entry = producers.get(producerId);
         if (entry != null && entry.currentTxnFirstOffset != NO_TXN) {
             return VerificationGuard.DISABLED;
         }
-        VerificationGuard guard = new VerificationGuard("producer " + producerId);
-        guards.put(producerId, guard);
-        return guard;
+        return guards.computeIfAbsent(producerId, id -> new VerificationGuard("producer " + id));
     }
 
     /** Drops producers idle for at least {@code expirationMs}, except those with an open transaction. */

@@ -151,6 +151,23 @@ class TransactionalLogTest {
     }
 
     @Test
+    void produceRequestsVerifiedConcurrentlyBeforeTheTransactionOpensAreAllAccepted() throws Exception {
+        PartitionLog log = logs.create("orders", 0, config());
+        // Two Produce requests of one transaction in flight: both start verification before either appends.
+        VerificationGuard first = log.startTxnVerification(A);
+        VerificationGuard second = log.startTxnVerification(A);
+
+        AppendResult opens =
+                log.append(TestBatches.transactional(A, EPOCH, 0, now(), "t0"), 0, AppendOrigin.CLIENT, first);
+        AppendResult follows =
+                log.append(TestBatches.transactional(A, EPOCH, 1, now(), "t1"), 0, AppendOrigin.CLIENT, second);
+
+        assertThat(opens.error()).as(opens.errorMessage()).isEqualTo(Errors.NONE);
+        assertThat(follows.error()).as(follows.errorMessage()).isEqualTo(Errors.NONE);
+        assertThat(log.startTxnVerification(A)).isSameAs(VerificationGuard.DISABLED);
+    }
+
+    @Test
     void aNonTransactionalWriteDuringAnOpenTransactionIsRefused() throws Exception {
         PartitionLog log = logs.create("orders", 0, config());
         txnWrite(log, A, EPOCH, 0, "t");
