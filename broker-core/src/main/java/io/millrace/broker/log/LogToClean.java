@@ -67,6 +67,8 @@ record LogToClean(
             }
         }
         long firstUncleanable = Math.max(firstDirty, bound);
+        // The log may start inside an uncleanable segment (DeleteRecords): then nothing is cleanable.
+        boolean anyCleanable = bound > firstDirty;
         long clean = 0;
         long cleanable = 0;
         for (Map.Entry<Long, LogSegment> e : segments.entrySet()) {
@@ -74,7 +76,7 @@ record LogToClean(
             long end = next == null ? Long.MAX_VALUE : next;
             if (end <= firstDirty) {
                 clean += e.getValue().size();
-            } else if (e.getKey() < firstUncleanable) {
+            } else if (anyCleanable && e.getKey() < firstUncleanable) {
                 cleanable += e.getValue().size();
             }
         }

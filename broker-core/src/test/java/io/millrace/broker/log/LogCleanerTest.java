@@ -444,4 +444,37 @@ class LogCleanerTest {
 
         assertThat(f.clean()).as("a pass with nothing left to remove").isFalse();
     }
+
+    @Test
+    void noPassWhenTheLogStartsInsideTheActiveSegment() throws Exception {
+        PartitionLog log = f.create("trimmed", compacted(LogConfig.CLEANUP_POLICY, "compact,delete"));
+        f.put(log, "a", "1");
+        f.roll();
+        f.put(log, "b", "2", "c", "3", "d", "4");
+        log.deleteRecordsBefore(log.logEndOffset() - 1); // DeleteRecords into the active segment
+
+        assertThat(f.clean())
+                .as("nothing below the active segment is left to clean")
+                .isFalse();
+        assertThat(f.clean()).isFalse();
+    }
+
+    @Test
+    void noPassWhenTheLogStartsInsideASegmentStillWithinMinCompactionLag() throws Exception {
+        PartitionLog log = f.create(
+                "lagging",
+                compacted(LogConfig.CLEANUP_POLICY, "compact,delete", LogConfig.MIN_COMPACTION_LAG_MS, "600000"));
+        f.put(log, "a", "1", "b", "2", "c", "3");
+        f.roll();
+        f.put(log, "d", "4");
+        log.deleteRecordsBefore(1);
+
+        assertThat(f.clean())
+                .as("the segment holding the log start is younger than min.compaction.lag.ms")
+                .isFalse();
+
+        f.logs.clock.advanceMs(600_001);
+        assertThat(f.clean()).as("once the lag has passed").isTrue();
+        assertThat(f.clean()).as("and then it is clean").isFalse();
+    }
 }
