@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 /**
  * What a running Linux process holds, read from {@code /proc/<pid>}: its open file descriptors
  * (the entries of {@code fd/}), its threads and resident set size ({@code Threads:} and
- * {@code VmRSS:} of {@code status}) and its open-file limit ({@code limits}). For tests and
+ * {@code VmRSS:} of {@code status}), its open-file limit ({@code limits}) and the CPU time of
+ * its threads ({@code task/<tid>/stat}). For tests and
  * benchmarks that watch a broker process.
  *
  * <p>Stateless and thread-safe. Reading a process that does not exist (or a system without
@@ -66,6 +67,37 @@ public final class ProcFs {
             }
         }
         throw new IllegalStateException("No 'Max open files' in " + limits);
+    }
+
+    /**
+     * CPU time, user and system, in milliseconds, that the process's threads whose name starts with
+     * {@code threadNamePrefix} have used so far. Linux keeps the first 15 characters of a thread
+     * name, so a longer prefix is cut to them; times come in the kernel's fixed 100 ticks a second.
+     */
+    public static long threadCpuMillis(long pid, String threadNamePrefix) {
+        String prefix = threadNamePrefix.length() > 15 ? threadNamePrefix.substring(0, 15) : threadNamePrefix;
+        Path tasks = proc(pid).resolve("task");
+        long ticks = 0;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    continue; // the thread ended while we listed
+                }
+                // "tid (name) state ppid ...": the name may hold spaces, so split after its last ')'.
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (stat.substring(open + 1, close).startsWith(prefix)) {
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot list " + tasks + ": " + e, e);
+        }
+        return ticks * 10;
     }
 
     private static Path proc(long pid) {
