@@ -7,14 +7,10 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
-import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.utils.internals.BufferSupplier;
-import org.apache.kafka.common.utils.internals.ByteUtils;
-import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * Checks one produced record batch before it is stored, and applies the topic's
@@ -22,12 +18,10 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  *
  * <p>Checks, in order (the first failure is returned, nothing is thrown): exactly one whole batch,
  * magic 2, size within max.message.bytes, CRC-32C, offset/record-count consistency and batch kind
- * for the origin, then CreateTime bounds, then (compacted topics only) that every record has a key,
- * the one check that walks the records (the framing of an uncompressed batch in place; a
- * compressed one is decompressed without copying keys and values). Then, when
- * compression.type names a codec the batch does
- * not use, the batch is decompressed and rebuilt in that codec (the only time records are
- * touched); under LogAppendTime the batch's max timestamp is set to the broker's clock and the
+ * for the origin, then every record's key and timestamp ({@link RecordChecks}: the records are
+ * read only when the header cannot vouch for them, and each bad one is named). Then, when
+ * compression.type names a codec the batch does not use, the batch is decompressed and rebuilt in
+ * that codec; under LogAppendTime the batch's max timestamp is set to the broker's clock and the
  * CRC recomputed in place. Everything else works on the 61-byte header only.
  *
  * <p>Only the coordinator may write control batches (transaction markers, exactly one record);
@@ -94,23 +88,16 @@ final class BatchValidator {
         }
         int attributes = BatchHeader.attributes(batch, at);
         boolean logAppendTime = config.timestampType() == TimestampType.LOG_APPEND_TIME;
-        if (!logAppendTime) {
-            Outcome ts = checkTimestamps(batch, at, config, nowMs, tp, logStartOffset);
-            if (ts != null) {
-                return ts;
-            }
-        }
         boolean control = (attributes & BatchHeader.CONTROL_FLAG_MASK) != 0;
-        if (config.compact() && !control) {
-            Outcome keys = checkKeys(batch, tp, logStartOffset);
-            if (keys != null) {
-                return keys;
-            }
-        }
         Optional<Compression> target = config.targetCompression();
-        if (target.isPresent()
+        boolean rebuild = target.isPresent()
                 && !control
-                && target.get().type().id != (attributes & BatchHeader.COMPRESSION_CODEC_MASK)) {
+                && target.get().type().id != (attributes & BatchHeader.COMPRESSION_CODEC_MASK);
+        AppendResult badRecords = RecordChecks.check(batch, at, size, config, nowMs, rebuild, tp, logStartOffset);
+        if (badRecords != null) {
+            return new Outcome(badRecords, null, -1L);
+        }
+        if (rebuild) {
             return recompress(batch, target.get(), logAppendTime, nowMs, config, tp, logStartOffset);
         }
         if (logAppendTime) {
@@ -165,114 +152,6 @@ final class BatchValidator {
                     logStart);
         }
         return null;
-    }
-
-    private static Outcome checkTimestamps(
-            ByteBuffer batch, int at, LogConfig config, long nowMs, String tp, long logStart) {
-        long first = BatchHeader.baseTimestamp(batch, at);
-        long max = BatchHeader.maxTimestamp(batch, at);
-        String problem = timestampProblem(first, config, nowMs);
-        if (problem == null) {
-            problem = timestampProblem(max, config, nowMs);
-        }
-        return problem == null
-                ? null
-                : Outcome.fail(Errors.INVALID_TIMESTAMP, "Record batch for " + tp + ": " + problem, logStart);
-    }
-
-    private static String timestampProblem(long ts, LogConfig config, long nowMs) {
-        if (ts == BatchHeader.NO_TIMESTAMP) {
-            return null;
-        }
-        if (ts < 0) {
-            return "timestamp " + ts + " is negative";
-        }
-        if (nowMs - ts > config.timestampBeforeMaxMs()) {
-            return "timestamp " + ts + " is more than " + LogConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS + "="
-                    + config.timestampBeforeMaxMs() + " ms before the broker's time " + nowMs;
-        }
-        if (ts - nowMs > config.timestampAfterMaxMs()) {
-            return "timestamp " + ts + " is more than " + LogConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS + "="
-                    + config.timestampAfterMaxMs() + " ms after the broker's time " + nowMs;
-        }
-        return null;
-    }
-
-    /**
-     * A compacted topic keeps the latest record per key, so a record without a key has no place in
-     * it. An uncompressed batch is checked by walking the record framing in place; a compressed one
-     * is decompressed (keys and values are not copied).
-     */
-    private static Outcome checkKeys(ByteBuffer batch, String tp, long logStart) {
-        int at = batch.position();
-        int keyless;
-        try {
-            keyless = (BatchHeader.attributes(batch, at) & BatchHeader.COMPRESSION_CODEC_MASK) == 0
-                    ? firstKeylessRecord(batch, at, batch.remaining())
-                    : firstKeylessCompressedRecord(batch);
-        } catch (RuntimeException e) {
-            return Outcome.fail(
-                    Errors.CORRUPT_MESSAGE,
-                    "Record batch for " + tp + " could not be read to check its" + " keys: " + e,
-                    logStart);
-        }
-        if (keyless < 0) {
-            return null;
-        }
-        return Outcome.fail(
-                Errors.INVALID_RECORD,
-                "Compacted topic cannot accept message without key in topic"
-                        + " partition " + tp + " (record at offset delta " + keyless
-                        + "); give every record a key, or use a topic"
-                        + " with " + LogConfig.CLEANUP_POLICY + "=" + LogConfig.POLICY_DELETE,
-                logStart);
-    }
-
-    /**
-     * Offset delta of the first record without key in an uncompressed batch, or -1. Reads each
-     * record's length, attributes, timestamp delta, offset delta and key length varints only.
-     *
-     * @throws RuntimeException (BufferUnderflowException, IllegalArgumentException) when the records are malformed
-     */
-    private static int firstKeylessRecord(ByteBuffer batch, int at, int size) {
-        ByteBuffer b = batch.duplicate();
-        int end = at + size;
-        b.limit(end).position(at + BatchHeader.HEADER_SIZE);
-        int count = BatchHeader.recordCount(batch, at);
-        for (int i = 0; i < count; i++) {
-            int length = ByteUtils.readVarint(b);
-            int start = b.position();
-            if (length < 0 || length > end - start) {
-                throw new IllegalArgumentException("record " + i + " declares " + length + " bytes, beyond the batch");
-            }
-            b.get();
-            ByteUtils.readVarlong(b);
-            int offsetDelta = ByteUtils.readVarint(b);
-            if (ByteUtils.readVarint(b) < 0) {
-                return offsetDelta;
-            }
-            b.position(start + length);
-        }
-        return -1;
-    }
-
-    private static int firstKeylessCompressedRecord(ByteBuffer batch) {
-        MutableRecordBatch source = MemoryRecords.readableRecords(batch.slice())
-                .batches()
-                .iterator()
-                .next();
-        BufferSupplier buffers = BufferSupplier.NO_CACHING;
-        try (CloseableIterator<Record> records = source instanceof DefaultRecordBatch v2
-                ? v2.skipKeyValueIterator(buffers)
-                : source.streamingIterator(buffers)) {
-            while (records.hasNext()) {
-                Record r = records.next();
-                if (!r.hasKey()) {
-                    return (int) (r.offset() - source.baseOffset());
-                }
-            }
-        }
-        return -1;
     }
 
     private static Outcome tooLarge(String tp, int size, LogConfig config, long logStart) {

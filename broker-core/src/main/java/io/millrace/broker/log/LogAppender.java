@@ -4,6 +4,7 @@ import io.millrace.broker.log.TransactionState.ProducerBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 
@@ -110,7 +111,14 @@ final class LogAppender {
                     segments.setLogEndOffset(last + 1);
                     becameDirty = partition.durability().markDirty(now);
                     result = new AppendResult(
-                            Errors.NONE, null, base, last, outcome.logAppendTime(), segments.logStartOffset(), false);
+                            Errors.NONE,
+                            null,
+                            base,
+                            last,
+                            outcome.logAppendTime(),
+                            segments.logStartOffset(),
+                            false,
+                            List.of());
                 } catch (IOException e) {
                     // A write refused for want of space or descriptors changed nothing the log
                     // counts (its size and indexes move only after the write), so it stays online.

@@ -2,6 +2,7 @@ package io.millrace.broker.log;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.protocol.Errors;
@@ -170,7 +171,8 @@ final class ProducerStateTable {
                         entry.lastOffset[dup],
                         logAppendTime ? entry.maxTimestamp[dup] : -1L,
                         logStartOffset,
-                        true);
+                        true,
+                        List.of());
             }
         }
         if (epoch < entry.epoch) {

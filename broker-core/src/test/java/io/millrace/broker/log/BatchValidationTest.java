@@ -167,7 +167,7 @@ class BatchValidationTest {
 
         AppendResult r = compacted.append(batch, 0, AppendOrigin.CLIENT);
 
-        assertThat(r.error()).isEqualTo(Errors.CORRUPT_MESSAGE);
+        assertThat(r.error()).as("Kafka's code for a batch whose records miss").isEqualTo(Errors.INVALID_RECORD);
         assertThat(r.errorMessage()).contains("state-0");
         assertThat(compacted.logEndOffset()).isZero();
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse.RecordError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Appends run on the event loop (a page-cache write); durability completions hop back to it.
  * Topics the broker owns ({@code __consumer_offsets}, {@code __transaction_state}) refuse client
- * batches with INVALID_TOPIC_EXCEPTION.
+ * batches with INVALID_TOPIC_EXCEPTION. A batch refused for some of its records answers with their
+ * indexes and messages in {@code record_errors} (KIP-467, versions 8 and later).
  *
  * <p>Transactional batches (transactions V1: the partition must have been added with
  * AddPartitionsToTxn): the first batch of a producer's transaction on a partition is appended only
@@ -222,7 +225,14 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                     context.describeClient(),
                     result.error().name(),
                     result.errorMessage() == null ? "" : result.errorMessage());
-            return fail(pr, result.error(), result.errorMessage());
+            fail(pr, result.error(), result.errorMessage());
+            for (RecordError e : result.recordErrors()) {
+                pr.recordErrors()
+                        .add(new BatchIndexAndErrorMessage()
+                                .setBatchIndex(e.batchIndex)
+                                .setBatchIndexErrorMessage(e.message));
+            }
+            return result.error();
         }
         pr.setBaseOffset(result.baseOffset()).setLogAppendTimeMs(result.logAppendTime());
         if (acks == -1) {
