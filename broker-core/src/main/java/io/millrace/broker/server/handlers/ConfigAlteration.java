@@ -116,16 +116,24 @@ final class ConfigAlteration {
         if (name == null || name.isEmpty()) {
             return Level.CLUSTER_DEFAULT;
         }
+        requireThisNode(name, "Node id", nodeId, String.valueOf(nodeId));
+        return Level.BROKER;
+    }
+
+    /**
+     * Refuses a broker resource name other than this node's id, in the words Kafka uses for the
+     * API: {@code idName} is what the id is called, {@code expected} what would have been accepted.
+     */
+    static void requireThisNode(String name, String idName, int nodeId, String expected) {
         int id;
         try {
             id = Integer.parseInt(name);
         } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Node id must be an integer, but it is: " + name);
+            throw new InvalidRequestException(idName + " must be an integer, but it is: " + name);
         }
         if (id != nodeId) {
-            throw new InvalidRequestException("Unexpected broker id, expected " + nodeId + ", but received " + name);
+            throw new InvalidRequestException("Unexpected broker id, expected " + expected + ", but received " + name);
         }
-        return Level.BROKER;
     }
 
     private static InvalidRequestException unsupportedResourceType(Resource resource) {

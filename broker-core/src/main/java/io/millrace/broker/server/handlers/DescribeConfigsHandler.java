@@ -156,16 +156,7 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         Set<String> names = new HashSet<>(broker.clusterDefault().keySet());
         if (!clusterDefault) {
             int nodeId = broker.effective().nodeId();
-            int id;
-            try {
-                id = Integer.parseInt(name);
-            } catch (NumberFormatException e) {
-                throw new InvalidRequestException("Broker id must be an integer, but it is: " + name);
-            }
-            if (id != nodeId) {
-                throw new InvalidRequestException(
-                        "Unexpected broker id, expected " + nodeId + " or empty string, but received " + name);
-            }
+            ConfigAlteration.requireThisNode(name, "Broker id", nodeId, nodeId + " or empty string");
             names.addAll(BrokerConfig.DEFINITION.names());
             names.addAll(broker.perBroker().keySet());
         }

@@ -89,6 +89,15 @@ class ConnectionLimitsTest {
         return s;
     }
 
+    /** A client the server admits at once. */
+    private Socket admittedClient() throws IOException {
+        Socket s = connect();
+        assertThat(answer(s, ADMITTED_WITHIN_MS))
+                .as("the echo of an admitted client")
+                .isEqualTo(7);
+        return s;
+    }
+
     /** What the server answers the client's byte with: the byte, or -1 when it closed the connection. */
     private static int answer(Socket s, int withinMs) throws IOException {
         s.setSoTimeout(withinMs);
@@ -106,10 +115,8 @@ class ConnectionLimitsTest {
     @Test
     void atMaxConnectionsANewClientWaitsUntilAnotherOneCloses() throws Exception {
         listen(limits(Map.of(BrokerConfig.MAX_CONNECTIONS, "2")));
-        Socket first = connect();
-        Socket second = connect();
-        assertThat(answer(first, ADMITTED_WITHIN_MS)).isEqualTo(7);
-        assertThat(answer(second, ADMITTED_WITHIN_MS)).isEqualTo(7);
+        Socket first = admittedClient();
+        admittedClient();
 
         Socket third = connect();
         assertThatThrownBy(() -> answer(third, NOT_ADMITTED_WITHIN_MS)).isInstanceOf(SocketTimeoutException.class);
@@ -123,28 +130,26 @@ class ConnectionLimitsTest {
     @Test
     void raisingTheLimitAdmitsTheWaitingClients() throws Exception {
         listen(limits(Map.of(BrokerConfig.MAX_CONNECTIONS, "1")));
-        Socket first = connect();
-        assertThat(answer(first, ADMITTED_WITHIN_MS)).isEqualTo(7);
+        admittedClient();
         Socket second = connect();
         assertThatThrownBy(() -> answer(second, NOT_ADMITTED_WITHIN_MS)).isInstanceOf(SocketTimeoutException.class);
 
         limits.update(limits(Map.of(BrokerConfig.MAX_CONNECTIONS, "3")));
 
         assertThat(answer(second, ADMITTED_WITHIN_MS)).isEqualTo(7);
-        assertThat(answer(connect(), ADMITTED_WITHIN_MS)).isEqualTo(7);
+        admittedClient();
         assertThat(limits.connections()).isEqualTo(3);
     }
 
     @Test
     void aClientAddressAtItsMaximumIsClosedAtOnce() throws Exception {
         listen(limits(Map.of(BrokerConfig.MAX_CONNECTIONS_PER_IP_OVERRIDES, "127.0.0.1:1")));
-        Socket first = connect();
-        assertThat(answer(first, ADMITTED_WITHIN_MS)).isEqualTo(7);
+        admittedClient();
 
         assertThat(answer(connect(), ADMITTED_WITHIN_MS)).isEqualTo(-1);
 
         limits.update(limits(Map.of(BrokerConfig.MAX_CONNECTIONS_PER_IP, "2")));
-        assertThat(answer(connect(), ADMITTED_WITHIN_MS)).isEqualTo(7);
+        admittedClient();
         assertThat(answer(connect(), ADMITTED_WITHIN_MS)).isEqualTo(-1);
         assertThat(limits.connections()).isEqualTo(2);
     }
