@@ -98,8 +98,8 @@ public final class DynamicBrokerConfig {
         if (!perBroker.isEmpty() || !clusterDefault.isEmpty()) {
             log.info(
                     "Dynamic broker configuration: {} for this broker, {} as cluster defaults",
-                    perBroker,
-                    clusterDefault);
+                    loggable(perBroker),
+                    loggable(clusterDefault));
         }
         return new DynamicBrokerConfig(file, new Snapshot(staticConfig, perBroker, clusterDefault, effective));
     }
@@ -171,7 +171,7 @@ public final class DynamicBrokerConfig {
             throw new KafkaStorageException("Could not persist the dynamic broker configuration: " + e.getMessage(), e);
         }
         snapshot = new Snapshot(current.staticConfig(), perBroker, clusterDefault, effective);
-        log.info("Dynamic broker configuration of level {} is now {}", level, sorted);
+        log.info("Dynamic broker configuration of level {} is now {}", level, loggable(sorted));
         Set<String> unknown = new TreeSet<>(sorted.keySet());
         unknown.removeIf(BrokerConfig::isKnownKey);
         if (!unknown.isEmpty()) {
@@ -184,6 +184,13 @@ public final class DynamicBrokerConfig {
                 log.error("{} failed to apply the new broker configuration; it keeps its previous settings", r, e);
             }
         }
+    }
+
+    /** Values fit for the log: those of unknown keys hidden, since a custom config may hold a secret (as in Kafka). */
+    private static Map<String, String> loggable(Map<String, String> values) {
+        Map<String, String> loggable = new TreeMap<>(values);
+        loggable.replaceAll((key, value) -> BrokerConfig.isKnownKey(key) ? value : "[hidden]");
+        return loggable;
     }
 
     /** The static configuration overlaid with the known keys of the cluster defaults, then of the per-broker values. */
