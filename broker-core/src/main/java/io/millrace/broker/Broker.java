@@ -4,6 +4,7 @@ import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.ExecutorShutdown;
 import io.millrace.broker.common.config.BrokerConfig;
 import io.millrace.broker.common.config.ConfigLoader;
+import io.millrace.broker.common.config.DynamicBrokerConfig;
 import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
@@ -68,9 +69,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running broker: recovers storage (the log manager locks the data directories), loads topics, then opens
- * its listeners. {@link #close()} reverses that: stop accepting, finish admin work, flush and
- * checkpoint storage.
+ * One running broker: loads the dynamic broker configuration, recovers storage (the log manager locks the
+ * data directories), loads topics, then opens its listeners. {@link #close()} reverses that: stop
+ * accepting, finish admin work, flush and checkpoint storage. The topics, the storage and the listeners
+ * apply changes of the dynamic broker configuration while the broker runs.
  */
 public final class Broker implements AutoCloseable {
 
@@ -170,16 +172,18 @@ public final class Broker implements AutoCloseable {
     /**
      * Starts a broker; on failure everything already started is closed again.
      *
+     * @param staticConfig the configuration from the properties file, environment and command line
      * @throws IOException when storage cannot be opened or recovered
      * @throws KafkaException when listeners or settings are unusable
      */
-    public static Broker start(BrokerConfig config, Clock clock) throws IOException {
+    public static Broker start(BrokerConfig staticConfig, Clock clock) throws IOException {
         List<Endpoint> listeners = Endpoint.parseList(
                 BrokerConfig.LISTENERS,
-                config.getList(BrokerConfig.LISTENERS),
-                config.getString(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP));
-        List<Path> logDirs =
-                config.logDirs().stream().map(p -> Path.of(p).toAbsolutePath()).toList();
+                staticConfig.getList(BrokerConfig.LISTENERS),
+                staticConfig.getString(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP));
+        List<Path> logDirs = staticConfig.logDirs().stream()
+                .map(p -> Path.of(p).toAbsolutePath())
+                .toList();
         LogManager logs = null;
         ExecutorService admin = null;
         GroupServices groups = null;
@@ -187,7 +191,9 @@ public final class Broker implements AutoCloseable {
         SocketServer server = null;
         try {
             MetadataStore store = MetadataStore.locate(logDirs);
-            String clusterId = store.loadOrCreateClusterId(config.nodeId());
+            String clusterId = store.loadOrCreateClusterId(staticConfig.nodeId());
+            DynamicBrokerConfig dynamicConfig = DynamicBrokerConfig.load(staticConfig, store.dynamicBrokerConfigFile());
+            BrokerConfig config = dynamicConfig.current();
             logs = new LogManager(LogManagerConfig.from(config), clock, FileChannelFactory.DEFAULT);
             TopicManager topics = new TopicManager(config, store, logs);
             topics.startup();
@@ -213,8 +219,11 @@ public final class Broker implements AutoCloseable {
                         config.getString(BrokerConfig.BROKER_RACK),
                         Endpoint.advertised(config, boundEndpoints));
                 cluster.set(info);
-                return handlers(config, topics, producerIds, info, adminExecutor, groupCoordinator, txn);
+                return handlers(dynamicConfig, topics, producerIds, info, adminExecutor, groupCoordinator, txn);
             });
+            dynamicConfig.addReconfigurable(topics);
+            dynamicConfig.addReconfigurable(logs);
+            dynamicConfig.addReconfigurable(server);
             Broker broker = new Broker(config, logs, admin, groups, transactions, server, cluster.get(), bound);
             log.info(
                     "Millrace broker started: node {}, cluster {}, listening on {}, data in {}",
@@ -244,13 +253,14 @@ public final class Broker implements AutoCloseable {
     }
 
     static ApiRegistry handlers(
-            BrokerConfig config,
+            DynamicBrokerConfig dynamicConfig,
             TopicManager topics,
             ProducerIdManager producerIds,
             ClusterInfo cluster,
             ExecutorService admin,
             GroupCoordinator groups,
             TxnServices txn) {
+        BrokerConfig config = dynamicConfig.current();
         AtomicReference<ApiRegistry> self = new AtomicReference<>();
         ApiRegistry.Builder builder = ApiRegistry.builder()
                 .add(new ApiVersionsHandler(() -> self.get().handlers(), cluster.clusterId()))
@@ -268,13 +278,13 @@ public final class Broker implements AutoCloseable {
                 .add(new ListTransactionsHandler(txn.coordinator()))
                 .add(new AddOffsetsToTxnHandler(txn.coordinator(), groups, OFFSETS_TOPIC))
                 .add(new TxnOffsetCommitHandler(groups, topics, OFFSETS_TOPIC, txn.verifier()))
-                .add(new CreateTopicsHandler(topics, config, admin))
+                .add(new CreateTopicsHandler(topics, dynamicConfig, admin))
                 .add(new DeleteTopicsHandler(topics, admin))
                 .add(new CreatePartitionsHandler(topics, config.nodeId(), admin))
                 .add(new DeleteRecordsHandler(topics, admin))
-                .add(new DescribeConfigsHandler(topics, config))
-                .add(new AlterConfigsHandler(topics, config.nodeId(), admin))
-                .add(new IncrementalAlterConfigsHandler(topics, config.nodeId(), admin))
+                .add(new DescribeConfigsHandler(topics, dynamicConfig))
+                .add(new AlterConfigsHandler(topics, dynamicConfig, admin))
+                .add(new IncrementalAlterConfigsHandler(topics, dynamicConfig, admin))
                 .add(new DescribeClusterHandler(cluster))
                 .add(new DescribeTopicPartitionsHandler(topics, cluster))
                 .add(new FindCoordinatorHandler(cluster))

@@ -19,6 +19,7 @@ public final class KafkaCli {
     public static final String GET_OFFSET_SHELL = "org.apache.kafka.tools.GetOffsetShell";
     public static final String CONSUMER_GROUP_COMMAND = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
     public static final String TRANSACTIONS_COMMAND = "org.apache.kafka.tools.TransactionsCommand";
+    public static final String CONFIG_COMMAND = "kafka.admin.ConfigCommand";
 
     /** How long a tool may run before it is killed and the test fails. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);

@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -44,8 +45,20 @@ public final class RawKafkaConnection implements AutoCloseable {
 
     /** Connects to {@code host:port}; {@code timeout} bounds the connect and every later read. */
     public static RawKafkaConnection open(String host, int port, Duration timeout) throws IOException {
+        return open(null, host, port, timeout);
+    }
+
+    /**
+     * As {@link #open(String, int, Duration)}, from the local address {@code from} (null: any), e.g.
+     * 127.0.0.2 to be another client address than the tests' 127.0.0.1.
+     */
+    public static RawKafkaConnection open(InetAddress from, String host, int port, Duration timeout)
+            throws IOException {
         Socket socket = new Socket();
         try {
+            if (from != null) {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);

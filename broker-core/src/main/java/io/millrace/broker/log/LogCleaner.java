@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * min.cleanable.dirty.ratio, dirty data older than max.compaction.lag.ms, or kept tombstones past
  * their delete horizon), cleans it with its own {@link Cleaner}, and sleeps log.cleaner.backoff.ms
  * when no log is worth cleaning. Appends never wait for cleaning: a pass holds the partition lock
- * only to swap segments.
+ * only to swap segments. {@link #reconfigure} applies new settings while the broker runs: a new
+ * thread count or buffer size stops the threads (abandoning their passes, which are retried) and
+ * starts new ones; a new backoff is read by the threads at their next sleep.
  *
  * <p>State: per log, the first dirty offset (where the last pass ended), persisted per log
  * directory in {@value Checkpoints#CLEANER_OFFSET_FILE} after every pass so a restart resumes there;
@@ -37,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * the broker restarts (logged as ERROR). Logs are identified by their {@link PartitionLog}
  * instance, so a deleted and re-created topic starts afresh.
  *
- * <p>Lifecycle: construct, {@link #startup}, {@link #close}. Thread-safe: the state is guarded by
- * this object's monitor, checkpoint files by {@link #checkpointLock}.
+ * <p>Lifecycle: construct, {@link #startup}, any number of {@link #reconfigure}, {@link #close}.
+ * Thread-safe: the state is guarded by this object's monitor, checkpoint files by
+ * {@link #checkpointLock}, the threads by {@link #lifecycle}.
  */
 final class LogCleaner implements AutoCloseable {
 
@@ -46,7 +50,7 @@ final class LogCleaner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
 
-    private final CleanerConfig config;
+    private volatile CleanerConfig config;
     private final Clock clock;
     private final SegmentChannels channels;
     private final Supplier<Collection<PartitionLog>> logs;
@@ -56,7 +60,10 @@ final class LogCleaner implements AutoCloseable {
     private final Set<PartitionLog> failed = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Object checkpointLock = new Object();
     private final Object sleeper = new Object();
-    private final List<Thread> threads = new ArrayList<>();
+    private final Object lifecycle = new Object();
+    /** The running threads; guarded by {@link #lifecycle}. */
+    private Workers workers = new Workers(List.of(), new AtomicBoolean());
+
     private volatile boolean closed;
     private long passes;
 
@@ -86,12 +93,79 @@ final class LogCleaner implements AutoCloseable {
             LOG.info("The log cleaner is disabled (log.cleaner.enable=false): compacted topics are not compacted");
             return;
         }
-        for (int i = 1; i <= config.threads(); i++) {
-            Cleaner cleaner = newCleaner(i);
-            Thread t = new Thread(() -> run(cleaner), THREAD_PREFIX + i);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+        synchronized (lifecycle) {
+            if (!closed) {
+                workers = Workers.start(this, config);
+            }
+        }
+    }
+
+    /** The cleaner threads of one configuration and the flag that stops them. */
+    private record Workers(List<Thread> threads, AtomicBoolean stopped) {
+
+        static Workers start(LogCleaner owner, CleanerConfig config) {
+            AtomicBoolean stopped = new AtomicBoolean();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 1; i <= config.threads(); i++) {
+                Cleaner cleaner =
+                        new Cleaner(i, config, owner.channels, owner.clock, () -> owner.closed || stopped.get());
+                Thread t = new Thread(() -> owner.run(cleaner, stopped), THREAD_PREFIX + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+            return new Workers(List.copyOf(threads), stopped);
+        }
+
+        /** Stops the threads, abandoning their passes, and waits for them. */
+        void stop(Object sleeper) {
+            stopped.set(true);
+            synchronized (sleeper) {
+                sleeper.notifyAll();
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join(TimeUnit.SECONDS.toMillis(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (t.isAlive()) {
+                    LOG.warn("Log cleaner thread {} did not stop within 30 s", t.getName());
+                }
+            }
+        }
+    }
+
+    /**
+     * Applies new node-wide settings. {@code log.cleaner.enable} is fixed at startup: a disabled
+     * cleaner only remembers the settings.
+     */
+    void reconfigure(CleanerConfig next) {
+        synchronized (lifecycle) {
+            CleanerConfig previous = config;
+            config = next;
+            if (closed || workers.threads().isEmpty() || previous.equals(next)) {
+                return;
+            }
+            if (previous.threads() != next.threads()
+                    || previous.dedupeBufferSize() != next.dedupeBufferSize()
+                    || previous.ioBufferSize() != next.ioBufferSize()) {
+                workers.stop(sleeper);
+                workers = Workers.start(this, next);
+                LOG.info("Log cleaner restarted with {}", next);
+            } else {
+                // Sleeping threads wake up and sleep again with the new backoff.
+                synchronized (sleeper) {
+                    sleeper.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** The threads running now (tests). */
+    List<Thread> threads() {
+        synchronized (lifecycle) {
+            return workers.threads();
         }
     }
 
@@ -100,8 +174,8 @@ final class LogCleaner implements AutoCloseable {
         return new Cleaner(id, config, channels, clock, () -> closed);
     }
 
-    private void run(Cleaner cleaner) {
-        while (!closed) {
+    private void run(Cleaner cleaner, AtomicBoolean stopped) {
+        while (!closed && !stopped.get()) {
             boolean cleaned = false;
             try {
                 cleaned = cleanOnce(cleaner);
@@ -110,7 +184,7 @@ final class LogCleaner implements AutoCloseable {
             }
             if (!cleaned) {
                 synchronized (sleeper) {
-                    if (!closed) {
+                    if (!closed && !stopped.get()) {
                         try {
                             sleeper.wait(Math.max(1, config.backoffMs()));
                         } catch (InterruptedException e) {
@@ -264,18 +338,8 @@ final class LogCleaner implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        synchronized (sleeper) {
-            sleeper.notifyAll();
-        }
-        for (Thread t : threads) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                LOG.warn("Log cleaner thread {} did not stop within 30 s", t.getName());
-            }
+        synchronized (lifecycle) {
+            workers.stop(sleeper);
         }
     }
 }

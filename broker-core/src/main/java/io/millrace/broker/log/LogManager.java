@@ -3,6 +3,8 @@ package io.millrace.broker.log;
 import io.millrace.broker.common.AtomicFiles;
 import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.ExecutorShutdown;
+import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.common.config.BrokerReconfigurable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -54,9 +56,10 @@ import org.slf4j.LoggerFactory;
  * (see {@link Checkpoints}).
  *
  * <p>Lifecycle: construct, {@link #startup}, use, {@link #close}. Thread-safe: lookups are
- * lock-free; creating and deleting partitions is serialized.
+ * lock-free; creating and deleting partitions is serialized. The log cleaner's settings and the
+ * producer-id expiry follow changes of the dynamic broker configuration ({@link #reconfigure}).
  */
-public final class LogManager implements AutoCloseable {
+public final class LogManager implements AutoCloseable, BrokerReconfigurable {
 
     static final String SCHEDULER_THREAD = "millrace-log-scheduler";
     static final String TRASH_DIR = ".trash";
@@ -86,6 +89,7 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final LogContext ctx;
     private final LogCleaner cleaner;
+    private volatile long producerIdExpirationMs;
     private volatile boolean started;
 
     public LogManager(LogManagerConfig config, Clock clock, FileChannelFactory channels) {
@@ -113,6 +117,13 @@ public final class LogManager implements AutoCloseable {
                 config.preallocateBytes(),
                 dirtyPartitions);
         this.cleaner = new LogCleaner(config.cleaner(), clock, ctx.channels(), logs::values);
+        this.producerIdExpirationMs = config.producerIdExpirationMs();
+    }
+
+    @Override
+    public void reconfigure(BrokerConfig previous, BrokerConfig next) {
+        producerIdExpirationMs = next.getInt(BrokerConfig.PRODUCER_ID_EXPIRATION_MS);
+        cleaner.reconfigure(CleanerConfig.from(next));
     }
 
     /**
@@ -601,7 +612,7 @@ public final class LogManager implements AutoCloseable {
 
     void expireProducers() {
         for (PartitionLog log : logs.values()) {
-            int expired = log.expireProducers(config.producerIdExpirationMs());
+            int expired = log.expireProducers(producerIdExpirationMs);
             if (expired > 0) {
                 LOG.debug("{}: expired {} idle producer ids", log, expired);
             }

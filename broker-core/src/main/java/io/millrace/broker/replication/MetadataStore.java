@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code topics.snapshot} and {@code topics.journal}: every topic's name, id, partition count
  *       and configuration overrides, see {@link TopicJournal}. A commit of any number of topic
  *       changes is one append and one fsync, and is the commit point of the changes;</li>
- *   <li>{@code producer-ids}: see {@code ProducerIdManager}.</li>
+ *   <li>{@code producer-ids}: see {@code ProducerIdManager};</li>
+ *   <li>{@code broker-configs.properties}: the dynamic broker configuration, see
+ *       {@code DynamicBrokerConfig}.</li>
  * </ul>
  * Directories of older versions hold one {@code topics/<topic id>.properties} per topic instead;
  * they are moved into the journal when the topics are first loaded ({@link LegacyTopicFiles}).
@@ -64,6 +66,10 @@ public final class MetadataStore {
 
     public Path producerIdFile() {
         return dir.resolve("producer-ids");
+    }
+
+    public Path dynamicBrokerConfigFile() {
+        return dir.resolve("broker-configs.properties");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.millrace.broker.replication;
 
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.common.config.BrokerReconfigurable;
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.log.LogManager;
 import io.millrace.broker.log.PartitionLog;
@@ -49,8 +50,11 @@ import org.slf4j.LoggerFactory;
  * <p>Internal topics the broker itself writes ({@code __consumer_offsets}) are created with
  * {@link #createInternalTopic} and can then be neither deleted nor grown by clients.
  * {@link TopicChangeListener}s hear about every creation, growth and deletion.
+ *
+ * <p>A change of the broker's defaults of topic settings ({@link #reconfigure}) applies at once to
+ * every partition: topics without an override take the new default, overrides stay.
  */
-public final class TopicManager {
+public final class TopicManager implements BrokerReconfigurable {
 
     private static final Logger log = LoggerFactory.getLogger(TopicManager.class);
     /** Single node: every partition's only replica and leader. */
@@ -59,9 +63,7 @@ public final class TopicManager {
     private final BrokerConfig config;
     private final MetadataStore store;
     private final LogManager logs;
-    private final Map<String, Object> topicDefaults;
-    /** The configuration of every topic without overrides (most topics), built once. */
-    private final LogConfig defaultLogConfig;
+    private volatile Defaults defaults;
 
     private final ConcurrentHashMap<String, TopicState> byName = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, TopicState> sortedByName = new ConcurrentSkipListMap<>();
@@ -77,8 +79,20 @@ public final class TopicManager {
         this.config = config;
         this.store = store;
         this.logs = logs;
-        this.topicDefaults = LogConfig.brokerDefaults(config);
-        this.defaultLogConfig = LogConfig.of(topicDefaults, Map.of());
+        this.defaults = Defaults.of(config);
+    }
+
+    /**
+     * The broker-level defaults of every topic config key, and the configuration of every topic
+     * without overrides (most topics), built once per change of the defaults.
+     */
+    private record Defaults(Map<String, Object> values, LogConfig logConfig) {
+
+        /** @throws ConfigException when the defaults are inconsistent */
+        static Defaults of(BrokerConfig broker) {
+            Map<String, Object> values = LogConfig.brokerDefaults(broker);
+            return new Defaults(values, LogConfig.of(values, Map.of()));
+        }
     }
 
     /** Loads topics, recovers their logs and creates any log a crash left missing. */
@@ -136,7 +150,64 @@ public final class TopicManager {
 
     /** The broker-level defaults of every topic config key. */
     public Map<String, Object> topicDefaults() {
-        return topicDefaults;
+        return defaults.values();
+    }
+
+    /**
+     * Checks that the topic defaults of {@code next} suit every topic: with some overrides, a new
+     * default can make a topic's settings inconsistent (a minimum compaction lag above the maximum).
+     */
+    @Override
+    public void validateReconfiguration(BrokerConfig next) {
+        Map<String, Object> values = LogConfig.brokerDefaults(next);
+        if (values.equals(defaults.values())) {
+            return;
+        }
+        try {
+            LogConfig.of(values, Map.of());
+        } catch (ConfigException e) {
+            throw new ConfigException("The broker defaults of topic settings would be invalid: " + e.getMessage());
+        }
+        for (TopicState topic : byName.values()) {
+            Map<String, String> overrides = topic.metadata().configs();
+            if (!overrides.isEmpty()) {
+                try {
+                    LogConfig.of(values, overrides);
+                } catch (ConfigException e) {
+                    throw new ConfigException("The new broker defaults do not suit the overrides of topic '"
+                            + topic.name() + "': " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Gives every partition its configuration under the topic defaults of {@code next}. */
+    @Override
+    public synchronized void reconfigure(BrokerConfig previous, BrokerConfig next) {
+        Map<String, Object> values = LogConfig.brokerDefaults(next);
+        if (values.equals(defaults.values())) {
+            return;
+        }
+        Defaults updated = Defaults.of(next);
+        defaults = updated;
+        for (TopicState topic : byName.values()) {
+            Map<String, String> overrides = topic.metadata().configs();
+            LogConfig logConfig;
+            try {
+                logConfig = overrides.isEmpty() ? updated.logConfig() : LogConfig.of(updated.values(), overrides);
+            } catch (ConfigException e) {
+                log.error(
+                        "Topic '{}' keeps its previous configuration: its overrides do not suit the new broker"
+                                + " defaults ({})",
+                        topic.name(),
+                        e.getMessage());
+                continue;
+            }
+            for (LocalPartition p : topic.partitions()) {
+                p.log().updateConfig(logConfig);
+            }
+        }
+        log.info("Topics without overrides of their own now default to {}", updated.logConfig());
     }
 
     /** Registers a listener for topic creation, growth and deletion. */
@@ -176,11 +247,12 @@ public final class TopicManager {
 
     /** Validates overrides and returns the effective configuration, or throws InvalidConfigurationException. */
     public LogConfig logConfig(Map<String, String> overrides) {
+        Defaults current = defaults;
         if (overrides.isEmpty()) {
-            return defaultLogConfig;
+            return current.logConfig();
         }
         try {
-            return LogConfig.of(topicDefaults, overrides);
+            return LogConfig.of(current.values(), overrides);
         } catch (ConfigException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.millrace.broker.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.common.config.BrokerConfig;
@@ -12,8 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -215,5 +218,43 @@ class TopicManagerTest {
         assertThat(topics.topicsFrom("b")).extracting(TopicState::name).containsExactly("c", "d");
         assertThat(topics.topicsFrom("c")).extracting(TopicState::name).containsExactly("c", "d");
         assertThat(topics.topicsFrom("")).extracting(TopicState::name).containsExactly("a", "c", "d");
+    }
+
+    @Test
+    void newBrokerDefaultsReachEveryPartitionWithoutAnOverrideOfItsOwn() throws IOException {
+        topics.create("plain", 2, (short) -1, Map.of(), false);
+        topics.create("own", 1, (short) -1, Map.of("segment.bytes", "4096"), false);
+        BrokerConfig next =
+                withSettings(Map.of(BrokerConfig.LOG_SEGMENT_BYTES, "8192", BrokerConfig.LOG_RETENTION_MS, "60000"));
+
+        topics.validateReconfiguration(next);
+        topics.reconfigure(config, next);
+
+        assertThat(topics.existingTopic("plain").partitions())
+                .allSatisfy(p -> assertThat(p.config().segmentBytes()).isEqualTo(8192));
+        assertThat(topics.existingTopic("own").partitions()).allSatisfy(p -> {
+            assertThat(p.config().segmentBytes()).isEqualTo(4096);
+            assertThat(p.config().retentionMs()).isEqualTo(60000);
+        });
+        assertThat(topics.create("later", 1, (short) -1, Map.of(), false).partitions())
+                .allSatisfy(p -> assertThat(p.config().segmentBytes()).isEqualTo(8192));
+        assertThat(topics.topicDefaults()).containsEntry("segment.bytes", 8192);
+    }
+
+    @Test
+    void newBrokerDefaultsThatContradictATopicsOverrideAreRefusedNamingTheTopic() throws IOException {
+        topics.create("lagging", 1, (short) -1, Map.of("min.compaction.lag.ms", "10000"), false);
+        BrokerConfig next = withSettings(Map.of(BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS, "5000"));
+
+        assertThatThrownBy(() -> topics.validateReconfiguration(next))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topic 'lagging'")
+                .hasMessageContaining("min.compaction.lag.ms");
+    }
+
+    private BrokerConfig withSettings(Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>(config.explicitValues());
+        all.putAll(settings);
+        return BrokerConfig.parse(all);
     }
 }

@@ -41,6 +41,9 @@ public final class BrokerConfig {
     public static final String SOCKET_LISTEN_BACKLOG_SIZE = "socket.listen.backlog.size";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String CONNECTION_MAX_INFLIGHT_REQUESTS = "connection.max.inflight.requests";
+    public static final String MAX_CONNECTIONS = "max.connections";
+    public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
+    public static final String MAX_CONNECTIONS_PER_IP_OVERRIDES = "max.connections.per.ip.overrides";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
     public static final String NUM_PARTITIONS = "num.partitions";
@@ -189,6 +192,11 @@ public final class BrokerConfig {
         if (getList(GROUP_CONSUMER_ASSIGNORS).isEmpty()) {
             throw new ConfigException(GROUP_CONSUMER_ASSIGNORS, "", "at least one assignor is required");
         }
+        if (getInt(MAX_CONNECTIONS_PER_IP) == 0
+                && maxConnectionsPerIpOverrides().isEmpty()) {
+            throw new ConfigException(
+                    MAX_CONNECTIONS_PER_IP, 0, "can be 0 only when " + MAX_CONNECTIONS_PER_IP_OVERRIDES + " is set");
+        }
     }
 
     /** The value in effect (parsed to its type), default included. */
@@ -268,6 +276,41 @@ public final class BrokerConfig {
         return ms != null ? ms : getInt(LOG_ROLL_HOURS) * 3_600_000L;
     }
 
+    /** max.connections.per.ip.overrides as host (name or address, unresolved) to its connection limit. */
+    public Map<String, Integer> maxConnectionsPerIpOverrides() {
+        return parseConnectionOverrides(getString(MAX_CONNECTIONS_PER_IP_OVERRIDES));
+    }
+
+    /**
+     * Parses {@code host:count,host:count}; an IPv6 address is the part before the last colon.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static Map<String, Integer> parseConnectionOverrides(String value) {
+        Map<String, Integer> overrides = new LinkedHashMap<>();
+        if (value == null || value.isBlank()) {
+            return overrides;
+        }
+        for (String entry : value.split(",")) {
+            String e = entry.trim();
+            int colon = e.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("'" + e + "' is not host:count");
+            }
+            int count;
+            try {
+                count = Integer.parseInt(e.substring(colon + 1).trim());
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("the count of '" + e + "' is not a number");
+            }
+            if (count < 0) {
+                throw new IllegalArgumentException("the count of '" + e + "' is negative");
+            }
+            overrides.put(e.substring(0, colon).trim(), count);
+        }
+        return overrides;
+    }
+
     private static ConfigDef define() {
         int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
         return new ConfigDef()
@@ -344,6 +387,40 @@ public final class BrokerConfig {
                         "Requests one connection may have in progress before the broker stops reading from it. Reading "
                                 + "also pauses while a connection's requests in progress hold socket.request.max.bytes, so memory "
                                 + "per connection stays bounded.")
+                .define(
+                        MAX_CONNECTIONS,
+                        Type.INT,
+                        Integer.MAX_VALUE,
+                        atLeast(1),
+                        MEDIUM,
+                        "Connections the broker holds at most, over all listeners. When it holds this many it stops"
+                                + " accepting: a new connection waits (in the listen backlog) until another one closes.")
+                .define(
+                        MAX_CONNECTIONS_PER_IP,
+                        Type.INT,
+                        Integer.MAX_VALUE,
+                        atLeast(0),
+                        MEDIUM,
+                        "Connections one client address may hold at most; a connection beyond it is closed as soon as it"
+                                + " is accepted. 0 is allowed only with max.connections.per.ip.overrides, to admit only"
+                                + " the addresses listed there.")
+                .define(
+                        MAX_CONNECTIONS_PER_IP_OVERRIDES,
+                        Type.STRING,
+                        "",
+                        ConfigDef.LambdaValidator.with(
+                                (name, value) -> {
+                                    try {
+                                        parseConnectionOverrides((String) value);
+                                    } catch (IllegalArgumentException e) {
+                                        throw new ConfigException(name, value, e.getMessage());
+                                    }
+                                },
+                                () -> "comma-separated host:count pairs"),
+                        MEDIUM,
+                        "Per-address exceptions to max.connections.per.ip as comma-separated host:count pairs"
+                                + " (\"127.0.0.1:200,client.example.com:10\"); host names are resolved when the setting is"
+                                + " applied.")
                 // --- topics
                 .define(
                         AUTO_CREATE_TOPICS_ENABLE,

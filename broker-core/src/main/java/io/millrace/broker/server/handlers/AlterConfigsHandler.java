@@ -1,5 +1,6 @@
 package io.millrace.broker.server.handlers;
 
+import io.millrace.broker.common.config.DynamicBrokerConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
 import java.util.ArrayList;
@@ -17,25 +18,28 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 
 /**
- * AlterConfigs (v0–v2), the legacy non-incremental API: the configs given for a topic replace
- * all of its overrides (keys left out return to the broker's values). Values are validated as
- * at topic creation; {@code validateOnly} checks without changing anything. Persisting writes
- * and fsyncs the topic's metadata file, so requests run on the admin executor.
+ * AlterConfigs (v0–v2), the legacy non-incremental API: the configs given for a resource replace
+ * all of its values. For a topic they are its overrides (keys left out return to the broker's
+ * values), validated as at topic creation; for a broker resource they are the dynamic values of
+ * this broker or of the cluster default (keys left out return to the lower levels), validated
+ * as Kafka validates them ({@link DynamicBrokerConfig#alter}). {@code validateOnly} checks
+ * without changing anything. Persisting writes and fsyncs a metadata file, so requests run on
+ * the admin executor.
  *
- * <p>Differences from Kafka: broker resources are refused with INVALID_REQUEST because Millrace
- * has no dynamic broker configuration (every broker key is read-only; set it in the properties
- * file and restart), even for keys Kafka could change at runtime. There is no
- * {@code AlterConfigPolicy}.
+ * <p>Differences from Kafka: there is no {@code AlterConfigPolicy}.
  */
 public final class AlterConfigsHandler extends BlockingHandler<AlterConfigsRequest> {
 
     private final TopicManager topics;
+    private final DynamicBrokerConfig brokerConfig;
     private final ConfigAlteration alteration;
 
-    public AlterConfigsHandler(TopicManager topics, int nodeId, Executor adminExecutor) {
+    public AlterConfigsHandler(TopicManager topics, DynamicBrokerConfig brokerConfig, Executor adminExecutor) {
         super(ApiKeys.ALTER_CONFIGS, 0, 2, adminExecutor);
         this.topics = topics;
-        this.alteration = new ConfigAlteration(ApiKeys.ALTER_CONFIGS, nodeId);
+        this.brokerConfig = brokerConfig;
+        this.alteration = new ConfigAlteration(
+                ApiKeys.ALTER_CONFIGS, brokerConfig.current().nodeId());
     }
 
     @Override
@@ -66,6 +70,9 @@ public final class AlterConfigsHandler extends BlockingHandler<AlterConfigsReque
             }
         }
         ConfigAlteration.requireValues(nullValues);
-        alteration.alter(resource, configs.keySet(), topic -> topics.alterConfigs(topic, configs, validateOnly));
+        alteration.alter(
+                resource,
+                topic -> topics.alterConfigs(topic, configs, validateOnly),
+                level -> brokerConfig.alter(level, current -> configs, validateOnly));
     }
 }

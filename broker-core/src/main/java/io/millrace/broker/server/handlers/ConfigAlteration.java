@@ -1,5 +1,6 @@
 package io.millrace.broker.server.handlers;
 
+import io.millrace.broker.common.config.DynamicBrokerConfig.Level;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What AlterConfigs and IncrementalAlterConfigs share: every resource of a request is altered on
  * its own and answered with its own error; a resource named twice is refused each time; a topic
- * resource must name a legal topic; a broker resource must name this node (or be empty) and any
- * change to it is refused, because every broker key is static; other resource types are not
+ * resource must name a legal topic; a broker resource must name this node (its own dynamic
+ * configuration) or be empty (the cluster-wide dynamic defaults); other resource types are not
  * supported. The handlers keep what differs between the two APIs: reading a resource's configs
- * and working out the topic's new overrides. Immutable; thread-safe.
+ * and working out its new values. Immutable; thread-safe.
  */
 final class ConfigAlteration {
 
@@ -85,17 +86,17 @@ final class ConfigAlteration {
 
     /**
      * Alters one resource whose configs the handler has read: a topic resource is validated and
-     * handed to {@code alterTopic} with the topic's name; a broker resource is checked and any
-     * change of {@code keys} refused.
+     * handed to {@code alterTopic} with the topic's name; a broker resource is checked and handed
+     * to {@code alterBroker} with the level of dynamic configuration it names.
      */
-    void alter(Resource resource, Collection<String> keys, Consumer<String> alterTopic) {
+    void alter(Resource resource, Consumer<String> alterTopic, Consumer<Level> alterBroker) {
         switch (ConfigResource.Type.forId(resource.type())) {
             case TOPIC:
                 validateTopicResourceName(resource.name());
                 alterTopic.accept(resource.name());
                 return;
             case BROKER:
-                rejectBrokerChange(resource.name(), keys);
+                alterBroker.accept(brokerLevel(resource.name()));
                 return;
             default:
                 throw unsupportedResourceType(resource);
@@ -110,28 +111,29 @@ final class ConfigAlteration {
         TopicName.validate(name);
     }
 
+    /** Kafka's checks on a broker resource name: this node's id, or empty for the cluster-wide defaults. */
+    private Level brokerLevel(String name) {
+        if (name == null || name.isEmpty()) {
+            return Level.CLUSTER_DEFAULT;
+        }
+        requireThisNode(name, "Node id", nodeId, String.valueOf(nodeId));
+        return Level.BROKER;
+    }
+
     /**
-     * Broker resources: the name must be this node's id or empty (cluster default); any change is
-     * refused because every broker key is static.
+     * Refuses a broker resource name other than this node's id, in the words Kafka uses for the
+     * API: {@code idName} is what the id is called, {@code expected} what would have been accepted.
      */
-    private void rejectBrokerChange(String name, Collection<String> keys) {
-        if (name != null && !name.isEmpty()) {
-            int id;
-            try {
-                id = Integer.parseInt(name);
-            } catch (NumberFormatException e) {
-                throw new InvalidRequestException("Node id must be an integer, but it is: " + name);
-            }
-            if (id != nodeId) {
-                throw new InvalidRequestException(
-                        "Unexpected broker id, expected " + nodeId + ", but received " + name);
-            }
+    static void requireThisNode(String name, String idName, int nodeId, String expected) {
+        int id;
+        try {
+            id = Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(idName + " must be an integer, but it is: " + name);
         }
-        if (keys.isEmpty()) {
-            return;
+        if (id != nodeId) {
+            throw new InvalidRequestException("Unexpected broker id, expected " + expected + ", but received " + name);
         }
-        throw new InvalidRequestException("Millrace has no dynamic broker configuration; set " + String.join(", ", keys)
-                + " in the properties file and restart");
     }
 
     private static InvalidRequestException unsupportedResourceType(Resource resource) {

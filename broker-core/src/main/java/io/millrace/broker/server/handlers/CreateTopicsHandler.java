@@ -1,6 +1,6 @@
 package io.millrace.broker.server.handlers;
 
-import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.common.config.DynamicBrokerConfig;
 import io.millrace.broker.replication.NewTopic;
 import io.millrace.broker.replication.TopicCreation;
 import io.millrace.broker.replication.TopicManager;
@@ -38,11 +38,11 @@ public final class CreateTopicsHandler extends BlockingHandler<CreateTopicsReque
     private final TopicConfigView configView;
     private final int nodeId;
 
-    public CreateTopicsHandler(TopicManager topics, BrokerConfig broker, Executor adminExecutor) {
+    public CreateTopicsHandler(TopicManager topics, DynamicBrokerConfig broker, Executor adminExecutor) {
         super(ApiKeys.CREATE_TOPICS, 2, 7, adminExecutor);
         this.topics = topics;
         this.configView = new TopicConfigView(broker);
-        this.nodeId = broker.nodeId();
+        this.nodeId = broker.current().nodeId();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.common.config.DynamicBrokerConfig;
+import io.millrace.broker.common.config.DynamicBrokerConfig.Snapshot;
 import io.millrace.broker.log.LogConfig;
 import io.millrace.broker.replication.TopicManager;
 import io.millrace.broker.server.RequestContext;
@@ -8,6 +10,7 @@ import io.millrace.broker.server.Responder;
 import io.millrace.broker.server.VersionedHandler;
 import io.millrace.broker.stream.TopicName;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,16 +37,18 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
  *
  * <p>A topic shows every topic-level key ({@link LogConfig#DEFINITION}), or only the requested
  * ones: the topic's override if it has one ({@code TOPIC_CONFIG}), else the value implied by
- * the broker configuration ({@code STATIC_BROKER_CONFIG} when the broker key was set in the
- * properties file, environment or command line, {@code DEFAULT_CONFIG} otherwise). With
- * {@code includeSynonyms} the chain is listed as Kafka lists it: the topic override, then
- * every explicitly set broker synonym, then the broker synonyms' built-in defaults.
+ * the broker configuration, from wherever that comes ({@link BrokerSynonyms}: a dynamic value of
+ * this broker or of the cluster default, the static configuration, or the built-in default).
+ * With {@code includeSynonyms} the chain is listed as Kafka lists it: the topic override, then
+ * the broker synonyms in order of precedence.
  *
- * <p>The broker resource named with this node's id shows every broker key, all read-only:
- * Millrace has no dynamic broker configuration. The empty name (Kafka's cluster-wide dynamic
- * defaults) therefore describes an empty set, as Kafka does for a cluster without dynamic
- * defaults. BROKER_LOGGER, CLIENT_METRICS, GROUP and unknown resource types are answered with a
- * per-resource INVALID_REQUEST. Keys that do not exist are left out, not reported as errors.
+ * <p>The broker resource named with this node's id shows every broker key and every custom key
+ * set dynamically; a key is read-only unless it can be changed dynamically
+ * ({@link DynamicBrokerConfig#DYNAMIC_KEYS}). The empty name shows the cluster-wide dynamic
+ * defaults, with only those as synonyms, as Kafka does. Custom keys (unknown to the broker) are
+ * reported as Kafka reports them: sensitive, without a value, read-only. BROKER_LOGGER,
+ * CLIENT_METRICS, GROUP and unknown resource types are answered with a per-resource
+ * INVALID_REQUEST. Keys that do not exist are left out, not reported as errors.
  *
  * <p>Differences from Kafka: the retention and roll keys ({@code retention.ms},
  * {@code segment.ms}) list all their broker synonyms ({@code log.retention.ms/minutes/hours},
@@ -54,12 +59,12 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfigsRequest> {
 
     private final TopicManager topics;
-    private final BrokerConfig broker;
+    private final DynamicBrokerConfig brokerConfig;
 
-    public DescribeConfigsHandler(TopicManager topics, BrokerConfig broker) {
+    public DescribeConfigsHandler(TopicManager topics, DynamicBrokerConfig brokerConfig) {
         super(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
         this.topics = topics;
-        this.broker = broker;
+        this.brokerConfig = brokerConfig;
     }
 
     @Override
@@ -103,12 +108,12 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
         }
     }
 
-    /** The keys of {@code definition} that {@code filter} selects (null: all), sorted by name. */
-    private static List<ConfigDef.ConfigKey> selected(ConfigDef definition, Set<String> filter) {
-        List<ConfigDef.ConfigKey> keys = new ArrayList<>();
-        for (String key : new TreeSet<>(definition.names())) {
+    /** The names that {@code filter} selects (null: all), sorted. */
+    private static List<String> selected(Collection<String> names, Set<String> filter) {
+        List<String> keys = new ArrayList<>();
+        for (String key : new TreeSet<>(names)) {
             if (filter == null || filter.contains(key)) {
-                keys.add(definition.configKeys().get(key));
+                keys.add(key);
             }
         }
         return keys;
@@ -124,19 +129,20 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             String name, Set<String> filter, boolean includeSynonyms, boolean documentation) {
         TopicName.validate(name);
         Map<String, String> overrides = topics.existingTopic(name).metadata().configs();
+        Snapshot broker = brokerConfig.snapshot();
         LogConfig effective = topics.logConfig(overrides);
         List<DescribeConfigsResourceResult> configs = new ArrayList<>();
-        for (ConfigDef.ConfigKey def : selected(LogConfig.DEFINITION, filter)) {
-            String key = def.name;
+        for (String key : selected(LogConfig.DEFINITION.names(), filter)) {
+            ConfigDef.ConfigKey def = LogConfig.DEFINITION.configKeys().get(key);
             boolean sensitive = def.type == ConfigDef.Type.PASSWORD;
-            String value = sensitive ? null : render(effective.get(key), def.type);
+            String value = sensitive ? null : BrokerSynonyms.render(effective.get(key), def.type);
             List<DescribeConfigsSynonym> chain = new ArrayList<>();
             if (overrides.containsKey(key)) {
-                chain.add(synonym(key, value, ConfigSource.TOPIC_CONFIG));
+                chain.add(BrokerSynonyms.synonym(key, value, ConfigSource.TOPIC_CONFIG));
             }
             String brokerKey = LogConfig.BROKER_SYNONYMS.get(key);
             if (brokerKey != null) {
-                chain.addAll(brokerChain(brokerSynonymGroup(brokerKey), sensitive));
+                chain.addAll(BrokerSynonyms.chain(broker, BrokerSynonyms.group(brokerKey), sensitive));
             }
             configs.add(entry(key, value, chain, includeSynonyms, sensitive, false, def, documentation));
         }
@@ -145,32 +151,36 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
 
     private DescribeConfigsResult describeBroker(
             String name, Set<String> filter, boolean includeSynonyms, boolean documentation) {
+        Snapshot broker = brokerConfig.snapshot();
+        boolean clusterDefault = name == null || name.isEmpty();
+        Set<String> names = new HashSet<>(broker.clusterDefault().keySet());
+        if (!clusterDefault) {
+            int nodeId = broker.effective().nodeId();
+            ConfigAlteration.requireThisNode(name, "Broker id", nodeId, nodeId + " or empty string");
+            names.addAll(BrokerConfig.DEFINITION.names());
+            names.addAll(broker.perBroker().keySet());
+        }
         List<DescribeConfigsResourceResult> configs = new ArrayList<>();
-        if (name == null || name.isEmpty()) {
-            // Cluster-wide dynamic defaults: Millrace has none.
-            return described(configs);
-        }
-        int id;
-        try {
-            id = Integer.parseInt(name);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Broker id must be an integer, but it is: " + name);
-        }
-        if (id != broker.nodeId()) {
-            throw new InvalidRequestException(
-                    "Unexpected broker id, expected " + broker.nodeId() + " or empty string, but received " + name);
-        }
-        for (ConfigDef.ConfigKey def : selected(BrokerConfig.DEFINITION, filter)) {
-            String key = def.name;
-            boolean sensitive = def.type == ConfigDef.Type.PASSWORD;
-            String value = sensitive ? null : render(broker.get(key), def.type);
-            List<DescribeConfigsSynonym> chain = brokerChain(brokerSynonymGroup(key), sensitive);
+        for (String key : selected(names, filter)) {
+            ConfigDef.ConfigKey def = BrokerConfig.DEFINITION.configKeys().get(key);
+            // As Kafka: a key unknown to the broker has no type and may hold a secret.
+            boolean sensitive = def == null || def.type == ConfigDef.Type.PASSWORD;
+            String value = sensitive
+                    ? null
+                    : clusterDefault
+                            ? broker.clusterDefault().get(key)
+                            : BrokerSynonyms.render(broker.effective().get(key), def.type);
+            List<DescribeConfigsSynonym> chain = BrokerSynonyms.chain(broker, BrokerSynonyms.group(key), sensitive);
             // As Kafka: a key's own chain starts at its own name (drops e.g. log.retention.ms when
-            // describing log.retention.hours).
+            // describing log.retention.hours), and the cluster defaults show only themselves.
             while (!chain.isEmpty() && !chain.get(0).name().equals(key)) {
                 chain.remove(0);
             }
-            configs.add(entry(key, value, chain, includeSynonyms, sensitive, true, def, documentation));
+            if (clusterDefault) {
+                chain.removeIf(s -> s.source() != ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id());
+            }
+            boolean readOnly = !DynamicBrokerConfig.isDynamic(key);
+            configs.add(entry(key, value, chain, includeSynonyms, sensitive, readOnly, def, documentation));
         }
         return described(configs);
     }
@@ -182,43 +192,6 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
                 .setConfigs(configs);
     }
 
-    /** Explicitly set broker keys of the group (in group order), then their non-null built-in defaults. */
-    private List<DescribeConfigsSynonym> brokerChain(List<String> group, boolean sensitive) {
-        List<DescribeConfigsSynonym> chain = new ArrayList<>();
-        Map<String, String> explicit = broker.explicitValues();
-        for (String key : group) {
-            if (broker.isExplicit(key)) {
-                chain.add(synonym(key, sensitive ? null : explicit.get(key), ConfigSource.STATIC_BROKER_CONFIG));
-            }
-        }
-        for (String key : group) {
-            ConfigDef.ConfigKey def = BrokerConfig.DEFINITION.configKeys().get(key);
-            if (def != null && def.hasDefault() && def.defaultValue != null) {
-                chain.add(synonym(
-                        key, sensitive ? null : render(def.defaultValue, def.type), ConfigSource.DEFAULT_CONFIG));
-            }
-        }
-        return chain;
-    }
-
-    /** Broker keys that set the same thing, most specific first (Kafka's broker synonyms). */
-    static List<String> brokerSynonymGroup(String brokerKey) {
-        switch (brokerKey) {
-            case BrokerConfig.LOG_ROLL_MS:
-            case BrokerConfig.LOG_ROLL_HOURS:
-                return List.of(BrokerConfig.LOG_ROLL_MS, BrokerConfig.LOG_ROLL_HOURS);
-            case BrokerConfig.LOG_RETENTION_MS:
-            case BrokerConfig.LOG_RETENTION_MINUTES:
-            case BrokerConfig.LOG_RETENTION_HOURS:
-                return List.of(
-                        BrokerConfig.LOG_RETENTION_MS,
-                        BrokerConfig.LOG_RETENTION_MINUTES,
-                        BrokerConfig.LOG_RETENTION_HOURS);
-            default:
-                return List.of(brokerKey);
-        }
-    }
-
     private static DescribeConfigsResourceResult entry(
             String name,
             String value,
@@ -228,9 +201,7 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
             boolean readOnly,
             ConfigDef.ConfigKey def,
             boolean documentation) {
-        ConfigSource source = chain.isEmpty()
-                ? ConfigSource.DEFAULT_CONFIG
-                : ConfigSource.forId(chain.get(0).source());
+        ConfigSource source = BrokerSynonyms.source(chain);
         return new DescribeConfigsResourceResult()
                 .setName(name)
                 .setValue(value)
@@ -238,20 +209,8 @@ public final class DescribeConfigsHandler extends VersionedHandler<DescribeConfi
                 .setConfigSource(source.id())
                 .setIsSensitive(sensitive)
                 .setSynonyms(includeSynonyms ? chain : new ArrayList<>())
-                .setConfigType(configType(def.type).id())
-                .setDocumentation(documentation ? def.documentation : null);
-    }
-
-    private static DescribeConfigsSynonym synonym(String name, String value, ConfigSource source) {
-        return new DescribeConfigsSynonym().setName(name).setValue(value).setSource(source.id());
-    }
-
-    /** A value as Kafka renders it: lists comma-separated, null stays null. */
-    static String render(Object value, ConfigDef.Type type) {
-        if (value instanceof String s) {
-            return s;
-        }
-        return ConfigDef.convertToString(value, type);
+                .setConfigType(configType(def == null ? null : def.type).id())
+                .setDocumentation(documentation && def != null ? def.documentation : null);
     }
 
     static ConfigType configType(ConfigDef.Type type) {

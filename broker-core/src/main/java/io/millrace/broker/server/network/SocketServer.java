@@ -1,6 +1,7 @@
 package io.millrace.broker.server.network;
 
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.common.config.BrokerReconfigurable;
 import io.millrace.broker.server.ApiRegistry;
 import io.millrace.broker.server.Endpoint;
 import io.netty.bootstrap.ServerBootstrap;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds every configured listener with Netty (native epoll where available, so fetch data
  * goes out with sendfile) and attaches a {@link FrameDecoder} and a {@link KafkaConnection}
- * to each accepted connection. Event-loop threads are named {@code millrace-network-N}.
+ * to each accepted connection, once {@link ConnectionLimits} admits it. Event-loop threads are named
+ * {@code millrace-network-N}. The connection limits follow changes of the dynamic broker
+ * configuration ({@link #reconfigure}); everything else is fixed at startup.
  */
-public final class SocketServer implements AutoCloseable {
+public final class SocketServer implements AutoCloseable, BrokerReconfigurable {
 
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
 
@@ -46,9 +49,12 @@ public final class SocketServer implements AutoCloseable {
     private final Class<? extends ServerChannel> channelClass;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<Endpoint> bound = new ArrayList<>();
+    private final ConnectionLimits limits;
 
+    /** @throws org.apache.kafka.common.config.ConfigException when a host of the connection limits is unknown */
     public SocketServer(BrokerConfig config) {
         this.config = config;
+        this.limits = new ConnectionLimits(ConnectionLimits.Limits.of(config));
         IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.channelClass = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("millrace-acceptor", true), io);
@@ -95,6 +101,7 @@ public final class SocketServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.SO_BACKLOG, config.getInt(BrokerConfig.SOCKET_LISTEN_BACKLOG_SIZE))
+                .handler(limits)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
@@ -126,6 +133,20 @@ public final class SocketServer implements AutoCloseable {
                     "Cannot bind listener " + endpoint.uri() + ": " + e.getMessage()
                             + " (is another process using the port?)",
                     e);
+        }
+    }
+
+    @Override
+    public void validateReconfiguration(BrokerConfig next) {
+        ConnectionLimits.Limits.of(next);
+    }
+
+    @Override
+    public void reconfigure(BrokerConfig previous, BrokerConfig next) {
+        ConnectionLimits.Limits updated = ConnectionLimits.Limits.of(next);
+        if (!updated.equals(ConnectionLimits.Limits.of(previous))) {
+            limits.update(updated);
+            log.info("Connection limits are now {}", updated);
         }
     }
 

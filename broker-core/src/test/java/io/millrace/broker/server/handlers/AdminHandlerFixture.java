@@ -5,6 +5,7 @@ import io.millrace.broker.common.Clock;
 import io.millrace.broker.common.ManualClock;
 import io.millrace.broker.common.TempDirectory;
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.common.config.DynamicBrokerConfig;
 import io.millrace.broker.coordinator.ThreadCoordinatorExecutor;
 import io.millrace.broker.coordinator.group.GroupCoordinator;
 import io.millrace.broker.coordinator.group.GroupCoordinatorConfig;
@@ -24,6 +25,7 @@ import io.millrace.broker.server.RequestContext;
 import io.millrace.broker.server.Responder;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real {@link TopicManager} over a temporary directory of its own, an event loop for request
+ * A real {@link TopicManager} over a temporary directory of its own, the dynamic broker
+ * configuration stored there (applied to the topics and the storage), an event loop for request
  * contexts, and a responder that captures what a handler answers (after checking it encodes at the
  * request's version). The admin executor runs tasks inline unless a test queues them.
  *
@@ -55,6 +58,7 @@ final class AdminHandlerFixture implements AfterEachCallback, AutoCloseable {
     static final ClusterInfo CLUSTER = new ClusterInfo(0, "cluster", null, Map.of("PLAINTEXT", LISTENER));
 
     final BrokerConfig broker;
+    final DynamicBrokerConfig brokerConfig;
     final TopicManager topics;
     private final Path dir;
     private final LogManager logs;
@@ -76,9 +80,16 @@ final class AdminHandlerFixture implements AfterEachCallback, AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>(brokerSettings);
         settings.putIfAbsent(BrokerConfig.LOG_DIRS, dir.resolve("data").toString());
         this.broker = BrokerConfig.parse(settings);
+        MetadataStore store = new MetadataStore(dir.resolve("data").resolve(".millrace"));
+        try {
+            this.brokerConfig = DynamicBrokerConfig.load(broker, store.dynamicBrokerConfigFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.logs = new LogManager(LogManagerConfig.from(broker), new ManualClock(), channels);
-        this.topics =
-                new TopicManager(broker, new MetadataStore(dir.resolve("data").resolve(".millrace")), logs);
+        this.topics = new TopicManager(broker, store, logs);
+        brokerConfig.addReconfigurable(topics);
+        brokerConfig.addReconfigurable(logs);
     }
 
     /**

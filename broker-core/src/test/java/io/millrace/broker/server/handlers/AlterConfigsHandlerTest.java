@@ -1,8 +1,10 @@
 package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
+import io.millrace.broker.common.config.BrokerConfig;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigResource;
@@ -28,7 +30,7 @@ class AlterConfigsHandlerTest {
     final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
     private final AlterConfigsHandler handler =
-            new AlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
+            new AlterConfigsHandler(fixture.topics, fixture.brokerConfig, AdminHandlerFixture.INLINE);
 
     private static AlterConfigsResource resource(byte type, String name, String... keyValues) {
         AlterConfigsResource r =
@@ -120,11 +122,28 @@ class AlterConfigsHandlerTest {
                         Errors.INVALID_REQUEST,
                         "Default topic resources are not allowed."),
                 argumentSet(
-                        "broker config changes are refused naming the keys",
-                        resource(BROKER, "0", "log.retention.hours", "1", "num.partitions", "3"),
+                        "broker keys that cannot change dynamically are refused as Kafka refuses them",
+                        resource(
+                                BROKER,
+                                "0",
+                                "log.retention.ms",
+                                "1000",
+                                "num.partitions",
+                                "3",
+                                "log.retention.hours",
+                                "1"),
                         Errors.INVALID_REQUEST,
-                        "Millrace has no dynamic broker configuration; set "
-                                + "log.retention.hours, num.partitions in the properties file and restart"),
+                        "Cannot update these configs dynamically: [log.retention.hours, num.partitions]"),
+                argumentSet(
+                        "an invalid broker value is invalid request naming it",
+                        resource(BROKER, "", "log.retention.ms", "soon"),
+                        Errors.INVALID_REQUEST,
+                        "Invalid value soon for configuration log.retention.ms: Not a number of type LONG"),
+                argumentSet(
+                        "a broker id that is not a number is invalid request",
+                        resource(BROKER, "zero", "log.retention.ms", "1000"),
+                        Errors.INVALID_REQUEST,
+                        "Node id must be an integer, but it is: zero"),
                 argumentSet(
                         "another broker id is invalid request",
                         resource(BROKER, "3", "num.partitions", "3"),
@@ -149,6 +168,65 @@ class AlterConfigsHandlerTest {
         assertThat(result.resourceType()).isEqualTo(resource.resourceType());
         assertThat(result.resourceName()).isEqualTo(resource.resourceName());
         assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "1000"));
+        assertThat(fixture.brokerConfig.snapshot().perBroker()).isEmpty();
+        assertThat(fixture.brokerConfig.snapshot().clusterDefault()).isEmpty();
+    }
+
+    @Test
+    void givenConfigsReplaceAllDynamicValuesOfTheBrokerResource() {
+        assertThat(only(alter(false, resource(BROKER, "0", "log.retention.ms", "1000", "message.max.bytes", "5000")))
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+        assertThat(only(alter(false, resource(BROKER, "", "log.retention.bytes", "123456")))
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+
+        AlterConfigsResourceResponse result =
+                only(alter(false, resource(BROKER, "0", "log.segment.bytes", "4096", "custom.key", "x")));
+
+        assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(fixture.brokerConfig.snapshot().perBroker())
+                .isEqualTo(Map.of("custom.key", "x", "log.segment.bytes", "4096"));
+        assertThat(fixture.brokerConfig.snapshot().clusterDefault())
+                .containsExactlyEntriesOf(Map.of("log.retention.bytes", "123456"));
+        BrokerConfig effective = fixture.brokerConfig.current();
+        assertThat(effective.getInt(BrokerConfig.LOG_SEGMENT_BYTES)).isEqualTo(4096);
+        assertThat(effective.getInt(BrokerConfig.MESSAGE_MAX_BYTES)).isEqualTo(1048588);
+        assertThat(effective.logRetentionMs()).isEqualTo(168 * 3_600_000L);
+        assertThat(effective.getLong(BrokerConfig.LOG_RETENTION_BYTES)).isEqualTo(123456L);
+    }
+
+    @Test
+    void resourcesOfOneRequestSucceedOrFailEachOnItsOwnAndValidateOnlyChangesNothing() throws Exception {
+        fixture.createTopic("orders", 1, Map.of());
+        AlterConfigsResponseData checked = alter(true, mixedResources());
+        assertThat(checked.responses())
+                .extracting(AlterConfigsResourceResponse::errorCode)
+                .containsExactly(Errors.NONE.code(), Errors.INVALID_REQUEST.code(), Errors.NONE.code());
+        assertThat(fixture.brokerConfig.snapshot().clusterDefault()).isEmpty();
+        assertThat(fixture.overrides("orders")).isEmpty();
+
+        AlterConfigsResponseData applied = alter(false, mixedResources());
+
+        assertThat(applied.responses())
+                .extracting(AlterConfigsResourceResponse::errorCode, AlterConfigsResourceResponse::errorMessage)
+                .containsExactly(
+                        tuple(Errors.NONE.code(), null),
+                        tuple(Errors.INVALID_REQUEST.code(), "Cannot update these configs dynamically: [log.dirs]"),
+                        tuple(Errors.NONE.code(), null));
+        assertThat(fixture.brokerConfig.snapshot().clusterDefault())
+                .containsExactlyEntriesOf(Map.of("message.max.bytes", "5000"));
+        assertThat(fixture.brokerConfig.snapshot().perBroker()).isEmpty();
+        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "2000"));
+    }
+
+    /** A good cluster default, this broker with a key that cannot change dynamically, a good topic. */
+    private static AlterConfigsResource[] mixedResources() {
+        return new AlterConfigsResource[] {
+            resource(BROKER, "", "message.max.bytes", "5000"),
+            resource(BROKER, "0", "log.retention.ms", "1000", "log.dirs", "/elsewhere"),
+            resource(TOPIC, "orders", "retention.ms", "2000")
+        };
     }
 
     @Test
@@ -165,7 +243,7 @@ class AlterConfigsHandlerTest {
     @Test
     void workRunsOnTheAdminExecutor() {
         AdminHandlerFixture.QueuedExecutor executor = new AdminHandlerFixture.QueuedExecutor();
-        AlterConfigsHandler queued = new AlterConfigsHandler(fixture.topics, 0, executor);
+        AlterConfigsHandler queued = new AlterConfigsHandler(fixture.topics, fixture.brokerConfig, executor);
         AlterConfigsRequestData data = new AlterConfigsRequestData();
         data.resources().add(resource(TOPIC, "nope", "retention.ms", "1"));
         AlterConfigsRequest request = new AlterConfigsRequest(data, (short) 1);

@@ -185,7 +185,7 @@ class CoreHandlersEveryVersionTest {
     @Test
     void topicAdministrationAtEveryVersion() {
         CreateTopicsHandler create =
-                new CreateTopicsHandler(fixture.topics, fixture.broker, AdminHandlerFixture.INLINE);
+                new CreateTopicsHandler(fixture.topics, fixture.brokerConfig, AdminHandlerFixture.INLINE);
         CreatePartitionsHandler grow = new CreatePartitionsHandler(fixture.topics, 0, AdminHandlerFixture.INLINE);
         DeleteRecordsHandler deleteRecords = new DeleteRecordsHandler(fixture.topics, AdminHandlerFixture.INLINE);
         DeleteTopicsHandler delete = new DeleteTopicsHandler(fixture.topics, AdminHandlerFixture.INLINE);

@@ -28,7 +28,7 @@ class CreateTopicsHandlerTest {
     @BeforeEach
     void existingTopic() throws Exception {
         fixture.createTopic("existing", 1, Map.of());
-        handler = new CreateTopicsHandler(fixture.topics, fixture.broker, AdminHandlerFixture.INLINE);
+        handler = new CreateTopicsHandler(fixture.topics, fixture.brokerConfig, AdminHandlerFixture.INLINE);
     }
 
     private static CreatableTopic topic(String name, int partitions) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import io.millrace.broker.common.config.BrokerConfig;
+import io.millrace.broker.common.config.DynamicBrokerConfig;
+import io.millrace.broker.common.config.DynamicBrokerConfig.Level;
 import io.millrace.broker.log.LogConfig;
 import java.io.IOException;
 import java.util.Arrays;
@@ -47,7 +49,7 @@ class DescribeConfigsHandlerTest {
 
     private DescribeConfigsHandler handler(Map<String, String> brokerSettings) {
         fixture = new AdminHandlerFixture(brokerSettings);
-        return new DescribeConfigsHandler(fixture.topics, fixture.broker);
+        return new DescribeConfigsHandler(fixture.topics, fixture.brokerConfig);
     }
 
     private DescribeConfigsResponseData describe(
@@ -211,7 +213,7 @@ class DescribeConfigsHandlerTest {
     // --- broker
 
     @Test
-    void brokerShowsEveryBrokerKeyReadOnlyWithSources() {
+    void brokerShowsEveryBrokerKeyWithSourcesReadOnlyUnlessDynamic() {
         DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.NUM_PARTITIONS, "3"));
 
         DescribeConfigsResult result = describeOne(handler, false, resource(BROKER, "0"));
@@ -220,7 +222,17 @@ class DescribeConfigsHandlerTest {
         assertThat(result.configs())
                 .extracting(DescribeConfigsResourceResult::name)
                 .containsExactlyElementsOf(new TreeSet<>(BrokerConfig.DEFINITION.names()));
-        assertThat(result.configs()).allSatisfy(c -> assertThat(c.readOnly()).isTrue());
+        assertThat(result.configs())
+                .allSatisfy(c -> assertThat(c.readOnly()).isEqualTo(!DynamicBrokerConfig.isDynamic(c.name())));
+        assertThat(result.configs())
+                .filteredOn(c -> !c.readOnly())
+                .extracting(DescribeConfigsResourceResult::name)
+                .contains(
+                        BrokerConfig.LOG_RETENTION_MS,
+                        BrokerConfig.MESSAGE_MAX_BYTES,
+                        BrokerConfig.LOG_CLEANER_THREADS,
+                        BrokerConfig.MAX_CONNECTIONS)
+                .doesNotContain(BrokerConfig.LOG_RETENTION_HOURS, BrokerConfig.LOG_DIRS, BrokerConfig.NUM_PARTITIONS);
         DescribeConfigsResourceResult partitions = config(result, BrokerConfig.NUM_PARTITIONS);
         assertThat(partitions.value()).isEqualTo("3");
         assertThat(partitions.configSource()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG.id());
@@ -283,6 +295,102 @@ class DescribeConfigsHandlerTest {
                 .containsExactly(ConfigSource.DEFAULT_CONFIG.id());
         assertThat(rich.documentation())
                 .isEqualTo(BrokerConfig.DEFINITION.configKeys().get(BrokerConfig.NUM_PARTITIONS).documentation);
+    }
+
+    @Test
+    void dynamicValuesComeFirstInBrokerSynonymsAndTheClusterDefaultsShowOnlyThemselves() {
+        DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.LOG_RETENTION_BYTES, "6000000"));
+        fixture.brokerConfig.alter(
+                Level.CLUSTER_DEFAULT,
+                current -> Map.of(
+                        BrokerConfig.LOG_RETENTION_BYTES,
+                        "7000000",
+                        BrokerConfig.LOG_RETENTION_MS,
+                        "3600000",
+                        "custom.plugin.setting",
+                        "secret"),
+                false);
+        fixture.brokerConfig.alter(Level.BROKER, current -> Map.of(BrokerConfig.LOG_RETENTION_BYTES, "5000000"), false);
+
+        DescribeConfigsResult node = describeOne(handler, true, resource(BROKER, "0"));
+        DescribeConfigsResult cluster = describeOne(handler, true, resource(BROKER, ""));
+
+        DescribeConfigsResourceResult bytes = config(node, BrokerConfig.LOG_RETENTION_BYTES);
+        assertThat(bytes.value()).isEqualTo("5000000");
+        assertThat(bytes.configSource()).isEqualTo(ConfigSource.DYNAMIC_BROKER_CONFIG.id());
+        assertThat(bytes.readOnly()).isFalse();
+        assertThat(bytes.synonyms())
+                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
+                .containsExactly(
+                        tuple("log.retention.bytes", "5000000", ConfigSource.DYNAMIC_BROKER_CONFIG.id()),
+                        tuple("log.retention.bytes", "7000000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id()),
+                        tuple("log.retention.bytes", "6000000", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                        tuple("log.retention.bytes", "-1", ConfigSource.DEFAULT_CONFIG.id()));
+        DescribeConfigsResourceResult ms = config(node, BrokerConfig.LOG_RETENTION_MS);
+        assertThat(ms.value()).isEqualTo("3600000");
+        assertThat(ms.configSource()).isEqualTo(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id());
+        assertThat(ms.synonyms())
+                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::source)
+                .containsExactly(
+                        tuple("log.retention.ms", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id()),
+                        tuple("log.retention.hours", ConfigSource.DEFAULT_CONFIG.id()));
+        // As Kafka: a custom key is shown without its value, as sensitive and read-only.
+        DescribeConfigsResourceResult custom = config(node, "custom.plugin.setting");
+        assertThat(custom.value()).isNull();
+        assertThat(custom.isSensitive()).isTrue();
+        assertThat(custom.readOnly()).isTrue();
+        assertThat(custom.configSource()).isEqualTo(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id());
+        assertThat(custom.configType()).isEqualTo(ConfigType.UNKNOWN.id());
+
+        assertThat(cluster.configs())
+                .extracting(
+                        DescribeConfigsResourceResult::name,
+                        DescribeConfigsResourceResult::value,
+                        DescribeConfigsResourceResult::configSource,
+                        DescribeConfigsResourceResult::readOnly)
+                .containsExactly(
+                        tuple("custom.plugin.setting", null, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id(), true),
+                        tuple("log.retention.bytes", "7000000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id(), false),
+                        tuple("log.retention.ms", "3600000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id(), false));
+        assertThat(config(cluster, BrokerConfig.LOG_RETENTION_BYTES).synonyms())
+                .extracting(DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
+                .containsExactly(tuple("7000000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id()));
+    }
+
+    @Test
+    void aTopicWithoutOverrideShowsTheDynamicDefaultItInheritsAsItsSource() throws Exception {
+        DescribeConfigsHandler handler = handler(Map.of(BrokerConfig.LOG_SEGMENT_BYTES, "8192"));
+        fixture.createTopic("plain", 1, Map.of());
+        fixture.createTopic("own", 1, Map.of(LogConfig.SEGMENT_BYTES, "4096"));
+        fixture.brokerConfig.alter(
+                Level.CLUSTER_DEFAULT, current -> Map.of(BrokerConfig.LOG_SEGMENT_BYTES, "16384"), false);
+        fixture.brokerConfig.alter(Level.BROKER, current -> Map.of(BrokerConfig.LOG_RETENTION_MS, "60000"), false);
+
+        DescribeConfigsResult plain = describeOne(handler, true, resource(TOPIC, "plain"));
+        DescribeConfigsResult own = describeOne(handler, true, resource(TOPIC, "own", LogConfig.SEGMENT_BYTES));
+
+        DescribeConfigsResourceResult segment = config(plain, LogConfig.SEGMENT_BYTES);
+        assertThat(segment.value()).isEqualTo("16384");
+        assertThat(segment.configSource()).isEqualTo(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id());
+        assertThat(segment.synonyms())
+                .extracting(DescribeConfigsSynonym::name, DescribeConfigsSynonym::value, DescribeConfigsSynonym::source)
+                .containsExactly(
+                        tuple("log.segment.bytes", "16384", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id()),
+                        tuple("log.segment.bytes", "8192", ConfigSource.STATIC_BROKER_CONFIG.id()),
+                        tuple("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG.id()));
+        DescribeConfigsResourceResult retention = config(plain, LogConfig.RETENTION_MS);
+        assertThat(retention.value()).isEqualTo("60000");
+        assertThat(retention.configSource()).isEqualTo(ConfigSource.DYNAMIC_BROKER_CONFIG.id());
+        DescribeConfigsResourceResult ownSegment = config(own, LogConfig.SEGMENT_BYTES);
+        assertThat(ownSegment.value()).isEqualTo("4096");
+        assertThat(ownSegment.configSource()).isEqualTo(ConfigSource.TOPIC_CONFIG.id());
+        assertThat(ownSegment.synonyms())
+                .extracting(DescribeConfigsSynonym::source)
+                .containsExactly(
+                        ConfigSource.TOPIC_CONFIG.id(),
+                        ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG.id(),
+                        ConfigSource.STATIC_BROKER_CONFIG.id(),
+                        ConfigSource.DEFAULT_CONFIG.id());
     }
 
     @Test

@@ -1,8 +1,10 @@
 package io.millrace.broker.server.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
+import io.millrace.broker.common.config.DynamicBrokerConfig.Level;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,7 +32,7 @@ class IncrementalAlterConfigsHandlerTest {
     final AdminHandlerFixture fixture = new AdminHandlerFixture();
 
     private final IncrementalAlterConfigsHandler handler =
-            new IncrementalAlterConfigsHandler(fixture.topics, fixture.broker.nodeId(), AdminHandlerFixture.INLINE);
+            new IncrementalAlterConfigsHandler(fixture.topics, fixture.brokerConfig, AdminHandlerFixture.INLINE);
 
     private static AlterConfigsResource resource(byte type, String name, AlterableConfig... ops) {
         AlterConfigsResource r =
@@ -205,11 +207,257 @@ class IncrementalAlterConfigsHandlerTest {
                         Errors.UNKNOWN_TOPIC_OR_PARTITION,
                         "Topic 'nope' does not exist."),
                 argumentSet(
-                        "broker config changes are refused naming the keys",
-                        resource(BROKER, "", op("log.retention.ms", OpType.SET, "1000")),
+                        "another broker id is invalid request",
+                        resource(BROKER, "3", op("log.retention.ms", OpType.SET, "1000")),
                         Errors.INVALID_REQUEST,
-                        "Millrace has no dynamic broker configuration; set "
-                                + "log.retention.ms in the properties file and restart"));
+                        "Unexpected broker id, expected 0, but received 3"));
+    }
+
+    /**
+     * One request altering the BROKER resource {@code name}, after the dynamic values
+     * {@code perBrokerBefore} and {@code clusterDefaultBefore} were set: the error it is answered
+     * with, its message (null: none) and the dynamic values of that resource it leaves.
+     */
+    record BrokerAlteration(
+            String name,
+            Map<String, String> perBrokerBefore,
+            Map<String, String> clusterDefaultBefore,
+            boolean validateOnly,
+            List<AlterableConfig> ops,
+            Errors error,
+            String message,
+            Map<String, String> after) {}
+
+    static Stream<Arguments> brokerAlterations() {
+        return Stream.of(
+                argumentSet(
+                        "set and delete change only the named keys of this broker",
+                        new BrokerAlteration(
+                                "0",
+                                Map.of("log.retention.ms", "1000", "message.max.bytes", "5000"),
+                                Map.of(),
+                                false,
+                                List.of(
+                                        op("log.retention.ms", OpType.SET, "2000"),
+                                        op("message.max.bytes", OpType.DELETE, null),
+                                        op("log.segment.bytes", OpType.DELETE, null)),
+                                Errors.NONE,
+                                null,
+                                Map.of("log.retention.ms", "2000"))),
+                argumentSet(
+                        "the empty name sets the cluster defaults",
+                        new BrokerAlteration(
+                                "",
+                                Map.of("log.retention.ms", "1000"),
+                                Map.of(),
+                                false,
+                                List.of(op("log.retention.ms", OpType.SET, "3000")),
+                                Errors.NONE,
+                                null,
+                                Map.of("log.retention.ms", "3000"))),
+                argumentSet(
+                        "a key the broker does not know is kept, as Kafka keeps custom configs",
+                        new BrokerAlteration(
+                                "",
+                                Map.of(),
+                                Map.of(),
+                                false,
+                                List.of(op("custom.plugin.setting", OpType.SET, "on")),
+                                Errors.NONE,
+                                null,
+                                Map.of("custom.plugin.setting", "on"))),
+                argumentSet(
+                        "append without a value of its own starts from the cluster default",
+                        new BrokerAlteration(
+                                "0",
+                                Map.of(),
+                                Map.of("log.cleanup.policy", "compact"),
+                                false,
+                                List.of(op("log.cleanup.policy", OpType.APPEND, "delete")),
+                                Errors.NONE,
+                                null,
+                                Map.of("log.cleanup.policy", "compact,delete"))),
+                argumentSet(
+                        "subtract removes from the level's own list",
+                        new BrokerAlteration(
+                                "",
+                                Map.of(),
+                                Map.of("log.cleanup.policy", "compact,delete"),
+                                false,
+                                List.of(op("log.cleanup.policy", OpType.SUBTRACT, "compact")),
+                                Errors.NONE,
+                                null,
+                                Map.of("log.cleanup.policy", "delete"))),
+                argumentSet(
+                        "a read-only key fails the whole resource with Kafka's code and message",
+                        new BrokerAlteration(
+                                "0",
+                                Map.of("log.retention.ms", "1000"),
+                                Map.of(),
+                                false,
+                                List.of(
+                                        op("log.retention.ms", OpType.SET, "2000"),
+                                        op("num.partitions", OpType.SET, "3"),
+                                        op("log.dirs", OpType.SET, "/elsewhere")),
+                                Errors.INVALID_REQUEST,
+                                "Cannot update these configs dynamically: [log.dirs, num.partitions]",
+                                Map.of("log.retention.ms", "1000"))),
+                argumentSet(
+                        "deleting a read-only key that has no dynamic value changes nothing, as in Kafka",
+                        new BrokerAlteration(
+                                "0",
+                                Map.of(),
+                                Map.of(),
+                                false,
+                                List.of(op("log.dirs", OpType.DELETE, null)),
+                                Errors.NONE,
+                                null,
+                                Map.of())),
+                argumentSet(
+                        "an invalid value is invalid request naming the key",
+                        new BrokerAlteration(
+                                "",
+                                Map.of(),
+                                Map.of(),
+                                false,
+                                List.of(op("log.segment.bytes", OpType.SET, "12")),
+                                Errors.INVALID_REQUEST,
+                                "Invalid value 12 for configuration log.segment.bytes: Value must be at least 1024",
+                                Map.of())),
+                argumentSet(
+                        "values that contradict each other are invalid request",
+                        new BrokerAlteration(
+                                "",
+                                Map.of(),
+                                Map.of(),
+                                false,
+                                List.of(
+                                        op("log.cleaner.min.compaction.lag.ms", OpType.SET, "10"),
+                                        op("log.cleaner.max.compaction.lag.ms", OpType.SET, "5")),
+                                Errors.INVALID_REQUEST,
+                                "The broker defaults of topic settings would be invalid: Invalid value 10 for"
+                                        + " configuration min.compaction.lag.ms: must not exceed"
+                                        + " max.compaction.lag.ms=5",
+                                Map.of())),
+                argumentSet(
+                        "append to a key that is not a list is invalid config",
+                        new BrokerAlteration(
+                                "0",
+                                Map.of(),
+                                Map.of(),
+                                false,
+                                List.of(op("log.retention.ms", OpType.APPEND, "5")),
+                                Errors.INVALID_CONFIG,
+                                "Config value append is not allowed for config key: log.retention.ms",
+                                Map.of())),
+                argumentSet(
+                        "append to a key that is not a list is invalid config even when it has a value",
+                        new BrokerAlteration(
+                                "0",
+                                Map.of("log.retention.ms", "1000"),
+                                Map.of(),
+                                false,
+                                List.of(op("log.retention.ms", OpType.APPEND, "5")),
+                                Errors.INVALID_CONFIG,
+                                "Config value append is not allowed for config key: log.retention.ms",
+                                Map.of("log.retention.ms", "1000"))),
+                argumentSet(
+                        "subtract from an unknown key is invalid config",
+                        new BrokerAlteration(
+                                "0",
+                                Map.of(),
+                                Map.of(),
+                                false,
+                                List.of(op("custom.list", OpType.SUBTRACT, "a")),
+                                Errors.INVALID_CONFIG,
+                                "Unknown config name: custom.list",
+                                Map.of())),
+                argumentSet(
+                        "validate only checks without changing",
+                        new BrokerAlteration(
+                                "0",
+                                Map.of("log.retention.ms", "1000"),
+                                Map.of(),
+                                true,
+                                List.of(op("log.retention.ms", OpType.SET, "2000")),
+                                Errors.NONE,
+                                null,
+                                Map.of("log.retention.ms", "1000"))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokerAlterations")
+    void alteringTheBroker(BrokerAlteration c) {
+        fixture.brokerConfig.alter(Level.BROKER, current -> c.perBrokerBefore(), false);
+        fixture.brokerConfig.alter(Level.CLUSTER_DEFAULT, current -> c.clusterDefaultBefore(), false);
+
+        AlterConfigsResourceResponse result =
+                alterOne(c.validateOnly(), resource(BROKER, c.name(), c.ops().toArray(AlterableConfig[]::new)));
+
+        assertThat(result.errorCode()).isEqualTo(c.error().code());
+        assertThat(result.errorMessage()).isEqualTo(c.message());
+        Level level = c.name().isEmpty() ? Level.CLUSTER_DEFAULT : Level.BROKER;
+        assertThat(fixture.brokerConfig.snapshot().values(level)).isEqualTo(c.after());
+    }
+
+    @Test
+    void aNewDefaultAppliesToTopicsWithoutTheirOwnValueAndThisBrokerOverridesTheClusterDefault() throws Exception {
+        fixture.createTopic("plain", 2, Map.of());
+        fixture.createTopic("own", 1, Map.of("max.message.bytes", "3000"));
+
+        assertThat(alterOne(false, resource(BROKER, "", op("message.max.bytes", OpType.SET, "5000")))
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+        assertThat(maxMessageBytes("plain")).containsOnly(5000);
+        assertThat(maxMessageBytes("own")).containsOnly(3000);
+
+        assertThat(alterOne(false, resource(BROKER, "0", op("message.max.bytes", OpType.SET, "7000")))
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+        assertThat(maxMessageBytes("plain")).containsOnly(7000);
+
+        assertThat(alterOne(false, resource(BROKER, "0", op("message.max.bytes", OpType.DELETE, null)))
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+        assertThat(maxMessageBytes("plain")).containsOnly(5000);
+        assertThat(alterOne(false, resource(BROKER, "", op("message.max.bytes", OpType.DELETE, null)))
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+        assertThat(maxMessageBytes("plain")).containsOnly(1048588);
+        assertThat(maxMessageBytes("own")).containsOnly(3000);
+    }
+
+    /** max.message.bytes in effect in each partition of the topic. */
+    private List<Integer> maxMessageBytes(String topic) {
+        return fixture.topics.existingTopic(topic).partitions().stream()
+                .map(p -> p.config().maxMessageBytes())
+                .toList();
+    }
+
+    @Test
+    void resourcesOfOneRequestSucceedOrFailEachOnItsOwn() throws Exception {
+        fixture.createTopic("orders", 1, Map.of());
+
+        IncrementalAlterConfigsResponseData response = alter(
+                false,
+                resource(BROKER, "", op("log.retention.bytes", OpType.SET, "123456")),
+                resource(
+                        BROKER,
+                        "0",
+                        op("log.retention.ms", OpType.SET, "1000"),
+                        op("log.dirs", OpType.SET, "/elsewhere")),
+                resource(TOPIC, "orders", op("retention.ms", OpType.SET, "2000")));
+
+        assertThat(response.responses())
+                .extracting(AlterConfigsResourceResponse::resourceName, AlterConfigsResourceResponse::errorCode)
+                .containsExactly(
+                        tuple("", Errors.NONE.code()),
+                        tuple("0", Errors.INVALID_REQUEST.code()),
+                        tuple("orders", Errors.NONE.code()));
+        assertThat(fixture.brokerConfig.snapshot().clusterDefault())
+                .containsExactlyEntriesOf(Map.of("log.retention.bytes", "123456"));
+        assertThat(fixture.brokerConfig.snapshot().perBroker()).isEmpty();
+        assertThat(fixture.overrides("orders")).containsExactlyEntriesOf(Map.of("retention.ms", "2000"));
     }
 
     @ParameterizedTest
