@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * contract: once every known member rejoined, or when the rebalance timeout (the largest
  * {@code max.poll.interval.ms} of the members) runs out, dropping the dynamic members that did
  * not rejoin. A member busy between two polls keeps heartbeating (REBALANCE_IN_PROGRESS keeps its
- * session) and keeps its partitions until then. The initial rebalance delay (3 s here, the
+ * session, and so do its offset commits) and keeps its partitions until then. The initial rebalance delay (3 s here, the
  * default) applies only to a group that forms from empty.
  */
 @Timeout(30)
@@ -121,6 +121,30 @@ class ClassicJoinPhaseTest {
 
         CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, session, REBALANCE);
         assertThat(done(aAgain).generationId()).isEqualTo(a.generationId() + 1);
+    }
+
+    @Test
+    void offsetCommitsKeepTheSessionAliveLikeHeartbeats() {
+        int session = 6_000;
+        JoinGroupResponseData a = stableAlone(session, REBALANCE);
+
+        // While the group is stable, and then while it waits for A to rejoin, A only commits.
+        for (int i = 0; i < 3; i++) {
+            h.advance(session / 2);
+            assertThat(commitErrors(h.commit("g", a.memberId(), a.generationId(), (short) 8, "t", Map.of(0, 1L), "")))
+                    .containsOnly(Errors.NONE);
+        }
+        CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", session, REBALANCE);
+        for (int i = 0; i < 3; i++) {
+            h.advance(session / 2);
+            assertThat(commitErrors(h.commit("g", a.memberId(), a.generationId(), (short) 8, "t", Map.of(0, 2L), "")))
+                    .containsOnly(Errors.NONE);
+        }
+        assertThat(b).isNotDone();
+
+        CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, session, REBALANCE);
+        assertThat(done(aAgain).generationId()).isEqualTo(a.generationId() + 1);
+        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
     }
 
     @Test
