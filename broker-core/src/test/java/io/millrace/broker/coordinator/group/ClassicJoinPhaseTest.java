@@ -30,6 +30,9 @@ class ClassicJoinPhaseTest {
 
     private static final int SESSION = 45_000;
     private static final int REBALANCE = 10_000;
+    /** The shortest session the broker accepts; librdkafka needs session.timeout.ms <= max.poll.interval.ms. */
+    private static final int SHORT_SESSION = 6_000;
+
     private static final int HEARTBEAT_INTERVAL = 3_000;
     private static final int INITIAL_DELAY = 3_000;
 
@@ -52,8 +55,7 @@ class ClassicJoinPhaseTest {
 
         CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, SESSION, REBALANCE);
 
-        assertThat(done(aAgain).generationId()).isEqualTo(a.generationId() + 1);
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, aAgain, b);
         assertThat(leaderOf(done(aAgain), done(b)).members())
                 .extracting(JoinGroupResponseMember::memberId)
                 .containsExactlyInAnyOrder(a.memberId(), done(b).memberId());
@@ -69,7 +71,7 @@ class ClassicJoinPhaseTest {
 
         h.advance(1);
 
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, b);
         assertThat(done(b).leader()).isEqualTo(done(b).memberId());
         assertThat(done(b).members())
                 .extracting(JoinGroupResponseMember::memberId)
@@ -86,7 +88,7 @@ class ClassicJoinPhaseTest {
         heartbeatUntil(a, REBALANCE - 1);
         assertJoinPhaseOpen(a, b);
         h.advance(1);
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, b);
 
         // And a joining member with a longer one than everybody else extends it.
         h.await(h.sync("g", done(b).memberId(), done(b).generationId(), Map.of()));
@@ -94,7 +96,7 @@ class ClassicJoinPhaseTest {
         h.advance(3 * REBALANCE - 1);
         assertThat(c).isNotDone();
         h.advance(1);
-        assertThat(done(c).generationId()).isEqualTo(done(b).generationId() + 1);
+        assertNextGeneration(done(b), c);
     }
 
     @Test
@@ -105,58 +107,44 @@ class ClassicJoinPhaseTest {
 
         CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, SESSION, REBALANCE);
 
-        assertThat(done(aAgain).generationId()).isEqualTo(a.generationId() + 1);
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, aAgain, b);
     }
 
     @Test
     void heartbeatsDuringTheJoinPhaseKeepAShortSessionAlive() {
-        // librdkafka requires session.timeout.ms <= max.poll.interval.ms: a 6 s session, a 10 s poll interval.
-        int session = 6_000;
-        JoinGroupResponseData a = stableAlone(session, REBALANCE);
+        JoinGroupResponseData a = stableAlone(SHORT_SESSION, REBALANCE);
 
-        CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", session, REBALANCE);
+        CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", SHORT_SESSION, REBALANCE);
         heartbeatUntil(a, 9_900);
         assertJoinPhaseOpen(a, b);
 
-        CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, session, REBALANCE);
-        assertThat(done(aAgain).generationId()).isEqualTo(a.generationId() + 1);
+        CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, SHORT_SESSION, REBALANCE);
+        assertNextGeneration(a, aAgain);
     }
 
     @Test
     void offsetCommitsKeepTheSessionAliveLikeHeartbeats() {
-        int session = 6_000;
-        JoinGroupResponseData a = stableAlone(session, REBALANCE);
+        JoinGroupResponseData a = stableAlone(SHORT_SESSION, REBALANCE);
 
         // While the group is stable, and then while it waits for A to rejoin, A only commits.
-        for (int i = 0; i < 3; i++) {
-            h.advance(session / 2);
-            assertThat(commitErrors(h.commit("g", a.memberId(), a.generationId(), (short) 8, "t", Map.of(0, 1L), "")))
-                    .containsOnly(Errors.NONE);
-        }
-        CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", session, REBALANCE);
-        for (int i = 0; i < 3; i++) {
-            h.advance(session / 2);
-            assertThat(commitErrors(h.commit("g", a.memberId(), a.generationId(), (short) 8, "t", Map.of(0, 2L), "")))
-                    .containsOnly(Errors.NONE);
-        }
+        commitUntil(a, 3 * SHORT_SESSION / 2);
+        CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", SHORT_SESSION, REBALANCE);
+        commitUntil(a, 3 * SHORT_SESSION / 2);
         assertThat(b).isNotDone();
 
-        CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, session, REBALANCE);
-        assertThat(done(aAgain).generationId()).isEqualTo(a.generationId() + 1);
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, SHORT_SESSION, REBALANCE);
+        assertNextGeneration(a, aAgain, b);
     }
 
     @Test
     void memberWhoseSessionRunsOutEndsTheJoinPhaseThen() {
-        int session = 6_000;
-        JoinGroupResponseData a = stableAlone(session, REBALANCE);
+        JoinGroupResponseData a = stableAlone(SHORT_SESSION, REBALANCE);
 
-        CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", session, REBALANCE);
+        CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", SHORT_SESSION, REBALANCE);
         h.advance(1_000);
         assertThat(h.heartbeat("g", a.memberId(), null, a.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
         // A's process dies: no more heartbeats. Its session ends 6 s after the last one.
-        h.advance(session - 1);
+        h.advance(SHORT_SESSION - 1);
         assertThat(b).isNotDone();
         h.advance(1);
 
@@ -173,7 +161,7 @@ class ClassicJoinPhaseTest {
 
         h.await(h.coordinator.leaveGroup("g", List.of(new MemberIdentity().setMemberId(a.memberId()))));
 
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, b);
         assertThat(done(b).members())
                 .extracting(JoinGroupResponseMember::memberId)
                 .containsExactly(done(b).memberId());
@@ -190,7 +178,7 @@ class ClassicJoinPhaseTest {
         assertThat(b).isNotDone();
         h.advance(1);
 
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, b);
         assertThat(done(b).members())
                 .extracting(JoinGroupResponseMember::memberId)
                 .containsExactlyInAnyOrder(a.memberId(), done(b).memberId());
@@ -210,30 +198,28 @@ class ClassicJoinPhaseTest {
                 CoordinatorHarness.JOIN_VERSION);
         h.executor.runAll();
 
-        assertThat(done(restarted).generationId()).isEqualTo(a.generationId() + 1);
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, restarted, b);
         assertThat(h.heartbeat("g", a.memberId(), "instance-a", a.generationId()))
                 .isEqualTo(Errors.FENCED_INSTANCE_ID);
     }
 
     @Test
     void pendingMemberThatNeverComesBackHoldsTheJoinPhaseUntilItsSessionEnds() {
-        int pendingSession = 6_000;
         JoinGroupResponseData a = stableAlone(SESSION, REBALANCE);
         CompletableFuture<JoinGroupResponseData> b = h.joinNew("g", SESSION, REBALANCE);
         // C is told its member id but never comes back with it.
         JoinGroupResponseData c = h.await(h.join(
-                CoordinatorHarness.joinRequest("g", "", null, pendingSession, REBALANCE, "range"),
+                CoordinatorHarness.joinRequest("g", "", null, SHORT_SESSION, REBALANCE, "range"),
                 CoordinatorHarness.JOIN_VERSION));
         assertThat(Errors.forCode(c.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
         h.advance(1_000);
         CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, SESSION, REBALANCE);
 
-        h.advance(pendingSession - 1_000 - 1);
+        h.advance(SHORT_SESSION - 1_000 - 1);
         assertThat(aAgain).as("every member rejoined, but C may still come").isNotDone();
         h.advance(1);
 
-        assertThat(done(aAgain).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, aAgain);
         assertThat(leaderOf(done(aAgain), done(b)).members())
                 .extracting(JoinGroupResponseMember::memberId)
                 .containsExactlyInAnyOrder(a.memberId(), done(b).memberId());
@@ -251,8 +237,7 @@ class ClassicJoinPhaseTest {
         assertThat(b).isNotDone();
 
         CompletableFuture<JoinGroupResponseData> aAgain = rejoin(a, SESSION, longPoll);
-        assertThat(done(aAgain).generationId()).isEqualTo(a.generationId() + 1);
-        assertThat(done(b).generationId()).isEqualTo(a.generationId() + 1);
+        assertNextGeneration(a, aAgain, b);
     }
 
     @Test
@@ -311,6 +296,18 @@ class ClassicJoinPhaseTest {
         }
     }
 
+    /** The member commits every 3 s for {@code elapsedMs} (and does not heartbeat), each commit accepted. */
+    private void commitUntil(JoinGroupResponseData member, long elapsedMs) {
+        for (long elapsed = 0; elapsed < elapsedMs; elapsed += HEARTBEAT_INTERVAL) {
+            h.advance(HEARTBEAT_INTERVAL);
+            assertThat(commit(member)).containsOnly(Errors.NONE);
+        }
+    }
+
+    private List<Errors> commit(JoinGroupResponseData member) {
+        return commitErrors(h.commit("g", member.memberId(), member.generationId(), (short) 8, "t", Map.of(0, 5L), ""));
+    }
+
     /** The rebalance is still collecting members: no new generation, A still a member that may commit. */
     private void assertJoinPhaseOpen(JoinGroupResponseData a, CompletableFuture<JoinGroupResponseData> joining) {
         assertThat(joining).as("the joining member waits for the others").isNotDone();
@@ -320,9 +317,7 @@ class ClassicJoinPhaseTest {
         assertThat(described.members())
                 .extracting(DescribedGroupMember::memberId)
                 .contains(a.memberId());
-        assertThat(commitErrors(h.commit("g", a.memberId(), a.generationId(), (short) 8, "t", Map.of(0, 5L), "")))
-                .as("A may still commit for its generation")
-                .containsOnly(Errors.NONE);
+        assertThat(commit(a)).as("A may still commit for its generation").containsOnly(Errors.NONE);
     }
 
     private CompletableFuture<JoinGroupResponseData> rejoin(
@@ -332,6 +327,15 @@ class ClassicJoinPhaseTest {
                 CoordinatorHarness.JOIN_VERSION);
         h.executor.runAll();
         return f;
+    }
+
+    /** Each join was answered with the generation after {@code previous}'s. */
+    @SafeVarargs
+    private static void assertNextGeneration(
+            JoinGroupResponseData previous, CompletableFuture<JoinGroupResponseData>... joins) {
+        for (CompletableFuture<JoinGroupResponseData> join : joins) {
+            assertThat(done(join).generationId()).isEqualTo(previous.generationId() + 1);
+        }
     }
 
     private static JoinGroupResponseData leaderOf(JoinGroupResponseData x, JoinGroupResponseData y) {
