@@ -89,7 +89,7 @@ public final class GroupCoordinator {
         this.ctx = new CoordinatorContext(config, clock, new Timers(executor), store, new LogWriter(), topics);
         this.classic = new ClassicGroupManager(ctx);
         this.consumer = new ConsumerGroupManager(ctx);
-        this.offsets = new OffsetManager(ctx);
+        this.offsets = new OffsetManager(ctx, classic.rebalance());
         this.txnOffsets = new TxnOffsetCommitter(ctx, offsets);
         this.admin = new GroupAdmin(ctx);
         this.states = new PartitionState[offsetsLog.partitionCount()];

@@ -42,9 +42,11 @@ final class OffsetManager {
     private static final Logger log = LoggerFactory.getLogger(OffsetManager.class);
 
     private final CoordinatorContext ctx;
+    private final ClassicRebalance classicRebalance;
 
-    OffsetManager(CoordinatorContext ctx) {
+    OffsetManager(CoordinatorContext ctx, ClassicRebalance classicRebalance) {
         this.ctx = ctx;
+        this.classicRebalance = classicRebalance;
     }
 
     void commit(
@@ -57,6 +59,9 @@ final class OffsetManager {
                 request.generationIdOrMemberEpoch(),
                 client.apiVersion(),
                 false);
+        if (groupError == Errors.NONE) {
+            keepClassicSessionAlive(request.groupId(), request.memberId());
+        }
         long now = ctx.now();
         long expire = request.retentionTimeMs() == -1 ? -1 : now + request.retentionTimeMs();
         OffsetCommitResponseData response = new OffsetCommitResponseData();
@@ -98,6 +103,20 @@ final class OffsetManager {
             written.forEach(rp -> rp.setErrorCode(reported.code()));
             future.complete(response);
         });
+    }
+
+    /**
+     * A commit from a member of a Stable classic group, or of one waiting for its members to rejoin,
+     * counts as a heartbeat, as in Kafka: it shows the member is alive, so its session starts over.
+     */
+    private void keepClassicSessionAlive(String groupId, String memberId) {
+        if (ctx.store.get(groupId) instanceof ClassicGroup group
+                && (group.is(ClassicGroupState.STABLE) || group.is(ClassicGroupState.PREPARING_REBALANCE))) {
+            ClassicMember member = group.member(memberId);
+            if (member != null) {
+                classicRebalance.rescheduleHeartbeat(group, member, member.sessionTimeoutMs());
+            }
+        }
     }
 
     /**
