@@ -238,8 +238,12 @@ class MillraceSourceIT {
     private static List<String> runBounded(MillraceSource<String> source) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        CloseableIterator<String> results = env.fromSource(source, WatermarkStrategy.noWatermarks(), "millrace")
-                .executeAndCollect("bounded read");
+        return collect(env.fromSource(source, WatermarkStrategy.noWatermarks(), "millrace")
+                .executeAndCollect("bounded read"));
+    }
+
+    /** Everything a bounded job emits; fails if the job does not finish in time. */
+    private static List<String> collect(CloseableIterator<String> results) throws Exception {
         try (results) {
             return CompletableFuture.supplyAsync(() -> {
                         List<String> all = new ArrayList<>();
