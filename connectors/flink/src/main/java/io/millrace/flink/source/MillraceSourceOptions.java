@@ -7,11 +7,13 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The source's own properties, set with {@code setProperty} next to the consumer's; the names,
  * defaults and meanings are those of Flink's Kafka source. Every other property goes to the
  * Kafka consumer (and, where the admin client knows it, to the enumerator's admin client).
+ * Stateless.
  */
 @PublicEvolving
 public final class MillraceSourceOptions {
@@ -68,7 +70,7 @@ public final class MillraceSourceOptions {
         properties.stringPropertyNames().stream()
                 .filter(key -> !KEYS.contains(key))
                 .forEach(key -> consumer.setProperty(key, properties.getProperty(key)));
-        consumer.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, clientId(properties, clientIdSuffix));
+        consumer.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, clientId(properties, clientIdSuffix));
         return consumer;
     }
 

@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.runtime.metrics.groups.InternalSourceReaderMetricGroup;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The split reader on its own against a real broker, driven like the fetcher thread drives it:
  * pausing splits for watermark alignment (also before they are assigned), finishing a bounded
- * split whose last offsets are transaction markers, and the lag it reports per split.
+ * split whose last offsets are transaction markers, skipping records deleted before a split's
+ * position, and the lag it reports per split.
  */
 class MillraceSplitReaderIT {
 
@@ -110,6 +112,24 @@ class MillraceSplitReaderIT {
         long lag = (Long) metricGroup.value(gauge);
         assertThat(lag).isBetween(1L, 6L);
         assertThat(metricGroup.value("pendingRecords")).isEqualTo(lag);
+    }
+
+    @Test
+    void recordsDeletedBeforeTheSplitsPositionAreSkippedNotAwaited() {
+        Clients.createTopic(broker.bootstrap(), "truncated", 1, Map.of());
+        write("truncated", 0, "r-", 10);
+        TopicPartition partition = new TopicPartition("truncated", 0);
+        Clients.await(broker.admin()
+                .deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(5)))
+                .all());
+        // as the builder sets it for the default starting offsets (earliest)
+        reader = reader(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+        reader.handleSplitsChanges(new SplitsAddition<>(List.of(new MillraceSplit(partition, 2))));
+
+        Fetched fetched = fetchUntil(f -> f.values("truncated-0").size() == 5);
+
+        assertThat(fetched.values("truncated-0")).containsExactly("r-5", "r-6", "r-7", "r-8", "r-9");
+        assertThat(fetched.nextOffsets.get("truncated-0")).isEqualTo(10);
     }
 
     private MillraceSplitReader reader(Map<String, String> overrides) {
