@@ -126,10 +126,7 @@ class MillraceSourceIT {
         List<String> expectedBefore = Stream.concat(before.stream(), Stream.of("before-txn-1", "before-txn-2"))
                 .toList();
 
-        JobClient first = runUnbounded(
-                source(b -> b.setTopics(topic).setGroupId("resume-group")),
-                "resume-1",
-                checkpointing(checkpoints, null));
+        JobClient first = runResumingJob(topic, "resume-1", checkpoints, null);
         Await.until(
                 "the first job to emit every record",
                 DEADLINE,
@@ -149,10 +146,7 @@ class MillraceSourceIT {
 
         List<String> after = write(topic, "after", 40);
         Path checkpoint = latestCheckpoint(checkpoints, first).orElseThrow().path();
-        JobClient second = runUnbounded(
-                source(b -> b.setTopics(topic).setGroupId("resume-group")),
-                "resume-2",
-                checkpointing(checkpoints, checkpoint));
+        JobClient second = runResumingJob(topic, "resume-2", checkpoints, checkpoint);
         Await.until(
                 "the restored job to emit the new records",
                 DEADLINE,
@@ -260,6 +254,15 @@ class MillraceSourceIT {
         env.setParallelism(2);
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "millrace").sinkTo(CollectingSink.named(sinkName));
         return env.executeAsync(sinkName);
+    }
+
+    /** The job of the resume test: checkpointed, restored from {@code restore} when given. */
+    private static JobClient runResumingJob(String topic, String sinkName, Path checkpoints, Path restore)
+            throws Exception {
+        return runUnbounded(
+                source(b -> b.setTopics(topic).setGroupId("resume-group")),
+                sinkName,
+                checkpointing(checkpoints, restore));
     }
 
     /** Checkpoints every 100 ms into {@code directory}, kept on cancellation; restored from {@code restore}. */

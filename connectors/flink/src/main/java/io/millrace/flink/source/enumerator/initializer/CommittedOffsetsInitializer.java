@@ -25,10 +25,23 @@ final class CommittedOffsetsInitializer implements OffsetsInitializer, OffsetsIn
     @Override
     public Map<TopicPartition, Long> getPartitionOffsets(
             Collection<TopicPartition> partitions, PartitionOffsetsRetriever offsets) {
+        return committedElseReset(partitions, offsets, reset, "the consumer group has no committed offset");
+    }
+
+    /**
+     * The committed offsets of {@code partitions}, and {@code reset}'s for those without one.
+     *
+     * @param why what a partition without a committed offset lacks, for the error of NONE
+     */
+    static Map<TopicPartition, Long> committedElseReset(
+            Collection<TopicPartition> partitions,
+            PartitionOffsetsRetriever offsets,
+            OffsetResetStrategy reset,
+            String why) {
         Map<TopicPartition, Long> result = new HashMap<>(offsets.committedOffsets(partitions));
         List<TopicPartition> uncommitted =
                 partitions.stream().filter(p -> !result.containsKey(p)).toList();
-        result.putAll(reset.resolve(uncommitted, offsets, "the consumer group has no committed offset"));
+        result.putAll(reset.resolve(uncommitted, offsets, why));
         return result;
     }
 

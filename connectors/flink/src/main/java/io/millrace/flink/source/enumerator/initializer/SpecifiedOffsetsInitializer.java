@@ -42,10 +42,8 @@ final class SpecifiedOffsetsInitializer implements OffsetsInitializer {
             }
         }
         if (!unspecified.isEmpty()) {
-            Map<TopicPartition, Long> committed = retriever.committedOffsets(unspecified);
-            result.putAll(committed);
-            unspecified.removeIf(committed::containsKey);
-            result.putAll(reset.resolve(unspecified, retriever, "no offset was given and none is committed"));
+            result.putAll(CommittedOffsetsInitializer.committedElseReset(
+                    unspecified, retriever, reset, "no offset was given and none is committed"));
         }
         return result;
     }
