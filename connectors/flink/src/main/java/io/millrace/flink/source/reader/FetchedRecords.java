@@ -45,10 +45,6 @@ final class FetchedRecords implements RecordsWithSplitIds<FetchedRecord> {
         finishedSplits.add(splitId);
     }
 
-    boolean isEmpty() {
-        return splits.isEmpty() && finishedSplits.isEmpty();
-    }
-
     @Nullable
     @Override
     public String nextSplit() {
