@@ -2,7 +2,10 @@ package io.millrace.flink.sink;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -21,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits pre-committed transactions once their checkpoint completed, after a restore too: a fresh
+ * Commits pre-committed transactions once their checkpoint completed, after a restore too: a
  * producer with the transaction's id continues it by its producer id and epoch
- * ({@link TransactionResumer}) and sends EndTxn(commit). Committing a transaction that is already
- * committed succeeds again, so retries and restores are harmless.
+ * ({@link TransactionResumer}) and sends EndTxn(commit). Producers that committed are kept per id
+ * (a writer reuses its few ids), so a commit is one EndTxn. Committing a transaction that is
+ * already committed succeeds again, so retries and restores are harmless.
  *
  * <p>A transaction that can no longer be committed was aborted, by the broker after
  * {@code transaction.timeout.ms} or by another producer with the same transactional id: its records
@@ -38,7 +42,12 @@ final class MillraceCommitter implements Committer<MillraceCommittable> {
 
     private static final Logger log = LoggerFactory.getLogger(MillraceCommitter.class);
 
+    /** Producers kept for transactional ids: a writer's few ids come back every few checkpoints. */
+    private static final int KEPT_PRODUCERS = 32;
+
     private final Properties producerConfig;
+    /** Producers that committed before, by transactional id, least recently used first. */
+    private final Map<String, KafkaProducer<byte[], byte[]>> producers = new LinkedHashMap<>(16, 0.75f, true);
 
     MillraceCommitter(Properties producerConfig) {
         this.producerConfig = producerConfig;
@@ -53,11 +62,15 @@ final class MillraceCommitter implements Committer<MillraceCommittable> {
 
     private void commit(CommitRequest<MillraceCommittable> request) throws InterruptedException {
         MillraceCommittable committable = request.getCommittable();
-        KafkaProducer<byte[], byte[]> producer =
-                SinkClients.transactionalProducer(producerConfig, committable.transactionalId());
+        KafkaProducer<byte[], byte[]> producer = producers.remove(committable.transactionalId());
+        if (producer == null) {
+            producer = SinkClients.transactionalProducer(producerConfig, committable.transactionalId());
+        }
+        boolean committed = false;
         try {
             TransactionResumer.resume(producer, committable.session());
             producer.commitTransaction();
+            committed = true;
             log.debug("Committed {}", committable);
         } catch (ProducerFencedException
                 | InvalidProducerEpochException
@@ -84,7 +97,21 @@ final class MillraceCommitter implements Committer<MillraceCommittable> {
         } catch (RuntimeException e) {
             request.signalFailedWithUnknownReason(e);
         } finally {
+            keepOrClose(committable.transactionalId(), producer, committed);
+        }
+    }
+
+    /** Keeps a producer that committed, for the id's next transaction; closes one that failed. */
+    private void keepOrClose(String transactionalId, KafkaProducer<byte[], byte[]> producer, boolean committed) {
+        if (!committed) {
             producer.close(Duration.ZERO);
+            return;
+        }
+        producers.put(transactionalId, producer);
+        if (producers.size() > KEPT_PRODUCERS) {
+            Iterator<KafkaProducer<byte[], byte[]>> eldest = producers.values().iterator();
+            eldest.next().close(Duration.ZERO);
+            eldest.remove();
         }
     }
 
@@ -105,5 +132,8 @@ final class MillraceCommitter implements Committer<MillraceCommittable> {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        producers.values().forEach(producer -> producer.close(Duration.ZERO));
+        producers.clear();
+    }
 }

@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 final class SinkClients {
 
+    static final int TRANSACTIONAL_RETRY_BACKOFF_MS = 10;
+
     private SinkClients() {}
 
     /** A producer of byte-array records with the sink's properties (no transactional id). */
@@ -19,11 +21,17 @@ final class SinkClients {
         return new KafkaProducer<>(producerConfig);
     }
 
-    /** A producer for one transactional id; not yet initialized. */
+    /**
+     * A producer for one transactional id; not yet initialized. Unless the properties say otherwise
+     * it retries after {@value #TRANSACTIONAL_RETRY_BACKOFF_MS} ms rather than kafka-clients' 100:
+     * a new transactional producer waits one retry backoff after looking up its coordinator, once
+     * per transaction for the writer and the committer alike.
+     */
     static KafkaProducer<byte[], byte[]> transactionalProducer(Properties producerConfig, String transactionalId) {
         Properties config = new Properties();
         config.putAll(producerConfig);
         config.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        config.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, String.valueOf(TRANSACTIONAL_RETRY_BACKOFF_MS));
         return new KafkaProducer<>(config);
     }
 

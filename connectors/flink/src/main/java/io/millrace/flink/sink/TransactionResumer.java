@@ -51,18 +51,28 @@ final class TransactionResumer {
     }
 
     /**
-     * Makes {@code producer}, a transactional producer that was never initialized and has the
-     * transaction's transactional id, continue the transaction of {@code session}: its next
-     * {@code commitTransaction()} (or {@code abortTransaction()}) ends that transaction.
+     * Makes {@code producer}, a transactional producer with the transaction's transactional id that
+     * was never initialized or has just committed a transaction it resumed, continue the transaction
+     * of {@code session}: its next {@code commitTransaction()} (or {@code abortTransaction()}) ends
+     * that transaction. A producer that was resumed before knows its coordinator already.
+     *
+     * @throws IllegalStateException if the producer is in another state
      */
     static void resume(KafkaProducer<?, ?> producer, ProducerSession session) {
         Handles handles = Handles.get();
         try {
             Object manager = handles.transactionManager.get(producer);
             synchronized (manager) {
-                handles.transitionTo(manager, "INITIALIZING");
+                String state = ((Enum<?>) handles.currentState.get(manager)).name();
+                if (state.equals("UNINITIALIZED")) {
+                    handles.transitionTo(manager, "INITIALIZING");
+                } else if (!state.equals("READY")) {
+                    throw new IllegalStateException("Cannot resume a transaction with a producer in state " + state);
+                }
                 handles.producerIdAndEpoch.set(manager, handles.newProducerIdAndEpoch(session));
-                handles.transitionTo(manager, "READY");
+                if (state.equals("UNINITIALIZED")) {
+                    handles.transitionTo(manager, "READY");
+                }
                 handles.transitionTo(manager, "IN_TRANSACTION");
                 // without it commitTransaction() ends locally and sends no EndTxn
                 handles.transactionStarted.setBoolean(manager, true);
@@ -99,6 +109,7 @@ final class TransactionResumer {
         private final Field producerId;
         private final Field epoch;
         private final Field transactionStarted;
+        private final Field currentState;
         private final Method transitionTo;
         private final Class<?> stateClass;
 
@@ -109,6 +120,7 @@ final class TransactionResumer {
             producerId = accessible(producerIdAndEpoch.getType().getDeclaredField("producerId"));
             epoch = accessible(producerIdAndEpoch.getType().getDeclaredField("epoch"));
             transactionStarted = accessible(manager.getDeclaredField("transactionStarted"));
+            currentState = accessible(manager.getDeclaredField("currentState"));
             stateClass = Class.forName(INTERNALS + "TransactionManager$State");
             transitionTo = manager.getDeclaredMethod("transitionTo", stateClass);
             transitionTo.setAccessible(true);
