@@ -10,7 +10,7 @@ import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
@@ -60,7 +60,7 @@ final class RecordSender<IN> {
     }
 
     /** Sends {@code record} with {@code producer}; a failure surfaces in {@link #checkErrors}. */
-    void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+    void send(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
         producer.send(record, callback);
         recordsOut.inc();
         bytesOut.inc(size(record));
