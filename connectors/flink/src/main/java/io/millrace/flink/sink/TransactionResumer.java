@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * two-phase-commit support in the broker, which Millrace does not have. The fields and state
  * transitions used here were verified with kafka-clients {@value #VERIFIED_KAFKA_CLIENTS_VERSION};
  * {@code TransactionResumerTest} fails when the kafka-clients on the classpath is another version,
- * and {@code TransactionResumerIT} checks the behaviour against a broker. On another version the
+ * and {@code SinkTransactionsIT} checks the behaviour against a broker. On another version the
  * sink logs a warning once, and fails with an {@link IllegalStateException} naming both versions if
  * the internals it needs are gone.
  *

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Fails when the kafka-clients on the classpath is not the one {@link TransactionResumer}'s
  * reflection was verified with, or when the internals it touches are gone. On an upgrade: run
- * {@code TransactionResumerIT} and the sink's exactly-once ITs against the new version, check the
+ * the sink's exactly-once ITs ({@code SinkTransactionsIT} first) against the new version, check the
  * internals TransactionResumer touches (KafkaProducer's transactionManager; TransactionManager's
  * producerIdAndEpoch, transactionStarted, transitionTo and State), then raise
  * {@link TransactionResumer#VERIFIED_KAFKA_CLIENTS_VERSION}.
