@@ -1,7 +1,10 @@
 package io.millrace.flink.sink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.millrace.flink.source.MillraceSource;
 import io.millrace.flink.source.enumerator.initializer.OffsetsInitializer;
+import io.millrace.testing.Await;
 import io.millrace.testing.Clients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,6 +107,13 @@ final class CopyJobs {
         return values;
     }
 
+    /** Asserts that a {@code read_committed} reader sees every input in {@code topic} exactly once. */
+    static void assertEveryInputOnce(String bootstrap, String topic, int partitions, List<String> input) {
+        assertThat(committed(bootstrap, topic, partitions))
+                .as("what read_committed sees in " + topic + ": every input once")
+                .containsExactlyInAnyOrderElementsOf(input);
+    }
+
     static List<TopicPartition> partitions(String topic, int count) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (int p = 0; p < count; p++) {
@@ -130,6 +140,11 @@ final class CopyJobs {
             List<TopicPartition> assigned = partitions(topic, partitions);
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
+        }
+
+        /** Waits until everything in {@code expected} was read. */
+        void awaitAll(List<String> expected, Duration deadline) {
+            Await.until("every record to be committed", deadline, () -> poll().containsAll(expected));
         }
 
         /** What was read so far, after one more poll. */

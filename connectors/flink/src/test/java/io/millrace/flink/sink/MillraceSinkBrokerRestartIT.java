@@ -58,16 +58,11 @@ class MillraceSinkBrokerRestartIT {
             assertThat(committedBeforeKill)
                     .as("the broker was killed in the middle of the copy")
                     .isLessThan(BEFORE);
-            Await.until(
-                    "every record to be committed",
-                    DEADLINE,
-                    () -> output.poll().containsAll(input));
+            output.awaitAll(input, DEADLINE);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
 
-        assertThat(CopyJobs.committed(broker.bootstrap(), "kill-out", 2))
-                .as("what read_committed sees: every input once")
-                .containsExactlyInAnyOrderElementsOf(input);
+        CopyJobs.assertEveryInputOnce(broker.bootstrap(), "kill-out", 2, input);
     }
 }

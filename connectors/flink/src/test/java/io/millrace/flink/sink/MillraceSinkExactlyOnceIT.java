@@ -81,17 +81,12 @@ class MillraceSinkExactlyOnceIT {
             FAILURE_ARMED.set(true);
             input.addAll(CopyJobs.writeInput(broker.bootstrap(), "fail-in", "r", 2000, 2000));
             Await.until("the injected failure", DEADLINE, () -> !FAILURE_ARMED.get());
-            Await.until(
-                    "every record to be committed",
-                    DEADLINE,
-                    () -> output.poll().containsAll(input));
+            output.awaitAll(input, DEADLINE);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
 
-        assertThat(CopyJobs.committed(broker.bootstrap(), "fail-out", 3))
-                .as("what read_committed sees: every input once")
-                .containsExactlyInAnyOrderElementsOf(input);
+        CopyJobs.assertEveryInputOnce(broker.bootstrap(), "fail-out", 3, input);
     }
 
     @Test
@@ -129,9 +124,7 @@ class MillraceSinkExactlyOnceIT {
                     .as("the last stable offset of " + partition + " is its end: nothing holds readers back")
                     .isEqualTo(endOffset(partition, IsolationLevel.READ_UNCOMMITTED));
         }
-        assertThat(CopyJobs.committed(broker.bootstrap(), "cancel-out", 2))
-                .as("what read_committed sees: every input once, nothing of the lingering transactions")
-                .containsExactlyInAnyOrderElementsOf(input);
+        CopyJobs.assertEveryInputOnce(broker.bootstrap(), "cancel-out", 2, input);
     }
 
     @ParameterizedTest

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -50,15 +50,7 @@ final class MillraceSinkExternalContext implements DataStreamSinkV2ExternalConte
             Clients.createTopic(bootstrap, topic, PARTITIONS, Map.of());
             topicCreated = true;
         }
-        return MillraceSink.<String>builder()
-                .setBootstrapServers(bootstrap)
-                .setDeliveryGuarantee(guarantee(settings))
-                .setTransactionalIdPrefix(name)
-                .setRecordSerializer(MillraceRecordSerializationSchema.builder()
-                        .setTopic(topic)
-                        .setValueSerializationSchema(new SimpleStringSchema())
-                        .build())
-                .build();
+        return CopyJobs.sink(bootstrap, topic, guarantee(settings), name, new Properties());
     }
 
     @Override
