@@ -65,9 +65,11 @@ final class NonTransactionalWriter<IN> implements MillraceSinkWriter<IN> {
 
     @Override
     public void close() throws Exception {
-        try (AutoCloseable context = sinkContext) {
+        try {
             // what a checkpoint or the end of input did not flush is given up: the job stops
             producer.close(Duration.ZERO);
+        } finally {
+            sinkContext.close();
         }
     }
 }

@@ -60,6 +60,7 @@ final class RecordSender<IN> {
     }
 
     /** Sends {@code record} with {@code producer}; a failure surfaces in {@link #checkErrors}. */
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback reports the outcome
     void send(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
         producer.send(record, callback);
         recordsOut.inc();
@@ -97,12 +98,14 @@ final class RecordSender<IN> {
     }
 
     private static long size(ProducerRecord<byte[], byte[]> record) {
-        long size =
-                (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        long size = length(record.key()) + length(record.value());
         for (Header header : record.headers()) {
-            size += header.key().getBytes(StandardCharsets.UTF_8).length
-                    + (header.value() == null ? 0 : header.value().length);
+            size += header.key().getBytes(StandardCharsets.UTF_8).length + length(header.value());
         }
         return size;
+    }
+
+    private static long length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -33,8 +34,8 @@ final class SpaceOwnership {
 
     private final int subtask;
     private final int parallelism;
-    /** The recovered pending transactions of every owned space, by space; the home space first. */
-    private final TreeMap<Integer, List<MillraceCommittable>> spaces;
+    /** The recovered pending transactions of every owned space, by space (the home space is the first). */
+    private final NavigableMap<Integer, List<MillraceCommittable>> spaces;
 
     private final int homeSpace;
     private final int restoredSpaceCount;
@@ -43,7 +44,7 @@ final class SpaceOwnership {
     private SpaceOwnership(
             int subtask,
             int parallelism,
-            TreeMap<Integer, List<MillraceCommittable>> spaces,
+            NavigableMap<Integer, List<MillraceCommittable>> spaces,
             int restoredSpaceCount,
             Set<String> prefixes) {
         this.subtask = subtask;
@@ -61,7 +62,7 @@ final class SpaceOwnership {
      * @throws IllegalStateException if the recovered states do not come from one checkpoint
      */
     static SpaceOwnership of(String prefix, int subtask, int parallelism, Collection<MillraceWriterState> recovered) {
-        TreeMap<Integer, List<MillraceCommittable>> spaces = new TreeMap<>();
+        NavigableMap<Integer, List<MillraceCommittable>> spaces = new TreeMap<>();
         Set<String> prefixes = new LinkedHashSet<>();
         prefixes.add(prefix);
         int spaceCount = 0;

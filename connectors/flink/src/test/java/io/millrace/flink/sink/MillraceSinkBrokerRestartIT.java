@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MillraceSinkBrokerRestartIT {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(180);
+    private static final Duration DEADLINE = Duration.ofMinutes(3);
     private static final int BEFORE = 20_000;
     private static final int AFTER = 2_000;
 

@@ -128,15 +128,13 @@ class SinkTransactionsIT {
         for (String id : List.of("linger-0-0", "linger-1-0", "linger-5-0", "lingering-0-0")) {
             assertThat(describe(id).state()).as(id).isEqualTo(TransactionState.ONGOING);
         }
-        broker.admin().fenceProducers(List.of("linger-1-0", "linger-5-0", "lingering-0-0"));
+        Clients.await(broker.admin()
+                .fenceProducers(List.of("linger-1-0", "linger-5-0", "lingering-0-0"))
+                .all());
         MillraceCommitter committer = new MillraceCommitter(config());
         assertThat(commit(committer, forCommitter)).isEqualTo(Result.COMMITTED);
         committer.close();
-        Await.until(
-                "the other transactions to be aborted",
-                DEADLINE,
-                () -> broker.admin().listTransactions().all().get().stream()
-                        .noneMatch(t -> t.state() == TransactionState.ONGOING));
+        assertThat(broker.admin().listTransactions().all().get()).noneMatch(t -> t.state() == TransactionState.ONGOING);
         assertThat(committed(topic)).containsExactly("keep");
     }
 
