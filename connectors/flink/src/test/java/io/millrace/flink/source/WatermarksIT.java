@@ -8,8 +8,10 @@ import io.millrace.testing.Await;
 import io.millrace.testing.Clients;
 import io.millrace.testing.MillraceBroker;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -25,6 +27,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,13 +61,16 @@ class WatermarksIT {
         long end = slowRecords * SECOND;
         Clients.createTopic(broker.bootstrap(), topic, 2, Map.of());
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap(), smallBatches())) {
-            for (int i = 0; i < slowRecords; i++) {
-                send(producer, topic, 0, i * SECOND);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (long i = 0; i < slowRecords; i++) {
+                sent.add(send(producer, topic, 0, i * SECOND));
             }
-            for (int i = 0; i < fastRecords; i++) {
-                send(producer, topic, 1, i * 10 * SECOND);
+            for (long i = 0; i < fastRecords; i++) {
+                sent.add(send(producer, topic, 1, i * 10 * SECOND));
             }
-            producer.flush();
+            for (Future<RecordMetadata> each : sent) {
+                each.get();
+            }
         }
 
         StreamExecutionEnvironment env = environment();
@@ -86,7 +92,7 @@ class WatermarksIT {
         for (String element : received) {
             if (element.startsWith("0:")) {
                 slowProgressAtFastEnd = Long.parseLong(element.substring(2));
-            } else if (element.equals("1:" + (fastRecords - 1) * 10 * SECOND)) {
+            } else if (element.equals("1:" + (fastRecords - 1L) * 10 * SECOND)) {
                 break;
             }
         }
@@ -108,11 +114,10 @@ class WatermarksIT {
         String topic = "idle";
         Clients.createTopic(broker.bootstrap(), topic, 2, Map.of());
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
-            send(producer, topic, 1, 0);
-            for (int i = 0; i < 100; i++) {
-                send(producer, topic, 0, i * SECOND);
+            send(producer, topic, 1, 0).get();
+            for (long i = 0; i < 100; i++) {
+                send(producer, topic, 0, i * SECOND).get();
             }
-            producer.flush();
         }
 
         StreamExecutionEnvironment env = environment();
@@ -163,8 +168,9 @@ class WatermarksIT {
         return builder.build();
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, long timestamp) {
-        producer.send(new ProducerRecord<>(topic, partition, timestamp, null, new byte[8]));
+    private static Future<RecordMetadata> send(
+            KafkaProducer<byte[], byte[]> producer, String topic, int partition, long timestamp) {
+        return producer.send(new ProducerRecord<>(topic, partition, timestamp, null, new byte[8]));
     }
 
     /** Batches of about 40 records, so a fetch capped at 4 KiB returns few records per partition. */
