@@ -20,11 +20,15 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -112,6 +116,14 @@ final class CopyJobs {
         assertThat(committed(bootstrap, topic, partitions))
                 .as("what read_committed sees in " + topic + ": every input once")
                 .containsExactlyInAnyOrderElementsOf(input);
+    }
+
+    /** The end offset of {@code partition} a reader at {@code isolation} sees (the last stable offset for read_committed). */
+    static long endOffset(Admin admin, TopicPartition partition, IsolationLevel isolation) {
+        return Clients.await(
+                        admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(isolation))
+                                .partitionResult(partition))
+                .offset();
     }
 
     static List<TopicPartition> partitions(String topic, int count) {

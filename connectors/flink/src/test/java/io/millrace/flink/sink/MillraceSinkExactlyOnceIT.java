@@ -27,7 +27,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -120,9 +119,9 @@ class MillraceSinkExactlyOnceIT {
 
         assertThat(ongoing(prefix)).as("ongoing transactions of the sink").isEmpty();
         for (TopicPartition partition : CopyJobs.partitions("cancel-out", 2)) {
-            assertThat(endOffset(partition, IsolationLevel.READ_COMMITTED))
+            assertThat(CopyJobs.endOffset(broker.admin(), partition, IsolationLevel.READ_COMMITTED))
                     .as("the last stable offset of " + partition + " is its end: nothing holds readers back")
-                    .isEqualTo(endOffset(partition, IsolationLevel.READ_UNCOMMITTED));
+                    .isEqualTo(CopyJobs.endOffset(broker.admin(), partition, IsolationLevel.READ_UNCOMMITTED));
         }
         CopyJobs.assertEveryInputOnce(broker.bootstrap(), "cancel-out", 2, input);
     }
@@ -213,15 +212,6 @@ class MillraceSinkExactlyOnceIT {
                 .map(TransactionListing::transactionalId)
                 .filter(id -> TransactionalIds.parse(prefix, id).isPresent())
                 .toList();
-    }
-
-    private static long endOffset(TopicPartition partition, IsolationLevel isolation) {
-        return Clients.await(broker.admin()
-                        .listOffsets(
-                                Map.of(partition, OffsetSpec.latest()),
-                                new org.apache.kafka.clients.admin.ListOffsetsOptions(isolation))
-                        .partitionResult(partition))
-                .offset();
     }
 
     /** Leaves a transaction with a record in every partition open, as a writer that died would. */

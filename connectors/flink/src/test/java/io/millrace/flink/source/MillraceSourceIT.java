@@ -2,13 +2,12 @@ package io.millrace.flink.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.flink.RetainedCheckpoints;
 import io.millrace.flink.source.enumerator.initializer.OffsetsInitializer;
 import io.millrace.testing.Await;
 import io.millrace.testing.Clients;
 import io.millrace.testing.MillraceBroker;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,21 +130,22 @@ class MillraceSourceIT {
                 "the first job to emit every record",
                 DEADLINE,
                 () -> CollectingSink.received("resume-1").size() >= expectedBefore.size());
-        long emittedAt =
-                latestCheckpoint(checkpoints, first).map(CheckpointDir::number).orElse(0L);
+        long emittedAt = latestCheckpoint(checkpoints, first)
+                .map(RetainedCheckpoints::number)
+                .orElse(0L);
         // a checkpoint triggered after the records reached the sink: one completed later than the next
         Await.until(
                 "a checkpoint taken after the records were emitted",
                 DEADLINE,
                 () -> latestCheckpoint(checkpoints, first)
-                                .map(CheckpointDir::number)
+                                .map(RetainedCheckpoints::number)
                                 .orElse(0L)
                         >= emittedAt + 2);
         first.cancel().get(30, TimeUnit.SECONDS);
         assertThat(CollectingSink.received("resume-1")).containsExactlyInAnyOrderElementsOf(expectedBefore);
 
         List<String> after = write(topic, "after", 40);
-        Path checkpoint = latestCheckpoint(checkpoints, first).orElseThrow().path();
+        Path checkpoint = latestCheckpoint(checkpoints, first).orElseThrow();
         JobClient second = runResumingJob(topic, "resume-2", checkpoints, checkpoint);
         Await.until(
                 "the restored job to emit the new records",
@@ -279,22 +279,9 @@ class MillraceSourceIT {
         return config;
     }
 
-    /** The newest completed checkpoint of the job: a {@code chk-<n>} directory with its metadata. */
-    private static Optional<CheckpointDir> latestCheckpoint(Path directory, JobClient job) throws IOException {
-        Path jobDir = directory.resolve(job.getJobID().toString());
-        if (!Files.isDirectory(jobDir)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> entries = Files.list(jobDir)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .map(p -> new CheckpointDir(
-                            p, Long.parseLong(p.getFileName().toString().substring(4))))
-                    .max((a, b) -> Long.compare(a.number(), b.number()));
-        }
+    private static Optional<Path> latestCheckpoint(Path directory, JobClient job) {
+        return RetainedCheckpoints.latest(directory, job.getJobID().toString());
     }
-
-    private record CheckpointDir(Path path, long number) {}
 
     /** Writes {@code count} records {@code prefix-i} spread over the topic's partitions. */
     private static List<String> write(String topic, String prefix, int count) throws Exception {
