@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An exactly-once copy job while the broker is killed with SIGKILL in the middle of the copy and
- * started again: the job fails and restores as often as it must, pre-committed transactions are
- * committed after the broker is back, and a {@code read_committed} reader sees every input once.
+ * started again: the job's clients reconnect (or the job fails and restores, as often as it must),
+ * pre-committed transactions are committed after the broker is back, and a {@code read_committed}
+ * reader sees every input once.
  */
 class MillraceSinkBrokerRestartIT {
 
