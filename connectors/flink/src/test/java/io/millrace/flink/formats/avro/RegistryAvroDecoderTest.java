@@ -3,6 +3,7 @@ package io.millrace.flink.formats.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.millrace.flink.formats.avro.generated.Payment;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.avro.Schema;
