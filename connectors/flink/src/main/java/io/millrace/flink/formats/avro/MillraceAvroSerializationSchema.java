@@ -1,5 +1,6 @@
 package io.millrace.flink.formats.avro;
 
+import io.millrace.schema.serde.KafkaAvroSerdeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -21,9 +22,6 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 public final class MillraceAvroSerializationSchema<T> implements SerializationSchema<T> {
 
     private static final long serialVersionUID = 1L;
-
-    /** The registry client's key that turns registration off (then the schema is only looked up). */
-    public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 
     private final RegistryAvroEncoder<T> encoder;
 
@@ -67,7 +65,8 @@ public final class MillraceAvroSerializationSchema<T> implements SerializationSc
 
     private static <T> RegistryAvroEncoder<T> encoder(
             String subject, Schema schema, Class<T> type, String registryUrl, Map<String, String> registryConfigs) {
-        boolean autoRegister = Boolean.parseBoolean(registryConfigs.getOrDefault(AUTO_REGISTER_SCHEMAS, "true"));
+        boolean autoRegister =
+                Boolean.parseBoolean(registryConfigs.getOrDefault(KafkaAvroSerdeConfig.AUTO_REGISTER_SCHEMAS, "true"));
         return new RegistryAvroEncoder<>(
                 subject, schema, type, autoRegister, RegistrySettings.of(registryUrl, registryConfigs));
     }

@@ -46,12 +46,8 @@ final class RegistryAvroDecoder<T> implements Serializable {
         this.registry = registry;
     }
 
-    Schema readerSchema() {
-        return new Schema.Parser().parse(readerSchemaText);
-    }
-
     void open() {
-        readerSchema = readerSchema();
+        readerSchema = new Schema.Parser().parse(readerSchemaText);
         client = registry.createClient();
         readersById = new HashMap<>();
     }

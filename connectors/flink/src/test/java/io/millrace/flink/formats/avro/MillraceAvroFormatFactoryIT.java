@@ -8,7 +8,6 @@ import io.millrace.schema.serde.WireFormat;
 import io.millrace.testing.MillraceBroker;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -79,10 +78,7 @@ class MillraceAvroFormatFactoryIT {
         MillraceAvroSerializationSchema<GenericRecord> application = MillraceAvroSerializationSchema.forGeneric(
                 "customers-value", MillraceAvroFormatIT.CUSTOMER_V2, broker.registryUrl());
         application.open(null);
-        GenericRecord customer = new GenericData.Record(MillraceAvroFormatIT.CUSTOMER_V2);
-        customer.put("id", 5L);
-        customer.put("name", "grace");
-        customer.put("email", "grace@example.com");
+        GenericRecord customer = MillraceAvroFormatIT.customerV2(5, "grace", "grace@example.com");
 
         DeserializationSchema<RowData> decoder = decoder(ROW_V1);
         decoder.open(null);

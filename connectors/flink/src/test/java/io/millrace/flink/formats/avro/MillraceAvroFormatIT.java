@@ -109,10 +109,7 @@ class MillraceAvroFormatIT {
                 MillraceAvroSerializationSchema.forGeneric(topic + "-value", CUSTOMER_V1, url()),
                 List.of(customerV1(1, "ada")),
                 new GenericRecordAvroTypeInfo(CUSTOMER_V1));
-        GenericRecord withEmail = new GenericData.Record(CUSTOMER_V2);
-        withEmail.put("id", 2L);
-        withEmail.put("name", "grace");
-        withEmail.put("email", "grace@example.com");
+        GenericRecord withEmail = customerV2(2, "grace", "grace@example.com");
         write(
                 topic,
                 MillraceAvroSerializationSchema.forGeneric(topic + "-value", CUSTOMER_V2, url()),
@@ -132,10 +129,7 @@ class MillraceAvroFormatIT {
     @Test
     void recordsOfANewerSchemaReadWithAnOlderReaderLoseTheAddedField() throws Exception {
         String topic = "customers-backward";
-        GenericRecord withEmail = new GenericData.Record(CUSTOMER_V2);
-        withEmail.put("id", 7L);
-        withEmail.put("name", "barbara");
-        withEmail.put("email", "barbara@example.com");
+        GenericRecord withEmail = customerV2(7, "barbara", "barbara@example.com");
         write(
                 topic,
                 MillraceAvroSerializationSchema.forGeneric(topic + "-value", CUSTOMER_V2, url()),
@@ -173,6 +167,14 @@ class MillraceAvroFormatIT {
         GenericRecord customer = new GenericData.Record(CUSTOMER_V1);
         customer.put("id", id);
         customer.put("name", name);
+        return customer;
+    }
+
+    static GenericRecord customerV2(long id, String name, String email) {
+        GenericRecord customer = new GenericData.Record(CUSTOMER_V2);
+        customer.put("id", id);
+        customer.put("name", name);
+        customer.put("email", email);
         return customer;
     }
 
