@@ -68,11 +68,7 @@ class MillraceAvroFormatIT {
         String topic = "customers";
         List<GenericRecord> customers = List.of(customerV1(1, "ada"), customerV1(2, "grace"), customerV1(3, "edsger"));
 
-        write(
-                topic,
-                MillraceAvroSerializationSchema.forGeneric(topic + "-value", CUSTOMER_V1, url()),
-                customers,
-                new GenericRecordAvroTypeInfo(CUSTOMER_V1));
+        writeGeneric(topic, CUSTOMER_V1, customers);
         List<String> read = read(topic, MillraceAvroDeserializationSchema.forGeneric(CUSTOMER_V1, url()));
 
         assertThat(read)
@@ -104,17 +100,8 @@ class MillraceAvroFormatIT {
     @Test
     void recordsOfAnOlderSchemaReadWithANewerReaderGetTheAddedFieldsDefault() throws Exception {
         String topic = "customers-forward";
-        write(
-                topic,
-                MillraceAvroSerializationSchema.forGeneric(topic + "-value", CUSTOMER_V1, url()),
-                List.of(customerV1(1, "ada")),
-                new GenericRecordAvroTypeInfo(CUSTOMER_V1));
-        GenericRecord withEmail = customerV2(2, "grace", "grace@example.com");
-        write(
-                topic,
-                MillraceAvroSerializationSchema.forGeneric(topic + "-value", CUSTOMER_V2, url()),
-                List.of(withEmail),
-                new GenericRecordAvroTypeInfo(CUSTOMER_V2));
+        writeGeneric(topic, CUSTOMER_V1, List.of(customerV1(1, "ada")));
+        writeGeneric(topic, CUSTOMER_V2, List.of(customerV2(2, "grace", "grace@example.com")));
 
         List<String> read = read(topic, MillraceAvroDeserializationSchema.forGeneric(CUSTOMER_V2, url()));
 
@@ -129,12 +116,7 @@ class MillraceAvroFormatIT {
     @Test
     void recordsOfANewerSchemaReadWithAnOlderReaderLoseTheAddedField() throws Exception {
         String topic = "customers-backward";
-        GenericRecord withEmail = customerV2(7, "barbara", "barbara@example.com");
-        write(
-                topic,
-                MillraceAvroSerializationSchema.forGeneric(topic + "-value", CUSTOMER_V2, url()),
-                List.of(withEmail),
-                new GenericRecordAvroTypeInfo(CUSTOMER_V2));
+        writeGeneric(topic, CUSTOMER_V2, List.of(customerV2(7, "barbara", "barbara@example.com")));
 
         List<String> read = read(topic, MillraceAvroDeserializationSchema.forGeneric(CUSTOMER_V1, url()));
 
@@ -184,6 +166,15 @@ class MillraceAvroFormatIT {
 
     private static SchemaRegistryClient registry() {
         return new CachedSchemaRegistryClient(List.of(url()), 100);
+    }
+
+    /** Writes GenericRecords of {@code schema} under the subject {@code <topic>-value}. */
+    private static void writeGeneric(String topic, Schema schema, List<GenericRecord> records) throws Exception {
+        write(
+                topic,
+                MillraceAvroSerializationSchema.forGeneric(topic + "-value", schema, url()),
+                records,
+                new GenericRecordAvroTypeInfo(schema));
     }
 
     /** A bounded job writing {@code elements} in order to {@code topic} through MillraceSink. */
