@@ -134,6 +134,16 @@ class MillraceAvroFormatIT {
     }
 
     @Test
+    void withoutAutoRegistrationAnUnregisteredSchemaFailsOnOpenNamingTheSubject() {
+        MillraceAvroSerializationSchema<GenericRecord> writer = MillraceAvroSerializationSchema.forGeneric(
+                "unregistered-value", CUSTOMER_V1, url(), Map.of("auto.register.schemas", "false"));
+
+        assertThatThrownBy(() -> writer.open(null))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not registered under subject 'unregistered-value'");
+    }
+
+    @Test
     void anIdTheRegistryDoesNotKnowFailsNamingTheId() {
         RegistryAvroDecoder<GenericRecord> decoder =
                 new RegistryAvroDecoder<>(CUSTOMER_V1, null, RegistrySettings.of(url(), Map.of()));
