@@ -12,6 +12,6 @@ public final class AvroSchemaProvider implements SchemaProvider {
 
     @Override
     public ParsedSchema parse(String text, List<SchemaReference> references, ReferenceResolver resolver) {
-        return AvroSchemas.parse(text, references, resolver);
+        return new ParsedAvroSchema(AvroSchemas.parse(text, references, resolver));
     }
 }

@@ -3,16 +3,13 @@ package io.millrace.schema.core;
 import java.util.List;
 import org.apache.avro.Schema;
 
-/**
- * An Avro schema parsed together with the schemas it references.
- *
- * @param schema the parsed schema (referenced named types resolved)
- * @param canonical the text the registry stores and compares: Avro's compact JSON rendering,
- *                  referenced named types written by name instead of inlined
- * @param references the references as given
- */
+/** An Avro schema parsed with its references ({@link AvroSchemas.Parsed}), as the registry compares it. */
 public record ParsedAvroSchema(Schema schema, String canonical, List<SchemaReference> references)
         implements ParsedSchema {
+
+    ParsedAvroSchema(AvroSchemas.Parsed parsed) {
+        this(parsed.schema(), parsed.canonical(), parsed.references());
+    }
 
     @Override
     public String schemaType() {

@@ -44,7 +44,7 @@ class AvroSchemasTest {
                 List.of(),
                 false);
         List<SchemaReference> refs = List.of(new SchemaReference("m.Money", "money", 1));
-        ParsedAvroSchema parsed = AvroSchemas.parse(
+        AvroSchemas.Parsed parsed = AvroSchemas.parse(
                 "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[" + "{\"name\":\"total\",\"type\":\"m.Money\"}]}",
                 refs,
                 r -> r.subject().equals("money") ? money : null);

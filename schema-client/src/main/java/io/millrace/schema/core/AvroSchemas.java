@@ -21,6 +21,16 @@ import org.apache.avro.Schema;
  */
 public final class AvroSchemas {
 
+    /**
+     * An Avro schema parsed together with the schemas it references.
+     *
+     * @param schema the parsed schema (referenced named types resolved)
+     * @param canonical the text the registry stores and compares: Avro's compact JSON rendering,
+     *                  referenced named types written by name instead of inlined
+     * @param references the references as given
+     */
+    public record Parsed(Schema schema, String canonical, List<SchemaReference> references) {}
+
     public static final String AVRO = "AVRO";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PRIMITIVES =
@@ -32,7 +42,7 @@ public final class AvroSchemas {
     /**
      * @throws RegistryException 42201 when the text is not a valid Avro schema or a reference is missing
      */
-    public static ParsedAvroSchema parse(String text, List<SchemaReference> references, ReferenceResolver resolver) {
+    public static Parsed parse(String text, List<SchemaReference> references, ReferenceResolver resolver) {
         if (text == null || text.isBlank()) {
             throw RegistryErrors.invalidSchema("Invalid schema: the schema text is empty");
         }
@@ -45,7 +55,7 @@ public final class AvroSchemas {
             }
             Schema schema = parser.parse(text);
             String canonical = schema.toString(new ArrayList<>(referenced.values()), false);
-            return new ParsedAvroSchema(schema, canonical, refs);
+            return new Parsed(schema, canonical, refs);
         } catch (AvroRuntimeException | IllegalArgumentException | NullPointerException e) {
             throw RegistryErrors.invalidSchema("Invalid schema " + abbreviate(text) + ": " + e.getMessage());
         }
