@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import javax.annotation.Nullable;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -106,11 +107,17 @@ final class MillraceDynamicSink implements DynamicTableSink, SupportsWritingMeta
                 providerContext.generateUid("millrace-upsert-buffer").ifPresent(reduced::uid);
                 DataStreamSink<RowData> end = reduced.sinkTo(sink);
                 providerContext.generateUid("millrace-upsert-sink").ifPresent(end::uid);
-                if (parallelism != null) {
-                    reduced.setParallelism(parallelism);
-                    end.setParallelism(parallelism);
-                }
+                // the input's parallelism unless set: a rebalance would reorder the changes of a key
+                int buffers = parallelism == null ? rows.getParallelism() : parallelism;
+                reduced.setParallelism(buffers);
+                end.setParallelism(buffers);
                 return end;
+            }
+
+            @Override
+            public Optional<Integer> getParallelism() {
+                // tells the planner to shuffle by key when the input's parallelism differs
+                return Optional.ofNullable(parallelism);
             }
         };
     }

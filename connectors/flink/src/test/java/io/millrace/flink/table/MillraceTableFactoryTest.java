@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
@@ -169,7 +168,7 @@ class MillraceTableFactoryTest {
     @Test
     void anAppendOnlyTableRefusesAPrimaryKey() {
         tables.executeSql("CREATE TABLE t (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + with(options()) + ")");
+                + SqlTables.with(options()) + ")");
         Throwable failure = catchThrowable(() -> tables.explainSql("SELECT * FROM t"));
         assertNamed(failure, "PRIMARY KEY");
     }
@@ -186,7 +185,7 @@ class MillraceTableFactoryTest {
         Map<String, String> options = upsertOptions();
         options.put("key.format", "debezium-json");
         tables.executeSql("CREATE TABLE u (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + with(options) + ")");
+                + SqlTables.with(options) + ")");
         Throwable failure = catchThrowable(() -> tables.explainSql("SELECT * FROM u"));
         assertNamed(failure, "'key.format'");
     }
@@ -196,7 +195,7 @@ class MillraceTableFactoryTest {
         Map<String, String> options = upsertOptions();
         options.put("sink.buffer-flush.max-rows", "100");
         tables.executeSql("CREATE TABLE u (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + with(options) + ")");
+                + SqlTables.with(options) + ")");
         Throwable failure = catchThrowable(() -> tables.explainSql("INSERT INTO u VALUES ('a', 1)"));
         assertNamed(failure, "'sink.buffer-flush.interval'");
     }
@@ -206,7 +205,7 @@ class MillraceTableFactoryTest {
         Map<String, String> options = upsertOptions();
         options.put("scan.startup.mode", "latest-offset");
         tables.executeSql("CREATE TABLE u (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + with(options) + ")");
+                + SqlTables.with(options) + ")");
         Throwable failure = catchThrowable(() -> tables.explainSql("SELECT * FROM u"));
         assertNamed(failure, "scan.startup.mode");
     }
@@ -217,7 +216,7 @@ class MillraceTableFactoryTest {
         buffered.put("sink.buffer-flush.max-rows", "100");
         buffered.put("sink.buffer-flush.interval", "1 s");
         tables.executeSql("CREATE TABLE u (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + with(buffered) + ")");
+                + SqlTables.with(buffered) + ")");
         assertThat(executionPlan("SELECT * FROM u")).contains("MillraceSource");
         assertThat(executionPlan("INSERT INTO u SELECT name, SUM(amount) FROM u GROUP BY name"))
                 .contains("MillraceUpsertBuffer", "Sink");
@@ -249,7 +248,7 @@ class MillraceTableFactoryTest {
     }
 
     private void create(String name, Map<String, String> options) {
-        tables.executeSql("CREATE TABLE " + name + " (name STRING, amount INT) WITH (" + with(options) + ")");
+        tables.executeSql("CREATE TABLE " + name + " (name STRING, amount INT) WITH (" + SqlTables.with(options) + ")");
     }
 
     private void assertReadFailsNaming(Map<String, String> options, String named) {
@@ -273,11 +272,5 @@ class MillraceTableFactoryTest {
             messages.add(String.valueOf(t.getMessage()));
         }
         return messages;
-    }
-
-    private static String with(Map<String, String> options) {
-        return options.entrySet().stream()
-                .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'")
-                .collect(Collectors.joining(", "));
     }
 }
