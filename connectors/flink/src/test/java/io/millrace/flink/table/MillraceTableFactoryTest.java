@@ -3,6 +3,7 @@ package io.millrace.flink.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.millrace.flink.sink.MillracePartitioner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.data.RowData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -163,6 +165,29 @@ class MillraceTableFactoryTest {
         create("t", options);
         Throwable failure = catchThrowable(() -> tables.explainSql("INSERT INTO t VALUES ('a', 1)"));
         assertNamed(failure, "'sink.partitioner'");
+    }
+
+    @Test
+    void fixedAndPartitionerClassesPlan() {
+        for (String partitioner : List.of("fixed", "round-robin", FirstPartition.class.getName())) {
+            Map<String, String> options = options();
+            options.put("sink.partitioner", partitioner);
+            tables.executeSql("DROP TABLE IF EXISTS t");
+            create("t", options);
+            assertThat(executionPlan("INSERT INTO t VALUES ('a', 1)"))
+                    .as(partitioner)
+                    .contains("Sink");
+        }
+    }
+
+    /** A partitioner for {@code sink.partitioner}: a public class with a no-argument constructor. */
+    public static final class FirstPartition implements MillracePartitioner<RowData> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int partition(RowData row, byte[] key, byte[] value, String topic, int[] partitions) {
+            return partitions[0];
+        }
     }
 
     @Test

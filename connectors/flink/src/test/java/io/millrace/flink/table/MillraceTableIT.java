@@ -160,6 +160,38 @@ class MillraceTableIT {
     }
 
     @Test
+    void eventTimeWindowsCloseOnWatermarksFromTheRecordTimestamps() throws Exception {
+        Clients.createTopic(broker.bootstrap(), "clicks", 2, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            long[] timestamps = {1_000, 2_000, 9_000, 11_000, 12_000, 25_000};
+            for (int i = 0; i < timestamps.length; i++) {
+                String json = "{\"name\":\"c" + i + "\",\"amount\":1}";
+                producer.send(new ProducerRecord<>(
+                                "clicks", i % 2, timestamps[i], null, json.getBytes(StandardCharsets.UTF_8)))
+                        .get(1, TimeUnit.MINUTES);
+            }
+        }
+        StreamTableEnvironment tables = tables(StreamExecutionEnvironment.getExecutionEnvironment());
+        Map<String, String> options = SqlTables.millrace(broker.bootstrap(), "clicks");
+        options.put("scan.bounded.mode", "latest-offset");
+        SqlTables.create(
+                tables,
+                "clicks",
+                "name STRING, amount INT, ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp',"
+                        + " WATERMARK FOR ts AS ts - INTERVAL '1' SECOND",
+                options);
+        String query = "SELECT SUM(amount) FROM TABLE("
+                + "TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end";
+
+        // pushed into the source, as is the metadata
+        assertThat(tables.explainSql(query))
+                .contains("TableSourceScan(table=[[default_catalog, default_database, clicks, metadata=[timestamp],"
+                        + " watermark=[");
+        // windows [0 s, 10 s), [10 s, 20 s) and [20 s, 30 s)
+        assertThat(SqlTables.rows(tables, query)).map(row -> row.getField(0)).containsExactlyInAnyOrder(3, 2, 1);
+    }
+
+    @Test
     void aStreamTableReadsEveryTopicOfTheStreamAndNoOther() throws Exception {
         Clients.createTopic(broker.bootstrap(), "payments:card", 2, Map.of());
         Clients.createTopic(broker.bootstrap(), "payments:cash", 1, Map.of());
