@@ -87,18 +87,14 @@ class MillraceTableFactoryTest {
         Map<String, String> options = options();
         options.remove("topic");
         options.put("stream", "payments");
-        create("t", options);
-        Throwable failure = catchThrowable(() -> tables.explainSql("INSERT INTO t VALUES ('a', 1)"));
-        assertNamed(failure, "'stream'");
+        assertWriteFailsNaming(options, "'stream'");
     }
 
     @Test
     void exactlyOnceWithoutATransactionalIdPrefixIsRefused() {
         Map<String, String> options = options();
         options.put("sink.delivery-guarantee", "exactly-once");
-        create("t", options);
-        Throwable failure = catchThrowable(() -> tables.explainSql("INSERT INTO t VALUES ('a', 1)"));
-        assertNamed(failure, "'sink.transactional-id-prefix'");
+        assertWriteFailsNaming(options, "'sink.transactional-id-prefix'");
     }
 
     @Test
@@ -153,18 +149,14 @@ class MillraceTableFactoryTest {
         options.put("key.format", "json");
         options.put("key.fields", "name");
         options.put("sink.partitioner", "round-robin");
-        create("t", options);
-        Throwable failure = catchThrowable(() -> tables.explainSql("INSERT INTO t VALUES ('a', 1)"));
-        assertNamed(failure, "'sink.partitioner'");
+        assertWriteFailsNaming(options, "'sink.partitioner'");
     }
 
     @Test
     void aPartitionerClassThatIsNoPartitionerIsNamed() {
         Map<String, String> options = options();
         options.put("sink.partitioner", String.class.getName());
-        create("t", options);
-        Throwable failure = catchThrowable(() -> tables.explainSql("INSERT INTO t VALUES ('a', 1)"));
-        assertNamed(failure, "'sink.partitioner'");
+        assertWriteFailsNaming(options, "'sink.partitioner'");
     }
 
     @Test
@@ -192,8 +184,7 @@ class MillraceTableFactoryTest {
 
     @Test
     void anAppendOnlyTableRefusesAPrimaryKey() {
-        tables.executeSql("CREATE TABLE t (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + SqlTables.with(options()) + ")");
+        createKeyed("t", options());
         Throwable failure = catchThrowable(() -> tables.explainSql("SELECT * FROM t"));
         assertNamed(failure, "PRIMARY KEY");
     }
@@ -209,8 +200,7 @@ class MillraceTableFactoryTest {
     void anUpsertTableRefusesAChangelogKeyFormat() {
         Map<String, String> options = upsertOptions();
         options.put("key.format", "debezium-json");
-        tables.executeSql("CREATE TABLE u (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + SqlTables.with(options) + ")");
+        createKeyed("u", options);
         Throwable failure = catchThrowable(() -> tables.explainSql("SELECT * FROM u"));
         assertNamed(failure, "'key.format'");
     }
@@ -219,8 +209,7 @@ class MillraceTableFactoryTest {
     void anUpsertBufferNeedsBothOfItsOptions() {
         Map<String, String> options = upsertOptions();
         options.put("sink.buffer-flush.max-rows", "100");
-        tables.executeSql("CREATE TABLE u (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + SqlTables.with(options) + ")");
+        createKeyed("u", options);
         Throwable failure = catchThrowable(() -> tables.explainSql("INSERT INTO u VALUES ('a', 1)"));
         assertNamed(failure, "'sink.buffer-flush.interval'");
     }
@@ -229,8 +218,7 @@ class MillraceTableFactoryTest {
     void anUpsertTableDoesNotTakeAStartupMode() {
         Map<String, String> options = upsertOptions();
         options.put("scan.startup.mode", "latest-offset");
-        tables.executeSql("CREATE TABLE u (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + SqlTables.with(options) + ")");
+        createKeyed("u", options);
         Throwable failure = catchThrowable(() -> tables.explainSql("SELECT * FROM u"));
         assertNamed(failure, "scan.startup.mode");
     }
@@ -240,8 +228,7 @@ class MillraceTableFactoryTest {
         Map<String, String> buffered = upsertOptions();
         buffered.put("sink.buffer-flush.max-rows", "100");
         buffered.put("sink.buffer-flush.interval", "1 s");
-        tables.executeSql("CREATE TABLE u (name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED) WITH ("
-                + SqlTables.with(buffered) + ")");
+        createKeyed("u", buffered);
         assertThat(executionPlan("SELECT * FROM u")).contains("MillraceSource");
         assertThat(executionPlan("INSERT INTO u SELECT name, SUM(amount) FROM u GROUP BY name"))
                 .contains("MillraceUpsertBuffer", "Sink");
@@ -273,7 +260,16 @@ class MillraceTableFactoryTest {
     }
 
     private void create(String name, Map<String, String> options) {
-        tables.executeSql("CREATE TABLE " + name + " (name STRING, amount INT) WITH (" + SqlTables.with(options) + ")");
+        SqlTables.create(tables, name, "name STRING, amount INT", options);
+    }
+
+    private void createKeyed(String name, Map<String, String> options) {
+        SqlTables.create(tables, name, "name STRING, amount INT, PRIMARY KEY (name) NOT ENFORCED", options);
+    }
+
+    private void assertWriteFailsNaming(Map<String, String> options, String named) {
+        create("t", options);
+        assertNamed(catchThrowable(() -> tables.explainSql("INSERT INTO t VALUES ('a', 1)")), named);
     }
 
     private void assertReadFailsNaming(Map<String, String> options, String named) {
