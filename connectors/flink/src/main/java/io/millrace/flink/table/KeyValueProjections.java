@@ -80,10 +80,6 @@ record KeyValueProjections(int[] key, int[] value, @Nullable String keyPrefix) {
         return Projection.of(value).project(physicalRowType);
     }
 
-    boolean hasKey() {
-        return key.length > 0;
-    }
-
     private static int keyPosition(String field, List<String> columns, String prefix) {
         int position = columns.indexOf(field);
         if (position < 0) {
