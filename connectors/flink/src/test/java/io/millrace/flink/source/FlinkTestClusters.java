@@ -14,14 +14,14 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
  * (a fixed-delay strategy in the cluster configuration, which jobs inherit), so a failing job
  * fails its test instead of restarting forever.
  */
-final class FlinkTestClusters {
+public final class FlinkTestClusters {
 
     static final int SLOTS = 6;
 
     private FlinkTestClusters() {}
 
     /** The configuration every test cluster starts with. */
-    static Configuration configuration() {
+    public static Configuration configuration() {
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -41,7 +41,7 @@ final class FlinkTestClusters {
     }
 
     /** A MiniCluster serving the tests of one class. */
-    static MiniClusterExtension extension() {
+    public static MiniClusterExtension extension() {
         return new MiniClusterExtension(resource(configuration()).build());
     }
 
