@@ -113,7 +113,8 @@ public final class MillraceDynamicTableFactory implements DynamicTableSourceFact
     }
 
     @Override
-    public DynamicTableSource createDynamicTableSource(Context context) {
+    public DynamicTableSource createDynamicTableSource(Context tableContext) {
+        Context context = RegistrySubjects.withDefaultSubjects(tableContext);
         TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         ReadableConfig options = helper.getOptions();
         Optional<DecodingFormat<DeserializationSchema<RowData>>> keyFormat =
@@ -145,7 +146,8 @@ public final class MillraceDynamicTableFactory implements DynamicTableSourceFact
     }
 
     @Override
-    public DynamicTableSink createDynamicTableSink(Context context) {
+    public DynamicTableSink createDynamicTableSink(Context tableContext) {
+        Context context = RegistrySubjects.withDefaultSubjects(tableContext);
         TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         ReadableConfig options = helper.getOptions();
         Optional<EncodingFormat<SerializationSchema<RowData>>> keyFormat =

@@ -90,7 +90,8 @@ public final class UpsertMillraceDynamicTableFactory implements DynamicTableSour
     }
 
     @Override
-    public DynamicTableSource createDynamicTableSource(Context context) {
+    public DynamicTableSource createDynamicTableSource(Context tableContext) {
+        Context context = RegistrySubjects.withDefaultSubjects(tableContext);
         TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         ReadableConfig options = helper.getOptions();
         DecodingFormat<DeserializationSchema<RowData>> keyFormat =
@@ -120,7 +121,8 @@ public final class UpsertMillraceDynamicTableFactory implements DynamicTableSour
     }
 
     @Override
-    public DynamicTableSink createDynamicTableSink(Context context) {
+    public DynamicTableSink createDynamicTableSink(Context tableContext) {
+        Context context = RegistrySubjects.withDefaultSubjects(tableContext);
         TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         ReadableConfig options = helper.getOptions();
         EncodingFormat<SerializationSchema<RowData>> keyFormat =
