@@ -38,13 +38,32 @@ public final class TestJvm implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code args}; {@code onLine} gets every stdout line (on a reader thread). */
     public static TestJvm start(String name, Class<?> mainClass, List<String> args, Consumer<String> onLine) {
+        return start(
+                name,
+                List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+                System.getProperty("java.class.path"),
+                mainClass.getName(),
+                args,
+                onLine);
+    }
+
+    /**
+     * Starts {@code mainClass} on a classpath of the test's choosing (for a program that must not
+     * see what the tests' classpath holds) with {@code jvmOptions}.
+     */
+    public static TestJvm start(
+            String name,
+            List<String> jvmOptions,
+            String classpath,
+            String mainClass,
+            List<String> args,
+            Consumer<String> onLine) {
         List<String> command = new ArrayList<>();
         command.add(TestEnvironment.javaExecutable());
-        command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
+        command.add(classpath);
+        command.add(mainClass);
         command.addAll(args);
         try {
             return new TestJvm(name, new ProcessBuilder(command).start(), onLine);
@@ -84,6 +103,12 @@ public final class TestJvm implements AutoCloseable {
     /** Sends SIGKILL without waiting (safe from the stdout listener, so the kill lands right after a line). */
     public void kill9Now() {
         process.destroyForcibly();
+    }
+
+    /** Waits until the process exits by itself; its exit code. Fails if it runs longer than {@code timeout}. */
+    public int awaitExit(Duration timeout) {
+        waitFor(timeout);
+        return process.exitValue();
     }
 
     /** Asks the process to stop (SIGTERM) and waits for it. */

@@ -113,7 +113,7 @@ final class RowDataRecordDeserializer implements MillraceRecordDeserializationSc
             copy(value, valueProjection, row);
         }
         for (int i = 0; i < metadata.length; i++) {
-            row.setField(physicalArity + i, metadata[i].reader.read(record));
+            row.setField(physicalArity + i, metadata[i].read(record));
         }
         return row;
     }
