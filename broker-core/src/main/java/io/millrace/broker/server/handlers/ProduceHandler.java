@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * AddPartitionsToTxn): the first batch of a producer's transaction on a partition is appended only
  * after the transaction coordinator confirmed the partition is part of the transaction
  * ({@link TxnVerifier}, KIP-890); the batch is copied while it waits, since the request's buffers
- * are released when the handler returns. Later batches of the open transaction go straight in.
+ * are released when the handler returns. Later batches of the open transaction go straight in,
+ * unless earlier requests of the producer to the partition still wait: then they wait their turn
+ * ({@link TransactionalAppendOrder}), so that no batch overtakes an earlier one.
  */
 public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
 
@@ -52,6 +54,7 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
 
     private final TopicManager topics;
     private final TxnVerifier verifier;
+    private final TransactionalAppendOrder order = new TransactionalAppendOrder();
 
     /** @param verifier the transaction coordinator's verification, or {@link TxnVerifier#DISABLED} */
     public ProduceHandler(TopicManager topics, TxnVerifier verifier) {
@@ -138,17 +141,40 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         }
         VerificationGuard guard = VerificationGuard.NONE;
         RecordBatch first = records.batches().iterator().next();
-        if (first.isTransactional() && acks != 0) {
-            guard = verifier == TxnVerifier.DISABLED
-                    ? VerificationGuard.DISABLED
-                    : partition.startTxnVerification(first.producerId());
+        if (first.isTransactional() && acks != 0 && verifier != TxnVerifier.DISABLED) {
+            guard = partition.startTxnVerification(first.producerId());
             if (guard != VerificationGuard.DISABLED) {
                 verifyThenAppend(
                         context, partition, transactionalId, first, copy(records.buffer()), guard, acks, pr, tracker);
                 return Errors.NONE;
             }
+            if (order.isWaiting(partition.topicPartition(), first.producerId())) {
+                appendInTurn(context, partition, first.producerId(), copy(records.buffer()), acks, pr, tracker);
+                return Errors.NONE;
+            }
+        } else if (first.isTransactional() && acks != 0) {
+            guard = VerificationGuard.DISABLED;
         }
         return appendNow(context, partition, records.buffer(), guard, acks, pr, tracker);
+    }
+
+    /** Appends a batch of the producer's open transaction after its earlier requests that still wait. */
+    private void appendInTurn(
+            RequestContext context,
+            Partition partition,
+            long producerId,
+            ByteBuffer batch,
+            short acks,
+            PartitionProduceResponse pr,
+            AckTracker tracker) {
+        tracker.hold(pr);
+        TransactionalAppendOrder.Turn turn = order.join(partition.topicPartition(), producerId, context);
+        order.ready(turn, () -> {
+            if (!tracker.isAnswered()) {
+                Errors appended = appendNow(context, partition, batch, VerificationGuard.DISABLED, acks, pr, tracker);
+                tracker.release(pr, appended, null);
+            }
+        });
     }
 
     /** Appends once the coordinator confirmed the partition is part of the producer's transaction. */
@@ -171,12 +197,13 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                             + " in a produce request without transactional id");
             return;
         }
+        TransactionalAppendOrder.Turn turn = order.join(partition.topicPartition(), first.producerId(), context);
         verifier.verify(
                 transactionalId,
                 first.producerId(),
                 first.producerEpoch(),
                 partition.topicPartition(),
-                error -> context.execute(() -> {
+                error -> context.execute(() -> order.ready(turn, () -> {
                     if (tracker.isAnswered()) {
                         return;
                     }
@@ -199,7 +226,7 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                     }
                     Errors appended = appendNow(context, partition, batch, guard, acks, pr, tracker);
                     tracker.release(pr, appended, null);
-                }));
+                })));
     }
 
     private static ByteBuffer copy(ByteBuffer source) {
