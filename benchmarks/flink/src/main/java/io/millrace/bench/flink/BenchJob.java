@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -27,7 +28,7 @@ import org.apache.flink.util.Collector;
  * job fails (a failed job is not restarted: a benchmark does not hide failures behind restarts).
  *
  * <p>Arguments: {@code connector workload bootstrap topic records recordBytes parallelism
- * checkpointMillis transactionalIdPrefix}.
+ * checkpointMillis transactionalIdPrefix [producerProperty=value ...]}.
  */
 public final class BenchJob {
 
@@ -37,9 +38,10 @@ public final class BenchJob {
     private BenchJob() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 9) {
+        if (args.length < 9) {
             throw new IllegalArgumentException("Usage: BenchJob connector workload bootstrap topic records recordBytes"
-                    + " parallelism checkpointMillis transactionalIdPrefix; got " + List.of(args));
+                    + " parallelism checkpointMillis transactionalIdPrefix [producerProperty=value ...]; got "
+                    + List.of(args));
         }
         Connector connector = Connector.byId(args[0]);
         Workload workload = Workload.byId(args[1]);
@@ -50,6 +52,11 @@ public final class BenchJob {
         int parallelism = Integer.parseInt(args[6]);
         long checkpointMillis = Long.parseLong(args[7]);
         String transactionalIdPrefix = args[8];
+        Properties producerConfig = new Properties();
+        for (String property : List.of(args).subList(9, args.length)) {
+            int equals = property.indexOf('=');
+            producerConfig.setProperty(property.substring(0, equals), property.substring(equals + 1));
+        }
 
         Configuration config = new Configuration();
         config.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
@@ -64,7 +71,8 @@ public final class BenchJob {
                     records,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
             env.fromSource(generator, WatermarkStrategy.noWatermarks(), "generator")
-                    .sinkTo(connector.sink(bootstrap, topic, workload.guarantee(), transactionalIdPrefix));
+                    .sinkTo(connector.sink(
+                            bootstrap, topic, workload.guarantee(), transactionalIdPrefix, producerConfig));
         } else {
             connector
                     .source(env, bootstrap, topic)

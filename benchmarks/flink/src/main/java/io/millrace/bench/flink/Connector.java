@@ -4,6 +4,7 @@ import io.millrace.flink.sink.MillraceRecordSerializationSchema;
 import io.millrace.flink.sink.MillraceSink;
 import io.millrace.flink.source.MillraceSource;
 import io.millrace.flink.source.reader.deserializer.MillraceRecordDeserializationSchema;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -39,9 +40,15 @@ enum Connector {
         }
 
         @Override
-        Sink<byte[]> sink(String bootstrap, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        Sink<byte[]> sink(
+                String bootstrap,
+                String topic,
+                DeliveryGuarantee guarantee,
+                String transactionalIdPrefix,
+                Properties producerConfig) {
             return MillraceSink.<byte[]>builder()
                     .setBootstrapServers(bootstrap)
+                    .setKafkaProducerConfig(producerConfig)
                     .setDeliveryGuarantee(guarantee)
                     .setTransactionalIdPrefix(transactionalIdPrefix)
                     .setRecordSerializer(MillraceRecordSerializationSchema.<byte[]>builder()
@@ -69,9 +76,15 @@ enum Connector {
         }
 
         @Override
-        Sink<byte[]> sink(String bootstrap, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        Sink<byte[]> sink(
+                String bootstrap,
+                String topic,
+                DeliveryGuarantee guarantee,
+                String transactionalIdPrefix,
+                Properties producerConfig) {
             return KafkaSink.<byte[]>builder()
                     .setBootstrapServers(bootstrap)
+                    .setKafkaProducerConfig(producerConfig)
                     .setDeliveryGuarantee(guarantee)
                     .setTransactionalIdPrefix(transactionalIdPrefix)
                     .setRecordSerializer(KafkaRecordSerializationSchema.<byte[]>builder()
@@ -95,9 +108,13 @@ enum Connector {
     /** A bounded source of every record the topic has when the job starts, from the earliest offset. */
     abstract DataStream<byte[]> source(StreamExecutionEnvironment env, String bootstrap, String topic);
 
-    /** A sink writing record values to {@code topic}. */
+    /** A sink writing record values to {@code topic}, its producer with {@code producerConfig} added. */
     abstract Sink<byte[]> sink(
-            String bootstrap, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix);
+            String bootstrap,
+            String topic,
+            DeliveryGuarantee guarantee,
+            String transactionalIdPrefix,
+            Properties producerConfig);
 
     /** The name in reports and on the command line. */
     String id() {

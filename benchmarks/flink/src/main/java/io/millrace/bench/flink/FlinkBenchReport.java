@@ -102,6 +102,11 @@ record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, L
                 settings.parallelism(),
                 settings.rounds(),
                 String.join(" ", settings.jobJvmFlags())));
+        if (!settings.producerProperties().isEmpty()) {
+            md.append("Both sinks' producers with `")
+                    .append(String.join("`, `", settings.producerProperties()))
+                    .append("`.\n\n");
+        }
         for (String line : environment) {
             md.append("- ").append(line).append('\n');
         }
@@ -180,7 +185,8 @@ record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, L
         json.append(String.format(
                 Locale.ROOT,
                 "  \"settings\": {\"records\": %d, \"sinkRecords\": %d, \"recordBytes\": %d, \"partitions\": %d,"
-                        + " \"parallelism\": %d, \"checkpointMillis\": %d, \"rounds\": %d, \"jobJvmFlags\": %s},%n",
+                        + " \"parallelism\": %d, \"checkpointMillis\": %d, \"rounds\": %d, \"producerProperties\": %s,"
+                        + " \"jobJvmFlags\": %s},%n",
                 settings.records(),
                 settings.sinkRecords(),
                 settings.recordBytes(),
@@ -188,6 +194,7 @@ record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, L
                 settings.parallelism(),
                 settings.checkpointMillis(),
                 settings.rounds(),
+                strings(settings.producerProperties()),
                 strings(settings.jobJvmFlags())));
         json.append("  \"environment\": ").append(strings(environment)).append(",\n");
         json.append("  \"workloads\": [\n");

@@ -22,6 +22,7 @@ import java.util.Locale;
  * @param rounds how often every measurement runs; the connectors' order alternates per round
  * @param workloads what to measure, in this order within a round
  * @param connectors which connectors to run (both for ratios)
+ * @param producerProperties {@code key=value} settings added to both sinks' producers
  * @param jobJvmFlags flags of every job JVM, the same for both connectors
  * @param jfr whether each job JVM records a JFR profile into the work directory
  * @param out where the report goes
@@ -38,6 +39,7 @@ record FlinkBenchSettings(
         int rounds,
         List<Workload> workloads,
         List<Connector> connectors,
+        List<String> producerProperties,
         List<String> jobJvmFlags,
         boolean jfr,
         Path out,
@@ -47,8 +49,8 @@ record FlinkBenchSettings(
     static final String USAGE = String.join(
             "\n",
             "FlinkConnectorBench [options]: millrace-connector-flink against flink-connector-kafka on one Millrace broker",
-            "  --records N           records pre-produced for the source workload (default 5000000)",
-            "  --sink-records N      records each sink job writes (default 2000000)",
+            "  --records N           records pre-produced for the source workload (default 4000000)",
+            "  --sink-records N      records each sink job writes (default 1500000)",
             "  --record-bytes N      value size (default 100)",
             "  --partitions N        partitions of every topic (default 8)",
             "  --parallelism N       job parallelism (default 2)",
@@ -56,6 +58,7 @@ record FlinkBenchSettings(
             "  --rounds N            repetitions, the connectors' order alternating (default 3)",
             "  --workloads LIST      of source,sink-at-least-once,sink-exactly-once (default all)",
             "  --connectors LIST     of millrace,stock (default both)",
+            "  --producer-property K=V  added to both sinks' producers; repeatable (default none)",
             "  --jvm-opts \"FLAGS\"    flags of every job JVM (default -Xms1g -Xmx1g -XX:+UseG1GC)",
             "  --jfr                 record a JFR profile of every job JVM (in the work directory)",
             "  --out DIR             report directory (default benchmarks/results)",
@@ -65,13 +68,14 @@ record FlinkBenchSettings(
     FlinkBenchSettings {
         workloads = List.copyOf(workloads);
         connectors = List.copyOf(connectors);
+        producerProperties = List.copyOf(producerProperties);
         jobJvmFlags = List.copyOf(jobJvmFlags);
     }
 
     /** The settings from {@code args}, paths relative to {@code repoRoot}. */
     static FlinkBenchSettings parse(String[] args, Path repoRoot) {
-        long records = 5_000_000;
-        long sinkRecords = 2_000_000;
+        long records = 4_000_000;
+        long sinkRecords = 1_500_000;
         int recordBytes = 100;
         int partitions = 8;
         int parallelism = 2;
@@ -79,6 +83,7 @@ record FlinkBenchSettings(
         int rounds = 3;
         List<Workload> workloads = List.of(Workload.values());
         List<Connector> connectors = List.of(Connector.values());
+        List<String> producerProperties = new ArrayList<>();
         List<String> jvmFlags = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
         boolean jfr = false;
         Path out = repoRoot.resolve("benchmarks/results");
@@ -107,6 +112,7 @@ record FlinkBenchSettings(
                     workloads = list(value).stream().map(Workload::byId).toList();
                 case "--connectors" ->
                     connectors = list(value).stream().map(Connector::byId).toList();
+                case "--producer-property" -> producerProperties.add(property(option, value));
                 case "--jvm-opts" -> jvmFlags = Arrays.asList(value.trim().split("\\s+"));
                 case "--out" -> out = repoRoot.resolve(value);
                 case "--name" -> name = value;
@@ -124,6 +130,7 @@ record FlinkBenchSettings(
                 rounds,
                 workloads,
                 connectors,
+                producerProperties,
                 jvmFlags,
                 jfr,
                 out,
@@ -156,6 +163,13 @@ record FlinkBenchSettings(
             throw new IllegalArgumentException(option + " must be positive, not " + value);
         }
         return parsed;
+    }
+
+    private static String property(String option, String value) {
+        if (value.indexOf('=') <= 0) {
+            throw new IllegalArgumentException(option + " takes key=value, not " + value);
+        }
+        return value;
     }
 
     private static List<String> list(String value) {

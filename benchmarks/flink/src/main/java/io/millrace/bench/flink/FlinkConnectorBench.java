@@ -92,6 +92,7 @@ public final class FlinkConnectorBench {
             }
             broker.stopAndClose();
         }
+        environment.add("Load average (1, 5, 15 min) at the end: " + loadAverage());
         return new FlinkBenchReport(settings, environment, runs);
     }
 
@@ -109,7 +110,7 @@ public final class FlinkConnectorBench {
             Clients.createTopic(broker.bootstrap(), topic, settings.partitions(), Map.of());
         }
         long records = settings.recordsOf(workload);
-        List<String> jobArgs = List.of(
+        List<String> jobArgs = new ArrayList<>(List.of(
                 connector.id(),
                 workload.id(),
                 broker.bootstrap(),
@@ -118,7 +119,8 @@ public final class FlinkConnectorBench {
                 Integer.toString(settings.recordBytes()),
                 Integer.toString(settings.parallelism()),
                 Long.toString(settings.checkpointMillis()),
-                "flink-bench-" + name);
+                "flink-bench-" + name));
+        jobArgs.addAll(settings.producerProperties());
         long brokerCpuBefore = ProcFs.threadCpuMillis(broker.pid(), "");
         ForkedJob.Result result;
         try {
@@ -148,12 +150,24 @@ public final class FlinkConnectorBench {
         lines.add("Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors()
                 + " cores, Java " + System.getProperty("java.version") + "; broker, job JVMs and this driver share"
                 + " the cores with other sessions' builds and tests, so absolute figures are noisy and the ratios"
-                + " (same machine, alternating order) are what to compare");
+                + " (same machine, alternating order) are what to compare; load average (1, 5, 15 min) at the"
+                + " start: " + loadAverage());
         lines.add("kafka-clients of the job JVMs: millrace " + classpath.kafkaClientsJars(Connector.MILLRACE)
                 + ", stock " + classpath.kafkaClientsJars(Connector.STOCK)
                 + " (the version flink-connector-kafka 5.0.0-2.2 was built against: its EXACTLY_ONCE sink fails on"
                 + " 4.4.0 with NoSuchMethodError TransactionalRequestResult.await())");
         return lines;
+    }
+
+    /** The first three fields of /proc/loadavg, or "unknown" where there is none. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII)
+                    .split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static void log(String format, Object... args) {

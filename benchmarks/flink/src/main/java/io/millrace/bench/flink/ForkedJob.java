@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class ForkedJob {
 
     private static final long TIMEOUT_MINUTES = 20;
+    private static final String CAUSED_BY = "Caused by: ";
 
     private ForkedJob() {}
 
@@ -79,18 +80,28 @@ final class ForkedJob {
     }
 
     /**
-     * The first cause in a failed job's output that is not Flink's own wrapping of it (the
-     * connector's or the client's error), else the last cause printed.
+     * Why a failed job failed, from its output: the root cause (the last {@code Caused by}) of the
+     * first stack trace whose root is not one of Flink's own exceptions (so the connector's or the
+     * client's error, not Flink's reaction to it), else the root of the last stack trace.
      */
     static String cause(List<String> lines) {
-        List<String> causes = lines.stream()
-                .filter(line -> line.startsWith("Caused by: "))
-                .map(line -> line.substring("Caused by: ".length()))
-                .toList();
-        return causes.stream()
+        List<String> roots = new ArrayList<>();
+        String root = null;
+        for (String line : lines) {
+            if (line.startsWith(CAUSED_BY)) {
+                root = line.substring(CAUSED_BY.length());
+            } else if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && root != null) {
+                roots.add(root); // a new log line or stack trace: the previous trace ended
+                root = null;
+            }
+        }
+        if (root != null) {
+            roots.add(root);
+        }
+        return roots.stream()
                 .filter(cause -> !cause.startsWith("org.apache.flink."))
                 .findFirst()
-                .or(() -> causes.stream().reduce((first, second) -> second))
+                .or(() -> roots.stream().reduce((first, second) -> second))
                 .orElse("no cause printed");
     }
 

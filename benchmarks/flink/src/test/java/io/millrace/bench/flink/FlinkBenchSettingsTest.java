@@ -28,7 +28,11 @@ class FlinkBenchSettingsTest {
                     "--out",
                     "out",
                     "--name",
-                    "n"
+                    "n",
+                    "--producer-property",
+                    "linger.ms=10",
+                    "--producer-property",
+                    "acks=all"
                 },
                 ROOT);
 
@@ -39,6 +43,7 @@ class FlinkBenchSettingsTest {
         assertThat(settings.connectors()).containsExactly(Connector.STOCK);
         assertThat(settings.jobJvmFlags()).containsExactly("-Xmx2g", "-XX:+UseParallelGC");
         assertThat(settings.jfr()).isTrue();
+        assertThat(settings.producerProperties()).containsExactly("linger.ms=10", "acks=all");
         assertThat(settings.out()).isEqualTo(Path.of("/repo/out"));
         assertThat(settings.name()).isEqualTo("n");
         assertThat(settings.partitions()).isEqualTo(8);
@@ -60,6 +65,8 @@ class FlinkBenchSettingsTest {
                 .hasMessageContaining("--rounds must be positive");
         assertThatThrownBy(() -> FlinkBenchSettings.parse(new String[] {"--workloads", "sink"}, ROOT))
                 .hasMessageContaining("No workload sink");
+        assertThatThrownBy(() -> FlinkBenchSettings.parse(new String[] {"--producer-property", "=1"}, ROOT))
+                .hasMessageContaining("takes key=value");
         assertThatThrownBy(() -> FlinkBenchSettings.parse(new String[] {"--speed"}, ROOT))
                 .hasMessageContaining("--speed");
     }
