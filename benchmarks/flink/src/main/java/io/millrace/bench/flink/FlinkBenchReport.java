@@ -87,18 +87,27 @@ record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, L
         md.append("# Flink connector benchmark: ").append(settings.name()).append("\n\n");
         md.append("millrace-connector-flink against flink-connector-kafka 5.0.0-2.2, on Flink 2.3.0 MiniClusters")
                 .append(" (a JVM per job), one Millrace broker JVM, in the same run.\n\n");
+        if (settings.workloads().contains(Workload.SOURCE)) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "Source: %,d records of %d bytes over %d partitions. ",
+                    settings.records(),
+                    settings.recordBytes(),
+                    settings.partitions()));
+        }
+        if (settings.workloads().stream().anyMatch(Workload::isSink)) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "Sinks: %,d generated records of %d bytes into a fresh %d-partition topic each, checkpoints"
+                            + " every %d ms. ",
+                    settings.sinkRecords(),
+                    settings.recordBytes(),
+                    settings.partitions(),
+                    settings.checkpointMillis()));
+        }
         md.append(String.format(
                 Locale.ROOT,
-                "Source: %,d records of %d bytes over %d partitions. Sinks: %,d generated records of %d bytes into a"
-                        + " fresh %d-partition topic each, checkpoints every %d ms. Parallelism %d, %d round(s),"
-                        + " the connectors' order alternating per round. Job JVMs: `%s`.%n%n",
-                settings.records(),
-                settings.recordBytes(),
-                settings.partitions(),
-                settings.sinkRecords(),
-                settings.recordBytes(),
-                settings.partitions(),
-                settings.checkpointMillis(),
+                "Parallelism %d, %d round(s), the connectors' order alternating per round. Job JVMs: `%s`.%n%n",
                 settings.parallelism(),
                 settings.rounds(),
                 String.join(" ", settings.jobJvmFlags())));
