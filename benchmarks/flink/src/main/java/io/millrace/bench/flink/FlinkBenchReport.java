@@ -1,5 +1,9 @@
 package io.millrace.bench.flink;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +18,8 @@ import java.util.Optional;
  * @param environment lines describing the machine and versions, printed as given
  */
 record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, List<JobRun> runs) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     FlinkBenchReport {
         environment = List.copyOf(environment);
@@ -189,69 +195,56 @@ record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, L
     }
 
     String json() {
-        StringBuilder json = new StringBuilder("{\n");
-        json.append("  \"name\": ").append(quote(settings.name())).append(",\n");
-        json.append(String.format(
-                Locale.ROOT,
-                "  \"settings\": {\"records\": %d, \"sinkRecords\": %d, \"recordBytes\": %d, \"partitions\": %d,"
-                        + " \"parallelism\": %d, \"checkpointMillis\": %d, \"rounds\": %d, \"producerProperties\": %s,"
-                        + " \"jobJvmFlags\": %s},%n",
-                settings.records(),
-                settings.sinkRecords(),
-                settings.recordBytes(),
-                settings.partitions(),
-                settings.parallelism(),
-                settings.checkpointMillis(),
-                settings.rounds(),
-                strings(settings.producerProperties()),
-                strings(settings.jobJvmFlags())));
-        json.append("  \"environment\": ").append(strings(environment)).append(",\n");
-        json.append("  \"workloads\": [\n");
-        List<String> workloads = new ArrayList<>();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("name", settings.name());
+        ObjectNode options = root.putObject("settings");
+        options.put("records", settings.records());
+        options.put("sinkRecords", settings.sinkRecords());
+        options.put("recordBytes", settings.recordBytes());
+        options.put("partitions", settings.partitions());
+        options.put("parallelism", settings.parallelism());
+        options.put("checkpointMillis", settings.checkpointMillis());
+        options.put("rounds", settings.rounds());
+        settings.producerProperties().forEach(options.putArray("producerProperties")::add);
+        settings.jobJvmFlags().forEach(options.putArray("jobJvmFlags")::add);
+        environment.forEach(root.putArray("environment")::add);
+        ArrayNode workloads = root.putArray("workloads");
         for (Workload workload : settings.workloads()) {
-            StringBuilder w = new StringBuilder("    {\"workload\": ").append(quote(workload.id()));
-            ratio(workload).ifPresent(r -> w.append(", \"ratio\": ").append(number(r)));
+            ObjectNode w = workloads.addObject().put("workload", workload.id());
+            ratio(workload).ifPresent(r -> w.put("ratio", r));
             for (Connector connector : settings.connectors()) {
                 summary(workload, connector)
-                        .ifPresent(s -> w.append(", ")
-                                .append(quote(connector.id()))
-                                .append(String.format(
-                                        Locale.ROOT,
-                                        ": {\"medianRecordsPerSecond\": %s, \"minRecordsPerSecond\": %s,"
-                                                + " \"maxRecordsPerSecond\": %s, \"spread\": %s, \"jobCpuMicrosPerRecord\": %s,"
-                                                + " \"brokerCpuMicrosPerRecord\": %s, \"allComplete\": %b, \"failedJobs\": %d}",
-                                        number(s.medianPerSecond()),
-                                        number(s.minPerSecond()),
-                                        number(s.maxPerSecond()),
-                                        number(s.spread()),
-                                        number(s.jobCpuMicrosPerRecord()),
-                                        number(s.brokerCpuMicrosPerRecord()),
-                                        s.allComplete(),
-                                        s.failedJobs())));
+                        .ifPresent(summary -> w.putObject(connector.id())
+                                .put("medianRecordsPerSecond", summary.medianPerSecond())
+                                .put("minRecordsPerSecond", summary.minPerSecond())
+                                .put("maxRecordsPerSecond", summary.maxPerSecond())
+                                .put("spread", summary.spread())
+                                .put("jobCpuMicrosPerRecord", summary.jobCpuMicrosPerRecord())
+                                .put("brokerCpuMicrosPerRecord", summary.brokerCpuMicrosPerRecord())
+                                .put("allComplete", summary.allComplete())
+                                .put("failedJobs", summary.failedJobs()));
             }
-            workloads.add(w.append('}').toString());
         }
-        json.append(String.join(",\n", workloads)).append("\n  ],\n  \"runs\": [\n");
-        List<String> jobs = new ArrayList<>();
+        ArrayNode jobs = root.putArray("runs");
         for (JobRun run : runs) {
-            jobs.add(String.format(
-                    Locale.ROOT,
-                    "    {\"round\": %d, \"workload\": %s, \"connector\": %s, \"records\": %d, \"millis\": %d,"
-                            + " \"recordsPerSecond\": %s, \"jobCpuMillis\": %d, \"brokerCpuMillis\": %d,"
-                            + " \"committed\": %d, \"distinct\": %d, \"failure\": %s}",
-                    run.round(),
-                    quote(run.workload().id()),
-                    quote(run.connector().id()),
-                    run.records(),
-                    run.millis(),
-                    number(run.recordsPerSecond()),
-                    run.jobCpuMillis(),
-                    run.brokerCpuMillis(),
-                    run.committed(),
-                    run.distinct(),
-                    run.succeeded() ? "null" : quote(run.failure())));
+            jobs.addObject()
+                    .put("round", run.round())
+                    .put("workload", run.workload().id())
+                    .put("connector", run.connector().id())
+                    .put("records", run.records())
+                    .put("millis", run.millis())
+                    .put("recordsPerSecond", run.succeeded() ? run.recordsPerSecond() : 0)
+                    .put("jobCpuMillis", run.jobCpuMillis())
+                    .put("brokerCpuMillis", run.brokerCpuMillis())
+                    .put("committed", run.committed())
+                    .put("distinct", run.distinct())
+                    .put("failure", run.failure());
         }
-        return json.append(String.join(",\n", jobs)).append("\n  ]\n}\n").toString();
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the report as JSON", e);
+        }
     }
 
     private long failedJobs(Workload workload, Connector connector) {
@@ -273,37 +266,5 @@ record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, L
 
     private static String percent(double value) {
         return String.format(Locale.ROOT, "%.0f %%", value * 100);
-    }
-
-    private static String number(double value) {
-        return String.format(Locale.ROOT, "%.4f", value);
-    }
-
-    private static String strings(List<String> values) {
-        return values.stream()
-                .map(FlinkBenchReport::quote)
-                .reduce((a, b) -> a + ", " + b)
-                .map(s -> "[" + s + "]")
-                .orElse("[]");
-    }
-
-    static String quote(String value) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 }
