@@ -105,8 +105,8 @@ public final class SourceErrors {
         return String.join(", ", sorted(partitions));
     }
 
-    /** As Scala prints a set of partitions: {@code Set(t-0, t-1)}. */
-    private static String scalaSet(Collection<TopicPartition> partitions) {
+    /** A set of partitions as Spark's messages print it: {@code Set(t-0, t-1)}. */
+    public static String scalaSet(Collection<TopicPartition> partitions) {
         return "Set(" + commaSeparated(partitions) + ")";
     }
 

@@ -1,12 +1,13 @@
 package io.millrace.spark.source;
 
-import io.millrace.spark.source.offsets.OffsetReader;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.spark.sql.connector.read.streaming.CompositeReadLimit;
 import org.apache.spark.sql.connector.read.streaming.ReadAllAvailable;
@@ -23,11 +24,17 @@ import org.apache.spark.sql.connector.read.streaming.ReadMinRows;
  */
 final class AdmissionLimits {
 
-    private final OffsetReader reader;
+    private final Function<Set<TopicPartition>, Map<TopicPartition, Long>> earliestOffsets;
+    private final LongSupplier clock;
     private long lastTriggerMillis;
 
-    AdmissionLimits(OffsetReader reader) {
-        this.reader = reader;
+    /**
+     * @param earliestOffsets the earliest offsets of partitions new in a batch
+     * @param clock the current time in milliseconds
+     */
+    AdmissionLimits(Function<Set<TopicPartition>, Map<TopicPartition, Long>> earliestOffsets, LongSupplier clock) {
+        this.earliestOffsets = earliestOffsets;
+        this.clock = clock;
     }
 
     Map<TopicPartition, Long> end(Map<TopicPartition, Long> from, Map<TopicPartition, Long> latest, ReadLimit limit) {
@@ -51,7 +58,7 @@ final class AdmissionLimits {
     }
 
     private boolean delay(ReadMinRows min, Map<TopicPartition, Long> from, Map<TopicPartition, Long> latest) {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         if (now - lastTriggerMillis >= min.maxTriggerDelayMs()) {
             lastTriggerMillis = now;
             return false;
@@ -70,7 +77,7 @@ final class AdmissionLimits {
             long limit, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until) {
         Set<TopicPartition> added = new HashSet<>(until.keySet());
         added.removeAll(from.keySet());
-        Map<TopicPartition, Long> begins = new HashMap<>(reader.earliest(added));
+        Map<TopicPartition, Long> begins = new HashMap<>(earliestOffsets.apply(added));
         begins.putAll(from);
         Map<TopicPartition, Long> sizes = new HashMap<>();
         until.forEach((p, end) -> {

@@ -10,6 +10,7 @@ import io.millrace.spark.source.reader.RangeReaderFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
@@ -55,9 +56,11 @@ final class MillraceMicroBatchStream implements MicroBatchStream, SupportsTrigge
         this.minOffsetsPerTrigger = options.longOption(OptionNames.MIN_OFFSETS_PER_TRIGGER);
         this.maxTriggerDelayMs = JavaUtils.timeStringAsMs(
                 options.get(OptionNames.MAX_TRIGGER_DELAY).orElse("15m"));
-        this.admission = new AdmissionLimits(reader);
-        this.newRanges =
-                new NewRanges(reader, settings.dataLoss(), options.contains(OptionNames.KAFKA_PREFIX + "group.id"));
+        this.admission = new AdmissionLimits(reader::earliest, System::currentTimeMillis);
+        this.newRanges = new NewRanges(
+                reader,
+                settings.dataLoss(),
+                options.contains(OptionNames.KAFKA_PREFIX + ConsumerConfig.GROUP_ID_CONFIG));
     }
 
     @Override

@@ -38,8 +38,8 @@ final class NewRanges {
         if (!addedStarts.keySet().equals(added)) {
             Set<TopicPartition> vanished = new HashSet<>(added);
             vanished.removeAll(addedStarts.keySet());
-            dataLoss.onDriver(
-                    "Cannot find initial offsets for partitions " + vanished + ". They may have been deleted.");
+            dataLoss.onDriver("Cannot find initial offsets for partitions " + SourceErrors.scalaSet(vanished)
+                    + ". They may have been deleted.");
         }
         addedStarts.forEach((partition, offset) -> {
             if (offset != 0) {
@@ -49,7 +49,7 @@ final class NewRanges {
         Set<TopicPartition> deleted = new HashSet<>(start.keySet());
         deleted.removeAll(end.keySet());
         if (!deleted.isEmpty()) {
-            dataLoss.onDriver("Partitions " + deleted + " have been deleted."
+            dataLoss.onDriver("Partitions " + SourceErrors.scalaSet(deleted) + " have been deleted."
                     + (customGroupId ? "\n" + SourceErrors.CUSTOM_GROUP_ID : ""));
         }
         Map<TopicPartition, Long> from = new HashMap<>(start);

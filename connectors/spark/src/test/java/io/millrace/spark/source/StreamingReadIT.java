@@ -71,6 +71,24 @@ class StreamingReadIT {
     }
 
     @Test
+    void aQueryCheckpointedUnderFormatKafkaGoesOnUnderFormatMillraceAtTheNextOffset(@TempDir Path checkpoint)
+            throws Exception {
+        String topic = "switched";
+        Clients.createTopic(broker.bootstrap(), topic, 2, Map.of());
+        List<String> first = TestRecords.write(broker.bootstrap(), topic, "first", 12);
+        Map<String, String> options = Map.of("subscribe", topic, "startingOffsets", "earliest");
+        StreamingQuery kafka = start("switched-1", "kafka", options, checkpoint, Trigger.AvailableNow());
+        assertThat(kafka.awaitTermination(DEADLINE.toMillis())).isTrue();
+        assertThat(all("switched-1")).containsExactlyInAnyOrderElementsOf(first);
+
+        List<String> second = TestRecords.write(broker.bootstrap(), topic, "second", 8);
+        StreamingQuery millrace = start("switched-2", options, checkpoint, Trigger.AvailableNow());
+        assertThat(millrace.awaitTermination(DEADLINE.toMillis())).isTrue();
+
+        assertThat(all("switched-2")).containsExactlyInAnyOrderElementsOf(second);
+    }
+
+    @Test
     void batchesEndingOnMarkersAndAbortedRecordsNeitherStallNorReportDataLoss(@TempDir Path checkpoint)
             throws Exception {
         String topic = "streamed-transactions";
@@ -126,6 +144,29 @@ class StreamingReadIT {
     }
 
     @Test
+    void aDeletedTopicFailsTheQueryAsDataLossUnlessFailOnDataLossIsFalse(@TempDir Path checkpoint) throws Exception {
+        Clients.createTopic(broker.bootstrap(), "kept", 1, Map.of());
+        Clients.createTopic(broker.bootstrap(), "doomed", 1, Map.of());
+        TestRecords.write(broker.bootstrap(), "kept", "kept", 3);
+        TestRecords.write(broker.bootstrap(), "doomed", "doomed", 3);
+        Map<String, String> failing = Map.of("subscribe", "kept,doomed", "startingOffsets", "earliest");
+        StreamingQuery read = start("doomed-1", failing, checkpoint, Trigger.AvailableNow());
+        assertThat(read.awaitTermination(DEADLINE.toMillis())).isTrue();
+        Clients.await(broker.admin().deleteTopics(List.of("doomed")).all());
+        List<String> later = TestRecords.write(broker.bootstrap(), "kept", "later", 2);
+
+        StreamingQuery failed = start("doomed-2", failing, checkpoint, Trigger.AvailableNow());
+        assertThatThrownBy(() -> failed.awaitTermination(DEADLINE.toMillis()))
+                .isInstanceOf(StreamingQueryException.class)
+                .hasStackTraceContaining("Partitions Set(doomed-0) have been deleted.");
+        Map<String, String> tolerant = Map.of("subscribe", "kept,doomed", "failOnDataLoss", "false");
+        StreamingQuery skipped = start("doomed-3", tolerant, checkpoint, Trigger.AvailableNow());
+        assertThat(skipped.awaitTermination(DEADLINE.toMillis())).isTrue();
+
+        assertThat(all("doomed-3")).containsExactlyElementsOf(later);
+    }
+
+    @Test
     void aTopicCreatedInASubscribedStreamIsReadByTheRunningQuery(@TempDir Path checkpoint) throws Exception {
         Clients.createTopic(broker.bootstrap(), "live:first", 1, Map.of());
         Clients.createTopic(broker.bootstrap(), "other:ignored", 1, Map.of());
@@ -159,12 +200,18 @@ class StreamingReadIT {
 
     private static StreamingQuery start(String name, Map<String, String> options, Path checkpoint, Trigger trigger)
             throws TimeoutException {
+        return start(name, "millrace", options, checkpoint, trigger);
+    }
+
+    private static StreamingQuery start(
+            String name, String format, Map<String, String> options, Path checkpoint, Trigger trigger)
+            throws TimeoutException {
         BATCHES.put(name, new CopyOnWriteArrayList<>());
         VoidFunction2<Dataset<Row>, Long> collect =
                 (batch, id) -> BATCHES.get(name).add(values(batch.collectAsList()));
         return SparkTestSession.get()
                 .readStream()
-                .format("millrace")
+                .format(format)
                 .option("kafka.bootstrap.servers", broker.bootstrap())
                 .options(options)
                 .load()

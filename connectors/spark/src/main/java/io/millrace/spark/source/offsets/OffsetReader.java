@@ -68,16 +68,6 @@ public final class OffsetReader implements AutoCloseable {
         return IsolationLevel.valueOf(level.toUpperCase(Locale.ROOT));
     }
 
-    /** The partitions the subscription covers now. */
-    public synchronized Set<TopicPartition> partitions() {
-        return withRetries(() -> subscription.partitions(admin()));
-    }
-
-    /** The earliest available offset of each partition the subscription covers. */
-    public synchronized Map<TopicPartition, Long> earliest() {
-        return withRetries(() -> list(subscription.partitions(admin()), p -> OffsetSpec.earliest()));
-    }
-
     /** The earliest available offset of each of these partitions that still exists. */
     public synchronized Map<TopicPartition, Long> earliest(Set<TopicPartition> partitions) {
         if (partitions.isEmpty()) {

@@ -6,15 +6,19 @@ import io.millrace.testing.Clients;
 import io.millrace.testing.MillraceBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.spark.sql.SparkSession;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,12 +29,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every invalid option or combination of options run through Spark's own {@code format("kafka")}
- * and through {@code format("millrace")}: both fail with the same message (Millrace's list of the
- * options that say what to read names {@code stream} too). Valid options that Kafka's source only
- * warns about read the same rows under both.
+ * The same options run through Spark's own {@code format("kafka")} and through
+ * {@code format("millrace")}: every invalid option or combination fails with the same message under
+ * both (Millrace's list of the options that say what to read names {@code stream} too), and every
+ * valid one reads the same rows.
  */
-class SourceOptionErrorsIT {
+class SourceOptionsParityIT {
 
     @RegisterExtension
     static final MillraceBroker broker = MillraceBroker.builder().build();
@@ -44,10 +48,11 @@ class SourceOptionErrorsIT {
     }
 
     @BeforeAll
-    static void createTopicWithRecords() {
+    static void createTopicWithRecordsInEveryPartition() {
         Clients.createTopic(broker.bootstrap(), TOPIC, 2, Map.of());
         for (int i = 0; i < 4; i++) {
-            Clients.sendText(broker.bootstrap(), TOPIC, "record-" + i);
+            TestRecords.write(
+                    broker.bootstrap(), new ProducerRecord<>(TOPIC, i % 2, null, TestRecords.bytes("record-" + i)));
         }
     }
 
@@ -147,16 +152,84 @@ class SourceOptionErrorsIT {
                         "subscribe, subscribepattern, assign.", "subscribe, subscribepattern, assign, stream."));
     }
 
-    @Test
-    void aGroupIdIsOnlyWarnedAboutAndReadsTheSameRows() {
-        Map<String, String> options =
-                Map.of("kafka.bootstrap.servers", broker.bootstrap(), "subscribe", TOPIC, "kafka.group.id", "mine");
-        SparkSession spark = SparkTestSession.get();
+    static Stream<Arguments> validOptions() {
+        String future = Long.toString(System.currentTimeMillis() + 86_400_000L);
+        return Stream.of(
+                valid("subscribe", "subscribe", TOPIC),
+                valid("subscribePattern", "subscribePattern", "opt.*"),
+                valid("assign every partition", "assign", "{\"options\":[0,1]}"),
+                valid("assign one partition", "assign", "{\"options\":[1]}"),
+                valid(
+                        "starting offsets per partition",
+                        "subscribe",
+                        TOPIC,
+                        "startingOffsets",
+                        "{\"options\":{\"0\":1,\"1\":-2}}"),
+                valid(
+                        "ending offsets per partition",
+                        "subscribe",
+                        TOPIC,
+                        "endingOffsets",
+                        "{\"options\":{\"0\":1,\"1\":-1}}"),
+                valid(
+                        "starting and ending timestamps",
+                        "subscribe",
+                        TOPIC,
+                        "startingTimestamp",
+                        "0",
+                        "endingTimestamp",
+                        future),
+                valid(
+                        "timestamps per partition",
+                        "subscribe",
+                        TOPIC,
+                        "startingOffsetsByTimestamp",
+                        "{\"options\":{\"0\":0,\"1\":0}}",
+                        "endingOffsetsByTimestamp",
+                        "{\"options\":{\"0\":" + future + ",\"1\":" + future + "}}"),
+                valid(
+                        "no record at the timestamp, strategy latest",
+                        "subscribe",
+                        TOPIC,
+                        "startingTimestamp",
+                        future,
+                        "startingOffsetsByTimestampStrategy",
+                        "latest"),
+                valid("minPartitions", "subscribe", TOPIC, "minPartitions", "5"),
+                valid("maxRecordsPerPartition", "subscribe", TOPIC, "maxRecordsPerPartition", "1"),
+                valid("includeHeaders", "subscribe", TOPIC, "includeHeaders", "true"),
+                valid("failOnDataLoss false", "subscribe", TOPIC, "failOnDataLoss", "false"),
+                valid("groupIdPrefix", "subscribe", TOPIC, "groupIdPrefix", "mine"),
+                valid(
+                        "consumer and retry settings",
+                        "subscribe",
+                        TOPIC,
+                        "kafkaConsumer.pollTimeoutMs",
+                        "30000",
+                        "fetchOffset.numRetries",
+                        "5",
+                        "fetchOffset.retryIntervalMs",
+                        "10"),
+                valid(
+                        "trigger options ignored in a batch",
+                        "subscribe",
+                        TOPIC,
+                        "maxOffsetsPerTrigger",
+                        "1",
+                        "minOffsetsPerTrigger",
+                        "1",
+                        "maxTriggerDelay",
+                        "1s"),
+                valid("a group id", "subscribe", TOPIC, "kafka.group.id", "mine"));
+    }
 
-        long kafka = spark.read().format("kafka").options(options).load().count();
-        long millrace = spark.read().format("millrace").options(options).load().count();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validOptions")
+    void readsTheRowsSparksKafkaSourceReads(String name, Map<String, String> options) {
+        List<String> kafka = rows("kafka", options);
+        List<String> millrace = rows("millrace", options);
 
-        assertThat(millrace).isEqualTo(kafka).isEqualTo(4);
+        assertThat(millrace).isEqualTo(kafka);
     }
 
     @Test
@@ -173,6 +246,10 @@ class SourceOptionErrorsIT {
         String error = errorOf("millrace", Mode.BATCH, optionsOf("stream", "orders/eu"));
 
         assertThat(error).startsWith("Invalid stream name 'orders/eu'");
+    }
+
+    private static Arguments valid(String name, String... pairs) {
+        return Arguments.of(name, optionsOf(pairs));
     }
 
     private static Arguments batch(String name, String... pairs) {
@@ -195,6 +272,21 @@ class SourceOptionErrorsIT {
             }
         }
         return options;
+    }
+
+    /** The rows of a batch read, binary columns as hex, sorted. */
+    private static List<String> rows(String format, Map<String, String> options) {
+        Dataset<Row> read =
+                SparkTestSession.get().read().format(format).options(options).load();
+        List<String> columns = new ArrayList<>(
+                List.of("hex(key)", "hex(value)", "topic", "partition", "offset", "timestamp", "timestampType"));
+        if (Arrays.asList(read.columns()).contains("headers")) {
+            columns.add("size(headers)");
+        }
+        return read.selectExpr(columns.toArray(String[]::new)).collectAsList().stream()
+                .map(Row::toString)
+                .sorted()
+                .toList();
     }
 
     /** The normalized message of the error the read fails with; null if it does not fail. */
