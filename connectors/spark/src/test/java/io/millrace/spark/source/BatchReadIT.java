@@ -8,17 +8,15 @@ import io.millrace.spark.SparkTestSession;
 import io.millrace.spark.TestRecords;
 import io.millrace.testing.Await;
 import io.millrace.testing.Clients;
+import io.millrace.testing.CompactedTopics;
 import io.millrace.testing.MillraceBroker;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -152,29 +150,7 @@ class BatchReadIT {
     @Test
     void aCompactedTopicIsReadToItsEndWithoutADataLossError() throws Exception {
         String topic = "compacted";
-        Clients.createTopic(
-                broker.bootstrap(),
-                topic,
-                1,
-                Map.of("cleanup.policy", "compact", "segment.bytes", "1024", "min.cleanable.dirty.ratio", "0.01"));
-        Map<String, String> latest = new LinkedHashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer =
-                Clients.producer(broker.bootstrap(), Map.of(ProducerConfig.LINGER_MS_CONFIG, 0))) {
-            for (int round = 0; round < 10; round++) {
-                for (int key = 0; key < 20; key++) {
-                    send(producer, topic, "key-" + key, "key-" + key + "=v" + round, latest);
-                }
-            }
-            for (int filler = 0; filler < 60; filler++) {
-                send(producer, topic, "filler-" + filler, "filler-" + filler, latest);
-            }
-        }
-        List<String> compacted = new ArrayList<>(latest.values());
-        TopicPartition partition = new TopicPartition(topic, 0);
-        Await.until(
-                "the cleaner to keep only the latest value of every key",
-                DEADLINE,
-                () -> compacted.equals(Clients.readCommittedText(broker.bootstrap(), partition)));
+        List<String> compacted = CompactedTopics.createAndCompact(broker.bootstrap(), topic, DEADLINE);
 
         List<Row> rows = read(Map.of("subscribe", topic, "minPartitions", "4"))
                 .orderBy("offset")
@@ -225,13 +201,5 @@ class BatchReadIT {
                 .stream()
                 .map(Row::toString)
                 .toList();
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, String key, String value, Map<String, String> latest)
-            throws Exception {
-        producer.send(new ProducerRecord<>(topic, bytes(key), bytes(value))).get();
-        latest.remove(key);
-        latest.put(key, value);
     }
 }
