@@ -49,8 +49,7 @@ final class RangePartitionReader implements PartitionReader<InternalRow> {
         if (finished) {
             return false;
         }
-        long deadline =
-                System.nanoTime() + Duration.ofMillis(input.pollTimeoutMs()).toNanos();
+        long deadline = deadlineFromNow();
         while (true) {
             ConsumerRecord<byte[], byte[]> record = consumer.fetched().peekFirst();
             if (record != null) {
@@ -68,14 +67,18 @@ final class RangePartitionReader implements PartitionReader<InternalRow> {
                     return finish();
                 }
                 if (fetch() || consumer.consumer().position(partition()) > position) {
-                    deadline = System.nanoTime()
-                            + Duration.ofMillis(input.pollTimeoutMs()).toNanos();
+                    deadline = deadlineFromNow();
                 } else if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("Cannot fetch record for offset " + position + " in "
                             + input.pollTimeoutMs() + " milliseconds");
                 }
             }
         }
+    }
+
+    /** When a partition that yields nothing from now on fails the task. */
+    private long deadlineFromNow() {
+        return System.nanoTime() + Duration.ofMillis(input.pollTimeoutMs()).toNanos();
     }
 
     /** Polls once; true when records came. Out-of-range positions are handled as data loss. */
