@@ -6,12 +6,12 @@ import io.millrace.flink.RetainedCheckpoints;
 import io.millrace.flink.source.enumerator.initializer.OffsetsInitializer;
 import io.millrace.testing.Await;
 import io.millrace.testing.Clients;
+import io.millrace.testing.CompactedTopics;
 import io.millrace.testing.MillraceBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,29 +60,7 @@ class MillraceSourceIT {
     @Test
     void boundedReadOfACompactedTopicYieldsTheCompactedLogAndFinishes() throws Exception {
         String topic = "compacted";
-        Clients.createTopic(
-                broker.bootstrap(),
-                topic,
-                1,
-                Map.of("cleanup.policy", "compact", "segment.bytes", "1024", "min.cleanable.dirty.ratio", "0.01"));
-        Map<String, String> latest = new LinkedHashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap(), oneRecordPerBatch())) {
-            for (int round = 0; round < 10; round++) {
-                for (int key = 0; key < 20; key++) {
-                    send(producer, topic, "key-" + key, "key-" + key + "=v" + round, latest);
-                }
-            }
-            // fillers close the segments holding the updates, so the cleaner may compact them all
-            for (int filler = 0; filler < 60; filler++) {
-                send(producer, topic, "filler-" + filler, "filler-" + filler, latest);
-            }
-        }
-        TopicPartition partition = new TopicPartition(topic, 0);
-        List<String> compacted = new ArrayList<>(latest.values());
-        Await.until(
-                "the cleaner to keep only the latest value of every key",
-                DEADLINE,
-                () -> compacted.equals(Clients.readCommittedText(broker.bootstrap(), partition)));
+        List<String> compacted = CompactedTopics.createAndCompact(broker.bootstrap(), topic, DEADLINE);
 
         List<String> read = runBounded(source(b -> b.setTopics(topic).setBounded(OffsetsInitializer.latest())));
 
@@ -319,26 +297,5 @@ class MillraceSourceIT {
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String value) {
         return new ProducerRecord<>(topic, 0, null, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** One record per batch and request, so the log gets many small segments in sending order. */
-    private static Map<String, Object> oneRecordPerBatch() {
-        return Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.BATCH_SIZE_CONFIG, 1,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-    }
-
-    /** Writes a keyed record and remembers it as the key's latest value, at its new place in the log. */
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, String key, String value, Map<String, String> latest)
-            throws Exception {
-        producer.send(new ProducerRecord<>(
-                        topic, 0, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)))
-                .get();
-        latest.remove(key);
-        latest.put(key, value);
     }
 }

@@ -1,0 +1,33 @@
+package io.millrace.spark.source;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The rows the source produces, the same columns as spark-sql-kafka-0-10: {@code key} and
+ * {@code value} (binary), {@code topic}, {@code partition}, {@code offset}, {@code timestamp},
+ * {@code timestampType} and, with {@code includeHeaders}, {@code headers} (array of key/value
+ * structs). Stateless.
+ */
+public final class RecordSchema {
+
+    private static final StructType HEADER = new StructType(new StructField[] {
+        DataTypes.createStructField("key", DataTypes.StringType, true),
+        DataTypes.createStructField("value", DataTypes.BinaryType, true)
+    });
+
+    private RecordSchema() {}
+
+    public static StructType of(boolean includeHeaders) {
+        StructType schema = new StructType()
+                .add("key", DataTypes.BinaryType)
+                .add("value", DataTypes.BinaryType)
+                .add("topic", DataTypes.StringType)
+                .add("partition", DataTypes.IntegerType)
+                .add("offset", DataTypes.LongType)
+                .add("timestamp", DataTypes.TimestampType)
+                .add("timestampType", DataTypes.IntegerType);
+        return includeHeaders ? schema.add("headers", DataTypes.createArrayType(HEADER, true)) : schema;
+    }
+}

@@ -1,0 +1,23 @@
+package io.millrace.spark.source.reader;
+
+import io.millrace.spark.source.offsets.DataLossReporter;
+import io.millrace.spark.source.offsets.OffsetRange;
+import java.util.Map;
+import org.apache.spark.sql.connector.read.InputPartition;
+
+/**
+ * One Spark task's work, sent to an executor: the offset range to read and how (the consumer's
+ * settings, the poll timeout, what a data loss does, whether to read headers). Immutable.
+ */
+public record RangeInputPartition(
+        OffsetRange range,
+        Map<String, String> consumerParams,
+        long pollTimeoutMs,
+        DataLossReporter dataLoss,
+        boolean includeHeaders)
+        implements InputPartition {
+
+    public RangeInputPartition {
+        consumerParams = Map.copyOf(consumerParams);
+    }
+}
