@@ -141,8 +141,10 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
         }
         VerificationGuard guard = VerificationGuard.NONE;
         RecordBatch first = records.batches().iterator().next();
-        if (first.isTransactional() && acks != 0 && verifier != TxnVerifier.DISABLED) {
-            guard = partition.startTxnVerification(first.producerId());
+        if (first.isTransactional() && acks != 0) {
+            guard = verifier == TxnVerifier.DISABLED
+                    ? VerificationGuard.DISABLED
+                    : partition.startTxnVerification(first.producerId());
             if (guard != VerificationGuard.DISABLED) {
                 verifyThenAppend(
                         context, partition, transactionalId, first, copy(records.buffer()), guard, acks, pr, tracker);
@@ -152,8 +154,6 @@ public final class ProduceHandler extends VersionedHandler<ProduceRequest> {
                 appendInTurn(context, partition, first.producerId(), copy(records.buffer()), acks, pr, tracker);
                 return Errors.NONE;
             }
-        } else if (first.isTransactional() && acks != 0) {
-            guard = VerificationGuard.DISABLED;
         }
         return appendNow(context, partition, records.buffer(), guard, acks, pr, tracker);
     }

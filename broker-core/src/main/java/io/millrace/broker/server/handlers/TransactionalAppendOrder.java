@@ -2,8 +2,8 @@ package io.millrace.broker.server.handlers;
 
 import io.millrace.broker.server.RequestContext;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -21,14 +21,16 @@ import org.apache.kafka.common.TopicPartition;
  * becomes ready with the action to run (the append, or the refusal verification ended in); the
  * ready turns at the head run in order, each on its own connection's event loop. A request that
  * needs no verification takes a turn only while the queue is not empty. Thread-safe: one lock
- * guards the queues, and actions run under it so that no two appends of a queue interleave.
+ * guards changes to the queues, and actions run under it so that no two appends of a queue
+ * interleave; {@link #isWaiting}, asked for every batch of an open transaction, takes no lock.
  */
 final class TransactionalAppendOrder {
 
-    private final Map<Key, ArrayDeque<Turn>> queues = new HashMap<>();
+    /** Changed under this object's lock only; read without it by {@link #isWaiting}. */
+    private final Map<Key, ArrayDeque<Turn>> queues = new ConcurrentHashMap<>();
 
     /** Whether earlier requests of {@code producerId} to {@code partition} still wait their turn. */
-    synchronized boolean isWaiting(TopicPartition partition, long producerId) {
+    boolean isWaiting(TopicPartition partition, long producerId) {
         return queues.containsKey(new Key(partition, producerId));
     }
 
