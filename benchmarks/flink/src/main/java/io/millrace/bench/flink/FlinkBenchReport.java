@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
+import io.millrace.bench.common.Rounds;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -58,13 +58,13 @@ record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, L
         }
         List<Double> perSecond = selected.stream().map(JobRun::recordsPerSecond).toList();
         return Optional.of(new Summary(
-                median(perSecond),
+                Rounds.median(perSecond),
                 Collections.min(perSecond),
                 Collections.max(perSecond),
-                median(selected.stream()
+                Rounds.median(selected.stream()
                         .map(r -> r.jobCpuMillis() * 1000.0 / r.records())
                         .toList()),
-                median(selected.stream()
+                Rounds.median(selected.stream()
                         .map(r -> r.brokerCpuMillis() * 1000.0 / r.records())
                         .toList()),
                 selected.stream().allMatch(r -> r.complete(settings.recordsOf(workload))),
@@ -79,13 +79,6 @@ record FlinkBenchReport(FlinkBenchSettings settings, List<String> environment, L
             return Optional.empty();
         }
         return Optional.of(millrace.get().medianPerSecond() / stock.get().medianPerSecond());
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     String markdown() {

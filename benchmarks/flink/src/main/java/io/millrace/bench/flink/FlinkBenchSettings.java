@@ -1,14 +1,14 @@
 package io.millrace.bench.flink;
 
+import static io.millrace.bench.common.OptionValues.list;
+import static io.millrace.bench.common.OptionValues.positive;
+
+import io.millrace.bench.common.OptionValues;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The options of one benchmark run, from the command line ({@code --help} lists them). Immutable.
@@ -87,8 +87,7 @@ record FlinkBenchSettings(
         List<String> jvmFlags = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
         boolean jfr = false;
         Path out = repoRoot.resolve("benchmarks/results");
-        String name = "flink-"
-                + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        String name = OptionValues.timestamped("flink");
         Path workDir = repoRoot.resolve("benchmarks/flink/target/bench-work");
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -152,30 +151,10 @@ record FlinkBenchSettings(
         return workload.isSink() ? sinkRecords : records;
     }
 
-    private static long positive(String option, String value) {
-        long parsed;
-        try {
-            parsed = Long.parseLong(value.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes a number, not " + value, e);
-        }
-        if (parsed <= 0) {
-            throw new IllegalArgumentException(option + " must be positive, not " + value);
-        }
-        return parsed;
-    }
-
     private static String property(String option, String value) {
         if (value.indexOf('=') <= 0) {
             throw new IllegalArgumentException(option + " takes key=value, not " + value);
         }
         return value;
-    }
-
-    private static List<String> list(String value) {
-        return Arrays.stream(value.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
     }
 }

@@ -1,17 +1,18 @@
 package io.millrace.bench.flink;
 
+import static io.millrace.bench.common.BenchConsole.loadAverage;
+import static io.millrace.bench.common.BenchConsole.log;
+
+import io.millrace.bench.common.BenchConsole;
 import io.millrace.testing.BrokerProcess;
 import io.millrace.testing.Clients;
 import io.millrace.testing.ProcFs;
 import io.millrace.testing.TestEnvironment;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,18 +37,9 @@ public final class FlinkConnectorBench {
         }
         Path repoRoot = TestEnvironment.repoRoot();
         FlinkBenchSettings settings = FlinkBenchSettings.parse(args, repoRoot);
-        if (System.getProperty("millrace.broker.logs") == null) {
-            System.setProperty(
-                    "millrace.broker.logs",
-                    settings.workDir().resolve("broker-logs").toString());
-        }
+        BenchConsole.brokerLogsIn(settings.workDir());
         FlinkBenchReport report = run(settings);
-        Files.createDirectories(settings.out());
-        Path markdown = settings.out().resolve(settings.name() + ".md");
-        Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
-        Files.writeString(settings.out().resolve(settings.name() + ".json"), report.json(), StandardCharsets.UTF_8);
-        System.out.println(report.markdown());
-        System.out.println("Written: " + markdown + " and .json");
+        BenchConsole.writeReport(settings.out(), settings.name(), report.markdown(), report.json());
     }
 
     /** Runs every measurement of {@code settings} and returns the report. */
@@ -157,20 +149,5 @@ public final class FlinkConnectorBench {
                 + " (the version flink-connector-kafka 5.0.0-2.2 was built against: its EXACTLY_ONCE sink fails on"
                 + " 4.4.0 with NoSuchMethodError TransactionalRequestResult.await())");
         return lines;
-    }
-
-    /** The first three fields of /proc/loadavg, or "unknown" where there is none. */
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII)
-                    .split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static void log(String format, Object... args) {
-        System.out.println(Instant.now() + " " + String.format(Locale.ROOT, format, args));
     }
 }

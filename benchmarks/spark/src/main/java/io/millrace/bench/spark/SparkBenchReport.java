@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.millrace.bench.common.Rounds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ record SparkBenchReport(SparkBenchSettings settings, List<String> environment, L
             boolean allComplete) {
 
         double median() {
-            return SparkBenchReport.median(rowsPerSecond);
+            return Rounds.median(rowsPerSecond);
         }
 
         /** (max - min) / median, the relative spread over the rounds. */
@@ -66,10 +67,10 @@ record SparkBenchReport(SparkBenchSettings settings, List<String> environment, L
         }
         return Optional.of(new Summary(
                 succeeded.stream().map(BenchRun::rowsPerSecond).toList(),
-                median(succeeded.stream()
+                Rounds.median(succeeded.stream()
                         .map(r -> r.driverCpuMillis() * 1000.0 / r.records())
                         .toList()),
-                median(succeeded.stream()
+                Rounds.median(succeeded.stream()
                         .map(r -> r.brokerCpuMillis() * 1000.0 / r.records())
                         .toList()),
                 succeeded.stream().allMatch(r -> r.complete(settings.recordsOf(workload), settings.recordBytes()))));
@@ -83,13 +84,6 @@ record SparkBenchReport(SparkBenchSettings settings, List<String> environment, L
             return Optional.empty();
         }
         return Optional.of(ours.get().median() / kafka.get().median());
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     String markdown() {

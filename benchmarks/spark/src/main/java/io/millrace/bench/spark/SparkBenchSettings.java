@@ -1,14 +1,14 @@
 package io.millrace.bench.spark;
 
+import static io.millrace.bench.common.OptionValues.list;
+import static io.millrace.bench.common.OptionValues.nonNegative;
+import static io.millrace.bench.common.OptionValues.positive;
+
+import io.millrace.bench.common.OptionValues;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The options of one benchmark run, from the command line ({@code --help} lists them). Immutable.
@@ -79,8 +79,7 @@ record SparkBenchSettings(
         List<Workload> workloads = List.of(Workload.values());
         List<Connector> connectors = List.of(Connector.values());
         Path out = repoRoot.resolve("benchmarks/results");
-        String name = "spark-"
-                + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        String name = OptionValues.timestamped("spark");
         Path workDir = repoRoot.resolve("benchmarks/spark/target/bench-work");
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -94,7 +93,7 @@ record SparkBenchSettings(
                 case "--record-bytes" -> recordBytes = (int) positive(option, value);
                 case "--partitions" -> partitions = (int) positive(option, value);
                 case "--micro-batches" -> microBatches = (int) positive(option, value);
-                case "--warmup" -> warmupRecords = number(option, value);
+                case "--warmup" -> warmupRecords = nonNegative(option, value);
                 case "--rounds" -> rounds = (int) positive(option, value);
                 case "--workloads" ->
                     workloads = list(value).stream().map(Workload::byId).toList();
@@ -134,33 +133,5 @@ record SparkBenchSettings(
     /** How many records a measured run of {@code workload} reads or writes. */
     long recordsOf(Workload workload) {
         return workload.isSink() ? sinkRecords : records;
-    }
-
-    private static long positive(String option, String value) {
-        long parsed = number(option, value);
-        if (parsed <= 0) {
-            throw new IllegalArgumentException(option + " must be positive, not " + value);
-        }
-        return parsed;
-    }
-
-    private static long number(String option, String value) {
-        long parsed;
-        try {
-            parsed = Long.parseLong(value.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes a number, not " + value, e);
-        }
-        if (parsed < 0) {
-            throw new IllegalArgumentException(option + " must not be negative, not " + value);
-        }
-        return parsed;
-    }
-
-    private static List<String> list(String value) {
-        return Arrays.stream(value.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
     }
 }

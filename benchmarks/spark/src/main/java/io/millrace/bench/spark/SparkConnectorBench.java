@@ -1,18 +1,20 @@
 package io.millrace.bench.spark;
 
+import static io.millrace.bench.common.BenchConsole.loadAverage;
+import static io.millrace.bench.common.BenchConsole.log;
+
+import io.millrace.bench.common.BenchConsole;
 import io.millrace.testing.BrokerProcess;
 import io.millrace.testing.Clients;
 import io.millrace.testing.ProcFs;
 import io.millrace.testing.TestEnvironment;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,18 +56,9 @@ public final class SparkConnectorBench {
             return;
         }
         SparkBenchSettings settings = SparkBenchSettings.parse(args, TestEnvironment.repoRoot());
-        if (System.getProperty("millrace.broker.logs") == null) {
-            System.setProperty(
-                    "millrace.broker.logs",
-                    settings.workDir().resolve("broker-logs").toString());
-        }
+        BenchConsole.brokerLogsIn(settings.workDir());
         SparkBenchReport report = run(settings);
-        Files.createDirectories(settings.out());
-        Path markdown = settings.out().resolve(settings.name() + ".md");
-        Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
-        Files.writeString(settings.out().resolve(settings.name() + ".json"), report.json(), StandardCharsets.UTF_8);
-        System.out.println(report.markdown());
-        System.out.println("Written: " + markdown + " and .json");
+        BenchConsole.writeReport(settings.out(), settings.name(), report.markdown(), report.json());
     }
 
     /** Runs every measurement of {@code settings} and returns the report. */
@@ -250,20 +243,5 @@ public final class SparkConnectorBench {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    /** The first three fields of /proc/loadavg, or "unknown" where there is none. */
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII)
-                    .split(" ", 4);
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static void log(String format, Object... args) {
-        System.out.println(Instant.now() + " " + String.format(Locale.ROOT, format, args));
     }
 }
