@@ -17,7 +17,7 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 /**
  * Whether a format can write, asked the way {@code df.write.format(...).save()} asks it: the
  * format's {@link TableProvider} (found by its short name, as Spark finds it) gives a table for the
- * sink's options, and that table supports batch and streaming writes. The benchmark asks before
+ * sink's options, and that table supports the write in question (batch or streaming). The benchmark asks before
  * running ours as a sink, so a build whose connector has no sink yet reports why instead of a
  * figure. Stateless.
  */
@@ -25,8 +25,8 @@ final class SinkProbe {
 
     private SinkProbe() {}
 
-    /** Why {@code format} cannot write to {@code topic}, or empty if it can. */
-    static Optional<String> whyCannotWrite(String format, String bootstrap, String topic) {
+    /** Why {@code format} cannot write to {@code topic} with {@code capability}, or empty if it can. */
+    static Optional<String> whyCannotWrite(String format, String bootstrap, String topic, TableCapability capability) {
         CaseInsensitiveStringMap options =
                 new CaseInsensitiveStringMap(Map.of("kafka.bootstrap.servers", bootstrap, "topic", topic));
         try {
@@ -35,11 +35,8 @@ final class SinkProbe {
                     ? new StructType().add("value", DataTypes.BinaryType)
                     : provider.inferSchema(options);
             Table table = provider.getTable(schema, new Transform[0], options);
-            if (!(table instanceof SupportsWrite)
-                    || !table.capabilities().contains(TableCapability.BATCH_WRITE)
-                    || !table.capabilities().contains(TableCapability.STREAMING_WRITE)) {
-                return Optional.of(
-                        table.name() + " supports " + table.capabilities() + ", no batch and streaming write");
+            if (!(table instanceof SupportsWrite) || !table.capabilities().contains(capability)) {
+                return Optional.of(table.name() + " has no " + capability + ", only " + table.capabilities());
             }
             return Optional.empty();
         } catch (RuntimeException | ServiceConfigurationError e) {

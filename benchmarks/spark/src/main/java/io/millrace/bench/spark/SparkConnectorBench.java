@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.catalog.TableCapability;
 
 /**
  * The Spark connector benchmark: {@code format("millrace")} against spark-sql-kafka-0-10's
@@ -40,14 +41,20 @@ public final class SparkConnectorBench {
     private final SparkBenchSettings settings;
     private final BrokerProcess broker;
     private final BenchQueries queries;
-    /** Why our connector cannot write, if it cannot; its sink runs then fail with this instead of running. */
-    private final Optional<String> millraceCannotWrite;
+    /** Why our connector cannot write in a sink workload, if it cannot; those runs then fail with this instead of running. */
+    private final Map<Workload, Optional<String>> millraceCannotWrite;
 
     private SparkConnectorBench(SparkBenchSettings settings, BrokerProcess broker, SparkSession spark) {
         this.settings = settings;
         this.broker = broker;
         this.queries = new BenchQueries(spark, broker.bootstrap(), settings);
-        this.millraceCannotWrite = SinkProbe.whyCannotWrite("millrace", broker.bootstrap(), "spark-bench-probe");
+        this.millraceCannotWrite = Map.of(
+                Workload.SINK_BATCH,
+                SinkProbe.whyCannotWrite(
+                        "millrace", broker.bootstrap(), "spark-bench-probe", TableCapability.BATCH_WRITE),
+                Workload.SINK_STREAMING,
+                SinkProbe.whyCannotWrite(
+                        "millrace", broker.bootstrap(), "spark-bench-probe", TableCapability.STREAMING_WRITE));
     }
 
     public static void main(String[] args) throws Exception {
@@ -89,9 +96,14 @@ public final class SparkConnectorBench {
             SparkSession spark = session(settings.workDir());
             try {
                 SparkConnectorBench bench = new SparkConnectorBench(settings, broker, spark);
-                environment.add(bench.millraceCannotWrite
-                        .map(why -> MILLRACE_CANNOT_WRITE + why)
-                        .orElse("format(\"millrace\") writes: its sink runs are measured"));
+                settings.workloads().stream()
+                        .filter(Workload::isSink)
+                        .forEach(workload -> environment.add(workload.id()
+                                + ": "
+                                + bench.millraceCannotWrite
+                                        .get(workload)
+                                        .map(why -> MILLRACE_CANNOT_WRITE + why)
+                                        .orElse("format(\"millrace\") writes, its runs are measured")));
                 bench.measureAll(runs);
             } finally {
                 spark.stop();
@@ -144,8 +156,11 @@ public final class SparkConnectorBench {
     }
 
     private BenchRun measure(Workload workload, Connector connector, int round, Inputs inputs) throws IOException {
-        if (workload.isSink() && connector.isMillrace() && millraceCannotWrite.isPresent()) {
-            return BenchRun.failed(connector, workload, round, MILLRACE_CANNOT_WRITE + millraceCannotWrite.get());
+        if (workload.isSink() && connector.isMillrace()) {
+            Optional<String> cannotWrite = millraceCannotWrite.get(workload);
+            if (cannotWrite.isPresent()) {
+                return BenchRun.failed(connector, workload, round, MILLRACE_CANNOT_WRITE + cannotWrite.get());
+            }
         }
         String name = workload.id() + "-" + connector.id() + "-r" + round;
         String topic = workload.isSink() ? "spark-bench-" + name : inputs.topic();
