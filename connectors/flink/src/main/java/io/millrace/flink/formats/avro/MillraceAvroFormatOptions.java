@@ -57,7 +57,7 @@ public final class MillraceAvroFormatOptions {
     private MillraceAvroFormatOptions() {}
 
     /** The registry client's settings (Confluent's keys) the options name. */
-    static RegistrySettings registrySettings(ReadableConfig options) {
+    public static RegistrySettings registrySettings(ReadableConfig options) {
         Map<String, String> configs =
                 new HashMap<>(options.getOptional(PROPERTIES).orElse(Map.of()));
         options.getOptional(BASIC_AUTH_CREDENTIALS_SOURCE)
