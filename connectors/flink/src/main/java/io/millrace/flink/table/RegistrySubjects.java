@@ -54,7 +54,7 @@ final class RegistrySubjects {
     }
 
     private static void fill(Map<String, String> options, String format, String prefix, String subject) {
-        if (REGISTRY_FORMATS.contains(format)) {
+        if (format != null && REGISTRY_FORMATS.contains(format)) {
             options.putIfAbsent(prefix + format + "." + MillraceAvroFormatOptions.SUBJECT.key(), subject);
         }
     }
