@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
 
 /**
  * Options of the {@code millrace-avro} format, named as those of Flink's {@code avro-confluent}
@@ -55,6 +56,13 @@ public final class MillraceAvroFormatOptions {
                     + "'properties.schema.registry.max.retries'); the options above win over them.");
 
     private MillraceAvroFormatOptions() {}
+
+    /** The subject to write under; a format that writes requires it (a table connector may fill it in). */
+    public static String subjectToWrite(ReadableConfig options, String formatIdentifier) {
+        return options.getOptional(SUBJECT)
+                .orElseThrow(() -> new ValidationException("Option '" + formatIdentifier + "." + SUBJECT.key()
+                        + "' is required to write with this connector"));
+    }
 
     /** The registry client's settings (Confluent's keys) the options name. */
     public static RegistrySettings registrySettings(ReadableConfig options) {

@@ -93,10 +93,7 @@ public final class MillraceJsonFormatFactory implements DeserializationFormatFac
         FactoryUtil.validateFactoryOptions(this, formatOptions);
         JsonFormatOptionsUtil.validateEncodingFormatOptions(formatOptions);
         RegistrySettings registry = MillraceAvroFormatOptions.registrySettings(formatOptions);
-        String subject = formatOptions
-                .getOptional(SUBJECT)
-                .orElseThrow(() -> new ValidationException(
-                        "Option '" + IDENTIFIER + "." + SUBJECT.key() + "' is required to write with this connector"));
+        String subject = MillraceAvroFormatOptions.subjectToWrite(formatOptions, IDENTIFIER);
         boolean autoRegister = formatOptions.get(AUTO_REGISTER_SCHEMAS);
         String explicitSchema = formatOptions.getOptional(SCHEMA).orElse(null);
         if (explicitSchema != null) {

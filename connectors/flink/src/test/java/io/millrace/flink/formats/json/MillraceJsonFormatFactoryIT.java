@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.millrace.flink.formats.RegistryFormats;
 import io.millrace.schema.client.CachedSchemaRegistryClient;
 import io.millrace.schema.client.SchemaString;
 import io.millrace.schema.serde.WireFormat;
@@ -19,19 +20,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.avro.Schema;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
-import org.apache.flink.table.catalog.CatalogTable;
-import org.apache.flink.table.catalog.Column;
-import org.apache.flink.table.catalog.ObjectIdentifier;
-import org.apache.flink.table.catalog.ResolvedCatalogTable;
-import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.GenericMapData;
@@ -39,12 +33,6 @@ import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
-import org.apache.flink.table.factories.DeserializationFormatFactory;
-import org.apache.flink.table.factories.DynamicTableFactory;
-import org.apache.flink.table.factories.FactoryUtil;
-import org.apache.flink.table.factories.SerializationFormatFactory;
-import org.apache.flink.table.runtime.connector.sink.SinkRuntimeProviderContext;
-import org.apache.flink.table.runtime.connector.source.ScanRuntimeProviderContext;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 import org.junit.jupiter.api.Test;
@@ -60,15 +48,8 @@ class MillraceJsonFormatFactoryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final DataType ROW_V1 = DataTypes.ROW(
-                    DataTypes.FIELD("id", DataTypes.BIGINT().notNull()),
-                    DataTypes.FIELD("name", DataTypes.STRING().notNull()))
-            .notNull();
-    private static final DataType ROW_V2 = DataTypes.ROW(
-                    DataTypes.FIELD("id", DataTypes.BIGINT().notNull()),
-                    DataTypes.FIELD("name", DataTypes.STRING().notNull()),
-                    DataTypes.FIELD("email", DataTypes.STRING()))
-            .notNull();
+    private static final DataType ROW_V1 = RegistryFormats.ROW_V1;
+    private static final DataType ROW_V2 = RegistryFormats.ROW_V2;
     private static final DataType EVERY_TYPE = DataTypes.ROW(
                     DataTypes.FIELD("b", DataTypes.BOOLEAN()),
                     DataTypes.FIELD("i", DataTypes.INT()),
@@ -306,50 +287,10 @@ class MillraceJsonFormatFactoryIT {
     }
 
     private static SerializationSchema<RowData> encoder(DataType rowType, Map<String, String> options) {
-        SerializationFormatFactory factory = FactoryUtil.discoverFactory(
-                MillraceJsonFormatFactoryIT.class.getClassLoader(),
-                SerializationFormatFactory.class,
-                MillraceJsonFormatFactory.IDENTIFIER);
-        return factory.createEncodingFormat(context(rowType), formatOptions(options))
-                .createRuntimeEncoder(new SinkRuntimeProviderContext(false), rowType);
+        return RegistryFormats.encoder(MillraceJsonFormatFactory.IDENTIFIER, rowType, options, broker.registryUrl());
     }
 
     private static DeserializationSchema<RowData> decoder(DataType rowType, Map<String, String> options) {
-        DeserializationFormatFactory factory = FactoryUtil.discoverFactory(
-                MillraceJsonFormatFactoryIT.class.getClassLoader(),
-                DeserializationFormatFactory.class,
-                MillraceJsonFormatFactory.IDENTIFIER);
-        return factory.createDecodingFormat(context(rowType), formatOptions(options))
-                .createRuntimeDecoder(ScanRuntimeProviderContext.INSTANCE, rowType);
-    }
-
-    private static Configuration formatOptions(Map<String, String> options) {
-        Configuration config = Configuration.fromMap(options);
-        config.set(MillraceJsonFormatOptions.URL, broker.registryUrl());
-        return config;
-    }
-
-    /** The context of a table of {@code rowType}'s physical columns, as the planner would pass it. */
-    private static DynamicTableFactory.Context context(DataType rowType) {
-        List<String> names = DataType.getFieldNames(rowType);
-        List<DataType> types = DataType.getFieldDataTypes(rowType);
-        ResolvedSchema schema = ResolvedSchema.of(IntStream.range(0, names.size())
-                .<Column>mapToObj(i -> Column.physical(names.get(i), types.get(i)))
-                .toList());
-        ResolvedCatalogTable table = new ResolvedCatalogTable(
-                CatalogTable.newBuilder()
-                        .schema(org.apache.flink.table.api.Schema.newBuilder()
-                                .fromResolvedSchema(schema)
-                                .build())
-                        .options(Map.of("value.format", MillraceJsonFormatFactory.IDENTIFIER))
-                        .build(),
-                schema);
-        return new FactoryUtil.DefaultDynamicTableContext(
-                ObjectIdentifier.of("default_catalog", "default_database", "t"),
-                table,
-                Map.of(),
-                new Configuration(),
-                MillraceJsonFormatFactoryIT.class.getClassLoader(),
-                false);
+        return RegistryFormats.decoder(MillraceJsonFormatFactory.IDENTIFIER, rowType, options, broker.registryUrl());
     }
 }
