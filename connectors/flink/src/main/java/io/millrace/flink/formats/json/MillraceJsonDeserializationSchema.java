@@ -102,43 +102,50 @@ public final class MillraceJsonDeserializationSchema<T> implements Deserializati
         }
     }
 
-    /** The JSON after the header, or null for a record to skip. */
+    /** The JSON after the header, or null for a record skipped by {@code ignore-parse-errors}. */
     private byte[] jsonOf(byte[] message) throws IOException {
-        try {
-            checkJsonSchemaId(schemaId(message));
-        } catch (IOException e) {
-            if (ignoreParseErrors) {
-                return null;
-            }
-            throw e;
+        IOException rejected = rejection(message);
+        if (rejected == null) {
+            return Arrays.copyOfRange(message, WireFormat.HEADER_LENGTH, message.length);
         }
-        return Arrays.copyOfRange(message, WireFormat.HEADER_LENGTH, message.length);
+        if (ignoreParseErrors) {
+            return null;
+        }
+        throw rejected;
     }
 
-    private static int schemaId(byte[] message) throws IOException {
+    /**
+     * Why the record cannot be read (not in the wire format, its id unknown to the registry or not
+     * a JSON Schema's), or null when it can. A registry that cannot be reached or fails is thrown:
+     * that is no fault of the record.
+     */
+    private IOException rejection(byte[] message) throws IOException {
+        int id;
         try {
-            return WireFormat.schemaId(message);
+            id = WireFormat.schemaId(message);
         } catch (SerializationException e) {
-            throw new IOException(
+            return new IOException(
                     e.getMessage() + " (millrace-json reads a magic byte 0 and a 4-byte schema id before the JSON)", e);
         }
-    }
-
-    private void checkJsonSchemaId(int id) throws IOException {
         if (jsonSchemaIds.contains(id)) {
-            return;
+            return null;
         }
         SchemaString schema;
         try {
             schema = client.getSchemaStringById(id);
         } catch (RestClientException e) {
-            throw registry.unknownSchemaId(id, e);
+            if (e.status() >= 500) {
+                throw new IOException(
+                        "The schema registry at " + registry.url() + " failed to answer for schema id " + id, e);
+            }
+            return registry.unknownSchemaId(id, e);
         }
         if (!schema.schemaType().equals(SchemaString.JSON)) {
-            throw new IOException("Schema id " + id + " of the message is a " + schema.schemaType()
+            return new IOException("Schema id " + id + " of the message is a " + schema.schemaType()
                     + " schema, not a JSON Schema: the record was not written by a JSON Schema serializer");
         }
         jsonSchemaIds.add(id);
+        return null;
     }
 
     @Override

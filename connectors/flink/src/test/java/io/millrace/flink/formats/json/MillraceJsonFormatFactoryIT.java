@@ -176,6 +176,21 @@ class MillraceJsonFormatFactoryIT {
     }
 
     @Test
+    void aRegistryThatCannotBeReachedFailsEvenWithIgnoreParseErrors() throws Exception {
+        DeserializationSchema<RowData> lenient = RegistryFormats.decoder(
+                MillraceJsonFormatFactory.IDENTIFIER,
+                ROW_V1,
+                Map.of("ignore-parse-errors", "true", "properties.schema.registry.max.retries", "0"),
+                "http://127.0.0.1:1");
+        lenient.open(null);
+
+        assertThatThrownBy(() -> lenient.deserialize(framed(1, "{\"id\":1,\"name\":\"ada\"}")))
+                .as("no fault of the record: it is not skipped")
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("Cannot reach the schema registry");
+    }
+
+    @Test
     void anExplicitSchemaIsRegisteredAsWrittenAndWithoutAutoRegistrationOnlyLookedUp() throws Exception {
         String schema = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
                 + "\"name\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\"]}";
