@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The self-contained {@code -sql} jar on a plain Flink classpath: a JVM with Flink's jars and that
  * jar, and nothing else the connector uses (no kafka-clients, Avro, Jackson, registry client or
- * compression codecs), runs a SQL job reading json from one table and writing registry Avro to
- * another ({@link SqlJarMain}). The jar comes from this module's {@code package} phase.
+ * compression codecs; flink-json is there, as in every Flink distribution's lib/), runs a SQL job
+ * reading json from one table and writing registry JSON keys and registry Avro values to another
+ * ({@link SqlJarMain}). The jar comes from this module's {@code package} phase.
  */
 class SqlJarIT {
 

@@ -9,7 +9,8 @@ import org.apache.flink.util.CloseableIterator;
 /**
  * A SQL job as a SQL-client user writes it, run on a classpath of Flink and the connector's
  * {@code -sql} jar only ({@link SqlJarIT}): {@code <bootstrap> <registry url> <input topic>
- * <output topic>}. It copies json rows into a {@code millrace-avro} table and reads them back.
+ * <output topic>}. It copies json rows into a table with {@code millrace-json} keys and
+ * {@code millrace-avro} values and reads them back.
  * Prints {@code ABSENT <class>} for each library that must come only relocated, {@code ROW <row>}
  * per row read back, then {@code DONE}. Uses nothing but Flink and the JDK.
  */
@@ -39,6 +40,8 @@ public final class SqlJarMain {
         tables.executeSql("CREATE TABLE doubled (name STRING, amount INT) WITH ('connector' = 'millrace', 'topic' = '"
                 + args[3] + "', 'properties.bootstrap.servers' = '" + bootstrap
                 + "', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',"
+                + " 'key.format' = 'millrace-json', 'key.millrace-json.url' = '" + registry
+                + "', 'key.fields' = 'name',"
                 + " 'value.format' = 'millrace-avro', 'value.millrace-avro.url' = '" + registry + "')");
         tables.executeSql("INSERT INTO doubled SELECT name, amount * 2 FROM orders")
                 .await(2, TimeUnit.MINUTES);

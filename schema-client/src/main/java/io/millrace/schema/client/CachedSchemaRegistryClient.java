@@ -8,6 +8,7 @@ import io.millrace.schema.core.SchemaReference;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,13 +17,14 @@ import org.apache.avro.Schema;
 
 /**
  * A {@link SchemaRegistryClient} over {@link RestService} that caches what never changes: the
- * schema of an id, and the id of a (subject, schema) pair. The latest version of a subject is
+ * schema of an id (parsed for Avro, as text for every type), and the id of a (subject, schema) pair. The latest version of a subject is
  * cached for {@code latestTtlMs} (negative: until the client is discarded). Thread-safe; the
  * caches are bounded by {@code maxEntries}, past which they are cleared.
  */
 public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
 
-    private record SubjectSchema(String subject, Schema schema, boolean normalize) {}
+    /** A schema under a subject: an Avro {@link Schema} or a {@link SchemaString}. */
+    private record SubjectSchema(String subject, Object schema, boolean normalize) {}
 
     private record Latest(SchemaMetadata metadata, long fetchedAtMs) {}
 
@@ -31,6 +33,7 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
     private final long latestTtlMs;
     private final LongSupplier clockMs;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<Integer, SchemaString> schemaStringsById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> registered = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> lookedUp = new ConcurrentHashMap<>();
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
@@ -52,38 +55,27 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema, boolean normalize) throws IOException, RestClientException {
-        SubjectSchema key = new SubjectSchema(subject, schema, normalize);
-        Integer cached = registered.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode answer = rest.call(
-                "POST",
-                "/subjects/" + RestService.segment(subject) + "/versions" + (normalize ? "?normalize=true" : ""),
-                Map.of("schema", schema.toString()));
-        int id = answer.path("id").asInt();
-        put(registered, key, id);
+        int id = register(new SubjectSchema(subject, schema, normalize), avro(schema));
         put(schemasById, id, schema);
         return id;
     }
 
     @Override
-    public int getId(String subject, Schema schema, boolean normalize) throws IOException, RestClientException {
-        SubjectSchema key = new SubjectSchema(subject, schema, normalize);
-        Integer cached = lookedUp.get(key);
-        if (cached == null) {
-            cached = registered.get(key);
-        }
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode answer = rest.call(
-                "POST",
-                "/subjects/" + RestService.segment(subject) + (normalize ? "?normalize=true" : ""),
-                Map.of("schema", schema.toString()));
-        int id = answer.path("id").asInt();
-        put(lookedUp, key, id);
+    public int register(String subject, SchemaString schema, boolean normalize)
+            throws IOException, RestClientException {
+        int id = register(new SubjectSchema(subject, schema, normalize), schema);
+        put(schemaStringsById, id, schema);
         return id;
+    }
+
+    @Override
+    public int getId(String subject, Schema schema, boolean normalize) throws IOException, RestClientException {
+        return getId(new SubjectSchema(subject, schema, normalize), avro(schema));
+    }
+
+    @Override
+    public int getId(String subject, SchemaString schema, boolean normalize) throws IOException, RestClientException {
+        return getId(new SubjectSchema(subject, schema, normalize), schema);
     }
 
     @Override
@@ -92,14 +84,75 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = rest.call("GET", "/schemas/ids/" + id, null);
-        String type = answer.path("schemaType").asText("AVRO");
-        if (!type.equals("AVRO")) {
-            throw new RestClientException("Schema " + id + " is of type " + type + ", not AVRO", 200, 42201);
+        SchemaString text = getSchemaStringById(id);
+        if (!text.schemaType().equals(SchemaString.AVRO)) {
+            throw new RestClientException(
+                    "Schema " + id + " is of type " + text.schemaType() + ", not AVRO", 200, 42201);
         }
-        Schema schema = parse(answer.path("schema").asText(), SchemaReference.fromJson(answer.path("references")));
+        Schema schema = parse(text.schema(), text.references());
         put(schemasById, id, schema);
         return schema;
+    }
+
+    @Override
+    public SchemaString getSchemaStringById(int id) throws IOException, RestClientException {
+        SchemaString cached = schemaStringsById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = rest.call("GET", "/schemas/ids/" + id, null);
+        SchemaString schema = new SchemaString(
+                answer.path("schemaType").asText(SchemaString.AVRO),
+                answer.path("schema").asText(),
+                SchemaReference.fromJson(answer.path("references")));
+        put(schemaStringsById, id, schema);
+        return schema;
+    }
+
+    private int register(SubjectSchema key, SchemaString schema) throws IOException, RestClientException {
+        Integer cached = registered.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = rest.call("POST", subjectPath(key, "/versions"), body(schema));
+        int id = answer.path("id").asInt();
+        put(registered, key, id);
+        return id;
+    }
+
+    private int getId(SubjectSchema key, SchemaString schema) throws IOException, RestClientException {
+        Integer cached = lookedUp.get(key);
+        if (cached == null) {
+            cached = registered.get(key);
+        }
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = rest.call("POST", subjectPath(key, ""), body(schema));
+        int id = answer.path("id").asInt();
+        put(lookedUp, key, id);
+        return id;
+    }
+
+    private static String subjectPath(SubjectSchema key, String suffix) {
+        return "/subjects/" + RestService.segment(key.subject()) + suffix + (key.normalize() ? "?normalize=true" : "");
+    }
+
+    /** The request body: Avro's type is implied, as Confluent's client leaves it out. */
+    private static Map<String, Object> body(SchemaString schema) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (!schema.schemaType().equals(SchemaString.AVRO)) {
+            body.put("schemaType", schema.schemaType());
+        }
+        body.put("schema", schema.schema());
+        if (!schema.references().isEmpty()) {
+            body.put("references", schema.references());
+        }
+        return body;
+    }
+
+    private static SchemaString avro(Schema schema) {
+        return new SchemaString(SchemaString.AVRO, schema.toString(), List.of());
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.millrace.schema.client.RestClientException;
 import io.millrace.schema.client.SchemaMetadata;
 import io.millrace.schema.client.SchemaRegistryClient;
+import io.millrace.schema.client.SchemaString;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +50,21 @@ class WireFormatTest {
                 throw new RestClientException("Schema " + id + " not found", 404, 40403);
             }
             return USER;
+        }
+
+        @Override
+        public int register(String subject, SchemaString schema, boolean normalize) throws IOException {
+            throw new IOException("unused");
+        }
+
+        @Override
+        public int getId(String subject, SchemaString schema, boolean normalize) throws IOException {
+            throw new IOException("unused");
+        }
+
+        @Override
+        public SchemaString getSchemaStringById(int id) throws IOException {
+            throw new IOException("unused");
         }
 
         @Override

@@ -6,20 +6,26 @@ import static io.millrace.flink.table.MillraceConnectorOptions.VALUE_FORMAT;
 
 import io.millrace.flink.formats.avro.MillraceAvroFormatFactory;
 import io.millrace.flink.formats.avro.MillraceAvroFormatOptions;
+import io.millrace.flink.formats.json.MillraceJsonFormatFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.factories.DynamicTableFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
 /**
- * Fills in the registry subject of a {@code millrace-avro} key or value format the table does not
- * name: {@code <topic>-key} and {@code <topic>-value}, the subjects Confluent's serializers use by
- * default (and Flink's Kafka connector fills in for {@code avro-confluent}). Only for a table of
+ * Fills in the registry subject of a {@code millrace-avro} or {@code millrace-json} key or value
+ * format the table does not name: {@code <topic>-key} and {@code <topic>-value}, the subjects
+ * Confluent's serializers use by default (and Flink's Kafka connector fills in for {@code avro-confluent}). Only for a table of
  * exactly one topic; with a pattern or a stream there is no single subject to choose. Stateless.
  */
 final class RegistrySubjects {
+
+    /** The registry formats; each names its subject with the option {@code subject}. */
+    private static final Set<String> REGISTRY_FORMATS =
+            Set.of(MillraceAvroFormatFactory.IDENTIFIER, MillraceJsonFormatFactory.IDENTIFIER);
 
     private RegistrySubjects() {}
 
@@ -48,10 +54,8 @@ final class RegistrySubjects {
     }
 
     private static void fill(Map<String, String> options, String format, String prefix, String subject) {
-        if (MillraceAvroFormatFactory.IDENTIFIER.equals(format)) {
-            options.putIfAbsent(
-                    prefix + MillraceAvroFormatFactory.IDENTIFIER + "." + MillraceAvroFormatOptions.SUBJECT.key(),
-                    subject);
+        if (format != null && REGISTRY_FORMATS.contains(format)) {
+            options.putIfAbsent(prefix + format + "." + MillraceAvroFormatOptions.SUBJECT.key(), subject);
         }
     }
 }

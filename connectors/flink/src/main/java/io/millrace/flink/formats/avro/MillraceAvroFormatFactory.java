@@ -11,7 +11,6 @@ import org.apache.flink.formats.avro.AvroRowDataSerializationSchema;
 import org.apache.flink.formats.avro.AvroToRowDataConverters;
 import org.apache.flink.formats.avro.RowDataToAvroConverters;
 import org.apache.flink.formats.avro.typeutils.AvroSchemaConverter;
-import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.format.EncodingFormat;
@@ -66,10 +65,7 @@ public final class MillraceAvroFormatFactory implements DeserializationFormatFac
             DynamicTableFactory.Context context, ReadableConfig formatOptions) {
         FactoryUtil.validateFactoryOptions(this, formatOptions);
         RegistrySettings registry = MillraceAvroFormatOptions.registrySettings(formatOptions);
-        String subject = formatOptions
-                .getOptional(MillraceAvroFormatOptions.SUBJECT)
-                .orElseThrow(() -> new ValidationException("Option '" + IDENTIFIER + "."
-                        + MillraceAvroFormatOptions.SUBJECT.key() + "' is required to write with this connector"));
+        String subject = MillraceAvroFormatOptions.subjectToWrite(formatOptions, IDENTIFIER);
         boolean autoRegister = formatOptions.get(MillraceAvroFormatOptions.AUTO_REGISTER_SCHEMAS);
         String explicitSchema =
                 formatOptions.getOptional(MillraceAvroFormatOptions.SCHEMA).orElse(null);

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
 
 /**
  * Options of the {@code millrace-avro} format, named as those of Flink's {@code avro-confluent}
@@ -56,8 +57,15 @@ public final class MillraceAvroFormatOptions {
 
     private MillraceAvroFormatOptions() {}
 
+    /** The subject to write under; a format that writes requires it (a table connector may fill it in). */
+    public static String subjectToWrite(ReadableConfig options, String formatIdentifier) {
+        return options.getOptional(SUBJECT)
+                .orElseThrow(() -> new ValidationException("Option '" + formatIdentifier + "." + SUBJECT.key()
+                        + "' is required to write with this connector"));
+    }
+
     /** The registry client's settings (Confluent's keys) the options name. */
-    static RegistrySettings registrySettings(ReadableConfig options) {
+    public static RegistrySettings registrySettings(ReadableConfig options) {
         Map<String, String> configs =
                 new HashMap<>(options.getOptional(PROPERTIES).orElse(Map.of()));
         options.getOptional(BASIC_AUTH_CREDENTIALS_SOURCE)

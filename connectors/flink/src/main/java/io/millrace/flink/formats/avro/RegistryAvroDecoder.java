@@ -97,10 +97,7 @@ final class RegistryAvroDecoder<T> implements Serializable {
         try {
             return client.getSchemaById(id);
         } catch (RestClientException e) {
-            throw new IOException(
-                    "Schema id " + id + " of the message is not known to the schema registry at " + registry.url()
-                            + ": " + e.getMessage(),
-                    e);
+            throw registry.unknownSchemaId(id, e);
         }
     }
 }

@@ -61,12 +61,7 @@ final class RegistryAvroEncoder<T> implements Serializable {
         try {
             schemaId = autoRegister ? client.register(subject, schema, false) : client.getId(subject, schema, false);
         } catch (RestClientException e) {
-            throw new IOException(
-                    (autoRegister
-                                    ? "Cannot register the schema under subject '"
-                                    : "The schema is not registered under subject '")
-                            + subject + "' of the schema registry at " + registry.url() + ": " + e.getMessage(),
-                    e);
+            throw registry.registrationFailure(subject, autoRegister, e);
         }
         writer = specificClass == null
                 ? new GenericDatumWriter<>(schema)

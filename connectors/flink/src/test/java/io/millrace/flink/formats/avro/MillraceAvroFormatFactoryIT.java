@@ -3,6 +3,7 @@ package io.millrace.flink.formats.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.millrace.flink.formats.RegistryFormats;
 import io.millrace.schema.client.CachedSchemaRegistryClient;
 import io.millrace.schema.serde.WireFormat;
 import io.millrace.testing.MillraceBroker;
@@ -11,23 +12,10 @@ import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
-import org.apache.flink.table.catalog.CatalogTable;
-import org.apache.flink.table.catalog.Column;
-import org.apache.flink.table.catalog.ObjectIdentifier;
-import org.apache.flink.table.catalog.ResolvedCatalogTable;
-import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.factories.DeserializationFormatFactory;
-import org.apache.flink.table.factories.DynamicTableFactory;
-import org.apache.flink.table.factories.FactoryUtil;
-import org.apache.flink.table.factories.SerializationFormatFactory;
-import org.apache.flink.table.runtime.connector.sink.SinkRuntimeProviderContext;
-import org.apache.flink.table.runtime.connector.source.ScanRuntimeProviderContext;
 import org.apache.flink.table.types.DataType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,15 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MillraceAvroFormatFactoryIT {
 
-    private static final DataType ROW_V1 = DataTypes.ROW(
-                    DataTypes.FIELD("id", DataTypes.BIGINT().notNull()),
-                    DataTypes.FIELD("name", DataTypes.STRING().notNull()))
-            .notNull();
-    private static final DataType ROW_V2 = DataTypes.ROW(
-                    DataTypes.FIELD("id", DataTypes.BIGINT().notNull()),
-                    DataTypes.FIELD("name", DataTypes.STRING().notNull()),
-                    DataTypes.FIELD("email", DataTypes.STRING()))
-            .notNull();
+    private static final DataType ROW_V1 = RegistryFormats.ROW_V1;
+    private static final DataType ROW_V2 = RegistryFormats.ROW_V2;
 
     @RegisterExtension
     static final MillraceBroker broker =
@@ -97,50 +78,10 @@ class MillraceAvroFormatFactoryIT {
     }
 
     private static SerializationSchema<RowData> encoder(DataType rowType, Map<String, String> options) {
-        SerializationFormatFactory factory = FactoryUtil.discoverFactory(
-                MillraceAvroFormatFactoryIT.class.getClassLoader(),
-                SerializationFormatFactory.class,
-                MillraceAvroFormatFactory.IDENTIFIER);
-        return factory.createEncodingFormat(context(rowType), formatOptions(options))
-                .createRuntimeEncoder(new SinkRuntimeProviderContext(false), rowType);
+        return RegistryFormats.encoder(MillraceAvroFormatFactory.IDENTIFIER, rowType, options, broker.registryUrl());
     }
 
     private static DeserializationSchema<RowData> decoder(DataType rowType) {
-        DeserializationFormatFactory factory = FactoryUtil.discoverFactory(
-                MillraceAvroFormatFactoryIT.class.getClassLoader(),
-                DeserializationFormatFactory.class,
-                MillraceAvroFormatFactory.IDENTIFIER);
-        return factory.createDecodingFormat(context(rowType), formatOptions(Map.of()))
-                .createRuntimeDecoder(ScanRuntimeProviderContext.INSTANCE, rowType);
-    }
-
-    private static Configuration formatOptions(Map<String, String> options) {
-        Configuration config = Configuration.fromMap(options);
-        config.set(MillraceAvroFormatOptions.URL, broker.registryUrl());
-        return config;
-    }
-
-    /** The context of a table of {@code rowType}'s physical columns, as the planner would pass it. */
-    private static DynamicTableFactory.Context context(DataType rowType) {
-        List<String> names = DataType.getFieldNames(rowType);
-        List<DataType> types = DataType.getFieldDataTypes(rowType);
-        ResolvedSchema schema = ResolvedSchema.of(java.util.stream.IntStream.range(0, names.size())
-                .<Column>mapToObj(i -> Column.physical(names.get(i), types.get(i)))
-                .toList());
-        ResolvedCatalogTable table = new ResolvedCatalogTable(
-                CatalogTable.newBuilder()
-                        .schema(org.apache.flink.table.api.Schema.newBuilder()
-                                .fromResolvedSchema(schema)
-                                .build())
-                        .options(Map.of("value.format", MillraceAvroFormatFactory.IDENTIFIER))
-                        .build(),
-                schema);
-        return new FactoryUtil.DefaultDynamicTableContext(
-                ObjectIdentifier.of("default_catalog", "default_database", "t"),
-                table,
-                Map.of(),
-                new Configuration(),
-                MillraceAvroFormatFactoryIT.class.getClassLoader(),
-                false);
+        return RegistryFormats.decoder(MillraceAvroFormatFactory.IDENTIFIER, rowType, Map.of(), broker.registryUrl());
     }
 }
