@@ -23,7 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>In upsert mode a record without a value (a tombstone) is a {@link RowKind#DELETE} row with only
  * the key columns set; otherwise a record without a value is skipped (the value format yields
- * nothing for it).
+ * nothing for it). A null a format hands over for a record it skips (such as flink-json's
+ * {@code ignore-parse-errors}) is dropped, never taken for a deletion.
  *
  * <p>Serializable with the job; each reader uses its own copy from its task thread.
  */
@@ -44,6 +45,9 @@ final class RowDataRecordDeserializer implements MillraceRecordDeserializationSc
 
     private transient List<RowData> keyRows;
     private transient List<RowData> valueRows;
+    private transient NonNullCollector<RowData> keyCollector;
+    private transient NonNullCollector<RowData> valueCollector;
+    private transient NonNullCollector<RowData> passThrough;
 
     /**
      * @param physicalArity the produced row's columns before the connector's metadata
@@ -76,12 +80,18 @@ final class RowDataRecordDeserializer implements MillraceRecordDeserializationSc
         valueSchema.open(context);
         keyRows = new ArrayList<>();
         valueRows = new ArrayList<>();
+        keyCollector = new NonNullCollector<>();
+        keyCollector.target = new ListCollector<>(keyRows);
+        valueCollector = new NonNullCollector<>();
+        valueCollector.target = new ListCollector<>(valueRows);
+        passThrough = new NonNullCollector<>();
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RowData> out) throws IOException {
         if (keySchema == null && metadata.length == 0 && !upsert) {
-            valueSchema.deserialize(record.value(), out);
+            passThrough.target = out;
+            valueSchema.deserialize(record.value(), passThrough);
             return;
         }
         keyRows.clear();
@@ -89,12 +99,12 @@ final class RowDataRecordDeserializer implements MillraceRecordDeserializationSc
         if (keySchema == null) {
             keyRows.add(null);
         } else {
-            keySchema.deserialize(record.key(), new ListCollector<>(keyRows));
+            keySchema.deserialize(record.key(), keyCollector);
         }
         if (record.value() == null && upsert) {
             valueRows.add(null);
         } else {
-            valueSchema.deserialize(record.value(), new ListCollector<>(valueRows));
+            valueSchema.deserialize(record.value(), valueCollector);
         }
         for (RowData key : keyRows) {
             for (RowData value : valueRows) {
@@ -129,5 +139,23 @@ final class RowDataRecordDeserializer implements MillraceRecordDeserializationSc
     @Override
     public TypeInformation<RowData> getProducedType() {
         return producedType;
+    }
+
+    /** Hands rows on to its target and drops the nulls a format emits for records it skips. */
+    private static final class NonNullCollector<T> implements Collector<T> {
+
+        private Collector<T> target;
+
+        @Override
+        public void collect(T row) {
+            if (row != null) {
+                target.collect(row);
+            }
+        }
+
+        @Override
+        public void close() {
+            target.close();
+        }
     }
 }

@@ -22,6 +22,7 @@ import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -157,6 +158,30 @@ class MillraceTableIT {
         assertThat(job.getJobExecutionResult().get(1, TimeUnit.MINUTES)).isNotNull();
         assertThat(job.getJobStatus().get(1, TimeUnit.MINUTES)).isEqualTo(JobStatus.FINISHED);
         assertThat(read).containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    @Test
+    void recordsAFormatSkipsAreDroppedNotTurnedIntoDeletions() throws Exception {
+        Clients.createTopic(broker.bootstrap(), "lenient", 1, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrap())) {
+            for (String value : List.of("{\"name\":\"a\",\"amount\":1}", "not json", "{\"name\":\"b\",\"amount\":2}")) {
+                producer.send(new ProducerRecord<>("lenient", value.getBytes(StandardCharsets.UTF_8)))
+                        .get(1, TimeUnit.MINUTES);
+            }
+        }
+        StreamTableEnvironment tables = tables(StreamExecutionEnvironment.getExecutionEnvironment());
+        Map<String, String> options = SqlTables.millrace(broker.bootstrap(), "lenient");
+        options.put("scan.bounded.mode", "latest-offset");
+        options.put("value.json.ignore-parse-errors", "true");
+        SqlTables.create(tables, "lenient_values", "name STRING, amount INT", options);
+        SqlTables.create(
+                tables, "lenient_with_offsets", "name STRING, amount INT, `offset` BIGINT METADATA VIRTUAL", options);
+
+        // without metadata columns the value format's rows go straight out; with them they are assembled
+        assertThat(SqlTables.rows(tables, "SELECT name, amount FROM lenient_values"))
+                .containsExactly(Row.ofKind(RowKind.INSERT, "a", 1), Row.ofKind(RowKind.INSERT, "b", 2));
+        assertThat(SqlTables.rows(tables, "SELECT name, amount, `offset` FROM lenient_with_offsets"))
+                .containsExactly(Row.ofKind(RowKind.INSERT, "a", 1, 0L), Row.ofKind(RowKind.INSERT, "b", 2, 2L));
     }
 
     @Test
