@@ -6,19 +6,19 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Writes Avro records in the registry's wire format with the registry client's own serializer. */
-final class RegistryRecords {
+public final class RegistryRecords {
 
     private RegistryRecords() {}
 
     /** Writes one record; the serializer registers the schemas under {@code <topic>-key}/{@code <topic>-value}. */
-    static void write(String bootstrap, String registryUrl, String topic, Object key, Object value) {
+    public static void write(String bootstrap, String registryUrl, String topic, Object key, Object value) {
         TestRecords.write(
                 bootstrap,
                 new ProducerRecord<>(
                         topic, serialize(registryUrl, topic, key, true), serialize(registryUrl, topic, value, false)));
     }
 
-    static byte[] serialize(String registryUrl, String topic, Object datum, boolean isKey) {
+    public static byte[] serialize(String registryUrl, String topic, Object datum, boolean isKey) {
         if (datum == null) {
             return null;
         }
