@@ -99,8 +99,8 @@ public final class RegistryAvroDeserializer implements Serializable {
             writer = registry.client().getSchemaById(id);
         } catch (RestClientException | IOException e) {
             throw new IllegalStateException(
-                    "Schema id " + id + " of a message is not known to the schema registry at " + registry.url() + ": "
-                            + e.getMessage(),
+                    "Schema id " + id + " of a message read as " + description
+                            + " is not known to the schema registry at " + registry.url() + ": " + e.getMessage(),
                     e);
         }
         return new GenericDatumReader<>(writer, readerSchema());

@@ -221,14 +221,16 @@ public final class SqlToAvro {
         Schema elementSchema = schema.getElementType();
         Node element = nullChecked(node(array.elementType(), elementSchema, path + "[]"), elementSchema, path + "[]");
         DataType elementType = array.elementType();
-        return sql -> {
-            ArrayData data = (ArrayData) sql;
-            List<Object> values = new ArrayList<>(data.numElements());
-            for (int i = 0; i < data.numElements(); i++) {
-                values.add(element.convert(data.isNullAt(i) ? null : data.get(i, elementType)));
-            }
-            return values;
-        };
+        return sql -> convertAll((ArrayData) sql, element, elementType);
+    }
+
+    /** Every element of {@code data}, converted by {@code node}. */
+    private static List<Object> convertAll(ArrayData data, Node node, DataType type) {
+        List<Object> values = new ArrayList<>(data.numElements());
+        for (int i = 0; i < data.numElements(); i++) {
+            values.add(node.convert(data.isNullAt(i) ? null : data.get(i, type)));
+        }
+        return values;
     }
 
     private static Node map(MapType map, Schema schema, String path) {
@@ -238,12 +240,10 @@ public final class SqlToAvro {
         return sql -> {
             MapData data = (MapData) sql;
             ArrayData keys = data.keyArray();
-            ArrayData values = data.valueArray();
+            List<Object> values = convertAll(data.valueArray(), value, valueType);
             Map<Utf8, Object> entries = new HashMap<>();
-            for (int i = 0; i < data.numElements(); i++) {
-                entries.put(
-                        new Utf8(keys.getUTF8String(i).getBytes()),
-                        value.convert(values.isNullAt(i) ? null : values.get(i, valueType)));
+            for (int i = 0; i < values.size(); i++) {
+                entries.put(new Utf8(keys.getUTF8String(i).getBytes()), values.get(i));
             }
             return entries;
         };
