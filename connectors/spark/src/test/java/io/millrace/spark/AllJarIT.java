@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The self-contained {@code -all} jar with Spark alone: {@code spark-submit --master local[2]
  * --jars <all.jar>} in a JVM whose classpath is Spark's jars and nothing the connector brings (no
  * kafka-clients, no Millrace module, no spark-sql-kafka) runs {@link AllJarMain}, which reads a
- * topic as bytes and as registry Avro. The jar comes from this module's {@code package} phase.
+ * topic as bytes and as registry Avro, through the source's option and the column function. The jar comes from this module's {@code package} phase.
  */
 class AllJarIT {
 
@@ -128,6 +128,8 @@ class AllJarIT {
                 .containsSubsequence("COUNT 3", "DONE");
         assertThat(lines.stream().filter(line -> line.startsWith("ROW ")))
                 .containsExactlyInAnyOrder("ROW 1=c1", "ROW 2=c2", "ROW 3=c3");
+        assertThat(lines.stream().filter(line -> line.startsWith("FUNCTION ")))
+                .containsExactlyInAnyOrder("FUNCTION 1=c1", "FUNCTION 2=c2", "FUNCTION 3=c3");
     }
 
     private static Path allJar() {

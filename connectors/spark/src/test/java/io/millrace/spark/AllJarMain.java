@@ -1,14 +1,19 @@
 package io.millrace.spark;
 
+import static org.apache.spark.sql.functions.col;
+
+import io.millrace.spark.avro.MillraceAvroFunctions;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The application {@link AllJarIT} submits with the {@code -all} jar: reads a topic through
- * {@code format("millrace")} as bytes and with {@code valueFormat=avro}, and says which of the
- * connector's libraries its class loader sees at their own names. Uses Spark's API only. Args:
+ * {@code format("millrace")} as bytes, with {@code valueFormat=avro} and with
+ * {@code from_millrace_avro}, and says which of the connector's libraries its class loader sees at
+ * their own names. Uses Spark's API and the connector's public functions only. Args:
  * bootstrap servers, registry URL, topic.
  */
 public final class AllJarMain {
@@ -42,6 +47,12 @@ public final class AllJarMain {
                 .load();
         for (Row row : customers.selectExpr("value.id", "value.name").collectAsList()) {
             System.out.println("ROW " + row.mkString("="));
+        }
+        Dataset<Row> decoded = raw.select(MillraceAvroFunctions.from_millrace_avro(
+                        col("value"), topic + "-value", Map.of("schema.registry.url", registryUrl))
+                .alias("customer"));
+        for (Row row : decoded.selectExpr("customer.id", "customer.name").collectAsList()) {
+            System.out.println("FUNCTION " + row.mkString("="));
         }
         System.out.println("DONE");
         spark.stop();

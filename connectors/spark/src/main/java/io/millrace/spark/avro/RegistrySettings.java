@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * How to reach Millrace's schema registry, from the options of a query or a function: every
@@ -72,15 +73,27 @@ public final class RegistrySettings implements Serializable {
 
     /** This JVM's client for these settings; fails naming the setting that is wrong. */
     public SchemaRegistryClient client() {
-        return CLIENTS.computeIfAbsent(this, settings -> settings.config().createClient());
+        return CLIENTS.computeIfAbsent(this, settings -> {
+            try {
+                return settings.config().createClient();
+            } catch (ConfigException e) {
+                throw invalid(e);
+            }
+        });
     }
 
     private KafkaAvroSerdeConfig config() {
         try {
             return new KafkaAvroSerdeConfig(clientConfigs);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("Invalid schema registry option: " + e.getMessage(), e);
+        } catch (ConfigException e) {
+            throw invalid(e);
         }
+    }
+
+    /** The client's complaint, which names its setting without this prefix. */
+    private static IllegalArgumentException invalid(ConfigException e) {
+        return new IllegalArgumentException(
+                "Invalid schema registry option (" + PREFIX + "<setting>): " + e.getMessage(), e);
     }
 
     @Override

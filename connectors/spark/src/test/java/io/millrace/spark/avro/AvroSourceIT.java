@@ -145,6 +145,9 @@ class AvroSourceIT {
                 .hasMessageContaining("has no version of subject 'nobody-value' (option 'valueSubject')");
         assertThatThrownBy(() -> read(Map.of("subscribe", topic, "keyFormat", "avro", "keySubject", "")))
                 .hasMessageContaining("Option 'keySubject' must not be empty");
+        assertThatThrownBy(() -> read(with(avro, "schema.registry.basic.auth.credentials.source", "USER_INFO")))
+                .hasMessageContaining("Invalid schema registry option (schema.registry.<setting>)")
+                .hasMessageContaining("basic.auth.user.info");
         assertThatThrownBy(() -> read(Map.of("valueFormat", "avro")))
                 .as("Spark's own checks come first")
                 .hasMessageContaining("One of the following options must be specified for Kafka source");
