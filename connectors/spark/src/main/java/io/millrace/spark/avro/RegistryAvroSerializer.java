@@ -2,6 +2,7 @@ package io.millrace.spark.avro;
 
 import io.millrace.schema.client.RestClientException;
 import io.millrace.schema.client.SchemaMetadata;
+import io.millrace.schema.core.RegistryErrors;
 import io.millrace.schema.serde.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -100,6 +101,12 @@ public final class RegistryAvroSerializer implements Serializable {
                 namespace = latest.getNamespace();
             }
         } catch (RestClientException e) {
+            if (e.errorCode() != RegistryErrors.SUBJECT_NOT_FOUND) {
+                throw new IllegalStateException(
+                        "Cannot look up subject '" + subject + "' in the schema registry at " + registry.url() + ": "
+                                + e.getMessage(),
+                        e);
+            }
             // a new subject: the default name
         } catch (IOException e) {
             throw new UncheckedIOException(

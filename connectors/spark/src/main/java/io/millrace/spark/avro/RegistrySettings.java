@@ -12,8 +12,10 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * How to reach Millrace's schema registry, from the options of a query or a function: every
  * option {@code schema.registry.<name>} is the registry client's setting {@code <name>} under
- * Confluent's keys ({@code schema.registry.url}, {@code schema.registry.basic.auth.credentials.source},
- * {@code schema.registry.basic.auth.user.info}, {@code schema.registry.auto.register.schemas}...).
+ * Confluent's keys ({@code schema.registry.basic.auth.credentials.source},
+ * {@code schema.registry.auto.register.schemas}...), and the client's keys that start with that
+ * prefix themselves keep their name ({@code schema.registry.url},
+ * {@code schema.registry.max.retries}, {@code schema.registry.basic.auth.user.info}).
  * The subject's latest version is not cached unless {@code schema.registry.latest.cache.ttl.sec}
  * says so: a DataFrame loaded after a new version was registered reads with it.
  * Serializable, so it travels to executors; each JVM keeps one caching client per distinct
@@ -45,8 +47,9 @@ public final class RegistrySettings implements Serializable {
         TreeMap<String, String> configs = new TreeMap<>();
         options.forEach((name, value) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals(URL)) {
-                configs.put(KafkaAvroSerdeConfig.SCHEMA_REGISTRY_URL, value);
+            if (KafkaAvroSerdeConfig.DEFINITION.names().contains(lower)) {
+                // the client's own keys that start with the prefix (url, max.retries...)
+                configs.put(lower, value);
             } else if (lower.startsWith(PREFIX)) {
                 configs.put(lower.substring(PREFIX.length()), value);
             }
