@@ -1,5 +1,6 @@
 package io.millrace.spark;
 
+import io.millrace.spark.avro.SourceColumnFormats;
 import io.millrace.spark.options.OptionNames;
 import io.millrace.spark.options.SourceOptions;
 import io.millrace.spark.options.SourceOptionsValidator;
@@ -15,7 +16,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
  * The data source {@code format("millrace")}: reads Millrace streams with the options and the
- * rows of spark-sql-kafka-0-10's {@code format("kafka")}, plus {@code stream}. Options that hold
+ * rows of spark-sql-kafka-0-10's {@code format("kafka")}, plus {@code stream} and registry Avro
+ * {@code key}/{@code value} columns ({@code keyFormat}/{@code valueFormat}, {@link SourceColumnFormats}). Options that hold
  * for batch and streaming alike are checked when the DataFrame is loaded, as Kafka's source does;
  * those of one mode when the query plans its reads. Stateless.
  */
@@ -30,11 +32,15 @@ public final class MillraceSourceProvider implements TableProvider, DataSourceRe
     public StructType inferSchema(CaseInsensitiveStringMap options) {
         SourceOptions sourceOptions = SourceOptions.of(options.asCaseSensitiveMap());
         SourceOptionsValidator.validateGeneral(sourceOptions);
-        return RecordSchema.of(sourceOptions.booleanOption(OptionNames.INCLUDE_HEADERS, false));
+        return RecordSchema.of(
+                sourceOptions.booleanOption(OptionNames.INCLUDE_HEADERS, false),
+                SourceColumnFormats.of(options.asCaseSensitiveMap()));
     }
 
     @Override
     public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
-        return new MillraceTable(SourceOptions.of(properties).booleanOption(OptionNames.INCLUDE_HEADERS, false));
+        return new MillraceTable(
+                SourceOptions.of(properties).booleanOption(OptionNames.INCLUDE_HEADERS, false),
+                SourceColumnFormats.of(properties));
     }
 }

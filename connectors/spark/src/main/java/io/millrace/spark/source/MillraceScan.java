@@ -1,5 +1,6 @@
 package io.millrace.spark.source;
 
+import io.millrace.spark.avro.SourceColumnFormats;
 import io.millrace.spark.options.ConsumerParams;
 import io.millrace.spark.options.OffsetLimit;
 import io.millrace.spark.options.OffsetLimits;
@@ -18,14 +19,16 @@ import org.apache.spark.sql.types.StructType;
 final class MillraceScan implements Scan {
 
     private final SourceOptions options;
+    private final SourceColumnFormats formats;
 
-    MillraceScan(SourceOptions options) {
+    MillraceScan(SourceOptions options, SourceColumnFormats formats) {
         this.options = options;
+        this.formats = formats;
     }
 
     @Override
     public StructType readSchema() {
-        return RecordSchema.of(options.booleanOption(OptionNames.INCLUDE_HEADERS, false));
+        return RecordSchema.of(options.booleanOption(OptionNames.INCLUDE_HEADERS, false), formats);
     }
 
     @Override
@@ -40,7 +43,8 @@ final class MillraceScan implements Scan {
         OffsetLimit end = OffsetLimits.ending(options);
         OffsetLimits.checkStartNotAfterEnd(start, end);
         String groupId = ConsumerParams.batchGroupId(options);
-        return new MillraceBatch(new ReadSettings(options, ConsumerParams.forExecutors(options, groupId)), start, end);
+        return new MillraceBatch(
+                new ReadSettings(options, ConsumerParams.forExecutors(options, groupId), formats), start, end);
     }
 
     @Override
@@ -48,7 +52,7 @@ final class MillraceScan implements Scan {
         SourceOptionsValidator.validateStream(options);
         String groupId = ConsumerParams.streamingGroupId(options, checkpointLocation);
         return new MillraceMicroBatchStream(
-                new ReadSettings(options, ConsumerParams.forExecutors(options, groupId)),
+                new ReadSettings(options, ConsumerParams.forExecutors(options, groupId), formats),
                 options,
                 OffsetLimits.starting(options, new OffsetLimit.Latest()),
                 checkpointLocation);

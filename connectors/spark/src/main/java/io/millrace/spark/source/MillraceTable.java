@@ -1,5 +1,6 @@
 package io.millrace.spark.source;
 
+import io.millrace.spark.avro.SourceColumnFormats;
 import io.millrace.spark.options.SourceOptions;
 import java.util.EnumSet;
 import java.util.Set;
@@ -14,9 +15,11 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 public final class MillraceTable implements SupportsRead {
 
     private final boolean includeHeaders;
+    private final SourceColumnFormats formats;
 
-    public MillraceTable(boolean includeHeaders) {
+    public MillraceTable(boolean includeHeaders, SourceColumnFormats formats) {
         this.includeHeaders = includeHeaders;
+        this.formats = formats;
     }
 
     @Override
@@ -26,7 +29,7 @@ public final class MillraceTable implements SupportsRead {
 
     @Override
     public Column[] columns() {
-        return CatalogV2Util.structTypeToV2Columns(RecordSchema.of(includeHeaders));
+        return CatalogV2Util.structTypeToV2Columns(RecordSchema.of(includeHeaders, formats));
     }
 
     @Override
@@ -37,6 +40,6 @@ public final class MillraceTable implements SupportsRead {
     @Override
     public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
         SourceOptions sourceOptions = SourceOptions.of(options.asCaseSensitiveMap());
-        return () -> new MillraceScan(sourceOptions);
+        return () -> new MillraceScan(sourceOptions, formats);
     }
 }

@@ -1,5 +1,6 @@
 package io.millrace.spark.source;
 
+import io.millrace.spark.avro.SourceColumnFormats;
 import io.millrace.spark.options.OptionNames;
 import io.millrace.spark.options.SourceOptions;
 import io.millrace.spark.source.offsets.DataLossReporter;
@@ -26,8 +27,9 @@ final class ReadSettings {
     private final long pollTimeoutMs;
     private final DataLossReporter dataLoss;
     private final boolean includeHeaders;
+    private final SourceColumnFormats formats;
 
-    ReadSettings(SourceOptions options, Map<String, String> consumerParams) {
+    ReadSettings(SourceOptions options, Map<String, String> consumerParams, SourceColumnFormats formats) {
         this.options = options;
         this.consumerParams = Map.copyOf(consumerParams);
         this.calculator = new OffsetRangeCalculator(
@@ -37,6 +39,7 @@ final class ReadSettings {
                 .orElseGet(() -> SparkEnv.get().conf().getTimeAsSeconds("spark.network.timeout", "120s") * 1000L);
         this.dataLoss = new DataLossReporter(options.booleanOption(OptionNames.FAIL_ON_DATA_LOSS, true));
         this.includeHeaders = options.booleanOption(OptionNames.INCLUDE_HEADERS, false);
+        this.formats = formats;
     }
 
     /** A new reader of the subscription's offsets; the caller closes it. */
@@ -57,7 +60,8 @@ final class ReadSettings {
     /** One task per range after splitting large ranges; empty ranges make no task. */
     InputPartition[] tasks(List<OffsetRange> ranges) {
         return calculator.split(ranges).stream()
-                .map(range -> new RangeInputPartition(range, consumerParams, pollTimeoutMs, dataLoss, includeHeaders))
+                .map(range -> new RangeInputPartition(
+                        range, consumerParams, pollTimeoutMs, dataLoss, includeHeaders, formats))
                 .toArray(InputPartition[]::new);
     }
 }

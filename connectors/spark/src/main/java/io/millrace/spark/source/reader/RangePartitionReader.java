@@ -40,7 +40,7 @@ final class RangePartitionReader implements PartitionReader<InternalRow> {
         this.pool = pool;
         this.groupId = input.consumerParams().get(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = pool.acquire(groupId, range.partition(), input.consumerParams());
-        this.converter = new RecordRowConverter(input.includeHeaders());
+        this.converter = new RecordRowConverter(input.includeHeaders(), input.formats());
         consumer.startRangeAt(range.from());
     }
 

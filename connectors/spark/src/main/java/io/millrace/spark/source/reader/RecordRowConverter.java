@@ -1,5 +1,6 @@
 package io.millrace.spark.source.reader;
 
+import io.millrace.spark.avro.SourceColumnFormats;
 import io.millrace.spark.source.RecordSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Turns a consumed record into a row of {@link RecordSchema}: the timestamp in microseconds, the
+ * Turns a consumed record into a row of {@link RecordSchema}: key and value as their formats
+ * decode them, the timestamp in microseconds, the
  * timestamp type as Kafka's id, headers as null when the record has none. Rows are unsafe rows,
  * as Spark's operators expect; the returned row is reused by the next call. Not thread-safe: one
  * per reader.
@@ -20,17 +22,19 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class RecordRowConverter {
 
     private final boolean includeHeaders;
+    private final SourceColumnFormats formats;
     private final UnsafeProjection projection;
 
-    RecordRowConverter(boolean includeHeaders) {
+    RecordRowConverter(boolean includeHeaders, SourceColumnFormats formats) {
         this.includeHeaders = includeHeaders;
-        this.projection = UnsafeProjection.create(RecordSchema.of(includeHeaders));
+        this.formats = formats;
+        this.projection = UnsafeProjection.create(RecordSchema.of(includeHeaders, formats));
     }
 
     InternalRow toRow(ConsumerRecord<byte[], byte[]> record) {
         Object[] values = new Object[includeHeaders ? 8 : 7];
-        values[0] = record.key();
-        values[1] = record.value();
+        values[0] = formats.key(record.key());
+        values[1] = formats.value(record.value());
         values[2] = UTF8String.fromString(record.topic());
         values[3] = record.partition();
         values[4] = record.offset();
