@@ -1,22 +1,34 @@
 package io.millrace.spark.source;
 
 import io.millrace.spark.options.SourceOptions;
+import io.millrace.spark.sink.MillraceWrite;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apache.spark.sql.connector.catalog.CatalogV2Util;
 import org.apache.spark.sql.connector.catalog.Column;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.SupportsWrite;
 import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
-/** What {@code format("millrace")} loads: Millrace records, read in batches or micro-batches. Immutable. */
-public final class MillraceTable implements SupportsRead {
+/**
+ * What {@code format("millrace")} loads and streaming queries write to: Millrace records, read in
+ * batches or micro-batches, written by micro-batches. (Batch writes go through the provider's V1
+ * path, as Kafka's do.) Immutable.
+ */
+public final class MillraceTable implements SupportsRead, SupportsWrite {
 
     private final boolean includeHeaders;
+    private final StructType givenSchema;
 
-    public MillraceTable(boolean includeHeaders) {
+    /** {@code givenSchema}: the schema Spark gave the provider; a read with another than ours fails. */
+    public MillraceTable(boolean includeHeaders, StructType givenSchema) {
         this.includeHeaders = includeHeaders;
+        this.givenSchema = givenSchema;
     }
 
     @Override
@@ -31,11 +43,21 @@ public final class MillraceTable implements SupportsRead {
 
     @Override
     public Set<TableCapability> capabilities() {
-        return EnumSet.of(TableCapability.BATCH_READ, TableCapability.MICRO_BATCH_READ);
+        return EnumSet.of(
+                TableCapability.BATCH_READ, TableCapability.MICRO_BATCH_READ, TableCapability.STREAMING_WRITE);
+    }
+
+    @Override
+    public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
+        return MillraceWrite.builder(info);
     }
 
     @Override
     public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
+        if (givenSchema != null && !givenSchema.equals(RecordSchema.of(includeHeaders))) {
+            throw new IllegalArgumentException(
+                    "requirement failed: Kafka source has a fixed schema and cannot be set with a custom one");
+        }
         SourceOptions sourceOptions = SourceOptions.of(options.asCaseSensitiveMap());
         return () -> new MillraceScan(sourceOptions);
     }

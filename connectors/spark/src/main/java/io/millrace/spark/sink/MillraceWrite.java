@@ -1,0 +1,70 @@
+package io.millrace.spark.sink;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.SupportsTruncate;
+import org.apache.spark.sql.connector.write.Write;
+import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.connector.write.streaming.StreamingWrite;
+import org.apache.spark.sql.internal.connector.SupportsStreamingUpdateAsAppend;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A streaming query's write to {@code format("millrace")}: exactly-once unless
+ * {@code deliveryGuarantee} says {@code at-least-once}. Every output mode appends, as Kafka's sink
+ * does. The options are checked when the write is built, the columns when the query starts.
+ * Immutable.
+ */
+public final class MillraceWrite implements Write {
+
+    private final SinkOptions options;
+    private final StructType schema;
+    private final String queryId;
+
+    private MillraceWrite(SinkOptions options, StructType schema, String queryId) {
+        this.options = options;
+        this.schema = schema;
+        this.queryId = queryId;
+    }
+
+    /** The builder Spark asks for a write; {@code truncate} (complete mode) changes nothing. */
+    public static WriteBuilder builder(LogicalWriteInfo info) {
+        SinkOptions options = SinkOptions.of(info.options().asCaseSensitiveMap(), DeliveryGuarantee.EXACTLY_ONCE);
+        return new Builder(new MillraceWrite(options, info.schema(), info.queryId()));
+    }
+
+    @Override
+    public String description() {
+        return "MillraceWrite(" + options.guarantee().optionValue() + ")";
+    }
+
+    @Override
+    public StreamingWrite toStreaming() {
+        RecordColumns columns = RecordColumns.of(schema, options.topic());
+        if (options.guarantee() == DeliveryGuarantee.AT_LEAST_ONCE) {
+            return new AtLeastOnceStreamingWrite(options, columns);
+        }
+        SparkConf conf = SparkSession.active().sparkContext().getConf();
+        if (conf.getBoolean("spark.speculation", false)) {
+            throw new IllegalArgumentException("The exactly-once sink cannot run with spark.speculation=true: two"
+                    + " attempts of one write task would fence each other's transaction. Turn speculation off,"
+                    + " or set the option deliveryGuarantee to at-least-once.");
+        }
+        return ExactlyOnceStreamingWrite.start(options, columns, queryId);
+    }
+
+    private record Builder(MillraceWrite write)
+            implements WriteBuilder, SupportsTruncate, SupportsStreamingUpdateAsAppend {
+
+        @Override
+        public Write build() {
+            return write;
+        }
+
+        @Override
+        public WriteBuilder truncate() {
+            return this;
+        }
+    }
+}
