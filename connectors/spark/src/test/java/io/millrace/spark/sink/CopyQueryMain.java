@@ -7,7 +7,8 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * A streaming query in a JVM of its own, for {@link SinkProcessKillIT}: copies the values of one
  * Millrace topic to another with the exactly-once sink, from its checkpoint, until it is killed.
- * Prints {@code progress <batch> <rows>} after every batch. Arguments: bootstrap servers, input
+ * Prints {@code progress <batch> <rows>} after every batch, and exits when the query fails.
+ * Arguments: bootstrap servers, input
  * topic, output topic, checkpoint directory.
  */
 public final class CopyQueryMain {
@@ -24,12 +25,22 @@ public final class CopyQueryMain {
                 .config("spark.driver.host", "127.0.0.1")
                 .getOrCreate();
         spark.streams().addListener(new ProgressPrinter());
+        try {
+            run(spark, bootstrap, args);
+        } catch (Exception e) {
+            // Spark's threads would keep the JVM alive: a failed query ends it
+            System.out.println("failed " + e);
+            System.exit(1);
+        }
+    }
+
+    private static void run(SparkSession spark, String bootstrap, String[] args) throws Exception {
         spark.readStream()
                 .format("millrace")
                 .option("kafka.bootstrap.servers", bootstrap)
                 .option("subscribe", args[1])
                 .option("startingOffsets", "earliest")
-                .option("maxOffsetsPerTrigger", "300")
+                .option("maxOffsetsPerTrigger", "1000")
                 .load()
                 .selectExpr("CAST(value AS STRING) AS value")
                 .writeStream()
