@@ -13,14 +13,15 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A streaming query's write to {@code format("millrace")}: exactly-once unless
  * {@code deliveryGuarantee} says {@code at-least-once}. Every output mode appends, as Kafka's sink
- * does. The options are checked when the write is built, the columns when the query starts.
- * Immutable.
+ * does. The options are checked when the write is built, the columns when the query plans its
+ * first batch. Thread-safe.
  */
 public final class MillraceWrite implements Write {
 
     private final SinkOptions options;
     private final StructType schema;
     private final String queryId;
+    private StreamingWrite streamingWrite;
 
     private MillraceWrite(SinkOptions options, StructType schema, String queryId) {
         this.options = options;
@@ -39,8 +40,19 @@ public final class MillraceWrite implements Write {
         return "MillraceWrite(" + options.guarantee().optionValue() + ")";
     }
 
+    /**
+     * Spark plans every micro-batch anew and asks again; the exactly-once write recovers what an
+     * earlier run left when it is made, which is once for this write, at the first batch a run plans.
+     */
     @Override
-    public StreamingWrite toStreaming() {
+    public synchronized StreamingWrite toStreaming() {
+        if (streamingWrite == null) {
+            streamingWrite = newStreamingWrite();
+        }
+        return streamingWrite;
+    }
+
+    private StreamingWrite newStreamingWrite() {
         RecordColumns columns = RecordColumns.of(schema, options.topic());
         if (options.guarantee() == DeliveryGuarantee.AT_LEAST_ONCE) {
             return new AtLeastOnceStreamingWrite(options, columns);

@@ -2,6 +2,7 @@ package io.millrace.spark.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.millrace.connector.transactions.TransactionResumer;
 import io.millrace.spark.SparkTestSession;
 import io.millrace.spark.TestRecords;
 import io.millrace.testing.Clients;
@@ -10,10 +11,13 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streaming writes of {@code format("millrace")} against a real broker, from Millrace to Millrace:
- * exactly-once (the default) through a failed and retried task and through a batch Spark executes
- * again, and at-least-once. Output is read with {@code read_committed}, and no partition may be left
+ * exactly-once (the default) through a failed and retried task, through a batch Spark executes
+ * again, and through a restart that finds a recorded batch not committed and a transaction no batch
+ * recorded; and at-least-once. Output is read with {@code read_committed}, and no partition may be left
  * behind an open transaction.
  */
 class ExactlyOnceSinkIT {
@@ -103,6 +108,64 @@ class ExactlyOnceSinkIT {
                 .containsExactlyInAnyOrderElementsOf(input);
         assertThat(OutputTopics.blockedPartitions(broker.bootstrap(), "again-out"))
                 .isEmpty();
+    }
+
+    @Test
+    void aRestartedQueryCommitsTheRecordedTransactionsAndAbortsTheOthers(@TempDir Path checkpoint) throws Exception {
+        List<String> input = createInput("recover-in", 1, 40);
+        Clients.createTopic(broker.bootstrap(), "recover-out", 2, Map.of());
+        StreamingQuery first =
+                start("CAST(value AS STRING) AS value", "recover-in", "recover-out", checkpoint, Map.of());
+        assertThat(first.awaitTermination(DEADLINE.toMillis())).isTrue();
+        String base = TransactionalIds.base(
+                SinkOptions.DEFAULT_TRANSACTIONAL_ID_PREFIX, first.id().toString());
+        long lastBatch = Arrays.stream(first.recentProgress())
+                .filter(progress -> progress.numInputRows() > 0)
+                .mapToLong(StreamingQueryProgress::batchId)
+                .max()
+                .orElseThrow();
+
+        // as if the driver died after recording its last batch, before committing a transaction of it,
+        // and a task of a batch never recorded left its transaction open
+        TaskTransaction recorded = openTransaction(TransactionalIds.of(base, 0), 0, "recorded");
+        openTransaction(TransactionalIds.of(base, 1), 1, "never-recorded");
+        SinkOptions options =
+                SinkOptions.of(Map.of("kafka.bootstrap.servers", broker.bootstrap()), DeliveryGuarantee.EXACTLY_ONCE);
+        CommitLog commitLog = new CommitLog(options);
+        try (KafkaProducer<byte[], byte[]> producer = commitLog.producer()) {
+            commitLog.write(producer, first.id().toString(), new BatchRecord(lastBatch, false, List.of(recorded)));
+        }
+        assertThat(OutputTopics.blockedPartitions(broker.bootstrap(), "recover-out"))
+                .hasSize(2);
+
+        // the sink recovers when the restarted query plans its first batch: there must be one
+        List<String> more = TestRecords.write(broker.bootstrap(), "recover-in", "more", 5);
+        StreamingQuery restarted =
+                start("CAST(value AS STRING) AS value", "recover-in", "recover-out", checkpoint, Map.of());
+        assertThat(restarted.awaitTermination(DEADLINE.toMillis())).isTrue();
+
+        List<String> expected = new ArrayList<>(input);
+        expected.addAll(more);
+        expected.add("recorded");
+        assertThat(OutputTopics.committedValues(broker.bootstrap(), "recover-out"))
+                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(OutputTopics.blockedPartitions(broker.bootstrap(), "recover-out"))
+                .isEmpty();
+        assertThat(commitLog.last(first.id().toString()).orElseThrow().batch()).isGreaterThan(lastBatch);
+    }
+
+    /** Leaves a transaction of {@code transactionalId} open with one record in {@code recover-out}. */
+    private static TaskTransaction openTransaction(String transactionalId, int partition, String value)
+            throws Exception {
+        KafkaProducer<byte[], byte[]> producer = TestRecords.transactional(broker.bootstrap(), transactionalId);
+        try {
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("recover-out", partition, null, TestRecords.bytes(value)))
+                    .get();
+            return TaskTransaction.of(transactionalId, TransactionResumer.session(producer));
+        } finally {
+            producer.close(Duration.ZERO);
+        }
     }
 
     @Test
