@@ -1,5 +1,6 @@
 package io.millrace.flink.sink;
 
+import io.millrace.connector.transactions.TransactionResumer;
 import io.millrace.flink.sink.TransactionOutcomes.Outcome;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.millrace.flink.sink;
 
-import io.millrace.flink.sink.TransactionResumer.ProducerSession;
+import io.millrace.connector.transactions.TransactionResumer.ProducerSession;
 import java.util.Objects;
 import org.apache.flink.annotation.Internal;
 

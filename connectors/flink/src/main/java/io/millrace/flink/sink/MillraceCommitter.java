@@ -1,5 +1,6 @@
 package io.millrace.flink.sink;
 
+import io.millrace.connector.transactions.TransactionResumer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.millrace.connector.transactions.TransactionResumer;
 import io.millrace.flink.sink.RecordingCommitRequest.Result;
 import io.millrace.testing.Await;
 import io.millrace.testing.Clients;

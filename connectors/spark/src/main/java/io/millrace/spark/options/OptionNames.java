@@ -3,8 +3,8 @@ package io.millrace.spark.options;
 import java.util.List;
 
 /**
- * The source's option names, lower-cased as they are looked up (Spark's options are
- * case-insensitive). All but {@link #STREAM} mean what they mean for spark-sql-kafka-0-10.
+ * The source's and the sink's option names, lower-cased as they are looked up (Spark's options
+ * are case-insensitive). All but those marked "ours" mean what they mean for spark-sql-kafka-0-10.
  */
 public final class OptionNames {
 
@@ -35,6 +35,15 @@ public final class OptionNames {
     public static final String POLL_TIMEOUT_MS = "kafkaconsumer.polltimeoutms";
     public static final String FETCH_OFFSET_NUM_RETRIES = "fetchoffset.numretries";
     public static final String FETCH_OFFSET_RETRY_INTERVAL_MS = "fetchoffset.retryintervalms";
+
+    /** Sink: the topic of every row, winning over the {@code topic} column. */
+    public static final String TOPIC = "topic";
+    /** Ours, sink: {@code exactly-once} or {@code at-least-once}. */
+    public static final String DELIVERY_GUARANTEE = "deliveryguarantee";
+    /** Ours, sink: the first part of the exactly-once sink's transactional ids. */
+    public static final String TRANSACTIONAL_ID_PREFIX = "transactionalidprefix";
+    /** Ours, sink: the compacted topic where the exactly-once sink records the batches it commits. */
+    public static final String COMMIT_LOG_TOPIC = "commitlogtopic";
 
     private OptionNames() {}
 }

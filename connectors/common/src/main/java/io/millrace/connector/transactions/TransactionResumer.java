@@ -1,4 +1,4 @@
-package io.millrace.flink.sink;
+package io.millrace.connector.transactions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,25 +11,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where the sink reaches into kafka-clients internals: reading the producer id and
- * epoch of a producer's transaction, and letting a fresh producer continue a transaction another
- * producer (of another process, perhaps) opened, so that {@code commitTransaction()} sends EndTxn
- * for it without an InitProducerId, which would abort it.
+ * The one place where Millrace's exactly-once sinks (Flink's and Spark's) reach into kafka-clients
+ * internals: reading the producer id and epoch of a producer's transaction, and letting a fresh
+ * producer continue a transaction another producer (of another process, perhaps) opened, so that
+ * {@code commitTransaction()} sends EndTxn for it without an InitProducerId, which would abort it.
  *
  * <p>kafka-clients has no public API for either: KIP-939's {@code initTransactions(true)} needs
  * two-phase-commit support in the broker, which Millrace does not have. The fields and state
  * transitions used here were verified with kafka-clients {@value #VERIFIED_KAFKA_CLIENTS_VERSION};
  * {@code TransactionResumerTest} fails when the kafka-clients on the classpath is another version,
- * and {@code SinkTransactionsIT} checks the behaviour against a broker. On another version the
+ * and the connectors' exactly-once ITs (Flink's {@code SinkTransactionsIT}, Spark's
+ * {@code ExactlyOnceSinkIT}) check the behaviour against a broker. On another version the
  * sink logs a warning once, and fails with an {@link IllegalStateException} naming both versions if
  * the internals it needs are gone.
  *
  * <p>Thread-safe: the reflective handles are resolved once; each call works on one producer under
  * its transaction manager's lock.
  */
-final class TransactionResumer {
+public final class TransactionResumer {
 
-    static final String VERIFIED_KAFKA_CLIENTS_VERSION = "4.4.0";
+    public static final String VERIFIED_KAFKA_CLIENTS_VERSION = "4.4.0";
 
     private static final Logger log = LoggerFactory.getLogger(TransactionResumer.class);
     private static final String INTERNALS = "org.apache.kafka.clients.producer.internals.";
@@ -37,7 +38,7 @@ final class TransactionResumer {
     private TransactionResumer() {}
 
     /** The producer id and epoch of {@code producer}'s transactional session. */
-    static ProducerSession session(KafkaProducer<?, ?> producer) {
+    public static ProducerSession session(KafkaProducer<?, ?> producer) {
         Handles handles = Handles.get();
         try {
             Object manager = handles.transactionManager.get(producer);
@@ -58,7 +59,7 @@ final class TransactionResumer {
      *
      * @throws IllegalStateException if the producer is in another state
      */
-    static void resume(KafkaProducer<?, ?> producer, ProducerSession session) {
+    public static void resume(KafkaProducer<?, ?> producer, ProducerSession session) {
         Handles handles = Handles.get();
         try {
             Object manager = handles.transactionManager.get(producer);
@@ -83,7 +84,7 @@ final class TransactionResumer {
     }
 
     /** The kafka-clients version on the classpath, from the properties file its jar carries. */
-    static String kafkaClientsVersion() {
+    public static String kafkaClientsVersion() {
         try (InputStream in = KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
             if (in == null) {
                 return "unknown";
@@ -97,7 +98,7 @@ final class TransactionResumer {
     }
 
     /** A transactional producer's identity on the broker. */
-    record ProducerSession(long producerId, short epoch) {}
+    public record ProducerSession(long producerId, short epoch) {}
 
     /** The reflective handles, resolved on first use. */
     private static final class Handles {

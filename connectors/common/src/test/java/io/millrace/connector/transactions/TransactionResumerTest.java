@@ -1,8 +1,8 @@
-package io.millrace.flink.sink;
+package io.millrace.connector.transactions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.millrace.flink.sink.TransactionResumer.ProducerSession;
+import io.millrace.connector.transactions.TransactionResumer.ProducerSession;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Fails when the kafka-clients on the classpath is not the one {@link TransactionResumer}'s
  * reflection was verified with, or when the internals it touches are gone. On an upgrade: run
- * the sink's exactly-once ITs ({@code SinkTransactionsIT} first) against the new version, check the
+ * both connectors' exactly-once ITs (Flink's {@code SinkTransactionsIT} first, Spark's
+ * {@code ExactlyOnceSinkIT}) against the new version, check the
  * internals TransactionResumer touches (KafkaProducer's transactionManager; TransactionManager's
  * producerIdAndEpoch, transactionStarted, transitionTo and State), then raise
  * {@link TransactionResumer#VERIFIED_KAFKA_CLIENTS_VERSION}.
@@ -34,7 +35,8 @@ class TransactionResumerTest {
         config.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
         config.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        KafkaProducer<byte[], byte[]> producer = SinkClients.transactionalProducer(config, "job-0-0");
+        config.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "job-0-0");
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config);
         try {
             assertThat(TransactionResumer.session(producer)).isEqualTo(new ProducerSession(-1, (short) -1));
 
