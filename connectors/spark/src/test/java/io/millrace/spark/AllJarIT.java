@@ -76,7 +76,7 @@ class AllJarIT {
     }
 
     @Test
-    void sparkSubmitWithTheAllJarReadsRecordsAndAvro(@TempDir Path dir) throws Exception {
+    void sparkSubmitWithTheAllJarReadsAvroAndWritesExactlyOnce(@TempDir Path dir) throws Exception {
         String topic = "all-jar-customers";
         Clients.createTopic(broker.bootstrap(), topic, 2, Map.of());
         for (long id = 1; id <= 3; id++) {
@@ -85,6 +85,7 @@ class AllJarIT {
             customer.put("name", "c" + id);
             RegistryRecords.write(broker.bootstrap(), broker.registryUrl(), topic, null, customer);
         }
+        Clients.createTopic(broker.bootstrap(), topic + "-copy", 2, Map.of());
         Path appJar = appJar(dir.resolve("app.jar"));
 
         List<String> jvmOptions = new ArrayList<>(Arrays.asList(
@@ -110,7 +111,8 @@ class AllJarIT {
                         appJar.toString(),
                         broker.bootstrap(),
                         broker.registryUrl(),
-                        topic),
+                        topic,
+                        dir.resolve("copy-checkpoint").toString()),
                 lines::add)) {
             assertThat(submit.awaitExit(Duration.ofMinutes(3)))
                     .as("exit code of spark-submit\n" + submit.stderrTail())
@@ -125,7 +127,7 @@ class AllJarIT {
                         "PRESENT io.millrace.spark.shaded.org.apache.avro.Schema",
                         "PRESENT io.millrace.spark.shaded.com.fasterxml.jackson.databind.ObjectMapper",
                         "COUNT 3")
-                .containsSubsequence("COUNT 3", "DONE");
+                .containsSubsequence("COUNT 3", "COPIED 3", "DONE");
         assertThat(lines.stream().filter(line -> line.startsWith("ROW ")))
                 .containsExactlyInAnyOrder("ROW 1=c1", "ROW 2=c2", "ROW 3=c3");
         assertThat(lines.stream().filter(line -> line.startsWith("FUNCTION ")))
