@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.util.IOUtils;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,20 +31,25 @@ import org.slf4j.LoggerFactory;
  * ({@link TransactionalIdPool}), so a job uses a few ids per writer for its whole life rather than
  * one per checkpoint. Each transaction gets a fresh producer whose {@code initTransactions()} bumps
  * the id's epoch, so (id, producer id, epoch) names one transaction. A transaction starts with the
- * first record after a checkpoint; a checkpoint without records pre-commits nothing.
+ * first record after a checkpoint; a checkpoint without records pre-commits nothing. The next
+ * transaction's producer is initialized on another thread while the current one is written, on an
+ * id that was free when it started ({@link InitializingProducer}).
  *
  * <p>On start and restore the writer first aborts the lingering transactions of the spaces it owns
  * ({@link SpaceOwnership}, {@link LingeringTransactions}); on close it aborts its open transaction,
  * but never a pre-committed one (its producer was closed without an abort). Pre-committed
- * transactions whose fate is not yet known are checkpointed ({@link MillraceWriterState}) and
- * followed up with DescribeTransactions when an id is needed.
+ * transactions whose fate is not yet known are checkpointed ({@link MillraceWriterState}). Before
+ * each transaction the writer learns which of them the committers of its JVM committed
+ * ({@link CommittedTransactions}); only when that leaves no id free, or transactions outside the
+ * pool unsettled, does it ask the broker with DescribeTransactions.
  *
  * <p>A transaction must be committed within the producer's {@code transaction.timeout.ms} of its
  * first record, or the broker aborts it and its records are lost: the writer warns when a
  * transaction reaches the checkpoint after half that time.
  *
  * <p>Not thread-safe: Flink calls it from the task thread, which alone uses its producers, pool and
- * admin client (see {@link RecordSender} for the send callbacks).
+ * admin client (see {@link RecordSender} for the send callbacks; the initializer thread uses a next
+ * producer only until it is handed over).
  *
  * @param <IN> the type of the sink's elements
  */
@@ -62,7 +69,16 @@ final class ExactlyOnceWriter<IN> implements MillraceSinkWriter<IN> {
     private final Map<Integer, List<MillraceCommittable>> others = new TreeMap<>();
 
     private final Admin admin;
+    private final CommittedTransactions committed;
+    /** The scope of {@link #committed} entries: the job's. */
+    private final String scope;
+
+    /** Initializes the next transaction's producer while the current one is written. */
+    private final ExecutorService initializer;
+
     private OpenTransaction current;
+    /** The producer for the next transaction, initializing on an id that was free; null while none is started. */
+    private InitializingProducer next;
 
     ExactlyOnceWriter(
             Properties producerConfig,
@@ -71,7 +87,9 @@ final class ExactlyOnceWriter<IN> implements MillraceSinkWriter<IN> {
             AutoCloseable sinkContext,
             ProcessingTimeService time,
             SpaceOwnership ownership,
-            Admin admin) {
+            Admin admin,
+            CommittedTransactions committed,
+            String scope) {
         this.producerConfig = producerConfig;
         this.prefix = prefix;
         this.sender = sender;
@@ -81,6 +99,8 @@ final class ExactlyOnceWriter<IN> implements MillraceSinkWriter<IN> {
                 Long.parseLong(producerConfig.getProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
         this.ownership = ownership;
         this.admin = admin;
+        this.committed = committed;
+        this.scope = scope;
         int home = ownership.homeSpace();
         List<MillraceCommittable> pooled = new ArrayList<>();
         for (int space : ownership.spaces()) {
@@ -95,11 +115,20 @@ final class ExactlyOnceWriter<IN> implements MillraceSinkWriter<IN> {
             others.put(space, outside);
         }
         this.pool = new TransactionalIdPool(prefix, home, pooled);
+        this.initializer = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "millrace-sink-producer-init-" + prefix + "-" + home);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** Aborts the lingering transactions of the writer's spaces; called once before the first record. */
+    /**
+     * Aborts the lingering transactions of the writer's spaces and starts initializing the first
+     * transaction's producer; called once before the first record.
+     */
     void initialize() throws IOException {
         LingeringTransactions.abort(admin, ownership);
+        next = startProducer();
     }
 
     @Override
@@ -164,24 +193,37 @@ final class ExactlyOnceWriter<IN> implements MillraceSinkWriter<IN> {
                 abortOpen(current);
                 current = null;
             }
+            if (next != null) {
+                next.close();
+                next = null;
+            }
         } finally {
-            IOUtils.closeAll(sinkContext, () -> admin.close(Duration.ZERO));
+            IOUtils.closeAll(initializer::shutdown, sinkContext, () -> admin.close(Duration.ZERO));
         }
     }
 
-    /** Opens a transaction on the lowest free id, first following up pending ones if none is free. */
+    /**
+     * Opens a transaction on the next producer (or on the lowest free id), first learning which
+     * pending transactions ended, and asking the broker if no id is free; then starts initializing
+     * a producer for the next transaction. The pool grows only when no id is free after that, so
+     * it holds one id more than without the next producer, no more.
+     */
     private OpenTransaction begin() throws IOException {
+        learnCommitted();
         if (!pool.hasFree() || others.values().stream().anyMatch(list -> !list.isEmpty())) {
             followUpPending();
         }
-        String transactionalId = pool.open();
-        KafkaProducer<byte[], byte[]> producer = SinkClients.transactionalProducer(producerConfig, transactionalId);
+        InitializingProducer initializing = next != null ? next : startProducer();
+        next = null;
+        KafkaProducer<byte[], byte[]> producer = null;
         try {
-            producer.initTransactions();
+            producer = initializing.await();
             producer.beginTransaction();
         } catch (RuntimeException e) {
-            producer.close(Duration.ZERO);
-            pool.released(transactionalId);
+            if (producer != null) {
+                producer.close(Duration.ZERO);
+            }
+            pool.released(initializing.transactionalId());
             if (e instanceof InvalidTxnTimeoutException) {
                 throw new IOException(
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + "=" + transactionTimeoutMs
@@ -191,25 +233,46 @@ final class ExactlyOnceWriter<IN> implements MillraceSinkWriter<IN> {
             }
             throw e;
         }
-        return new OpenTransaction(transactionalId, producer, time.getCurrentProcessingTime());
+        next = startProducer();
+        return new OpenTransaction(initializing.transactionalId(), producer, time.getCurrentProcessingTime());
+    }
+
+    /** Opens the lowest free id (a new one if none is free) and starts initializing its producer. */
+    private InitializingProducer startProducer() {
+        return InitializingProducer.start(producerConfig, pool.open(), initializer);
+    }
+
+    /** Settles the pending transactions the committers of this JVM committed, without the broker. */
+    private void learnCommitted() {
+        for (MillraceCommittable committable : allPending()) {
+            if (committed.take(scope, committable)) {
+                settle(committable, Outcome.COMMITTED);
+            }
+        }
     }
 
     /** Asks the broker which pending transactions ended, freeing their ids once that is safe. */
     private void followUpPending() throws IOException {
+        TransactionOutcomes.describe(admin, allPending()).forEach(this::settle);
+    }
+
+    /** The pending transactions of the pool and outside it. */
+    private List<MillraceCommittable> allPending() {
         List<MillraceCommittable> pending = new ArrayList<>(pool.pending());
         others.values().forEach(pending::addAll);
-        Map<MillraceCommittable, Outcome> outcomes = TransactionOutcomes.describe(admin, pending);
-        List<MillraceCommittable> pooled = pool.pending();
-        outcomes.forEach((committable, outcome) -> {
-            if (outcome == Outcome.OPEN) {
-                return;
-            }
-            if (pooled.contains(committable)) {
-                pool.ended(committable, outcome == Outcome.COMMITTED);
-            } else {
-                others.values().forEach(list -> list.remove(committable));
-            }
-        });
+        return pending;
+    }
+
+    /** Records the {@code outcome} of a pending transaction, of the pool or outside it. */
+    private void settle(MillraceCommittable committable, Outcome outcome) {
+        if (outcome == Outcome.OPEN) {
+            return;
+        }
+        if (pool.pending().contains(committable)) {
+            pool.ended(committable, outcome == Outcome.COMMITTED);
+        } else {
+            others.values().forEach(list -> list.remove(committable));
+        }
     }
 
     private void warnIfLong(MillraceCommittable committable, long openMs) {

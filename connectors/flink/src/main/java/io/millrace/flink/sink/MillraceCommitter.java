@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * producer with the transaction's id continues it by its producer id and epoch
  * ({@link TransactionResumer}) and sends EndTxn(commit). Producers that committed are kept per id
  * (a writer reuses its few ids), so a commit is one EndTxn. Committing a transaction that is
- * already committed succeeds again, so retries and restores are harmless.
+ * already committed succeeds again, so retries and restores are harmless. Each commit is recorded in
+ * {@link CommittedTransactions}, where the writer of the same JVM learns that its id is settled.
  *
  * <p>A transaction that can no longer be committed was aborted, by the broker after
  * {@code transaction.timeout.ms} or by another producer with the same transactional id: its records
@@ -47,11 +48,16 @@ final class MillraceCommitter implements Committer<MillraceCommittable> {
     private static final int KEPT_PRODUCERS = 32;
 
     private final Properties producerConfig;
+    private final CommittedTransactions committedTransactions;
+    /** The scope of {@link #committedTransactions} entries: the job's. */
+    private final String scope;
     /** Producers that committed before, by transactional id, least recently used first. */
     private final Map<String, KafkaProducer<byte[], byte[]>> producers = new LinkedHashMap<>(16, 0.75f, true);
 
-    MillraceCommitter(Properties producerConfig) {
+    MillraceCommitter(Properties producerConfig, CommittedTransactions committedTransactions, String scope) {
         this.producerConfig = producerConfig;
+        this.committedTransactions = committedTransactions;
+        this.scope = scope;
     }
 
     @Override
@@ -72,6 +78,7 @@ final class MillraceCommitter implements Committer<MillraceCommittable> {
             TransactionResumer.resume(producer, committable.session());
             producer.commitTransaction();
             committed = true;
+            committedTransactions.committed(scope, committable);
             log.debug("Committed {}", committable);
         } catch (ProducerFencedException
                 | InvalidProducerEpochException

@@ -106,7 +106,9 @@ public final class MillraceSink<IN>
                     sinkContext,
                     context.getProcessingTimeService(),
                     ownership,
-                    SinkClients.admin(producerConfig));
+                    SinkClients.admin(producerConfig),
+                    CommittedTransactions.shared(),
+                    context.getJobInfo().getJobId().toString());
             try {
                 writer.initialize();
             } catch (IOException | RuntimeException e) {
@@ -144,7 +146,10 @@ public final class MillraceSink<IN>
     @Internal
     @Override
     public Committer<MillraceCommittable> createCommitter(CommitterInitContext context) {
-        return new MillraceCommitter(producerConfig);
+        return new MillraceCommitter(
+                producerConfig,
+                CommittedTransactions.shared(),
+                context.getJobInfo().getJobId().toString());
     }
 
     @Internal

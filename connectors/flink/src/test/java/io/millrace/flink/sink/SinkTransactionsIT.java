@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 class SinkTransactionsIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String SCOPE = "job";
 
     @RegisterExtension
     static final MillraceBroker broker = MillraceBroker.builder()
@@ -50,9 +51,13 @@ class SinkTransactionsIT {
         MillraceCommittable first = leaveOpen("commit-0-0", topic, Map.of(), "a1", "a2");
         assertThat(committed(topic)).as("nothing is visible before the commit").isEmpty();
 
-        MillraceCommitter committer = new MillraceCommitter(config());
+        CommittedTransactions committedTransactions = new CommittedTransactions();
+        MillraceCommitter committer = committer(committedTransactions);
         assertThat(commit(committer, first)).isEqualTo(Result.COMMITTED);
         assertThat(committed(topic)).containsExactly("a1", "a2");
+        assertThat(committedTransactions.take(SCOPE, first))
+                .as("the commit is recorded for the writer")
+                .isTrue();
         assertThat(describe("commit-0-0").state()).isEqualTo(TransactionState.COMPLETE_COMMIT);
 
         MillraceCommittable second = leaveOpen("commit-0-0", topic, Map.of(), "b1");
@@ -62,7 +67,7 @@ class SinkTransactionsIT {
                 .isEqualTo(Result.COMMITTED);
         committer.close();
 
-        MillraceCommitter afterRestore = new MillraceCommitter(config());
+        MillraceCommitter afterRestore = committer(new CommittedTransactions());
         assertThat(commit(afterRestore, second))
                 .as("committing a committed transaction again")
                 .isEqualTo(Result.COMMITTED);
@@ -85,7 +90,8 @@ class SinkTransactionsIT {
         log.start();
         logger.addAppender(log);
         RecordingCommitRequest request = new RecordingCommitRequest(lost);
-        MillraceCommitter committer = new MillraceCommitter(config());
+        CommittedTransactions committedTransactions = new CommittedTransactions();
+        MillraceCommitter committer = committer(committedTransactions);
         try {
             committer.commit(List.of(request));
         } catch (InterruptedException e) {
@@ -96,6 +102,7 @@ class SinkTransactionsIT {
         }
 
         assertThat(request.result()).isEqualTo(Result.FAILED_KNOWN);
+        assertThat(committedTransactions.take(SCOPE, lost)).isFalse();
         assertThat(log.list).anySatisfy(event -> {
             assertThat(event.getLevel()).isEqualTo(Level.ERROR);
             assertThat(event.getFormattedMessage())
@@ -132,7 +139,7 @@ class SinkTransactionsIT {
         Clients.await(broker.admin()
                 .fenceProducers(List.of("linger-1-0", "linger-5-0", "lingering-0-0"))
                 .all());
-        MillraceCommitter committer = new MillraceCommitter(config());
+        MillraceCommitter committer = committer(new CommittedTransactions());
         assertThat(commit(committer, forCommitter)).isEqualTo(Result.COMMITTED);
         committer.close();
         assertThat(broker.admin().listTransactions().all().get()).noneMatch(t -> t.state() == TransactionState.ONGOING);
@@ -156,6 +163,10 @@ class SinkTransactionsIT {
         } finally {
             producer.close(Duration.ZERO);
         }
+    }
+
+    private static MillraceCommitter committer(CommittedTransactions committedTransactions) {
+        return new MillraceCommitter(config(), committedTransactions, SCOPE);
     }
 
     private static Result commit(MillraceCommitter committer, MillraceCommittable committable) {
