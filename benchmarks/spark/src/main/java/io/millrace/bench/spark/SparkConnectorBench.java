@@ -16,10 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.connector.catalog.TableCapability;
 
 /**
  * The Spark connector benchmark: {@code format("millrace")} against spark-sql-kafka-0-10's
@@ -35,26 +33,14 @@ public final class SparkConnectorBench {
     private static final String INPUT_TOPIC = "spark-bench-input";
     private static final String WARMUP_TOPIC = "spark-bench-warmup";
 
-    /** How a run of our sink starts its failure when the build's connector cannot write (see {@link SinkProbe}). */
-    static final String MILLRACE_CANNOT_WRITE = "format(\"millrace\") cannot write in this build, not run: ";
-
     private final SparkBenchSettings settings;
     private final BrokerProcess broker;
     private final BenchQueries queries;
-    /** Why our connector cannot write in a sink workload, if it cannot; those runs then fail with this instead of running. */
-    private final Map<Workload, Optional<String>> millraceCannotWrite;
 
     private SparkConnectorBench(SparkBenchSettings settings, BrokerProcess broker, SparkSession spark) {
         this.settings = settings;
         this.broker = broker;
         this.queries = new BenchQueries(spark, broker.bootstrap(), settings);
-        this.millraceCannotWrite = Map.of(
-                Workload.SINK_BATCH,
-                SinkProbe.whyCannotWrite(
-                        "millrace", broker.bootstrap(), "spark-bench-probe", TableCapability.BATCH_WRITE),
-                Workload.SINK_STREAMING,
-                SinkProbe.whyCannotWrite(
-                        "millrace", broker.bootstrap(), "spark-bench-probe", TableCapability.STREAMING_WRITE));
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,16 +81,7 @@ public final class SparkConnectorBench {
                             .getFileName());
             SparkSession spark = session(settings.workDir());
             try {
-                SparkConnectorBench bench = new SparkConnectorBench(settings, broker, spark);
-                settings.workloads().stream()
-                        .filter(Workload::isSink)
-                        .forEach(workload -> environment.add(workload.id()
-                                + ": "
-                                + bench.millraceCannotWrite
-                                        .get(workload)
-                                        .map(why -> MILLRACE_CANNOT_WRITE + why)
-                                        .orElse("format(\"millrace\") writes, its runs are measured")));
-                bench.measureAll(runs);
+                new SparkConnectorBench(settings, broker, spark).measureAll(runs);
             } finally {
                 spark.stop();
             }
@@ -156,12 +133,6 @@ public final class SparkConnectorBench {
     }
 
     private BenchRun measure(Workload workload, Connector connector, int round, Inputs inputs) throws IOException {
-        if (workload.isSink() && connector.isMillrace()) {
-            Optional<String> cannotWrite = millraceCannotWrite.get(workload);
-            if (cannotWrite.isPresent()) {
-                return BenchRun.failed(connector, workload, round, MILLRACE_CANNOT_WRITE + cannotWrite.get());
-            }
-        }
         String name = workload.id() + "-" + connector.id() + "-r" + round;
         String topic = workload.isSink() ? "spark-bench-" + name : inputs.topic();
         if (workload.isSink()) {

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
 final class ExactlyOnceStreamingWrite implements StreamingWrite {
 
     private static final Logger log = LoggerFactory.getLogger(ExactlyOnceStreamingWrite.class);
+    /**
+     * The driver's write of each query's current run, by query id. Spark makes a new {@link
+     * MillraceWrite} for every micro-batch it plans; the run's recovery must happen once, not
+     * before every batch (it reads the commit log and lists transactions).
+     */
+    private static final ConcurrentMap<String, Run> RUNS = new ConcurrentHashMap<>();
 
     private final SinkOptions options;
     private final RecordColumns columns;
@@ -41,8 +49,25 @@ final class ExactlyOnceStreamingWrite implements StreamingWrite {
         this.lastRecordedBatch = lastRecorded;
     }
 
-    /** Starts a run of query {@code queryId} (Spark's id, kept in the checkpoint): recovers, then writes. */
-    static ExactlyOnceStreamingWrite start(SinkOptions options, RecordColumns columns, String queryId) {
+    /**
+     * The write of run {@code runId} of query {@code queryId} (Spark's id, kept in the checkpoint):
+     * the first call of a run recovers what earlier runs left, later ones get the same write. A
+     * null {@code runId} (not called from a query's thread) recovers every time.
+     */
+    static ExactlyOnceStreamingWrite forRun(SinkOptions options, RecordColumns columns, String queryId, String runId) {
+        if (runId == null) {
+            return start(options, columns, queryId);
+        }
+        return RUNS.compute(
+                        queryId,
+                        (id, run) -> run != null && run.runId().equals(runId)
+                                ? run
+                                : new Run(runId, start(options, columns, queryId)))
+                .write();
+    }
+
+    /** Starts a run of query {@code queryId}: recovers, then writes. */
+    private static ExactlyOnceStreamingWrite start(SinkOptions options, RecordColumns columns, String queryId) {
         CommitLog commitLog = new CommitLog(options);
         String base = TransactionalIds.base(options.transactionalIdPrefix(), queryId);
         try (Admin admin = Admin.create(options.admin())) {
@@ -129,4 +154,7 @@ final class ExactlyOnceStreamingWrite implements StreamingWrite {
     public String toString() {
         return "MillraceExactlyOnceStreamingWrite[query " + queryId + "]";
     }
+
+    /** A run of a query and the driver's write for it. */
+    private record Run(String runId, ExactlyOnceStreamingWrite write) {}
 }

@@ -19,6 +19,9 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class MillraceWrite implements Write {
 
+    /** Where a streaming query's thread keeps its job group, which Spark sets to the run's id. */
+    private static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
+
     private final SinkOptions options;
     /** As the user gave them, for the key and value formats. */
     private final Map<String, String> givenOptions;
@@ -47,8 +50,9 @@ public final class MillraceWrite implements Write {
     }
 
     /**
-     * Spark plans every micro-batch anew and asks again; the exactly-once write recovers what an
-     * earlier run left when it is made, which is once for this write, at the first batch a run plans.
+     * Spark asks at every micro-batch it plans, with a new write each time; the exactly-once write
+     * recovers what an earlier run left once per run of the query, at the first batch the run plans
+     * (the run is Spark's job group on the query's thread).
      */
     @Override
     public synchronized StreamingWrite toStreaming() {
@@ -69,7 +73,8 @@ public final class MillraceWrite implements Write {
                     + " attempts of one write task would fence each other's transaction. Turn speculation off,"
                     + " or set the option deliveryGuarantee to at-least-once.");
         }
-        return ExactlyOnceStreamingWrite.start(options, columns, queryId);
+        String runId = SparkSession.active().sparkContext().getLocalProperty(JOB_GROUP_PROPERTY);
+        return ExactlyOnceStreamingWrite.forRun(options, columns, queryId, runId);
     }
 
     private record Builder(MillraceWrite write)
