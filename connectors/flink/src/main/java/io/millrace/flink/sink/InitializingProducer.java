@@ -66,7 +66,7 @@ final class InitializingProducer {
      * begun no transaction, so none is left open.
      */
     void close() {
-        producer.thenAccept(p -> p.close(Duration.ZERO));
+        var unused = producer.thenAccept(p -> p.close(Duration.ZERO));
     }
 
     private static KafkaProducer<byte[], byte[]> initialized(Properties producerConfig, String transactionalId) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
@@ -51,19 +52,22 @@ final class ExactlyOnceStreamingWrite implements StreamingWrite {
 
     /**
      * The write of run {@code runId} of query {@code queryId} (Spark's id, kept in the checkpoint):
-     * the first call of a run recovers what earlier runs left, later ones get the same write. A
-     * null {@code runId} (not called from a query's thread) recovers every time.
+     * the first call of a run derives the columns and recovers what earlier runs left, later ones
+     * get the same write. A null {@code runId} (not called from a query's thread) starts anew every
+     * time. Only the query's own thread asks for its query id, so no two calls race for one entry;
+     * the recovery's I/O runs outside the map.
      */
-    static ExactlyOnceStreamingWrite forRun(SinkOptions options, RecordColumns columns, String queryId, String runId) {
-        if (runId == null) {
-            return start(options, columns, queryId);
+    static ExactlyOnceStreamingWrite forRun(
+            SinkOptions options, Supplier<RecordColumns> columns, String queryId, String runId) {
+        Run current = runId == null ? null : RUNS.get(queryId);
+        if (current != null && current.runId().equals(runId)) {
+            return current.write();
         }
-        return RUNS.compute(
-                        queryId,
-                        (id, run) -> run != null && run.runId().equals(runId)
-                                ? run
-                                : new Run(runId, start(options, columns, queryId)))
-                .write();
+        ExactlyOnceStreamingWrite write = start(options, columns.get(), queryId);
+        if (runId != null) {
+            RUNS.put(queryId, new Run(runId, write));
+        }
+        return write;
     }
 
     /** Starts a run of query {@code queryId}: recovers, then writes. */

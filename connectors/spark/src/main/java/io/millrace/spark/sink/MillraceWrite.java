@@ -63,9 +63,8 @@ public final class MillraceWrite implements Write {
     }
 
     private StreamingWrite newStreamingWrite() {
-        RecordColumns columns = RecordColumns.of(schema, options.topic(), givenOptions);
         if (options.guarantee() == DeliveryGuarantee.AT_LEAST_ONCE) {
-            return new AtLeastOnceStreamingWrite(options, columns);
+            return new AtLeastOnceStreamingWrite(options, columns());
         }
         SparkConf conf = SparkSession.active().sparkContext().getConf();
         if (conf.getBoolean("spark.speculation", false)) {
@@ -74,7 +73,12 @@ public final class MillraceWrite implements Write {
                     + " or set the option deliveryGuarantee to at-least-once.");
         }
         String runId = SparkSession.active().sparkContext().getLocalProperty(JOB_GROUP_PROPERTY);
-        return ExactlyOnceStreamingWrite.forRun(options, columns, queryId, runId);
+        // the columns (an Avro column's schema registered) only when a run starts, not per batch
+        return ExactlyOnceStreamingWrite.forRun(options, this::columns, queryId, runId);
+    }
+
+    private RecordColumns columns() {
+        return RecordColumns.of(schema, options.topic(), givenOptions);
     }
 
     private record Builder(MillraceWrite write)
